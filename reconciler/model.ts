@@ -1,0 +1,390 @@
+/**
+ * The types every layer shares: what the user wants (Desired), what OVHcloud has (Actual),
+ * and what exrec intends to do about the difference (Change, Plan).
+ *
+ * A Plan is plain JSON-serialisable data: it is saved with `plan --out`, read back by `apply`,
+ * rendered by every renderer, and compared in golden files. Nothing in here does I/O.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary
+// ---------------------------------------------------------------------------------------------
+
+/** The manifest's offer. `private` covers the API's `dedicated` and `dedicatedCluster`. */
+export type Offer = "hosted" | "private";
+/** The API's `offer` enum on `email.exchange.ExchangeService`. */
+export type ApiOffer = "dedicated" | "dedicatedCluster" | "hosted" | "provider";
+export type License = "basic" | "standard" | "enterprise";
+export type Renewal = "monthly" | "yearly";
+/** How a Hosted platform removes accounts: terminate at expiry (H4), or also reset now (H5). */
+export type RemovalMode = "expire" | "reset";
+/** The API's `email.exchange.ObjectStateEnum` for accounts. */
+export type AccountState =
+  | "creating"
+  | "deleting"
+  | "internalMigration"
+  | "ok"
+  | "reopening"
+  | "suspended"
+  | "suspending";
+/** Rule ids of seed/RULES.md, cited by changes, errors and plan output. */
+export type RuleId = "H1" | "H2" | "H3" | "H4" | "H5" | "P1" | "P2" | "P3";
+/** An order duration in months, as the order API names them ("01" monthly, "12" yearly). */
+export type OrderDuration = "01" | "12";
+
+export const LICENSES: readonly License[] = ["basic", "standard", "enterprise"];
+export const RENEWALS: readonly Renewal[] = ["monthly", "yearly"];
+
+/** The OVHcloud API offers that follow the Hosted rules; the others follow the Private rules. */
+export function offerOf(apiOffer: ApiOffer): Offer {
+  return apiOffer === "hosted" || apiOffer === "provider" ? "hosted" : "private";
+}
+
+export function durationOf(renewal: Renewal): OrderDuration {
+  return renewal === "monthly" ? "01" : "12";
+}
+
+/** The domain on which OVHcloud delivers ordered Hosted accounts, blank until configured. */
+export const PLACEHOLDER_DOMAIN = "configureme.me";
+
+// ---------------------------------------------------------------------------------------------
+// Desired state (from YAML or cdk.tf.json)
+// ---------------------------------------------------------------------------------------------
+
+/** Where a value came from, for error messages: 1-based line and column. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface PlatformRef {
+  organization: string;
+  service: string;
+}
+
+/** `organization/service`, the key used for platforms everywhere (flags, fingerprints, locks). */
+export function platformKey(ref: PlatformRef): string {
+  return `${ref.organization}/${ref.service}`;
+}
+
+interface DesiredAccountBase {
+  /** Lower-cased primary address. */
+  email: string;
+  source: SourceLocation;
+}
+
+/** An account that must exist. Fields left undefined are not managed by exrec. */
+export interface PresentAccount extends DesiredAccountBase {
+  state: "present";
+  license?: License;
+  /** Hosted only; always undefined on Private platforms (P1). */
+  renewal?: Renewal;
+  displayName?: string;
+  /** exrec never terminates, resets or deletes a protected account. */
+  protect: boolean;
+}
+
+/** An account that must be removed (terminated at expiry on Hosted, deleted on Private). */
+export interface AbsentAccount extends DesiredAccountBase {
+  state: "absent";
+}
+
+export type DesiredAccount = PresentAccount | AbsentAccount;
+
+export type DesiredPlatform = PlatformRef & {
+  source: SourceLocation;
+  /** true: live accounts not declared here are removed. */
+  prune: boolean;
+  accounts: DesiredAccount[];
+} & (
+    | { offer: "hosted"; removal: RemovalMode }
+    | { offer: "private" }
+  );
+
+export interface Desired {
+  platforms: DesiredPlatform[];
+  /** sha256 over the canonical desired model: a saved plan is refused when the manifest changed. */
+  digest: string;
+  /** The files it was loaded from, as given. */
+  files: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actual state (from the OVHcloud API)
+// ---------------------------------------------------------------------------------------------
+
+export interface ActualAccount {
+  /** Lower-cased primary address; blank Hosted accounts have one on `configureme.me`. */
+  email: string;
+  domain: string;
+  license: License;
+  /** null where the API gives none (Private platforms). */
+  renewal: Renewal | null;
+  /** null where the API gives none. */
+  deleteAtExpiration: boolean | null;
+  /** As the API gives it (ISO 8601 with its own offset), or null. Never re-zoned. */
+  expirationDate: string | null;
+  displayName: string | null;
+  configured: boolean;
+  state: AccountState;
+  taskPendingId: number | null;
+}
+
+export interface ActualPlatform extends PlatformRef {
+  apiOffer: ApiOffer;
+  offer: Offer;
+  state: "inMaintenance" | "ok" | "suspended";
+  domains: string[];
+  accounts: ActualAccount[];
+}
+
+export interface Actual {
+  platforms: ActualPlatform[];
+  /** Object key (`org/svc` or `org/svc/email`) → digest of what was read, for the stale-plan check. */
+  fingerprint: Record<string, string>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prices
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Money in OVHcloud's micro-cents (`priceInUcents`: 1 currency unit = 100,000,000 ucents), so that
+ * sums stay exact integers.
+ */
+export interface Money {
+  ucents: number;
+  currency: string;
+}
+
+/** The verified price of an order of N accounts of one licence and duration (the order quote). */
+export interface OrderQuote {
+  platform: PlatformRef;
+  license: License;
+  duration: OrderDuration;
+  quantity: number;
+  withoutTax: Money;
+  withTax: Money;
+}
+
+/** Key of an order quote: `org/svc/license/duration/quantity`. */
+export function quoteKey(q: PlatformRef & { license: License; duration: OrderDuration; quantity: number }): string {
+  return `${platformKey(q)}/${q.license}/${q.duration}/${q.quantity}`;
+}
+
+/**
+ * Recurring prices per account and month, excluding tax, as far as the catalog tells them.
+ * A missing entry means "unknown": the planner then says so, and never guesses.
+ * Key: `${offer}/${license}/${renewal}`; Private accounts use renewal `monthly` (P1).
+ */
+export interface PriceBook {
+  currency: string | null;
+  /** Monthly-equivalent price per account, in ucents. */
+  monthly: Record<string, number>;
+  /** Why a price is missing, when the whole catalog could not be read. */
+  unavailableReason?: string;
+}
+
+export function priceKey(offer: Offer, license: License, renewal: Renewal): string {
+  return `${offer}/${license}/${renewal}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes
+// ---------------------------------------------------------------------------------------------
+
+export type Action =
+  | "order"
+  | "configure"
+  | "renew"
+  | "cancel-termination"
+  | "terminate"
+  | "reset"
+  | "add"
+  | "delete"
+  | "update";
+
+/** `now`, or the calendar date (YYYY-MM-DD, in the API date's own offset) a change takes effect. */
+export type Effective = "now" | string;
+
+export type Cost =
+  /** No billing effect. */
+  | { kind: "none"; note?: string }
+  /** Paid once, now (an order quote). */
+  | { kind: "one-time"; amount: Money; taxIncluded: Money | null; source: "quote" }
+  /** The monthly run rate changes by `delta` from `from` (negative: a saving). */
+  | { kind: "recurring"; delta: Money; from: Effective; source: "catalog"; note?: string }
+  /** What the API does not tell us: shown as unknown, never guessed. */
+  | { kind: "unknown"; reason: string };
+
+/** Fields a change may touch, shown as before/after. */
+export interface AccountFields {
+  email?: string;
+  license?: License;
+  renewal?: Renewal | null;
+  displayName?: string | null;
+  deleteAtExpiration?: boolean | null;
+  configured?: boolean;
+  exists?: boolean;
+}
+
+interface ChangeBase {
+  /** Stable id within the plan: `org/svc/address/action` (orders: `org/svc/order/license/duration`). */
+  id: string;
+  platform: PlatformRef & { offer: Offer };
+  effective: Effective;
+  cost: Cost;
+  destructive: boolean;
+  rule: RuleId | null;
+  /** For the reader only: apply never branches on it. */
+  reason: string;
+}
+
+/** Buy N Hosted accounts of one licence and duration; once delivered they are configured (H1). */
+export interface OrderChange extends ChangeBase {
+  action: "order";
+  addresses: string[];
+  license: License;
+  renewal: Renewal;
+  duration: OrderDuration;
+  quantity: number;
+  /** Per address, what the delivered account is configured with. */
+  accounts: { email: string; displayName: string | null }[];
+  before: null;
+  after: { exists: true; license: License; renewal: Renewal };
+}
+
+/** Give a blank, paid Hosted account (on configureme.me) a declared address (reuse, H1). */
+export interface ConfigureChange extends ChangeBase {
+  action: "configure";
+  address: string;
+  /** The blank account's current address. */
+  placeholder: string;
+  before: AccountFields;
+  after: AccountFields;
+  /** When the blank account's renewal differs: the date the new period applies (H3). */
+  renewalEffective: string | null;
+}
+
+interface AccountChangeBase extends ChangeBase {
+  address: string;
+  before: AccountFields;
+  after: AccountFields;
+}
+
+export interface RenewChange extends AccountChangeBase {
+  action: "renew";
+}
+export interface CancelTerminationChange extends AccountChangeBase {
+  action: "cancel-termination";
+}
+export interface TerminateChange extends AccountChangeBase {
+  action: "terminate";
+}
+export interface ResetChange extends AccountChangeBase {
+  action: "reset";
+}
+export interface AddChange extends AccountChangeBase {
+  action: "add";
+  license: License;
+}
+export interface DeleteChange extends AccountChangeBase {
+  action: "delete";
+}
+export interface UpdateChange extends AccountChangeBase {
+  action: "update";
+}
+
+export type Change =
+  | OrderChange
+  | ConfigureChange
+  | RenewChange
+  | CancelTerminationChange
+  | TerminateChange
+  | ResetChange
+  | AddChange
+  | DeleteChange
+  | UpdateChange;
+
+/** The order apply carries changes out in: non-destructive first, destructive last. */
+export const APPLY_ORDER: readonly Action[] = [
+  "cancel-termination",
+  "update",
+  "renew",
+  "configure",
+  "add",
+  "order",
+  "terminate",
+  "reset",
+  "delete",
+];
+
+// ---------------------------------------------------------------------------------------------
+// Plan
+// ---------------------------------------------------------------------------------------------
+
+/** An account left alone because it is in a transitional state; the plan waits for it. */
+export interface Waiting {
+  platform: PlatformRef;
+  address: string;
+  state: AccountState;
+  taskPendingId: number | null;
+  reason: string;
+}
+
+export interface Unmanaged {
+  platform: PlatformRef;
+  address: string;
+  configured: boolean;
+}
+
+/** A part of the monthly run rate change that starts on one date. */
+export interface RunRateStep {
+  from: Effective;
+  delta: Money;
+}
+
+export interface Totals {
+  currency: string | null;
+  /** Sum of known one-time costs (order quotes), excluding tax. */
+  oneTime: Money | null;
+  /** Changes whose cost is unknown: the totals do not include them. */
+  unknownCosts: number;
+  /** The monthly run rate of the declared platforms' live accounts today, or null when unknown. */
+  monthlyBefore: Money | null;
+  /** How the run rate moves, by start date (sorted, `now` first). */
+  monthlySteps: RunRateStep[];
+  /** monthlyBefore plus every step, or null when unknown. */
+  monthlyAfter: Money | null;
+}
+
+export interface Plan {
+  format_version: "1";
+  /** ISO timestamp of the clock the planner was given. */
+  created_at: string;
+  manifest_digest: string;
+  fingerprint: Record<string, string>;
+  /** Platforms this plan covers (after --platform / --exclude). */
+  platforms: (PlatformRef & { offer: Offer })[];
+  /** In apply order. */
+  changes: Change[];
+  waiting: Waiting[];
+  unmanaged: Unmanaged[];
+  warnings: string[];
+  totals: Totals;
+}
+
+/** The one answer to "is there anything to do?": exit codes, prompts and renderers all ask it. */
+export function isEmpty(plan: Pick<Plan, "changes">): boolean {
+  return plan.changes.length === 0;
+}
+
+export function destructiveChanges(plan: Pick<Plan, "changes">): Change[] {
+  return plan.changes.filter((c) => c.destructive);
+}
+
+/** The address a change is about (orders: their first address), for sorting and display. */
+export function changeSubject(change: Change): string {
+  return change.action === "order" ? change.addresses.join(", ") : change.address;
+}

@@ -1,0 +1,276 @@
+/**
+ * The interfaces through which the engine reaches the outside world. `refresh` and `apply` depend
+ * on these only; `provider/ovh` and `provider/backend` implement them. Shapes follow OVHcloud's
+ * API v1 exactly (see ovh-api.md), so the same objects come from the sandbox and from OVHcloud.
+ */
+import type { AccountState, ApiOffer, License, Renewal } from "./model.js";
+
+// ---------------------------------------------------------------------------------------------
+// OVHcloud API objects (as the API sends them)
+// ---------------------------------------------------------------------------------------------
+
+/** `email.exchange.ExchangeService` (the fields exrec reads). */
+export interface ApiService {
+  domain: string;
+  displayName: string | null;
+  offer: ApiOffer;
+  state: "inMaintenance" | "ok" | "suspended";
+  taskPendingId: number | null;
+  [extra: string]: unknown;
+}
+
+/** `email.exchange.Account`. */
+export interface ApiAccount {
+  primaryEmailAddress: string;
+  login: string;
+  domain: string;
+  displayName: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  accountLicense: License;
+  renewPeriod: Renewal | null;
+  deleteAtExpiration: boolean | null;
+  expirationDate: string | null;
+  creationDate: string | null;
+  configured: boolean;
+  state: AccountState;
+  taskPendingId: number | null;
+  quota: number | null;
+  currentUsage: number | null;
+  id: number;
+  [extra: string]: unknown;
+}
+
+/** `email.exchange.Task`. */
+export interface ApiTask {
+  id: number;
+  function: string;
+  status: "todo" | "doing" | "done" | "error" | "cancelled";
+  todoDate: string | null;
+  finishDate: string | null;
+  [extra: string]: unknown;
+}
+
+/** `order.Price`. */
+export interface ApiPrice {
+  currencyCode: string;
+  value: number;
+  text: string;
+  priceInUcents: number;
+}
+
+/** `order.Order` (a quote or a placed order). */
+export interface ApiOrder {
+  orderId: number | null;
+  url: string | null;
+  prices: { withoutTax: ApiPrice; withTax: ApiPrice; tax: ApiPrice };
+  details: { description: string; quantity: number; domain: string; totalPrice: ApiPrice; unitPrice: ApiPrice }[];
+  [extra: string]: unknown;
+}
+
+export type ApiOrderStatus =
+  | "cancelled"
+  | "cancelling"
+  | "checking"
+  | "delivered"
+  | "delivering"
+  | "documentsRequested"
+  | "notPaid"
+  | "unknown";
+
+/** `GET /me/order/{orderId}`. */
+export interface ApiPastOrder {
+  orderId: number;
+  date: string;
+  expirationDate: string | null;
+  url: string | null;
+  priceWithTax: ApiPrice;
+  priceWithoutTax: ApiPrice;
+  tax: ApiPrice;
+}
+
+/** `GET /me/order/{orderId}/details/{detailId}`. */
+export interface ApiOrderDetail {
+  description: string;
+  domain: string;
+  quantity: number;
+  unitPrice: ApiPrice;
+  totalPrice: ApiPrice;
+}
+
+export interface ApiPaymentMean {
+  paymentMean: string;
+  paymentMeanId?: number | null;
+}
+
+/** `GET /order/catalog/public/exchange`. Prices are in micro-cents. */
+export interface ApiCatalog {
+  catalogId: number;
+  locale: { currencyCode: string; subsidiary: string; taxRate: number };
+  plans: ApiCatalogPlan[];
+  addons: ApiCatalogPlan[];
+}
+
+export interface ApiCatalogPlan {
+  planCode: string;
+  invoiceName: string;
+  pricings: {
+    interval: number;
+    intervalUnit: "day" | "month" | "none" | "year";
+    price: number;
+    tax: number;
+    mode: string;
+    phase: number;
+    capacities: string[];
+    commitment: number;
+    description?: string;
+  }[];
+  [extra: string]: unknown;
+}
+
+/** Writable fields of `PUT …/account/{email}`. */
+export interface AccountUpdate {
+  renewPeriod?: Renewal;
+  deleteAtExpiration?: boolean;
+  accountLicense?: License;
+  displayName?: string;
+  login?: string;
+  domain?: string;
+}
+
+/** `POST …/service/{svc}/account` (Private, P2). */
+export interface AccountCreate {
+  domain: string;
+  login: string;
+  license: License;
+  password: string;
+  displayName?: string;
+}
+
+/** One page of a list read in `CachedObjectList-Pages` mode, or the sign that the API ignored it. */
+export type AccountPage =
+  | { kind: "objects"; accounts: ApiAccount[]; total: number }
+  /** The API answered bare ids: it does not offer bulk objects on this route. */
+  | { kind: "ids"; ids: string[] };
+
+/** A batch read (`X-Ovh-Batch`), or the sign that the API does not answer batches on this route. */
+export type AccountBatch =
+  | { kind: "objects"; accounts: ApiAccount[]; errors: { email: string; message: string }[] }
+  | { kind: "unsupported"; reason: string };
+
+// ---------------------------------------------------------------------------------------------
+// The API port
+// ---------------------------------------------------------------------------------------------
+
+/** Every route exrec uses, typed. Implemented by provider/ovh (against OVHcloud or the sandbox). */
+export interface ExchangeApi {
+  // Reading
+  listOrganizations(): Promise<string[]>;
+  listServices(org: string): Promise<string[]>;
+  getService(org: string, svc: string): Promise<ApiService>;
+  listDomains(org: string, svc: string): Promise<string[]>;
+  listAccounts(org: string, svc: string): Promise<string[]>;
+  getAccount(org: string, svc: string, email: string): Promise<ApiAccount>;
+  /** `GET …/account` with `X-Pagination-Mode: CachedObjectList-Pages` (page numbers start at 1). */
+  listAccountsPage(org: string, svc: string, page: number, size: number): Promise<AccountPage>;
+  /** `GET …/account/a,b,c` with `X-Ovh-Batch: ,`. An address containing "," must not be passed. */
+  getAccountsBatch(org: string, svc: string, emails: string[]): Promise<AccountBatch>;
+  getTask(org: string, svc: string, taskId: number): Promise<ApiTask>;
+  listAccountTasks(org: string, svc: string, email: string): Promise<number[]>;
+
+  // Writing accounts
+  updateAccount(org: string, svc: string, email: string, body: AccountUpdate): Promise<void>;
+  /** `POST …/account/{email}/terminate`: the fallback when deleteAtExpiration is refused as read-only. */
+  terminateAccount(org: string, svc: string, email: string): Promise<string>;
+  /** Hosted: a reset (H5). Private: a removal (P3). Callers must check the live offer first. */
+  deleteAccount(org: string, svc: string, email: string): Promise<ApiTask>;
+  addAccount(org: string, svc: string, body: AccountCreate): Promise<ApiTask>;
+
+  // Ordering Hosted accounts (H1)
+  orderDurations(org: string, svc: string, license: License, quantity: number): Promise<string[]>;
+  quoteOrder(org: string, svc: string, duration: string, license: License, quantity: number): Promise<ApiOrder>;
+  placeOrder(
+    org: string,
+    svc: string,
+    duration: string,
+    body: { licence: License; number: number; storageQuota?: "50" | "300" },
+  ): Promise<ApiOrder>;
+  paymentMeans(orderId: number): Promise<ApiPaymentMean[]>;
+  payOrder(orderId: number, mean: ApiPaymentMean): Promise<void>;
+  orderStatus(orderId: number): Promise<ApiOrderStatus>;
+  listOrders(range: { from?: string; to?: string }): Promise<number[]>;
+  getOrder(orderId: number): Promise<ApiPastOrder>;
+  listOrderDetails(orderId: number): Promise<number[]>;
+  getOrderDetail(orderId: number, detailId: number): Promise<ApiOrderDetail>;
+
+  // Prices
+  catalog(subsidiary: string): Promise<ApiCatalog>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The backend port: lock, journal of operations in flight, history
+// ---------------------------------------------------------------------------------------------
+
+export interface LockOwner {
+  pid: number;
+  host: string;
+  /** Who ran it (user, CI actor), when known. */
+  who: string | null;
+  startedAt: string;
+}
+
+/** A held lock. `release` is idempotent. */
+export interface HeldLock {
+  scope: string[];
+  release(): Promise<void>;
+}
+
+/** One operation that apply started; kept until it is known to be done, so a crash can be resumed. */
+export interface JournalEntry {
+  id: string;
+  /** The platform, `org/svc`. */
+  platform: string;
+  /** The change id from the plan. */
+  changeId: string;
+  action: string;
+  /** What was sent and what identifies its outcome (an order id once known, addresses, a task id). */
+  detail: Record<string, unknown>;
+  startedAt: string;
+  /** `open` until the outcome is confirmed. */
+  status: "open" | "done" | "failed";
+  updatedAt: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  who: string | null;
+  commit: string | null;
+  platform: string;
+  changeId: string;
+  action: string;
+  address: string | null;
+  result: "done" | "failed" | "skipped";
+  message: string | null;
+  orderId: number | null;
+  amount: { ucents: number; currency: string } | null;
+  /** When the change takes effect: `now`, or the calendar date (renewals and terminations: the expiry). */
+  effective?: string | null;
+}
+
+export interface Backend {
+  /** A human description without secrets, e.g. `local folder .exrec` or `postgres db@host`. */
+  readonly description: string;
+  /**
+   * Take the lock over these platforms (keys `org/svc`). Waits up to `waitMs`, then throws
+   * a LockHeldError naming the holder (pid, host, since). A lock left by a dead process on this host
+   * is detected and named as stale.
+   */
+  lock(scope: string[], owner: LockOwner, waitMs: number): Promise<HeldLock>;
+  journalOpen(entry: Omit<JournalEntry, "status" | "updatedAt">): Promise<void>;
+  journalUpdate(id: string, patch: { status?: JournalEntry["status"]; detail?: Record<string, unknown> }): Promise<void>;
+  /** Entries not yet done, oldest first (every platform, or the given ones). */
+  journalOpenEntries(platforms?: string[]): Promise<JournalEntry[]>;
+  historyAppend(entries: HistoryEntry[]): Promise<void>;
+  historyList(since: string | null): Promise<HistoryEntry[]>;
+  close(): Promise<void>;
+}
