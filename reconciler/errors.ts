@@ -38,3 +38,52 @@ export class PlanRefusedError extends ExrecError {
 export class UsageError extends ExrecError {
   readonly code = "EXREC_USAGE";
 }
+
+/** A `.exrecignore` file with lines exrec cannot read; every bad line is listed as `file:line: message`. */
+export class IgnoreFileError extends ExrecError {
+  readonly code = "EXREC_IGNORE_FILE";
+  constructor(
+    readonly file: string,
+    readonly problems: { line: number; message: string }[],
+  ) {
+    super(problems.map((p) => `${file}:${p.line}: ${p.message}`).join("\n"), {
+      hint: "a rule is `[organization/service:]address-glob [field]`, field one of license, renewal, displayName, deleteAtExpiration, exists, unmanaged, missing; see docs/DRIFT.md",
+    });
+  }
+}
+
+/**
+ * OVHcloud answered a price call (the public catalog, an order quote) with a shape exrec cannot
+ * read. Prices are never guessed: the caller shows them as unknown, or stops before ordering.
+ */
+export class PriceDataError extends ExrecError {
+  readonly code = "EXREC_PRICE_DATA";
+  constructor(
+    /** The call, e.g. `GET /order/catalog/public/exchange`. */
+    readonly call: string,
+    /** What is missing or malformed, e.g. `prices.withoutTax.priceInUcents is not an integer`. */
+    readonly problem: string,
+  ) {
+    super(`${call} answered a shape exrec cannot read: ${problem}`, {
+      hint: "the OVHcloud API may have changed; report it with the answer (it contains no secret)",
+    });
+  }
+}
+
+/**
+ * A saved plan file (`exrec plan --out FILE`) that cannot be written, or cannot be trusted when it
+ * is read back: unreadable, too large, not JSON, from another format version, modified after it
+ * was written, or not a plan. `apply` never acts on such a file.
+ */
+export class PlanFileError extends ExrecError {
+  readonly code = "EXREC_PLAN_FILE";
+  constructor(
+    /** The plan file, as given. */
+    readonly file: string,
+    /** What is wrong with it, e.g. `the plan file was modified after it was written`. */
+    readonly problem: string,
+    options?: { hint?: string; cause?: unknown },
+  ) {
+    super(`plan file ${file}: ${problem}`, options);
+  }
+}

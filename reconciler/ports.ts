@@ -255,6 +255,11 @@ export interface HistoryEntry {
   amount: { ucents: number; currency: string } | null;
   /** When the change takes effect: `now`, or the calendar date (renewals and terminations: the expiry). */
   effective?: string | null;
+  /**
+   * `renew` entries: the period the account was switched to. Drift detection uses it to recognise a
+   * renewal change that is recorded but not yet in force (H3); absent on older entries.
+   */
+  renewal?: Renewal | null;
 }
 
 export interface Backend {

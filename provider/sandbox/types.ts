@@ -92,6 +92,8 @@ export interface SandboxOptions {
   deliveryDelayMs?: number;
   /** How long a task stays `todo`/`doing`, in ms (default 0). */
   taskDelayMs?: number;
+  /** How long an OAuth2 token issued at `/auth/oauth2/token` is valid, in seconds (default 3600). */
+  tokenLifetimeSeconds?: number;
 }
 
 export interface Sandbox {

@@ -1,0 +1,144 @@
+/**
+ * Generates the CDKTF bindings (provider/cdktf/gen/) from schemas/provider.schema.json.
+ *
+ * Run by `npm run build` before tsc: `tsx provider/cdktf/generate.ts`. Offline and fast (about two
+ * seconds): it needs no terraform binary and no network, because it feeds our own provider schema
+ * straight to @cdktf/provider-generator's generator class instead of going through `cdktf get`.
+ * Idempotent: the output folder is emptied first.
+ *
+ * The generator writes TypeScript for CommonJS projects; generated-source-fixes.ts makes it
+ * compile under the repository's NodeNext, strict settings, and the CommonJS-only
+ * `lazy-index.ts` is dropped.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { addMissingOverrides, withNodeNextImports } from "./generated-source-fixes.js";
+
+/** The repository root, whether this runs from source (provider/cdktf) or from dist/provider/cdktf. */
+function repositoryRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  let dir = here;
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${here}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+const ROOT = repositoryRoot();
+export const DEFAULT_SCHEMA_FILE = join(ROOT, "schemas", "provider.schema.json");
+export const DEFAULT_OUT_DIR = join(ROOT, "provider", "cdktf", "gen");
+const TSCONFIG_FILE = join(ROOT, "tsconfig.json");
+
+export interface GenerateOptions {
+  /** Terraform provider-schema JSON (`terraform providers schema -json`). */
+  schemaFile?: string;
+  /** Emptied, then filled with the bindings. */
+  outDir?: string;
+}
+
+export interface GenerateResult {
+  outDir: string;
+  /** The written TypeScript files, relative to outDir, `/`-separated, sorted. */
+  files: string[];
+}
+
+export async function generateBindings(options: GenerateOptions = {}): Promise<GenerateResult> {
+  const schemaFile = resolve(options.schemaFile ?? DEFAULT_SCHEMA_FILE);
+  const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
+  const schema = readProviderSchema(schemaFile);
+
+  const { CodeMaker, TerraformProviderGenerator } = await importGeneratorOffline();
+  const generator = new TerraformProviderGenerator(new CodeMaker(), schema as never);
+  generator.generateAll();
+
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  await generator.save(outDir);
+
+  const tsFiles: string[] = [];
+  for (const file of await listFiles(outDir)) {
+    if (file.endsWith("lazy-index.ts")) {
+      await rm(file);
+    } else if (file.endsWith(".ts")) {
+      await writeFile(file, withNodeNextImports(await readFile(file, "utf8"), dirname(file)));
+      tsFiles.push(file);
+    }
+  }
+
+  const { fixed, otherProblems } = addMissingOverrides(tsFiles, TSCONFIG_FILE);
+  if (otherProblems.length > 0) {
+    throw new Error(
+      `the bindings generated from ${schemaFile} do not compile:\n${otherProblems.join("\n")}`,
+    );
+  }
+  for (const [file, text] of fixed) await writeFile(file, text);
+
+  return { outDir, files: tsFiles.map((f) => relative(outDir, f).split("\\").join("/")).sort() };
+}
+
+function readProviderSchema(schemaFile: string): unknown {
+  let schema: unknown;
+  try {
+    schema = JSON.parse(readFileSync(schemaFile, "utf8"));
+  } catch (error) {
+    throw new Error(`${schemaFile}: cannot read the provider schema: ${(error as Error).message}`, { cause: error });
+  }
+  const providers = (schema as { provider_schemas?: unknown } | null)?.provider_schemas;
+  if (typeof providers !== "object" || providers === null || Object.keys(providers).length === 0) {
+    throw new Error(
+      `${schemaFile}: no provider in "provider_schemas"; expected the format of \`terraform providers schema -json\``,
+    );
+  }
+  return schema;
+}
+
+/** A command name that cannot exist, so that spawning it fails at once and silently. */
+const NO_TERRAFORM = "exrec-generation-needs-no-terraform";
+
+/**
+ * Loading @cdktf/commons (the generator imports it) has two side effects we refuse: it calls
+ * HashiCorp's checkpoint service unless CHECKPOINT_DISABLE is set, and it runs
+ * `$TERRAFORM_BINARY_NAME version -json`, which is slow and prints terraform's own warnings. Both
+ * variables are read while the module loads, so they are set first and the import is dynamic.
+ */
+async function importGeneratorOffline() {
+  process.env.CHECKPOINT_DISABLE = "1";
+  const binaryBefore = process.env.TERRAFORM_BINARY_NAME;
+  process.env.TERRAFORM_BINARY_NAME = NO_TERRAFORM;
+  try {
+    const { CodeMaker } = await import("codemaker");
+    // The package's entry point requires jsii-pacmak, which it does not declare: import the class.
+    const { TerraformProviderGenerator } = await import(
+      "@cdktf/provider-generator/lib/get/generator/provider-generator.js"
+    );
+    return { CodeMaker, TerraformProviderGenerator };
+  } finally {
+    if (binaryBefore === undefined) delete process.env.TERRAFORM_BINARY_NAME;
+    else process.env.TERRAFORM_BINARY_NAME = binaryBefore;
+  }
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? listFiles(path) : Promise.resolve([path]);
+    }),
+  );
+  return nested.flat();
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (invokedDirectly) {
+  const started = Date.now();
+  const result = await generateBindings();
+  console.log(
+    `exrec: generated ${result.files.length} CDKTF binding files into ${relative(process.cwd(), result.outDir) || "."} in ${Date.now() - started} ms`,
+  );
+}

@@ -1,0 +1,393 @@
+/**
+ * The request engine under every OVHcloud call: authentication (signature or bearer token),
+ * limits (in flight, per second), a timeout per attempt, retries where repeating is safe, and
+ * errors that say what happened without ever carrying a credential.
+ *
+ * Retrying is decided by method: GET and PUT (and requests marked idempotent) are retried on 429,
+ * 5xx and connection failures; POST and DELETE never are, because a second POST may buy or pay
+ * twice and a second DELETE may remove what the first already reset. When one of those fails after
+ * it may have reached the server, the caller gets an OutcomeUnknownError and must look before acting.
+ */
+import { Agent, request as undiciRequest, type Dispatcher } from "undici";
+import { ApplicationKeyRequestAuth, OAuth2RequestAuth, type RequestAuth, type TokenAnswer } from "./auth.js";
+import type { Auth, Limits } from "./config.js";
+import {
+  NetworkError,
+  OutcomeUnknownError,
+  OvhApiError,
+  ResponseShapeError,
+  type NetworkFailure,
+  type OvhApiErrorCode,
+} from "./errors.js";
+import { ConcurrencyGate, TokenBucket, realSleep } from "./limiter.js";
+import { Redactor } from "./redact.js";
+import {
+  DEFAULT_RETRY_POLICY,
+  backoffDelay,
+  isRetryableMethod,
+  isTransientStatus,
+  parseRetryAfter,
+  type RetryPolicy,
+} from "./retry.js";
+
+export type HttpMethod = "GET" | "PUT" | "POST" | "DELETE";
+
+export type QueryValue = string | number | boolean | undefined;
+
+export interface RequestOptions {
+  query?: Record<string, QueryValue>;
+  /** Serialised once with JSON.stringify; that exact text is signed and sent. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Retry this request like a GET even though its method is POST or DELETE. */
+  idempotent?: boolean;
+  /** Values never to report for this request (e.g. a password in the body). */
+  secrets?: string[];
+}
+
+export interface OvhResponse<T> {
+  status: number;
+  /** Response headers with lower-case names (e.g. `x-pagination-elements`). */
+  headers: Record<string, string>;
+  /** The parsed JSON answer (null when the answer was empty). Not validated: callers check its shape. */
+  body: T;
+}
+
+export interface OvhHttpClientOptions {
+  /** Base URL including `/1.0`. */
+  baseUrl: string;
+  auth: Auth;
+  limits: Limits;
+  /** Wall clock in ms (default Date.now): signature timestamps and token expiry. */
+  clock?: () => number;
+  /** One line per request attempt, without headers or bodies. */
+  debug?: (line: string) => void;
+  userAgent?: string;
+  retry?: Partial<RetryPolicy>;
+  /** Used for backoff waits (default: a real timer). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1) (default Math.random). */
+  random?: () => number;
+}
+
+/** Everything one logical request needs across its attempts. */
+interface Exchange {
+  method: HttpMethod;
+  /** The exact URL sent and signed. */
+  url: string;
+  /** For log lines: path and query. */
+  display: string;
+  /** For errors: the path without its query. */
+  errorPath: string;
+  body: string;
+  contentType: string | null;
+  headers: Record<string, string>;
+  retryable: boolean;
+  authenticated: boolean;
+  redactor: Redactor;
+  /** Forces the error code of 4xx answers (a token endpoint's refusals are authentication failures). */
+  clientErrorCode?: OvhApiErrorCode;
+}
+
+type AttemptResult =
+  | { kind: "answer"; status: number; headers: Record<string, string>; text: string }
+  | { kind: "failure"; error: unknown; failure: NetworkFailure; maybeSent: boolean };
+
+/** Errors raised before a single byte could reach the server. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"]);
+
+const NO_AUTH = { headers: {}, secrets: [] as string[] };
+
+export class OvhHttpClient {
+  readonly baseUrl: string;
+  private readonly limits: Limits;
+  private readonly clock: () => number;
+  private readonly debug: ((line: string) => void) | undefined;
+  private readonly userAgent: string;
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly gate: ConcurrencyGate;
+  private readonly bucket: TokenBucket;
+  private readonly agent: Agent;
+  private readonly auth: RequestAuth;
+  private readonly redactor = new Redactor();
+
+  constructor(options: OvhHttpClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.limits = options.limits;
+    this.clock = options.clock ?? Date.now;
+    this.debug = options.debug;
+    this.userAgent = options.userAgent ?? "exrec";
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.sleep = options.sleep ?? realSleep;
+    this.random = options.random ?? Math.random;
+    this.gate = new ConcurrencyGate(options.limits.concurrency);
+    this.bucket = new TokenBucket(options.limits.ratePerSecond);
+    this.agent = new Agent({
+      connect: { timeout: options.limits.timeoutMs },
+      headersTimeout: options.limits.timeoutMs,
+      bodyTimeout: options.limits.timeoutMs,
+    });
+    this.auth =
+      options.auth.method === "application-key"
+        ? new ApplicationKeyRequestAuth(options.auth, () => this.fetchServerTime(), this.clock)
+        : new OAuth2RequestAuth(options.auth, () => this.fetchToken(options.auth as Extract<Auth, { method: "oauth2" }>), this.clock);
+    for (const secret of this.auth.secrets) this.redactor.add(secret);
+  }
+
+  /** One API call below the base URL, e.g. `request("GET", "/email/exchange")`. `path` must be encoded already. */
+  async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<OvhResponse<T>> {
+    const query = encodeQuery(options.query);
+    const url = normaliseUrl(`${this.baseUrl}${path}${query}`);
+    const body = options.body === undefined ? "" : JSON.stringify(options.body);
+    const answer = await this.exchange({
+      method,
+      url,
+      display: `${path}${query}`,
+      errorPath: path,
+      body,
+      contentType: options.body === undefined ? null : "application/json",
+      headers: options.headers ?? {},
+      retryable: isRetryableMethod(method) || options.idempotent === true,
+      authenticated: true,
+      redactor: this.redactor.with(options.secrets ?? []),
+    });
+    return { status: answer.status, headers: answer.headers, body: answer.body as T };
+  }
+
+  /** Closes the connections kept alive. The client cannot be used afterwards. */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private async fetchServerTime(): Promise<number> {
+    const answer = await this.exchange({
+      method: "GET",
+      url: normaliseUrl(`${this.baseUrl}/auth/time`),
+      display: "/auth/time",
+      errorPath: "/auth/time",
+      body: "",
+      contentType: null,
+      headers: {},
+      retryable: true,
+      authenticated: false,
+      redactor: this.redactor,
+    });
+    if (typeof answer.body !== "number" || !Number.isInteger(answer.body)) {
+      throw new ResponseShapeError("GET /auth/time", "expected the server time as a whole number of seconds");
+    }
+    return answer.body;
+  }
+
+  private async fetchToken(auth: Extract<Auth, { method: "oauth2" }>): Promise<TokenAnswer> {
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: auth.clientId,
+      client_secret: auth.clientSecret,
+      scope: "all",
+    }).toString();
+    const tokenPath = new URL(auth.tokenUrl).pathname;
+    const answer = await this.exchange({
+      method: "POST",
+      url: normaliseUrl(auth.tokenUrl),
+      display: auth.tokenUrl,
+      errorPath: tokenPath,
+      body: form,
+      contentType: "application/x-www-form-urlencoded",
+      headers: {},
+      // Asking for another token has no effect beyond the token: safe to repeat.
+      retryable: true,
+      authenticated: false,
+      redactor: this.redactor,
+      clientErrorCode: "EXREC_API_AUTH",
+    });
+    const body = answer.body as Record<string, unknown> | null;
+    const call = `POST ${tokenPath}`;
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+      throw new ResponseShapeError(call, "expected a JSON object with access_token and expires_in");
+    }
+    const { access_token: accessToken, expires_in: expiresIn, token_type: tokenType } = body;
+    if (typeof accessToken !== "string" || accessToken === "") throw new ResponseShapeError(call, "access_token is not a non-empty string");
+    // From here on, the token is a secret like the others.
+    this.redactor.add(accessToken);
+    if (typeof expiresIn !== "number" || !(expiresIn > 0)) throw new ResponseShapeError(call, "expires_in is not a positive number");
+    if (typeof tokenType === "string" && tokenType.toLowerCase() !== "bearer") {
+      throw new ResponseShapeError(call, `token_type is ${JSON.stringify(tokenType)}, expected "Bearer"`);
+    }
+    return { accessToken, expiresIn };
+  }
+
+  /** Runs one logical request through auth, limits and retries; returns a 2xx answer or throws. */
+  private async exchange(ex: Exchange): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
+    let retriedUnauthorized = false;
+    for (let attempt = 1; ; attempt++) {
+      // Fetched before taking a slot: these requests need slots of their own.
+      if (ex.authenticated) await this.auth.prepare();
+
+      let secrets: string[] = [];
+      let result: AttemptResult;
+      const started = performance.now();
+      await this.gate.acquire();
+      try {
+        await this.bucket.take();
+        const auth = ex.authenticated ? this.auth.headers(ex.method, ex.url, ex.body) : NO_AUTH;
+        secrets = auth.secrets;
+        result = await this.send(ex, auth.headers);
+      } finally {
+        this.gate.release();
+      }
+      const elapsed = Math.round(performance.now() - started);
+      const redactor = ex.redactor.with(secrets);
+      const canRetry = ex.retryable && attempt < this.retry.attempts;
+
+      if (result.kind === "failure") {
+        if (canRetry) {
+          const wait = backoffDelay(attempt, this.retry, this.random);
+          this.log(redactor, ex, `${result.failure}`, elapsed, `retry ${attempt + 1}/${this.retry.attempts} in ${wait}ms`);
+          await this.sleep(wait);
+          continue;
+        }
+        this.log(redactor, ex, `${result.failure}`, elapsed);
+        const cause = redactor.cause(result.error);
+        if (!ex.retryable && result.maybeSent) {
+          throw new OutcomeUnknownError({ method: ex.method, path: ex.errorPath, status: null }, { cause });
+        }
+        throw new NetworkError(
+          { method: ex.method, path: ex.errorPath, failure: result.failure, maybeSent: result.maybeSent, retryable: true, attempts: attempt },
+          { cause },
+        );
+      }
+
+      const { status, headers, text } = result;
+      const parsed = parseJson(text);
+      if (status >= 200 && status < 300) {
+        this.log(redactor, ex, String(status), elapsed);
+        if (!parsed.ok) throw new ResponseShapeError(`${ex.method} ${ex.errorPath}`, "the answer is not JSON");
+        return { status, headers, body: parsed.value };
+      }
+
+      const transient = isTransientStatus(status);
+      const error = this.apiError(ex, redactor, status, headers, parsed.ok ? parsed.value : text, transient);
+
+      if (status === 401 && ex.authenticated && this.auth.onUnauthorized() && ex.retryable && !retriedUnauthorized) {
+        retriedUnauthorized = true;
+        this.log(redactor, ex, String(status), elapsed, "renewing the token and retrying once");
+        continue;
+      }
+      if (transient && canRetry) {
+        const asked = parseRetryAfter(headers["retry-after"], Date.now());
+        if (asked === null || asked <= this.retry.maxRetryAfterMs) {
+          const wait = asked ?? backoffDelay(attempt, this.retry, this.random);
+          this.log(redactor, ex, String(status), elapsed, `retry ${attempt + 1}/${this.retry.attempts} in ${wait}ms`);
+          await this.sleep(wait);
+          continue;
+        }
+      }
+      this.log(redactor, ex, String(status), elapsed);
+      // A POST or DELETE that met a server error may have done its work before failing.
+      if (status >= 500 && !ex.retryable) {
+        throw new OutcomeUnknownError({ method: ex.method, path: ex.errorPath, status }, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async send(ex: Exchange, authHeaders: Record<string, string>): Promise<AttemptResult> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "user-agent": this.userAgent,
+      ...ex.headers,
+      ...authHeaders,
+    };
+    if (ex.contentType !== null) headers["content-type"] = ex.contentType;
+    const signal = AbortSignal.timeout(this.limits.timeoutMs);
+    try {
+      const response = await undiciRequest(ex.url, {
+        method: ex.method,
+        headers,
+        body: ex.body === "" ? null : ex.body,
+        dispatcher: this.agent,
+        signal,
+      });
+      const text = await response.body.text();
+      return { kind: "answer", status: response.statusCode, headers: flattenHeaders(response.headers), text };
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const known = typeof code === "string" ? code : "";
+      const timeout = signal.aborted || TIMEOUT_CODES.has(known);
+      return { kind: "failure", error, failure: timeout ? "timeout" : "connection", maybeSent: !NOT_SENT_CODES.has(known) };
+    }
+  }
+
+  private apiError(
+    ex: Exchange,
+    redactor: Redactor,
+    status: number,
+    headers: Record<string, string>,
+    body: unknown,
+    transient: boolean,
+  ): OvhApiError {
+    const fields = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const message = firstString(fields.message, fields.error_description, fields.error);
+    const errorCode = firstString(fields.errorCode);
+    return new OvhApiError({
+      status,
+      method: ex.method,
+      path: ex.errorPath,
+      apiMessage: message === null ? null : redactor.text(message),
+      errorCode: errorCode === null ? null : redactor.text(errorCode),
+      headers: redactor.headers(headers),
+      body: redactor.value(body),
+      // 429 and 5xx are passing conditions; a 429 also means the request was refused unprocessed.
+      retryable: transient,
+      ...(ex.clientErrorCode !== undefined && status >= 400 && status < 500 && status !== 429 ? { code: ex.clientErrorCode } : {}),
+    });
+  }
+
+  private log(redactor: Redactor, ex: Exchange, outcome: string, elapsedMs: number, note?: string): void {
+    if (!this.debug) return;
+    this.debug(redactor.text(`${ex.method} ${ex.display} ${outcome} ${elapsedMs}ms${note ? ` (${note})` : ""}`));
+  }
+}
+
+function encodeQuery(query: Record<string, QueryValue> | undefined): string {
+  if (!query) return "";
+  const parts = Object.entries(query)
+    .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+  return parts.length === 0 ? "" : `?${parts.join("&")}`;
+}
+
+/**
+ * The URL exactly as undici will put it on the wire (it parses with WHATWG URL too), so that the
+ * signature covers the bytes the server sees.
+ */
+function normaliseUrl(text: string): string {
+  const url = new URL(text);
+  return `${url.origin}${url.pathname}${url.search}`;
+}
+
+function flattenHeaders(headers: Dispatcher.ResponseData["headers"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (text.trim() === "") return { ok: true, value: null };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function firstString(...values: unknown[]): string | null {
+  for (const value of values) if (typeof value === "string" && value !== "") return value;
+  return null;
+}

@@ -1,0 +1,237 @@
+/**
+ * Light checks of the answers exrec relies on: a few combinators and one table per API model.
+ * Only the fields the engine reads are checked; other fields pass through untouched. A nullable
+ * field the API leaves out reads as null (absent and null mean the same to exrec: not given).
+ */
+import type {
+  ApiAccount,
+  ApiCatalog,
+  ApiCatalogPlan,
+  ApiOrder,
+  ApiOrderDetail,
+  ApiOrderStatus,
+  ApiPastOrder,
+  ApiPaymentMean,
+  ApiPrice,
+  ApiService,
+  ApiTask,
+} from "../../reconciler/ports.js";
+import { ResponseShapeError } from "./errors.js";
+
+/** Returns the checked (possibly normalised) value, or throws a ShapeProblem. */
+export type Check<T> = (value: unknown, at: string) => T;
+
+class ShapeProblem extends Error {
+  constructor(
+    readonly at: string,
+    readonly expected: string,
+    readonly found: unknown,
+  ) {
+    super(`${at || "the answer"}: expected ${expected}, found ${describe(found)}`);
+  }
+}
+
+/** Names the kind of a value without quoting it (a wrong answer may still hold personal data). */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "nothing";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+export const str: Check<string> = (v, at) => {
+  if (typeof v !== "string") throw new ShapeProblem(at, "a string", v);
+  return v;
+};
+
+export const num: Check<number> = (v, at) => {
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new ShapeProblem(at, "a number", v);
+  return v;
+};
+
+export const int: Check<number> = (v, at) => {
+  if (typeof v !== "number" || !Number.isInteger(v)) throw new ShapeProblem(at, "a whole number", v);
+  return v;
+};
+
+export const bool: Check<boolean> = (v, at) => {
+  if (typeof v !== "boolean") throw new ShapeProblem(at, "true or false", v);
+  return v;
+};
+
+export function oneOf<T extends string>(values: readonly T[]): Check<T> {
+  return (v, at) => {
+    if (typeof v !== "string" || !(values as readonly string[]).includes(v)) {
+      throw new ShapeProblem(at, `one of ${values.join(", ")}`, typeof v === "string" ? `"${v}"` : v);
+    }
+    return v as T;
+  };
+}
+
+/** null, absent, or a value that passes `check`. */
+export function nullable<T>(check: Check<T>): Check<T | null> {
+  return (v, at) => (v === null || v === undefined ? null : check(v, at));
+}
+
+/** Absent, or a value that passes `check`. */
+export function optional<T>(check: Check<T>): Check<T | undefined> {
+  return (v, at) => (v === undefined ? undefined : check(v, at));
+}
+
+export function arrayOf<T>(check: Check<T>): Check<T[]> {
+  return (v, at) => {
+    if (!Array.isArray(v)) throw new ShapeProblem(at, "an array", v);
+    return v.map((item, i) => check(item, `${at}[${i}]`));
+  };
+}
+
+type Checked<S extends Record<string, Check<unknown>>> = { [K in keyof S]: ReturnType<S[K]> };
+
+/** An object with at least these fields; the others are kept as they are. */
+export function object<S extends Record<string, Check<unknown>>>(fields: S): Check<Checked<S> & Record<string, unknown>> {
+  return (v, at) => {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) throw new ShapeProblem(at, "an object", v);
+    const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
+    for (const [name, check] of Object.entries(fields)) {
+      const value = check((v as Record<string, unknown>)[name], at ? `${at}.${name}` : name);
+      if (value !== undefined) out[name] = value;
+    }
+    return out as Checked<S> & Record<string, unknown>;
+  };
+}
+
+/** Checks an answer of `call` (`METHOD /path`); a wrong shape becomes a ResponseShapeError naming it. */
+export function validate<T>(call: string, check: Check<T>, value: unknown): T {
+  try {
+    return check(value, "");
+  } catch (error) {
+    if (error instanceof ShapeProblem) throw new ResponseShapeError(call, error.message);
+    throw error;
+  }
+}
+
+/** True when `value` passes `check` (for answers whose shape selects a branch). */
+export function passes(check: Check<unknown>, value: unknown): boolean {
+  try {
+    check(value, "");
+    return true;
+  } catch (error) {
+    if (error instanceof ShapeProblem) return false;
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The models (reconciler/ports.ts), as far as exrec reads them
+// ---------------------------------------------------------------------------------------------
+
+const LICENSE = oneOf(["basic", "standard", "enterprise"] as const);
+const RENEWAL = oneOf(["monthly", "yearly"] as const);
+const ACCOUNT_STATE = oneOf(["creating", "deleting", "internalMigration", "ok", "reopening", "suspended", "suspending"] as const);
+
+export const stringList: Check<string[]> = arrayOf(str);
+export const idList: Check<number[]> = arrayOf(int);
+
+export const service: Check<ApiService> = object({
+  domain: str,
+  displayName: nullable(str),
+  offer: oneOf(["dedicated", "dedicatedCluster", "hosted", "provider"] as const),
+  state: oneOf(["inMaintenance", "ok", "suspended"] as const),
+  taskPendingId: nullable(int),
+});
+
+export const account: Check<ApiAccount> = object({
+  primaryEmailAddress: str,
+  login: str,
+  domain: str,
+  displayName: nullable(str),
+  firstName: nullable(str),
+  lastName: nullable(str),
+  accountLicense: LICENSE,
+  renewPeriod: nullable(RENEWAL),
+  deleteAtExpiration: nullable(bool),
+  expirationDate: nullable(str),
+  creationDate: nullable(str),
+  configured: bool,
+  state: ACCOUNT_STATE,
+  taskPendingId: nullable(int),
+  quota: nullable(num),
+  currentUsage: nullable(num),
+  id: int,
+});
+
+export const task: Check<ApiTask> = object({
+  id: int,
+  function: str,
+  status: oneOf(["todo", "doing", "done", "error", "cancelled"] as const),
+  todoDate: nullable(str),
+  finishDate: nullable(str),
+});
+
+export const price: Check<ApiPrice> = object({ currencyCode: str, value: num, text: str, priceInUcents: num });
+
+export const order: Check<ApiOrder> = object({
+  orderId: nullable(int),
+  url: nullable(str),
+  prices: object({ withoutTax: price, withTax: price, tax: price }),
+  details: arrayOf(object({ description: str, quantity: num, domain: str, totalPrice: price, unitPrice: price })),
+});
+
+export const paymentMeans: Check<ApiPaymentMean[]> = arrayOf(object({ paymentMean: str, paymentMeanId: nullable(int) }));
+
+export const orderStatus: Check<ApiOrderStatus> = oneOf([
+  "cancelled",
+  "cancelling",
+  "checking",
+  "delivered",
+  "delivering",
+  "documentsRequested",
+  "notPaid",
+  "unknown",
+] as const);
+
+export const pastOrder: Check<ApiPastOrder> = object({
+  orderId: int,
+  date: str,
+  expirationDate: nullable(str),
+  url: nullable(str),
+  priceWithTax: price,
+  priceWithoutTax: price,
+  tax: price,
+});
+
+export const orderDetail: Check<ApiOrderDetail> = object({
+  description: str,
+  domain: str,
+  quantity: num,
+  unitPrice: price,
+  totalPrice: price,
+});
+
+const catalogPlan: Check<ApiCatalogPlan> = object({
+  planCode: str,
+  invoiceName: str,
+  pricings: arrayOf(
+    object({
+      interval: num,
+      intervalUnit: oneOf(["day", "month", "none", "year"] as const),
+      price: num,
+      tax: num,
+      mode: str,
+      phase: num,
+      capacities: arrayOf(str),
+      commitment: num,
+      description: optional(str),
+    }),
+  ),
+});
+
+export const catalog: Check<ApiCatalog> = object({
+  catalogId: int,
+  locale: object({ currencyCode: str, subsidiary: str, taxRate: num }),
+  plans: arrayOf(catalogPlan),
+  addons: arrayOf(catalogPlan),
+});
+
+/** One element of a batch answer (`X-Ovh-Batch`): `{key, value, error}`. */
+export const batchElement = object({ key: str, value: optional((v) => v), error: optional((v) => v) });

@@ -1,0 +1,364 @@
+/**
+ * The sandbox: a local HTTP server that speaks the subset of OVHcloud's API v1 that exrec uses
+ * (ovh-api.md), under `/1.0`, with the billing rules of seed/RULES.md, so that the same client
+ * code runs against it and against OVHcloud. Tests run against it over real HTTP, and users try
+ * exrec on it without an OVHcloud account. Its control API lives under `/_sandbox`.
+ *
+ * Known gaps against the real API (what a test passing here does not prove):
+ *
+ * Simplified
+ * - Only the routes of ovh-api.md exist; any other path under /1.0 answers 404.
+ * - One set of credentials with every right: consumer-key access rules (ACLs) are not checked;
+ *   the OAuth2 `scope` is ignored; issued tokens live in memory and die with the process.
+ * - The signature is checked over `http://` + the Host header + the path and query as received.
+ * - No rate limit: 429 and 5xx only happen when injected as faults.
+ * - Tasks go `todo` → `doing` (half their delay) → `done`/`error`; they are never `cancelled`, and
+ *   only addAccount, deleteAccount and the demo's setAccount exist. The demo's two transitional
+ *   accounts have tasks that never end by themselves (patch them through the control API).
+ * - Expiry (H4): an account set to expire disappears on its expiration date; OVHcloud suspends
+ *   it first. Renewals at expiry record no invoice.
+ * - Writes on an account with a task in progress, or not `ok`, answer 409 (OVHcloud's exact
+ *   behaviour is not documented).
+ * - Accounts and services carry the schema's main fields; the others hold fixed neutral values.
+ *   The service's `taskPendingId` reads 0 (the schema says it cannot be null).
+ * - Payment means are fixed (a fidelity account and bank account 1234); orders cannot be
+ *   cancelled; an order has one detail line.
+ *
+ * Guessed (not confirmed by public material)
+ * - Error bodies other than the three authentication errors of ovh-api.md and the `class`
+ *   errors: 401 `NOT_AUTHENTICATED` "You must login first" (no credentials), 401
+ *   `INVALID_CREDENTIAL` (unknown or expired bearer token), 405, 409, 413, 429, 500, and the
+ *   OAuth2 errors of the token endpoint (RFC 6749's). Messages of 404s and 400s.
+ * - Pages (`X-Pagination-Mode: CachedObjectList-Pages`) on `…/account` and batches (`X-Ovh-Batch`)
+ *   of accounts: both are unverified for Exchange, so both are off unless `readModes` turns them
+ *   on. Page size defaults to 100 and page number to 1 when their headers are missing. Batch
+ *   elements are `{key, value, error}`.
+ * - Catalog: the plan codes `exchange-{hosted,private}-{basic,standard,enterprise}`, every price
+ *   (plausible figures, not OVHcloud's), a `price` that covers the whole `interval` (12 months
+ *   for the yearly pricing), and the FR subsidiary only.
+ * - Orders: the placeholder `url`, an `expirationDate` 14 days after the order, the detail's
+ *   `domain` being the service name, the quote's description texts, the price `text` format.
+ * - The renewal screen: OVHcloud's control panel uses an internal route; the sandbox offers the
+ *   schema's `PUT renewPeriod` and `POST …/terminate`, whose exact effects are unverified.
+ * - Private (dedicated) accounts read `renewPeriod`, `deleteAtExpiration` and `expirationDate`
+ *   as null; PUT of renewPeriod or deleteAtExpiration, and `…/terminate`, answer 400 there.
+ * - A reset (H5) keeps the account `ok` with its task pending, then gives it a random 10-letter
+ *   login on configureme.me; the licence, expiry, renewal and deleteAtExpiration stay.
+ * - Delivered accounts: renewPeriod monthly for "01", yearly for "12", expiry = delivery + duration,
+ *   mailbox 50 GB (300 GB for enterprise) unless `storageQuota` said otherwise.
+ *
+ * Not implemented
+ * - Aliases, passwords (changePassword), domains, service settings, mailing lists, resources,
+ *   devices, anything outside /email/exchange, /order and /me/order.
+ * - Bills, refunds, contracts, vouchers; orders other than Exchange accounts; order cancellation.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Authenticator } from "./auth.js";
+import { control, controlFailure } from "./control.js";
+import { ApiFailure, SandboxControlError } from "./errors.js";
+import { FaultBook } from "./faults.js";
+import { readBody, sendJson, sleep, type BodyResult } from "./http.js";
+import { patchAccountRecord } from "./patch.js";
+import { apiRouter, settle } from "./routes/index.js";
+import { decodedPath, type Answer, type ApiCall, type EffectFault, type Method } from "./router.js";
+import { seedState } from "./seed.js";
+import { loadState, saveState, toDocument } from "./state-file.js";
+import type { SandboxState } from "./state.js";
+import { StatsRecorder } from "./stats.js";
+import { SANDBOX_CREDENTIALS, type FaultSpec, type ReadModes, type Sandbox, type SandboxOptions } from "./types.js";
+import { World } from "./world.js";
+
+const API_PREFIX = "/1.0";
+const CONTROL_PREFIX = "/_sandbox";
+const TOKEN_PATH = "/auth/oauth2/token";
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
+const WRITE_METHODS = new Set(["POST", "PUT", "DELETE"]);
+const EFFECT_FAULTS = new Set<FaultSpec["kind"]>(["effect-then-500", "task-error", "never-deliver"]);
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const now = options.now ?? (() => new Date());
+  const stateFile = options.stateFile ?? null;
+  const state = openState(stateFile, options, now);
+  const world = new World(state, {
+    now,
+    taskDelayMs: options.taskDelayMs ?? 0,
+    deliveryDelayMs: options.deliveryDelayMs ?? 0,
+  });
+  const runtime = new SandboxRuntime(world, stateFile, options);
+  const server = createServer((req, res) => {
+    runtime.handle(req, res).catch((error: unknown) => {
+      process.stderr.write(`exrec sandbox: ${(error as Error).stack ?? String(error)}\n`);
+      sendJson(res, 500, { class: "Server::InternalServerError", message: "Internal sandbox error" });
+    });
+  });
+  await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}${API_PREFIX}`;
+  return runtime.facade(url, server);
+}
+
+/** The state to start from: the file's when there is one, else the seed's (written out at once). */
+function openState(stateFile: string | null, options: SandboxOptions, now: () => Date): SandboxState {
+  const loaded = stateFile === null ? null : loadState(stateFile);
+  if (loaded) return loaded;
+  const seeded = seedState(options.seed ?? { kind: "demo" }, now());
+  if (stateFile !== null) saveState(stateFile, seeded);
+  return seeded;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+class SandboxRuntime {
+  private readonly router = apiRouter();
+  private readonly faults = new FaultBook();
+  private readonly recorder = new StatsRecorder();
+  private readonly auth: Authenticator;
+  private readonly maxBodyBytes: number;
+  private readModes: ReadModes;
+  private latencyMs: number;
+
+  constructor(
+    private readonly world: World,
+    private readonly stateFile: string | null,
+    options: SandboxOptions,
+  ) {
+    this.auth = new Authenticator(options.credentials ?? SANDBOX_CREDENTIALS, options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS);
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.readModes = { ...(options.readModes ?? { pages: false, batch: false }) };
+    this.latencyMs = options.latencyMs ?? 0;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? "/";
+    const queryAt = rawUrl.indexOf("?");
+    const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+    const rawQuery = queryAt < 0 ? "" : rawUrl.slice(queryAt + 1);
+    if (rawPath === API_PREFIX || rawPath.startsWith(`${API_PREFIX}/`)) {
+      await this.serveApi(req, res, rawPath.slice(API_PREFIX.length), rawQuery, `http://${req.headers.host ?? ""}${rawUrl}`);
+    } else if (rawPath === TOKEN_PATH) {
+      await this.serveToken(req, res);
+    } else if (rawPath === CONTROL_PREFIX || rawPath.startsWith(`${CONTROL_PREFIX}/`)) {
+      await this.serveControl(req, res, rawPath.slice(CONTROL_PREFIX.length));
+    } else {
+      req.resume();
+      sendJson(res, 404, { message: `Nothing here: the API is under ${API_PREFIX}, the control API under ${CONTROL_PREFIX}` });
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // /1.0
+
+  private async serveApi(req: IncomingMessage, res: ServerResponse, rawPath: string, rawQuery: string, fullUrl: string): Promise<void> {
+    const method = (req.method ?? "GET").toUpperCase();
+    const match = this.router.match(method, rawPath);
+    const pattern = match.kind === "found" ? match.route.pattern : match.kind === "wrong-method" ? match.pattern : "(unknown route)";
+    const path = decodedPath(rawPath);
+    this.recorder.begin(`${method} ${pattern}`);
+    res.once("close", () => this.recorder.end());
+
+    let answer: Answer | "dropped";
+    try {
+      answer = await this.answerApi(req, method, match, rawQuery, fullUrl, path);
+    } catch (error) {
+      answer = failureAnswer(error);
+    }
+    if (answer !== "dropped") {
+      try {
+        this.saveIfChanged();
+      } catch (error) {
+        answer = { status: 500, body: { class: "Server::InternalServerError", message: `The sandbox could not save its state: ${(error as Error).message}` } };
+      }
+    }
+    if (WRITE_METHODS.has(method)) this.recorder.write(method, path, answer === "dropped" ? 0 : (answer.status ?? 200));
+    if (answer === "dropped") {
+      req.socket.destroy();
+      return;
+    }
+    sendJson(res, answer.status ?? 200, answer.body, answer.headers);
+  }
+
+  private async answerApi(
+    req: IncomingMessage,
+    method: string,
+    match: ReturnType<SandboxRuntime["router"]["match"]>,
+    rawQuery: string,
+    fullUrl: string,
+    path: string,
+  ): Promise<Answer | "dropped"> {
+    const body: BodyResult = await readBody(req, this.maxBodyBytes);
+    if (body.kind === "aborted") return "dropped";
+    if (body.kind === "too-large") {
+      return failure(ApiFailure.of(413, "Client::RequestEntityTooLarge", `The request body is larger than ${body.limit} bytes`));
+    }
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+
+    let effect: EffectFault | null = null;
+    const fault = this.faults.take(method, path);
+    if (fault) {
+      switch (fault.kind) {
+        case "429": {
+          const seconds = fault.retryAfterSeconds ?? 1;
+          return { status: 429, body: { class: "Client::TooManyRequests", message: "Too many requests" }, headers: { "Retry-After": String(seconds) } };
+        }
+        case "500":
+          return failure(ApiFailure.of(500, "Server::InternalServerError", "Internal server error"));
+        case "drop":
+          return "dropped";
+        case "slow":
+          await sleep(fault.delayMs ?? 1000);
+          break;
+        default:
+          if (EFFECT_FAULTS.has(fault.kind)) effect = fault.kind as EffectFault;
+      }
+    }
+
+    if (match.kind === "none") throw ApiFailure.notFound("Got an invalid (or empty) URL");
+    if (match.kind === "wrong-method") throw ApiFailure.of(405, "Client::MethodNotAllowed", `Method ${method} is not allowed on ${match.pattern}`);
+    if (!match.route.public) {
+      try {
+        this.auth.verify({ method, fullUrl, body: body.text, headers: req.headers });
+      } catch (error) {
+        this.recorder.authFailure();
+        throw error;
+      }
+    }
+    const call: ApiCall = {
+      method: method as Method,
+      params: match.params,
+      rawParams: match.rawParams,
+      query: new URLSearchParams(rawQuery),
+      headers: req.headers,
+      body: parseJson(body.text),
+      effect,
+    };
+    settle(this.world, call.params.org, call.params.svc);
+    const answer = match.route.handle(call, { world: this.world, readModes: this.readModes });
+    if (effect === "effect-then-500") {
+      return failure(ApiFailure.of(500, "Server::InternalServerError", "Internal server error"));
+    }
+    return answer;
+  }
+
+  private saveIfChanged(): void {
+    if (this.world.takeChanged() && this.stateFile !== null) saveState(this.stateFile, this.world.state);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // /auth/oauth2/token
+
+  private async serveToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? "GET").toUpperCase();
+    this.recorder.begin(`${method} ${TOKEN_PATH}`);
+    res.once("close", () => this.recorder.end());
+    const body = await readBody(req, this.maxBodyBytes);
+    if (body.kind === "aborted") return;
+    if (method !== "POST") return sendJson(res, 405, { error: "invalid_request", error_description: "use POST" });
+    if (body.kind === "too-large") return sendJson(res, 413, { error: "invalid_request", error_description: "request too large" });
+    const answer = this.auth.issueToken(new URLSearchParams(body.text), req.headers);
+    if (answer.issued) this.recorder.tokenIssued();
+    else if (answer.status === 401) this.recorder.authFailure();
+    sendJson(res, answer.status, answer.body, { "Cache-Control": "no-store" });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // /_sandbox
+
+  private async serveControl(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
+    const body = await readBody(req, this.maxBodyBytes);
+    if (body.kind === "aborted") return;
+    let answer: Answer;
+    try {
+      if (body.kind === "too-large") throw new SandboxControlError(`the body is larger than ${body.limit} bytes`);
+      const segments = rest.split("/").filter((s) => s !== "").map((s) => decodeURIComponent(s));
+      let json: unknown;
+      try {
+        json = parseJson(body.text);
+      } catch {
+        throw new SandboxControlError("the body is not JSON");
+      }
+      answer = control(this.controls(), (req.method ?? "GET").toUpperCase(), segments, json);
+    } catch (error) {
+      answer = controlFailure(error);
+    }
+    sendJson(res, answer.status ?? 200, answer.body);
+  }
+
+  private controls() {
+    return {
+      stats: this.recorder.stats,
+      resetStats: () => this.recorder.reset(),
+      addFault: (fault: FaultSpec) => this.faults.add(fault),
+      clearFaults: () => this.faults.clear(),
+      setReadModes: (modes: ReadModes) => {
+        this.readModes = { pages: modes.pages, batch: modes.batch };
+      },
+      setLatency: (ms: number) => {
+        if (!Number.isFinite(ms) || ms < 0) throw new SandboxControlError(`latency must be a number of milliseconds ≥ 0, not ${ms}`);
+        this.latencyMs = ms;
+      },
+      patchAccount: (org: string, svc: string, email: string, patch: Record<string, unknown>) => {
+        settle(this.world, org, svc);
+        const service = this.world.findService(org, svc);
+        if (!service) throw new SandboxControlError(`patchAccount: no service ${org}/${svc}`, 404);
+        const account = service.accounts.get(email.toLowerCase());
+        if (!account) throw new SandboxControlError(`patchAccount: no account ${email} on ${org}/${svc}`, 404);
+        patchAccountRecord(service, account, patch);
+        this.world.changed();
+        this.saveIfChanged();
+      },
+    };
+  }
+
+  facade(url: string, server: Server): Sandbox {
+    const runtime = this;
+    const controls = () => this.controls();
+    return {
+      url,
+      get stats() {
+        return runtime.recorder.stats;
+      },
+      resetStats: () => controls().resetStats(),
+      addFault: (fault) => controls().addFault(fault),
+      clearFaults: () => controls().clearFaults(),
+      setReadModes: (modes) => controls().setReadModes(modes),
+      setLatency: (ms) => controls().setLatency(ms),
+      patchAccount: (org, svc, email, patch) => controls().patchAccount(org, svc, email, patch),
+      snapshot: () => toDocument(this.world.state),
+      close: () =>
+        new Promise<void>((resolve, reject) => {
+          server.close((error) => (error ? reject(error) : resolve()));
+          server.closeAllConnections();
+        }),
+    };
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw ApiFailure.badRequest("Invalid JSON received");
+  }
+}
+
+function failure(error: ApiFailure): Answer {
+  return { status: error.status, body: error.body, headers: error.headers };
+}
+
+function failureAnswer(error: unknown): Answer {
+  if (error instanceof ApiFailure) return failure(error);
+  process.stderr.write(`exrec sandbox: ${(error as Error).stack ?? String(error)}\n`);
+  return { status: 500, body: { class: "Server::InternalServerError", message: "Internal sandbox error" } };
+}

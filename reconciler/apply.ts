@@ -1,0 +1,139 @@
+/**
+ * Carries out a Plan. The promises it keeps:
+ *  - it refuses before its first write when the plan is destructive and `--allow-destroy` was not
+ *    given, or holds more destructive changes than `--max-destroy`;
+ *  - it holds the backend's lock over the plan's platforms, so two applies never interleave;
+ *  - non-destructive changes first, destructive last (APPLY_ORDER); on a failure it stops that
+ *    platform and reports what was done and what was not;
+ *  - every step re-reads before it writes (level-based), so a second apply writes nothing;
+ *  - orders are journalled and resumed, never placed twice for one need (apply/order.ts);
+ *  - every change's result goes to the history.
+ */
+import { hostname } from "node:os";
+import { APPLY_ORDER, destructiveChanges, isEmpty, platformKey, type Change, type Plan } from "./model.js";
+import type { HistoryEntry } from "./ports.js";
+import { ApplyRefusedError, type ApplyContext } from "./apply/context.js";
+import { applyOrder } from "./apply/order.js";
+import { applyAccountChange, outcome, type ChangeOutcome } from "./apply/steps.js";
+
+export { ApplyRefusedError, DEFAULT_APPLY_OPTIONS, type ApplyContext, type ApplyOptions } from "./apply/context.js";
+export type { ChangeOutcome } from "./apply/steps.js";
+
+export interface ApplyReport {
+  outcomes: ChangeOutcome[];
+  /** Platforms where a change failed; their later changes were not run. */
+  failedPlatforms: { platform: string; error: string }[];
+  writes: number;
+}
+
+/** The checks made before the first write; throws ApplyRefusedError. */
+export function checkApplyAllowed(plan: Plan, options: ApplyContext["options"]): void {
+  const destructive = destructiveChanges(plan);
+  if (destructive.length > 0 && !options.allowDestroy) {
+    throw new ApplyRefusedError(
+      `the plan holds ${destructive.length} destructive change(s) and --allow-destroy was not given; nothing was written:\n` +
+        destructive.map((c) => `  ! ${c.action} ${c.action === "order" ? "" : c.address} on ${platformKey(c.platform)} (${c.rule ?? ""})`).join("\n"),
+      { hint: "review them, then run apply with --allow-destroy" },
+    );
+  }
+  if (destructive.length > options.maxDestroy) {
+    throw new ApplyRefusedError(
+      `the plan holds ${destructive.length} destructive changes, more than --max-destroy ${options.maxDestroy}; nothing was written`,
+      { hint: "split the change, or raise --max-destroy if this is really intended" },
+    );
+  }
+  if (!options.secretsOut && plan.changes.some((c) => c.action === "add")) {
+    throw new ApplyRefusedError(
+      "the plan adds accounts, whose initial passwords are generated and written only to the file named by --secrets-out; nothing was written",
+      { hint: "run apply with --secrets-out FILE (it is written with mode 0600)" },
+    );
+  }
+}
+
+export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyReport> {
+  checkApplyAllowed(plan, ctx.options);
+  if (isEmpty(plan)) return { outcomes: [], failedPlatforms: [], writes: 0 };
+
+  const byPlatform = new Map<string, Change[]>();
+  for (const change of plan.changes) {
+    const key = platformKey(change.platform);
+    byPlatform.set(key, [...(byPlatform.get(key) ?? []), change]);
+  }
+  const lock = await ctx.backend.lock(
+    [...byPlatform.keys()].sort(),
+    { pid: process.pid, host: hostname(), who: ctx.who, startedAt: ctx.now().toISOString() },
+    ctx.options.lockWaitMs,
+  );
+  try {
+    const results = await Promise.all(
+      [...byPlatform.entries()].map(([platform, changes]) => applyPlatform(ctx, platform, changes)),
+    );
+    const report: ApplyReport = { outcomes: [], failedPlatforms: [], writes: 0 };
+    for (const result of results) {
+      report.outcomes.push(...result.outcomes);
+      if (result.error) report.failedPlatforms.push({ platform: result.platform, error: result.error });
+    }
+    report.writes = report.outcomes.reduce((sum, o) => sum + o.writes, 0);
+    await ctx.backend.historyAppend(report.outcomes.filter((o) => o.result !== "unchanged").map((o) => toHistory(ctx, plan, o)));
+    return report;
+  } finally {
+    await lock.release();
+  }
+}
+
+/** One platform's changes, group by group in apply order; a failure stops the platform. */
+async function applyPlatform(
+  ctx: ApplyContext,
+  platform: string,
+  changes: Change[],
+): Promise<{ platform: string; outcomes: ChangeOutcome[]; error: string | null }> {
+  const outcomes: ChangeOutcome[] = [];
+  let error: string | null = null;
+  for (const action of APPLY_ORDER) {
+    const group = changes.filter((c) => c.action === action);
+    if (group.length === 0) continue;
+    if (error) {
+      outcomes.push(...group.map((c) => outcome(c, "not-run", { message: "not run: an earlier change on this platform failed" })));
+      continue;
+    }
+    // Changes of one kind are independent of each other: run them concurrently (the API client caps it).
+    const settled = await Promise.allSettled(group.map((c) => (c.action === "order" ? applyOrder(ctx, c) : applyAccountChange(ctx, c))));
+    settled.forEach((result, i) => {
+      const change = group[i]!;
+      if (result.status === "fulfilled") {
+        outcomes.push(result.value);
+        if (result.value.result === "failed" && !error) error = result.value.message ?? "a change failed";
+        ctx.log(`  ${marker(result.value)} ${change.action} ${result.value.address ?? ""} on ${platform}: ${result.value.result}${result.value.message ? ` (${result.value.message})` : ""}`);
+      } else {
+        const message = result.reason instanceof Error ? result.reason.message : String(result.reason);
+        outcomes.push(outcome(change, "failed", { message }));
+        if (!error) error = message;
+        ctx.log(`  ✗ ${change.action} ${change.action === "order" ? change.addresses.join(", ") : change.address} on ${platform}: failed: ${message}`);
+      }
+    });
+  }
+  return { platform, outcomes, error };
+}
+
+function marker(o: ChangeOutcome): string {
+  return o.result === "done" ? "✓" : o.result === "unchanged" ? "=" : o.result === "failed" ? "✗" : "…";
+}
+
+function toHistory(ctx: ApplyContext, plan: Plan, o: ChangeOutcome): HistoryEntry {
+  const change = plan.changes.find((c) => c.id === o.changeId);
+  return {
+    at: ctx.now().toISOString(),
+    who: ctx.who,
+    commit: ctx.commit,
+    platform: o.platform,
+    changeId: o.changeId,
+    action: o.action,
+    address: o.address,
+    result: o.result === "done" ? "done" : o.result === "failed" ? "failed" : "skipped",
+    message: o.message,
+    orderId: o.orderId,
+    amount: o.amount,
+    effective: change?.effective ?? null,
+    renewal: change?.action === "renew" ? (change.after.renewal ?? null) : null,
+  };
+}

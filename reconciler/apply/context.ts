@@ -1,0 +1,109 @@
+/**
+ * What every apply step needs: the API, the backend, the clock, and the small helpers that make a
+ * step level-based (re-read before writing) and patient (wait for tasks and deliveries).
+ */
+import { ExrecError } from "../errors.js";
+import type { Backend, ApiAccount, ApiTask, ExchangeApi } from "../ports.js";
+
+export interface ApplyOptions {
+  /** Destructive changes (reset, Private delete) are refused without it. */
+  allowDestroy: boolean;
+  /** More destructive changes than this in one apply are refused even with allowDestroy. */
+  maxDestroy: number;
+  /** false (`--no-pay`): orders are placed, their URL printed, and apply stops there. */
+  pay: boolean;
+  /** Where generated passwords are written (mode 0600); required when the plan adds accounts. */
+  secretsOut: string | null;
+  deliveryTimeoutMs: number;
+  taskTimeoutMs: number;
+  lockWaitMs: number;
+  /** Upper bound of one wait between polls of a task or an order. */
+  maxPollIntervalMs: number;
+}
+
+export const DEFAULT_APPLY_OPTIONS: ApplyOptions = {
+  allowDestroy: false,
+  maxDestroy: 5,
+  pay: true,
+  secretsOut: null,
+  // OVHcloud's Terraform provider waits up to 30 minutes for an order's delivery.
+  deliveryTimeoutMs: 30 * 60_000,
+  taskTimeoutMs: 10 * 60_000,
+  lockWaitMs: 0,
+  maxPollIntervalMs: 10_000,
+};
+
+export interface ApplyContext {
+  api: ExchangeApi;
+  backend: Backend;
+  options: ApplyOptions;
+  now: () => Date;
+  /** Human progress lines (stderr). Never given a secret. */
+  log: (line: string) => void;
+  who: string | null;
+  commit: string | null;
+}
+
+export class ApplyRefusedError extends ExrecError {
+  readonly code = "EXREC_APPLY_REFUSED";
+}
+
+export class TaskFailedError extends ExrecError {
+  readonly code = "EXREC_TASK_FAILED";
+}
+
+export class WaitTimeoutError extends ExrecError {
+  readonly code = "EXREC_WAIT_TIMEOUT";
+}
+
+/** The API said 404 for this object. Only a single-object GET may be read this way, never a batch. */
+export function isNotFound(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { status?: unknown }).status === 404;
+}
+
+/** The live account, or null when a single GET says it does not exist. */
+export async function readAccount(ctx: ApplyContext, org: string, svc: string, email: string): Promise<ApiAccount | null> {
+  try {
+    return await ctx.api.getAccount(org, svc, email);
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` with a growing interval (200 ms doubling up to the maximum) until it returns a value. */
+export async function pollUntil<T>(
+  ctx: ApplyContext,
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let interval = 200;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() + interval > deadline) {
+      throw new WaitTimeoutError(`gave up waiting for ${what} after ${Math.round(timeoutMs / 1000)} s`, {
+        hint: "run apply again later: it resumes where it stopped, and never orders twice",
+      });
+    }
+    await sleep(interval);
+    interval = Math.min(interval * 2, ctx.options.maxPollIntervalMs);
+  }
+}
+
+/** Waits for an Exchange task to end; an `error` or `cancelled` task is a failure. */
+export async function waitForTask(ctx: ApplyContext, org: string, svc: string, task: ApiTask, what: string): Promise<void> {
+  const final = await pollUntil(ctx, `task ${task.id} (${what})`, ctx.options.taskTimeoutMs, async () => {
+    const current = task.status === "done" ? task : await ctx.api.getTask(org, svc, task.id);
+    return current.status === "done" || current.status === "error" || current.status === "cancelled" ? current : undefined;
+  });
+  if (final.status !== "done") {
+    throw new TaskFailedError(`task ${final.id} (${final.function}) for ${what} ended in ${final.status}`, {
+      hint: "see the task in OVHcloud's control panel; run apply again once its cause is fixed",
+    });
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * Ordering Hosted accounts (H1): the one step that spends money, so the one that must never run
+ * twice for the same need. The defences, in the order they act:
+ *  1. Level: addresses that already exist, and blank paid accounts of the licence, are used first;
+ *     only what is still missing is ordered.
+ *  2. The journal: an order is written to it before the POST and given its id after; a rerun resumes
+ *     it (pays it, waits for it, configures it) instead of ordering again.
+ *  3. The account's order list: a journal entry without an order id (a crash or a lost answer right
+ *     after the POST) is matched against the orders placed since, before anything is ordered again.
+ */
+import { randomUUID } from "node:crypto";
+import { PLACEHOLDER_DOMAIN, platformKey, type OrderChange } from "../model.js";
+import type { ApiAccount, JournalEntry } from "../ports.js";
+import { ApplyRefusedError, pollUntil, type ApplyContext } from "./context.js";
+import { failpoint } from "./failpoint.js";
+import { closeJournal, configureBlank, outcome, type ChangeOutcome } from "./steps.js";
+
+interface Need {
+  email: string;
+  displayName: string | null;
+}
+
+export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promise<ChangeOutcome> {
+  const { organization: org, service: svc } = change.platform;
+  const key = platformKey(change.platform);
+  let writes = 0;
+  let needed = await stillNeeded(ctx, change, change.accounts);
+  if (needed.length === 0) {
+    await closeJournal(ctx, key, change.id);
+    return outcome(change, "unchanged", { message: "every address already exists" });
+  }
+
+  // Resume this change's orders that an earlier run left open.
+  let orderId: number | null = null;
+  let delivered = 0;
+  for (const entry of await openOrderEntries(ctx, key, change.id)) {
+    const resumed = await resumeOrder(ctx, change, entry);
+    writes += resumed.writes;
+    if (resumed.state === "awaiting-payment") {
+      return outcome(change, "awaiting-payment", { orderId: resumed.orderId, message: resumed.message, writes });
+    }
+    if (resumed.state === "delivered") {
+      orderId = resumed.orderId;
+      delivered += typeof entry.detail.quantity === "number" ? entry.detail.quantity : 0;
+    }
+  }
+  // Orders of this platform that are paid and on their way, but that no journal here knows of
+  // (a crash on a CI runner whose journal was lost): wait for them rather than buy again.
+  delivered += await waitForUnknownOrders(ctx, change);
+  const afterResume = await configureBlanks(ctx, change, needed, Math.min(delivered, needed.length));
+  writes += needed.length - afterResume.length;
+  needed = afterResume;
+  if (needed.length === 0) {
+    return outcome(change, "done", { orderId, writes, message: orderId ? `order ${orderId} resumed and configured` : "blank accounts reused" });
+  }
+
+  // Place one order for what is still missing.
+  const quantity = needed.length;
+  const quote = await ctx.api.quoteOrder(org, svc, change.duration, change.license, quantity);
+  const quoted = quote.prices.withoutTax.priceInUcents;
+  if (change.cost.kind === "one-time" && quantity === change.quantity && quoted !== change.cost.amount.ucents) {
+    throw new ApplyRefusedError(
+      `the price of ordering ${quantity} ${change.license} account(s) on ${key} changed since the plan ` +
+        `(${change.cost.amount.ucents} → ${quoted} ucents without tax); nothing was ordered`,
+      { hint: "run plan again to see the new price" },
+    );
+  }
+  const entry: Omit<JournalEntry, "status" | "updatedAt"> = {
+    id: randomUUID(),
+    platform: key,
+    changeId: change.id,
+    action: "order",
+    detail: { license: change.license, duration: change.duration, quantity, addresses: needed.map((n) => n.email) },
+    startedAt: ctx.now().toISOString(),
+  };
+  await ctx.backend.journalOpen(entry);
+  failpoint("order:after-journal-open");
+  let placed: { orderId: number | null; url: string | null };
+  try {
+    placed = await ctx.api.placeOrder(org, svc, change.duration, { licence: change.license, number: quantity });
+  } catch (error) {
+    // The POST may have bought something even though no answer came back: look before anything else.
+    const found = await findPlacedOrder(ctx, svc, { ...entry, status: "open", updatedAt: entry.startedAt });
+    if (found === null) throw error;
+    ctx.log(`  the order request for ${key} failed, but order ${found} was placed: continuing with it`);
+    placed = { orderId: found, url: null };
+  }
+  writes++;
+  failpoint("order:after-place");
+  if (placed.orderId === null) throw new ApplyRefusedError(`OVHcloud answered the order for ${key} without an order id`);
+  await ctx.backend.journalUpdate(entry.id, { detail: { ...entry.detail, orderId: placed.orderId, url: placed.url } });
+  failpoint("order:after-journal-order-id");
+  ctx.log(`  ordered ${quantity} ${change.license} account(s) on ${key}: order ${placed.orderId}`);
+  const resumed = await resumeOrder(ctx, change, {
+    ...entry,
+    detail: { ...entry.detail, orderId: placed.orderId, url: placed.url },
+    status: "open",
+    updatedAt: entry.startedAt,
+  });
+  writes += resumed.writes;
+  const amount = { ucents: quoted, currency: quote.prices.withoutTax.currencyCode };
+  if (resumed.state === "awaiting-payment") {
+    return outcome(change, "awaiting-payment", { orderId: placed.orderId, message: resumed.message, writes, amount });
+  }
+  const remaining = await configureBlanks(ctx, change, needed, needed.length);
+  writes += needed.length - remaining.length;
+  if (remaining.length > 0) {
+    return outcome(change, "failed", {
+      orderId: placed.orderId,
+      amount,
+      writes,
+      message: `order ${placed.orderId} was delivered but ${remaining.length} account(s) could not be configured yet; run apply again`,
+    });
+  }
+  return outcome(change, "done", { orderId: placed.orderId, amount, writes });
+}
+
+/** The declared addresses that do not exist yet on the platform. */
+async function stillNeeded(ctx: ApplyContext, change: OrderChange, wanted: Need[]): Promise<Need[]> {
+  const ids = new Set((await ctx.api.listAccounts(change.platform.organization, change.platform.service)).map((id) => id.toLowerCase()));
+  return wanted.filter((need) => !ids.has(need.email));
+}
+
+async function openOrderEntries(ctx: ApplyContext, platform: string, changeId: string): Promise<JournalEntry[]> {
+  return (await ctx.backend.journalOpenEntries([platform])).filter((e) => e.action === "order" && e.changeId === changeId);
+}
+
+type Resumed =
+  | { state: "delivered"; orderId: number; writes: number }
+  | { state: "awaiting-payment"; orderId: number; writes: number; message: string }
+  | { state: "gone"; writes: number };
+
+/** Brings an order of the journal to delivery: find its id, pay it, wait for it. */
+async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: JournalEntry): Promise<Resumed> {
+  let orderId = typeof entry.detail.orderId === "number" ? entry.detail.orderId : null;
+  if (orderId === null) {
+    orderId = await findPlacedOrder(ctx, change.platform.service, entry);
+    if (orderId === null) {
+      // Started but never placed (the run died before the POST reached OVHcloud).
+      await ctx.backend.journalUpdate(entry.id, { status: "failed", detail: { ...entry.detail, outcome: "never placed" } });
+      return { state: "gone", writes: 0 };
+    }
+    await ctx.backend.journalUpdate(entry.id, { detail: { ...entry.detail, orderId } });
+    ctx.log(`  found order ${orderId}, placed by an interrupted run: resuming it`);
+  }
+  let writes = 0;
+  let status = await ctx.api.orderStatus(orderId);
+  if (status === "cancelled" || status === "cancelling") {
+    await ctx.backend.journalUpdate(entry.id, { status: "failed", detail: { ...entry.detail, orderId, outcome: status } });
+    return { state: "gone", writes };
+  }
+  if (status === "notPaid") {
+    const url = typeof entry.detail.url === "string" ? entry.detail.url : null;
+    if (!ctx.options.pay) {
+      return {
+        state: "awaiting-payment",
+        orderId,
+        writes,
+        message: `order ${orderId} awaits payment${url ? `: ${url}` : ""} (--no-pay); run apply again once it is paid`,
+      };
+    }
+    const means = await ctx.api.paymentMeans(orderId);
+    const wanted = process.env.EXREC_PAYMENT_MEAN;
+    const mean = wanted ? means.find((m) => m.paymentMean === wanted) : means[0];
+    if (!mean) {
+      return {
+        state: "awaiting-payment",
+        orderId,
+        writes,
+        message: `order ${orderId} has no registered payment mean${wanted ? ` named ${wanted}` : ""}; pay it${url ? ` at ${url}` : " in the control panel"}, then run apply again`,
+      };
+    }
+    await ctx.api.payOrder(orderId, mean);
+    writes++;
+    failpoint("order:after-pay");
+    ctx.log(`  paid order ${orderId} with ${mean.paymentMean}`);
+    status = "checking";
+  }
+  const id = orderId;
+  await pollUntil(ctx, `the delivery of order ${id}`, ctx.options.deliveryTimeoutMs, async () => {
+    const now = await ctx.api.orderStatus(id);
+    if (now === "cancelled" || now === "cancelling") throw new ApplyRefusedError(`order ${id} was cancelled by OVHcloud`);
+    return now === "delivered" ? now : undefined;
+  });
+  failpoint("order:after-delivery");
+  await ctx.backend.journalUpdate(entry.id, { detail: { ...entry.detail, orderId, delivered: true } });
+  return { state: "delivered", orderId, writes };
+}
+
+/**
+ * The order an interrupted run placed for this platform, looked up in the account's orders since the
+ * journal entry was opened. Orders that other journal entries already claim are skipped.
+ */
+async function findPlacedOrder(ctx: ApplyContext, service: string, entry: JournalEntry): Promise<number | null> {
+  const since = new Date(Date.parse(entry.startedAt) - 5 * 60_000).toISOString();
+  const claimed = new Set(
+    (await ctx.backend.journalOpenEntries())
+      .map((e) => e.detail.orderId)
+      .filter((id): id is number => typeof id === "number"),
+  );
+  const ids = (await ctx.api.listOrders({ from: since })).filter((id) => !claimed.has(id)).sort((a, b) => b - a);
+  for (const id of ids.slice(0, 20)) {
+    const order = await ctx.api.getOrder(id);
+    if (Date.parse(order.date) < Date.parse(since)) continue;
+    for (const detailId of await ctx.api.listOrderDetails(id)) {
+      const detail = await ctx.api.getOrderDetail(id, detailId);
+      if (detail.domain === service && detail.quantity === entry.detail.quantity) return id;
+    }
+  }
+  return null;
+}
+
+/**
+ * Configures blank paid accounts of the order's licence with the addresses still needed; returns
+ * what is left. After a delivery the blanks may take a moment to appear: it polls until at least
+ * `expectAtLeast` of them are there.
+ */
+async function configureBlanks(ctx: ApplyContext, change: OrderChange, needed: Need[], expectAtLeast = 0): Promise<Need[]> {
+  const { organization: org, service: svc } = change.platform;
+  const take = async (): Promise<ApiAccount[]> => {
+    const ids = await ctx.api.listAccounts(org, svc);
+    const blankIds = ids.filter((id) => id.toLowerCase().endsWith(`@${PLACEHOLDER_DOMAIN}`)).sort();
+    const blanks: ApiAccount[] = [];
+    for (const id of blankIds) {
+      const account = await ctx.api.getAccount(org, svc, id);
+      if (
+        !account.configured &&
+        account.accountLicense === change.license &&
+        account.state === "ok" &&
+        account.taskPendingId === null &&
+        account.deleteAtExpiration !== true
+      ) {
+        blanks.push(account);
+      }
+      if (blanks.length >= needed.length) break;
+    }
+    return blanks;
+  };
+  let blanks = await take();
+  if (blanks.length < expectAtLeast) {
+    blanks = await pollUntil(ctx, `the delivered accounts on ${platformKey(change.platform)}`, ctx.options.deliveryTimeoutMs, async () => {
+      const found = await take();
+      return found.length >= expectAtLeast ? found : undefined;
+    });
+  }
+  const remaining = [...needed];
+  let first = true;
+  for (const blank of blanks) {
+    const need = remaining.shift();
+    if (!need) break;
+    await configureBlank(ctx, org, svc, blank, need.email, need.displayName, change.renewal);
+    if (first) failpoint("order:after-first-configure");
+    first = false;
+  }
+  if (remaining.length === 0) await closeJournal(ctx, platformKey(change.platform), change.id);
+  return remaining;
+}
+
+/**
+ * Recent orders for this platform's service that no journal entry claims. Paid ones still on their
+ * way are waited for (returns how many accounts they bring); an unpaid one stops the apply, since
+ * paying or duplicating an order of unknown origin are both wrong guesses.
+ */
+async function waitForUnknownOrders(ctx: ApplyContext, change: OrderChange): Promise<number> {
+  const since = new Date(ctx.now().getTime() - 24 * 3600_000).toISOString();
+  const journal = [...(await ctx.backend.journalOpenEntries())];
+  const known = new Set(journal.map((e) => e.detail.orderId).filter((id): id is number => typeof id === "number"));
+  const history = await ctx.backend.historyList(since);
+  for (const h of history) if (h.orderId !== null) known.add(h.orderId);
+  let coming = 0;
+  const ids = (await ctx.api.listOrders({ from: since })).filter((id) => !known.has(id)).sort((a, b) => b - a);
+  for (const id of ids.slice(0, 20)) {
+    const status = await ctx.api.orderStatus(id);
+    if (status !== "notPaid" && status !== "checking" && status !== "delivering") continue;
+    let quantity = 0;
+    for (const detailId of await ctx.api.listOrderDetails(id)) {
+      const detail = await ctx.api.getOrderDetail(id, detailId);
+      if (detail.domain === change.platform.service) quantity += detail.quantity;
+    }
+    if (quantity === 0) continue;
+    if (status === "notPaid") {
+      throw new ApplyRefusedError(
+        `order ${id} for ${platformKey(change.platform)} (${quantity} account(s)) awaits payment and no journal here knows it; ` +
+          "exrec will neither pay an order of unknown origin nor order again beside it",
+        { hint: "pay it (then run apply again: its accounts will be reused) or cancel it in the control panel" },
+      );
+    }
+    ctx.log(`  order ${id} for ${platformKey(change.platform)} is on its way (${status}): waiting for it instead of ordering`);
+    await pollUntil(ctx, `the delivery of order ${id}`, ctx.options.deliveryTimeoutMs, async () =>
+      (await ctx.api.orderStatus(id)) === "delivered" ? true : undefined,
+    );
+    coming += quantity;
+  }
+  return coming;
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+/**
+ * exrec's command line: argument parsing, exit codes, and the one place that catches errors.
+ * Exit codes: 0 success (nothing to do), 1 error, 2 changes or drift (with --detailed-exitcode).
+ */
+import { Command, CommanderError, Option } from "commander";
+import { ExrecError } from "./errors.js";
+import { applyCommand } from "./commands/apply.js";
+import { driftCommand } from "./commands/drift.js";
+import { historyCommand } from "./commands/history.js";
+import { importCommand } from "./commands/import.js";
+import { planCommand } from "./commands/plan.js";
+import { sandboxCommand } from "./commands/sandbox.js";
+import { collect } from "./commands/select.js";
+import { validateCommand } from "./commands/validate.js";
+
+function withConnection(command: Command): Command {
+  return command
+    .option("--concurrency <n>", "requests in flight at most (env EXREC_CONCURRENCY)")
+    .option("--rate-limit <n>", "requests per second at most, 0 = none (env EXREC_RATE_LIMIT)")
+    .option("--timeout <seconds>", "timeout of one request (env EXREC_TIMEOUT)")
+    .option("--progress", "show progress on stderr even when it is not a terminal")
+    .option("--debug", "log every API request on stderr (never credentials)");
+}
+
+function withSelection(command: Command): Command {
+  return command
+    .option("--platform <org/svc>", "only this platform (repeatable, globs allowed)", collect, [])
+    .option("--exclude <org/svc>", "not this platform (repeatable, globs allowed)", collect, []);
+}
+
+function withBackend(command: Command): Command {
+  return command.option("--backend <url>", "where the lock, journal and history live: a postgres:// URL (env EXREC_BACKEND); default the .exrec folder");
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command("exrec")
+    .description(
+      "Declarative reconciler for OVHcloud Exchange platforms and the billing of their accounts.\n" +
+        "Without OVHcloud credentials every command runs against a local sandbox (.exrec/sandbox.json).",
+    )
+    .version("0.1.0")
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command("validate")
+    .description("check manifests without calling the API; every problem as file:line:col")
+    .argument("<files...>", "YAML manifests, cdk.tf.json files or cdktf.out folders")
+    .action(async (files: string[]) => setExit(await validateCommand(files)));
+
+  withBackend(
+    withSelection(
+      withConnection(
+        program
+          .command("plan")
+          .description("show what apply would change, when each change takes effect, and what it costs")
+          .argument("<files...>", "YAML manifests, cdk.tf.json files or cdktf.out folders")
+          .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+          .option("--detailed-exitcode", "exit 2 when there are changes, 0 when none, 1 on error")
+          .option("--out <file>", "save the plan, for apply to carry out exactly (mode 0600)"),
+      ),
+    ),
+  ).action(async (files: string[], options) => setExit(await planCommand(files, options)));
+
+  withBackend(
+    withSelection(
+      withConnection(
+        program
+          .command("apply")
+          .description("carry out the plan of the manifests, or a plan saved with plan --out")
+          .argument("<files...>", "manifests, or one saved plan file")
+          .option("--auto-approve", "do not ask for confirmation (needed without a terminal)")
+          .option("--allow-destroy", "allow destructive changes (Hosted reset, Private delete)")
+          .option("--max-destroy <n>", "refuse more destructive changes than this in one apply", "5")
+          .option("--no-pay", "place orders but do not pay them: print their URL and stop")
+          .option("--secrets-out <file>", "where generated initial passwords are written (mode 0600)")
+          .option("--delivery-timeout <seconds>", "how long to wait for an order's delivery", "1800")
+          .option("--lock-timeout <seconds>", "how long to wait for another apply's lock", "0"),
+      ),
+    ),
+  ).action(async (files: string[], options) => setExit(await applyCommand(files, options)));
+
+  withBackend(
+    withSelection(
+      withConnection(
+        program
+          .command("drift")
+          .description("report, read-only, where the live platforms moved away from the manifests")
+          .argument("<files...>", "YAML manifests, cdk.tf.json files or cdktf.out folders")
+          .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json", "html"]).default("text"))
+          .option("--detailed-exitcode", "exit 2 when there is drift, 0 when none, 1 on error")
+          .option("--out <file>", "write the report to this file")
+          .option("--ignore-file <file>", "ignore rules", ".exrecignore")
+          .option("--write-ignore", "add rules to the ignore file that silence today's drift"),
+      ),
+    ),
+  ).action(async (files: string[], options) => setExit(await driftCommand(files, options)));
+
+  withSelection(
+    withConnection(
+      program
+        .command("import")
+        .description("write a manifest of the live platforms, whose plan is empty")
+        .option("--out <file>", "write to this file instead of stdout"),
+    ),
+  ).action(async (options) => setExit(await importCommand(options)));
+
+  withBackend(
+    program
+      .command("history")
+      .description("what each apply did: changes, results, orders and amounts, who and which commit")
+      .option("--since <date>", "only entries from this date on")
+      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")),
+  ).action(async (options) => setExit(await historyCommand(options)));
+
+  program
+    .command("sandbox")
+    .description("run the local OVHcloud-compatible API in the foreground")
+    .option("--port <n>", "port (0: any free port)", "8080")
+    .option("--host <address>", "address to bind (loopback unless you ask otherwise)", "127.0.0.1")
+    .option("--state <file>", "state file, created with the seed when absent", ".exrec/sandbox.json")
+    .option("--seed <seed>", "demo | empty | fleet:PxA", "demo")
+    .option("--latency <ms>", "latency added to every request", "0")
+    .option("--pages", "answer bulk pages of whole accounts (X-Pagination-Mode)")
+    .option("--batch", "answer batch reads (X-Ovh-Batch)")
+    .action(async (options) => setExit(await sandboxCommand(options)));
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. The only catch of the program. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  const debug = argv.includes("--debug");
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit 0; usage errors were already printed by commander.
+      return error.exitCode === 0 ? 0 : 1;
+    }
+    if (error instanceof ExrecError) {
+      process.stderr.write(`Error: ${error.message}\n`);
+      if (error.hint) process.stderr.write(`  ${error.hint}\n`);
+      if (debug) process.stderr.write(`  (${error.code})\n`);
+      return 1;
+    }
+    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    else process.stderr.write("  This is a bug in exrec; run again with --debug for details and report it.\n");
+    return 1;
+  }
+}
+
+// Exit once stdout and stderr are flushed: idle keep-alive sockets must not hold the process open.
+main(process.argv).then((code) => {
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+});

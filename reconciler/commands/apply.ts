@@ -1,0 +1,181 @@
+import { execFileSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { createInterface } from "node:readline/promises";
+import { applyPlan, checkApplyAllowed, DEFAULT_APPLY_OPTIONS, type ApplyOptions, type ApplyReport } from "../apply.js";
+import { ExrecError, UsageError } from "../errors.js";
+import { loadDesired } from "../load/index.js";
+import { isEmpty, type Plan } from "../model.js";
+import { readPlanFile } from "../planfile.js";
+import { refresh, staleObjects } from "../refresh.js";
+import { renderPlanText } from "../render/plan-text.js";
+import { note, print } from "./output.js";
+import { makePlan } from "./plan.js";
+import { openBackendFor, openSession, resolveConfig, useColor, type GlobalOptions } from "./session.js";
+import { validateSelection, type Selection } from "./select.js";
+
+export interface ApplyCommandOptions extends GlobalOptions, Selection {
+  autoApprove?: boolean;
+  allowDestroy?: boolean;
+  maxDestroy?: string;
+  pay?: boolean;
+  secretsOut?: string;
+  deliveryTimeout?: string;
+  lockTimeout?: string;
+}
+
+export class StalePlanError extends ExrecError {
+  readonly code = "EXREC_STALE_PLAN";
+}
+
+/** Is this one file a saved plan (rather than a cdk.tf.json)? Decided by its content, not its name. */
+async function isPlanFile(files: string[]): Promise<boolean> {
+  if (files.length !== 1 || !files[0]!.endsWith(".json")) return false;
+  try {
+    const head = (await readFile(files[0]!, "utf8")).slice(0, 4096);
+    return /"format_version"\s*:/.test(head) && !/"resource"\s*:/.test(head);
+  } catch {
+    return false;
+  }
+}
+
+function applyOptions(options: ApplyCommandOptions): ApplyOptions {
+  const seconds = (flag: string, value: string | undefined, fallbackMs: number) => {
+    if (value === undefined) return fallbackMs;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} takes a number of seconds, not ${JSON.stringify(value)}`);
+    return n * 1000;
+  };
+  const maxDestroy = options.maxDestroy === undefined ? DEFAULT_APPLY_OPTIONS.maxDestroy : Number(options.maxDestroy);
+  if (!Number.isInteger(maxDestroy) || maxDestroy < 0) {
+    throw new UsageError(`--max-destroy takes a whole number, not ${JSON.stringify(options.maxDestroy)}`);
+  }
+  return {
+    ...DEFAULT_APPLY_OPTIONS,
+    allowDestroy: Boolean(options.allowDestroy),
+    maxDestroy,
+    pay: options.pay !== false,
+    secretsOut: options.secretsOut ?? null,
+    deliveryTimeoutMs: seconds("--delivery-timeout", options.deliveryTimeout, DEFAULT_APPLY_OPTIONS.deliveryTimeoutMs),
+    lockWaitMs: seconds("--lock-timeout", options.lockTimeout, DEFAULT_APPLY_OPTIONS.lockWaitMs),
+  };
+}
+
+/** `exrec apply FILE... | PLAN`: exit 0 when everything was applied (or nothing was to do), else 1. */
+export async function applyCommand(files: string[], options: ApplyCommandOptions): Promise<number> {
+  validateSelection(options);
+  const settings = applyOptions(options);
+  if (files.length === 0) throw new UsageError("name the manifest files, or a plan file saved with plan --out");
+  let plan: Plan;
+  let close: () => Promise<void>;
+  let api: Awaited<ReturnType<typeof openSession>>["api"];
+  if (await isPlanFile(files)) {
+    ({ plan, close, api } = await loadSavedPlan(files[0]!, options));
+  } else {
+    const made = await makePlan(files, options);
+    plan = made.plan;
+    close = made.close;
+    api = made.api;
+  }
+  try {
+    print(renderPlanText(plan, { color: useColor(process.stdout) }));
+    if (isEmpty(plan)) return 0;
+    checkApplyAllowed(plan, settings);
+    if (!(await confirmed(options))) {
+      note("Apply cancelled; nothing was written.");
+      return 1;
+    }
+    const backend = await openBackendFor(options);
+    try {
+      const report = await applyPlan(plan, {
+        api,
+        backend,
+        options: settings,
+        now: () => new Date(),
+        log: (line) => note(line),
+        who: whoRuns(),
+        commit: currentCommit(),
+      });
+      return summarise(report);
+    } finally {
+      await backend.close();
+    }
+  } finally {
+    await close();
+  }
+}
+
+/** A saved plan is applied only if the manifest and every live object it read are unchanged. */
+async function loadSavedPlan(file: string, options: ApplyCommandOptions) {
+  const plan = await readPlanFile(file);
+  const connection = resolveConfig(options);
+  const desired = await loadDesired(plan.manifest_files);
+  if (desired.digest !== plan.manifest_digest) {
+    throw new StalePlanError(`the manifest (${plan.manifest_files.join(", ")}) changed since ${file} was planned; nothing was applied`, {
+      hint: "run plan again",
+    });
+  }
+  const session = await openSession(connection, options);
+  try {
+    const { actual } = await refresh(session.api, plan.platforms);
+    const stale = staleObjects(plan.fingerprint, actual.fingerprint);
+    if (stale.length > 0) {
+      throw new StalePlanError(
+        `${stale.length} live object(s) changed since ${file} was planned, so it no longer says what apply would do; nothing was applied:\n` +
+          stale.slice(0, 20).map((k) => `  - ${k}`).join("\n") +
+          (stale.length > 20 ? `\n  … and ${stale.length - 20} more` : ""),
+        { hint: "run plan again" },
+      );
+    }
+    return { plan, close: () => session.close(), api: session.api };
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+}
+
+async function confirmed(options: ApplyCommandOptions): Promise<boolean> {
+  if (options.autoApprove) return true;
+  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+    throw new UsageError("apply needs confirmation and there is no terminal to ask on; nothing was written", {
+      hint: "review the plan, then run again with --auto-approve",
+    });
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question("Apply these changes? Only 'yes' is accepted: ");
+    return answer.trim() === "yes";
+  } finally {
+    rl.close();
+  }
+}
+
+function summarise(report: ApplyReport): number {
+  const count = (result: string) => report.outcomes.filter((o) => o.result === result).length;
+  const awaiting = report.outcomes.filter((o) => o.result === "awaiting-payment");
+  note(
+    `Apply ${report.failedPlatforms.length > 0 ? "stopped" : "complete"}: ${count("done")} done, ${count("unchanged")} already as declared, ` +
+      `${count("failed")} failed, ${count("not-run")} not run, ${awaiting.length} awaiting payment. ${report.writes} write request(s).`,
+  );
+  for (const o of awaiting) note(`  ${o.message}`);
+  for (const f of report.failedPlatforms) note(`  ${f.platform}: stopped after a failure: ${f.error}`);
+  return report.failedPlatforms.length > 0 ? 1 : 0;
+}
+
+/** Who runs it, for the history: the CI actor when there is one, else the user. */
+function whoRuns(): string | null {
+  const env = process.env;
+  return env.EXREC_ACTOR ?? env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? env.USER ?? env.USERNAME ?? null;
+}
+
+/** The commit being applied, when known: CI's variable, else git's HEAD in the working folder. */
+function currentCommit(): string | null {
+  const env = process.env;
+  const fromCi = env.EXREC_COMMIT ?? env.GITHUB_SHA ?? env.CI_COMMIT_SHA;
+  if (fromCi) return fromCi;
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).toString().trim() || null;
+  } catch {
+    return null;
+  }
+}
+

@@ -1,0 +1,78 @@
+/**
+ * The steps `plan`, `apply` and `drift` share: read the live state of the declared platforms,
+ * check it against the manifest, read prices, and plan.
+ */
+import { checkAgainstLive } from "../load/live-checks.js";
+import { formatProblem } from "../load/index.js";
+import { platformKey, quoteKey, type Actual, type Desired, type OrderQuote, type Plan, type PriceBook } from "../model.js";
+import { plan as makePlan, quotesNeeded } from "../plan.js";
+import type { ExchangeApi } from "../ports.js";
+import { priceBookFromCatalog, quoteFromApiOrder, unknownPriceBook } from "../prices.js";
+import { refresh, type ReadMode } from "../refresh.js";
+import { ExrecError } from "../errors.js";
+import { Progress } from "./progress.js";
+import { selects, type Selection } from "./select.js";
+
+export class LiveCheckError extends ExrecError {
+  readonly code = "EXREC_LIVE_CHECK";
+}
+
+export interface LiveState {
+  desired: Desired;
+  actual: Actual;
+  readModes: Record<string, ReadMode>;
+}
+
+/** The declared platforms that the selection keeps (an empty result is a usage error). */
+export function selectedDesired(desired: Desired, selection: Selection): Desired {
+  const platforms = desired.platforms.filter((p) => selects(selection, p));
+  return { ...desired, platforms };
+}
+
+export async function readLive(
+  api: ExchangeApi,
+  desired: Desired,
+  options: { progress: boolean },
+): Promise<LiveState> {
+  const progress = new Progress(options.progress, process.stderr, "refresh");
+  const { actual, readModes } = await refresh(api, desired.platforms, {
+    onProgress: (e) => progress.update(e.platform, e.done, e.total),
+  });
+  progress.done();
+  const problems = checkAgainstLive(desired, actual);
+  if (problems.length > 0) {
+    throw new LiveCheckError(
+      `the manifest does not match the live platforms; nothing was planned:\n${problems.map((p) => `  ${formatProblem(p)}`).join("\n")}`,
+    );
+  }
+  return { desired, actual, readModes };
+}
+
+/** The catalog's prices; when it cannot be read, every price is unknown (and the plan says why). */
+export async function readPrices(api: ExchangeApi): Promise<PriceBook> {
+  const subsidiary = process.env.EXREC_SUBSIDIARY ?? "FR";
+  try {
+    return priceBookFromCatalog(await api.catalog(subsidiary));
+  } catch (error) {
+    return unknownPriceBook(`the price catalog could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Plans, then reads the order quotes the plan needs, then plans again with them. */
+export async function planWithQuotes(api: ExchangeApi, live: LiveState, now: Date, prices: PriceBook): Promise<Plan> {
+  const first = makePlan(live.desired, live.actual, { now, prices, quotes: new Map() });
+  const requests = quotesNeeded(first);
+  if (requests.length === 0) return first;
+  const quotes = new Map<string, OrderQuote>();
+  await Promise.all(
+    requests.map(async (request) => {
+      const order = await api.quoteOrder(request.organization, request.service, request.duration, request.license, request.quantity);
+      quotes.set(quoteKey({ ...request }), quoteFromApiOrder(request, order));
+    }),
+  );
+  return makePlan(live.desired, live.actual, { now, prices, quotes });
+}
+
+export function describeScope(desired: Desired): string {
+  return desired.platforms.map((p) => platformKey(p)).join(", ");
+}

@@ -1,0 +1,76 @@
+import { loadDesired } from "../load/index.js";
+import { isEmpty, type Plan } from "../model.js";
+import type { ExchangeApi } from "../ports.js";
+import { writePlanFile } from "../planfile.js";
+import { renderPlanJson } from "../render/plan-json.js";
+import { renderPlanMarkdown } from "../render/plan-markdown.js";
+import { renderPlanText } from "../render/plan-text.js";
+import { UsageError } from "../errors.js";
+import { note, print } from "./output.js";
+import { planWithQuotes, readLive, readPrices, selectedDesired } from "./pipeline.js";
+import { openSession, planningClock, resolveConfig, useColor, type GlobalOptions } from "./session.js";
+import { validateSelection, type Selection } from "./select.js";
+
+export interface PlanOptions extends GlobalOptions, Selection {
+  format: string;
+  detailedExitcode?: boolean;
+  out?: string;
+}
+
+export function renderPlan(plan: Plan, format: string): string {
+  switch (format) {
+    case "text":
+      return renderPlanText(plan, { color: useColor(process.stdout) });
+    case "markdown":
+      return renderPlanMarkdown(plan);
+    case "json":
+      return renderPlanJson(plan);
+    default:
+      throw new UsageError(`--format takes text, markdown or json, not ${JSON.stringify(format)}`);
+  }
+}
+
+/** Loads, refreshes and plans: the part `plan` and `apply FILE...` share. */
+export async function makePlan(files: string[], options: GlobalOptions & Selection): Promise<{ plan: Plan; api: ExchangeApi; close: () => Promise<void> }> {
+  if (files.length === 0) throw new UsageError("name at least one manifest file (YAML, cdk.tf.json or a cdktf.out folder)");
+  validateSelection(options);
+  const connection = resolveConfig(options);
+  const desired = selectedDesired(await loadDesired(files), options);
+  if (desired.platforms.length === 0) throw new UsageError("no declared platform matches --platform/--exclude");
+  const now = planningClock();
+  const session = await openSession(connection, options);
+  try {
+    const live = await readLive(session.api, desired, { progress: wantsProgress(options) });
+    const prices = await readPrices(session.api);
+    const plan = await planWithQuotes(session.api, live, now, prices);
+    return { plan, api: session.api, close: () => session.close() };
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+}
+
+export function wantsProgress(options: GlobalOptions): boolean {
+  return options.progress ?? (Boolean(process.stderr.isTTY) && !process.env.CI);
+}
+
+const PLAN_FORMATS = ["text", "markdown", "json"];
+
+export function checkFormat(format: string, allowed: string[] = PLAN_FORMATS): void {
+  if (!allowed.includes(format)) {
+    throw new UsageError(`--format takes ${allowed.join(", ")}, not ${JSON.stringify(format)}`);
+  }
+}
+
+/** `exrec plan FILE...`: exit 0, or 2 with --detailed-exitcode when there are changes. */
+export async function planCommand(files: string[], options: PlanOptions): Promise<number> {
+  checkFormat(options.format);
+  const { plan, close } = await makePlan(files, options);
+  await close();
+  print(renderPlan(plan, options.format));
+  if (options.out) {
+    await writePlanFile(options.out, plan);
+    note(`Plan saved to ${options.out}. Apply exactly this plan with: exrec apply ${options.out}`);
+  }
+  return options.detailedExitcode && !isEmpty(plan) ? 2 : 0;
+}

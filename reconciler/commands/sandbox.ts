@@ -1,0 +1,46 @@
+import { parseSeed } from "../../provider/sandbox/seed.js";
+import { UsageError } from "../errors.js";
+import { note, print } from "./output.js";
+
+export interface SandboxOptions {
+  port: string;
+  host: string;
+  state: string;
+  seed: string;
+  latency: string;
+  pages?: boolean;
+  batch?: boolean;
+}
+
+/** `exrec sandbox`: the local OVHcloud-compatible API in the foreground, until interrupted. */
+export async function sandboxCommand(options: SandboxOptions): Promise<number> {
+  const port = Number(options.port);
+  const latencyMs = Number(options.latency);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not ${options.port}`);
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new UsageError(`--latency takes milliseconds, not ${options.latency}`);
+  let seed;
+  try {
+    seed = parseSeed(options.seed);
+  } catch (error) {
+    throw new UsageError(`--seed: ${(error as Error).message}`);
+  }
+  const { startSandbox } = await import("../../provider/sandbox/server.js");
+  const sandbox = await startSandbox({
+    host: options.host,
+    port,
+    stateFile: options.state,
+    seed,
+    latencyMs,
+    readModes: { pages: Boolean(options.pages), batch: Boolean(options.batch) },
+  });
+  print(`exrec sandbox listening on ${sandbox.url} (state in ${options.state})`);
+  print(`Point exrec at it from another shell with:  export EXREC_SANDBOX=${sandbox.url}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await sandbox.close();
+  note("sandbox stopped");
+  return 0;
+}

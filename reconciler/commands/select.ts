@@ -1,0 +1,34 @@
+/**
+ * `--platform ORG/SVC` and `--exclude ORG/SVC` (repeatable, `*` and `?` globs), so that CI can
+ * shard a large estate across jobs.
+ */
+import { platformKey, type PlatformRef } from "../model.js";
+import { UsageError } from "../errors.js";
+
+export interface Selection {
+  include: string[];
+  exclude: string[];
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`, "i");
+}
+
+export function validateSelection(selection: Selection): void {
+  for (const pattern of [...selection.include, ...selection.exclude]) {
+    if (!/^[^/\s]+\/[^/\s]+$/.test(pattern)) {
+      throw new UsageError(`--platform/--exclude take ORG/SVC (globs allowed), not ${JSON.stringify(pattern)}`);
+    }
+  }
+}
+
+export function selects(selection: Selection, ref: PlatformRef): boolean {
+  const key = platformKey(ref);
+  const included = selection.include.length === 0 || selection.include.some((p) => globToRegExp(p).test(key));
+  return included && !selection.exclude.some((p) => globToRegExp(p).test(key));
+}
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,50 @@
+/**
+ * A valid manifest document → the desired model: defaults applied, addresses lower-cased, every
+ * platform and account located in its file. Only called on documents without problems.
+ */
+import type { DesiredAccount, DesiredPlatform, SourceLocation } from "../model.js";
+import type { AccountV1, ManifestV1, PlatformV1 } from "./document.js";
+import type { DocPath, ManifestSource } from "./source.js";
+
+export function desiredPlatforms(source: ManifestSource): DesiredPlatform[] {
+  const document = source.document as ManifestV1;
+  return document.platforms.map((platform, index) => desiredPlatform(source, ["platforms", index], platform));
+}
+
+function locationOf(source: ManifestSource, path: DocPath): SourceLocation {
+  const { line, col } = source.locate(path);
+  return { file: source.file, line, col };
+}
+
+function desiredPlatform(source: ManifestSource, path: DocPath, platform: PlatformV1): DesiredPlatform {
+  const accounts = (platform.accounts ?? []).map((account, index) =>
+    desiredAccount(source, [...path, "accounts", index], account, platform),
+  );
+  const common = {
+    organization: platform.organization,
+    service: platform.service,
+    source: locationOf(source, path),
+    prune: platform.prune ?? false,
+    accounts,
+  };
+  return platform.offer === "hosted"
+    ? { ...common, offer: "hosted", removal: platform.removal ?? "expire" }
+    : { ...common, offer: "private" };
+}
+
+function desiredAccount(source: ManifestSource, path: DocPath, account: AccountV1, platform: PlatformV1): DesiredAccount {
+  const base = { email: account.email.toLowerCase(), source: locationOf(source, path) };
+  if (account.state === "absent") return { ...base, state: "absent" };
+  const defaults = platform.defaults ?? {};
+  const license = account.license ?? defaults.license;
+  // Private accounts renew monthly whatever is written (P1); a declared monthly is accepted and dropped.
+  const renewal = platform.offer === "hosted" ? (account.renewal ?? defaults.renewal) : undefined;
+  return {
+    ...base,
+    state: "present",
+    ...(license === undefined ? {} : { license }),
+    ...(renewal === undefined ? {} : { renewal }),
+    ...(account.displayName === undefined ? {} : { displayName: account.displayName }),
+    protect: account.protect ?? false,
+  };
+}

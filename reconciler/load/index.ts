@@ -1,0 +1,66 @@
+/**
+ * Manifests → the desired model. The CLI calls `loadDesired` (plan, apply, drift) and
+ * `validateFiles` (validate); both run every check on every file and report every problem at once,
+ * sorted, as `file:line:col: message`.
+ *
+ * Pipeline per file: read (size limit, strict UTF-8) → parse (YAML, or cdk.tf.json through
+ * terraform-json.ts) → JSON Schema → semantic checks; then checks across all files (duplicates);
+ * then, only when nothing is wrong, the model.
+ */
+import type { Desired, DesiredPlatform } from "../model.js";
+import { desiredPlatforms } from "./build.js";
+import { desiredDigest } from "./digest.js";
+import { ManifestError } from "./errors.js";
+import { expandInputs, type ManifestInput } from "./inputs.js";
+import { problemAt, sortProblems, START, type Problem } from "./problem.js";
+import { readManifestText } from "./read.js";
+import { schemaProblems } from "./schema.js";
+import { crossSourceProblems, semanticProblems } from "./semantics.js";
+import type { ManifestSource } from "./source.js";
+import { terraformSource } from "./terraform-source.js";
+import { yamlSource } from "./yaml-source.js";
+
+export { ManifestError } from "./errors.js";
+export { formatProblem, type Problem } from "./problem.js";
+export { checkAgainstLive } from "./live-checks.js";
+export { DEFAULT_MAX_MANIFEST_BYTES } from "./read.js";
+export { MAX_ALIAS_COUNT } from "./yaml-source.js";
+
+/** The desired state the files describe; throws ManifestError listing every problem of every file. */
+export async function loadDesired(paths: string[]): Promise<Desired> {
+  const { problems, platforms } = await analyse(paths);
+  if (problems.length > 0) throw new ManifestError(problems, [...paths]);
+  return { platforms, digest: desiredDigest(platforms), files: [...paths] };
+}
+
+/** The same checks as loadDesired, returning the problems (sorted; empty when the files are valid). */
+export async function validateFiles(paths: string[]): Promise<Problem[]> {
+  return (await analyse(paths)).problems;
+}
+
+async function analyse(paths: readonly string[]): Promise<{ problems: Problem[]; platforms: DesiredPlatform[] }> {
+  if (paths.length === 0) {
+    const problem = problemAt("<no manifest>", START, "no manifest given: name YAML manifests, cdk.tf.json files or a cdktf.out folder");
+    return { problems: [problem], platforms: [] };
+  }
+  const { inputs, problems } = await expandInputs(paths);
+  const sources: ManifestSource[] = [];
+  for (const input of inputs) {
+    const parsed = await parseInput(input);
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    sources.push(parsed.source);
+    problems.push(...schemaProblems(parsed.source), ...semanticProblems(parsed.source));
+  }
+  problems.push(...crossSourceProblems(sources));
+  if (problems.length > 0) return { problems: sortProblems(problems), platforms: [] };
+  return { problems: [], platforms: sources.flatMap(desiredPlatforms) };
+}
+
+async function parseInput(input: ManifestInput): Promise<{ ok: true; source: ManifestSource } | { ok: false; problems: Problem[] }> {
+  const read = await readManifestText(input.file);
+  if (!read.ok) return { ok: false, problems: [read.problem] };
+  return input.kind === "yaml" ? yamlSource(read.text, input.file) : terraformSource(read.text, input.file);
+}

@@ -1,0 +1,83 @@
+/**
+ * What the paths given on the command line name: YAML manifests, synthesized cdk.tf.json files,
+ * or cdktf.out folders (every `stacks/<name>/cdk.tf.json` in them). Anything else is a problem.
+ */
+import { readdir, stat } from "node:fs/promises";
+import { extname, join, resolve } from "node:path";
+import { problemAt, START, type Problem } from "./problem.js";
+
+export type InputKind = "yaml" | "terraform-json";
+
+export interface ManifestInput {
+  /** The file, as problems name it: a path given, or one found in a cdktf.out folder given. */
+  file: string;
+  kind: InputKind;
+}
+
+export async function expandInputs(paths: readonly string[]): Promise<{ inputs: ManifestInput[]; problems: Problem[] }> {
+  const inputs: ManifestInput[] = [];
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  const add = (input: ManifestInput): void => {
+    // The same file named twice (say, `a.yaml ./a.yaml`) would only report every account as a duplicate.
+    const key = resolve(input.file);
+    if (seen.has(key)) return;
+    seen.add(key);
+    inputs.push(input);
+  };
+
+  for (const path of paths) {
+    const kind = kindOf(path);
+    if (kind !== null) {
+      add({ file: path, kind });
+      continue;
+    }
+    const isDirectory = await stat(path).then((s) => s.isDirectory(), () => false);
+    if (!isDirectory) {
+      problems.push(
+        problemAt(
+          path,
+          START,
+          `exrec reads .yaml or .yml manifests, a synthesized cdk.tf.json (.json), or a cdktf.out folder; ${await whatItIs(path)}`,
+        ),
+      );
+      continue;
+    }
+    const found = await cdktfOutFiles(path);
+    if (found.length > 0) for (const file of found) add({ file, kind: "terraform-json" });
+    else problems.push(problemAt(path, START, await notCdktfOut(path)));
+  }
+  return { inputs, problems };
+}
+
+function kindOf(path: string): InputKind | null {
+  const extension = extname(path).toLowerCase();
+  if (extension === ".yaml" || extension === ".yml") return "yaml";
+  if (extension === ".json") return "terraform-json";
+  return null;
+}
+
+async function whatItIs(path: string): Promise<string> {
+  const exists = await stat(path).then(() => true, () => false);
+  return exists ? "this name has none of those extensions" : "no such file or directory";
+}
+
+/** `stacks/<name>/cdk.tf.json` of a cdktf.out folder, in stack name order. */
+async function cdktfOutFiles(directory: string): Promise<string[]> {
+  const stacks = join(directory, "stacks");
+  const names = await readdir(stacks).catch(() => [] as string[]);
+  const files: string[] = [];
+  for (const name of [...names].sort()) {
+    const file = join(stacks, name, "cdk.tf.json");
+    if (await stat(file).then((s) => s.isFile(), () => false)) files.push(file);
+  }
+  return files;
+}
+
+async function notCdktfOut(directory: string): Promise<string> {
+  const message =
+    "a folder must be a cdktf.out folder (synthesized by `cdktf synth`, with stacks/<name>/cdk.tf.json); to load YAML manifests, name the files (e.g. manifests/*.yaml)";
+  const nested = join(directory, "cdktf.out");
+  const hasNested = (await cdktfOutFiles(nested)).length > 0;
+  return hasNested ? `${message}; did you mean ${nested}?` : message;
+}

@@ -1,0 +1,121 @@
+/**
+ * Reading one manifest file: a size limit checked before anything is parsed, and strict UTF-8
+ * (a file that is not UTF-8 is refused, naming where the first bad byte is, rather than silently
+ * turned into replacement characters).
+ */
+import { open } from "node:fs/promises";
+import { problemAt, START, type Position, type Problem } from "./problem.js";
+
+/** The largest manifest file exrec reads: far above any real manifest, far below a memory problem. */
+export const DEFAULT_MAX_MANIFEST_BYTES = 5 * 1024 * 1024;
+
+/** The size limit, which `EXREC_MAX_MANIFEST_BYTES` (a positive integer) overrides, for tests. */
+export function maxManifestBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const override = env.EXREC_MAX_MANIFEST_BYTES;
+  if (override !== undefined && /^[1-9][0-9]{0,15}$/.test(override)) return Number(override);
+  return DEFAULT_MAX_MANIFEST_BYTES;
+}
+
+export type ReadResult = { ok: true; text: string } | { ok: false; problem: Problem };
+
+/** The file's text, or the one problem that stops it from being read. */
+export async function readManifestText(file: string, limit = maxManifestBytes()): Promise<ReadResult> {
+  let handle;
+  try {
+    handle = await open(file, "r");
+  } catch (error) {
+    return { ok: false, problem: problemAt(file, START, `cannot read this file: ${describeFsError(error)}`) };
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      return { ok: false, problem: problemAt(file, START, "not a regular file: give a YAML manifest, a cdk.tf.json or a cdktf.out folder") };
+    }
+    if (stats.size > limit) return { ok: false, problem: tooLarge(file, stats.size, limit) };
+    // Read one byte more than allowed: a file that grew since stat() is still caught.
+    const buffer = Buffer.alloc(Math.min(stats.size, limit) + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > limit) return { ok: false, problem: tooLarge(file, length, limit) };
+    return decodeUtf8(buffer.subarray(0, length), file);
+  } catch (error) {
+    return { ok: false, problem: problemAt(file, START, `cannot read this file: ${describeFsError(error)}`) };
+  } finally {
+    await handle.close();
+  }
+}
+
+function tooLarge(file: string, size: number, limit: number): Problem {
+  return problemAt(
+    file,
+    START,
+    `the file is ${size} bytes, over exrec's limit of ${limit} bytes for a manifest; it was not read (split it into several files)`,
+  );
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "it is a directory";
+  return typeof code === "string" ? code : "unknown error";
+}
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The text of UTF-8 bytes (a leading byte-order mark dropped), or where the first invalid byte is. */
+export function decodeUtf8(bytes: Uint8Array, file: string): ReadResult {
+  try {
+    return { ok: true, text: STRICT_UTF8.decode(bytes) };
+  } catch {
+    const offset = invalidUtf8Offset(bytes);
+    const position = offset === null ? START : positionOfByte(bytes, offset);
+    const where = offset === null ? "" : ` at byte ${offset}`;
+    return {
+      ok: false,
+      problem: problemAt(file, position, `the file is not valid UTF-8 (invalid byte sequence${where}); save it as UTF-8`),
+    };
+  }
+}
+
+/** The offset of the first byte that does not start a valid UTF-8 sequence, or null if all are valid. */
+export function invalidUtf8Offset(bytes: Uint8Array): number | null {
+  let i = 0;
+  while (i < bytes.length) {
+    const length = validSequenceLength(bytes, i);
+    if (length === 0) return i;
+    i += length;
+  }
+  return null;
+}
+
+/** Length of the well-formed UTF-8 sequence starting at `i` (Unicode Table 3-7), or 0. */
+function validSequenceLength(bytes: Uint8Array, i: number): number {
+  const b0 = bytes[i]!;
+  if (b0 < 0x80) return 1;
+  const continuation = (k: number, low = 0x80, high = 0xbf): boolean => {
+    const b = bytes[i + k];
+    return b !== undefined && b >= low && b <= high;
+  };
+  if (b0 >= 0xc2 && b0 <= 0xdf) return continuation(1) ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const [low, high] = b0 === 0xe0 ? [0xa0, 0xbf] : b0 === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return continuation(1, low, high) && continuation(2) ? 3 : 0;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const [low, high] = b0 === 0xf0 ? [0x90, 0xbf] : b0 === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/** Line and column (in characters) of a byte offset, given that every byte before it is valid UTF-8. */
+function positionOfByte(bytes: Uint8Array, offset: number): Position {
+  const before = STRICT_UTF8.decode(bytes.subarray(0, offset));
+  const lines = before.split("\n");
+  return { line: lines.length, col: lines[lines.length - 1]!.length + 1 };
+}

@@ -1,0 +1,134 @@
+/**
+ * The checks JSON Schema cannot express: rules that tie one field to another (P1: no renewal other
+ * than monthly on Private) and uniqueness across every file given. They read documents defensively,
+ * as `unknown`, so that they also run on documents with schema problems: one run reports every
+ * mistake, not the first layer of them.
+ */
+import { PLACEHOLDER_DOMAIN, platformKey } from "../model.js";
+import { quote } from "./describe.js";
+import { ABSENT_ACCOUNT_FIELDS, asList, asRecord } from "./document.js";
+import { formatPosition, problemAt, type Problem } from "./problem.js";
+import type { DocPath, ManifestSource } from "./source.js";
+
+/** The problems of one document on its own. */
+export function semanticProblems(source: ManifestSource): Problem[] {
+  const problems: Problem[] = [];
+  const root = asRecord(source.document);
+  asList(root?.platforms).forEach((platform, index) => {
+    problems.push(...platformProblems(source, ["platforms", index], platform));
+  });
+  return problems;
+}
+
+function platformProblems(source: ManifestSource, path: DocPath, value: unknown): Problem[] {
+  const platform = asRecord(value);
+  if (platform === null) return [];
+  const problems: Problem[] = [];
+  const at = (sub: DocPath, target: "key" | "value" = "value") => source.locate([...path, ...sub], target);
+  const isPrivate = platform.offer === "private";
+
+  if (isPrivate && platform.removal !== undefined) {
+    problems.push(
+      problemAt(
+        source.file,
+        at(["removal"], "key"),
+        "`removal` applies to Hosted platforms only: a Private account is removed by an immediate delete; remove this field",
+        "P3",
+      ),
+    );
+  }
+  const defaults = asRecord(platform.defaults);
+  if (isPrivate && defaults !== null && isNonMonthlyRenewal(defaults.renewal)) {
+    problems.push(privateRenewalProblem(source, at(["defaults", "renewal"]), defaults.renewal as string));
+  }
+
+  asList(platform.accounts).forEach((account, index) => {
+    problems.push(...accountProblems(source, [...path, "accounts", index], account, isPrivate));
+  });
+  return problems;
+}
+
+function accountProblems(source: ManifestSource, path: DocPath, value: unknown, onPrivate: boolean): Problem[] {
+  const account = asRecord(value);
+  if (account === null) return [];
+  const problems: Problem[] = [];
+  const at = (field: string, target: "key" | "value" = "value") => source.locate([...path, field], target);
+
+  if (typeof account.email === "string" && domainOf(account.email) === PLACEHOLDER_DOMAIN) {
+    problems.push(
+      problemAt(
+        source.file,
+        at("email"),
+        `${quote(account.email)}: ${PLACEHOLDER_DOMAIN} is OVHcloud's placeholder domain for blank accounts and cannot be declared; declare the address the account should have`,
+      ),
+    );
+  }
+
+  if (account.state === "absent") {
+    for (const field of Object.keys(account)) {
+      if (ABSENT_ACCOUNT_FIELDS.includes(field)) continue;
+      const message =
+        field === "protect" && account.protect === true
+          ? "a protected account cannot be absent: exrec never removes a protected account (remove `protect: true` to allow the removal, or `state: absent` to keep the account)"
+          : `an absent account takes only \`email\` and \`state\`: remove \`${field}\``;
+      problems.push(problemAt(source.file, at(field, "key"), message));
+    }
+  } else if (onPrivate && isNonMonthlyRenewal(account.renewal)) {
+    problems.push(privateRenewalProblem(source, at("renewal"), account.renewal as string));
+  }
+  return problems;
+}
+
+function isNonMonthlyRenewal(renewal: unknown): boolean {
+  return renewal !== undefined && renewal !== "monthly";
+}
+
+function privateRenewalProblem(source: ManifestSource, position: { line: number; col: number }, renewal: string): Problem {
+  const value = typeof renewal === "string" ? `\`renewal: ${renewal}\`` : "a renewal";
+  return problemAt(
+    source.file,
+    position,
+    `${value} on a Private platform: Private accounts renew monthly only; remove the renewal`,
+    "P1",
+  );
+}
+
+/** The lower-cased domain of an address (after its last `@`). */
+export function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+}
+
+/**
+ * Uniqueness across every file given: a platform (organization/service) is declared once, and an
+ * address (compared case-insensitively) once, whatever the platform. The second declaration is the
+ * problem; its message names the first.
+ */
+export function crossSourceProblems(sources: readonly ManifestSource[]): Problem[] {
+  const problems: Problem[] = [];
+  const platforms = new Map<string, string>();
+  const addresses = new Map<string, string>();
+  for (const source of sources) {
+    asList(asRecord(source.document)?.platforms).forEach((value, platformIndex) => {
+      const platform = asRecord(value);
+      if (platform === null) return;
+      const platformPath: DocPath = ["platforms", platformIndex];
+      if (typeof platform.organization === "string" && typeof platform.service === "string") {
+        const key = platformKey({ organization: platform.organization, service: platform.service });
+        const here = source.locate(platformPath);
+        const first = platforms.get(key);
+        if (first === undefined) platforms.set(key, formatPosition(source.file, here));
+        else problems.push(problemAt(source.file, here, `platform ${key} is declared twice: also declared at ${first}; keep one`));
+      }
+      asList(platform.accounts).forEach((account, accountIndex) => {
+        const email = asRecord(account)?.email;
+        if (typeof email !== "string") return;
+        const here = source.locate([...platformPath, "accounts", accountIndex, "email"]);
+        const address = email.toLowerCase();
+        const first = addresses.get(address);
+        if (first === undefined) addresses.set(address, formatPosition(source.file, here));
+        else problems.push(problemAt(source.file, here, `${quote(address)} is declared twice: also declared at ${first}; keep one`));
+      });
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,219 @@
+/**
+ * YAML manifests → ManifestSource. Parsing keeps every node's source range (`parseDocument` with a
+ * `LineCounter`), so that every later check can say `file:line:col`.
+ *
+ * Hostile input: duplicate keys are errors (`uniqueKeys`), a file holds exactly one document,
+ * unknown tags are errors, and aliases are capped (`maxAliasCount`) so that an alias bomb ("billion
+ * laughs") is refused instead of expanding into gigabytes.
+ */
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type Node as YamlNode,
+  type YAMLError,
+  type YAMLWarning,
+} from "yaml";
+import { problemAt, START, type Position, type Problem } from "./problem.js";
+import type { DocPath, LocateTarget, ManifestSource } from "./source.js";
+
+/** Expanding one alias counts as many nodes as it copies; a real manifest needs a handful at most. */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Nesting limits checked on the raw text before the parser sees it. The `yaml` parser recurses once
+ * per level; a few hundred levels exhaust the stack, and Node 20 can then abort the whole process
+ * (V8 compiling a regular expression without stack left) instead of throwing. A manifest nests five
+ * levels; these limits keep far away from the stack.
+ */
+export const MAX_FLOW_DEPTH = 64;
+export const MAX_INDENT = 120;
+
+export type YamlSourceResult = { ok: true; source: ManifestSource } | { ok: false; problems: Problem[] };
+
+export function yamlSource(text: string, file: string): YamlSourceResult {
+  const lineCounter = new LineCounter();
+  const positionOf = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, col };
+  };
+
+  const tooDeep = excessiveNesting(text);
+  if (tooDeep !== null) {
+    return { ok: false, problems: [problemAt(file, tooDeep.at, tooDeep.message)] };
+  }
+
+  let documents: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+    documents = Array.isArray(parsed) ? parsed : [];
+  } catch (error) {
+    // The parser recurses into nested collections; absurd nesting exhausts the stack.
+    return { ok: false, problems: [problemAt(file, START, `cannot parse this YAML: ${parserFailure(error)}`)] };
+  }
+
+  const first = documents[0];
+  if (first === undefined || first.contents === null) {
+    return {
+      ok: false,
+      problems: [problemAt(file, START, "the file is empty: a manifest starts with `version: 1` and lists its `platforms`")],
+    };
+  }
+
+  const problems: Problem[] = [];
+  for (const issue of [...first.errors, ...first.warnings]) {
+    problems.push(problemAt(file, positionOf(issue.pos[0]), yamlIssueMessage(issue)));
+  }
+  const second = documents[1];
+  if (second !== undefined) {
+    problems.push(
+      problemAt(
+        file,
+        positionOf(second.range[0]),
+        "a second YAML document starts here: a manifest file holds one document (remove the `---` separator, or split the file in two)",
+      ),
+    );
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  let document: unknown;
+  try {
+    document = first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (error instanceof RangeError) {
+      return { ok: false, problems: [problemAt(file, START, `cannot parse this YAML: ${parserFailure(error)}`)] };
+    }
+    // `yaml` throws a ReferenceError when aliases expand beyond maxAliasCount.
+    return {
+      ok: false,
+      problems: [
+        problemAt(
+          file,
+          firstAliasPosition(first, positionOf),
+          `YAML aliases here expand to too many nodes (exrec's limit is ${MAX_ALIAS_COUNT} per document, against "billion laughs" alias bombs): write the values out`,
+        ),
+      ],
+    };
+  }
+
+  const locate = (path: DocPath, target: LocateTarget = "value"): Position => {
+    const offset = offsetOf(first.contents, path, target);
+    return offset === null ? START : positionOf(offset);
+  };
+  return { ok: true, source: { file, document, locate } };
+}
+
+/**
+ * The first place where the text nests deeper than the limits allow, counted conservatively:
+ * every `[` and `{` counts (even inside quotes or comments), and a line's indentation includes the
+ * `- `, `? ` and `: ` indicators that open nested collections on the same line.
+ */
+export function excessiveNesting(text: string): { at: Position; message: string } | null {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  let leading = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\n") {
+      line++;
+      lineStart = i + 1;
+      leading = true;
+      continue;
+    }
+    if (leading) {
+      if (c === " " || c === "\t" || c === "-" || c === "?" || c === ":") {
+        if (i - lineStart + 1 > MAX_INDENT) {
+          return { at: { line, col: i - lineStart + 1 }, message: `this line is indented more than ${MAX_INDENT} columns deep; a manifest nests a few levels only` };
+        }
+        continue;
+      }
+      leading = false;
+    }
+    if (c === "[" || c === "{") {
+      depth++;
+      if (depth > MAX_FLOW_DEPTH) {
+        return { at: { line, col: i - lineStart + 1 }, message: `brackets ([ and {) nest more than ${MAX_FLOW_DEPTH} levels deep here; a manifest nests a few levels only` };
+      }
+    } else if ((c === "]" || c === "}") && depth > 0) {
+      depth--;
+    }
+  }
+  return null;
+}
+
+function parserFailure(error: unknown): string {
+  return error instanceof RangeError ? "it nests too deeply" : "the parser failed";
+}
+
+/** Messages of the `yaml` library, made specific where the library's words are vague. */
+function yamlIssueMessage(issue: YAMLError | YAMLWarning): string {
+  switch (issue.code) {
+    case "TAB_AS_INDENT":
+      return "YAML: a tab is used for indentation; indent with spaces";
+    case "DUPLICATE_KEY":
+      return "YAML: this key appears twice in the same map; keep one";
+    case "BAD_INDENT":
+    case "MULTILINE_IMPLICIT_KEY":
+    case "BLOCK_AS_IMPLICIT_KEY":
+      return `YAML: ${firstLine(issue.message)} (check the indentation here and on the lines around)`;
+    case "TAG_RESOLVE_FAILED":
+      return `YAML: ${firstLine(issue.message)} (a manifest uses no tags)`;
+    default:
+      return `YAML: ${firstLine(issue.message)}`;
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function firstAliasPosition(document: Document.Parsed, positionOf: (offset: number) => Position): Position {
+  let offset: number | null = null;
+  visit(document, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? null;
+      return visit.BREAK;
+    },
+  });
+  return offset === null ? START : positionOf(offset);
+}
+
+/** The source offset of the node at `path`, or of the deepest node on the way that exists. */
+function offsetOf(root: unknown, path: DocPath, target: LocateTarget): number | null {
+  let node = root as YamlNode | null;
+  let best = startOf(node);
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (pair === undefined) return best;
+      const keyStart = startOf(pair.key as YamlNode | null);
+      const valueStart = startOf(pair.value as YamlNode | null);
+      // A key with no value (`email:`) has an empty value node; point at the key instead.
+      const valueIsEmpty = isScalar(pair.value) && pair.value.value === null && pair.value.source === "";
+      if (last && (target === "key" || valueIsEmpty || valueStart === null)) return keyStart ?? best;
+      node = pair.value as YamlNode | null;
+      best = valueStart ?? keyStart ?? best;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)] as YamlNode | undefined;
+      if (item === undefined) return best;
+      node = item;
+      best = startOf(item) ?? best;
+    } else {
+      // A scalar or an alias: the path goes beyond what is written in the file.
+      return best;
+    }
+  }
+  return best;
+}
+
+function startOf(node: YamlNode | null | undefined): number | null {
+  if (node === null || node === undefined) return null;
+  return node.range?.[0] ?? null;
+}

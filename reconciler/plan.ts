@@ -1,0 +1,105 @@
+/**
+ * The planner: what to do, when it takes effect and what it costs, so that the live platforms
+ * match the manifest. Pure: no I/O, no clock but the one passed in, no randomness; the same
+ * inputs give the same plan, byte for byte.
+ *
+ * The rules (seed/RULES.md) and how each maps to a change are in docs/PLANNING.md; the per-platform
+ * decisions are in plan/platform.ts, the changes' descriptions in plan/changes.ts.
+ */
+import { PlanRefusedError } from "./errors.js";
+import {
+  platformKey,
+  type Actual,
+  type ActualPlatform,
+  type Desired,
+  type Offer,
+  type OrderQuote,
+  type Plan,
+  type PlatformRef,
+  type PriceBook,
+} from "./model.js";
+import { inApplyOrder } from "./plan/order.js";
+import { planPlatform, type PlanSink } from "./plan/platform.js";
+import { PriceReader } from "./plan/price-reader.js";
+import { totalsOf } from "./plan/totals.js";
+import { Warnings } from "./plan/warnings.js";
+import type { QuoteRequest } from "./prices.js";
+
+export type { QuoteRequest } from "./prices.js";
+export { UNKNOWN_DATE } from "./plan/dates.js";
+
+export interface PlanContext {
+  /** The clock: `created_at`, and whether a blank account's paid term has run out. */
+  now: Date;
+  prices: PriceBook;
+  /** Order quotes by `quoteKey(...)`; an order without one has an unknown cost. */
+  quotes: ReadonlyMap<string, OrderQuote>;
+}
+
+/**
+ * Plans every declared platform that `actual` holds (a declared platform absent from `actual` was
+ * filtered out by the caller and is not planned).
+ *
+ * Throws PlanRefusedError listing every problem when the plan would break a promise: an offer that
+ * differs from the live one, a protected account that would be removed, an account that cannot be
+ * created for lack of a licence or renewal, an address declared twice.
+ */
+export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
+  const warnings = new Warnings();
+  const prices = new PriceReader(ctx.prices, warnings);
+  const sink: PlanSink = { changes: [], waiting: [], unmanaged: [], problems: [] };
+
+  const liveByKey = new Map<string, ActualPlatform>();
+  for (const platform of actual.platforms) liveByKey.set(platformKey(platform), platform);
+
+  const covered: { live: ActualPlatform; offer: Offer }[] = [];
+  const platforms: (PlatformRef & { offer: Offer })[] = [];
+  for (const declared of desired.platforms) {
+    const live = liveByKey.get(platformKey(declared));
+    if (!live) continue;
+    if (planPlatform(declared, live, { now: ctx.now, prices, quotes: ctx.quotes, warnings }, sink)) {
+      covered.push({ live, offer: declared.offer });
+      platforms.push({ organization: declared.organization, service: declared.service, offer: declared.offer });
+    }
+  }
+
+  if (sink.problems.length > 0) {
+    throw new PlanRefusedError(sink.problems, {
+      hint: "correct the manifest (or the live platform) as each line says, then plan again; nothing was changed",
+    });
+  }
+
+  const changes = inApplyOrder(sink.changes);
+  const totals = totalsOf(changes, covered, prices, warnings);
+  return {
+    format_version: "1",
+    created_at: ctx.now.toISOString(),
+    manifest_digest: desired.digest,
+    fingerprint: actual.fingerprint,
+    platforms,
+    changes,
+    waiting: sink.waiting,
+    unmanaged: sink.unmanaged,
+    warnings: warnings.all(),
+    totals,
+  };
+}
+
+/**
+ * The order quotes the caller must read before planning again: one per planned order that has no
+ * quote yet (its cost is unknown). An order planned with its quote is not asked for again.
+ */
+export function quotesNeeded(plan: Plan): QuoteRequest[] {
+  const requests: QuoteRequest[] = [];
+  for (const change of plan.changes) {
+    if (change.action !== "order" || change.cost.kind === "one-time") continue;
+    requests.push({
+      organization: change.platform.organization,
+      service: change.platform.service,
+      license: change.license,
+      duration: change.duration,
+      quantity: change.quantity,
+    });
+  }
+  return requests;
+}

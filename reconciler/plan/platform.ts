@@ -1,0 +1,312 @@
+/**
+ * Plans one declared platform against its live state: which change each account needs, under the
+ * billing rules of seed/RULES.md (Hosted H1-H5, Private P1-P3). Problems that would make the plan
+ * break a promise are collected, not thrown, so that the caller can list every one of them.
+ *
+ * Accounts are indexed by address in Maps: the work is linear in the number of accounts.
+ */
+import {
+  offerOf,
+  platformKey,
+  type ActualAccount,
+  type ActualPlatform,
+  type Change,
+  type DesiredAccount,
+  type DesiredPlatform,
+  type License,
+  type OrderQuote,
+  type PresentAccount,
+  type RemovalMode,
+  type Renewal,
+  type Unmanaged,
+  type Waiting,
+  quoteKey,
+  durationOf,
+} from "../model.js";
+import { isBlank, isReusableBlank, isTransitional, waitingReason } from "./accounts.js";
+import { assignBlanks } from "./blanks.js";
+import {
+  addChange,
+  cancelTerminationChange,
+  configureChange,
+  deleteChange,
+  orderChange,
+  renewChange,
+  resetChange,
+  terminateChange,
+  updateChange,
+  type Creatable,
+  type RemovalCause,
+  type Scope,
+} from "./changes.js";
+import type { PriceReader } from "./price-reader.js";
+import type { Warnings } from "./warnings.js";
+
+/** One reason the plan is refused (the shape PlanRefusedError lists). */
+export interface Problem {
+  platform: string;
+  address: string | null;
+  message: string;
+  rule: string | null;
+}
+
+/** Where the planning of every platform writes its results. */
+export interface PlanSink {
+  changes: Change[];
+  waiting: Waiting[];
+  unmanaged: Unmanaged[];
+  problems: Problem[];
+}
+
+export interface PlatformInputs {
+  now: Date;
+  prices: PriceReader;
+  quotes: ReadonlyMap<string, OrderQuote>;
+  warnings: Warnings;
+}
+
+/** The changes that remove an account, which a protected account must never get. */
+const REMOVALS: ReadonlySet<Change["action"]> = new Set<Change["action"]>(["terminate", "reset", "delete"]);
+
+/** Plans one platform; returns false when it was refused outright (its offer does not match). */
+export function planPlatform(desired: DesiredPlatform, actual: ActualPlatform, inputs: PlatformInputs, sink: PlanSink): boolean {
+  const key = platformKey(desired);
+  const liveOffer = offerOf(actual.apiOffer);
+  if (desired.offer !== liveOffer) {
+    sink.problems.push({
+      platform: key,
+      address: null,
+      rule: null,
+      message:
+        `the manifest declares offer ${desired.offer} but the live platform is ${liveOffer} (API offer ${actual.apiOffer}); ` +
+        `nothing is planned on it, because the same DELETE resets an account on Hosted and destroys it on Private: ` +
+        `correct the offer in the manifest`,
+    });
+    return false;
+  }
+  if (actual.state !== "ok") {
+    inputs.warnings.add(`${key} is ${actual.state}: OVHcloud may refuse or delay changes on it until it is ok`);
+  }
+  const scope: Scope = {
+    ref: { organization: desired.organization, service: desired.service, offer: desired.offer },
+    key,
+    prices: inputs.prices,
+    warnings: inputs.warnings,
+  };
+  const firstChange = sink.changes.length;
+  const removal: RemovalMode = desired.offer === "hosted" ? desired.removal : "expire";
+
+  const declared = indexDeclared(desired, key, sink);
+  const live = new Map<string, ActualAccount>();
+  for (const account of actual.accounts) live.set(account.email.toLowerCase(), account);
+
+  // Declared accounts, in the manifest's order.
+  const missing: PresentAccount[] = [];
+  for (const [address, account] of declared.accounts) {
+    const found = live.get(address);
+    if (found && isTransitional(found)) {
+      sink.waiting.push(waitingFor(desired, address, found));
+      continue;
+    }
+    if (found?.state === "suspended") {
+      inputs.warnings.add(
+        `${key} ${address} is suspended: exrec changes only what the manifest declares for it; ` +
+          `the guide does not say how a suspended account is billed or reactivated`,
+      );
+    }
+    if (account.state === "present") {
+      if (found) planExisting(scope, found, account, sink);
+      else missing.push(account);
+    } else if (found) {
+      planRemoval(scope, found, "declared absent", removal, sink);
+    }
+  }
+
+  // Creations: Private adds (P2); Hosted reuses blanks, then orders (H1).
+  const creatable = checkCreatable(scope, missing, sink);
+  let reusedBlanks: ReadonlySet<ActualAccount> = new Set();
+  if (desired.offer === "private") {
+    for (const account of creatable) sink.changes.push(addChange(scope, account));
+  } else {
+    reusedBlanks = planHostedCreations(scope, actual, declared.accounts, creatable, inputs, sink);
+  }
+
+  // Live accounts the manifest does not declare, in the API's order.
+  for (const account of actual.accounts) {
+    const address = account.email.toLowerCase();
+    if (declared.accounts.has(address) || reusedBlanks.has(account)) continue;
+    if (!desired.prune) {
+      sink.unmanaged.push({ platform: refOf(desired), address, configured: account.configured });
+    } else if (isTransitional(account)) {
+      sink.waiting.push(waitingFor(desired, address, account));
+    } else {
+      const cause: RemovalCause =
+        desired.offer === "hosted" && isBlank(account)
+          ? "blank, reused by no declared account, and the platform prunes"
+          : "not declared, and the platform prunes";
+      planRemoval(scope, { ...account, email: address }, cause, removal, sink);
+    }
+  }
+
+  // A protected account is never terminated, reset or deleted, whatever else the manifest says.
+  for (let i = firstChange; i < sink.changes.length; i++) {
+    const change = sink.changes[i]!;
+    if (change.action !== "order" && REMOVALS.has(change.action) && declared.protected.has(change.address)) {
+      sink.problems.push({
+        platform: key,
+        address: change.address,
+        rule: change.rule,
+        message: `${change.address} is protected (protect: true) but the plan would ${change.action} it; remove the conflicting declaration or the protection`,
+      });
+    }
+  }
+  return true;
+}
+
+function refOf(desired: DesiredPlatform): { organization: string; service: string } {
+  return { organization: desired.organization, service: desired.service };
+}
+
+function waitingFor(desired: DesiredPlatform, address: string, account: ActualAccount): Waiting {
+  return {
+    platform: refOf(desired),
+    address,
+    state: account.state,
+    taskPendingId: account.taskPendingId,
+    reason: waitingReason(account),
+  };
+}
+
+/**
+ * The declared accounts by lower-cased address. An address declared twice is a problem; the later
+ * declaration is planned so that the rest of the plan can still be checked (and a protected
+ * account declared absent elsewhere is caught as such).
+ */
+function indexDeclared(
+  desired: DesiredPlatform,
+  key: string,
+  sink: PlanSink,
+): { accounts: Map<string, DesiredAccount>; protected: Set<string> } {
+  const accounts = new Map<string, DesiredAccount>();
+  const protectedAddresses = new Set<string>();
+  for (const account of desired.accounts) {
+    const address = account.email.toLowerCase();
+    const earlier = accounts.get(address);
+    if (earlier) {
+      sink.problems.push({
+        platform: key,
+        address,
+        rule: null,
+        message: `declared more than once (${where(earlier)} and ${where(account)}); keep one declaration`,
+      });
+      accounts.delete(address); // re-inserted below, so the later one keeps the manifest's order
+    }
+    accounts.set(address, account.email === address ? account : { ...account, email: address });
+    if (account.state === "present" && account.protect) protectedAddresses.add(address);
+  }
+  return { accounts, protected: protectedAddresses };
+}
+
+function where(account: DesiredAccount): string {
+  return `${account.source.file}:${account.source.line}:${account.source.col}`;
+}
+
+/** A declared, present, live account: cancel its termination, renew, update; never on Private renew (P1). */
+function planExisting(scope: Scope, live: ActualAccount, declared: PresentAccount, sink: PlanSink): void {
+  const account = live.email === declared.email ? live : { ...live, email: declared.email };
+  if (scope.ref.offer === "hosted") {
+    if (account.deleteAtExpiration === true) sink.changes.push(cancelTerminationChange(scope, account));
+    if (declared.renewal !== undefined && declared.renewal !== account.renewal) {
+      sink.changes.push(renewChange(scope, account, declared.renewal));
+    }
+  }
+  // P1: a Private account renews monthly; whatever renewal the API or the manifest gives is ignored.
+  const update = updateChange(scope, account, declared);
+  if (update) sink.changes.push(update);
+}
+
+/** Hosted: terminate at expiry (H4), and reset now where the platform asks for it (H5). Private: delete (P3). */
+function planRemoval(scope: Scope, live: ActualAccount, cause: RemovalCause, removal: RemovalMode, sink: PlanSink): void {
+  if (scope.ref.offer === "private") {
+    sink.changes.push(deleteChange(scope, live, cause));
+    return;
+  }
+  if (live.deleteAtExpiration !== true) sink.changes.push(terminateChange(scope, live, cause));
+  if (removal === "reset" && live.configured) sink.changes.push(resetChange(scope, live, cause));
+}
+
+/**
+ * A missing account can be created only when its licence is known (both offers) and, on Hosted,
+ * its renewal (the order's duration depends on it). Whether a blank could be reused instead does not
+ * matter: a plan that works only while a blank happens to exist would fail later for no visible reason.
+ */
+function checkCreatable(scope: Scope, missing: PresentAccount[], sink: PlanSink): Creatable[] {
+  const creatable: Creatable[] = [];
+  const hosted = scope.ref.offer === "hosted";
+  for (const account of missing) {
+    const lacks: string[] = [];
+    if (account.license === undefined) lacks.push("`license`");
+    if (hosted && account.renewal === undefined) lacks.push("`renewal` (monthly or yearly)");
+    if (lacks.length > 0) {
+      sink.problems.push({
+        platform: scope.key,
+        address: account.email,
+        rule: hosted ? "H1" : "P2",
+        message:
+          `declared present but missing, and it cannot be ${hosted ? "ordered" : "added"} without ${lacks.join(" and ")}: ` +
+          `declare ${lacks.length > 1 ? "them" : "it"} on the account or in the platform's defaults`,
+      });
+      continue;
+    }
+    // On Private the renewal is always monthly (P1); the order/add path never reads it there.
+    creatable.push({ ...account, license: account.license!, renewal: (account.renewal ?? "monthly") as Renewal });
+  }
+  return creatable;
+}
+
+/** H1: reuse paid blank accounts of the same licence, then order the rest, one order per licence and duration. */
+function planHostedCreations(
+  scope: Scope,
+  actual: ActualPlatform,
+  declared: ReadonlyMap<string, DesiredAccount>,
+  creatable: Creatable[],
+  inputs: PlatformInputs,
+  sink: PlanSink,
+): Set<ActualAccount> {
+  const reusable: ActualAccount[] = [];
+  const delivering = new Map<License, number>();
+  for (const account of actual.accounts) {
+    if (!isBlank(account) || declared.has(account.email.toLowerCase())) continue;
+    if (isReusableBlank(account, inputs.now)) reusable.push(account);
+    else if (isTransitional(account)) delivering.set(account.license, (delivering.get(account.license) ?? 0) + 1);
+  }
+
+  const { reused, toOrder } = assignBlanks(creatable, reusable);
+  const reusedBlanks = new Set<ActualAccount>();
+  for (const { wanted, blank } of reused) {
+    reusedBlanks.add(blank);
+    sink.changes.push(configureChange(scope, { ...blank, email: blank.email.toLowerCase() }, wanted));
+  }
+
+  const batches = new Map<string, { license: License; renewal: Renewal; wanted: Creatable[] }>();
+  for (const wanted of toOrder) {
+    const batchKey = `${wanted.license}/${wanted.renewal}`;
+    let batch = batches.get(batchKey);
+    if (!batch) batches.set(batchKey, (batch = { license: wanted.license, renewal: wanted.renewal, wanted: [] }));
+    batch.wanted.push(wanted);
+  }
+  for (const { license, renewal, wanted } of batches.values()) {
+    const quote = inputs.quotes.get(
+      quoteKey({ ...scope.ref, license, duration: durationOf(renewal), quantity: wanted.length }),
+    );
+    sink.changes.push(orderChange(scope, license, renewal, wanted, quote));
+    const inFlight = delivering.get(license) ?? 0;
+    if (inFlight > 0) {
+      inputs.warnings.add(
+        `${scope.key}: ${inFlight} blank ${license} account${inFlight === 1 ? " is" : "s are"} still being delivered or worked on; ` +
+          `this plan orders anyway: wait for ${inFlight === 1 ? "it" : "them"} and plan again to reuse ${inFlight === 1 ? "it" : "them"} (H1)`,
+      );
+    }
+  }
+  return reusedBlanks;
+}

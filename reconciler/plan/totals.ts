@@ -1,0 +1,102 @@
+/**
+ * The billing consequences of the whole plan, excluding tax. Known amounts are summed exactly (in
+ * micro-cents); unknown ones are counted, never guessed, and make the totals they would enter null.
+ *
+ * The monthly figures are a run rate, not a cash flow: `monthlyBefore` is what the covered
+ * platforms' live accounts cost per month today (blank accounts included: they are billed), and
+ * each step says from when the run rate moves. An ordered account joins the run rate from now at
+ * its monthly-equivalent catalog price (a yearly account at a twelfth of its yearly price), even
+ * though its first term is paid at once by the order.
+ */
+import type { ActualPlatform, Change, Effective, Money, Offer, RunRateStep, Totals } from "../model.js";
+import type { PriceReader } from "./price-reader.js";
+import type { Warnings } from "./warnings.js";
+
+export function totalsOf(
+  changes: readonly Change[],
+  platforms: readonly { live: ActualPlatform; offer: Offer }[],
+  prices: PriceReader,
+  warnings: Warnings,
+): Totals {
+  const currency = prices.currency ?? firstQuoteCurrency(changes);
+
+  let oneTime = 0;
+  let oneTimeKnown = currency !== null;
+  let unknownCosts = 0;
+  let runRateKnown = true;
+  const steps = new Map<Effective, number>();
+  const step = (from: Effective, ucents: number): void => {
+    steps.set(from, (steps.get(from) ?? 0) + ucents);
+  };
+
+  for (const change of changes) {
+    const cost = change.cost;
+    if (cost.kind === "unknown") unknownCosts++;
+    if (cost.kind === "one-time") {
+      if (cost.amount.currency === currency) oneTime += cost.amount.ucents;
+      else {
+        oneTimeKnown = false;
+        warnings.add(`an order quote is in ${cost.amount.currency}, not ${currency ?? "the catalog's currency"}: the one-time total is not summed`);
+      }
+    }
+    if (change.action === "order") {
+      // The one-time price is the quote; the run rate is the catalog's (see above).
+      const price = prices.monthly("hosted", change.license, change.renewal);
+      if (price.known) step("now", price.price.ucents * change.quantity);
+      else runRateKnown = false;
+    } else if (cost.kind === "recurring") {
+      step(cost.from, cost.delta.ucents);
+    } else if (cost.kind === "unknown") {
+      runRateKnown = false;
+    }
+  }
+
+  const monthlySteps: RunRateStep[] = [];
+  if (currency !== null) {
+    for (const [from, ucents] of [...steps].sort(([a], [b]) => compareEffective(a, b))) {
+      if (ucents !== 0) monthlySteps.push({ from, delta: { ucents, currency } });
+    }
+  }
+
+  const before = runRateToday(platforms, prices);
+  const monthlyBefore: Money | null = before === null || currency === null ? null : { ucents: before, currency };
+  const monthlyAfter: Money | null =
+    monthlyBefore === null || !runRateKnown
+      ? null
+      : { ucents: monthlySteps.reduce((sum, s) => sum + s.delta.ucents, monthlyBefore.ucents), currency: monthlyBefore.currency };
+
+  return {
+    currency,
+    oneTime: oneTimeKnown && currency !== null ? { ucents: oneTime, currency } : null,
+    unknownCosts,
+    monthlyBefore,
+    monthlySteps,
+    monthlyAfter,
+  };
+}
+
+/** The monthly run rate of every live account of the covered platforms, or null when a price is unknown. */
+function runRateToday(platforms: readonly { live: ActualPlatform; offer: Offer }[], prices: PriceReader): number | null {
+  let sum = 0;
+  for (const { live, offer } of platforms) {
+    for (const account of live.accounts) {
+      const price = prices.monthly(offer, account.license, account.renewal);
+      if (!price.known) return null;
+      sum += price.price.ucents;
+    }
+  }
+  return sum;
+}
+
+function firstQuoteCurrency(changes: readonly Change[]): string | null {
+  for (const change of changes) if (change.cost.kind === "one-time") return change.cost.amount.currency;
+  return null;
+}
+
+/** `now` first, then calendar dates in order (YYYY-MM-DD sorts as text). */
+function compareEffective(a: Effective, b: Effective): number {
+  if (a === b) return 0;
+  if (a === "now") return -1;
+  if (b === "now") return 1;
+  return a < b ? -1 : 1;
+}

@@ -1,0 +1,220 @@
+/**
+ * Saved plans: `exrec plan --out FILE` writes one, `exrec apply FILE` reads it back and carries out
+ * exactly that. A plan file is the plan's JSON plus a `digest` over its canonical form, so that a
+ * file edited after it was written is refused rather than applied. Reading never trusts the file:
+ * every way it can be wrong ends in a PlanFileError naming the file, never in a crash.
+ */
+import { randomBytes, createHash } from "node:crypto";
+import { constants } from "node:fs";
+import { chmod, open, rename, unlink, type FileHandle } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { PlanFileError } from "./errors.js";
+import type { Plan } from "./model.js";
+import { canonicalJson } from "./render/canonical-json.js";
+import { printable } from "./render/escape.js";
+import { renderPlanObjectJson } from "./render/plan-json.js";
+import { checkPlanSchema, type SchemaProblem } from "./render/plan-schema.js";
+
+/** The largest plan file read back: far above any real plan, small enough to read into memory. */
+export const MAX_PLAN_FILE_BYTES = 256 * 1024 * 1024;
+/** The only format version this exrec reads and writes. */
+export const PLAN_FORMAT_VERSION = "1";
+/** Up to this size, a schema-invalid file gets every problem listed (the first few shown). */
+const LIST_ALL_PROBLEMS_BELOW_BYTES = 1024 * 1024;
+const PROBLEMS_SHOWN = 3;
+
+const REMAKE_HINT = "make a new plan with `exrec plan --out FILE` and apply that";
+
+/** `sha256:` and the hex SHA-256 of the RFC 8785 canonical JSON of the plan, `digest` left out. */
+export function planDigest(plan: Plan): string {
+  const { digest: _ignored, ...body } = plan as Plan & { digest?: unknown };
+  return `sha256:${createHash("sha256").update(canonicalJson(body), "utf8").digest("hex")}`;
+}
+
+/**
+ * Writes the plan with its digest, readable by its owner only (0600: a plan names every account),
+ * atomically: a reader sees the old file or the new one, never half of one.
+ */
+export async function writePlanFile(path: string, plan: Plan): Promise<void> {
+  const { digest: _stale, ...body } = plan as Plan & { digest?: unknown };
+  const check = checkPlanSchema(body, { allErrors: true });
+  if (!check.valid) {
+    throw new PlanFileError(path, `refusing to write a plan that does not match the plan schema: ${listProblems(check.problems)}`, {
+      hint: "this is a bug in exrec: please report it with the plan (`exrec plan --format json`)",
+    });
+  }
+  const text = renderPlanObjectJson({ ...(body as Plan), digest: planDigest(body as Plan) });
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    const handle = await open(temporary, "wx", 0o600);
+    try {
+      // The creation mode passes through the umask; set it outright.
+      await handle.chmod(0o600);
+      await handle.writeFile(text, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+    await chmod(path, 0o600);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw new PlanFileError(path, `cannot be written: ${describeFsError(error)}`, {
+      hint: "check that the folder exists and that you may write to it",
+      cause: error,
+    });
+  }
+}
+
+/** Reads a plan file back, and refuses it unless it is exactly a plan this exrec wrote. */
+export async function readPlanFile(path: string): Promise<Plan> {
+  const bytes = await readBounded(path);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new PlanFileError(path, "is not UTF-8 text, so not a plan file", { hint: REMAKE_HINT });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    // V8's message quotes the file's content, which may be anything (a mistaken .env): only the position is kept.
+    const position = /position (\d+)/.exec(error instanceof Error ? error.message : "")?.[1];
+    throw new PlanFileError(path, `is not JSON${position === undefined ? "" : ` (at character ${position})`}`, {
+      hint: REMAKE_HINT,
+    });
+  }
+  return verifyPlan(path, value, bytes.length);
+}
+
+async function readBounded(path: string): Promise<Buffer> {
+  let handle: FileHandle;
+  try {
+    // O_NONBLOCK: opening a FIFO must not hang waiting for a writer; regular files ignore it.
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    throw new PlanFileError(path, `cannot be read: ${describeFsError(error)}`, {
+      hint: "check the path, and that you may read the file",
+      cause: error,
+    });
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new PlanFileError(path, "is not a regular file", { hint: REMAKE_HINT });
+    if (stats.size > MAX_PLAN_FILE_BYTES) throw tooLarge(path, stats.size);
+    const bytes = await handle.readFile();
+    // The file may have grown since stat.
+    if (bytes.length > MAX_PLAN_FILE_BYTES) throw tooLarge(path, bytes.length);
+    return bytes;
+  } catch (error) {
+    if (error instanceof PlanFileError) throw error;
+    throw new PlanFileError(path, `cannot be read: ${describeFsError(error)}`, { cause: error });
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+function tooLarge(path: string, size: number): PlanFileError {
+  return new PlanFileError(path, `is ${size} bytes, over the ${MAX_PLAN_FILE_BYTES / (1024 * 1024)} MiB a plan file may have`, {
+    hint: "this is not a plan file exrec wrote; pass the file `exrec plan --out` wrote",
+  });
+}
+
+function verifyPlan(path: string, value: unknown, size: number): Plan {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new PlanFileError(path, `holds ${kindOf(value)}, not a plan object`, { hint: REMAKE_HINT });
+  }
+  const record = value as Record<string, unknown>;
+  if (!Object.hasOwn(record, "format_version")) {
+    throw new PlanFileError(path, "has no format_version: it is not an exrec plan file", { hint: REMAKE_HINT });
+  }
+  if (record.format_version !== PLAN_FORMAT_VERSION) {
+    throw new PlanFileError(
+      path,
+      `has format_version ${show(record.format_version)}, which this exrec does not read (written by a newer exrec?); it reads format_version "${PLAN_FORMAT_VERSION}"`,
+      { hint: `apply it with the exrec that wrote it, or ${REMAKE_HINT}` },
+    );
+  }
+  if (!Object.hasOwn(record, "digest")) {
+    throw new PlanFileError(path, "has no digest, so exrec cannot tell whether it was modified", {
+      hint: `plan files are written by \`exrec plan --out\` and never edited by hand; ${REMAKE_HINT}`,
+    });
+  }
+  // Object rest defines its properties: a key named `__proto__` stays a plain key.
+  const { digest, ...body } = record;
+  let expected: string;
+  try {
+    expected = planDigest(body as unknown as Plan);
+  } catch (error) {
+    // Only a value nested deeper than the stack gets here; no plan is.
+    throw new PlanFileError(path, "is nested too deeply to be a plan", { hint: REMAKE_HINT, cause: error });
+  }
+  if (digest !== expected) {
+    throw new PlanFileError(path, "the plan file was modified after it was written (its digest does not match its content)", {
+      hint: `a plan file must be applied as written; ${REMAKE_HINT}`,
+    });
+  }
+  const check = checkPlanSchema(body);
+  if (!check.valid) {
+    const problems = size <= LIST_ALL_PROBLEMS_BELOW_BYTES ? allProblems(body, check.problems) : check.problems;
+    throw new PlanFileError(path, `is not a valid plan: ${listProblems(problems)}`, {
+      hint: `it may come from another exrec version; ${REMAKE_HINT}`,
+    });
+  }
+  return body as unknown as Plan;
+}
+
+function allProblems(value: unknown, first: SchemaProblem[]): SchemaProblem[] {
+  const all = checkPlanSchema(value, { allErrors: true });
+  return all.valid ? first : all.problems;
+}
+
+/** `/changes/0/cost: must be ...; /totals: ...; and 4 more problems`. */
+function listProblems(problems: readonly SchemaProblem[]): string {
+  const shown = problems
+    .slice(0, PROBLEMS_SHOWN)
+    .map((p) => `${shorten(p.path === "" ? "/" : p.path, 120)}: ${shorten(p.message, 160)}`);
+  const rest = problems.length - shown.length;
+  if (rest > 0) shown.push(`and ${rest} more problem${rest === 1 ? "" : "s"}`);
+  return shown.join("; ");
+}
+
+/** Text from the file (a key in a JSON Pointer, a value), safe to print and of bounded length. */
+function shorten(text: string, max: number): string {
+  const safe = printable(text);
+  return safe.length > max ? `${safe.slice(0, max - 3)}...` : safe;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** A short, printable rendering of a value from the file. */
+function show(value: unknown): string {
+  if (value !== null && typeof value === "object") return kindOf(value);
+  return shorten(JSON.stringify(value) ?? String(value), 40);
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file or folder";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "it is a folder";
+    case "ENOTDIR":
+      return "a part of the path is not a folder";
+    case "ENOSPC":
+      return "no space left on the device";
+    case "EROFS":
+      return "the file system is read-only";
+    default:
+      return typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Prices, from the two places OVHcloud gives them:
+ *  - the public catalog (`GET /order/catalog/public/exchange`), read into a PriceBook of monthly
+ *    run rates per offer, licence and renewal;
+ *  - the order quote (`GET /order/email/exchange/{org}/service/{svc}/account/{duration}`), the
+ *    verified price of one order, read into an OrderQuote.
+ *
+ * Nothing here guesses: a price the catalog does not give stays out of the book, and the planner
+ * then shows the cost as unknown with the reason.
+ */
+import { PriceDataError } from "./errors.js";
+import { LICENSES, priceKey, type License, type Money, type Offer, type OrderDuration, type OrderQuote, type PriceBook, type Renewal } from "./model.js";
+import type { ApiCatalog, ApiCatalogPlan, ApiOrder } from "./ports.js";
+
+/** What the planner asks to be quoted: one order of `quantity` accounts of a licence and duration. */
+export interface QuoteRequest {
+  organization: string;
+  service: string;
+  license: License;
+  duration: OrderDuration;
+  quantity: number;
+}
+
+const CATALOG_CALL = "GET /order/catalog/public/exchange";
+
+/**
+ * The plan codes exrec reads, `exchange-{hosted|private}-{licence}`. UNVERIFIED: OVHcloud does not
+ * document the plan codes of Exchange accounts. Any other code is ignored, so if the real codes
+ * differ every price is simply unknown (and the plan says so) rather than wrong.
+ */
+const PLAN_CODE = /^exchange-(hosted|private)-(basic|standard|enterprise)$/;
+
+/** Months in the pricing interval → the renewal period it prices. */
+const RENEWAL_OF_INTERVAL: ReadonlyMap<number, { renewal: Renewal; months: number }> = new Map([
+  [1, { renewal: "monthly", months: 1 }],
+  [12, { renewal: "yearly", months: 12 }],
+]);
+
+/** The plan codes exrec recognises, for documentation and messages. */
+export function planCodeOf(offer: Offer, license: License): string {
+  return `exchange-${offer}-${license}`;
+}
+
+/**
+ * Reads the public catalog into monthly-equivalent prices per account.
+ *
+ * A pricing counts when its `intervalUnit` is `month`, its `interval` is 1 (monthly renewal) or 12
+ * (yearly renewal), its `price` is a non-negative integer of micro-cents, and, when it lists
+ * capacities, one of them is `renew` (an installation fee is not a run rate). A yearly price is
+ * turned into its monthly equivalent: price / 12, rounded to the nearest micro-cent (halves up),
+ * so that every sum stays an exact integer. The error of that rounding is below one micro-cent a
+ * month.
+ *
+ * When two counting pricings of one plan disagree (different modes or commitments the catalog
+ * does not explain), the price is ambiguous and left out: exrec shows it as unknown rather than
+ * pick one.
+ *
+ * Throws a PriceDataError when the answer is not a catalog at all (no `locale.currencyCode`, no
+ * `plans` list); the caller then uses unknownPriceBook.
+ */
+export function priceBookFromCatalog(catalog: ApiCatalog): PriceBook {
+  const shape = catalog as unknown as { locale?: { currencyCode?: unknown }; plans?: unknown; addons?: unknown };
+  if (typeof shape !== "object" || shape === null) throw new PriceDataError(CATALOG_CALL, "the answer is not an object");
+  const currency = shape.locale?.currencyCode;
+  if (typeof currency !== "string" || currency.length === 0) {
+    throw new PriceDataError(CATALOG_CALL, "locale.currencyCode is missing");
+  }
+  if (!Array.isArray(shape.plans)) throw new PriceDataError(CATALOG_CALL, "plans is not a list");
+  const addons = Array.isArray(shape.addons) ? (shape.addons as ApiCatalogPlan[]) : [];
+
+  // Exchange accounts may be listed as plans or as add-ons of a platform plan (unverified): read both.
+  const candidates = new Map<string, Set<number>>();
+  for (const plan of [...(shape.plans as ApiCatalogPlan[]), ...addons]) {
+    const match = typeof plan?.planCode === "string" ? PLAN_CODE.exec(plan.planCode) : null;
+    if (!match || !Array.isArray(plan.pricings)) continue;
+    const offer = match[1] as Offer;
+    const license = match[2] as License;
+    for (const pricing of plan.pricings) {
+      const counted = monthlyEquivalent(pricing);
+      if (!counted) continue;
+      const key = priceKey(offer, license, counted.renewal);
+      let prices = candidates.get(key);
+      if (!prices) candidates.set(key, (prices = new Set()));
+      prices.add(counted.ucents);
+    }
+  }
+
+  const monthly: Record<string, number> = {};
+  for (const [key, prices] of [...candidates].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (prices.size === 1) monthly[key] = [...prices][0]!;
+  }
+  return { currency, monthly };
+}
+
+function monthlyEquivalent(pricing: unknown): { renewal: Renewal; ucents: number } | null {
+  if (typeof pricing !== "object" || pricing === null) return null;
+  const p = pricing as { intervalUnit?: unknown; interval?: unknown; price?: unknown; capacities?: unknown };
+  if (p.intervalUnit !== "month" || typeof p.interval !== "number") return null;
+  const period = RENEWAL_OF_INTERVAL.get(p.interval);
+  if (!period) return null;
+  if (typeof p.price !== "number" || !Number.isSafeInteger(p.price) || p.price < 0) return null;
+  if (Array.isArray(p.capacities) && p.capacities.length > 0 && !p.capacities.includes("renew")) return null;
+  return { renewal: period.renewal, ucents: Math.round(p.price / period.months) };
+}
+
+/** A PriceBook in which every price is unknown, for when the catalog could not be read. */
+export function unknownPriceBook(reason: string): PriceBook {
+  return { currency: null, monthly: {}, unavailableReason: reason };
+}
+
+/**
+ * Reads an order quote (`order.Order`, nothing bought) into the verified price of that order.
+ * Throws a PriceDataError naming the call when the answer has no exact price: an order is never
+ * shown with a price exrec could not read.
+ */
+export function quoteFromApiOrder(request: QuoteRequest, apiOrder: ApiOrder): OrderQuote {
+  const call =
+    `GET /order/email/exchange/${request.organization}/service/${request.service}/account/${request.duration}` +
+    `?licence=${request.license}&number=${request.quantity}`;
+  const prices = (apiOrder as unknown as { prices?: Record<string, unknown> } | null)?.prices;
+  if (typeof prices !== "object" || prices === null) throw new PriceDataError(call, "the quote has no prices");
+  return {
+    platform: { organization: request.organization, service: request.service },
+    license: request.license,
+    duration: request.duration,
+    quantity: request.quantity,
+    withoutTax: moneyOf(call, "withoutTax", prices.withoutTax),
+    withTax: moneyOf(call, "withTax", prices.withTax),
+  };
+}
+
+function moneyOf(call: string, field: string, price: unknown): Money {
+  if (typeof price !== "object" || price === null) throw new PriceDataError(call, `prices.${field} is missing`);
+  const { priceInUcents, currencyCode } = price as { priceInUcents?: unknown; currencyCode?: unknown };
+  if (typeof priceInUcents !== "number" || !Number.isSafeInteger(priceInUcents)) {
+    throw new PriceDataError(call, `prices.${field}.priceInUcents is not an integer`);
+  }
+  if (typeof currencyCode !== "string" || currencyCode.length === 0) {
+    throw new PriceDataError(call, `prices.${field}.currencyCode is missing`);
+  }
+  return { ucents: priceInUcents, currency: currencyCode };
+}
+
+/** Every key a complete PriceBook holds, for documentation and tests. */
+export function priceKeysOf(offer: Offer): string[] {
+  return offer === "hosted"
+    ? LICENSES.flatMap((license) => [priceKey(offer, license, "monthly"), priceKey(offer, license, "yearly")])
+    : LICENSES.map((license) => priceKey(offer, license, "monthly"));
+}

@@ -1,0 +1,251 @@
+/**
+ * Reads the live state of the selected platforms through the API port, as cheaply as the API
+ * allows: each platform's service, domains and account list once, then the accounts by the best
+ * read mode the API answers (pages of whole objects, else batches of ids, else one GET each).
+ * What the API offers is found out once per platform, by the first request of each mode: a page
+ * request that comes back as bare ids *is* the id list, so the probe costs nothing extra, and one
+ * batch request is the only probe that may be wasted.
+ *
+ * A platform that cannot be read fails the whole refresh: a failed read must never look like a
+ * platform without accounts (the planner would order, add or remove from a partial list).
+ */
+import { createHash } from "node:crypto";
+import { ExrecError } from "./errors.js";
+import {
+  offerOf,
+  platformKey,
+  type Actual,
+  type ActualAccount,
+  type ActualPlatform,
+  type PlatformRef,
+} from "./model.js";
+import type { ApiAccount, ApiService, ExchangeApi } from "./ports.js";
+
+/** How accounts were read on a platform, for tests and benchmarks. */
+export type ReadMode = "pages" | "batch" | "single";
+
+export interface RefreshOptions {
+  /** Accounts per page in pages mode (OVHcloud's page size limit is not documented; 500 is safe). */
+  pageSize?: number;
+  /** Ids per batch GET (OVHcloud's control panel uses 50). */
+  batchSize?: number;
+  /** Called as accounts are read, for the progress display. */
+  onProgress?: (event: { platform: string; done: number; total: number }) => void;
+}
+
+export interface RefreshResult {
+  actual: Actual;
+  readModes: Record<string, ReadMode>;
+}
+
+export class PlatformReadError extends ExrecError {
+  readonly code = "EXREC_PLATFORM_READ";
+  constructor(
+    readonly platform: string,
+    cause: unknown,
+  ) {
+    super(
+      `could not read the live state of platform ${platform}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        "Nothing was planned for it: a failed read is never taken for an empty platform.",
+      { cause, hint: "check the organization/service names and your credentials' rights, then run again" },
+    );
+  }
+}
+
+export async function refresh(
+  api: ExchangeApi,
+  targets: readonly PlatformRef[],
+  options: RefreshOptions = {},
+): Promise<RefreshResult> {
+  const readModes: Record<string, ReadMode> = {};
+  const fingerprint: Record<string, string> = {};
+  const platforms = await Promise.all(
+    targets.map(async (ref) => {
+      const key = platformKey(ref);
+      try {
+        const { platform, mode } = await readPlatform(api, ref, options);
+        readModes[key] = mode;
+        return platform;
+      } catch (error) {
+        throw error instanceof PlatformReadError ? error : new PlatformReadError(key, error);
+      }
+    }),
+  );
+  for (const platform of platforms) Object.assign(fingerprint, fingerprintOf(platform));
+  return { actual: { platforms, fingerprint }, readModes };
+}
+
+async function readPlatform(
+  api: ExchangeApi,
+  ref: PlatformRef,
+  options: RefreshOptions,
+): Promise<{ platform: ActualPlatform; mode: ReadMode }> {
+  const { organization: org, service: svc } = ref;
+  const pageSize = options.pageSize ?? 500;
+  const [service, domains, firstPage] = await Promise.all([
+    api.getService(org, svc),
+    api.listDomains(org, svc),
+    api.listAccountsPage(org, svc, 1, pageSize),
+  ]);
+  const progress = (done: number, total: number) =>
+    options.onProgress?.({ platform: platformKey(ref), done, total });
+
+  let accounts: ApiAccount[];
+  let mode: ReadMode;
+  if (firstPage.kind === "objects") {
+    mode = "pages";
+    accounts = await readRemainingPages(api, ref, firstPage.accounts, firstPage.total, pageSize, progress);
+  } else {
+    ({ accounts, mode } = await readByIds(api, ref, firstPage.ids, options.batchSize ?? 50, progress));
+  }
+  return { platform: toActualPlatform(ref, service, domains, accounts), mode };
+}
+
+async function readRemainingPages(
+  api: ExchangeApi,
+  ref: PlatformRef,
+  first: ApiAccount[],
+  total: number,
+  pageSize: number,
+  progress: (done: number, total: number) => void,
+): Promise<ApiAccount[]> {
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  let done = first.length;
+  progress(done, total);
+  const rest = await Promise.all(
+    Array.from({ length: pageCount - 1 }, async (_, i) => {
+      const page = await api.listAccountsPage(ref.organization, ref.service, i + 2, pageSize);
+      if (page.kind !== "objects") {
+        throw new Error(`page ${i + 2} of the account list came back as bare ids after page 1 held objects`);
+      }
+      done += page.accounts.length;
+      progress(done, total);
+      return page.accounts;
+    }),
+  );
+  const accounts = [first, ...rest].flat();
+  if (accounts.length !== total) {
+    throw new Error(`the account list announced ${total} accounts (X-Pagination-Elements) but ${accounts.length} were read`);
+  }
+  return accounts;
+}
+
+async function readByIds(
+  api: ExchangeApi,
+  ref: PlatformRef,
+  ids: string[],
+  batchSize: number,
+  progress: (done: number, total: number) => void,
+): Promise<{ accounts: ApiAccount[]; mode: ReadMode }> {
+  const { organization: org, service: svc } = ref;
+  const unique = [...new Set(ids)];
+  // An address holding the batch separator cannot travel in a batch: it is always read alone.
+  const batchable = unique.filter((id) => !id.includes(","));
+  const alone = unique.filter((id) => id.includes(","));
+  const batches: string[][] = [];
+  for (let i = 0; i < batchable.length; i += batchSize) batches.push(batchable.slice(i, i + batchSize));
+
+  let done = 0;
+  const readSingles = async (emails: string[]) =>
+    Promise.all(
+      emails.map(async (email) => {
+        const account = await api.getAccount(org, svc, email);
+        progress(++done, unique.length);
+        return account;
+      }),
+    );
+
+  if (batches.length === 0) return { accounts: await readSingles(alone), mode: "single" };
+
+  const probe = await api.getAccountsBatch(org, svc, batches[0]!);
+  if (probe.kind === "unsupported") {
+    // The API does not answer batches here: one GET per account, the probe's ids included.
+    return { accounts: await readSingles(unique), mode: "single" };
+  }
+  const fromBatch = async (batch: string[], index: number) => {
+    const result = index === 0 ? probe : await api.getAccountsBatch(org, svc, batch);
+    if (result.kind === "unsupported") {
+      throw new Error(`a batch read was refused after the first one succeeded: ${result.reason}`);
+    }
+    // An id the list named but the batch did not answer is read alone; a 404 then is a real error.
+    const answered = new Set(result.accounts.map((a) => a.primaryEmailAddress.toLowerCase()));
+    const unanswered = batch.filter((id) => !answered.has(id.toLowerCase()));
+    done += result.accounts.length;
+    progress(done, unique.length);
+    return [...result.accounts, ...(await readSingles(unanswered))];
+  };
+  const results = await Promise.all(batches.map(fromBatch));
+  return { accounts: [...results.flat(), ...(await readSingles(alone))], mode: "batch" };
+}
+
+function toActualPlatform(
+  ref: PlatformRef,
+  service: ApiService,
+  domains: string[],
+  accounts: ApiAccount[],
+): ActualPlatform {
+  return {
+    organization: ref.organization,
+    service: ref.service,
+    apiOffer: service.offer,
+    offer: offerOf(service.offer),
+    state: service.state,
+    domains: domains.map((d) => d.toLowerCase()).sort(),
+    accounts: accounts.map(toActualAccount).sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)),
+  };
+}
+
+export function toActualAccount(account: ApiAccount): ActualAccount {
+  return {
+    email: account.primaryEmailAddress.toLowerCase(),
+    domain: account.domain.toLowerCase(),
+    license: account.accountLicense,
+    renewal: account.renewPeriod ?? null,
+    deleteAtExpiration: account.deleteAtExpiration ?? null,
+    expirationDate: account.expirationDate ?? null,
+    displayName: account.displayName ?? null,
+    configured: account.configured,
+    state: account.state,
+    taskPendingId: account.taskPendingId ?? null,
+  };
+}
+
+/**
+ * Digests of everything a plan depends on, by object: the platform (offer, state, domains and the
+ * list of its accounts) and each account. A saved plan is refused when any of them changed.
+ */
+export function fingerprintOf(platform: ActualPlatform): Record<string, string> {
+  const key = platformKey(platform);
+  const out: Record<string, string> = {};
+  out[key] = digest([
+    platform.apiOffer,
+    platform.state,
+    platform.domains,
+    platform.accounts.map((a) => a.email),
+  ]);
+  for (const account of platform.accounts) {
+    out[`${key}/${account.email}`] = digest([
+      account.license,
+      account.renewal,
+      account.deleteAtExpiration,
+      account.expirationDate,
+      account.displayName,
+      account.configured,
+      account.state,
+      account.taskPendingId,
+    ]);
+  }
+  return out;
+}
+
+function digest(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
+}
+
+/** The keys whose digest differs between a saved plan and the live state now (added and removed included). */
+export function staleObjects(saved: Record<string, string>, now: Record<string, string>): string[] {
+  const stale: string[] = [];
+  for (const [key, value] of Object.entries(saved)) if (now[key] !== value) stale.push(key);
+  for (const key of Object.keys(now)) if (!(key in saved)) stale.push(key);
+  return stale.sort();
+}

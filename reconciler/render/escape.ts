@@ -1,0 +1,36 @@
+/**
+ * Making values that come from outside (addresses, display names, platform names, reasons that
+ * quote them) safe to print. A display name is whatever someone typed in OVHcloud's control
+ * panel: it must not be able to move the cursor of a terminal, reorder text, or break a table.
+ */
+
+/**
+ * Control characters that would act on a terminal instead of being shown: C0 (newlines
+ * included: one value stays on one line), DEL, C1, and the bidirectional overrides and
+ * isolates that reorder what follows them.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** The text with every unprintable character shown as a JSON-style escape, `\u001b`. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * Characters that mean something to GitHub-flavoured Markdown or to HTML in running text or in a
+ * table cell, written as numeric character references: they read the same once rendered, and
+ * cannot open a tag, a link, emphasis, code or math, or end a table cell. (Values never go into
+ * HTML attributes, so quotes need nothing.)
+ */
+const MARKDOWN_SPECIAL = /[&<>|`*_[\]\\~#$]/g;
+/** At the start of a list item, these would open a nested list. */
+const LEADING_LIST_MARKER = /^[-+]/;
+
+/**
+ * A value for running text or a table cell of a Markdown document, on one line. `listItem`: the
+ * value starts a list item, where a leading `-` or `+` would open a nested list.
+ */
+export function markdownText(text: string, options: { listItem?: boolean } = {}): string {
+  const escaped = printable(text).replace(MARKDOWN_SPECIAL, (char) => `&#${char.codePointAt(0)!};`);
+  return options.listItem === true ? escaped.replace(LEADING_LIST_MARKER, (char) => `&#${char.codePointAt(0)!};`) : escaped;
+}

@@ -1,0 +1,335 @@
+/**
+ * The Backend contract (reconciler/ports.ts), run against both backends: the local folder and
+ * PostgreSQL (on a throw-away server; skipped, saying why, where PostgreSQL is not installed).
+ * Exclusion is checked within one process and between real processes.
+ */
+import { promises as fs } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
+import { LockHeldError } from "../../provider/backend/index.js";
+import type { HistoryEntry } from "../../reconciler/ports.js";
+import {
+  type BackendKind,
+  holdPeriods,
+  makeSubject,
+  owner,
+  postgresForTests,
+  readLog,
+  runJournalChild,
+  startLockChild,
+  type Subject,
+  tempDir,
+  waitForLog,
+} from "./harness.js";
+
+const postgres = await postgresForTests();
+afterAll(() => postgres.server?.stop());
+
+const kinds: { kind: BackendKind; skip: string | null }[] = [
+  { kind: "local", skip: null },
+  { kind: "postgres", skip: postgres.skip },
+];
+
+function historyEntry(overrides: Partial<HistoryEntry>): HistoryEntry {
+  return {
+    at: "2026-03-01T10:00:00.000Z",
+    who: "alice",
+    commit: "0123456789abcdef",
+    platform: "org-1/svc-1",
+    changeId: "c1",
+    action: "renew",
+    address: "alice@acme.example",
+    result: "done",
+    message: null,
+    orderId: null,
+    amount: null,
+    ...overrides,
+  };
+}
+
+for (const { kind, skip } of kinds) {
+  describe.skipIf(skip !== null)(`${kind} backend${skip ? ` (skipped: ${skip})` : ""}`, () => {
+    let subject: Subject;
+    beforeEach(async () => {
+      subject = await makeSubject(kind, postgres.server);
+    });
+    afterEach(async () => {
+      await subject.cleanup();
+    });
+
+    describe("lock within one process", () => {
+      test("a second lock on a held platform waits its whole wait, then is refused naming the holder", async () => {
+        const backend = await subject.open();
+        const first = owner("first");
+        await backend.lock(["org/svc"], first, 0);
+        const started = Date.now();
+        const error = await backend.lock(["org/svc"], owner("second"), 300).catch((e: unknown) => e);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+        expect(error).toBeInstanceOf(LockHeldError);
+        const held = error as LockHeldError;
+        expect(held.code).toBe("EXREC_LOCKED");
+        expect(held.platform).toBe("org/svc");
+        expect(held.holder).toEqual({ pid: first.pid, host: first.host, who: "first", startedAt: first.startedAt });
+        expect(held.message).toContain(`pid ${first.pid}`);
+        expect(held.message).toContain(first.startedAt);
+        expect(held.hint).toBeTruthy();
+      });
+
+      test("a waiting lock gets the platform soon after the holder releases it", async () => {
+        const backend = await subject.open();
+        const first = await backend.lock(["org/svc"], owner("first"), 0);
+        const second = backend.lock(["org/svc"], owner("second"), 10_000);
+        await new Promise((r) => setTimeout(r, 200));
+        const releasedAt = Date.now();
+        await first.release();
+        const lock = await second;
+        expect(Date.now() - releasedAt).toBeLessThan(2_000);
+        expect(lock.scope).toEqual(["org/svc"]);
+      });
+
+      test("locks on different platforms do not exclude each other", async () => {
+        const backend = await subject.open();
+        await backend.lock(["org/a"], owner("a"), 0);
+        await expect(backend.lock(["org/b"], owner("b"), 0)).resolves.toMatchObject({ scope: ["org/b"] });
+      });
+
+      test("a lock over several platforms is refused if one is held, and then holds none of them", async () => {
+        const backend = await subject.open();
+        await backend.lock(["org/b"], owner("holder"), 0);
+        await expect(backend.lock(["org/a", "org/b"], owner("both"), 100)).rejects.toBeInstanceOf(LockHeldError);
+        await expect(backend.lock(["org/a"], owner("a"), 0)).resolves.toMatchObject({ scope: ["org/a"] });
+      });
+
+      test("the scope is taken each key once, in sorted order, so opposite requests never deadlock", async () => {
+        const backend = await subject.open();
+        const takeAndRelease = async (scope: string[]) => {
+          const lock = await backend.lock(scope, owner(scope.join("+")), 10_000);
+          await new Promise((r) => setTimeout(r, 50));
+          await lock.release();
+          return lock.scope;
+        };
+        const scopes = await Promise.all([
+          takeAndRelease(["org/y", "org/x", "org/y"]),
+          takeAndRelease(["org/x", "org/y"]),
+          takeAndRelease(["org/y", "org/x"]),
+        ]);
+        expect(scopes).toEqual([["org/x", "org/y"], ["org/x", "org/y"], ["org/x", "org/y"]]);
+      });
+
+      test("release can be called twice, and close releases what is still held", async () => {
+        const backend = await subject.open();
+        const lock = await backend.lock(["org/svc"], owner("first"), 0);
+        await lock.release();
+        await lock.release();
+        const again = await subject.open();
+        await again.lock(["org/svc"], owner("second"), 0);
+        await again.close();
+        const third = await subject.open();
+        await expect(third.lock(["org/svc"], owner("third"), 0)).resolves.toBeTruthy();
+      });
+    });
+
+    describe("lock between processes", () => {
+      test("a second process waits while the first holds the platform and enters only after it left", async () => {
+        const log = join(subject.dir, "events.log");
+        const releaseFile = join(subject.dir, "release-a");
+        const base = { spec: subject.spec, dir: subject.dir, keys: ["org/svc"], log };
+        const a = startLockChild({ ...base, label: "A", waitMs: 0, releaseFile });
+        await waitForLog(log, "A", "enter");
+        const b = startLockChild({ ...base, label: "B", waitMs: 15_000, holdMs: 50 });
+        await waitForLog(log, "B", "trying");
+        await new Promise((r) => setTimeout(r, 400)); // B is now polling for the lock
+        expect((await readLog(log)).some((e) => e.label === "B" && e.event === "enter")).toBe(false);
+        await fs.writeFile(releaseFile, "");
+        const [outcomeA, outcomeB] = await Promise.all([a.outcome, b.outcome]);
+        expect(outcomeA.ok).toBe(true);
+        expect(outcomeB).toMatchObject({ ok: true });
+        const [first, second] = holdPeriods(await readLog(log));
+        expect(first!.label).toBe("A");
+        expect(second!.label).toBe("B");
+        expect(second!.enter).toBeGreaterThanOrEqual(first!.leave);
+      });
+
+      test("a second process that cannot wait long enough is refused, naming the first process", async () => {
+        const log = join(subject.dir, "events.log");
+        const releaseFile = join(subject.dir, "release-a");
+        const base = { spec: subject.spec, dir: subject.dir, keys: ["org/svc"], log };
+        const a = startLockChild({ ...base, label: "A", waitMs: 0, releaseFile });
+        await waitForLog(log, "A", "enter");
+        const outcomeB = await startLockChild({ ...base, label: "B", waitMs: 300, holdMs: 0 }).outcome;
+        await fs.writeFile(releaseFile, "");
+        expect(await a.outcome).toMatchObject({ ok: true });
+        expect(outcomeB.ok).toBe(false);
+        expect(outcomeB.code).toBe("EXREC_LOCKED");
+        expect(outcomeB.holder).toMatchObject({ pid: a.pid, who: "A" });
+        expect(outcomeB.message).toContain(`pid ${a.pid}`);
+      });
+
+      test("three processes racing for one platform hold it one after another, never together", async () => {
+        const log = join(subject.dir, "events.log");
+        const base = { spec: subject.spec, dir: subject.dir, keys: ["org/a", "org/svc"], log, waitMs: 20_000, holdMs: 150 };
+        const children = ["P1", "P2", "P3"].map((label) => startLockChild({ ...base, label }));
+        const outcomes = await Promise.all(children.map((c) => c.outcome));
+        expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
+        const periods = holdPeriods(await readLog(log));
+        expect(periods).toHaveLength(3);
+        for (let i = 1; i < periods.length; i++) expect(periods[i]!.enter).toBeGreaterThanOrEqual(periods[i - 1]!.leave);
+      });
+
+      test("the lock of a process that was killed is free again, and the takeover is named in a warning", async () => {
+        const log = join(subject.dir, "events.log");
+        const crashed = startLockChild({ spec: subject.spec, dir: subject.dir, keys: ["org/svc"], log, label: "A", waitMs: 0 });
+        await waitForLog(log, "A", "enter");
+        const backend = await subject.open();
+        await expect(backend.lock(["org/svc"], owner("while alive"), 0)).rejects.toBeInstanceOf(LockHeldError);
+        crashed.process.kill("SIGKILL");
+        await new Promise((r) => crashed.process.on("close", r));
+        const lock = await backend.lock(["org/svc"], owner("after"), 10_000);
+        expect(lock.scope).toEqual(["org/svc"]);
+        expect(subject.warnings.join("\n")).toContain(`pid ${crashed.pid}`);
+      });
+    });
+
+    describe("journal", () => {
+      const started = (id: string, platform: string, startedAt: string) => ({
+        id,
+        platform,
+        changeId: `change-${id}`,
+        action: "order",
+        detail: { quantity: 2 },
+        startedAt,
+      });
+
+      test("an entry is open until it is marked done, and detail updates are merged", async () => {
+        const backend = await subject.open();
+        await backend.journalOpen(started("j1", "org/svc", "2026-03-01T10:00:00.000Z"));
+        const [open] = await backend.journalOpenEntries();
+        expect(open).toMatchObject({ id: "j1", status: "open", platform: "org/svc", changeId: "change-j1", detail: { quantity: 2 } });
+        expect(Number.isNaN(Date.parse(open!.updatedAt))).toBe(false);
+
+        await backend.journalUpdate("j1", { detail: { orderId: 4242 } });
+        expect((await backend.journalOpenEntries())[0]!.detail).toEqual({ quantity: 2, orderId: 4242 });
+
+        await backend.journalUpdate("j1", { status: "done" });
+        expect(await backend.journalOpenEntries()).toEqual([]);
+      });
+
+      test("a failed entry is no longer open", async () => {
+        const backend = await subject.open();
+        await backend.journalOpen(started("j1", "org/svc", "2026-03-01T10:00:00.000Z"));
+        await backend.journalUpdate("j1", { status: "failed", detail: { outcome: "cancelled" } });
+        expect(await backend.journalOpenEntries()).toEqual([]);
+      });
+
+      test("open entries come oldest first, and can be limited to some platforms", async () => {
+        const backend = await subject.open();
+        await backend.journalOpen(started("late", "org/a", "2026-03-01T12:00:00.000Z"));
+        await backend.journalOpen(started("early", "org/b", "2026-03-01T09:00:00.000Z"));
+        // 10:30 in UTC, written with an offset: compared as instants, not as text.
+        await backend.journalOpen(started("middle", "org/a", "2026-03-01T11:30:00+01:00"));
+        expect((await backend.journalOpenEntries()).map((e) => e.id)).toEqual(["early", "middle", "late"]);
+        expect((await backend.journalOpenEntries(["org/a"])).map((e) => e.id)).toEqual(["middle", "late"]);
+        expect(await backend.journalOpenEntries(["org/none"])).toEqual([]);
+      });
+
+      test("what one instance wrote, a new instance reads (from another folder too, for a shared backend)", async () => {
+        const writer = await subject.open();
+        await writer.journalOpen(started("j1", "org/svc", "2026-03-01T10:00:00.000Z"));
+        await writer.close();
+        const reader = await subject.open();
+        expect((await reader.journalOpenEntries()).map((e) => e.id)).toEqual(["j1"]);
+        if (kind === "postgres") {
+          const elsewhere = await subject.open(await tempDir());
+          expect((await elsewhere.journalOpenEntries()).map((e) => e.id)).toEqual(["j1"]);
+        }
+      });
+
+      test("updating an entry that does not exist is refused with EXREC_JOURNAL", async () => {
+        const backend = await subject.open();
+        await expect(backend.journalUpdate("missing", { status: "done" })).rejects.toMatchObject({
+          code: "EXREC_JOURNAL",
+          entryId: "missing",
+        });
+      });
+
+      test("opening the same entry twice is refused with EXREC_JOURNAL", async () => {
+        const backend = await subject.open();
+        await backend.journalOpen(started("j1", "org/svc", "2026-03-01T10:00:00.000Z"));
+        await expect(backend.journalOpen(started("j1", "org/svc", "2026-03-01T10:00:00.000Z"))).rejects.toMatchObject({
+          code: "EXREC_JOURNAL",
+        });
+      });
+
+      test("concurrent journal writes from two instances all land", async () => {
+        const [one, two] = [await subject.open(), await subject.open()];
+        await Promise.all(
+          Array.from({ length: 30 }, (_, i) =>
+            (i % 2 ? one : two).journalOpen(started(`j${i}`, `org/p${i % 3}`, `2026-03-01T10:00:${String(i).padStart(2, "0")}.000Z`)),
+          ),
+        );
+        expect((await one.journalOpenEntries()).map((e) => e.id)).toEqual(Array.from({ length: 30 }, (_, i) => `j${i}`));
+      });
+
+      test("two processes writing the journal at the same time lose no entry", async () => {
+        const base = { spec: subject.spec, dir: subject.dir, count: 40 };
+        await Promise.all([runJournalChild({ ...base, prefix: "a" }), runJournalChild({ ...base, prefix: "b" })]);
+        const ids = (await (await subject.open()).journalOpenEntries()).map((e) => e.id);
+        expect(ids).toHaveLength(80);
+        expect(new Set(ids)).toEqual(new Set([...Array.from({ length: 40 }, (_, i) => `a-${i}`), ...Array.from({ length: 40 }, (_, i) => `b-${i}`)]));
+      });
+    });
+
+    describe("history", () => {
+      test("entries are listed in the order they were appended, and survive a new instance", async () => {
+        const backend = await subject.open();
+        const first = historyEntry({ changeId: "c1" });
+        const second = historyEntry({
+          changeId: "c2",
+          action: "order",
+          address: null,
+          orderId: 98765432101,
+          amount: { ucents: 10_788_000_000, currency: "EUR" },
+          effective: "now",
+        });
+        const third = historyEntry({ changeId: "c3", result: "failed", message: "the API refused", who: null, commit: null });
+        await backend.historyAppend([first, second]);
+        await backend.historyAppend([third]);
+        await backend.historyAppend([]);
+        await backend.close();
+        const reader = await subject.open();
+        expect(await reader.historyList(null)).toEqual([first, second, third]);
+      });
+
+      test("since keeps the entries at or after that instant, comparing instants and not text", async () => {
+        const backend = await subject.open();
+        const before = historyEntry({ changeId: "before", at: "2026-02-28T23:59:59.999Z" });
+        const exactly = historyEntry({ changeId: "exactly", at: "2026-03-01T00:00:00.000Z" });
+        // Reads as March 1st, but is 23:00 UTC on February 28th.
+        const offsetBefore = historyEntry({ changeId: "offset-before", at: "2026-03-01T01:00:00+02:00" });
+        const after = historyEntry({ changeId: "after", at: "2026-03-02T08:00:00+01:00" });
+        await backend.historyAppend([before, exactly, offsetBefore, after]);
+        expect((await backend.historyList("2026-03-01T00:00:00Z")).map((e) => e.changeId)).toEqual(["exactly", "after"]);
+        expect((await backend.historyList(null)).map((e) => e.changeId)).toEqual(["before", "exactly", "offset-before", "after"]);
+      });
+
+      test("an unreadable since date is refused with EXREC_BACKEND", async () => {
+        const backend = await subject.open();
+        await expect(backend.historyList("last tuesday")).rejects.toMatchObject({ code: "EXREC_BACKEND" });
+      });
+
+      test("an entry without a readable date is refused, and nothing of its batch is stored", async () => {
+        const backend = await subject.open();
+        await expect(
+          backend.historyAppend([historyEntry({ changeId: "good" }), historyEntry({ changeId: "bad", at: "yesterday" })]),
+        ).rejects.toMatchObject({ code: "EXREC_BACKEND" });
+        expect(await backend.historyList(null)).toEqual([]);
+      });
+    });
+
+    test("the description names the backend without any password", async () => {
+      const backend = await subject.open();
+      expect(backend.description).toMatch(kind === "local" ? /^local folder / : /^postgres exrec_[0-9a-f]+@127\.0\.0\.1:\d+$/);
+      if (subject.spec) expect(backend.description).not.toContain(new URL(subject.spec).password);
+    });
+  });
+}

@@ -1,0 +1,195 @@
+/**
+ * What the backend tests share: a fresh backend of each kind per test (a temporary `.exrec`
+ * folder; for PostgreSQL, a fresh database on a throw-away server too), and child processes that
+ * take locks (fixtures/lock-child.ts) so that exclusion is tested between real processes.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { promises as fs } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { openBackend } from "../../provider/backend/index.js";
+import type { Backend, LockOwner } from "../../reconciler/ports.js";
+import { createDatabase, startThrowawayPostgres, type ThrowawayPostgres } from "../support/postgres.js";
+
+export const REPO = resolve(import.meta.dirname, "..", "..");
+const LOCK_CHILD = join(REPO, "test", "backend", "fixtures", "lock-child.ts");
+const JOURNAL_CHILD = join(REPO, "test", "backend", "fixtures", "journal-child.ts");
+
+export type BackendKind = "local" | "postgres";
+
+/** One backend under test: its `--backend` value, its `.exrec` folder, and the warnings it gave. */
+export interface Subject {
+  kind: BackendKind;
+  spec: string | undefined;
+  dir: string;
+  warnings: string[];
+  /** Opens a new instance on the same storage (optionally from another `.exrec` folder). */
+  open(dir?: string): Promise<Backend>;
+  cleanup(): Promise<void>;
+}
+
+export async function tempDir(prefix = "exrec-backend-"): Promise<string> {
+  return fs.mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function makeSubject(kind: BackendKind, server: ThrowawayPostgres | null): Promise<Subject> {
+  const dir = await tempDir();
+  const database = kind === "postgres" ? await createDatabase(server!.url) : null;
+  const opened: Backend[] = [];
+  const warnings: string[] = [];
+  return {
+    kind,
+    spec: database?.url,
+    dir,
+    warnings,
+    async open(otherDir = dir) {
+      const backend = await openBackend(database?.url, { dir: otherDir, pollMs: 25, onWarning: (m) => warnings.push(m) });
+      opened.push(backend);
+      return backend;
+    },
+    async cleanup() {
+      await Promise.all(opened.map((backend) => backend.close()));
+      await database?.drop();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The PostgreSQL server of a test file, or why there is none. */
+export async function postgresForTests(): Promise<{ server: ThrowawayPostgres | null; skip: string | null }> {
+  const started = await startThrowawayPostgres();
+  return "skip" in started ? { server: null, skip: started.skip } : { server: started, skip: null };
+}
+
+export function owner(who: string, pid = process.pid): LockOwner {
+  return { pid, host: hostname(), who, startedAt: new Date().toISOString() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+// ---------------------------------------------------------------------------------------------
+
+export interface ChildOutcome {
+  ok: boolean;
+  pid: number;
+  code?: string;
+  message?: string;
+  hint?: string;
+  holder?: LockOwner | null;
+  warnings: string[];
+}
+
+export interface LockChild {
+  process: ChildProcess;
+  pid: number;
+  /** Resolves with what the child printed when it exits; rejects if it printed nothing usable. */
+  outcome: Promise<ChildOutcome>;
+}
+
+export interface LockChildConfig {
+  spec: string | undefined;
+  dir: string;
+  keys: string[];
+  waitMs: number;
+  log: string;
+  label: string;
+  releaseFile?: string;
+  holdMs?: number;
+}
+
+/** Starts `node --import tsx fixtures/lock-child.ts`; killed after 30 s whatever happens. */
+export function startLockChild(config: LockChildConfig): LockChild {
+  const child = spawn(process.execPath, ["--import", "tsx", LOCK_CHILD, JSON.stringify(config)], {
+    cwd: REPO,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const outcome = new Promise<ChildOutcome>((resolvePromise, reject) => {
+    child.on("close", (code, signal) => {
+      clearTimeout(guard);
+      const line = stdout.trim().split("\n").pop() ?? "";
+      try {
+        resolvePromise(JSON.parse(line) as ChildOutcome);
+      } catch {
+        reject(new Error(`lock child ${config.label} exited (${code ?? signal}) without an outcome:\n${stdout}\n${stderr}`));
+      }
+    });
+  });
+  outcome.catch(() => undefined); // a test that kills the child on purpose does not read it
+  return { process: child, pid: child.pid!, outcome };
+}
+
+/** Runs fixtures/journal-child.ts to the end; rejects if it did not finish well within 30 s. */
+export function runJournalChild(config: { spec: string | undefined; dir: string; prefix: string; count: number }): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", JOURNAL_CHILD, JSON.stringify(config)], {
+      cwd: REPO,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 30_000,
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("close", (code) =>
+      code === 0 && output.includes('"ok":true') ? resolvePromise() : reject(new Error(`journal child failed (${code}):\n${output}`)),
+    );
+  });
+}
+
+export interface LogEvent {
+  label: string;
+  event: "trying" | "enter" | "leave";
+  at: number;
+}
+
+export async function readLog(path: string): Promise<LogEvent[]> {
+  const text = await fs.readFile(path, "utf8").catch(() => "");
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [label, event, at] = line.split(" ");
+      return { label: label!, event: event as LogEvent["event"], at: Number(at) };
+    });
+}
+
+/** Waits until the log holds `label event`; fails after `timeoutMs`. */
+export async function waitForLog(path: string, label: string, event: LogEvent["event"], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await readLog(path)).some((e) => e.label === label && e.event === event)) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${label} never logged ${event} within ${timeoutMs} ms: ${JSON.stringify(await readLog(path))}`);
+}
+
+/**
+ * The periods during which each label held the lock, checked to be well formed (every enter
+ * followed by its own leave), in order of entry.
+ */
+export function holdPeriods(events: LogEvent[]): { label: string; enter: number; leave: number }[] {
+  const periods: { label: string; enter: number; leave: number }[] = [];
+  const open = new Map<string, number>();
+  for (const e of events) {
+    if (e.event === "enter") open.set(e.label, e.at);
+    if (e.event === "leave") {
+      const enter = open.get(e.label);
+      if (enter === undefined) throw new Error(`${e.label} left without entering`);
+      periods.push({ label: e.label, enter, leave: e.at });
+      open.delete(e.label);
+    }
+  }
+  return periods.sort((a, b) => a.enter - b.enter);
+}
+
+/** A pid that belonged to a process of this host that has exited. */
+export async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+  const pid = child.pid!;
+  await new Promise((r) => child.on("close", r));
+  return pid;
+}

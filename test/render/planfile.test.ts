@@ -1,0 +1,263 @@
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, truncate, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PlanFileError } from "../../reconciler/errors.js";
+import type { Plan } from "../../reconciler/model.js";
+import { MAX_PLAN_FILE_BYTES, planDigest, readPlanFile, writePlanFile } from "../../reconciler/planfile.js";
+import { renderPlanJson } from "../../reconciler/render/plan-json.js";
+import { destructiveOnlyPlan, emptyPlan, hostilePlan, richPlan, summaryExamplePlan } from "./fixtures.js";
+
+let folder: string;
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), "exrec-planfile-"));
+});
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+let counter = 0;
+const fresh = (name = "plan.json") => join(folder, `${(counter += 1)}-${name}`);
+
+/** Reads a plan file and returns the error it raises; fails the test when it raises none. */
+async function refusal(path: string): Promise<PlanFileError> {
+  try {
+    await readPlanFile(path);
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlanFileError);
+    return error as PlanFileError;
+  }
+  throw new Error(`readPlanFile accepted ${path}`);
+}
+
+/** Writes `object` as a plan file with a digest that matches it (so only the other checks can refuse it). */
+async function writeWithDigest(path: string, object: Record<string, unknown>): Promise<void> {
+  const { digest: _drop, ...body } = object;
+  await writeFile(path, JSON.stringify({ ...body, digest: planDigest(body as unknown as Plan) }));
+}
+
+describe("writePlanFile / readPlanFile", () => {
+  for (const [name, plan] of [
+    ["rich", richPlan],
+    ["empty", emptyPlan],
+    ["destructive-only", destructiveOnlyPlan],
+    ["summary-example", summaryExamplePlan],
+    ["hostile", hostilePlan],
+  ] as const) {
+    it(`reads back the ${name} plan exactly as it was written`, async () => {
+      const path = fresh();
+      await writePlanFile(path, plan);
+      const read = await readPlanFile(path);
+      expect(read).toEqual(plan);
+      expect(renderPlanJson(read)).toBe(renderPlanJson(plan));
+    });
+  }
+
+  it("writes the plan's JSON with a sha256 digest, keys in schema order", async () => {
+    const path = fresh();
+    await writePlanFile(path, richPlan);
+    const text = await readFile(path, "utf8");
+    const object = JSON.parse(text) as Record<string, unknown>;
+    expect(object.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(object.digest).toBe(planDigest(richPlan));
+    expect(Object.keys(object).slice(0, 3)).toEqual(["format_version", "digest", "created_at"]);
+    expect(text.endsWith("\n")).toBe(true);
+  });
+
+  it("creates the file with mode 0600", async () => {
+    const path = fresh();
+    await writePlanFile(path, richPlan);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it("leaves an existing file with mode 0600 too, and replaces its content", async () => {
+    const path = fresh();
+    await writeFile(path, "old content", { mode: 0o644 });
+    await chmod(path, 0o644);
+    await writePlanFile(path, emptyPlan);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await readPlanFile(path)).toEqual(emptyPlan);
+  });
+
+  it("leaves no temporary file behind", async () => {
+    const dir = join(folder, `clean-${(counter += 1)}`);
+    await mkdir(dir);
+    await writePlanFile(join(dir, "plan.json"), richPlan);
+    expect(await readdir(dir)).toEqual(["plan.json"]);
+  });
+
+  it("names the file when it cannot write, and leaves nothing behind", async () => {
+    const path = join(folder, "no-such-folder", "plan.json");
+    const error = await writePlanFile(path, richPlan).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PlanFileError);
+    expect((error as PlanFileError).code).toBe("EXREC_PLAN_FILE");
+    expect((error as PlanFileError).message).toContain(path);
+  });
+
+  it("refuses to write a plan that does not match the schema", async () => {
+    const broken = { ...richPlan, totals: { ...richPlan.totals, unknownCosts: -1 } };
+    await expect(writePlanFile(fresh(), broken)).rejects.toThrow(/does not match the plan schema: \/totals\/unknownCosts/);
+  });
+});
+
+describe("readPlanFile refuses what it cannot trust", () => {
+  it("a file modified after it was written (one amount changed)", async () => {
+    const path = fresh();
+    await writePlanFile(path, richPlan);
+    const text = await readFile(path, "utf8");
+    const tampered = text.replace('"ucents": 21576000000', '"ucents": 2157600000');
+    expect(tampered).not.toBe(text);
+    await writeFile(path, tampered);
+    const error = await refusal(path);
+    expect(error.message).toContain("the plan file was modified after it was written");
+    expect(error.message).toContain(path);
+    expect(error.code).toBe("EXREC_PLAN_FILE");
+    expect(error.hint).toMatch(/exrec plan --out/);
+  });
+
+  it("a file without a digest", async () => {
+    const path = fresh();
+    await writeFile(path, renderPlanJson(richPlan));
+    expect((await refusal(path)).message).toContain("has no digest");
+  });
+
+  it("a file of another format version, as written by a newer exrec", async () => {
+    const path = fresh();
+    await writeWithDigest(path, { ...richPlan, format_version: "2" });
+    const error = await refusal(path);
+    expect(error.message).toContain('format_version "2"');
+    expect(error.message).toContain("written by a newer exrec?");
+  });
+
+  it("a file without a format version", async () => {
+    const path = fresh();
+    const { format_version: _drop, ...rest } = richPlan;
+    await writeWithDigest(path, rest);
+    expect((await refusal(path)).message).toContain("has no format_version");
+  });
+
+  it("a file that is not JSON, without quoting its content", async () => {
+    const path = fresh();
+    await writeFile(path, "OVH_APPLICATION_SECRET=s3cr3t-value\n");
+    const error = await refusal(path);
+    expect(error.message).toContain("is not JSON");
+    expect(error.message).not.toContain("s3cr3t");
+  });
+
+  it("a file that is not UTF-8", async () => {
+    const path = fresh();
+    await writeFile(path, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+    expect((await refusal(path)).message).toContain("not UTF-8");
+  });
+
+  it("JSON that is not an object", async () => {
+    for (const text of ["[]", "null", "42", '"plan"']) {
+      const path = fresh();
+      await writeFile(path, text);
+      expect((await refusal(path)).message).toContain("not a plan object");
+    }
+  });
+
+  it("a file whose digest matches but which is not a plan, naming the first problems with their JSON path", async () => {
+    const path = fresh();
+    const broken = {
+      ...richPlan,
+      changes: [{ ...richPlan.changes[0]!, effective: "tomorrow" }, ...richPlan.changes.slice(1)],
+      totals: { ...richPlan.totals, unknownCosts: "one" },
+    };
+    await writeWithDigest(path, broken);
+    const error = await refusal(path);
+    expect(error.message).toContain("is not a valid plan");
+    expect(error.message).toContain("/changes/0/effective");
+    expect(error.message).toContain("/totals/unknownCosts");
+  });
+
+  it("a file with an unknown field, even a `__proto__` one", async () => {
+    const path = fresh();
+    const text = renderPlanJson(emptyPlan).replace('"format_version": "1",', '"format_version": "1", "__proto__": {"polluted": true},');
+    const object = JSON.parse(text) as Record<string, unknown>;
+    await writeFile(path, JSON.stringify({ ...object, digest: planDigest(object as unknown as Plan) }));
+    const error = await refusal(path);
+    expect(error.message).toContain('unknown property "__proto__"');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("a missing file, and a folder", async () => {
+    expect((await refusal(join(folder, "missing.json"))).message).toContain("no such file");
+    expect((await refusal(folder)).message).toContain("not a regular file");
+  });
+
+  it("a file over 256 MiB, without reading it", async () => {
+    const path = fresh();
+    await writeFile(path, "");
+    await truncate(path, MAX_PLAN_FILE_BYTES + 1); // sparse: takes no space
+    const error = await refusal(path);
+    expect(error.message).toContain("over the 256 MiB");
+  });
+
+  it("a file nested deeper than any plan", async () => {
+    const path = fresh();
+    const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+    await writeFile(path, `{"format_version":"1","digest":"sha256:${"0".repeat(64)}","x":${deep}}`);
+    await refusal(path);
+  });
+});
+
+describe("readPlanFile never crashes on hostile input", () => {
+  it("random bytes always end in a PlanFileError", async () => {
+    const path = fresh("fuzz-bytes.json");
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), async (bytes) => {
+        await writeFile(path, bytes);
+        await refusal(path);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("random JSON always ends in a PlanFileError", async () => {
+    const path = fresh("fuzz-json.json");
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), async (value) => {
+        await writeFile(path, JSON.stringify(value));
+        await refusal(path);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("random objects with a valid version and digest always end in a PlanFileError", async () => {
+    const path = fresh("fuzz-digest.json");
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 })), async (object) => {
+        await writeWithDigest(path, { ...object, format_version: "1" });
+        await refusal(path);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("random mutations of a real plan file are either the same plan or a PlanFileError", async () => {
+    const path = fresh("fuzz-mutation.json");
+    await writePlanFile(path, richPlan);
+    const original = await readFile(path);
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: original.length - 1 }), fc.integer({ min: 0, max: 255 }), async (at, byte) => {
+        const mutated = Buffer.from(original);
+        mutated[at] = byte;
+        await writeFile(path, mutated);
+        try {
+          // Only a change that leaves the JSON value as it was (whitespace, a digit of the same value) may pass.
+          expect(await readPlanFile(path)).toEqual(richPlan);
+        } catch (error) {
+          expect(error).toBeInstanceOf(PlanFileError);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
