@@ -14,7 +14,7 @@ import { calendarDate } from "./render/format.js";
 
 export interface ImportOptions {
   now: Date;
-  /** Where the live state was read, for the header (e.g. `ovh-eu`); default: the OVHcloud API. */
+  /** Where the live state was read, for the header (e.g. `ovh-eu`); default: "the live API". */
   source?: string;
   /** The `$schema` reference for editors, relative to where the file will be saved. */
   schemaPath?: string;
@@ -26,7 +26,7 @@ export function renderImportedManifest(actual: Actual, options: ImportOptions): 
   const platforms = [...actual.platforms].sort((a, b) => compare(platformKey(a), platformKey(b)));
   const lines = [
     `# yaml-language-server: $schema=${comment(options.schemaPath ?? DEFAULT_SCHEMA_PATH)}`,
-    `# Imported by \`exrec import\` on ${options.now.toISOString()} from ${comment(options.source ?? "the OVHcloud API")}: ${platforms.length} platform(s).`,
+    `# Imported by \`exrec import\` on ${options.now.toISOString()} from ${comment(options.source ?? "the live API")}: ${platforms.length} platform(s).`,
     "# It declares the live state: `exrec plan` with this file has nothing to do until you edit it.",
     "# prune is false: live accounts left out of this file are never removed. See docs/MANIFEST.md.",
     "version: 1",

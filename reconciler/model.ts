@@ -364,6 +364,11 @@ export interface Plan {
   /** ISO timestamp of the clock the planner was given. */
   created_at: string;
   manifest_digest: string;
+  /**
+   * Plan files only: the manifest files the plan was made from, as given, so that `apply PLAN` can
+   * check that they did not change. Absent from rendered plans, which must not depend on paths.
+   */
+  manifest_files?: string[];
   fingerprint: Record<string, string>;
   /** Platforms this plan covers (after --platform / --exclude). */
   platforms: (PlatformRef & { offer: Offer })[];

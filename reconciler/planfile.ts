@@ -13,7 +13,7 @@ import type { Plan } from "./model.js";
 import { canonicalJson } from "./render/canonical-json.js";
 import { printable } from "./render/escape.js";
 import { renderPlanObjectJson } from "./render/plan-json.js";
-import { checkPlanSchema, type SchemaProblem } from "./render/plan-schema.js";
+import type { SchemaCheck, SchemaProblem } from "./render/plan-validate.js";
 
 /** The largest plan file read back: far above any real plan, small enough to read into memory. */
 export const MAX_PLAN_FILE_BYTES = 256 * 1024 * 1024;
@@ -24,6 +24,15 @@ const LIST_ALL_PROBLEMS_BELOW_BYTES = 1024 * 1024;
 const PROBLEMS_SHOWN = 3;
 
 const REMAKE_HINT = "make a new plan with `exrec plan --out FILE` and apply that";
+
+/**
+ * Checks against the plan schema. ajv is loaded, and the schema compiled, on the first plan file
+ * only: the commands that never touch one do not pay for it.
+ */
+async function checkSchema(value: unknown, allErrors: boolean): Promise<SchemaCheck> {
+  const { checkPlanSchema } = await import("./render/plan-validate.js");
+  return checkPlanSchema(value, { allErrors });
+}
 
 /** `sha256:` and the hex SHA-256 of the RFC 8785 canonical JSON of the plan, `digest` left out. */
 export function planDigest(plan: Plan): string {
@@ -37,7 +46,9 @@ export function planDigest(plan: Plan): string {
  */
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   const { digest: _stale, ...body } = plan as Plan & { digest?: unknown };
-  const check = checkPlanSchema(body, { allErrors: true });
+  let check = await checkSchema(body, false);
+  // Every problem, for the bug report: the plan is ours, so its size is no threat.
+  if (!check.valid) check = await checkSchema(body, true);
   if (!check.valid) {
     throw new PlanFileError(path, `refusing to write a plan that does not match the plan schema: ${listProblems(check.problems)}`, {
       hint: "this is a bug in exrec: please report it with the plan (`exrec plan --format json`)",
@@ -85,7 +96,7 @@ export async function readPlanFile(path: string): Promise<Plan> {
       hint: REMAKE_HINT,
     });
   }
-  return verifyPlan(path, value, bytes.length);
+  return await verifyPlan(path, value, bytes.length);
 }
 
 async function readBounded(path: string): Promise<Buffer> {
@@ -121,7 +132,7 @@ function tooLarge(path: string, size: number): PlanFileError {
   });
 }
 
-function verifyPlan(path: string, value: unknown, size: number): Plan {
+async function verifyPlan(path: string, value: unknown, size: number): Promise<Plan> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new PlanFileError(path, `holds ${kindOf(value)}, not a plan object`, { hint: REMAKE_HINT });
   }
@@ -155,9 +166,9 @@ function verifyPlan(path: string, value: unknown, size: number): Plan {
       hint: `a plan file must be applied as written; ${REMAKE_HINT}`,
     });
   }
-  const check = checkPlanSchema(body);
+  const check = await checkSchema(body, false);
   if (!check.valid) {
-    const problems = size <= LIST_ALL_PROBLEMS_BELOW_BYTES ? allProblems(body, check.problems) : check.problems;
+    const problems = size <= LIST_ALL_PROBLEMS_BELOW_BYTES ? await allProblems(body, check.problems) : check.problems;
     throw new PlanFileError(path, `is not a valid plan: ${listProblems(problems)}`, {
       hint: `it may come from another exrec version; ${REMAKE_HINT}`,
     });
@@ -165,8 +176,8 @@ function verifyPlan(path: string, value: unknown, size: number): Plan {
   return body as unknown as Plan;
 }
 
-function allProblems(value: unknown, first: SchemaProblem[]): SchemaProblem[] {
-  const all = checkPlanSchema(value, { allErrors: true });
+async function allProblems(value: unknown, first: SchemaProblem[]): Promise<SchemaProblem[]> {
+  const all = await checkSchema(value, true);
   return all.valid ? first : all.problems;
 }
 

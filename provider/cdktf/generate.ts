@@ -4,14 +4,14 @@
  * Run by `npm run build` before tsc: `tsx provider/cdktf/generate.ts`. Offline and fast (about two
  * seconds): it needs no terraform binary and no network, because it feeds our own provider schema
  * straight to @cdktf/provider-generator's generator class instead of going through `cdktf get`.
- * Idempotent: the output folder is emptied first.
+ * Idempotent: the output folder is replaced as a whole.
  *
  * The generator writes TypeScript for CommonJS projects; generated-source-fixes.ts makes it
  * compile under the repository's NodeNext, strict settings, and the CommonJS-only
  * `lazy-index.ts` is dropped.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { addMissingOverrides, withNodeNextImports } from "./generated-source-fixes.js";
@@ -32,11 +32,12 @@ const ROOT = repositoryRoot();
 export const DEFAULT_SCHEMA_FILE = join(ROOT, "schemas", "provider.schema.json");
 export const DEFAULT_OUT_DIR = join(ROOT, "provider", "cdktf", "gen");
 const TSCONFIG_FILE = join(ROOT, "tsconfig.json");
+const STAGING_PARENT = join(ROOT, "node_modules", ".cache");
 
 export interface GenerateOptions {
   /** Terraform provider-schema JSON (`terraform providers schema -json`). */
   schemaFile?: string;
-  /** Emptied, then filled with the bindings. */
+  /** Replaced as a whole by the bindings. */
   outDir?: string;
 }
 
@@ -55,12 +56,25 @@ export async function generateBindings(options: GenerateOptions = {}): Promise<G
   const generator = new TerraformProviderGenerator(new CodeMaker(), schema as never);
   generator.generateAll();
 
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
-  await generator.save(outDir);
+  // Written and fixed in a staging folder, then moved into place: a compiler or a test running
+  // meanwhile never sees half-written bindings. The staging folder is under node_modules so that
+  // the generated files resolve `cdktf` while they are type-checked, and nothing compiles it.
+  await mkdir(STAGING_PARENT, { recursive: true });
+  const staging = await mkdtemp(join(STAGING_PARENT, "exrec-cdktf-gen-"));
+  try {
+    await generator.save(staging);
+    const files = await fixGeneratedSources(staging, schemaFile);
+    await replaceFolder(outDir, staging);
+    return { outDir, files };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
 
+/** Makes the generator's output compile here; returns the TypeScript files, relative, sorted. */
+async function fixGeneratedSources(dir: string, schemaFile: string): Promise<string[]> {
   const tsFiles: string[] = [];
-  for (const file of await listFiles(outDir)) {
+  for (const file of await listFiles(dir)) {
     if (file.endsWith("lazy-index.ts")) {
       await rm(file);
     } else if (file.endsWith(".ts")) {
@@ -68,16 +82,25 @@ export async function generateBindings(options: GenerateOptions = {}): Promise<G
       tsFiles.push(file);
     }
   }
-
   const { fixed, otherProblems } = addMissingOverrides(tsFiles, TSCONFIG_FILE);
   if (otherProblems.length > 0) {
-    throw new Error(
-      `the bindings generated from ${schemaFile} do not compile:\n${otherProblems.join("\n")}`,
-    );
+    throw new Error(`the bindings generated from ${schemaFile} do not compile:\n${otherProblems.join("\n")}`);
   }
   for (const [file, text] of fixed) await writeFile(file, text);
+  return tsFiles.map((f) => relative(dir, f).split("\\").join("/")).sort();
+}
 
-  return { outDir, files: tsFiles.map((f) => relative(outDir, f).split("\\").join("/")).sort() };
+/** Idempotent: whatever an earlier run left in `target` (a renamed resource, say) is gone. */
+async function replaceFolder(target: string, source: string): Promise<void> {
+  await rm(target, { recursive: true, force: true });
+  await mkdir(dirname(target), { recursive: true });
+  try {
+    await rename(source, target);
+  } catch (error) {
+    // Another file system (EXDEV): copy instead.
+    if ((error as { code?: unknown }).code !== "EXDEV") throw error;
+    await cp(source, target, { recursive: true });
+  }
 }
 
 function readProviderSchema(schemaFile: string): unknown {

@@ -5,9 +5,12 @@
  */
 import { ApiFailure, SandboxControlError } from "./errors.js";
 import type { Answer } from "./router.js";
-import type { FaultSpec, ReadModes, Sandbox } from "./types.js";
+import type { FaultSpec, ReadModes, Sandbox, SandboxStats } from "./types.js";
 
-export type Controls = Pick<Sandbox, "stats" | "resetStats" | "addFault" | "clearFaults" | "setReadModes" | "setLatency" | "patchAccount">;
+/** The sandbox's knobs, as the control API and the programmatic face (`Sandbox`) both use them. */
+export type Controls = Pick<Sandbox, "resetStats" | "addFault" | "clearFaults" | "setReadModes" | "setLatency" | "patchAccount"> & {
+  readStats(): SandboxStats;
+};
 
 function object(body: unknown): Record<string, unknown> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new SandboxControlError("the body must be a JSON object");
@@ -60,7 +63,7 @@ export function control(controls: Controls, method: string, segments: string[], 
   const route = `${method} ${segments.length >= 1 && segments[0] === "account" ? "account" : segments.join("/")}`;
   switch (route) {
     case "GET stats":
-      return { body: controls.stats };
+      return { body: controls.readStats() };
     case "POST stats/reset":
       controls.resetStats();
       return { body: { ok: true } };

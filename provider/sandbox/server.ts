@@ -55,7 +55,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Authenticator } from "./auth.js";
-import { control, controlFailure } from "./control.js";
+import { control, controlFailure, type Controls } from "./control.js";
 import { ApiFailure, SandboxControlError } from "./errors.js";
 import { FaultBook } from "./faults.js";
 import { readBody, sendJson, sleep, type BodyResult } from "./http.js";
@@ -287,54 +287,52 @@ class SandboxRuntime {
       } catch {
         throw new SandboxControlError("the body is not JSON");
       }
-      answer = control(this.controls(), (req.method ?? "GET").toUpperCase(), segments, json);
+      answer = control(this.controls, (req.method ?? "GET").toUpperCase(), segments, json);
     } catch (error) {
       answer = controlFailure(error);
     }
     sendJson(res, answer.status ?? 200, answer.body);
   }
 
-  private controls() {
-    return {
-      stats: this.recorder.stats,
-      resetStats: () => this.recorder.reset(),
-      addFault: (fault: FaultSpec) => this.faults.add(fault),
-      clearFaults: () => this.faults.clear(),
-      setReadModes: (modes: ReadModes) => {
-        this.readModes = { pages: modes.pages, batch: modes.batch };
-      },
-      setLatency: (ms: number) => {
-        if (!Number.isFinite(ms) || ms < 0) throw new SandboxControlError(`latency must be a number of milliseconds ≥ 0, not ${ms}`);
-        this.latencyMs = ms;
-      },
-      patchAccount: (org: string, svc: string, email: string, patch: Record<string, unknown>) => {
-        settle(this.world, org, svc);
-        const service = this.world.findService(org, svc);
-        if (!service) throw new SandboxControlError(`patchAccount: no service ${org}/${svc}`, 404);
-        const account = service.accounts.get(email.toLowerCase());
-        if (!account) throw new SandboxControlError(`patchAccount: no account ${email} on ${org}/${svc}`, 404);
-        patchAccountRecord(service, account, patch);
-        this.world.changed();
-        this.saveIfChanged();
-      },
-    };
-  }
+  /** What tests, benchmarks and the control API may change; the same object serves all three. */
+  private readonly controls: Controls = {
+    readStats: () => this.recorder.stats,
+    resetStats: () => this.recorder.reset(),
+    addFault: (fault: FaultSpec) => this.faults.add(fault),
+    clearFaults: () => this.faults.clear(),
+    setReadModes: (modes: ReadModes) => {
+      this.readModes = { pages: modes.pages, batch: modes.batch };
+    },
+    setLatency: (ms: number) => {
+      if (!Number.isFinite(ms) || ms < 0) throw new SandboxControlError(`latency must be a number of milliseconds ≥ 0, not ${ms}`);
+      this.latencyMs = ms;
+    },
+    patchAccount: (org: string, svc: string, email: string, patch: Record<string, unknown>) => {
+      settle(this.world, org, svc);
+      const service = this.world.findService(org, svc);
+      if (!service) throw new SandboxControlError(`patchAccount: no service ${org}/${svc}`, 404);
+      const account = service.accounts.get(email.toLowerCase());
+      if (!account) throw new SandboxControlError(`patchAccount: no account ${email} on ${org}/${svc}`, 404);
+      patchAccountRecord(service, account, patch);
+      this.world.changed();
+      this.saveIfChanged();
+    },
+  };
 
   facade(url: string, server: Server): Sandbox {
-    const runtime = this;
-    const controls = () => this.controls();
+    const { controls, world } = this;
     return {
       url,
       get stats() {
-        return runtime.recorder.stats;
+        return controls.readStats();
       },
-      resetStats: () => controls().resetStats(),
-      addFault: (fault) => controls().addFault(fault),
-      clearFaults: () => controls().clearFaults(),
-      setReadModes: (modes) => controls().setReadModes(modes),
-      setLatency: (ms) => controls().setLatency(ms),
-      patchAccount: (org, svc, email, patch) => controls().patchAccount(org, svc, email, patch),
-      snapshot: () => toDocument(this.world.state),
+      resetStats: controls.resetStats,
+      addFault: controls.addFault,
+      clearFaults: controls.clearFaults,
+      setReadModes: controls.setReadModes,
+      setLatency: controls.setLatency,
+      patchAccount: controls.patchAccount,
+      snapshot: () => toDocument(world.state),
       close: () =>
         new Promise<void>((resolve, reject) => {
           server.close((error) => (error ? reject(error) : resolve()));

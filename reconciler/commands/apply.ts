@@ -108,9 +108,15 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
 async function loadSavedPlan(file: string, options: ApplyCommandOptions) {
   const plan = await readPlanFile(file);
   const connection = resolveConfig(options);
-  const desired = await loadDesired(plan.manifest_files);
+  const manifests = plan.manifest_files ?? [];
+  if (manifests.length === 0) {
+    throw new StalePlanError(`${file} does not name the manifest files it was planned from; nothing was applied`, {
+      hint: "make the plan with `exrec plan FILE... --out PLAN`",
+    });
+  }
+  const desired = await loadDesired(manifests);
   if (desired.digest !== plan.manifest_digest) {
-    throw new StalePlanError(`the manifest (${plan.manifest_files.join(", ")}) changed since ${file} was planned; nothing was applied`, {
+    throw new StalePlanError(`the manifest (${manifests.join(", ")}) changed since ${file} was planned; nothing was applied`, {
       hint: "run plan again",
     });
   }

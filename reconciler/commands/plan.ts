@@ -69,7 +69,7 @@ export async function planCommand(files: string[], options: PlanOptions): Promis
   await close();
   print(renderPlan(plan, options.format));
   if (options.out) {
-    await writePlanFile(options.out, plan);
+    await writePlanFile(options.out, { ...plan, manifest_files: files });
     note(`Plan saved to ${options.out}. Apply exactly this plan with: exrec apply ${options.out}`);
   }
   return options.detailedExitcode && !isEmpty(plan) ? 2 : 0;

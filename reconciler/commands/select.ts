@@ -5,8 +5,9 @@
 import { platformKey, type PlatformRef } from "../model.js";
 import { UsageError } from "../errors.js";
 
+/** As commander parses them: `--platform` (include) and `--exclude`, each repeatable. */
 export interface Selection {
-  include: string[];
+  platform: string[];
   exclude: string[];
 }
 
@@ -16,7 +17,7 @@ function globToRegExp(glob: string): RegExp {
 }
 
 export function validateSelection(selection: Selection): void {
-  for (const pattern of [...selection.include, ...selection.exclude]) {
+  for (const pattern of [...selection.platform, ...selection.exclude]) {
     if (!/^[^/\s]+\/[^/\s]+$/.test(pattern)) {
       throw new UsageError(`--platform/--exclude take ORG/SVC (globs allowed), not ${JSON.stringify(pattern)}`);
     }
@@ -25,7 +26,7 @@ export function validateSelection(selection: Selection): void {
 
 export function selects(selection: Selection, ref: PlatformRef): boolean {
   const key = platformKey(ref);
-  const included = selection.include.length === 0 || selection.include.some((p) => globToRegExp(p).test(key));
+  const included = selection.platform.length === 0 || selection.platform.some((p) => globToRegExp(p).test(key));
   return included && !selection.exclude.some((p) => globToRegExp(p).test(key));
 }
 

@@ -5,7 +5,7 @@
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { resolveConnection } from "../../provider/ovh/config.js";
+import { resolveConnection, sandboxConnection, type Connection, type OvhConnection } from "../../provider/ovh/config.js";
 import { createExchangeApi } from "../../provider/ovh/exchange.js";
 import { SANDBOX_CREDENTIALS } from "../../provider/sandbox/types.js";
 import { openBackend } from "../../provider/backend/index.js";
@@ -20,8 +20,6 @@ export interface GlobalOptions {
   timeout?: string;
   backend?: string;
 }
-
-export type Connection = ReturnType<typeof resolveConnection>;
 
 /** The folder for local state: the embedded sandbox, the local backend. */
 export const STATE_DIR = ".exrec";
@@ -58,31 +56,16 @@ export interface Session {
  */
 export async function openSession(connection: Connection, options: GlobalOptions): Promise<Session> {
   const debug = options.debug ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined;
+  const open = (ovh: OvhConnection) => createExchangeApi(ovh, debug ? { debug } : {});
   if (connection.kind === "ovh") {
-    const { api } = createExchangeApi(connection, debug ? { debug } : {});
-    return { api, target: `OVHcloud (${connection.endpointName ?? connection.baseUrl})`, close: async () => {} };
+    const { api, http } = open(connection);
+    return { api, target: `OVHcloud (${connection.endpointName ?? connection.baseUrl})`, close: () => http.close() };
   }
-  const limits = { concurrency: 16, ratePerSecond: 0, timeoutMs: 30_000 };
-  const sandboxConnection = (baseUrl: string) =>
-    ({
-      kind: "ovh",
-      endpointName: null,
-      baseUrl,
-      auth: {
-        method: "application-key",
-        applicationKey: SANDBOX_CREDENTIALS.applicationKey,
-        applicationSecret: SANDBOX_CREDENTIALS.applicationSecret,
-        consumerKey: SANDBOX_CREDENTIALS.consumerKey,
-      },
-      limits,
-      source: "sandbox",
-    }) as Extract<Connection, { kind: "ovh" }>;
-
   const external = process.env.EXREC_SANDBOX;
   if (external) {
     process.stderr.write(`exrec: no OVHcloud credentials set; using the sandbox at ${external} (EXREC_SANDBOX)\n`);
-    const { api } = createExchangeApi(sandboxConnection(external), debug ? { debug } : {});
-    return { api, target: `the sandbox at ${external}`, close: async () => {} };
+    const { api, http } = open(sandboxConnection(external, SANDBOX_CREDENTIALS, connection.limits));
+    return { api, target: `the sandbox at ${external}`, close: () => http.close() };
   }
   const stateFile = join(STATE_DIR, "sandbox.json");
   // Loaded only here: the engine never imports the sandbox except to start it in-process.
@@ -91,8 +74,16 @@ export async function openSession(connection: Connection, options: GlobalOptions
   process.stderr.write(
     `exrec: no OVHcloud credentials set; using the local sandbox (state in ${stateFile}). See docs/CREDENTIALS.md to use OVHcloud.\n`,
   );
-  const { api } = createExchangeApi(sandboxConnection(sandbox.url), debug ? { debug } : {});
-  return { api, target: "the local sandbox", close: () => sandbox.close() };
+  // The sandbox is in this process: the rate limit meant for OVHcloud would only slow the demo down.
+  const { api, http } = open(sandboxConnection(sandbox.url, SANDBOX_CREDENTIALS, { ...connection.limits, ratePerSecond: 0 }));
+  return {
+    api,
+    target: "the local sandbox",
+    close: async () => {
+      await http.close();
+      await sandbox.close();
+    },
+  };
 }
 
 export async function openBackendFor(options: GlobalOptions): Promise<Backend> {

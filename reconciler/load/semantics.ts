@@ -4,7 +4,7 @@
  * as `unknown`, so that they also run on documents with schema problems: one run reports every
  * mistake, not the first layer of them.
  */
-import { PLACEHOLDER_DOMAIN, platformKey } from "../model.js";
+import { PLACEHOLDER_DOMAIN, platformKey, RENEWALS } from "../model.js";
 import { quote } from "./describe.js";
 import { ABSENT_ACCOUNT_FIELDS, asList, asRecord } from "./document.js";
 import { formatPosition, problemAt, type Problem } from "./problem.js";
@@ -79,16 +79,16 @@ function accountProblems(source: ManifestSource, path: DocPath, value: unknown, 
   return problems;
 }
 
+/** A valid renewal other than monthly; an invalid one is the schema's to report, once. */
 function isNonMonthlyRenewal(renewal: unknown): boolean {
-  return renewal !== undefined && renewal !== "monthly";
+  return typeof renewal === "string" && renewal !== "monthly" && (RENEWALS as readonly string[]).includes(renewal);
 }
 
 function privateRenewalProblem(source: ManifestSource, position: { line: number; col: number }, renewal: string): Problem {
-  const value = typeof renewal === "string" ? `\`renewal: ${renewal}\`` : "a renewal";
   return problemAt(
     source.file,
     position,
-    `${value} on a Private platform: Private accounts renew monthly only; remove the renewal`,
+    `\`renewal: ${renewal}\` on a Private platform: Private accounts renew monthly only; remove the renewal`,
     "P1",
   );
 }

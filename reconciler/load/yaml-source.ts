@@ -49,7 +49,14 @@ export function yamlSource(text: string, file: string): YamlSourceResult {
 
   let documents: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+    const parsed = parseAllDocuments(text, {
+      lineCounter,
+      uniqueKeys: true,
+      prettyErrors: false,
+      strict: true,
+      // Every error and warning becomes a Problem here; nothing goes to the process's stderr.
+      logLevel: "silent",
+    });
     documents = Array.isArray(parsed) ? parsed : [];
   } catch (error) {
     // The parser recurses into nested collections; absurd nesting exhausts the stack.
@@ -57,7 +64,7 @@ export function yamlSource(text: string, file: string): YamlSourceResult {
   }
 
   const first = documents[0];
-  if (first === undefined || first.contents === null) {
+  if (first === undefined || (isEmptyNode(first.contents) && first.errors.length === 0)) {
     return {
       ok: false,
       problems: [problemAt(file, START, "the file is empty: a manifest starts with `version: 1` and lists its `platforms`")],
@@ -68,6 +75,7 @@ export function yamlSource(text: string, file: string): YamlSourceResult {
   for (const issue of [...first.errors, ...first.warnings]) {
     problems.push(problemAt(file, positionOf(issue.pos[0]), yamlIssueMessage(issue)));
   }
+  problems.push(...complexKeyProblems(first, file, positionOf));
   const second = documents[1];
   if (second !== undefined) {
     problems.push(
@@ -84,10 +92,10 @@ export function yamlSource(text: string, file: string): YamlSourceResult {
   try {
     document = first.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    if (error instanceof RangeError) {
+    // `yaml` throws a ReferenceError ("Excessive alias count ...") when aliases expand beyond the cap.
+    if (!(error instanceof ReferenceError)) {
       return { ok: false, problems: [problemAt(file, START, `cannot parse this YAML: ${parserFailure(error)}`)] };
     }
-    // `yaml` throws a ReferenceError when aliases expand beyond maxAliasCount.
     return {
       ok: false,
       problems: [
@@ -146,6 +154,11 @@ export function excessiveNesting(text: string): { at: Position; message: string 
   return null;
 }
 
+/** No node, or the empty scalar a document made only of `---` holds. */
+function isEmptyNode(node: unknown): boolean {
+  return node === null || (isScalar(node) && node.value === null && node.source === "");
+}
+
 function parserFailure(error: unknown): string {
   return error instanceof RangeError ? "it nests too deeply" : "the parser failed";
 }
@@ -181,6 +194,21 @@ function firstAliasPosition(document: Document.Parsed, positionOf: (offset: numb
     },
   });
   return offset === null ? START : positionOf(offset);
+}
+
+/** Keys that are lists, maps or aliases (`? [a, b]: c`, `*x: c`): a manifest's keys are plain names. */
+function complexKeyProblems(document: Document.Parsed, file: string, positionOf: (offset: number) => Position): Problem[] {
+  const problems: Problem[] = [];
+  visit(document, {
+    Pair(_key, pair) {
+      if (pair.key === null || isScalar(pair.key)) return;
+      const offset = (pair.key as YamlNode).range?.[0];
+      problems.push(
+        problemAt(file, offset === undefined ? START : positionOf(offset), "YAML: a key here is a list, a map or an alias; manifest keys are plain names"),
+      );
+    },
+  });
+  return problems;
 }
 
 /** The source offset of the node at `path`, or of the deepest node on the way that exists. */

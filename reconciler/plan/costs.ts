@@ -14,7 +14,9 @@ export function unknownCost(reason: string): Cost {
   return { kind: "unknown", reason };
 }
 
-export function recurring(delta: Money, from: Effective, note?: string): Cost {
+export function recurring(amount: Money, from: Effective, note?: string): Cost {
+  // A copy: prices are shared by every change that uses them, and a plan is data others may edit.
+  const delta: Money = { ucents: amount.ucents, currency: amount.currency };
   return note === undefined
     ? { kind: "recurring", delta, from, source: "catalog" }
     : { kind: "recurring", delta, from, source: "catalog", note };
@@ -22,8 +24,8 @@ export function recurring(delta: Money, from: Effective, note?: string): Cost {
 
 /** `after − before` per month, or why it is unknown. */
 export function monthlyDifference(before: MonthlyPrice, after: MonthlyPrice): { known: true; delta: Money } | { known: false; reason: string } {
-  if (!before.known) return before;
-  if (!after.known) return after;
+  if (!before.known) return { known: false, reason: before.reason };
+  if (!after.known) return { known: false, reason: after.reason };
   return { known: true, delta: { ucents: after.price.ucents - before.price.ucents, currency: after.price.currency } };
 }
 

@@ -9,11 +9,18 @@ const RANK: ReadonlyMap<Action, number> = new Map(APPLY_ORDER.map((action, index
  * per comparison, so that large plans sort fast.
  */
 export function inApplyOrder(changes: Change[]): Change[] {
+  // Changes of one platform share their platform object: its key is built once.
+  const keys = new Map<object, string>();
+  const keyOf = (platform: Change["platform"]): string => {
+    let key = keys.get(platform);
+    if (key === undefined) keys.set(platform, (key = platformKey(platform)));
+    return key;
+  };
   return changes
     .map((change) => ({
       change,
       rank: RANK.get(change.action) ?? APPLY_ORDER.length,
-      platform: platformKey(change.platform),
+      platform: keyOf(change.platform),
       subject: change.action === "order" ? (change.addresses[0] ?? "") : change.address,
     }))
     .sort(

@@ -144,7 +144,7 @@ export function planPlatform(desired: DesiredPlatform, actual: ActualPlatform, i
         desired.offer === "hosted" && isBlank(account)
           ? "blank, reused by no declared account, and the platform prunes"
           : "not declared, and the platform prunes";
-      planRemoval(scope, { ...account, email: address }, cause, removal, sink);
+      planRemoval(scope, account.email === address ? account : { ...account, email: address }, cause, removal, sink);
     }
   }
 

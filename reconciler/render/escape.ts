@@ -31,6 +31,10 @@ const LEADING_LIST_MARKER = /^[-+]/;
  * value starts a list item, where a leading `-` or `+` would open a nested list.
  */
 export function markdownText(text: string, options: { listItem?: boolean } = {}): string {
-  const escaped = printable(text).replace(MARKDOWN_SPECIAL, (char) => `&#${char.codePointAt(0)!};`);
+  const escaped = printable(text)
+    .replace(MARKDOWN_SPECIAL, (char) => `&#${char.codePointAt(0)!};`)
+    // GitHub turns `scheme://…` and `www.…` in running text into links; a value is shown, never linked.
+    .replace(/:\/\//g, ":&#47;&#47;")
+    .replace(/\b(www)\./gi, "$1&#46;");
   return options.listItem === true ? escaped.replace(LEADING_LIST_MARKER, (char) => `&#${char.codePointAt(0)!};`) : escaped;
 }

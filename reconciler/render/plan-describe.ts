@@ -115,6 +115,8 @@ export function describeFields(change: Change): string[] {
     // A configure names its new address in its subject.
     if (change.action === "configure" && field === "email") continue;
     if (inBefore && inAfter && before[field] === after[field]) continue;
+    // An account that ceases to exist takes its fields with it: `exists: true → false` says it all.
+    if (!inAfter && after.exists === false) continue;
     let text: string;
     if (!inBefore) text = `${field}: ${formatFieldValue(field, after[field])}`;
     else if (!inAfter) text = `${field}: ${formatFieldValue(field, before[field])} → –`;

@@ -107,10 +107,7 @@ function compose(plan: Plan, parts: Prepared, rowsShown: number, destructiveShow
   if (!isEmpty(plan)) {
     const shown = new Set(parts.rowsInOrder.slice(0, rowsShown).map((row) => row.change));
     const rowOf = new Map(parts.rowsInOrder.map((row) => [row.change, row.markdown]));
-    for (const group of parts.groups) {
-      const block = platformBlock(group, shown, rowOf);
-      if (block !== null) sections.push(block);
-    }
+    for (const group of parts.groups) sections.push(platformBlock(group, shown, rowOf));
   }
   if (plan.waiting.length > 0) sections.push(waitingBlock(plan));
   if (plan.unmanaged.length > 0) sections.push(unmanagedBlock(parts.groups, plan.unmanaged.length));
@@ -201,7 +198,7 @@ function tableRow(change: Change): string {
   return `| ${cells.join(" | ")} |`;
 }
 
-function platformBlock(group: PlatformGroup, shown: ReadonlySet<Change>, rowOf: ReadonlyMap<Change, string>): string | null {
+function platformBlock(group: PlatformGroup, shown: ReadonlySet<Change>, rowOf: ReadonlyMap<Change, string>): string {
   const total = group.changes.length;
   const rows = group.changes.filter((change) => shown.has(change)).map((change) => rowOf.get(change)!);
   const destructive = group.changes.some((change) => change.destructive);

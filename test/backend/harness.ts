@@ -25,6 +25,8 @@ export interface Subject {
   warnings: string[];
   /** Opens a new instance on the same storage (optionally from another `.exrec` folder). */
   open(dir?: string): Promise<Backend>;
+  /** Another `.exrec` folder, removed with the subject. */
+  otherFolder(): Promise<string>;
   cleanup(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function makeSubject(kind: BackendKind, server: ThrowawayPostgres |
   const database = kind === "postgres" ? await createDatabase(server!.url) : null;
   const opened: Backend[] = [];
   const warnings: string[] = [];
+  const folders = [dir];
   return {
     kind,
     spec: database?.url,
@@ -47,10 +50,15 @@ export async function makeSubject(kind: BackendKind, server: ThrowawayPostgres |
       opened.push(backend);
       return backend;
     },
+    async otherFolder() {
+      const other = await tempDir();
+      folders.push(other);
+      return other;
+    },
     async cleanup() {
       await Promise.all(opened.map((backend) => backend.close()));
       await database?.drop();
-      await fs.rm(dir, { recursive: true, force: true });
+      await Promise.all(folders.map((folder) => fs.rm(folder, { recursive: true, force: true })));
     },
   };
 }

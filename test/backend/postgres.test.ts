@@ -3,6 +3,7 @@
  * holders, and connection failures reported without the password. Runs on a throw-away server;
  * skipped, saying why, where PostgreSQL is not installed.
  */
+import { promises as fs } from "node:fs";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 import pg from "pg";
 import { BackendError, BackendSchemaError, openBackend, SCHEMA_VERSION } from "../../provider/backend/index.js";
@@ -39,6 +40,7 @@ describe.skipIf(postgres.skip !== null)(`PostgreSQL backend${postgres.skip ? ` (
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((b) => b.close()));
     await database.drop();
+    await fs.rm(dir, { recursive: true, force: true });
   });
 
   test("the tables are created on first use, exactly once even when several exrec start together", async () => {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExchangeApi, type OvhExchangeApi } from "../../provider/ovh/exchange.js";
 import type { OvhHttpClient } from "../../provider/ovh/http.js";
 import type { Sandbox } from "../../provider/sandbox/types.js";
-import { detectDrift, hasDrift } from "../../reconciler/drift.js";
-import type { Actual, ActualPlatform, Desired, DesiredPlatform } from "../../reconciler/model.js";
+import { detectDrift, driftItems, hasDrift } from "../../reconciler/drift.js";
+import type { Actual, ActualPlatform, Desired, DesiredAccount, DesiredPlatform } from "../../reconciler/model.js";
 import { refresh } from "../../reconciler/refresh.js";
 import { calendarDate } from "../../reconciler/render/format.js";
 import { appKeyConnection } from "../ovh/helpers.js";
@@ -38,21 +38,27 @@ async function readAll(): Promise<Actual> {
   return (await refresh(api, targets)).actual;
 }
 
-/** A manifest that declares every configured live account exactly as it is, every field managed. */
+/**
+ * A manifest that declares every configured live account exactly as it is, every field managed;
+ * a terminating one is declared absent (that is what its termination means).
+ */
 function manifestOf(actual: Actual, prune: boolean): Desired {
   const source = { file: "exchange.yaml", line: 1, col: 1 };
   const platforms = actual.platforms.map((p: ActualPlatform): DesiredPlatform => {
     const accounts = p.accounts
       .filter((a) => a.configured)
-      .map((a) => ({
-        email: a.email,
-        state: "present" as const,
-        source,
-        protect: false,
-        license: a.license,
-        ...(p.offer === "hosted" && a.renewal ? { renewal: a.renewal } : {}),
-        displayName: a.displayName ?? "",
-      }));
+      .map((a): DesiredAccount => {
+        if (a.deleteAtExpiration === true) return { email: a.email, state: "absent", source };
+        return {
+          email: a.email,
+          state: "present",
+          source,
+          protect: false,
+          license: a.license,
+          ...(p.offer === "hosted" && a.renewal ? { renewal: a.renewal } : {}),
+          displayName: a.displayName ?? "",
+        };
+      });
     const base = { organization: p.organization, service: p.service, source, prune, accounts };
     return p.offer === "hosted" ? { ...base, offer: "hosted", removal: "expire" } : { ...base, offer: "private" };
   });
@@ -72,7 +78,7 @@ describe("drift against the sandbox over HTTP", () => {
     const before = await readAll();
     const desired = manifestOf(before, false);
     const clean = detectDrift(desired, before, { now, prices: PRICES, history: [], journal: [], ignore: [] });
-    expect(clean.items.filter((i) => i.kind !== "pending")).toEqual([]);
+    expect(driftItems(clean)).toEqual([]);
     expect(hasDrift(clean)).toBe(false);
     expect(clean.calendar.reduce((n, m) => n + m.renewals + m.expiries, 0)).toBeGreaterThan(0);
 
@@ -89,7 +95,7 @@ describe("drift against the sandbox over HTTP", () => {
 
     const after = await readAll();
     const report = detectDrift(desired, after, { now, prices: PRICES, history: [], journal: [], ignore: [] });
-    const drift = report.items.filter((i) => i.kind !== "pending");
+    const drift = driftItems(report);
     expect(drift).toHaveLength(3);
     expect(drift).toEqual(
       expect.arrayContaining([

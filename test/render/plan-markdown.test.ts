@@ -89,6 +89,7 @@ describe("renderPlanMarkdown: hostile values", () => {
     expect(markdown).not.toContain("<script>");
     expect(markdown).not.toContain("<img");
     expect(markdown).not.toContain("[link]");
+    expect(markdown).not.toContain("https://evil.example");
     expect(markdown).not.toContain("$x$");
     expect(markdown).not.toContain("`x`");
     expect(markdown).toContain("&#60;script&#62;");

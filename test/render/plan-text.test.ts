@@ -130,6 +130,18 @@ describe("renderPlanText: lines", () => {
     expect(renderPlanText(destructiveOnlyPlan, { color: false })).not.toContain(ESC);
   });
 
+  it("says a change at an expiry the API does not give takes effect on an unknown date (H3)", () => {
+    const atUnknownExpiry = {
+      ...renew,
+      effective: "unknown",
+      cost: { kind: "unknown", reason: "the API gives no expiry date for this account" },
+    } as Change;
+    const plan: Plan = { ...emptyPlan, changes: [atUnknownExpiry], totals: { ...emptyPlan.totals, unknownCosts: 1 } };
+    const line = renderPlanText(plan, { color: false }).split("\n").find((l) => l.includes("bob@acme.example"))!;
+    expect(line).toMatch(/on an unknown date\s+unknown: the API gives no expiry date for this account\s+H3$/);
+    expect(line).not.toContain("on unknown");
+  });
+
   it("never lets a value write control characters to the terminal", () => {
     const hostile = renderPlanText(hostilePlan, { color: false });
     expect(hostile).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);

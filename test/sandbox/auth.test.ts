@@ -84,7 +84,7 @@ describe("application-key authentication", () => {
       body: '{"displayName":"sent"}',
     });
     expect(response.status).toBe(400);
-    expect((await response.json()).errorCode).toBe("INVALID_SIGNATURE");
+    expect(((await response.json()) as { errorCode: string }).errorCode).toBe("INVALID_SIGNATURE");
   });
 
   it("refuses a timestamp more than 180 s away from the real clock with QUERY_TIME_OUT", async () => {

@@ -24,6 +24,8 @@ export interface Reply {
 
 export interface RequestOptions {
   body?: unknown;
+  /** Send this text as the body, as is (signed as sent). */
+  rawBody?: string;
   headers?: Record<string, string>;
   /** Seconds added to the real clock for X-Ovh-Timestamp. */
   skewSeconds?: number;
@@ -42,7 +44,7 @@ export class TestClient {
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
     const url = `${this.baseUrl}${path}`;
-    const text = options.body === undefined ? "" : JSON.stringify(options.body);
+    const text = options.rawBody ?? (options.body === undefined ? "" : JSON.stringify(options.body));
     const headers: Record<string, string> = { ...(text ? { "Content-Type": "application/json" } : {}), ...options.headers };
     if (options.bearer !== undefined) {
       headers.Authorization = `Bearer ${options.bearer}`;

@@ -36,6 +36,9 @@ export function sandboxEnv(url: string, home: string): Record<string, string> {
     OVH_APPLICATION_KEY: SANDBOX_CREDENTIALS.applicationKey,
     OVH_APPLICATION_SECRET: SANDBOX_CREDENTIALS.applicationSecret,
     OVH_CONSUMER_KEY: SANDBOX_CREDENTIALS.consumerKey,
+    // The sandbox is local: no need for the polite defaults meant for OVHcloud.
+    EXREC_RATE_LIMIT: "0",
+    EXREC_CONCURRENCY: "16",
   };
 }
 
