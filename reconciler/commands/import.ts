@@ -28,7 +28,7 @@ export async function importCommand(options: ImportOptions): Promise<number> {
     const progress = new Progress(wantsProgress(options), process.stderr, "import");
     const { actual } = await refresh(session.api, targets, { onProgress: (e) => progress.update(e.platform, e.done, e.total) });
     progress.done();
-    const yaml = renderImportedManifest(actual, { now: new Date() });
+    const yaml = renderImportedManifest(actual, { now: new Date(), source: session.target });
     if (options.out) {
       await writeOutputFile(options.out, yaml);
       note(`Imported ${targets.length} platform(s) into ${options.out}.`);

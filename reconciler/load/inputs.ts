@@ -1,6 +1,8 @@
 /**
  * What the paths given on the command line name: YAML manifests, synthesized cdk.tf.json files,
- * or cdktf.out folders (every `stacks/<name>/cdk.tf.json` in them). Anything else is a problem.
+ * cdktf.out folders (every `stacks/<name>/cdk.tf.json` in them), or folders of YAML manifests
+ * (every `*.yaml`/`*.yml` directly in them, as GitOps repositories keep them). Anything else is a
+ * problem.
  */
 import { readdir, stat } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
@@ -44,7 +46,9 @@ export async function expandInputs(paths: readonly string[]): Promise<{ inputs: 
       continue;
     }
     const found = await cdktfOutFiles(path);
+    const yaml = found.length > 0 ? [] : await yamlFiles(path);
     if (found.length > 0) for (const file of found) add({ file, kind: "terraform-json" });
+    else if (yaml.length > 0) for (const file of yaml) add({ file, kind: "yaml" });
     else problems.push(problemAt(path, START, await notCdktfOut(path)));
   }
   return { inputs, problems };
@@ -74,9 +78,18 @@ async function cdktfOutFiles(directory: string): Promise<string[]> {
   return files;
 }
 
+/** The YAML manifests directly in a folder, in name order (sub-folders are not searched). */
+async function yamlFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && kindOf(e.name) === "yaml")
+    .map((e) => join(directory, e.name))
+    .sort();
+}
+
 async function notCdktfOut(directory: string): Promise<string> {
   const message =
-    "a folder must be a cdktf.out folder (synthesized by `cdktf synth`, with stacks/<name>/cdk.tf.json); to load YAML manifests, name the files (e.g. manifests/*.yaml)";
+    "a folder must hold YAML manifests (*.yaml, *.yml) or be a cdktf.out folder (synthesized by `cdktf synth`, with stacks/<name>/cdk.tf.json), and this one has neither";
   const nested = join(directory, "cdktf.out");
   const hasNested = (await cdktfOutFiles(nested)).length > 0;
   return hasNested ? `${message}; did you mean ${nested}?` : message;

@@ -97,13 +97,18 @@ export function planPlatform(desired: DesiredPlatform, actual: ActualPlatform, i
   const removal: RemovalMode = desired.offer === "hosted" ? desired.removal : "expire";
 
   const declared = indexDeclared(desired, key, sink);
-  const live = new Map<string, ActualAccount>();
-  for (const account of actual.accounts) live.set(account.email.toLowerCase(), account);
+  // Live accounts by address → their index; `taken` marks those a declaration (or a reuse) claims,
+  // so that the undeclared ones are found without a second lookup per account.
+  const liveIndex = new Map<string, number>();
+  for (let i = 0; i < actual.accounts.length; i++) liveIndex.set(actual.accounts[i]!.email.toLowerCase(), i);
+  const taken = new Uint8Array(actual.accounts.length);
 
   // Declared accounts, in the manifest's order.
   const missing: PresentAccount[] = [];
   for (const [address, account] of declared.accounts) {
-    const found = live.get(address);
+    const index = liveIndex.get(address);
+    const found = index === undefined ? undefined : actual.accounts[index]!;
+    if (index !== undefined) taken[index] = 1;
     if (found && isTransitional(found)) {
       sink.waiting.push(waitingFor(desired, address, found));
       continue;
@@ -124,17 +129,17 @@ export function planPlatform(desired: DesiredPlatform, actual: ActualPlatform, i
 
   // Creations: Private adds (P2); Hosted reuses blanks, then orders (H1).
   const creatable = checkCreatable(scope, missing, sink);
-  let reusedBlanks: ReadonlySet<ActualAccount> = new Set();
   if (desired.offer === "private") {
     for (const account of creatable) sink.changes.push(addChange(scope, account));
   } else {
-    reusedBlanks = planHostedCreations(scope, actual, declared.accounts, creatable, inputs, sink);
+    planHostedCreations(scope, actual, taken, creatable, inputs, sink);
   }
 
-  // Live accounts the manifest does not declare, in the API's order.
-  for (const account of actual.accounts) {
+  // Live accounts the manifest does not declare (and no declared account reuses), in the API's order.
+  for (let i = 0; i < actual.accounts.length; i++) {
+    if (taken[i]) continue;
+    const account = actual.accounts[i]!;
     const address = account.email.toLowerCase();
-    if (declared.accounts.has(address) || reusedBlanks.has(account)) continue;
     if (!desired.prune) {
       sink.unmanaged.push({ platform: refOf(desired), address, configured: account.configured });
     } else if (isTransitional(account)) {
@@ -191,17 +196,18 @@ function indexDeclared(
   const protectedAddresses = new Set<string>();
   for (const account of desired.accounts) {
     const address = account.email.toLowerCase();
-    const earlier = accounts.get(address);
-    if (earlier) {
+    const size = accounts.size;
+    accounts.set(address, account.email === address ? account : { ...account, email: address });
+    if (accounts.size === size) {
+      // Rare (an error), so the earlier declaration is looked for only now.
+      const earlier = desired.accounts.find((a) => a !== account && a.email.toLowerCase() === address)!;
       sink.problems.push({
         platform: key,
         address,
         rule: null,
         message: `declared more than once (${where(earlier)} and ${where(account)}); keep one declaration`,
       });
-      accounts.delete(address); // re-inserted below, so the later one keeps the manifest's order
     }
-    accounts.set(address, account.email === address ? account : { ...account, email: address });
     if (account.state === "present" && account.protect) protectedAddresses.add(address);
   }
   return { accounts, protected: protectedAddresses };
@@ -268,24 +274,30 @@ function checkCreatable(scope: Scope, missing: PresentAccount[], sink: PlanSink)
 function planHostedCreations(
   scope: Scope,
   actual: ActualPlatform,
-  declared: ReadonlyMap<string, DesiredAccount>,
+  taken: Uint8Array,
   creatable: Creatable[],
   inputs: PlatformInputs,
   sink: PlanSink,
-): Set<ActualAccount> {
+): void {
   const reusable: ActualAccount[] = [];
+  const indexOf = new Map<ActualAccount, number>();
   const delivering = new Map<License, number>();
-  for (const account of actual.accounts) {
-    if (!isBlank(account) || declared.has(account.email.toLowerCase())) continue;
-    if (isReusableBlank(account, inputs.now)) reusable.push(account);
-    else if (isTransitional(account)) delivering.set(account.license, (delivering.get(account.license) ?? 0) + 1);
+  for (let i = 0; i < actual.accounts.length; i++) {
+    const account = actual.accounts[i]!;
+    if (taken[i] || !isBlank(account)) continue;
+    if (isReusableBlank(account, inputs.now)) {
+      reusable.push(account);
+      indexOf.set(account, i);
+    } else if (isTransitional(account)) {
+      delivering.set(account.license, (delivering.get(account.license) ?? 0) + 1);
+    }
   }
 
-  const { reused, toOrder } = assignBlanks(creatable, reusable);
-  const reusedBlanks = new Set<ActualAccount>();
+  const { reused, toOrder } = creatable.length === 0 ? { reused: [], toOrder: [] } : assignBlanks(creatable, reusable);
   for (const { wanted, blank } of reused) {
-    reusedBlanks.add(blank);
-    sink.changes.push(configureChange(scope, { ...blank, email: blank.email.toLowerCase() }, wanted));
+    taken[indexOf.get(blank)!] = 2;
+    const address = blank.email.toLowerCase();
+    sink.changes.push(configureChange(scope, blank.email === address ? blank : { ...blank, email: address }, wanted));
   }
 
   const batches = new Map<string, { license: License; renewal: Renewal; wanted: Creatable[] }>();
@@ -308,5 +320,4 @@ function planHostedCreations(
       );
     }
   }
-  return reusedBlanks;
 }

@@ -7,12 +7,16 @@ import type { Plan } from "../model.js";
 import { orderKeysBySchema } from "./canonical-json.js";
 import { PLAN_SCHEMA } from "./plan-schema.js";
 
-/** Pretty JSON (2 spaces, trailing newline) with keys in the schema's order. */
+/**
+ * Pretty JSON (2 spaces, trailing newline) with keys in the schema's order. `manifest_files` is
+ * left out: it belongs to plan files, and a rendered plan must not depend on local paths.
+ */
 export function renderPlanJson(plan: Plan): string {
-  return renderPlanObjectJson(plan);
+  const { manifest_files: _pathsOfThisMachine, ...rendered } = plan;
+  return renderPlanObjectJson(rendered);
 }
 
-/** The same, for a plan object with extra top-level fields the schema lists (a plan file's `digest`). */
+/** Every field given, for a plan file: its `manifest_files` and `digest` included. */
 export function renderPlanObjectJson(plan: Plan & { digest?: string }): string {
   return `${JSON.stringify(orderKeysBySchema(plan, PLAN_SCHEMA), null, 2)}\n`;
 }

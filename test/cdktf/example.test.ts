@@ -69,12 +69,16 @@ function sorted(document: ManifestDocument): ManifestDocument {
   };
 }
 
-/** The desired model without where each value came from (the files differ by design). */
+/** The desired model without where each value came from (the files differ by design), sorted. */
 function withoutSources(platforms: DesiredPlatform[]): unknown {
-  return platforms.map(({ source: _source, accounts, ...platform }) => ({
-    ...platform,
-    accounts: accounts.map(({ source: _accountSource, ...account }) => account),
-  }));
+  return platforms
+    .map(({ source: _source, accounts, ...platform }) => ({
+      ...platform,
+      accounts: accounts
+        .map(({ source: _accountSource, ...account }) => account)
+        .sort((a, b) => a.email.localeCompare(b.email)),
+    }))
+    .sort((a, b) => `${a.organization}/${a.service}`.localeCompare(`${b.organization}/${b.service}`));
 }
 
 describe("the CDKTF example app", () => {

@@ -228,7 +228,7 @@ export const BROKEN: BrokenManifest[] = [
   },
   {
     file: `${dir}/not-cdktf-out`,
-    expect: [{ line: 1, col: 1, message: /^a folder must be a cdktf\.out folder .*to load YAML manifests, name the files/ }],
+    expect: [{ line: 1, col: 1, message: /^a folder must hold YAML manifests .* or be a cdktf\.out folder/ }],
   },
   {
     file: `${dir}/cdktf-invalid-json.json`,

@@ -84,6 +84,14 @@ describe("loading good manifests", () => {
     expect(alice.source).toEqual({ file: `${CDKTF_OUT}/stacks/acme/cdk.tf.json`, line: 14, col: 16 });
   });
 
+  it("loads a folder of YAML manifests as the files in it, in name order", async () => {
+    const folder = await loadDesired([`${fixtures}/split`]);
+    const files = await loadDesired(SPLIT);
+    expect(withoutSources(folder)).toEqual(withoutSources(files));
+    expect(folder.digest).toBe(files.digest);
+    expect(folder.platforms.map((p) => p.source.file)).toEqual(files.platforms.map((p) => p.source.file));
+  });
+
   it("changes the digest when anything declared changes", async () => {
     const base = await loadDesired([`${fixtures}/minimal.yaml`]);
     const other = await loadDesired([`${fixtures}/unmanaged-fields.yaml`]);

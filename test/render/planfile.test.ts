@@ -54,6 +54,17 @@ describe("writePlanFile / readPlanFile", () => {
     });
   }
 
+  it("keeps the manifest files a plan file records, which rendered plans leave out", async () => {
+    const path = fresh();
+    const withFiles: Plan = { ...richPlan, manifest_files: ["exchange.yaml", "more/other.yaml"] };
+    await writePlanFile(path, withFiles);
+    const read = await readPlanFile(path);
+    expect(read.manifest_files).toEqual(["exchange.yaml", "more/other.yaml"]);
+    expect(read).toEqual(withFiles);
+    expect(renderPlanJson(read)).not.toContain("manifest_files");
+    expect(renderPlanJson(read)).toBe(renderPlanJson(richPlan));
+  });
+
   it("writes the plan's JSON with a sha256 digest, keys in schema order", async () => {
     const path = fresh();
     await writePlanFile(path, richPlan);
