@@ -3,7 +3,7 @@
  * match the manifest. Pure: no I/O, no clock but the one passed in, no randomness; the same
  * inputs give the same plan, byte for byte.
  *
- * The rules (seed/RULES.md) and how each maps to a change are in docs/PLANNING.md; the per-platform
+ * The rules (docs/RULES.md) and how each maps to a change are in docs/PLANNING.md; the per-platform
  * decisions are in plan/platform.ts, the changes' descriptions in plan/changes.ts.
  */
 import { PlanRefusedError } from "./errors.js";

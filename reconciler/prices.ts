@@ -9,7 +9,7 @@
  * then shows the cost as unknown with the reason.
  */
 import { PriceDataError } from "./errors.js";
-import { LICENSES, priceKey, type License, type Money, type Offer, type OrderDuration, type OrderQuote, type PriceBook, type Renewal } from "./model.js";
+import { priceKey, type License, type Money, type Offer, type OrderDuration, type OrderQuote, type PriceBook, type Renewal } from "./model.js";
 import type { ApiCatalog, ApiCatalogPlan, ApiOrder } from "./ports.js";
 
 /** What the planner asks to be quoted: one order of `quantity` accounts of a licence and duration. */
@@ -139,11 +139,4 @@ function moneyOf(call: string, field: string, price: unknown): Money {
     throw new PriceDataError(call, `prices.${field}.currencyCode is missing`);
   }
   return { ucents: priceInUcents, currency: currencyCode };
-}
-
-/** Every key a complete PriceBook holds, for documentation and tests. */
-export function priceKeysOf(offer: Offer): string[] {
-  return offer === "hosted"
-    ? LICENSES.flatMap((license) => [priceKey(offer, license, "monthly"), priceKey(offer, license, "yearly")])
-    : LICENSES.map((license) => priceKey(offer, license, "monthly"));
 }

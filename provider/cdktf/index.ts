@@ -8,6 +8,7 @@ export {
   ExchangePlatform,
   type AbsentAccountProps,
   type AccountProps,
+  type ExchangeAccountProps,
   type ExchangePlatformProps,
   type HostedAccountProps,
   type HostedPlatformProps,

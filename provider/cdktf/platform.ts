@@ -133,7 +133,7 @@ export class ExchangePlatform<O extends Offer = Offer> extends Construct {
   }
 }
 
-type ExchangeAccountProps = (HostedAccountProps | AbsentAccountProps) & {
+export type ExchangeAccountProps = (HostedAccountProps | AbsentAccountProps) & {
   readonly email: string;
   readonly platform: ExchangePlatform;
 };

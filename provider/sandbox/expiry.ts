@@ -19,11 +19,11 @@ export function settleExpiries(world: World, service: ServiceRecord): void {
     if (expiresMs <= nowMs) {
       if (account.deleteAtExpiration === true) {
         removeAccount(service, account);
-        world.changed();
+        world.changed(service);
         continue;
       }
       expiresMs = renew(account, nowMs);
-      world.changed();
+      world.changed(service);
     }
     next = Math.min(next, expiresMs);
   }

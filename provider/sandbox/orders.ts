@@ -36,9 +36,10 @@ export function settleOrders(world: World): void {
 function deliver(world: World, order: OrderRecord): void {
   const now = world.now();
   order.deliveredAt = parisDateTime(now);
-  world.changed();
+  world.changed("orders");
   const service = world.findService(order.organization, order.service);
   if (!service) return;
+  world.changed(service);
   const months = order.duration === "01" ? 1 : 12;
   const expirationDate = parisMidnight(addMonths(parisDateOf(now), months));
   for (let i = 0; i < order.quantity; i++) {

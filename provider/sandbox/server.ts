@@ -63,7 +63,7 @@ import { patchAccountRecord } from "./patch.js";
 import { apiRouter, settle } from "./routes/index.js";
 import { decodedPath, type Answer, type ApiCall, type EffectFault, type Method } from "./router.js";
 import { seedState } from "./seed.js";
-import { loadState, saveState, toDocument } from "./state-file.js";
+import { loadState, StateFileWriter, toDocument } from "./state-file.js";
 import type { SandboxState } from "./state.js";
 import { StatsRecorder } from "./stats.js";
 import { SANDBOX_CREDENTIALS, type FaultSpec, type ReadModes, type Sandbox, type SandboxOptions } from "./types.js";
@@ -80,13 +80,14 @@ const EFFECT_FAULTS = new Set<FaultSpec["kind"]>(["effect-then-500", "task-error
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const now = options.now ?? (() => new Date());
   const stateFile = options.stateFile ?? null;
-  const state = openState(stateFile, options, now);
+  const writer = stateFile === null ? null : new StateFileWriter(stateFile);
+  const state = openState(writer, options, now);
   const world = new World(state, {
     now,
     taskDelayMs: options.taskDelayMs ?? 0,
     deliveryDelayMs: options.deliveryDelayMs ?? 0,
   });
-  const runtime = new SandboxRuntime(world, stateFile, options);
+  const runtime = new SandboxRuntime(world, writer, options);
   const server = createServer((req, res) => {
     runtime.handle(req, res).catch((error: unknown) => {
       process.stderr.write(`exrec sandbox: ${(error as Error).stack ?? String(error)}\n`);
@@ -101,11 +102,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 /** The state to start from: the file's when there is one, else the seed's (written out at once). */
-function openState(stateFile: string | null, options: SandboxOptions, now: () => Date): SandboxState {
-  const loaded = stateFile === null ? null : loadState(stateFile);
+function openState(writer: StateFileWriter | null, options: SandboxOptions, now: () => Date): SandboxState {
+  const loaded = writer === null ? null : loadState(writer.file);
   if (loaded) return loaded;
   const seeded = seedState(options.seed ?? { kind: "demo" }, now());
-  if (stateFile !== null) saveState(stateFile, seeded);
+  writer?.save(seeded, null);
   return seeded;
 }
 
@@ -130,7 +131,7 @@ class SandboxRuntime {
 
   constructor(
     private readonly world: World,
-    private readonly stateFile: string | null,
+    private readonly writer: StateFileWriter | null,
     options: SandboxOptions,
   ) {
     this.auth = new Authenticator(options.credentials ?? SANDBOX_CREDENTIALS, options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS);
@@ -251,7 +252,8 @@ class SandboxRuntime {
   }
 
   private saveIfChanged(): void {
-    if (this.world.takeChanged() && this.stateFile !== null) saveState(this.stateFile, this.world.state);
+    const changed = this.world.takeChanges();
+    if (changed !== null && this.writer !== null) this.writer.save(this.world.state, changed);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -314,7 +316,7 @@ class SandboxRuntime {
       const account = service.accounts.get(email.toLowerCase());
       if (!account) throw new SandboxControlError(`patchAccount: no account ${email} on ${org}/${svc}`, 404);
       patchAccountRecord(service, account, patch);
-      this.world.changed();
+      this.world.changed(service);
       this.saveIfChanged();
     },
   };

@@ -3,7 +3,7 @@
  * folder, then a rename, so a reader never sees half a file) and checked when read back, so that
  * a damaged file is named instead of crashing a route later.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SandboxStateFileError } from "./errors.js";
 import {
@@ -36,34 +36,125 @@ type ServiceDocument = Omit<ServiceRecord, "accounts" | "tasks" | "openTasks" | 
   tasks: TaskRecord[];
 };
 
-export function toDocument(state: SandboxState): StateDocument {
+function serviceDocument({ accounts, tasks, openTasks: _open, nextExpiryMs: _next, ...fields }: ServiceRecord): ServiceDocument {
   return {
-    format: FORMAT,
-    version: VERSION,
-    seed: state.seed,
-    rng: state.rng,
-    counters: { ...state.counters },
-    organizations: [...state.organizations].map(([name, services]) => ({
-      name,
-      services: [...services.values()].map(({ accounts, tasks, openTasks: _open, nextExpiryMs: _next, ...fields }) => ({
-        ...fields,
-        domains: [...fields.domains],
-        accounts: [...accounts.values()].map((a) => ({ ...a })),
-        tasks: [...tasks.values()].map((t) => ({ ...t })),
-      })),
-    })),
-    orders: [...state.orders.values()].map((o) => ({ ...o, detailIds: [...o.detailIds] })),
+    ...fields,
+    domains: [...fields.domains],
+    accounts: [...accounts.values()].map((a) => ({ ...a })),
+    tasks: [...tasks.values()].map((t) => ({ ...t })),
   };
 }
 
-/** Writes the state atomically: readers see the old file or the new one, never a mix. */
-export function saveState(file: string, state: SandboxState): void {
-  const text = JSON.stringify(toDocument(state), null, accountCount(state) <= PRETTY_MAX_ACCOUNTS ? 2 : undefined);
+function header(state: SandboxState) {
+  return { format: FORMAT, version: VERSION, seed: state.seed, rng: state.rng, counters: { ...state.counters } } as const;
+}
+
+function ordersDocument(state: SandboxState): OrderRecord[] {
+  return [...state.orders.values()].map((o) => ({ ...o, detailIds: [...o.detailIds] }));
+}
+
+/** The whole state as a plain JSON-ready object (also what `Sandbox.snapshot()` returns). */
+export function toDocument(state: SandboxState): StateDocument {
+  return {
+    ...header(state),
+    organizations: [...state.organizations].map(([name, services]) => ({ name, services: [...services.values()].map(serviceDocument) })),
+    orders: ordersDocument(state),
+  };
+}
+
+/**
+ * Saves the state after each change. Small states are written indented, for people to read.
+ * Large ones (fleets) are written compact, and each service's JSON is kept, encoded, between
+ * saves and rebuilt only when a change touched that service: a write on a 100k-account fleet then
+ * costs one platform's serialization and a copy of bytes, not the whole state's serialization.
+ */
+export class StateFileWriter {
+  private readonly fragments = new WeakMap<ServiceRecord, Buffer>();
+
+  constructor(readonly file: string) {}
+
+  /** `changed`: the services touched since the last save; null means "all of them". */
+  save(state: SandboxState, changed: ReadonlySet<ServiceRecord> | null): void {
+    const parts =
+      accountCount(state) <= PRETTY_MAX_ACCOUNTS
+        ? [Buffer.from(`${JSON.stringify(toDocument(state), null, 2)}\n`)]
+        : this.compact(state, changed);
+    writeAtomically(this.file, parts);
+  }
+
+  private compact(state: SandboxState, changed: ReadonlySet<ServiceRecord> | null): Buffer[] {
+    const head = JSON.stringify(header(state));
+    const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"organizations":[`)];
+    let firstOrg = true;
+    for (const [name, services] of state.organizations) {
+      parts.push(Buffer.from(`${firstOrg ? "" : ","}{"name":${JSON.stringify(name)},"services":[`));
+      firstOrg = false;
+      let firstService = true;
+      for (const service of services.values()) {
+        if (!firstService) parts.push(COMMA);
+        firstService = false;
+        parts.push(this.fragment(service, changed));
+      }
+      parts.push(Buffer.from("]}"));
+    }
+    parts.push(Buffer.from(`],"orders":${JSON.stringify(ordersDocument(state))}}\n`));
+    return parts;
+  }
+
+  private fragment(service: ServiceRecord, changed: ReadonlySet<ServiceRecord> | null): Buffer {
+    let bytes = changed === null || changed.has(service) ? undefined : this.fragments.get(service);
+    if (bytes === undefined) {
+      bytes = Buffer.from(JSON.stringify(serviceDocument(service)));
+      this.fragments.set(service, bytes);
+    }
+    return bytes;
+  }
+}
+
+const COMMA = Buffer.from(",");
+/** Buffers per writev call (below the usual IOV_MAX of 1024). */
+const WRITEV_BATCH = 512;
+
+/** Writes the buffers in order without joining them (no copy of the whole file in memory). */
+function writeAll(fd: number, parts: Buffer[]): void {
+  for (let start = 0; start < parts.length; start += WRITEV_BATCH) {
+    let batch = parts.slice(start, start + WRITEV_BATCH);
+    let total = batch.reduce((sum, part) => sum + part.length, 0);
+    while (total > 0) {
+      const written = writevSync(fd, batch);
+      total -= written;
+      if (total > 0) batch = dropBytes(batch, written);
+    }
+  }
+}
+
+/** The buffers left once the first `count` bytes have been written (after a short write). */
+function dropBytes(parts: Buffer[], count: number): Buffer[] {
+  let skip = count;
+  const rest: Buffer[] = [];
+  for (const part of parts) {
+    if (skip >= part.length) {
+      skip -= part.length;
+      continue;
+    }
+    rest.push(skip > 0 ? part.subarray(skip) : part);
+    skip = 0;
+  }
+  return rest;
+}
+
+/** Writes atomically: readers see the old file or the new one, never a mix. */
+function writeAtomically(file: string, parts: Buffer[]): void {
   const folder = dirname(file);
   mkdirSync(folder, { recursive: true });
   const temporary = join(folder, `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    writeFileSync(temporary, `${text}\n`);
+    const fd = openSync(temporary, "w");
+    try {
+      writeAll(fd, parts);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, file);
   } catch (error) {
     rmSync(temporary, { force: true });

@@ -35,7 +35,7 @@ export function openTask(
   service.tasks.set(task.id, task);
   service.openTasks.add(task.id);
   account.taskPendingId = task.id;
-  world.changed();
+  world.changed(service);
   return task;
 }
 
@@ -62,7 +62,7 @@ function finishTask(world: World, service: ServiceRecord, task: TaskRecord): voi
   task.status = task.fails ? "error" : "done";
   task.finishDate = parisDateTime(world.now());
   service.openTasks.delete(task.id);
-  world.changed();
+  world.changed(service);
   const account = service.accounts.get(task.address);
   if (!account || account.id !== task.accountId) return;
   account.taskPendingId = null;

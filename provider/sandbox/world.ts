@@ -9,6 +9,9 @@ import { ApiFailure } from "./errors.js";
 import { Prng } from "./prng.js";
 import type { AccountRecord, OrderRecord, SandboxState, ServiceRecord } from "./state.js";
 
+/** What a change touched: one service (its accounts or tasks), or the orders and counters only. */
+export type ChangeScope = ServiceRecord | "orders";
+
 export interface WorldOptions {
   now: () => Date;
   taskDelayMs: number;
@@ -20,6 +23,7 @@ export class World {
   /** Paid orders not yet delivered (not stored: derived from the orders at load). */
   readonly openOrders = new Set<number>();
   private dirty = false;
+  private readonly dirtyServices = new Set<ServiceRecord>();
 
   constructor(
     readonly state: SandboxState,
@@ -37,17 +41,23 @@ export class World {
     return Date.now();
   }
 
-  /** Records that the state changed, so that it is saved once the request is over. */
-  changed(): void {
+  /**
+   * Records that the state changed, so that it is saved once the request is over. Naming the
+   * service lets the state file re-serialize that service only (fleets hold 100k accounts).
+   */
+  changed(scope: ChangeScope): void {
     this.dirty = true;
+    if (scope !== "orders") this.dirtyServices.add(scope);
   }
 
-  /** Whether the state changed since the last call (and forgets it). */
-  takeChanged(): boolean {
-    const was = this.dirty;
+  /** The services changed since the last call, or null when nothing changed (and forgets them). */
+  takeChanges(): ReadonlySet<ServiceRecord> | null {
+    if (!this.dirty) return null;
     this.dirty = false;
-    if (was) this.state.rng = this.prng.state;
-    return was;
+    this.state.rng = this.prng.state;
+    const services = new Set(this.dirtyServices);
+    this.dirtyServices.clear();
+    return services;
   }
 
   organization(org: string): Map<string, ServiceRecord> {

@@ -1,13 +1,15 @@
 /**
  * Plans one declared platform against its live state: which change each account needs, under the
- * billing rules of seed/RULES.md (Hosted H1-H5, Private P1-P3). Problems that would make the plan
+ * billing rules of docs/RULES.md (Hosted H1-H5, Private P1-P3). Problems that would make the plan
  * break a promise are collected, not thrown, so that the caller can list every one of them.
  *
  * Accounts are indexed by address in Maps: the work is linear in the number of accounts.
  */
 import {
+  durationOf,
   offerOf,
   platformKey,
+  quoteKey,
   type ActualAccount,
   type ActualPlatform,
   type Change,
@@ -20,8 +22,6 @@ import {
   type Renewal,
   type Unmanaged,
   type Waiting,
-  quoteKey,
-  durationOf,
 } from "../model.js";
 import { isBlank, isReusableBlank, isTransitional, waitingReason } from "./accounts.js";
 import { assignBlanks } from "./blanks.js";

@@ -4,7 +4,8 @@
  * baseline. It checks what it read (every account, in the expected mode) before reporting, so a
  * fast wrong answer cannot pass for a fast one.
  */
-import { resolveLimits, sandboxConnection } from "../../provider/ovh/config.js";
+import { sandboxConnection } from "../../provider/ovh/config.js";
+import { resolveLimits } from "../../provider/ovh/limits.js";
 import { createExchangeApi } from "../../provider/ovh/exchange.js";
 import { SANDBOX_CREDENTIALS } from "../../provider/sandbox/types.js";
 import type { PlatformRef } from "../../reconciler/model.js";

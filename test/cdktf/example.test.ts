@@ -22,10 +22,10 @@ let outdir: string;
 let synthesized: string;
 let synthesizedText: string;
 
-/** Runs the app from source (the `exrec-source` export condition), as examples/cdktf/README.md says. */
-function runExample(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs a command to its end, collecting its output. */
+function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["--conditions=exrec-source", "--import", "tsx", MAIN], {
+    const child = spawn(command, args, {
       cwd: REPO,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), CHECKPOINT_DISABLE: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -39,13 +39,18 @@ function runExample(env: Record<string, string>): Promise<{ code: number | null;
   });
 }
 
+/** Runs the app from source (the `exrec-source` export condition), as examples/cdktf/README.md says. */
+function runExample(env: Record<string, string>) {
+  return run(process.execPath, ["--conditions=exrec-source", "--import", "tsx", MAIN], env);
+}
+
 beforeAll(async () => {
   // The constructs import the generated bindings; `npm run build` makes them, so does this.
   if (!existsSync(DEFAULT_OUT_DIR)) await generateBindings();
   outdir = await mkdtemp(join(tmpdir(), "exrec-cdktf-example-"));
-  const run = await runExample({ CDKTF_OUTDIR: outdir });
-  expect(run.stderr).toBe("");
-  expect(run.code).toBe(0);
+  const synth = await runExample({ CDKTF_OUTDIR: outdir });
+  expect(synth.stderr).toBe("");
+  expect(synth.code).toBe(0);
   synthesized = join(outdir, "stacks", "demo", "cdk.tf.json");
   synthesizedText = await readFile(synthesized, "utf8");
 });
@@ -99,6 +104,13 @@ describe("the CDKTF example app", () => {
     expect(fromCdktf.files).toEqual([outdir]);
     expect(withoutSources(fromCdktf.platforms)).toEqual(withoutSources(fromYaml.platforms));
     expect(fromCdktf.digest).toBe(fromYaml.digest);
+  });
+
+  it("type-checks against the constructs' types (the repository's tsconfig leaves examples out)", async () => {
+    const tsc = join(REPO, "node_modules", "typescript", "bin", "tsc");
+    const result = await run(process.execPath, [tsc, "-p", join("examples", "cdktf")], {});
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.code).toBe(0);
   });
 
   it("locates every account field at that attribute, inside that account's resource", () => {

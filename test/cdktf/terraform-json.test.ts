@@ -289,7 +289,7 @@ describe("manifestFromTerraformJson: what it refuses", () => {
           expect((error as Error).message).not.toContain("not valid JSON");
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
     fc.assert(
       fc.property(fc.string({ unit: "binary" }), (text) => {
@@ -300,7 +300,7 @@ describe("manifestFromTerraformJson: what it refuses", () => {
           expect((error as Error).message.startsWith(`${FILE}:`)).toBe(true);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
@@ -315,7 +315,7 @@ describe("manifestFromTerraformJson: what it refuses", () => {
         // Strings without "${" or "%{" are not templates; the others are covered above.
         if (!value.includes("${") && !value.includes("%{")) expect(organization).toBe(value);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });

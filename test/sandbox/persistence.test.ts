@@ -2,8 +2,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseSeed, seedState } from "../../provider/sandbox/seed.js";
 import { startSandbox } from "../../provider/sandbox/server.js";
+import { loadState, StateFileWriter } from "../../provider/sandbox/state-file.js";
 import { accountPath, HOSTED, NOW, PRIVATE, servicePath, TestClient, waitForTask } from "./helpers.js";
+
+function cpuMs(work: () => void): number {
+  const started = process.cpuUsage();
+  work();
+  const used = process.cpuUsage(started);
+  return (used.user + used.system) / 1000;
+}
 
 let folder: string;
 beforeAll(() => {
@@ -90,5 +99,58 @@ describe("the state file", () => {
     await expect(startSandbox({ stateFile: file, now })).rejects.toThrow(/shape\.json.*accounts\[3\]\.accountLicense/);
     writeFileSync(file, JSON.stringify({ hello: "world" }));
     await expect(startSandbox({ stateFile: file, now })).rejects.toMatchObject({ code: "EXREC_SANDBOX_STATE_FILE", file });
+  });
+});
+
+describe("the state file of a fleet", () => {
+  it("keeps every change across reloads when written compact (above 2000 accounts)", async () => {
+    const file = join(folder, "fleet.json");
+    const first = await startSandbox({ stateFile: file, seed: parseSeed("fleet:3x800"), now });
+    const api = new TestClient(first.url);
+    const hosted = "fleet-hosted-001";
+    const priv = "fleet-private-002";
+    expect((await api.put(accountPath(hosted, "user00007@fleet001.example", hosted), { displayName: "Changed" })).status).toBe(200);
+    const task = await api.delete(accountPath(priv, "user00009@fleet002.example", priv));
+    await waitForTask(api, priv, task.body.id, 5000).catch(() => undefined);
+    // The task is read through its own org/svc path: it settles there.
+    expect((await api.get(`${servicePath(priv, priv)}/task/${task.body.id}`)).body.status).toBe("done");
+    expect((await api.put(accountPath(hosted, "user00008@fleet001.example", hosted), { renewPeriod: "monthly" })).status).toBe(200);
+    await first.close();
+    expect(readFileSync(file, "utf8").split("\n").length).toBeLessThanOrEqual(2);
+
+    const second = await startSandbox({ stateFile: file, now });
+    const again = new TestClient(second.url);
+    try {
+      expect((await again.get(accountPath(hosted, "user00007@fleet001.example", hosted))).body.displayName).toBe("Changed");
+      expect((await again.get(accountPath(hosted, "user00008@fleet001.example", hosted))).body.renewPeriod).toBe("monthly");
+      expect((await again.get(accountPath(priv, "user00009@fleet002.example", priv))).status).toBe(404);
+      expect((await again.get(`${servicePath(priv, priv)}/account`)).body).toHaveLength(799);
+      expect((await again.get(`${servicePath("fleet-hosted-003", "fleet-hosted-003")}/account`)).body).toHaveLength(800);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("re-serializes only the services a change touched", () => {
+    const file = join(folder, "writer.json");
+    const state = seedState({ kind: "fleet", platforms: 40, accounts: 1000 }, NOW);
+    const writer = new StateFileWriter(file);
+    writer.save(state, null);
+    const service = state.organizations.get("fleet-hosted-003")?.get("fleet-hosted-003");
+    const account = service?.accounts.get("user00042@fleet003.example");
+    if (!service || !account) throw new Error("the fleet seed changed");
+    account.displayName = "Only this changed";
+    const partial = cpuMs(() => writer.save(state, new Set([service])));
+    const full = cpuMs(() => writer.save(state, null));
+    expect(partial).toBeLessThan(full / 4);
+    account.displayName = "And again";
+    writer.save(state, new Set([service]));
+    const reloaded = loadState(file);
+    expect(reloaded?.organizations.get("fleet-hosted-003")?.get("fleet-hosted-003")?.accounts.get("user00042@fleet003.example")?.displayName).toBe(
+      "And again",
+    );
+    let count = 0;
+    for (const services of reloaded?.organizations.values() ?? []) for (const s of services.values()) count += s.accounts.size;
+    expect(count).toBe(40_000);
   });
 });

@@ -78,7 +78,7 @@ function updateAccount(call: ApiCall, context: RouteContext): Answer {
     // A blank Hosted account that gets an address is configured.
     account.configured = true;
   }
-  context.world.changed();
+  context.world.changed(service);
   return { body: null };
 }
 
@@ -102,7 +102,7 @@ function terminateAccount(call: ApiCall, context: RouteContext): Answer {
   if (!isHosted(service)) throw ApiFailure.badRequest("Private Exchange accounts are not terminated at expiration: delete them (P3)");
   refuseWhileBusy(account);
   account.deleteAtExpiration = true;
-  context.world.changed();
+  context.world.changed(service);
   return { body: `Account ${primaryAddress(account)} will be deleted at its expiration date` };
 }
 

@@ -77,7 +77,7 @@ function pay(call: ApiCall, context: RouteContext): Answer {
   order.paymentMean = meanName;
   if (call.effect === "never-deliver") order.neverDeliver = true;
   world.openOrders.add(order.orderId);
-  world.changed();
+  world.changed("orders");
   return { body: null };
 }
 

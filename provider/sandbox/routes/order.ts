@@ -131,7 +131,7 @@ function place(call: ApiCall, context: RouteContext): Answer {
     deliveredAt: null,
   };
   world.state.orders.set(orderId, order);
-  world.changed();
+  world.changed("orders");
   return { body: orderView(orderLine, { orderId, url }) };
 }
 
