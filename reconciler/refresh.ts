@@ -47,7 +47,15 @@ export class PlatformReadError extends ExrecError {
     super(
       `could not read the live state of platform ${platform}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
         "Nothing was planned for it: a failed read is never taken for an empty platform.",
-      { cause, hint: "check the organization/service names and your credentials' rights, then run again" },
+      {
+        cause,
+        // The cause knows best what to do (wait for a rate limit, fix credentials, retry later);
+        // only an error without advice of its own gets the generic one.
+        hint:
+          cause instanceof ExrecError && cause.hint
+            ? cause.hint
+            : "check the organization/service names and your credentials' rights, then run again",
+      },
     );
   }
 }

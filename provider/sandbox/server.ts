@@ -23,6 +23,8 @@
  *   The service's `taskPendingId` reads 0 (the schema says it cannot be null).
  * - Payment means are fixed (a fidelity account and bank account 1234); orders cannot be
  *   cancelled; an order has one detail line.
+ * - A new account's password is only checked to be present (no complexity policy), and is never
+ *   kept. Logins are checked against the sandbox's own rule (letters, digits, `.`, `_`, `-`).
  *
  * Guessed (not confirmed by public material)
  * - Error bodies other than the three authentication errors of ovh-api.md and the `class`

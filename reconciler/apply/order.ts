@@ -187,25 +187,40 @@ async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: Journa
   return { state: "delivered", orderId, writes };
 }
 
+/** How many of the account's most recent orders are looked at when looking for one of ours. */
+const RECENT_ORDERS = 20;
+
 /**
- * The order an interrupted run placed for this platform, looked up in the account's orders since the
- * journal entry was opened. Orders that other journal entries already claim are skipped.
+ * The account's most recent orders that no journal entry or history line claims, newest first.
+ * Not filtered by date: the local clock may be off from OVHcloud's, and order ids only grow.
+ */
+async function unclaimedRecentOrders(ctx: ApplyContext): Promise<number[]> {
+  const claimed = new Set<number>();
+  for (const e of await ctx.backend.journalOpenEntries()) if (typeof e.detail.orderId === "number") claimed.add(e.detail.orderId);
+  for (const h of await ctx.backend.historyList(null)) if (h.orderId !== null) claimed.add(h.orderId);
+  const ids = (await ctx.api.listOrders({})).filter((id) => !claimed.has(id));
+  return ids.sort((a, b) => b - a).slice(0, RECENT_ORDERS);
+}
+
+/** How many accounts an order buys on this service (0: it is not for this service). */
+async function accountsOrderedFor(ctx: ApplyContext, orderId: number, service: string): Promise<number> {
+  let quantity = 0;
+  for (const detailId of await ctx.api.listOrderDetails(orderId)) {
+    const detail = await ctx.api.getOrderDetail(orderId, detailId);
+    if (detail.domain === service) quantity += detail.quantity;
+  }
+  return quantity;
+}
+
+/**
+ * The order an interrupted run placed for this platform: the POST went out, but its answer (the
+ * order id) never reached the journal. Such an order is necessarily unpaid, since paying needs the
+ * id, and it buys the journalled quantity on this service.
  */
 async function findPlacedOrder(ctx: ApplyContext, service: string, entry: JournalEntry): Promise<number | null> {
-  const since = new Date(Date.parse(entry.startedAt) - 5 * 60_000).toISOString();
-  const claimed = new Set(
-    (await ctx.backend.journalOpenEntries())
-      .map((e) => e.detail.orderId)
-      .filter((id): id is number => typeof id === "number"),
-  );
-  const ids = (await ctx.api.listOrders({ from: since })).filter((id) => !claimed.has(id)).sort((a, b) => b - a);
-  for (const id of ids.slice(0, 20)) {
-    const order = await ctx.api.getOrder(id);
-    if (Date.parse(order.date) < Date.parse(since)) continue;
-    for (const detailId of await ctx.api.listOrderDetails(id)) {
-      const detail = await ctx.api.getOrderDetail(id, detailId);
-      if (detail.domain === service && detail.quantity === entry.detail.quantity) return id;
-    }
+  for (const id of await unclaimedRecentOrders(ctx)) {
+    if ((await ctx.api.orderStatus(id)) !== "notPaid") continue;
+    if ((await accountsOrderedFor(ctx, id, service)) === entry.detail.quantity) return id;
   }
   return null;
 }
@@ -262,21 +277,11 @@ async function configureBlanks(ctx: ApplyContext, change: OrderChange, needed: N
  * paying or duplicating an order of unknown origin are both wrong guesses.
  */
 async function waitForUnknownOrders(ctx: ApplyContext, change: OrderChange): Promise<number> {
-  const since = new Date(ctx.now().getTime() - 24 * 3600_000).toISOString();
-  const journal = [...(await ctx.backend.journalOpenEntries())];
-  const known = new Set(journal.map((e) => e.detail.orderId).filter((id): id is number => typeof id === "number"));
-  const history = await ctx.backend.historyList(since);
-  for (const h of history) if (h.orderId !== null) known.add(h.orderId);
   let coming = 0;
-  const ids = (await ctx.api.listOrders({ from: since })).filter((id) => !known.has(id)).sort((a, b) => b - a);
-  for (const id of ids.slice(0, 20)) {
+  for (const id of await unclaimedRecentOrders(ctx)) {
     const status = await ctx.api.orderStatus(id);
     if (status !== "notPaid" && status !== "checking" && status !== "delivering") continue;
-    let quantity = 0;
-    for (const detailId of await ctx.api.listOrderDetails(id)) {
-      const detail = await ctx.api.getOrderDetail(id, detailId);
-      if (detail.domain === change.platform.service) quantity += detail.quantity;
-    }
+    const quantity = await accountsOrderedFor(ctx, id, change.platform.service);
     if (quantity === 0) continue;
     if (status === "notPaid") {
       throw new ApplyRefusedError(

@@ -10,7 +10,7 @@ import { refresh, staleObjects } from "../refresh.js";
 import { renderPlanText } from "../render/plan-text.js";
 import { note, print } from "./output.js";
 import { makePlan } from "./plan.js";
-import { openBackendFor, openSession, resolveConfig, useColor, type GlobalOptions } from "./session.js";
+import { openBackendFor, openSession, planningClock, resolveConfig, useColor, type GlobalOptions } from "./session.js";
 import { validateSelection, type Selection } from "./select.js";
 
 export interface ApplyCommandOptions extends GlobalOptions, Selection {
@@ -90,7 +90,7 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
         api,
         backend,
         options: settings,
-        now: () => new Date(),
+        now: runningClock(),
         log: (line) => note(line),
         who: whoRuns(),
         commit: currentCommit(),
@@ -165,6 +165,18 @@ function summarise(report: ApplyReport): number {
   for (const o of awaiting) note(`  ${o.message}`);
   for (const f of report.failedPlatforms) note(`  ${f.platform}: stopped after a failure: ${f.error}`);
   return report.failedPlatforms.length > 0 ? 1 : 0;
+}
+
+/**
+ * Apply's clock: the planner's (EXREC_NOW when set, else the real one), running on from there.
+ * Apply compares its own instants with dates the API gives (which orders were placed since a
+ * journal entry was opened), so it must read the same clock as the plan; with a fixed EXREC_NOW and
+ * the real clock for apply, an order placed "now" by the API looked older than the journal entry
+ * that placed it, and a lost order answer was never matched to its order.
+ */
+function runningClock(): () => Date {
+  const offset = planningClock().getTime() - Date.now();
+  return () => new Date(Date.now() + offset);
 }
 
 /** Who runs it, for the history: the CI actor when there is one, else the user. */

@@ -107,10 +107,10 @@ export async function openSandbox(options: SandboxOptions = {}): Promise<{ sandb
 }
 
 /** Reads a task until it has ended, as a client polls it. */
-export async function waitForTask(api: TestClient, svc: string, taskId: number, timeoutMs = 5000): Promise<any> {
+export async function waitForTask(api: TestClient, svc: string, taskId: number, org = ORG, timeoutMs = 5000): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const reply = await api.get(`${servicePath(svc)}/task/${taskId}`);
+    const reply = await api.get(`${servicePath(svc, org)}/task/${taskId}`);
     if (reply.status !== 200) throw new Error(`task ${taskId}: HTTP ${reply.status} ${JSON.stringify(reply.body)}`);
     if (reply.body.status !== "todo" && reply.body.status !== "doing") return reply.body;
     if (Date.now() > deadline) throw new Error(`task ${taskId} still ${reply.body.status}`);

@@ -1,0 +1,118 @@
+/**
+ * Faults on the requests that spend money: the order POST and the payment POST. Neither is ever
+ * retried blindly (a second POST may buy or pay twice); exrec looks in the order list and in its
+ * journal instead. For each fault: what exrec does, that exactly one order and one payment are
+ * made for the need, that no account is lost, and that apply run again converges.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  HOSTED,
+  ORDER_POST,
+  PAY_POST,
+  TWO_ORDERS,
+  orderPosts,
+  ordersPlaced,
+  payPosts,
+  platformAccounts,
+  shown,
+  startRun,
+  type Run,
+} from "./harness.js";
+
+const NEW = ["new.one@acme.example", "new.two@acme.example"];
+
+describe("faults on the order and payment requests (two accounts to order)", () => {
+  let run: Run;
+  let before: ReturnType<typeof platformAccounts>;
+
+  beforeEach(async () => {
+    run = await startRun();
+    before = platformAccounts(run.sandbox, HOSTED);
+  });
+  afterEach(async () => {
+    await run.sandbox.close();
+  });
+
+  const apply = (...extra: string[]) => run.cli(["apply", TWO_ORDERS, "--auto-approve", ...extra]);
+
+  /** One order of two, paid once, both addresses configured, nothing else touched, an empty plan. */
+  async function expectBoughtOnce(): Promise<void> {
+    expect(ordersPlaced(run.sandbox)).toBe(1);
+    const after = platformAccounts(run.sandbox, HOSTED);
+    expect(after.addresses).toEqual([...before.addresses, ...NEW].sort());
+    expect(after.total).toBe(before.total + 2);
+    const plan = await run.cli(["plan", TWO_ORDERS, "--detailed-exitcode"]);
+    expect(plan.code, shown(plan)).toBe(0);
+  }
+
+  it("an order POST answered 429 is not retried: the change fails naming the call, nothing is bought; the rerun buys once", async () => {
+    run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "429", retryAfterSeconds: 1, times: 1 });
+    const first = await apply();
+    expect(first.code, shown(first)).toBe(1);
+    expect(first.stderr).toMatch(/POST \/order\/email\/exchange\/hosted-ab12345-1\/service\/hosted-ab12345-1\/account\/12 answered 429/);
+    expect(orderPosts(run.sandbox)).toBe(1);
+    expect(ordersPlaced(run.sandbox)).toBe(0);
+
+    const rerun = await apply();
+    expect(rerun.code, shown(rerun)).toBe(0);
+    expect(orderPosts(run.sandbox)).toBe(2);
+    await expectBoughtOnce();
+  });
+
+  it("an order POST whose connection drops: the outcome is unknown, exrec looks in the order list, finds nothing and stops; the rerun buys once", async () => {
+    run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "drop", times: 1 });
+    const first = await apply();
+    expect(first.code, shown(first)).toBe(1);
+    expect(first.stderr).toMatch(/the outcome is unknown/);
+    expect(ordersPlaced(run.sandbox)).toBe(0);
+
+    const rerun = await apply();
+    expect(rerun.code, shown(rerun)).toBe(0);
+    await expectBoughtOnce();
+  });
+
+  it("an order POST that takes effect but answers 500: exrec finds the order it placed and carries on with it in the same run", async () => {
+    run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "effect-then-500", times: 1 });
+    const first = await apply();
+    expect(first.code, shown(first)).toBe(0);
+    expect(first.stderr).toMatch(/the order request for hosted-ab12345-1\/hosted-ab12345-1 failed, but order \d+ was placed/);
+    expect(orderPosts(run.sandbox)).toBe(1);
+    expect(payPosts(run.sandbox)).toBe(1);
+    await expectBoughtOnce();
+  });
+
+  it("an order POST answered slower than --timeout: exrec waits for it to appear in the order list instead of buying again", async () => {
+    run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "slow", delayMs: 3000, times: 1 });
+    const first = await apply("--timeout", "2");
+    const rerun = first.code === 0 ? first : await apply("--timeout", "2");
+    expect(rerun.code, shown(rerun)).toBe(0);
+    expect(orderPosts(run.sandbox)).toBe(1);
+    await expectBoughtOnce();
+  });
+
+  it("a payment POST whose connection drops: the order is in the journal, the rerun pays it once and orders nothing", async () => {
+    run.sandbox.addFault({ method: "POST", path: PAY_POST, kind: "drop", times: 1 });
+    const first = await apply();
+    expect(first.code, shown(first)).toBe(1);
+    expect(first.stderr).toMatch(/payWithRegisteredPaymentMean: the outcome is unknown/);
+    expect(ordersPlaced(run.sandbox)).toBe(1);
+
+    const rerun = await apply();
+    expect(rerun.code, shown(rerun)).toBe(0);
+    expect(orderPosts(run.sandbox)).toBe(1);
+    // The dropped attempt did nothing; the rerun's is the one payment.
+    expect(run.sandbox.stats.writes.filter((w) => PAY_POST.test(w.path) && w.status === 200)).toHaveLength(1);
+    await expectBoughtOnce();
+  });
+
+  it("a payment POST that takes effect but answers 500: the rerun sees the order paid and never pays again", async () => {
+    run.sandbox.addFault({ method: "POST", path: PAY_POST, kind: "effect-then-500", times: 1 });
+    const first = await apply();
+    expect(first.code, shown(first)).toBe(1);
+    const rerun = await apply();
+    expect(rerun.code, shown(rerun)).toBe(0);
+    expect(orderPosts(run.sandbox)).toBe(1);
+    expect(payPosts(run.sandbox)).toBe(1);
+    await expectBoughtOnce();
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * What the reliability tests share: a sandbox of the demo seed started in the test (so that faults
+ * can be switched on it), a home folder per run, the CLI run against both, and the checks every
+ * fault test makes: how many orders and payments were sent, which accounts exist, and whether a
+ * fresh plan is empty.
+ */
+import { join } from "node:path";
+import type { Sandbox, SandboxOptions } from "../../provider/sandbox/types.js";
+import { REPO, runCli, sandboxEnv, tempDir, type CliResult } from "../support/cli.js";
+import { FIXED_NOW, testSandbox, writesMatching } from "../support/sandbox.js";
+
+export const DEMO = join(REPO, "examples", "demo.yaml");
+export const TWO_ORDERS = join(REPO, "test", "e2e", "fixtures", "two-orders.yaml");
+export const HOSTED = "hosted-ab12345-1";
+export const PRIVATE = "private-ab12345-1";
+
+/** The order POST (`…/account/{duration}`), not the quote GET of the same path. */
+export const ORDER_POST = /^\/order\/email\/exchange\/[^/]+\/service\/[^/]+\/account\/\d+$/;
+export const PAY_POST = /\/me\/order\/\d+\/payWithRegisteredPaymentMean$/;
+
+export interface Run {
+  sandbox: Sandbox;
+  home: string;
+  env: Record<string, string>;
+  cli(args: string[], extraEnv?: Record<string, string>): Promise<CliResult>;
+}
+
+export async function startRun(options: SandboxOptions = {}): Promise<Run> {
+  const sandbox = await testSandbox(options);
+  const home = await tempDir("exrec-rel-");
+  const env = { ...sandboxEnv(sandbox.url, home), EXREC_NOW: FIXED_NOW };
+  return {
+    sandbox,
+    home,
+    env,
+    cli: (args, extraEnv = {}) => runCli(args, { cwd: home, env: { ...env, ...extraEnv } }),
+  };
+}
+
+/** `apply` of the demo with every flag its changes need. */
+export function demoApplyArgs(run: Run, ...extra: string[]): string[] {
+  return ["apply", DEMO, "--auto-approve", "--allow-destroy", "--secrets-out", join(run.home, "secrets.json"), ...extra];
+}
+
+/** Order POSTs the sandbox received (each one, answered or not, may have bought something). */
+export function orderPosts(sandbox: Sandbox): number {
+  return writesMatching(sandbox, "POST", ORDER_POST);
+}
+
+export function payPosts(sandbox: Sandbox): number {
+  return writesMatching(sandbox, "POST", PAY_POST);
+}
+
+interface StoredAccount {
+  login: string;
+  domain: string;
+  configured: boolean;
+  deleteAtExpiration: boolean | null;
+  accountLicense: string;
+}
+interface StoredService {
+  name: string;
+  accounts: StoredAccount[];
+}
+interface StoredState {
+  organizations: { name: string; services: StoredService[] }[];
+  orders: unknown[];
+}
+
+/** The accounts of one platform as the sandbox stores them: configured addresses and blank count. */
+export function platformAccounts(sandbox: Sandbox, service: string): { addresses: string[]; blanks: number; total: number } {
+  const state = sandbox.snapshot() as StoredState;
+  const found = state.organizations.flatMap((o) => o.services).find((s) => s.name === service);
+  if (!found) throw new Error(`the sandbox has no service ${service}`);
+  const configured = found.accounts.filter((a) => a.configured);
+  return {
+    addresses: configured.map((a) => `${a.login}@${a.domain}`).sort(),
+    blanks: found.accounts.length - configured.length,
+    total: found.accounts.length,
+  };
+}
+
+/** Orders the sandbox holds (placed, paid or not). */
+export function ordersPlaced(sandbox: Sandbox): number {
+  return (sandbox.snapshot() as StoredState).orders.length;
+}
+
+/**
+ * What the demo's apply must leave, whatever faults came in between: every account that was there,
+ * except the two the manifest removes (dave is reset to a blank, judy deleted), plus the three it
+ * creates (grace from a blank, heidi ordered, nina added); on Hosted exactly one account more in
+ * all (heidi's, the one order of 1).
+ */
+export function expectedDemoOutcome(before: { hosted: ReturnType<typeof platformAccounts>; private: ReturnType<typeof platformAccounts> }) {
+  const hosted = before.hosted.addresses.filter((a) => a !== "dave@acme.example").concat(["grace@acme.example", "heidi@acme.example"]).sort();
+  const priv = before.private.addresses.filter((a) => a !== "judy@globex.example").concat(["nina@globex.example"]).sort();
+  return { hosted, private: priv, hostedTotal: before.hosted.total + 1 };
+}
+
+export function demoState(sandbox: Sandbox) {
+  return { hosted: platformAccounts(sandbox, HOSTED), private: platformAccounts(sandbox, PRIVATE) };
+}
+
+/** The CLI output of a run, for failure messages. */
+export function shown(result: CliResult): string {
+  return `exit ${result.code} ${result.signal ?? ""}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
