@@ -19,6 +19,12 @@ export interface ApplyOptions {
   lockWaitMs: number;
   /** Upper bound of one wait between polls of a task or an order. */
   maxPollIntervalMs: number;
+  /**
+   * How long an order POST whose outcome is unknown (no answer in time, a dropped connection, a
+   * 5xx) is looked for in the order list before the run gives up on it: one request timeout, since
+   * a request the API is still working on may land that much later.
+   */
+  unknownOutcomeGraceMs: number;
 }
 
 export const DEFAULT_APPLY_OPTIONS: ApplyOptions = {
@@ -31,6 +37,7 @@ export const DEFAULT_APPLY_OPTIONS: ApplyOptions = {
   taskTimeoutMs: 10 * 60_000,
   lockWaitMs: 0,
   maxPollIntervalMs: 10_000,
+  unknownOutcomeGraceMs: 30_000,
 };
 
 export interface ApplyContext {

@@ -80,7 +80,17 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     placed = await ctx.api.placeOrder(org, svc, change.duration, { licence: change.license, number: quantity });
   } catch (error) {
     // The POST may have bought something even though no answer came back: look before anything else.
-    const found = await findPlacedOrder(ctx, svc, { ...entry, status: "open", updatedAt: entry.startedAt });
+    const journalled: JournalEntry = { ...entry, status: "open", updatedAt: entry.startedAt };
+    let found = await findPlacedOrder(ctx, svc, journalled);
+    if (found === null && outcomeUnknown(error)) {
+      // An API still working on the request when the answer was given up on may place the order a
+      // moment later: keep looking for as long as a request may take, rather than leave an order
+      // behind that a rerun started at once would not yet see.
+      ctx.log(`  the order request for ${key} has an unknown outcome: looking for it in the order list`);
+      found = await pollUntil(ctx, `order of ${quantity} account(s) on ${key} in the order list`, ctx.options.unknownOutcomeGraceMs, async () =>
+        (await findPlacedOrder(ctx, svc, journalled)) ?? undefined,
+      ).catch(() => null);
+    }
     if (found === null) throw error;
     ctx.log(`  the order request for ${key} failed, but order ${found} was placed: continuing with it`);
     placed = { orderId: found, url: null };
@@ -113,6 +123,11 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     });
   }
   return outcome(change, "done", { orderId: placed.orderId, amount, writes });
+}
+
+/** The API client's sign that a write may or may not have taken effect (matched by code: no import of the provider). */
+function outcomeUnknown(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "EXREC_OUTCOME_UNKNOWN";
 }
 
 /** The declared addresses that do not exist yet on the platform. */

@@ -57,6 +57,8 @@ function applyOptions(options: ApplyCommandOptions): ApplyOptions {
     secretsOut: options.secretsOut ?? null,
     deliveryTimeoutMs: seconds("--delivery-timeout", options.deliveryTimeout, DEFAULT_APPLY_OPTIONS.deliveryTimeoutMs),
     lockWaitMs: seconds("--lock-timeout", options.lockTimeout, DEFAULT_APPLY_OPTIONS.lockWaitMs),
+    // An order request without an answer is looked for as long as one request may take (--timeout).
+    unknownOutcomeGraceMs: resolveConfig(options).limits.timeoutMs,
   };
 }
 

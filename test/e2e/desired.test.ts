@@ -29,12 +29,18 @@ describe("broken manifests against a counting sandbox", () => {
 
   it.each(BROKEN.map((b) => [b.file, b] as const))("%s: file:line:col, exit 1, zero requests", async (_name, broken) => {
     sandbox.resetStats();
-    const files = [broken.file, ...(broken.extraFiles ?? [])].map((f) => join(REPO, f));
-    const result = await runCli(["plan", ...files], { cwd: home, env });
+    // Relative paths, from the repository, as a user types them (messages name files as given).
+    const files = [broken.file, ...(broken.extraFiles ?? [])];
+    const result = await runCli(["plan", ...files], { cwd: REPO, env });
     expect(result.code).toBe(1);
-    const first = broken.expect[0]!;
-    expect(result.stderr).toContain(`:${first.line}:${first.col}:`);
-    expect(result.stderr).toMatch(first.message);
+    // Every expected problem is on a line of its own, as `file:line:col: message` (with the rule, if any).
+    const lines = result.stderr.split("\n").map((l) => l.replace(/^Error: /, ""));
+    for (const want of broken.expect) {
+      const file = want.file ?? broken.file;
+      const prefix = `${file}:${want.line}:${want.col}: `;
+      const line = lines.find((l) => l.startsWith(prefix) && want.message.test(l.slice(prefix.length).replace(/ \(rule [HP]\d\)$/, "")));
+      expect(line, `${prefix}${want.message}\n--- stderr:\n${result.stderr}`).toBeDefined();
+    }
     expect(sandbox.stats.total).toBe(0);
   });
 });

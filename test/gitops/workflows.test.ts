@@ -114,6 +114,93 @@ describe("the CI examples", () => {
   });
 });
 
+/** The value after `--flag` in an argv; fails the test when absent. */
+function optionValue(argv: readonly string[], flag: string): string {
+  const at = argv.indexOf(flag);
+  expect(at, `${flag} in ${argv.join(" ")}`).toBeGreaterThan(-1);
+  return argv[at + 1]!;
+}
+
+function fileOf(invocation: ExrecInvocation): CiFile {
+  return FILES.find((f) => f.name === invocation.block.file)!;
+}
+
+/** The job definition an invocation runs in. */
+function jobOf(invocation: ExrecInvocation): Record<string, unknown> {
+  const document = fileOf(invocation).document;
+  const jobs = (fileOf(invocation).system === "github" ? document.jobs : document) as Record<string, Record<string, unknown>>;
+  return jobs[invocation.block.job]!;
+}
+
+const rawArgs = (invocation: ExrecInvocation): string[] => exrecArgs(invocation.command).map((w) => w.raw);
+
+describe("the jobs are wired as promised", () => {
+  const all = FILES.flatMap(invocationsOf);
+  const of = (system: CiSystem, subcommand: string) => all.filter((i) => fileOf(i).system === system && i.subcommand === subcommand);
+
+  it.each(["github", "gitlab"] as CiSystem[])("%s: the plan runs on pull/merge requests and posts or updates one comment found by its hidden marker", (system) => {
+    const plans = of(system, "plan");
+    expect(plans.length).toBeGreaterThan(0);
+    for (const plan of plans) {
+      expect(rawArgs(plan)).toEqual(expect.arrayContaining(["--format", "markdown", "--detailed-exitcode"]));
+      expect([...plan.passingCodes].sort()).toEqual([0, 2]);
+      const output = plan.command.redirects.find((r) => r.fd === 1 && r.op === ">")!.target.raw;
+      const file = fileOf(plan);
+      if (system === "github") {
+        expect(Object.keys((file.document.on ?? {}) as object)).toContain("pull_request");
+        const steps = jobOf(plan).steps as Record<string, unknown>[];
+        const poster = steps.find((s) => String(s.uses ?? "").startsWith("actions/github-script@"));
+        const script = String((poster?.with as Record<string, unknown> | undefined)?.script ?? "");
+        for (const needed of ["<!-- exrec-plan -->", output, "updateComment", "createComment", "listComments"]) expect(script).toContain(needed);
+      } else {
+        expect(JSON.stringify(jobOf(plan).rules)).toContain("merge_request_event");
+        const script = shellBlocks(file).filter((b) => b.job === plan.block.job).map((b) => b.script).join("\n");
+        for (const needed of ["<!-- exrec-plan -->", output, "GITLAB_TOKEN", '"PUT"', '"POST"', "/notes"]) expect(script).toContain(needed);
+      }
+    }
+  });
+
+  it.each(["github", "gitlab"] as CiSystem[])("%s: the apply runs on main, one at a time, with --auto-approve and without --allow-destroy", (system) => {
+    const applies = of(system, "apply");
+    expect(applies.length).toBeGreaterThan(0);
+    for (const apply of applies) {
+      expect(rawArgs(apply)).toContain("--auto-approve");
+      expect(rawArgs(apply)).not.toContain("--allow-destroy");
+      expect([...apply.passingCodes]).toEqual([0]);
+      if (system === "github") {
+        const document = fileOf(apply).document as { on: { push?: { branches?: string[] } }; concurrency?: unknown };
+        expect(document.on.push?.branches).toEqual(["main"]);
+        expect(document.concurrency ?? jobOf(apply).concurrency).toEqual({ group: "exrec-apply", "cancel-in-progress": false });
+      } else {
+        expect(jobOf(apply).resource_group).toBe("exrec-apply");
+        expect(JSON.stringify(jobOf(apply).rules)).toContain("$CI_DEFAULT_BRANCH");
+      }
+    }
+  });
+
+  it.each(["github", "gitlab"] as CiSystem[])("%s: the drift runs on a schedule, fails the job on drift, and keeps the HTML report even then", (system) => {
+    const drifts = of(system, "drift");
+    expect(drifts.length).toBeGreaterThan(0);
+    for (const drift of drifts) {
+      const args = rawArgs(drift);
+      expect(args).toEqual(expect.arrayContaining(["--detailed-exitcode", "--format", "html"]));
+      // Only 0 lets the step go on: exit 2 (drift) fails the job.
+      expect([...drift.passingCodes]).toEqual([0]);
+      const report = optionValue(args, "--out");
+      if (system === "github") {
+        expect(Object.keys(fileOf(drift).document.on as object)).toEqual(expect.arrayContaining(["schedule", "workflow_dispatch"]));
+        const steps = jobOf(drift).steps as Record<string, unknown>[];
+        const upload = steps.find((s) => String(s.uses ?? "").startsWith("actions/upload-artifact@"));
+        expect(upload?.if).toMatch(/always\(\)/);
+        expect((upload?.with as Record<string, unknown>).path).toBe(report);
+      } else {
+        expect(JSON.stringify(jobOf(drift).rules)).toContain("schedule");
+        expect(jobOf(drift).artifacts).toEqual(expect.objectContaining({ when: "always", paths: [report] }));
+      }
+    }
+  });
+});
+
 /** The order a change goes through the jobs: validated and planned on review, applied on merge, watched at night. */
 const LIFECYCLE = ["validate", "plan", "apply", "drift"];
 
@@ -194,16 +281,20 @@ describe.each(["github", "gitlab"] as CiSystem[])("the %s jobs against the sandb
           expect(result.stderr).toMatch(/Apply complete/);
           break;
         case "drift":
-          // Right after apply, nothing has drifted: the nightly job passes.
+          // Right after apply, nothing has drifted: the nightly job passes, and leaves its report.
           expect(result.code, why).toBe(0);
           expect(result.passes, why).toBe(true);
+          expect(await readFile(join(work, optionValue(result.argv, "--out")), "utf8")).toMatch(/^<!DOCTYPE html>/i);
           break;
         default:
           expect(result.passes, why).toBe(true);
       }
     }
-    // Every exrec step of every file of this CI ran.
-    expect(ran.size).toBe(invocations.length);
+    // Every exrec command written in the files of this CI ran, counted independently of the parser.
+    const mentions = FILES.filter((f) => f.system === system)
+      .flatMap(shellBlocks)
+      .reduce((n, b) => n + exrecMentions(b), 0);
+    expect(ran.size).toBe(mentions);
 
     // What the steps left behind for the CI's next steps (the comment, the artifact).
     for (const invocation of invocations) {
@@ -228,8 +319,7 @@ describe.each(["github", "gitlab"] as CiSystem[])("the %s jobs against the sandb
       expect(result.code, why).toBe(2);
       expect(result.passes, why).toBe(false);
       expect(result.stdout).toMatch(/erin@acme\.example\s+displayName/);
-      const report = result.argv[result.argv.indexOf("--out") + 1]!;
-      expect(await readFile(join(work, report), "utf8")).toMatch(/erin@acme\.example/);
+      expect(await readFile(join(work, optionValue(result.argv, "--out")), "utf8")).toMatch(/erin@acme\.example/);
     }
   });
 
