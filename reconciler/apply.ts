@@ -14,6 +14,7 @@ import { APPLY_ORDER, destructiveChanges, isEmpty, platformKey, type Change, typ
 import type { HistoryEntry } from "./ports.js";
 import { ApplyRefusedError, type ApplyContext } from "./apply/context.js";
 import { applyOrder } from "./apply/order.js";
+import { settleJournal } from "./apply/journal.js";
 import { applyAccountChange, outcome, type ChangeOutcome } from "./apply/steps.js";
 
 export { ApplyRefusedError, DEFAULT_APPLY_OPTIONS, type ApplyContext, type ApplyOptions } from "./apply/context.js";
@@ -65,8 +66,11 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyRep
     ctx.options.lockWaitMs,
   );
   try {
+    // History is written group by group as changes complete, so that a run killed half way still
+    // records what it did; a failure to write it stops that platform and is reported at the end.
+    const recorder = new HistoryRecorder(ctx, plan);
     const results = await Promise.all(
-      [...byPlatform.entries()].map(([platform, changes]) => applyPlatform(ctx, platform, changes)),
+      [...byPlatform.entries()].map(([platform, changes]) => applyPlatform(ctx, platform, changes, recorder)),
     );
     const report: ApplyReport = { outcomes: [], failedPlatforms: [], writes: 0 };
     for (const result of results) {
@@ -74,7 +78,10 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyRep
       if (result.error) report.failedPlatforms.push({ platform: result.platform, error: result.error });
     }
     report.writes = report.outcomes.reduce((sum, o) => sum + o.writes, 0);
-    await ctx.backend.historyAppend(report.outcomes.filter((o) => o.result !== "unchanged").map((o) => toHistory(ctx, plan, o)));
+    // Every platform of the plan, not only those with changes: an operation an earlier run left
+    // open may have taken effect since (a delete that answered 500 after deleting).
+    await Promise.all(plan.platforms.map((p) => settleJournal(ctx, p)));
+    recorder.throwIfFailed();
     return report;
   } finally {
     await lock.release();
@@ -86,6 +93,7 @@ async function applyPlatform(
   ctx: ApplyContext,
   platform: string,
   changes: Change[],
+  recorder: HistoryRecorder,
 ): Promise<{ platform: string; outcomes: ChangeOutcome[]; error: string | null }> {
   const outcomes: ChangeOutcome[] = [];
   let error: string | null = null;
@@ -93,9 +101,12 @@ async function applyPlatform(
     const group = changes.filter((c) => c.action === action);
     if (group.length === 0) continue;
     if (error) {
-      outcomes.push(...group.map((c) => outcome(c, "not-run", { message: "not run: an earlier change on this platform failed" })));
+      const skipped = group.map((c) => outcome(c, "not-run", { message: "not run: an earlier change on this platform failed" }));
+      outcomes.push(...skipped);
+      await recorder.record(skipped);
       continue;
     }
+    const before = outcomes.length;
     // Changes of one kind are independent of each other: run them concurrently (the API client caps it).
     const settled = await Promise.allSettled(group.map((c) => (c.action === "order" ? applyOrder(ctx, c) : applyAccountChange(ctx, c))));
     settled.forEach((result, i) => {
@@ -111,8 +122,38 @@ async function applyPlatform(
         ctx.log(`  ✗ ${change.action} ${change.action === "order" ? change.addresses.join(", ") : change.address} on ${platform}: failed: ${message}`);
       }
     });
+    if (!(await recorder.record(outcomes.slice(before))) && !error) {
+      error = "the history could not be written; stopped so that nothing goes unrecorded";
+    }
   }
   return { platform, outcomes, error };
+}
+
+/** Appends outcomes to the history as they come; remembers the first failure to do so. */
+class HistoryRecorder {
+  private failure: unknown = null;
+
+  constructor(
+    private readonly ctx: ApplyContext,
+    private readonly plan: Plan,
+  ) {}
+
+  /** false when the history could not be written. */
+  async record(outcomes: ChangeOutcome[]): Promise<boolean> {
+    const entries = outcomes.filter((o) => o.result !== "unchanged").map((o) => toHistory(this.ctx, this.plan, o));
+    if (entries.length === 0) return true;
+    try {
+      await this.ctx.backend.historyAppend(entries);
+      return true;
+    } catch (error) {
+      this.failure ??= error;
+      return false;
+    }
+  }
+
+  throwIfFailed(): void {
+    if (this.failure !== null) throw this.failure;
+  }
 }
 
 function marker(o: ChangeOutcome): string {

@@ -9,9 +9,9 @@
  *     after the POST) is matched against the orders placed since, before anything is ordered again.
  */
 import { randomUUID } from "node:crypto";
-import { PLACEHOLDER_DOMAIN, platformKey, type OrderChange } from "../model.js";
+import { PLACEHOLDER_DOMAIN, platformKey, type Money, type OrderChange } from "../model.js";
 import type { ApiAccount, JournalEntry } from "../ports.js";
-import { ApplyRefusedError, pollUntil, type ApplyContext } from "./context.js";
+import { ApplyRefusedError, pollUntil, WaitTimeoutError, type ApplyContext } from "./context.js";
 import { failpoint } from "./failpoint.js";
 import { closeJournal, configureBlank, outcome, type ChangeOutcome } from "./steps.js";
 
@@ -32,6 +32,7 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
 
   // Resume this change's orders that an earlier run left open.
   let orderId: number | null = null;
+  let resumedAmount: Money | null = null;
   let delivered = 0;
   for (const entry of await openOrderEntries(ctx, key, change.id)) {
     const resumed = await resumeOrder(ctx, change, entry);
@@ -41,6 +42,7 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     }
     if (resumed.state === "delivered") {
       orderId = resumed.orderId;
+      resumedAmount = journalledAmount(entry) ?? resumedAmount;
       delivered += typeof entry.detail.quantity === "number" ? entry.detail.quantity : 0;
     }
   }
@@ -51,7 +53,12 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
   writes += needed.length - afterResume.length;
   needed = afterResume;
   if (needed.length === 0) {
-    return outcome(change, "done", { orderId, writes, message: orderId ? `order ${orderId} resumed and configured` : "blank accounts reused" });
+    return outcome(change, "done", {
+      orderId,
+      amount: resumedAmount,
+      writes,
+      message: orderId ? `order ${orderId} resumed and configured` : "blank accounts reused",
+    });
   }
 
   // Place one order for what is still missing.
@@ -70,7 +77,14 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     platform: key,
     changeId: change.id,
     action: "order",
-    detail: { license: change.license, duration: change.duration, quantity, addresses: needed.map((n) => n.email) },
+    detail: {
+      license: change.license,
+      duration: change.duration,
+      quantity,
+      addresses: needed.map((n) => n.email),
+      // Kept so that the history can say what the order cost even when another run completes it.
+      amount: { ucents: quoted, currency: quote.prices.withoutTax.currencyCode },
+    },
     startedAt: ctx.now().toISOString(),
   };
   await ctx.backend.journalOpen(entry);
@@ -87,9 +101,11 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
       // moment later: keep looking for as long as a request may take, rather than leave an order
       // behind that a rerun started at once would not yet see.
       ctx.log(`  the order request for ${key} has an unknown outcome: looking for it in the order list`);
-      found = await pollUntil(ctx, `order of ${quantity} account(s) on ${key} in the order list`, ctx.options.unknownOutcomeGraceMs, async () =>
-        (await findPlacedOrder(ctx, svc, journalled)) ?? undefined,
-      ).catch(() => null);
+      found = await lookForLateOrder(ctx, svc, journalled);
+      if (found === null) {
+        // Tell the next run that this request may still land, so that it looks again before ordering.
+        await ctx.backend.journalUpdate(entry.id, { detail: { ...entry.detail, outcome: "unknown" } });
+      }
     }
     if (found === null) throw error;
     ctx.log(`  the order request for ${key} failed, but order ${found} was placed: continuing with it`);
@@ -125,6 +141,24 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
   return outcome(change, "done", { orderId: placed.orderId, amount, writes });
 }
 
+/** The amount an order's journal entry recorded when it was placed, if any. */
+export function journalledAmount(entry: JournalEntry): Money | null {
+  const amount = entry.detail.amount as { ucents?: unknown; currency?: unknown } | undefined;
+  return amount && typeof amount.ucents === "number" && typeof amount.currency === "string"
+    ? { ucents: amount.ucents, currency: amount.currency }
+    : null;
+}
+
+/** Polls the order list for the journalled order for up to one request timeout; null if it did not appear. */
+async function lookForLateOrder(ctx: ApplyContext, service: string, entry: JournalEntry): Promise<number | null> {
+  return pollUntil(ctx, `order ${JSON.stringify(entry.detail.addresses ?? [])} in the order list`, ctx.options.unknownOutcomeGraceMs, async () =>
+    (await findPlacedOrder(ctx, service, entry)) ?? undefined,
+  ).catch((error: unknown) => {
+    if (error instanceof WaitTimeoutError) return null;
+    throw error;
+  });
+}
+
 /** The API client's sign that a write may or may not have taken effect (matched by code: no import of the provider). */
 function outcomeUnknown(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "EXREC_OUTCOME_UNKNOWN";
@@ -150,6 +184,12 @@ async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: Journa
   let orderId = typeof entry.detail.orderId === "number" ? entry.detail.orderId : null;
   if (orderId === null) {
     orderId = await findPlacedOrder(ctx, change.platform.service, entry);
+    if (orderId === null && entry.detail.outcome === "unknown") {
+      // The run that sent it got no answer and did not see it land: it may land still. Look again
+      // for one more request timeout before taking it as never placed.
+      ctx.log(`  an earlier order request for ${platformKey(change.platform)} had an unknown outcome: looking for it in the order list`);
+      orderId = await lookForLateOrder(ctx, change.platform.service, entry);
+    }
     if (orderId === null) {
       // Started but never placed (the run died before the POST reached OVHcloud).
       await ctx.backend.journalUpdate(entry.id, { status: "failed", detail: { ...entry.detail, outcome: "never placed" } });

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { offerOf, platformKey, type Change, type Money, type Offer } from "../model.js";
-import type { AccountUpdate, ApiAccount } from "../ports.js";
-import { ApplyRefusedError, readAccount, waitForTask, type ApplyContext } from "./context.js";
+import type { AccountUpdate, ApiAccount, ApiTask } from "../ports.js";
+import { ApplyRefusedError, readAccount, TaskFailedError, waitForTask, type ApplyContext } from "./context.js";
 import { failpoint } from "./failpoint.js";
 import { generatePassword, recordSecret } from "./secrets.js";
 
@@ -174,8 +174,9 @@ async function add(ctx: ApplyContext, change: Extract<Change, { action: "add" }>
   };
   const task = await ctx.api.addAccount(org, svc, body);
   failpoint("add:after-post");
-  await waitForTask(ctx, org, svc, task, `adding ${change.address}`);
-  await ctx.backend.journalUpdate(journalId, { status: "done" });
+  await waitForTaskJournalled(ctx, org, svc, task, `adding ${change.address}`, journalId);
+  // Closes this entry, and any an earlier, interrupted attempt at the same change left open.
+  await closeJournal(ctx, key, change.id);
   return outcome(change, "done", { writes: 1, message: `initial password written to ${secretsOut}` });
 }
 
@@ -206,9 +207,32 @@ async function destroy(ctx: ApplyContext, change: Extract<Change, { action: "res
     startedAt: ctx.now().toISOString(),
   });
   const task = await ctx.api.deleteAccount(org, svc, live.primaryEmailAddress);
-  await waitForTask(ctx, org, svc, task, `${change.action} of ${change.address}`);
-  await ctx.backend.journalUpdate(journalId, { status: "done" });
+  await waitForTaskJournalled(ctx, org, svc, task, `${change.action} of ${change.address}`, journalId);
+  await closeJournal(ctx, platformKey(change.platform), change.id);
   return outcome(change, "done", { writes: 1 });
+}
+
+/**
+ * Waits for a journalled task. A task that ended in error or was cancelled made no change: its
+ * entry is closed as failed, so that it does not stay "in flight" for ever (a rerun opens its own).
+ * A wait that timed out leaves the entry open: the task may still end.
+ */
+async function waitForTaskJournalled(
+  ctx: ApplyContext,
+  org: string,
+  svc: string,
+  task: ApiTask,
+  what: string,
+  journalId: string,
+): Promise<void> {
+  try {
+    await waitForTask(ctx, org, svc, task, what);
+  } catch (error) {
+    if (error instanceof TaskFailedError) {
+      await ctx.backend.journalUpdate(journalId, { status: "failed", detail: { taskId: task.id, outcome: error.message } });
+    }
+    throw error;
+  }
 }
 
 /** An operation a crashed run left open whose effect is now observed: close its journal entry. */

@@ -61,6 +61,12 @@ export async function openSession(connection: Connection, options: GlobalOptions
     const { api, http } = open(connection);
     return { api, target: `OVHcloud (${connection.endpointName ?? connection.baseUrl})`, close: () => http.close() };
   }
+  // In CI, credentials forgotten in the secret store must not turn an apply into a demo that passes.
+  if (isCi() && !process.env.EXREC_SANDBOX && process.env.EXREC_USE_SANDBOX !== "1") {
+    throw new UsageError("no OVHcloud credentials are set, and this is a CI run: refusing to fall back to the local sandbox", {
+      hint: "set OVH_ENDPOINT and OVH_APPLICATION_KEY/OVH_APPLICATION_SECRET/OVH_CONSUMER_KEY (or OVH_CLIENT_ID/OVH_CLIENT_SECRET) from the CI's secret store, or EXREC_USE_SANDBOX=1 to use the sandbox on purpose",
+    });
+  }
   const external = process.env.EXREC_SANDBOX;
   if (external) {
     process.stderr.write(`exrec: no OVHcloud credentials set; using the sandbox at ${external} (EXREC_SANDBOX)\n`);
@@ -97,6 +103,12 @@ export function planningClock(): Date {
   const date = new Date(fixed);
   if (Number.isNaN(date.getTime())) throw new UsageError(`EXREC_NOW is not an ISO date-time: ${JSON.stringify(fixed)}`);
   return date;
+}
+
+/** A CI run, as CI systems announce themselves (GitHub Actions, GitLab CI and most others set CI). */
+function isCi(): boolean {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== "" && ci !== "0" && ci.toLowerCase() !== "false";
 }
 
 /** Colour on a terminal only, never with NO_COLOR (https://no-color.org). */

@@ -165,6 +165,9 @@ function costSection(plan: Plan): string {
   if (totals.monthlyBefore !== null && totals.monthlyAfter !== null) {
     const change = steps === "" ? "unchanged" : steps;
     lines.push(`- Monthly: ${formatMoney(totals.monthlyBefore)} → ${formatMoney(totals.monthlyAfter)} (${change})`);
+  } else if (totals.monthlyBefore !== null) {
+    // Known today, unknown after: a change whose billing the API does not tell (see the unknown costs).
+    lines.push(`- Monthly: ${formatMoney(totals.monthlyBefore)} today → unknown after${steps === "" ? "" : `; known moves: ${steps}`}`);
   } else {
     lines.push(`- Monthly: unknown today${steps === "" ? "" : `; moves ${steps}`}`);
   }

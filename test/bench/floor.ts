@@ -53,18 +53,35 @@ export function neededRequests(reader: Reader, fleet: Fleet): number {
 }
 
 /**
- * Rounds of requests that must follow one another, whatever the concurrency: the server clock,
- * then the account list (or page 1), then the accounts; single mode waits for the refused probe
- * in between. No reader can finish in fewer than this many latencies.
+ * Rounds of requests that must follow one another, whatever the concurrency, because each needs
+ * the answer of the one before: the server clock (to sign), then the account list (page 1 in pages
+ * mode), then, in batch mode, the first batch (the probe) before the others, and in single mode the
+ * refused batch probe before the GETs. No reader can finish in fewer than this many latencies.
  */
-export function dependentRounds(reader: Reader): number {
+export function dependentRounds(reader: Reader, fleet: Fleet): number {
   switch (reader) {
     case "pages":
+      return Math.ceil(fleet.accounts / PAGE_SIZE) > 1 ? 3 : 2;
     case "batch":
-    case "terraform-like":
-      return 3;
+      return Math.ceil(fleet.accounts / BATCH_SIZE) > 1 ? 4 : 3;
     case "single":
       return 4;
+    case "terraform-like":
+      return 3;
+  }
+}
+
+/** The chain of `dependentRounds`, in words. */
+export function dependentChain(reader: Reader): string {
+  switch (reader) {
+    case "pages":
+      return "server clock, page 1 (which is also the list), then the other pages";
+    case "batch":
+      return "server clock, account list, the first batch (the probe), then the other batches";
+    case "single":
+      return "server clock, account list, the refused batch probe, then the accounts";
+    case "terraform-like":
+      return "server clock, account list, then the accounts";
   }
 }
 

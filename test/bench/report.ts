@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import {
   atMost,
+  dependentChain,
   dependentRounds,
   floorMs,
   neededRequests,
@@ -90,7 +91,7 @@ export function derive(m: Measurement): Derived {
   return {
     needed,
     floor,
-    criticalPath: dependentRounds(m.reader) * m.latencyMs,
+    criticalPath: dependentRounds(m.reader, m.fleet) * m.latencyMs,
     wallRatio: m.wallMs / floor,
     requestsVerdict: requestsVerdict(m.requests, m.clockReads, needed, m.fleet.platforms),
     wallVerdict: wallVerdict(m.wallMs, floor),
@@ -130,9 +131,16 @@ function fleetTable(run: BenchRun, fleet: Fleet): string[] {
 function explainWallMiss(m: Measurement, d: Derived): string | null {
   if (d.criticalPath > d.floor * TARGETS.wallOverFloor) {
     return (
-      `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: the floor (${ms(d.floor)}) is below the ${dependentRounds(m.reader)} requests that must follow one another ` +
-      `(server clock, account list, then the accounts${m.reader === "single" ? ", after the refused batch probe" : ""}) × ${m.latencyMs} ms = ${ms(d.criticalPath)}; ` +
+      `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: the floor (${ms(d.floor)}) is below the ${dependentRounds(m.reader, m.fleet)} requests that must follow one another ` +
+      `(${dependentChain(m.reader)}) × ${m.latencyMs} ms = ${ms(d.criticalPath)}; ` +
       `no reader can meet it. Against max(floor, that path) the ratio is ${times(m.wallMs / Math.max(d.floor, d.criticalPath))}.`
+    );
+  }
+  if (m.readerCpuMs > d.floor * TARGETS.wallOverFloor) {
+    return (
+      `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: the reader's own CPU time (${ms(m.readerCpuMs)}: receiving, parsing, checking and ` +
+      `fingerprinting ${(m.fleet.platforms * m.fleet.accounts).toLocaleString("en-US")} accounts) is above 1.25× the floor (${ms(d.floor)}), ` +
+      `which counts latency only; wall ÷ reader CPU is ${times(m.wallMs / m.readerCpuMs)}.`
     );
   }
   return null;
@@ -214,6 +222,9 @@ export function renderSection(run: BenchRun): string {
   for (const m of requestMisses) {
     const d = derived.get(m) as Derived;
     notes.push(`${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: ${m.requests - m.clockReads} requests for ${d.needed} needed; see the analysis below.`);
+  }
+  for (const m of exrec.filter((x) => x.fleet === largest && atMost(x.readerPeakRssMb, TARGETS.peakRssMb) === "MISS")) {
+    notes.push(`${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: peak RSS of the reader ${mb(m.readerPeakRssMb)}; see the analysis below.`);
   }
   if (notes.length > 0) lines.push("Misses:", "", ...notes.map((n) => `- ${n}`), "");
   return lines.join("\n");

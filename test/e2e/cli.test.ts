@@ -36,6 +36,15 @@ describe("exrec on the command line", () => {
     expect(result.stdout).toMatch(/Plan:/);
   });
 
+  it("refuses to fall back to the sandbox in CI when no credentials are set, exit 1", async () => {
+    const home = await tempDir();
+    const { EXREC_USE_SANDBOX: _onPurpose, ...env } = bareEnv(home);
+    const result = await runCli(["plan", DEMO], { cwd: home, env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/CI run/);
+    expect(result.stderr).toMatch(/OVH_ENDPOINT/);
+  });
+
   const badConfigs: [string, Record<string, string>, RegExp][] = [
     ["an unknown OVH_ENDPOINT name", { OVH_ENDPOINT: "ovh-moon", OVH_APPLICATION_KEY: "a", OVH_APPLICATION_SECRET: "b", OVH_CONSUMER_KEY: "c" }, /OVH_ENDPOINT/],
     ["half a set of application-key credentials", { OVH_APPLICATION_KEY: "a" }, /OVH_APPLICATION_SECRET|OVH_CONSUMER_KEY/],

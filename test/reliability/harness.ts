@@ -105,3 +105,55 @@ export function demoState(sandbox: Sandbox) {
 export function shown(result: CliResult): string {
   return `exit ${result.code} ${result.signal ?? ""}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 }
+
+/** A manifest that renames the given Hosted accounts of the demo (display names `${tag} n`): one PUT each. */
+export function renamingManifest(tag: string, addresses: string[]): string {
+  return [
+    "version: 1",
+    "platforms:",
+    `  - organization: ${HOSTED}`,
+    `    service: ${HOSTED}`,
+    "    offer: hosted",
+    "    accounts:",
+    ...addresses.flatMap((email, i) => [`      - email: ${email}`, `        displayName: ${tag} ${i + 1}`]),
+    "",
+  ].join("\n");
+}
+
+/** Resolves once `condition` holds, polling every 25 ms; rejects after `timeoutMs`. */
+export async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Starts an apply whose writes to `slowAccounts` are slowed (800 ms each) and made one at a time,
+ * and resolves once its first write reached the sandbox: it holds the lock from then on, for
+ * seconds, longer than a second apply needs to start and plan (whose reads stay fast).
+ * Wrapped in an object: an async function returning the promise itself would wait for the apply.
+ */
+export async function startSlowApply(
+  run: Run,
+  args: string[],
+  slowAccounts: string[],
+  options: { cwd?: string } = {},
+): Promise<{ running: Promise<CliResult> }> {
+  const accounts = new RegExp(`/(${slowAccounts.map((a) => a.replace(/[.]/g, "\\.")).join("|")})$`);
+  run.sandbox.addFault({ method: "PUT", path: accounts, kind: "slow", delayMs: 800 });
+  const running = runCli([...args, "--concurrency", "1"], { cwd: options.cwd ?? run.home, env: run.env });
+  let ended: string | null = null;
+  void running.then((r) => (ended = shown(r)));
+  // Counted when a request arrives, unlike `writes`, which are logged once answered.
+  const putsArrived = () =>
+    Object.entries(run.sandbox.stats.byRoute)
+      .filter(([route]) => route.startsWith("PUT "))
+      .reduce((n, [, c]) => n + c, 0);
+  await waitFor("the first apply's first write", () => {
+    if (ended !== null) throw new Error(`the first apply ended before writing: ${ended}`);
+    return putsArrived() > 0;
+  });
+  return { running };
+}

@@ -42,9 +42,9 @@ export function sandboxEnv(url: string, home: string): Record<string, string> {
   };
 }
 
-/** A bare environment with no credentials at all (the CLI then uses its embedded sandbox). */
+/** A bare environment with no credentials at all (the CLI then uses its embedded sandbox, on purpose). */
 export function bareEnv(home: string): Record<string, string> {
-  return { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1", CI: "true" };
+  return { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1", CI: "true", EXREC_USE_SANDBOX: "1" };
 }
 
 export async function tempDir(prefix = "exrec-test-"): Promise<string> {
