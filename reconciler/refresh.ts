@@ -60,6 +60,30 @@ export class PlatformReadError extends ExrecError {
   }
 }
 
+/**
+ * The API answered something that cannot be true of the platform (an account answered for another
+ * one, an account answered twice). The call is named as the API client names its calls.
+ */
+export class UnexpectedAnswerError extends ExrecError {
+  readonly code = "EXREC_API_UNEXPECTED";
+  constructor(
+    readonly call: string,
+    readonly problem: string,
+  ) {
+    super(`${call}: unexpected answer: ${problem}`, {
+      hint: "the API answered inconsistently; try again, and if it persists report it with this message",
+    });
+  }
+}
+
+function platformRoute(ref: PlatformRef): string {
+  return `/email/exchange/${encodeURIComponent(ref.organization)}/service/${encodeURIComponent(ref.service)}`;
+}
+
+function accountRoute(ref: PlatformRef, email: string): string {
+  return `${platformRoute(ref)}/account/${encodeURIComponent(email)}`;
+}
+
 export async function refresh(
   api: ExchangeApi,
   targets: readonly PlatformRef[],
@@ -158,6 +182,14 @@ async function readByIds(
     Promise.all(
       emails.map(async (email) => {
         const account = await api.getAccount(org, svc, email);
+        // An answer about another account would make the asked one look missing (and be ordered
+        // again) and the other one doubled: never plan from it.
+        if (account.primaryEmailAddress.toLowerCase() !== email.toLowerCase()) {
+          throw new UnexpectedAnswerError(
+            `GET ${accountRoute(ref, email)}`,
+            `asked for the account ${email}, answered the account ${account.primaryEmailAddress}`,
+          );
+        }
         progress(++done, unique.length);
         return account;
       }),
@@ -174,6 +206,15 @@ async function readByIds(
     const result = index === 0 ? probe : await api.getAccountsBatch(org, svc, batch);
     if (result.kind === "unsupported") {
       throw new Error(`a batch read was refused after the first one succeeded: ${result.reason}`);
+    }
+    const asked = new Set(batch.map((id) => id.toLowerCase()));
+    const stray = result.accounts.find((a) => !asked.has(a.primaryEmailAddress.toLowerCase()));
+    if (stray) {
+      throw new UnexpectedAnswerError(
+        // The batch's ids travel joined by a bare "," (ports.ts), each encoded like a lone one.
+        `GET ${platformRoute(ref)}/account/${batch.map(encodeURIComponent).join(",")}`,
+        `a batch read answered the account ${stray.primaryEmailAddress}, which it did not ask for`,
+      );
     }
     // An id the list named but the batch did not answer is read alone; a 404 then is a real error.
     const answered = new Set(result.accounts.map((a) => a.primaryEmailAddress.toLowerCase()));
@@ -192,6 +233,16 @@ function toActualPlatform(
   domains: string[],
   accounts: ApiAccount[],
 ): ActualPlatform {
+  // One account answered twice (two pages overlapping, a list naming it twice in two cases) would
+  // count twice in the plan: refuse rather than guess which answer is right.
+  const seen = new Set<string>();
+  for (const account of accounts) {
+    const email = account.primaryEmailAddress.toLowerCase();
+    if (seen.has(email)) {
+      throw new UnexpectedAnswerError(`GET ${platformRoute(ref)}/account`, `the account ${email} was answered twice`);
+    }
+    seen.add(email);
+  }
   return {
     organization: ref.organization,
     service: ref.service,

@@ -91,7 +91,15 @@ interface Exchange {
 
 type AttemptResult =
   | { kind: "answer"; status: number; headers: Record<string, string>; text: string }
+  | { kind: "too-large"; status: number }
   | { kind: "failure"; error: unknown; failure: NetworkFailure; maybeSent: boolean };
+
+/**
+ * The largest answer read, in bytes. The biggest legitimate one is an account list of a platform
+ * with tens of thousands of addresses (a few MiB); past this, an answer is refused rather than
+ * read into memory whole, so a runaway or hostile server cannot exhaust it.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /** Errors raised before a single byte could reach the server. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
@@ -242,6 +250,11 @@ export class OvhHttpClient {
       const redactor = ex.redactor.with(secrets);
       const canRetry = ex.retryable && attempt < this.retry.attempts;
 
+      if (result.kind === "too-large") {
+        this.log(redactor, ex, `${result.status} (answer over ${MAX_ANSWER_BYTES} bytes)`, elapsed);
+        throw new ResponseShapeError(`${ex.method} ${ex.errorPath}`, `the answer is larger than ${MAX_ANSWER_BYTES} bytes; it was not read`);
+      }
+
       if (result.kind === "failure") {
         if (canRetry) {
           const wait = backoffDelay(attempt, this.retry, this.random);
@@ -311,7 +324,8 @@ export class OvhHttpClient {
         dispatcher: this.agent,
         signal,
       });
-      const text = await response.body.text();
+      const text = await readBounded(response.body, MAX_ANSWER_BYTES);
+      if (text === null) return { kind: "too-large", status: response.statusCode };
       return { kind: "answer", status: response.statusCode, headers: flattenHeaders(response.headers), text };
     } catch (error) {
       const code = (error as { code?: unknown }).code;
@@ -350,6 +364,22 @@ export class OvhHttpClient {
     if (!this.debug) return;
     this.debug(redactor.text(`${ex.method} ${ex.display} ${outcome} ${elapsedMs}ms${note ? ` (${note})` : ""}`));
   }
+}
+
+/** The body as UTF-8 text, or null (and the connection dropped) once it exceeds `limit` bytes. */
+async function readBounded(body: Dispatcher.ResponseData["body"], limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    size += buffer.length;
+    if (size > limit) {
+      body.destroy();
+      return null;
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function encodeQuery(query: Record<string, QueryValue> | undefined): string {

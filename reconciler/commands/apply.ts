@@ -4,7 +4,10 @@ import { createInterface } from "node:readline/promises";
 import { applyPlan, checkApplyAllowed, DEFAULT_APPLY_OPTIONS, type ApplyOptions, type ApplyReport } from "../apply.js";
 import { ExrecError, UsageError } from "../errors.js";
 import { loadDesired } from "../load/index.js";
-import { isEmpty, type Plan } from "../model.js";
+import { isEmpty, type Actual, type Change, type Desired, type Plan } from "../model.js";
+import { plan as replan } from "../plan.js";
+import { unknownPriceBook } from "../prices.js";
+import { canonicalJson } from "../render/canonical-json.js";
 import { readPlanFile } from "../planfile.js";
 import { refresh, staleObjects } from "../refresh.js";
 import { renderPlanText } from "../render/plan-text.js";
@@ -134,10 +137,44 @@ async function loadSavedPlan(file: string, options: ApplyCommandOptions) {
         { hint: "run plan again" },
       );
     }
+    checkChangesAreDerived(file, plan, desired, actual);
     return { plan, close: () => session.close(), api: session.api };
   } catch (error) {
     await session.close();
     throw error;
+  }
+}
+
+/**
+ * The digest catches a plan file edited by hand, not a forged one: anyone can recompute a sha256.
+ * So the changes of a saved plan must also be exactly those that the manifest (whose digest
+ * matched) and the live state (whose fingerprint matched) give, planned again at the plan's own
+ * instant. Costs and reasons are left out of the comparison: they are for the reader, and prices
+ * are re-checked against the order quote when an order is placed. Without this, a plan file with
+ * an extra deletion, or a reset marked non-destructive to slip past --allow-destroy, was applied.
+ */
+function checkChangesAreDerived(file: string, saved: Plan, desired: Desired, actual: Actual): void {
+  const again = replan(desired, actual, {
+    now: new Date(saved.created_at),
+    prices: unknownPriceBook("not needed to check a saved plan"),
+    quotes: new Map(),
+  });
+  const shape = (change: Change) => {
+    const { cost: _cost, reason: _reason, ...rest } = change;
+    return canonicalJson(rest);
+  };
+  const expected = new Set(again.changes.map(shape));
+  const actualShapes = saved.changes.map(shape);
+  const foreign = saved.changes.filter((_, i) => !expected.has(actualShapes[i]!));
+  const missing = again.changes.length - (saved.changes.length - foreign.length);
+  if (foreign.length > 0 || missing !== 0) {
+    throw new StalePlanError(
+      `${file} holds changes that the manifest and the live state do not give, so it was not made by exrec plan or was altered; nothing was applied:\n` +
+        (foreign.length > 0
+          ? foreign.slice(0, 20).map((c) => `  - ${c.id}`).join("\n")
+          : `  - ${missing} change(s) of the manifest are missing from it`),
+      { hint: "make the plan again with `exrec plan FILE... --out PLAN` and review it" },
+    );
   }
 }
 
@@ -170,11 +207,9 @@ function summarise(report: ApplyReport): number {
 }
 
 /**
- * Apply's clock: the planner's (EXREC_NOW when set, else the real one), running on from there.
- * Apply compares its own instants with dates the API gives (which orders were placed since a
- * journal entry was opened), so it must read the same clock as the plan; with a fixed EXREC_NOW and
- * the real clock for apply, an order placed "now" by the API looked older than the journal entry
- * that placed it, and a lost order answer was never matched to its order.
+ * Apply's clock: the planner's (EXREC_NOW when set, else the real one), running on from there, so
+ * that what apply records (history, journal, lock) is on the same clock as the plan it carries out
+ * and as drift, which reads that history against the same EXREC_NOW.
  */
 function runningClock(): () => Date {
   const offset = planningClock().getTime() - Date.now();

@@ -72,16 +72,20 @@ export function dependentRounds(reader: Reader, fleet: Fleet): number {
 }
 
 /** The chain of `dependentRounds`, in words. */
-export function dependentChain(reader: Reader): string {
+export function dependentChain(reader: Reader, fleet: Fleet): string {
   switch (reader) {
     case "pages":
-      return "server clock, page 1 (which is also the list), then the other pages";
+      return Math.ceil(fleet.accounts / PAGE_SIZE) > 1
+        ? "the server clock, page 1 that is also the list, then the other pages"
+        : "the server clock, then page 1 that is also the list";
     case "batch":
-      return "server clock, account list, the first batch (the probe), then the other batches";
+      return Math.ceil(fleet.accounts / BATCH_SIZE) > 1
+        ? "the server clock, the account list, the first batch that is the probe, then the other batches"
+        : "the server clock, the account list, then the one batch";
     case "single":
-      return "server clock, account list, the refused batch probe, then the accounts";
+      return "the server clock, the account list, the refused batch probe, then the accounts";
     case "terraform-like":
-      return "server clock, account list, then the accounts";
+      return "the server clock, the account list, then the accounts";
   }
 }
 

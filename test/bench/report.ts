@@ -132,7 +132,7 @@ function explainWallMiss(m: Measurement, d: Derived): string | null {
   if (d.criticalPath > d.floor * TARGETS.wallOverFloor) {
     return (
       `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: the floor (${ms(d.floor)}) is below the ${dependentRounds(m.reader, m.fleet)} requests that must follow one another ` +
-      `(${dependentChain(m.reader)}) × ${m.latencyMs} ms = ${ms(d.criticalPath)}; ` +
+      `(${dependentChain(m.reader, m.fleet)}) × ${m.latencyMs} ms = ${ms(d.criticalPath)}; ` +
       `no reader can meet it. Against max(floor, that path) the ratio is ${times(m.wallMs / Math.max(d.floor, d.criticalPath))}.`
     );
   }
@@ -213,18 +213,18 @@ export function renderSection(run: BenchRun): string {
   const notes: string[] = [];
   for (const m of wallMisses) {
     const why = explainWallMiss(m, derived.get(m) as Derived);
-    notes.push(why ?? `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: wall ${times((derived.get(m) as Derived).wallRatio)} the floor; see the analysis below.`);
+    notes.push(why ?? `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: wall ${times((derived.get(m) as Derived).wallRatio)} the floor, more than the arithmetic above explains.`);
   }
   for (const m of speedMisses) {
     const baseline = baselineOf(run, m.fleet) as Measurement;
-    notes.push(explainSpeedUpMiss(m, baseline) ?? `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: speed-up ${times(baseline.wallMs / m.wallMs)}; see the analysis below.`);
+    notes.push(explainSpeedUpMiss(m, baseline) ?? `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: speed-up ${times(baseline.wallMs / m.wallMs)}, less than the arithmetic above explains.`);
   }
   for (const m of requestMisses) {
     const d = derived.get(m) as Derived;
-    notes.push(`${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: ${m.requests - m.clockReads} requests for ${d.needed} needed; see the analysis below.`);
+    notes.push(`${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: ${m.requests - m.clockReads} requests for ${d.needed} needed.`);
   }
   for (const m of exrec.filter((x) => x.fleet === largest && atMost(x.readerPeakRssMb, TARGETS.peakRssMb) === "MISS")) {
-    notes.push(`${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: peak RSS of the reader ${mb(m.readerPeakRssMb)}; see the analysis below.`);
+    notes.push(`${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: peak RSS of the reader ${mb(m.readerPeakRssMb)}.`);
   }
   if (notes.length > 0) lines.push("Misses:", "", ...notes.map((n) => `- ${n}`), "");
   return lines.join("\n");

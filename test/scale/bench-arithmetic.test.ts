@@ -3,9 +3,9 @@
  * requests each read mode needs, the floor, the verdicts against the issue's targets, and where a
  * run's section lands in BENCHMARKS.md. The benchmark itself is measured, not tested.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   dependentRounds,
   floorMs,
@@ -122,6 +122,16 @@ function run(measurements: Measurement[]): BenchRun {
 }
 
 describe("the report", () => {
+  const dirs: string[] = [];
+  const benchmarksFile = async () => {
+    const dir = await tempDir("exrec-bench-report-");
+    dirs.push(dir);
+    return join(dir, "BENCHMARKS.md");
+  };
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
   it("marks a mode that made more requests than allowed as a MISS, and says so among the misses", () => {
     const fleet = TEN_BY_1000;
     const section = renderSection(
@@ -152,7 +162,7 @@ describe("the report", () => {
   });
 
   it("puts a new run first, below the title and its introduction, keeping the older runs", async () => {
-    const file = join(await tempDir("exrec-bench-report-"), "BENCHMARKS.md");
+    const file = await benchmarksFile();
     await writeFile(file, "# Benchmarks\n\nWhat this is.\n\n## 2026-01-01 00:00 UTC\n\nold run\n");
     insertSection(file, "## 2026-11-26 10:00 UTC\n\nnew run\n");
     const text = await readFile(file, "utf8");
@@ -160,7 +170,7 @@ describe("the report", () => {
   });
 
   it("creates the file with its title when there is none", async () => {
-    const file = join(await tempDir("exrec-bench-report-"), "BENCHMARKS.md");
+    const file = await benchmarksFile();
     insertSection(file, "## 2026-11-26 10:00 UTC\n\nfirst run\n");
     const text = await readFile(file, "utf8");
     expect(text.startsWith("# Benchmarks\n")).toBe(true);

@@ -3,6 +3,7 @@
  * fleet sandbox over real HTTP: a selected run reads the selected platforms and no other. Counted
  * at the sandbox (requests by route) and on the wire (which platform each request was about).
  */
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox } from "../../provider/sandbox/server.js";
@@ -37,6 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await wire?.close();
   await sandbox?.close();
+  if (home) await rm(home, { recursive: true, force: true });
 });
 
 beforeEach(() => {
