@@ -27,7 +27,7 @@ export type AccountState =
   | "reopening"
   | "suspended"
   | "suspending";
-/** Rule ids of seed/RULES.md, cited by changes, errors and plan output. */
+/** Rule ids of docs/RULES.md, cited by changes, errors and plan output. */
 export type RuleId = "H1" | "H2" | "H3" | "H4" | "H5" | "P1" | "P2" | "P3";
 /** An order duration in months, as the order API names them ("01" monthly, "12" yearly). */
 export type OrderDuration = "01" | "12";

@@ -1,7 +1,7 @@
 /**
  * The interfaces through which the engine reaches the outside world. `refresh` and `apply` depend
  * on these only; `provider/ovh` and `provider/backend` implement them. Shapes follow OVHcloud's
- * API v1 exactly (see ovh-api.md), so the same objects come from the sandbox and from OVHcloud.
+ * API v1 exactly (see docs/OVH-API.md), so the same objects come from the sandbox and from OVHcloud.
  */
 import type { AccountState, ApiOffer, License, Renewal } from "./model.js";
 

@@ -84,6 +84,26 @@ function accountRoute(ref: PlatformRef, email: string): string {
   return `${platformRoute(ref)}/account/${encodeURIComponent(email)}`;
 }
 
+/**
+ * Single reads a platform keeps started at once. The API client caps what is really in flight; this
+ * only keeps 100,000 reads from all waiting in memory at once (3 KB each) before the first answer.
+ */
+const READS_IN_FLIGHT_PER_PLATFORM = 64;
+
+/** `Promise.all(items.map(fn))`, with at most `limit` calls started and not finished at a time. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 export async function refresh(
   api: ExchangeApi,
   targets: readonly PlatformRef[],
@@ -179,21 +199,19 @@ async function readByIds(
 
   let done = 0;
   const readSingles = async (emails: string[]) =>
-    Promise.all(
-      emails.map(async (email) => {
-        const account = await api.getAccount(org, svc, email);
-        // An answer about another account would make the asked one look missing (and be ordered
-        // again) and the other one doubled: never plan from it.
-        if (account.primaryEmailAddress.toLowerCase() !== email.toLowerCase()) {
-          throw new UnexpectedAnswerError(
-            `GET ${accountRoute(ref, email)}`,
-            `asked for the account ${email}, answered the account ${account.primaryEmailAddress}`,
-          );
-        }
-        progress(++done, unique.length);
-        return account;
-      }),
-    );
+    mapLimited(emails, READS_IN_FLIGHT_PER_PLATFORM, async (email) => {
+      const account = await api.getAccount(org, svc, email);
+      // An answer about another account would make the asked one look missing (and be ordered
+      // again) and the other one doubled: never plan from it.
+      if (account.primaryEmailAddress.toLowerCase() !== email.toLowerCase()) {
+        throw new UnexpectedAnswerError(
+          `GET ${accountRoute(ref, email)}`,
+          `asked for the account ${email}, answered the account ${account.primaryEmailAddress}`,
+        );
+      }
+      progress(++done, unique.length);
+      return account;
+    });
 
   if (batches.length === 0) return { accounts: await readSingles(alone), mode: "single" };
 

@@ -1,6 +1,6 @@
 /**
  * The two ways into the API, checked as OVHcloud checks them: a request signed with an application
- * key and a consumer key (ovh-api.md gives the signature), or an OAuth2 bearer token from the
+ * key and a consumer key (docs/OVH-API.md gives the signature), or an OAuth2 bearer token from the
  * client-credentials grant. Written here from the definition, independently of provider/ovh, so
  * that the sandbox tests the client rather than agreeing with it by construction.
  */

@@ -1,13 +1,13 @@
 /**
  * The sandbox: a local HTTP server that speaks the subset of OVHcloud's API v1 that exrec uses
- * (ovh-api.md), under `/1.0`, with the billing rules of seed/RULES.md, so that the same client
+ * (docs/OVH-API.md), under `/1.0`, with the billing rules of docs/RULES.md, so that the same client
  * code runs against it and against OVHcloud. Tests run against it over real HTTP, and users try
  * exrec on it without an OVHcloud account. Its control API lives under `/_sandbox`.
  *
  * Known gaps against the real API (what a test passing here does not prove):
  *
  * Simplified
- * - Only the routes of ovh-api.md exist; any other path under /1.0 answers 404.
+ * - Only the routes of docs/OVH-API.md exist; any other path under /1.0 answers 404.
  * - One set of credentials with every right: consumer-key access rules (ACLs) are not checked;
  *   the OAuth2 `scope` is ignored; issued tokens live in memory and die with the process.
  * - The signature is checked over `http://` + the Host header + the path and query as received.
@@ -27,7 +27,7 @@
  *   kept. Logins are checked against the sandbox's own rule (letters, digits, `.`, `_`, `-`).
  *
  * Guessed (not confirmed by public material)
- * - Error bodies other than the three authentication errors of ovh-api.md and the `class`
+ * - Error bodies other than the three authentication errors of docs/OVH-API.md and the `class`
  *   errors: 401 `NOT_AUTHENTICATED` "You must login first" (no credentials), 401
  *   `INVALID_CREDENTIAL` (unknown or expired bearer token), 405, 409, 413, 429, 500, and the
  *   OAuth2 errors of the token endpoint (RFC 6749's). Messages of 404s and 400s.

@@ -1,6 +1,6 @@
 /**
  * The programmatic face of the sandbox: how tests, benchmarks and the CLI start it, switch its
- * faults and read its counters. The HTTP face is OVHcloud's API v1 subset of ovh-api.md under
+ * faults and read its counters. The HTTP face is OVHcloud's API v1 subset of docs/OVH-API.md under
  * `/1.0`, plus a control API under `/_sandbox` (not part of OVHcloud's API).
  */
 

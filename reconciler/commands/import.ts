@@ -6,7 +6,7 @@ import { note, print, writeOutputFile } from "./output.js";
 import { wantsProgress } from "./plan.js";
 import { Progress } from "./progress.js";
 import { openSession, resolveConfig, type GlobalOptions } from "./session.js";
-import { selects, validateSelection, type Selection } from "./select.js";
+import { mayHoldSelected, selects, validateSelection, type Selection } from "./select.js";
 
 export interface ImportOptions extends GlobalOptions, Selection {
   out?: string;
@@ -20,6 +20,7 @@ export async function importCommand(options: ImportOptions): Promise<number> {
   try {
     const targets: PlatformRef[] = [];
     for (const organization of (await session.api.listOrganizations()).sort()) {
+      if (!mayHoldSelected(options, organization)) continue;
       for (const service of (await session.api.listServices(organization)).sort()) {
         if (selects(options, { organization, service })) targets.push({ organization, service });
       }

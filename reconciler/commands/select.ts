@@ -30,6 +30,11 @@ export function selects(selection: Selection, ref: PlatformRef): boolean {
   return included && !selection.exclude.some((p) => globToRegExp(p).test(key));
 }
 
+/** Could any platform of this organisation be selected? Saves listing the services of the others. */
+export function mayHoldSelected(selection: Selection, organization: string): boolean {
+  return selection.platform.length === 0 || selection.platform.some((p) => globToRegExp(p.split("/")[0]!).test(organization));
+}
+
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }

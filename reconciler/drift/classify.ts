@@ -1,6 +1,6 @@
 /**
  * Classification of one platform's accounts: changed, missing, unmanaged or pending.
- * Pure; the rules are in docs/DRIFT.md, the billing rules they cite in seed/RULES.md.
+ * Pure; the rules are in docs/DRIFT.md, the billing rules they cite in docs/RULES.md.
  *
  * Quiet by construction: only declared fields are compared (undefined means unmanaged), an
  * account with a task in flight or an operation exrec started is pending rather than drifted,

@@ -10,7 +10,7 @@ export interface Problem {
   line: number;
   col: number;
   message: string;
-  /** The billing rule of seed/RULES.md the problem is about, when one applies. */
+  /** The billing rule of docs/RULES.md the problem is about, when one applies. */
   rule?: RuleId;
 }
 

@@ -22,7 +22,7 @@ async function requestToken(form: Record<string, string>): Promise<{ status: num
 }
 
 describe("the test's own signing helper", () => {
-  it("matches the two vectors published in ovh-api.md", () => {
+  it("matches the two vectors published in docs/OVH-API.md", () => {
     const [as, ck, ts] = ["7kbG7Bk7S9Nt7ZSV", "MtSwSrPpNjqfVSmJhLbPyr2i45lSwPU1", "1764115200"];
     expect(sign(as, ck, "GET", "https://eu.api.ovh.com/1.0/email/exchange", "", ts)).toBe("$1$5b12ead3f2ff2cc2fa1156d6a1cae1d7553519e7");
     expect(

@@ -1,5 +1,5 @@
 /**
- * A minimal OVHcloud API client for the sandbox tests: it signs requests itself (from ovh-api.md's
+ * A minimal OVHcloud API client for the sandbox tests: it signs requests itself (from docs/OVH-API.md's
  * definition, checked against its published vectors in auth.test.ts) so that the tests do not
  * depend on provider/ovh, and returns status, headers and parsed body as they came.
  */

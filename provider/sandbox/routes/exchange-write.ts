@@ -1,5 +1,5 @@
 /**
- * Writing accounts, with the rules of each offer (seed/RULES.md):
+ * Writing accounts, with the rules of each offer (docs/RULES.md):
  * Hosted accounts are ordered (H1), get a renewal period (H2, H3), are terminated at expiry (H4)
  * and reset by DELETE (H5); Private accounts renew monthly only (P1), are added (P2) and deleted
  * at once (P3). Both are renamed (configured, for a blank Hosted account) by a PUT of login/domain.
