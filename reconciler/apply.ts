@@ -2,16 +2,16 @@
  * Carries out a Plan. The promises it keeps:
  *  - it refuses before its first write when the plan is destructive and `--allow-destroy` was not
  *    given, or holds more destructive changes than `--max-destroy`;
- *  - it holds the backend's lock over the plan's platforms, so two applies never interleave;
+ *  - it runs only under the backend's lock over the plan's platforms (the caller takes it before
+ *    reading the live state), so two applies never interleave;
  *  - non-destructive changes first, destructive last (APPLY_ORDER); on a failure it stops that
  *    platform and reports what was done and what was not;
  *  - every step re-reads before it writes (level-based), so a second apply writes nothing;
  *  - orders are journalled and resumed, never placed twice for one need (apply/order.ts);
  *  - every change's result goes to the history.
  */
-import { hostname } from "node:os";
 import { APPLY_ORDER, destructiveChanges, isEmpty, platformKey, type Change, type Plan } from "./model.js";
-import type { HistoryEntry } from "./ports.js";
+import type { HeldLock, HistoryEntry } from "./ports.js";
 import { ApplyRefusedError, type ApplyContext } from "./apply/context.js";
 import { applyOrder } from "./apply/order.js";
 import { settleJournal } from "./apply/journal.js";
@@ -51,8 +51,11 @@ export function checkApplyAllowed(plan: Plan, options: ApplyContext["options"]):
   }
 }
 
-export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyReport> {
+/** Applies `plan` under `lock`, which must cover every platform of the plan. */
+export async function applyPlan(plan: Plan, ctx: ApplyContext, lock: HeldLock): Promise<ApplyReport> {
   checkApplyAllowed(plan, ctx.options);
+  const unlocked = plan.platforms.map(platformKey).filter((key) => !lock.scope.includes(key));
+  if (unlocked.length > 0) throw new Error(`applyPlan called without the lock of ${unlocked.join(", ")}`);
   if (isEmpty(plan)) return { outcomes: [], failedPlatforms: [], writes: 0 };
 
   const byPlatform = new Map<string, Change[]>();
@@ -60,32 +63,23 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyRep
     const key = platformKey(change.platform);
     byPlatform.set(key, [...(byPlatform.get(key) ?? []), change]);
   }
-  const lock = await ctx.backend.lock(
-    [...byPlatform.keys()].sort(),
-    { pid: process.pid, host: hostname(), who: ctx.who, startedAt: ctx.now().toISOString() },
-    ctx.options.lockWaitMs,
+  // History is written group by group as changes complete, so that a run killed half way still
+  // records what it did; a failure to write it stops that platform and is reported at the end.
+  const recorder = new HistoryRecorder(ctx, plan);
+  const results = await Promise.all(
+    [...byPlatform.entries()].map(([platform, changes]) => applyPlatform(ctx, platform, changes, recorder)),
   );
-  try {
-    // History is written group by group as changes complete, so that a run killed half way still
-    // records what it did; a failure to write it stops that platform and is reported at the end.
-    const recorder = new HistoryRecorder(ctx, plan);
-    const results = await Promise.all(
-      [...byPlatform.entries()].map(([platform, changes]) => applyPlatform(ctx, platform, changes, recorder)),
-    );
-    const report: ApplyReport = { outcomes: [], failedPlatforms: [], writes: 0 };
-    for (const result of results) {
-      report.outcomes.push(...result.outcomes);
-      if (result.error) report.failedPlatforms.push({ platform: result.platform, error: result.error });
-    }
-    report.writes = report.outcomes.reduce((sum, o) => sum + o.writes, 0);
-    // Every platform of the plan, not only those with changes: an operation an earlier run left
-    // open may have taken effect since (a delete that answered 500 after deleting).
-    await Promise.all(plan.platforms.map((p) => settleJournal(ctx, p)));
-    recorder.throwIfFailed();
-    return report;
-  } finally {
-    await lock.release();
+  const report: ApplyReport = { outcomes: [], failedPlatforms: [], writes: 0 };
+  for (const result of results) {
+    report.outcomes.push(...result.outcomes);
+    if (result.error) report.failedPlatforms.push({ platform: result.platform, error: result.error });
   }
+  report.writes = report.outcomes.reduce((sum, o) => sum + o.writes, 0);
+  // Every platform of the plan, not only those with changes: an operation an earlier run left
+  // open may have taken effect since (a delete that answered 500 after deleting).
+  await Promise.all(plan.platforms.map((p) => settleJournal(ctx, p)));
+  recorder.throwIfFailed();
+  return report;
 }
 
 /** One platform's changes, group by group in apply order; a failure stops the platform. */

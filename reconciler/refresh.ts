@@ -142,11 +142,11 @@ async function readPlatform(
   const progress = (done: number, total: number) =>
     options.onProgress?.({ platform: platformKey(ref), done, total });
 
-  let accounts: ApiAccount[];
+  let accounts: ActualAccount[];
   let mode: ReadMode;
   if (firstPage.kind === "objects") {
     mode = "pages";
-    accounts = await readRemainingPages(api, ref, firstPage.accounts, firstPage.total, pageSize, progress);
+    accounts = await readRemainingPages(api, ref, firstPage.accounts.map(toActualAccount), firstPage.total, pageSize, progress);
   } else {
     ({ accounts, mode } = await readByIds(api, ref, firstPage.ids, options.batchSize ?? 50, progress));
   }
@@ -156,11 +156,11 @@ async function readPlatform(
 async function readRemainingPages(
   api: ExchangeApi,
   ref: PlatformRef,
-  first: ApiAccount[],
+  first: ActualAccount[],
   total: number,
   pageSize: number,
   progress: (done: number, total: number) => void,
-): Promise<ApiAccount[]> {
+): Promise<ActualAccount[]> {
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   let done = first.length;
   progress(done, total);
@@ -172,7 +172,8 @@ async function readRemainingPages(
       }
       done += page.accounts.length;
       progress(done, total);
-      return page.accounts;
+      // Only what the engine uses is kept: a fleet's raw answers would hold twice the memory.
+      return page.accounts.map(toActualAccount);
     }),
   );
   const accounts = [first, ...rest].flat();
@@ -188,7 +189,7 @@ async function readByIds(
   ids: string[],
   batchSize: number,
   progress: (done: number, total: number) => void,
-): Promise<{ accounts: ApiAccount[]; mode: ReadMode }> {
+): Promise<{ accounts: ActualAccount[]; mode: ReadMode }> {
   const { organization: org, service: svc } = ref;
   const unique = [...new Set(ids)];
   // An address holding the batch separator cannot travel in a batch: it is always read alone.
@@ -210,7 +211,7 @@ async function readByIds(
         );
       }
       progress(++done, unique.length);
-      return account;
+      return toActualAccount(account);
     });
 
   if (batches.length === 0) return { accounts: await readSingles(alone), mode: "single" };
@@ -239,7 +240,7 @@ async function readByIds(
     const unanswered = batch.filter((id) => !answered.has(id.toLowerCase()));
     done += result.accounts.length;
     progress(done, unique.length);
-    return [...result.accounts, ...(await readSingles(unanswered))];
+    return [...result.accounts.map(toActualAccount), ...(await readSingles(unanswered))];
   };
   const results = await Promise.all(batches.map(fromBatch));
   return { accounts: [...results.flat(), ...(await readSingles(alone))], mode: "batch" };
@@ -249,13 +250,13 @@ function toActualPlatform(
   ref: PlatformRef,
   service: ApiService,
   domains: string[],
-  accounts: ApiAccount[],
+  accounts: ActualAccount[],
 ): ActualPlatform {
   // One account answered twice (two pages overlapping, a list naming it twice in two cases) would
   // count twice in the plan: refuse rather than guess which answer is right.
   const seen = new Set<string>();
   for (const account of accounts) {
-    const email = account.primaryEmailAddress.toLowerCase();
+    const email = account.email;
     if (seen.has(email)) {
       throw new UnexpectedAnswerError(`GET ${platformRoute(ref)}/account`, `the account ${email} was answered twice`);
     }
@@ -268,7 +269,7 @@ function toActualPlatform(
     offer: offerOf(service.offer),
     state: service.state,
     domains: domains.map((d) => d.toLowerCase()).sort(),
-    accounts: accounts.map(toActualAccount).sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)),
+    accounts: accounts.sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)),
   };
 }
 

@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
+import { hostname } from "node:os";
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
 import { applyPlan, checkApplyAllowed, DEFAULT_APPLY_OPTIONS, type ApplyOptions, type ApplyReport } from "../apply.js";
 import { ExrecError, UsageError } from "../errors.js";
 import { loadDesired } from "../load/index.js";
-import { isEmpty, type Actual, type Change, type Desired, type Plan } from "../model.js";
+import { isEmpty, platformKey, type Actual, type Change, type Desired, type Plan } from "../model.js";
 import { plan as replan } from "../plan.js";
 import { unknownPriceBook } from "../prices.js";
 import { canonicalJson } from "../render/canonical-json.js";
@@ -12,7 +13,7 @@ import { readPlanFile } from "../planfile.js";
 import { refresh, staleObjects } from "../refresh.js";
 import { renderPlanText } from "../render/plan-text.js";
 import { note, print } from "./output.js";
-import { makePlan } from "./plan.js";
+import { loadPlanInput, planInput } from "./plan.js";
 import { openBackendFor, openSession, planningClock, resolveConfig, useColor, type GlobalOptions } from "./session.js";
 import { validateSelection, type Selection } from "./select.js";
 
@@ -70,48 +71,49 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
   validateSelection(options);
   const settings = applyOptions(options);
   if (files.length === 0) throw new UsageError("name the manifest files, or a plan file saved with plan --out");
-  let plan: Plan;
-  let close: () => Promise<void>;
-  let api: Awaited<ReturnType<typeof openSession>>["api"];
-  if (await isPlanFile(files)) {
-    ({ plan, close, api } = await loadSavedPlan(files[0]!, options));
-  } else {
-    const made = await makePlan(files, options);
-    plan = made.plan;
-    close = made.close;
-    api = made.api;
-  }
+  // Everything that needs no request first: flags, configuration, the manifest or the plan file.
+  const saved = (await isPlanFile(files)) ? await readPlanFile(files[0]!) : null;
+  const input = saved ? null : await loadPlanInput(files, options);
+  const scope = (saved ? saved.platforms : input!.desired.platforms).map(platformKey).sort();
+  const now = runningClock();
+  const backend = await openBackendFor(options);
   try {
-    print(renderPlanText(plan, { color: useColor(process.stdout) }));
-    if (isEmpty(plan)) return 0;
-    checkApplyAllowed(plan, settings);
-    if (!(await confirmed(options))) {
-      note("Apply cancelled; nothing was written.");
-      return 1;
-    }
-    const backend = await openBackendFor(options);
+    // The lock comes before the live state is read, as Terraform's does: a plan shown to the user
+    // and then applied must not be overtaken by another apply in between.
+    const lock = await backend.lock(
+      scope,
+      { pid: process.pid, host: hostname(), who: whoRuns(), startedAt: now().toISOString() },
+      settings.lockWaitMs,
+    );
     try {
-      const report = await applyPlan(plan, {
-        api,
-        backend,
-        options: settings,
-        now: runningClock(),
-        log: (line) => note(line),
-        who: whoRuns(),
-        commit: currentCommit(),
-      });
-      return summarise(report);
+      const { plan, api, close } = saved ? await verifySavedPlan(files[0]!, saved, options) : await planInput(input!, options);
+      try {
+        print(renderPlanText(plan, { color: useColor(process.stdout) }));
+        if (isEmpty(plan)) return 0;
+        checkApplyAllowed(plan, settings);
+        if (!(await confirmed(options))) {
+          note("Apply cancelled; nothing was written.");
+          return 1;
+        }
+        const report = await applyPlan(
+          plan,
+          { api, backend, options: settings, now, log: (line) => note(line), who: whoRuns(), commit: currentCommit() },
+          lock,
+        );
+        return summarise(report);
+      } finally {
+        await close();
+      }
     } finally {
-      await backend.close();
+      await lock.release();
     }
   } finally {
-    await close();
+    await backend.close();
   }
 }
 
 /** A saved plan is applied only if the manifest and every live object it read are unchanged. */
-async function loadSavedPlan(file: string, options: ApplyCommandOptions) {
-  const plan = await readPlanFile(file);
+async function verifySavedPlan(file: string, plan: Plan, options: ApplyCommandOptions) {
   const connection = resolveConfig(options);
   const manifests = plan.manifest_files ?? [];
   if (manifests.length === 0) {

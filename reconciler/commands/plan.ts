@@ -1,5 +1,5 @@
 import { loadDesired } from "../load/index.js";
-import { isEmpty, type Plan } from "../model.js";
+import { isEmpty, type Desired, type Plan } from "../model.js";
 import type { ExchangeApi } from "../ports.js";
 import { writePlanFile } from "../planfile.js";
 import { renderPlanJson } from "../render/plan-json.js";
@@ -8,7 +8,7 @@ import { renderPlanText } from "../render/plan-text.js";
 import { UsageError } from "../errors.js";
 import { note, print } from "./output.js";
 import { planWithQuotes, readLive, readPrices, selectedDesired } from "./pipeline.js";
-import { openSession, planningClock, resolveConfig, useColor, type GlobalOptions } from "./session.js";
+import { openSession, planningClock, resolveConfig, useColor, type Connection, type GlobalOptions } from "./session.js";
 import { validateSelection, type Selection } from "./select.js";
 
 export interface PlanOptions extends GlobalOptions, Selection {
@@ -30,17 +30,31 @@ export function renderPlan(plan: Plan, format: string): string {
   }
 }
 
-/** Loads, refreshes and plans: the part `plan` and `apply FILE...` share. */
-export async function makePlan(files: string[], options: GlobalOptions & Selection): Promise<{ plan: Plan; api: ExchangeApi; close: () => Promise<void> }> {
+/** What a command plans for: the selected declared platforms, and where to read them. Reads no API. */
+export interface PlanInput {
+  connection: Connection;
+  desired: Desired;
+}
+
+/** Checks the flags, resolves the configuration and loads the manifests: all before any request. */
+export async function loadPlanInput(files: string[], options: GlobalOptions & Selection): Promise<PlanInput> {
   if (files.length === 0) throw new UsageError("name at least one manifest file (YAML, cdk.tf.json or a cdktf.out folder)");
   validateSelection(options);
   const connection = resolveConfig(options);
   const desired = selectedDesired(await loadDesired(files), options);
   if (desired.platforms.length === 0) throw new UsageError("no declared platform matches --platform/--exclude");
+  return { connection, desired };
+}
+
+/** Refreshes and plans: the part `plan` and `apply FILE...` share. The caller closes the session. */
+export async function planInput(
+  input: PlanInput,
+  options: GlobalOptions,
+): Promise<{ plan: Plan; api: ExchangeApi; close: () => Promise<void> }> {
   const now = planningClock();
-  const session = await openSession(connection, options);
+  const session = await openSession(input.connection, options);
   try {
-    const live = await readLive(session.api, desired, { progress: wantsProgress(options) });
+    const live = await readLive(session.api, input.desired, { progress: wantsProgress(options) });
     const prices = await readPrices(session.api);
     const plan = await planWithQuotes(session.api, live, now, prices);
     return { plan, api: session.api, close: () => session.close() };
@@ -65,7 +79,7 @@ export function checkFormat(format: string, allowed: string[] = PLAN_FORMATS): v
 /** `exrec plan FILE...`: exit 0, or 2 with --detailed-exitcode when there are changes. */
 export async function planCommand(files: string[], options: PlanOptions): Promise<number> {
   checkFormat(options.format);
-  const { plan, close } = await makePlan(files, options);
+  const { plan, close } = await planInput(await loadPlanInput(files, options), options);
   await close();
   print(renderPlan(plan, options.format));
   if (options.out) {

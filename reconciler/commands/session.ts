@@ -6,6 +6,8 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { resolveConnection, sandboxConnection, type Connection, type OvhConnection } from "../../provider/ovh/config.js";
+
+export type { Connection };
 import { createExchangeApi } from "../../provider/ovh/exchange.js";
 import { SANDBOX_CREDENTIALS } from "../../provider/sandbox/types.js";
 import { openBackend } from "../../provider/backend/index.js";
