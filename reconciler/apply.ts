@@ -61,7 +61,9 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, lock: HeldLock): 
   const byPlatform = new Map<string, Change[]>();
   for (const change of plan.changes) {
     const key = platformKey(change.platform);
-    byPlatform.set(key, [...(byPlatform.get(key) ?? []), change]);
+    const changes = byPlatform.get(key);
+    if (changes) changes.push(change);
+    else byPlatform.set(key, [change]);
   }
   // History is written group by group as changes complete, so that a run killed half way still
   // records what it did; a failure to write it stops that platform and is reported at the end.
@@ -126,15 +128,18 @@ async function applyPlatform(
 /** Appends outcomes to the history as they come; remembers the first failure to do so. */
 class HistoryRecorder {
   private failure: unknown = null;
+  private readonly changes: ReadonlyMap<string, Change>;
 
   constructor(
     private readonly ctx: ApplyContext,
-    private readonly plan: Plan,
-  ) {}
+    plan: Plan,
+  ) {
+    this.changes = new Map(plan.changes.map((c) => [c.id, c]));
+  }
 
   /** false when the history could not be written. */
   async record(outcomes: ChangeOutcome[]): Promise<boolean> {
-    const entries = outcomes.filter((o) => o.result !== "unchanged").map((o) => toHistory(this.ctx, this.plan, o));
+    const entries = outcomes.filter((o) => o.result !== "unchanged").map((o) => toHistory(this.ctx, this.changes.get(o.changeId), o));
     if (entries.length === 0) return true;
     try {
       await this.ctx.backend.historyAppend(entries);
@@ -154,8 +159,7 @@ function marker(o: ChangeOutcome): string {
   return o.result === "done" ? "✓" : o.result === "unchanged" ? "=" : o.result === "failed" ? "✗" : "…";
 }
 
-function toHistory(ctx: ApplyContext, plan: Plan, o: ChangeOutcome): HistoryEntry {
-  const change = plan.changes.find((c) => c.id === o.changeId);
+function toHistory(ctx: ApplyContext, change: Change | undefined, o: ChangeOutcome): HistoryEntry {
   return {
     at: ctx.now().toISOString(),
     who: ctx.who,
