@@ -388,8 +388,3 @@ export function isEmpty(plan: Pick<Plan, "changes">): boolean {
 export function destructiveChanges(plan: Pick<Plan, "changes">): Change[] {
   return plan.changes.filter((c) => c.destructive);
 }
-
-/** The address a change is about (orders: their first address), for sorting and display. */
-export function changeSubject(change: Change): string {
-  return change.action === "order" ? change.addresses.join(", ") : change.address;
-}

@@ -63,7 +63,8 @@ export async function driftCommand(files: string[], options: DriftOptions): Prom
     const live = await readLive(session.api, desired, { progress: wantsProgress(options) });
     const prices = await readPrices(session.api);
     const keys = desired.platforms.map(platformKey);
-    const history = (await backend.historyList(null)).filter((h) => keys.includes(h.platform));
+    const declared = new Set(keys);
+    const history = (await backend.historyList(null)).filter((h) => declared.has(h.platform));
     const journal = await backend.journalOpenEntries(keys);
     const report = detectDrift(desired, live.actual, { now, prices, history, journal, ignore });
     if (options.writeIgnore) {

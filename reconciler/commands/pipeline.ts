@@ -4,7 +4,7 @@
  */
 import { checkAgainstLive } from "../load/live-checks.js";
 import { formatProblem } from "../load/index.js";
-import { platformKey, quoteKey, type Actual, type Desired, type OrderQuote, type Plan, type PriceBook } from "../model.js";
+import { quoteKey, type Actual, type Desired, type OrderQuote, type Plan, type PriceBook } from "../model.js";
 import { plan as makePlan, quotesNeeded } from "../plan.js";
 import type { ExchangeApi } from "../ports.js";
 import { priceBookFromCatalog, quoteFromApiOrder, unknownPriceBook } from "../prices.js";
@@ -71,8 +71,4 @@ export async function planWithQuotes(api: ExchangeApi, live: LiveState, now: Dat
     }),
   );
   return makePlan(live.desired, live.actual, { now, prices, quotes });
-}
-
-export function describeScope(desired: Desired): string {
-  return desired.platforms.map((p) => platformKey(p)).join(", ");
 }
