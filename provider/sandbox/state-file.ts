@@ -70,11 +70,14 @@ export function toDocument(state: SandboxState): StateDocument {
  */
 export class StateFileWriter {
   private readonly fragments = new WeakMap<ServiceRecord, Buffer>();
+  /** Services serialised anew by the last save (the others reused their cached JSON): for tests. */
+  serializedByLastSave = 0;
 
   constructor(readonly file: string) {}
 
   /** `changed`: the services touched since the last save; null means "all of them". */
   save(state: SandboxState, changed: ReadonlySet<ServiceRecord> | null): void {
+    this.serializedByLastSave = 0;
     const parts =
       accountCount(state) <= PRETTY_MAX_ACCOUNTS
         ? [Buffer.from(`${JSON.stringify(toDocument(state), null, 2)}\n`)]
@@ -106,6 +109,7 @@ export class StateFileWriter {
     if (bytes === undefined) {
       bytes = Buffer.from(JSON.stringify(serviceDocument(service)));
       this.fragments.set(service, bytes);
+      this.serializedByLastSave++;
     }
     return bytes;
   }
