@@ -36,6 +36,7 @@ describe("TokenBucket", () => {
     const bucket = new TokenBucket(0);
     const started = performance.now();
     await Promise.all(Array.from({ length: 1000 }, () => bucket.take()));
-    expect(performance.now() - started).toBeLessThan(2_000) // a real rate would take tens of seconds for 1,000; the margin is for a loaded machine;
+    // A real rate would take tens of seconds for 1,000 tokens; the margin is for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
