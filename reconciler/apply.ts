@@ -17,7 +17,12 @@ import { applyOrder } from "./apply/order.js";
 import { settleJournal } from "./apply/journal.js";
 import { applyAccountChange, outcome, type ChangeOutcome } from "./apply/steps.js";
 
-export { ApplyRefusedError, DEFAULT_APPLY_OPTIONS, type ApplyContext, type ApplyOptions } from "./apply/context.js";
+export {
+  ApplyRefusedError,
+  DEFAULT_APPLY_OPTIONS,
+  type ApplyContext,
+  type ApplyOptions,
+} from "./apply/context.js";
 export type { ChangeOutcome } from "./apply/steps.js";
 
 export interface ApplyReport {
@@ -33,7 +38,12 @@ export function checkApplyAllowed(plan: Plan, options: ApplyContext["options"]):
   if (destructive.length > 0 && !options.allowDestroy) {
     throw new ApplyRefusedError(
       `the plan holds ${destructive.length} destructive change(s) and --allow-destroy was not given; nothing was written:\n` +
-        destructive.map((c) => `  ! ${c.action} ${c.action === "order" ? "" : c.address} on ${platformKey(c.platform)} (${c.rule ?? ""})`).join("\n"),
+        destructive
+          .map(
+            (c) =>
+              `  ! ${c.action} ${c.action === "order" ? "" : c.address} on ${platformKey(c.platform)} (${c.rule ?? ""})`,
+          )
+          .join("\n"),
       { hint: "review them, then run apply with --allow-destroy" },
     );
   }
@@ -97,25 +107,33 @@ async function applyPlatform(
     const group = changes.filter((c) => c.action === action);
     if (group.length === 0) continue;
     if (error) {
-      const skipped = group.map((c) => outcome(c, "not-run", { message: "not run: an earlier change on this platform failed" }));
+      const skipped = group.map((c) =>
+        outcome(c, "not-run", { message: "not run: an earlier change on this platform failed" }),
+      );
       outcomes.push(...skipped);
       await recorder.record(skipped);
       continue;
     }
     const before = outcomes.length;
     // Changes of one kind are independent of each other: run them concurrently (the API client caps it).
-    const settled = await Promise.allSettled(group.map((c) => (c.action === "order" ? applyOrder(ctx, c) : applyAccountChange(ctx, c))));
+    const settled = await Promise.allSettled(
+      group.map((c) => (c.action === "order" ? applyOrder(ctx, c) : applyAccountChange(ctx, c))),
+    );
     settled.forEach((result, i) => {
       const change = group[i]!;
       if (result.status === "fulfilled") {
         outcomes.push(result.value);
         if (result.value.result === "failed" && !error) error = result.value.message ?? "a change failed";
-        ctx.log(`  ${marker(result.value)} ${change.action} ${result.value.address ?? ""} on ${platform}: ${result.value.result}${result.value.message ? ` (${result.value.message})` : ""}`);
+        ctx.log(
+          `  ${marker(result.value)} ${change.action} ${result.value.address ?? ""} on ${platform}: ${result.value.result}${result.value.message ? ` (${result.value.message})` : ""}`,
+        );
       } else {
         const message = result.reason instanceof Error ? result.reason.message : String(result.reason);
         outcomes.push(outcome(change, "failed", { message }));
         if (!error) error = message;
-        ctx.log(`  ✗ ${change.action} ${change.action === "order" ? change.addresses.join(", ") : change.address} on ${platform}: failed: ${message}`);
+        ctx.log(
+          `  ✗ ${change.action} ${change.action === "order" ? change.addresses.join(", ") : change.address} on ${platform}: failed: ${message}`,
+        );
       }
     });
     if (!(await recorder.record(outcomes.slice(before))) && !error) {
@@ -139,7 +157,9 @@ class HistoryRecorder {
 
   /** false when the history could not be written. */
   async record(outcomes: ChangeOutcome[]): Promise<boolean> {
-    const entries = outcomes.filter((o) => o.result !== "unchanged").map((o) => toHistory(this.ctx, this.changes.get(o.changeId), o));
+    const entries = outcomes
+      .filter((o) => o.result !== "unchanged")
+      .map((o) => toHistory(this.ctx, this.changes.get(o.changeId), o));
     if (entries.length === 0) return true;
     try {
       await this.ctx.backend.historyAppend(entries);

@@ -30,7 +30,10 @@ function withSelection(command: Command): Command {
 }
 
 function withBackend(command: Command): Command {
-  return command.option("--backend <url>", "where the lock, journal and history live: a postgres:// URL (env EXREC_BACKEND); default the .exrec folder");
+  return command.option(
+    "--backend <url>",
+    "where the lock, journal and history live: a postgres:// URL (env EXREC_BACKEND); default the .exrec folder",
+  );
 }
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -56,7 +59,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
           .command("plan")
           .description("show what apply would change, when each change takes effect, and what it costs")
           .argument("<files...>", "YAML manifests, cdk.tf.json files or cdktf.out folders")
-          .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"))
+          .addOption(
+            new Option("--format <format>", "output format")
+              .choices(["text", "markdown", "json"])
+              .default("text"),
+          )
           .option("--detailed-exitcode", "exit 2 when there are changes, 0 when none, 1 on error")
           .option("--out <file>", "save the plan, for apply to carry out exactly (mode 0600)"),
       ),
@@ -88,7 +95,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
           .command("drift")
           .description("report, read-only, where the live platforms moved away from the manifests")
           .argument("<files...>", "YAML manifests, cdk.tf.json files or cdktf.out folders")
-          .addOption(new Option("--format <format>", "output format").choices(["text", "markdown", "json", "html"]).default("text"))
+          .addOption(
+            new Option("--format <format>", "output format")
+              .choices(["text", "markdown", "json", "html"])
+              .default("text"),
+          )
           .option("--detailed-exitcode", "exit 2 when there is drift, 0 when none, 1 on error")
           .option("--out <file>", "write the report to this file")
           .option("--ignore-file <file>", "ignore rules", ".exrecignore")
@@ -150,7 +161,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    else process.stderr.write("  This is a bug in exrec; run again with --debug for details and report it.\n");
+    else
+      process.stderr.write("  This is a bug in exrec; run again with --debug for details and report it.\n");
     return 1;
   }
 }

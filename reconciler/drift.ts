@@ -45,7 +45,12 @@ export function detectDrift(desired: Desired, actual: Actual, ctx: DriftContext)
     }
     comparedLive.push(live);
     compared.push({
-      summary: { organization: platform.organization, service: platform.service, offer: live.offer, prune: platform.prune },
+      summary: {
+        organization: platform.organization,
+        service: platform.service,
+        offer: live.offer,
+        prune: platform.prune,
+      },
       items: classifyPlatform(platform, live, ctx),
     });
   }
@@ -59,7 +64,10 @@ export function detectDrift(desired: Desired, actual: Actual, ctx: DriftContext)
     format_version: "1",
     created_at: ctx.now.toISOString(),
     manifest_digest: desired.digest,
-    platforms: compared.map(({ summary }) => ({ ...summary, counts: countItems(items, platformKey(summary)) })),
+    platforms: compared.map(({ summary }) => ({
+      ...summary,
+      counts: countItems(items, platformKey(summary)),
+    })),
     items,
     ignored,
     calendar: calendar.months,

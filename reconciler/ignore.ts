@@ -12,7 +12,13 @@
  * optionally followed by one field or kind.
  */
 import { IgnoreFileError } from "./errors.js";
-import { DRIFT_FIELDS, driftItems, type DriftField, type DriftItem, type DriftReport } from "./drift/types.js";
+import {
+  DRIFT_FIELDS,
+  driftItems,
+  type DriftField,
+  type DriftItem,
+  type DriftReport,
+} from "./drift/types.js";
 
 /** What a rule may name after the glob: a managed field, or a whole kind of item. */
 export type IgnoreTarget = DriftField | "unmanaged" | "missing";
@@ -54,7 +60,9 @@ function parseLine(raw: string): ParsedLine {
   if (text === "") return null;
   const words = text.split(/\s+/);
   if (words.length > 2) {
-    return { problem: `expected an address glob and at most one field, found ${words.length} words: ${JSON.stringify(text)}` };
+    return {
+      problem: `expected an address glob and at most one field, found ${words.length} words: ${JSON.stringify(text)}`,
+    };
   }
   const [scoped, targetWord] = words as [string, string | undefined];
   let platform: string | null = null;
@@ -62,17 +70,22 @@ function parseLine(raw: string): ParsedLine {
   if (scoped.includes(":")) {
     const match = PLATFORM_SCOPE.exec(scoped);
     if (!match) {
-      return { problem: `bad platform scope in ${JSON.stringify(scoped)}: write organization/service:address-glob` };
+      return {
+        problem: `bad platform scope in ${JSON.stringify(scoped)}: write organization/service:address-glob`,
+      };
     }
     platform = `${match[1]}/${match[2]}`;
     pattern = match[3]!;
-    if (pattern === "") return { problem: `no address glob after the platform scope ${JSON.stringify(`${platform}:`)}` };
+    if (pattern === "")
+      return { problem: `no address glob after the platform scope ${JSON.stringify(`${platform}:`)}` };
   }
   let target: IgnoreTarget | null = null;
   if (targetWord !== undefined) {
     const found = IGNORE_TARGETS.find((t) => t.toLowerCase() === targetWord.toLowerCase());
     if (!found) {
-      return { problem: `unknown field ${JSON.stringify(targetWord)}: expected one of ${IGNORE_TARGETS.join(", ")}` };
+      return {
+        problem: `unknown field ${JSON.stringify(targetWord)}: expected one of ${IGNORE_TARGETS.join(", ")}`,
+      };
     }
     target = found;
   }

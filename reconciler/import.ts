@@ -9,7 +9,13 @@
  * Pure: the clock and the place the state was read from are passed in.
  */
 import { stringify } from "yaml";
-import { PLACEHOLDER_DOMAIN, platformKey, type Actual, type ActualAccount, type ActualPlatform } from "./model.js";
+import {
+  PLACEHOLDER_DOMAIN,
+  platformKey,
+  type Actual,
+  type ActualAccount,
+  type ActualPlatform,
+} from "./model.js";
 import { calendarDate } from "./render/format.js";
 
 export interface ImportOptions {
@@ -67,7 +73,11 @@ function platformLines(platform: ActualPlatform): string[] {
 
 /** Blank accounts sit on OVHcloud's placeholder domain until configured; they cannot be declared. */
 function isBlank(account: ActualAccount): boolean {
-  return !account.configured || account.domain.toLowerCase() === PLACEHOLDER_DOMAIN || account.email.endsWith(`@${PLACEHOLDER_DOMAIN}`);
+  return (
+    !account.configured ||
+    account.domain.toLowerCase() === PLACEHOLDER_DOMAIN ||
+    account.email.endsWith(`@${PLACEHOLDER_DOMAIN}`)
+  );
 }
 
 function accountLines(account: ActualAccount, platform: ActualPlatform): string[] {
@@ -82,7 +92,8 @@ function accountLines(account: ActualAccount, platform: ActualPlatform): string[
     return lines;
   }
   lines.push(`        license: ${account.license}`);
-  if (platform.offer === "hosted" && account.renewal !== null) lines.push(`        renewal: ${account.renewal}`);
+  if (platform.offer === "hosted" && account.renewal !== null)
+    lines.push(`        renewal: ${account.renewal}`);
   if (account.displayName !== null) lines.push(`        displayName: ${scalar(account.displayName)}`);
   return lines;
 }

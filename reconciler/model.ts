@@ -20,13 +20,7 @@ export type Renewal = "monthly" | "yearly";
 export type RemovalMode = "expire" | "reset";
 /** The API's `email.exchange.ObjectStateEnum` for accounts. */
 export type AccountState =
-  | "creating"
-  | "deleting"
-  | "internalMigration"
-  | "ok"
-  | "reopening"
-  | "suspended"
-  | "suspending";
+  "creating" | "deleting" | "internalMigration" | "ok" | "reopening" | "suspended" | "suspending";
 /** Rule ids of docs/RULES.md, cited by changes, errors and plan output. */
 export type RuleId = "H1" | "H2" | "H3" | "H4" | "H5" | "P1" | "P2" | "P3";
 /** An order duration in months, as the order API names them ("01" monthly, "12" yearly). */
@@ -97,10 +91,7 @@ export type DesiredPlatform = PlatformRef & {
   /** true: live accounts not declared here are removed. */
   prune: boolean;
   accounts: DesiredAccount[];
-} & (
-    | { offer: "hosted"; removal: RemovalMode }
-    | { offer: "private" }
-  );
+} & ({ offer: "hosted"; removal: RemovalMode } | { offer: "private" });
 
 export interface Desired {
   platforms: DesiredPlatform[];
@@ -169,7 +160,9 @@ export interface OrderQuote {
 }
 
 /** Key of an order quote: `org/svc/license/duration/quantity`. */
-export function quoteKey(q: PlatformRef & { license: License; duration: OrderDuration; quantity: number }): string {
+export function quoteKey(
+  q: PlatformRef & { license: License; duration: OrderDuration; quantity: number },
+): string {
   return `${platformKey(q)}/${q.license}/${q.duration}/${q.quantity}`;
 }
 

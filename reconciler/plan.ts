@@ -59,7 +59,11 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
     if (!live) continue;
     if (planPlatform(declared, live, { now: ctx.now, prices, quotes: ctx.quotes, warnings }, sink)) {
       covered.push({ live, offer: declared.offer });
-      platforms.push({ organization: declared.organization, service: declared.service, offer: declared.offer });
+      platforms.push({
+        organization: declared.organization,
+        service: declared.service,
+        offer: declared.offer,
+      });
     }
   }
 

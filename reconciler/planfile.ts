@@ -50,12 +50,19 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   // Every problem, for the bug report: the plan is ours, so its size is no threat.
   if (!check.valid) check = await checkSchema(body, true);
   if (!check.valid) {
-    throw new PlanFileError(path, `refusing to write a plan that does not match the plan schema: ${listProblems(check.problems)}`, {
-      hint: "this is a bug in exrec: please report it with the plan (`exrec plan --format json`)",
-    });
+    throw new PlanFileError(
+      path,
+      `refusing to write a plan that does not match the plan schema: ${listProblems(check.problems)}`,
+      {
+        hint: "this is a bug in exrec: please report it with the plan (`exrec plan --format json`)",
+      },
+    );
   }
   const text = renderPlanObjectJson({ ...(body as Plan), digest: planDigest(body as Plan) });
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const temporary = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
+  );
   try {
     const handle = await open(temporary, "wx", 0o600);
     try {
@@ -92,9 +99,13 @@ export async function readPlanFile(path: string): Promise<Plan> {
   } catch (error) {
     // V8's message quotes the file's content, which may be anything (a mistaken .env): only the position is kept.
     const position = /position (\d+)/.exec(error instanceof Error ? error.message : "")?.[1];
-    throw new PlanFileError(path, `is not JSON${position === undefined ? "" : ` (at character ${position})`}`, {
-      hint: REMAKE_HINT,
-    });
+    throw new PlanFileError(
+      path,
+      `is not JSON${position === undefined ? "" : ` (at character ${position})`}`,
+      {
+        hint: REMAKE_HINT,
+      },
+    );
   }
   return await verifyPlan(path, value, bytes.length);
 }
@@ -127,9 +138,13 @@ async function readBounded(path: string): Promise<Buffer> {
 }
 
 function tooLarge(path: string, size: number): PlanFileError {
-  return new PlanFileError(path, `is ${size} bytes, over the ${MAX_PLAN_FILE_BYTES / (1024 * 1024)} MiB a plan file may have`, {
-    hint: "this is not a plan file exrec wrote; pass the file `exrec plan --out` wrote",
-  });
+  return new PlanFileError(
+    path,
+    `is ${size} bytes, over the ${MAX_PLAN_FILE_BYTES / (1024 * 1024)} MiB a plan file may have`,
+    {
+      hint: "this is not a plan file exrec wrote; pass the file `exrec plan --out` wrote",
+    },
+  );
 }
 
 async function verifyPlan(path: string, value: unknown, size: number): Promise<Plan> {
@@ -138,7 +153,9 @@ async function verifyPlan(path: string, value: unknown, size: number): Promise<P
   }
   const record = value as Record<string, unknown>;
   if (!Object.hasOwn(record, "format_version")) {
-    throw new PlanFileError(path, "has no format_version: it is not an exrec plan file", { hint: REMAKE_HINT });
+    throw new PlanFileError(path, "has no format_version: it is not an exrec plan file", {
+      hint: REMAKE_HINT,
+    });
   }
   if (record.format_version !== PLAN_FORMAT_VERSION) {
     throw new PlanFileError(
@@ -162,13 +179,18 @@ async function verifyPlan(path: string, value: unknown, size: number): Promise<P
     throw new PlanFileError(path, "is nested too deeply to be a plan", { hint: REMAKE_HINT, cause: error });
   }
   if (digest !== expected) {
-    throw new PlanFileError(path, "the plan file was modified after it was written (its digest does not match its content)", {
-      hint: `a plan file must be applied as written; ${REMAKE_HINT}`,
-    });
+    throw new PlanFileError(
+      path,
+      "the plan file was modified after it was written (its digest does not match its content)",
+      {
+        hint: `a plan file must be applied as written; ${REMAKE_HINT}`,
+      },
+    );
   }
   const check = await checkSchema(body, false);
   if (!check.valid) {
-    const problems = size <= LIST_ALL_PROBLEMS_BELOW_BYTES ? await allProblems(body, check.problems) : check.problems;
+    const problems =
+      size <= LIST_ALL_PROBLEMS_BELOW_BYTES ? await allProblems(body, check.problems) : check.problems;
     throw new PlanFileError(path, `is not a valid plan: ${listProblems(problems)}`, {
       hint: `it may come from another exrec version; ${REMAKE_HINT}`,
     });

@@ -64,7 +64,13 @@ export interface ApiOrder {
   orderId: number | null;
   url: string | null;
   prices: { withoutTax: ApiPrice; withTax: ApiPrice; tax: ApiPrice };
-  details: { description: string; quantity: number; domain: string; totalPrice: ApiPrice; unitPrice: ApiPrice }[];
+  details: {
+    description: string;
+    quantity: number;
+    domain: string;
+    totalPrice: ApiPrice;
+    unitPrice: ApiPrice;
+  }[];
   [extra: string]: unknown;
 }
 
@@ -188,7 +194,13 @@ export interface ExchangeApi {
 
   // Ordering Hosted accounts (H1)
   orderDurations(org: string, svc: string, license: License, quantity: number): Promise<string[]>;
-  quoteOrder(org: string, svc: string, duration: string, license: License, quantity: number): Promise<ApiOrder>;
+  quoteOrder(
+    org: string,
+    svc: string,
+    duration: string,
+    license: License,
+    quantity: number,
+  ): Promise<ApiOrder>;
   placeOrder(
     org: string,
     svc: string,
@@ -272,7 +284,10 @@ export interface Backend {
    */
   lock(scope: string[], owner: LockOwner, waitMs: number): Promise<HeldLock>;
   journalOpen(entry: Omit<JournalEntry, "status" | "updatedAt">): Promise<void>;
-  journalUpdate(id: string, patch: { status?: JournalEntry["status"]; detail?: Record<string, unknown> }): Promise<void>;
+  journalUpdate(
+    id: string,
+    patch: { status?: JournalEntry["status"]; detail?: Record<string, unknown> },
+  ): Promise<void>;
   /** Entries not yet done, oldest first (every platform, or the given ones). */
   journalOpenEntries(platforms?: string[]): Promise<JournalEntry[]>;
   historyAppend(entries: HistoryEntry[]): Promise<void>;

@@ -9,7 +9,16 @@
  * then shows the cost as unknown with the reason.
  */
 import { PriceDataError } from "./errors.js";
-import { priceKey, type License, type Money, type Offer, type OrderDuration, type OrderQuote, type PriceBook, type Renewal } from "./model.js";
+import {
+  priceKey,
+  type License,
+  type Money,
+  type Offer,
+  type OrderDuration,
+  type OrderQuote,
+  type PriceBook,
+  type Renewal,
+} from "./model.js";
 import type { ApiCatalog, ApiCatalogPlan, ApiOrder } from "./ports.js";
 
 /** What the planner asks to be quoted: one order of `quantity` accounts of a licence and duration. */
@@ -59,8 +68,13 @@ export function planCodeOf(offer: Offer, license: License): string {
  * `plans` list); the caller then uses unknownPriceBook.
  */
 export function priceBookFromCatalog(catalog: ApiCatalog): PriceBook {
-  const shape = catalog as unknown as { locale?: { currencyCode?: unknown }; plans?: unknown; addons?: unknown };
-  if (typeof shape !== "object" || shape === null) throw new PriceDataError(CATALOG_CALL, "the answer is not an object");
+  const shape = catalog as unknown as {
+    locale?: { currencyCode?: unknown };
+    plans?: unknown;
+    addons?: unknown;
+  };
+  if (typeof shape !== "object" || shape === null)
+    throw new PriceDataError(CATALOG_CALL, "the answer is not an object");
   const currency = shape.locale?.currencyCode;
   if (typeof currency !== "string" || currency.length === 0) {
     throw new PriceDataError(CATALOG_CALL, "locale.currencyCode is missing");
@@ -118,7 +132,8 @@ export function quoteFromApiOrder(request: QuoteRequest, apiOrder: ApiOrder): Or
     `GET /order/email/exchange/${request.organization}/service/${request.service}/account/${request.duration}` +
     `?licence=${request.license}&number=${request.quantity}`;
   const prices = (apiOrder as unknown as { prices?: Record<string, unknown> } | null)?.prices;
-  if (typeof prices !== "object" || prices === null) throw new PriceDataError(call, "the quote has no prices");
+  if (typeof prices !== "object" || prices === null)
+    throw new PriceDataError(call, "the quote has no prices");
   return {
     platform: { organization: request.organization, service: request.service },
     license: request.license,
@@ -130,7 +145,8 @@ export function quoteFromApiOrder(request: QuoteRequest, apiOrder: ApiOrder): Or
 }
 
 function moneyOf(call: string, field: string, price: unknown): Money {
-  if (typeof price !== "object" || price === null) throw new PriceDataError(call, `prices.${field} is missing`);
+  if (typeof price !== "object" || price === null)
+    throw new PriceDataError(call, `prices.${field} is missing`);
   const { priceInUcents, currencyCode } = price as { priceInUcents?: unknown; currencyCode?: unknown };
   if (typeof priceInUcents !== "number" || !Number.isSafeInteger(priceInUcents)) {
     throw new PriceDataError(call, `prices.${field}.priceInUcents is not an integer`);

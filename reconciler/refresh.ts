@@ -91,7 +91,11 @@ function accountRoute(ref: PlatformRef, email: string): string {
 const READS_IN_FLIGHT_PER_PLATFORM = 64;
 
 /** `Promise.all(items.map(fn))`, with at most `limit` calls started and not finished at a time. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -146,7 +150,14 @@ async function readPlatform(
   let mode: ReadMode;
   if (firstPage.kind === "objects") {
     mode = "pages";
-    accounts = await readRemainingPages(api, ref, firstPage.accounts.map(toActualAccount), firstPage.total, pageSize, progress);
+    accounts = await readRemainingPages(
+      api,
+      ref,
+      firstPage.accounts.map(toActualAccount),
+      firstPage.total,
+      pageSize,
+      progress,
+    );
   } else {
     ({ accounts, mode } = await readByIds(api, ref, firstPage.ids, options.batchSize ?? 50, progress));
   }
@@ -178,7 +189,9 @@ async function readRemainingPages(
   );
   const accounts = [first, ...rest].flat();
   if (accounts.length !== total) {
-    throw new Error(`the account list announced ${total} accounts (X-Pagination-Elements) but ${accounts.length} were read`);
+    throw new Error(
+      `the account list announced ${total} accounts (X-Pagination-Elements) but ${accounts.length} were read`,
+    );
   }
   return accounts;
 }
@@ -258,7 +271,10 @@ function toActualPlatform(
   for (const account of accounts) {
     const email = account.email;
     if (seen.has(email)) {
-      throw new UnexpectedAnswerError(`GET ${platformRoute(ref)}/account`, `the account ${email} was answered twice`);
+      throw new UnexpectedAnswerError(
+        `GET ${platformRoute(ref)}/account`,
+        `the account ${email} was answered twice`,
+      );
     }
     seen.add(email);
   }

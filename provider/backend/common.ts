@@ -34,7 +34,9 @@ export function lockOrder(scope: readonly string[]): string[] {
 export function oldestFirst(entries: readonly JournalEntry[]): JournalEntry[] {
   return entries
     .map((entry, index) => ({ entry, index, at: Date.parse(entry.startedAt) }))
-    .sort((a, b) => (a.at === b.at || Number.isNaN(a.at) || Number.isNaN(b.at) ? a.index - b.index : a.at - b.at))
+    .sort((a, b) =>
+      a.at === b.at || Number.isNaN(a.at) || Number.isNaN(b.at) ? a.index - b.index : a.at - b.at,
+    )
     .map(({ entry }) => entry);
 }
 

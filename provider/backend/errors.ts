@@ -21,7 +21,9 @@ export class BackendSchemaError extends ExrecError {
   ) {
     super(
       `the exrec tables in ${database} are at schema version ${found}; this exrec understands version ${supported} at most`,
-      { hint: `upgrade exrec to a release that knows schema version ${found}; nothing was changed in the database` },
+      {
+        hint: `upgrade exrec to a release that knows schema version ${found}; nothing was changed in the database`,
+      },
     );
   }
 }

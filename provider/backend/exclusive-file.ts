@@ -59,7 +59,8 @@ async function createWithOpenExclusive(path: string, content: string): Promise<C
 }
 
 /** What is at a path: nothing, or a file's text and identity. */
-export type FileSnapshot = { kind: "missing" } | { kind: "present"; text: string; ino: number; mtimeMs: number };
+export type FileSnapshot =
+  { kind: "missing" } | { kind: "present"; text: string; ino: number; mtimeMs: number };
 
 export async function snapshot(path: string): Promise<FileSnapshot> {
   let handle: fs.FileHandle;
@@ -83,7 +84,10 @@ export async function snapshot(path: string): Promise<FileSnapshot> {
  * file aside first makes the check and the removal one step: if another process replaced the file
  * in the meantime, the replacement is put back untouched.
  */
-export async function removeIfUnchanged(path: string, seen: { ino: number; text?: string }): Promise<boolean> {
+export async function removeIfUnchanged(
+  path: string,
+  seen: { ino: number; text?: string },
+): Promise<boolean> {
   const aside = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.gone`;
   try {
     await fs.rename(path, aside);
@@ -92,7 +96,10 @@ export async function removeIfUnchanged(path: string, seen: { ino: number; text?
     throw error;
   }
   const moved = await snapshot(aside);
-  const same = moved.kind === "present" && moved.ino === seen.ino && (seen.text === undefined || moved.text === seen.text);
+  const same =
+    moved.kind === "present" &&
+    moved.ino === seen.ino &&
+    (seen.text === undefined || moved.text === seen.text);
   if (!same) {
     try {
       await fs.link(aside, path);
@@ -123,7 +130,11 @@ const ABANDONED_MUTEX_MS = 30_000;
  * one file by several processes happen one at a time. A mutex left by a dead process of this host,
  * or older than 30 s, is removed.
  */
-export async function withFileMutex<T>(path: string, critical: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+export async function withFileMutex<T>(
+  path: string,
+  critical: () => Promise<T>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const content = JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() });
   const deadline = Date.now() + timeoutMs;
   let held: CreatedFile | null = null;

@@ -37,15 +37,22 @@ export class LocalJournal {
   async open(entry: Omit<JournalEntry, "status" | "updatedAt">): Promise<void> {
     await this.modify((entries) => {
       if (entries[entry.id]) {
-        throw new JournalError(`journal entry ${entry.id} already exists (${entries[entry.id]!.platform})`, entry.id, {
-          hint: "journal ids must be unique; this is a bug in the caller",
-        });
+        throw new JournalError(
+          `journal entry ${entry.id} already exists (${entries[entry.id]!.platform})`,
+          entry.id,
+          {
+            hint: "journal ids must be unique; this is a bug in the caller",
+          },
+        );
       }
       entries[entry.id] = { ...entry, status: "open", updatedAt: new Date().toISOString() };
     });
   }
 
-  async update(id: string, patch: { status?: JournalEntry["status"]; detail?: Record<string, unknown> }): Promise<void> {
+  async update(
+    id: string,
+    patch: { status?: JournalEntry["status"]; detail?: Record<string, unknown> },
+  ): Promise<void> {
     await this.modify((entries) => {
       const current = entries[id];
       if (!current) {
@@ -66,7 +73,9 @@ export class LocalJournal {
   async openEntries(platforms?: string[]): Promise<JournalEntry[]> {
     const wanted = platforms ? new Set(platforms) : null;
     const entries = Object.values((await this.read()).entries);
-    return oldestFirst(entries.filter((e) => e.status === "open" && (wanted === null || wanted.has(e.platform))));
+    return oldestFirst(
+      entries.filter((e) => e.status === "open" && (wanted === null || wanted.has(e.platform))),
+    );
   }
 
   private async modify(change: (entries: Record<string, JournalEntry>) => void): Promise<void> {
@@ -93,7 +102,11 @@ export class LocalJournal {
         hint: "it is written atomically by exrec, so it was edited by hand or damaged; restore it, or move it away to start an empty journal",
       });
     }
-    if (parsed.formatVersion !== FORMAT_VERSION || typeof parsed.entries !== "object" || parsed.entries === null) {
+    if (
+      parsed.formatVersion !== FORMAT_VERSION ||
+      typeof parsed.entries !== "object" ||
+      parsed.entries === null
+    ) {
       throw new BackendError(`${this.path} is not an exrec journal of format version ${FORMAT_VERSION}`, {
         hint: "a newer exrec may have written it: upgrade exrec, or move the file away if it is not exrec's",
       });
@@ -102,7 +115,8 @@ export class LocalJournal {
   }
 
   private async write(entries: Record<string, JournalEntry>): Promise<void> {
-    const content = JSON.stringify({ formatVersion: FORMAT_VERSION, entries } satisfies JournalFile, null, 2) + "\n";
+    const content =
+      JSON.stringify({ formatVersion: FORMAT_VERSION, entries } satisfies JournalFile, null, 2) + "\n";
     const aside = `${this.path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     const handle = await fs.open(aside, "wx", 0o600);
     try {

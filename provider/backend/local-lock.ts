@@ -85,7 +85,12 @@ export class LocalLocks {
     await Promise.all([...this.held].map((lock) => lock.release()));
   }
 
-  private async acquire(key: string, content: string, deadline: number, startedWaiting: number): Promise<CreatedFile> {
+  private async acquire(
+    key: string,
+    content: string,
+    deadline: number,
+    startedWaiting: number,
+  ): Promise<CreatedFile> {
     const path = lockFilePath(this.dir, key);
     for (;;) {
       const created = await createExclusive(path, content);
@@ -120,7 +125,8 @@ export class LocalLocks {
   private async releaseFiles(files: CreatedFile[]): Promise<void> {
     for (const file of [...files].reverse()) {
       const removed = await removeIfUnchanged(file.path, { ino: file.ino });
-      if (!removed) this.warn(`the lock file ${file.path} was no longer the one this run created; it was left in place`);
+      if (!removed)
+        this.warn(`the lock file ${file.path} was no longer the one this run created; it was left in place`);
     }
   }
 }
@@ -152,13 +158,19 @@ async function readHolder(path: string): Promise<Holder> {
   const file = await snapshot(path);
   if (file.kind === "missing") return file;
   const owner = parseLockFile(file.text);
-  return owner ? { kind: "owner", owner, ino: file.ino, text: file.text } : { kind: "unreadable", ino: file.ino };
+  return owner
+    ? { kind: "owner", owner, ino: file.ino, text: file.text }
+    : { kind: "unreadable", ino: file.ino };
 }
 
 function parseLockFile(text: string): LockFileContent | null {
   try {
     const value = JSON.parse(text) as Partial<LockFileContent>;
-    if (typeof value.pid !== "number" || typeof value.host !== "string" || typeof value.startedAt !== "string") {
+    if (
+      typeof value.pid !== "number" ||
+      typeof value.host !== "string" ||
+      typeof value.startedAt !== "string"
+    ) {
       return null;
     }
     return {
@@ -166,7 +178,9 @@ function parseLockFile(text: string): LockFileContent | null {
       host: value.host,
       who: typeof value.who === "string" ? value.who : null,
       startedAt: value.startedAt,
-      scope: Array.isArray(value.scope) ? value.scope.filter((key): key is string => typeof key === "string") : [],
+      scope: Array.isArray(value.scope)
+        ? value.scope.filter((key): key is string => typeof key === "string")
+        : [],
     };
   } catch {
     return null;

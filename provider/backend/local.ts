@@ -45,7 +45,10 @@ export class LocalBackend implements Backend {
     return this.journal.open(entry);
   }
 
-  journalUpdate(id: string, patch: { status?: JournalEntry["status"]; detail?: Record<string, unknown> }): Promise<void> {
+  journalUpdate(
+    id: string,
+    patch: { status?: JournalEntry["status"]; detail?: Record<string, unknown> },
+  ): Promise<void> {
     return this.journal.update(id, patch);
   }
 

@@ -32,7 +32,9 @@ export function passwordOf(url: string): string | null {
  */
 export function databaseError(doing: string, url: string, error: unknown): BackendError {
   const details = error instanceof Error ? error.message : String(error);
-  const codes = [errorField(error, "code"), errorField(error, "errno")].filter((c): c is string => c !== null);
+  const codes = [errorField(error, "code"), errorField(error, "errno")].filter(
+    (c): c is string => c !== null,
+  );
   let message = `${doing} on the PostgreSQL backend ${maskSecrets(url)} failed: ${details || "no message"}${
     codes.length ? ` (${codes[0]})` : ""
   }`;

@@ -75,10 +75,15 @@ export class PgLocks {
         this.held.delete(lock);
         releasing = true;
         try {
-          await client.query("DELETE FROM exrec_locks WHERE key = ANY($1::text[]) AND session_pid = pg_backend_pid()", [keys]);
+          await client.query(
+            "DELETE FROM exrec_locks WHERE key = ANY($1::text[]) AND session_pid = pg_backend_pid()",
+            [keys],
+          );
           await client.query("SELECT pg_advisory_unlock_all()");
         } catch (error) {
-          this.settings.warn(`could not clear the lock rows of ${keys.join(", ")}: ${databaseError("releasing a lock", this.settings.url, error).message}`);
+          this.settings.warn(
+            `could not clear the lock rows of ${keys.join(", ")}: ${databaseError("releasing a lock", this.settings.url, error).message}`,
+          );
         } finally {
           await client.end().catch(() => undefined);
         }
@@ -102,9 +107,10 @@ export class PgLocks {
   ): Promise<void> {
     const advisory = platformLockKey(key);
     for (;;) {
-      const { rows } = await client.query<{ got: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS got", [
-        advisory.toString(),
-      ]);
+      const { rows } = await client.query<{ got: boolean }>(
+        "SELECT pg_try_advisory_lock($1::bigint) AS got",
+        [advisory.toString()],
+      );
       if (rows[0]?.got) {
         await this.recordHolder(client, key, scope, owner);
         return;
@@ -115,7 +121,12 @@ export class PgLocks {
     }
   }
 
-  private async recordHolder(client: pg.Client, key: string, scope: string[], owner: LockOwner): Promise<void> {
+  private async recordHolder(
+    client: pg.Client,
+    key: string,
+    scope: string[],
+    owner: LockOwner,
+  ): Promise<void> {
     const previous = await client.query<LockRow>(
       "SELECT pid, host, who, started_at, session_pid FROM exrec_locks WHERE key = $1",
       [key],
@@ -142,7 +153,12 @@ export class PgLocks {
    * shows as its high half in `classid` and low half in `objid`), and its row in `exrec_locks`.
    * A row written by another session is not trusted: it is a leftover.
    */
-  private async heldError(client: pg.Client, key: string, advisory: bigint, waitedMs: number): Promise<LockHeldError> {
+  private async heldError(
+    client: pg.Client,
+    key: string,
+    advisory: bigint,
+    waitedMs: number,
+  ): Promise<LockHeldError> {
     const unsigned = BigInt.asUintN(64, advisory);
     const { rows } = await client.query<Partial<LockRow> & { holder_session: number }>(
       `SELECT l.pid AS holder_session, r.pid, r.host, r.who, r.started_at
@@ -162,7 +178,9 @@ export class PgLocks {
     const where = `advisory lock of ${key} in ${this.settings.description}${session}`;
     const hint =
       `another exrec is working on this platform; wait for it to finish and try again` +
-      (holder ? ` (or stop pid ${holder.pid} on ${holder.host === hostname() ? "this host" : holder.host})` : "") +
+      (holder
+        ? ` (or stop pid ${holder.pid} on ${holder.host === hostname() ? "this host" : holder.host})`
+        : "") +
       (row
         ? `. If that process is stuck and cannot be stopped, an administrator can end its session with SELECT pg_terminate_backend(${row.holder_session}), which frees the lock`
         : "");

@@ -75,7 +75,9 @@ export async function ensureSchema(client: pg.ClientBase, database: string): Pro
   try {
     await client.query("SELECT pg_advisory_xact_lock($1::bigint)", [SCHEMA_LOCK_KEY.toString()]);
     await client.query("CREATE TABLE IF NOT EXISTS exrec_schema (version integer NOT NULL)");
-    const { rows } = await client.query<{ version: number | null }>("SELECT max(version) AS version FROM exrec_schema");
+    const { rows } = await client.query<{ version: number | null }>(
+      "SELECT max(version) AS version FROM exrec_schema",
+    );
     const found = rows[0]?.version ?? null;
     if (found === null) {
       await client.query(CREATE_TABLES);

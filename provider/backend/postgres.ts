@@ -22,7 +22,10 @@ import { ensureSchema } from "./pg-schema.js";
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Connects, creates the tables on first use (or checks their version), and returns the backend. */
-export async function openPostgresBackend(url: string, options: BackendOptions = {}): Promise<PostgresBackend> {
+export async function openPostgresBackend(
+  url: string,
+  options: BackendOptions = {},
+): Promise<PostgresBackend> {
   const backend = new PostgresBackend(url, options);
   try {
     await backend.prepare();
@@ -71,10 +74,15 @@ export class PostgresBackend implements Backend {
   ) {
     const warn = options.onWarning ?? warnOnStderr;
     this.description = describeConnection(url);
-    const clientConfig: pg.ClientConfig = { connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS };
+    const clientConfig: pg.ClientConfig = {
+      connectionString: url,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    };
     this.pool = new pg.Pool({ ...clientConfig, application_name: "exrec", max: 3, idleTimeoutMillis: 5_000 });
     // An idle pooled connection that drops must not crash the process; the next query reconnects.
-    this.pool.on("error", (error) => warn(`a pooled connection to ${this.description} failed: ${error.message}`));
+    this.pool.on("error", (error) =>
+      warn(`a pooled connection to ${this.description} failed: ${error.message}`),
+    );
     this.locks = new PgLocks({
       url,
       description: this.description,
@@ -95,7 +103,9 @@ export class PostgresBackend implements Backend {
     try {
       await ensureSchema(client, this.description);
     } catch (error) {
-      throw error instanceof BackendSchemaError ? error : databaseError("creating exrec's tables", this.url, error);
+      throw error instanceof BackendSchemaError
+        ? error
+        : databaseError("creating exrec's tables", this.url, error);
     } finally {
       client.release();
     }
@@ -110,7 +120,15 @@ export class PostgresBackend implements Backend {
       await this.pool.query(
         `INSERT INTO exrec_journal (id, platform, change_id, action, detail, started_at, status, updated_at)
          VALUES ($1, $2, $3, $4, $5::jsonb, $6, 'open', $7)`,
-        [entry.id, entry.platform, entry.changeId, entry.action, JSON.stringify(entry.detail), entry.startedAt, nowText()],
+        [
+          entry.id,
+          entry.platform,
+          entry.changeId,
+          entry.action,
+          JSON.stringify(entry.detail),
+          entry.startedAt,
+          nowText(),
+        ],
       );
     } catch (error) {
       if (sqlState(error) === "23505") {
@@ -122,7 +140,10 @@ export class PostgresBackend implements Backend {
     }
   }
 
-  async journalUpdate(id: string, patch: { status?: JournalEntry["status"]; detail?: Record<string, unknown> }): Promise<void> {
+  async journalUpdate(
+    id: string,
+    patch: { status?: JournalEntry["status"]; detail?: Record<string, unknown> },
+  ): Promise<void> {
     let updated: number;
     try {
       // `detail` is merged (jsonb ||), so that what was sent stays next to what was learnt.

@@ -108,7 +108,9 @@ function readProviderSchema(schemaFile: string): unknown {
   try {
     schema = JSON.parse(readFileSync(schemaFile, "utf8"));
   } catch (error) {
-    throw new Error(`${schemaFile}: cannot read the provider schema: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${schemaFile}: cannot read the provider schema: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const providers = (schema as { provider_schemas?: unknown } | null)?.provider_schemas;
   if (typeof providers !== "object" || providers === null || Object.keys(providers).length === 0) {
@@ -135,9 +137,8 @@ async function importGeneratorOffline() {
   try {
     const { CodeMaker } = await import("codemaker");
     // The package's entry point requires jsii-pacmak, which it does not declare: import the class.
-    const { TerraformProviderGenerator } = await import(
-      "@cdktf/provider-generator/lib/get/generator/provider-generator.js"
-    );
+    const { TerraformProviderGenerator } =
+      await import("@cdktf/provider-generator/lib/get/generator/provider-generator.js");
     return { CodeMaker, TerraformProviderGenerator };
   } finally {
     if (binaryBefore === undefined) delete process.env.TERRAFORM_BINARY_NAME;

@@ -51,9 +51,10 @@ export function addMissingOverrides(files: string[], tsconfigFile: string): Over
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
     const file = diagnostic.file;
     if (!file || !wanted.has(resolve(file.fileName))) continue;
-    const position = MISSING_OVERRIDE.has(diagnostic.code) && diagnostic.start !== undefined
-      ? overrideInsertionPoint(file, diagnostic.start)
-      : undefined;
+    const position =
+      MISSING_OVERRIDE.has(diagnostic.code) && diagnostic.start !== undefined
+        ? overrideInsertionPoint(file, diagnostic.start)
+        : undefined;
     if (position === undefined) {
       otherProblems.push(ts.formatDiagnostic(diagnostic, formatHost));
       continue;

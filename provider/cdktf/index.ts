@@ -21,8 +21,14 @@ export type { License, Offer, RemovalMode, Renewal } from "../../reconciler/mode
 
 // The generated bindings, for users who want the raw resources (all attributes are plain strings).
 export { ExrecProvider, type ExrecProviderConfig } from "./gen/providers/exrec/provider/index.js";
-export { Platform as PlatformResource, type PlatformConfig as PlatformResourceConfig } from "./gen/providers/exrec/platform/index.js";
-export { Account as AccountResource, type AccountConfig as AccountResourceConfig } from "./gen/providers/exrec/account/index.js";
+export {
+  Platform as PlatformResource,
+  type PlatformConfig as PlatformResourceConfig,
+} from "./gen/providers/exrec/platform/index.js";
+export {
+  Account as AccountResource,
+  type AccountConfig as AccountResourceConfig,
+} from "./gen/providers/exrec/account/index.js";
 
 // Re-exported so that an app needs no direct dependency on cdktf to build and synthesize.
 export { App, TerraformStack, Testing } from "cdktf";

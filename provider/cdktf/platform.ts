@@ -64,8 +64,7 @@ export interface AbsentAccountProps {
 }
 
 export type AccountProps<O extends Offer> =
-  | (O extends "hosted" ? HostedAccountProps : PrivateAccountProps)
-  | AbsentAccountProps;
+  (O extends "hosted" ? HostedAccountProps : PrivateAccountProps) | AbsentAccountProps;
 
 /**
  * An OVHcloud Exchange platform whose accounts exrec manages.
@@ -116,7 +115,8 @@ export class ExchangePlatform<O extends Offer = Offer> extends Construct {
   account(email: string, props: AccountProps<O> = {} as AccountProps<O>): ExchangeAccount {
     // The construct id is the lower-cased address, so that the construct tree itself keeps it unique.
     const id = email.toLowerCase();
-    if (this.node.tryFindChild(id)) throw new DuplicateAccountError(`${this.organization}/${this.service}`, email);
+    if (this.node.tryFindChild(id))
+      throw new DuplicateAccountError(`${this.organization}/${this.service}`, email);
     const account = new ExchangeAccount(this, id, { ...props, email, platform: this });
     this.declared.push(account);
     return account;

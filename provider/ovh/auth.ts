@@ -66,7 +66,8 @@ export class ApplicationKeyRequestAuth implements RequestAuth {
   }
 
   headers(method: string, url: string, body: string): AuthHeaders {
-    if (this.offsetSeconds === null) throw new Error("ApplicationKeyRequestAuth.headers called before prepare()");
+    if (this.offsetSeconds === null)
+      throw new Error("ApplicationKeyRequestAuth.headers called before prepare()");
     const timestamp = Math.floor(this.clock() / 1000) + this.offsetSeconds;
     const signature = signRequest({
       applicationSecret: this.credentials.applicationSecret,

@@ -4,7 +4,14 @@
  * that order of precedence, key by key. Synchronous and side-effect free apart from reading those
  * two files: a bad setting is refused here, before any request could be sent.
  */
-import { ENDPOINT_NAMES, ENDPOINTS, defaultTokenUrlFor, isEndpointName, parseHttpUrl, type EndpointName } from "./endpoints.js";
+import {
+  ENDPOINT_NAMES,
+  ENDPOINTS,
+  defaultTokenUrlFor,
+  isEndpointName,
+  parseHttpUrl,
+  type EndpointName,
+} from "./endpoints.js";
 import { ConfigError } from "./errors.js";
 import { resolveLimits, type LimitFlags, type Limits } from "./limits.js";
 import { lookupConf, readConfFiles, sectionsWithCredentials, type ConfValue } from "./ovh-conf.js";
@@ -80,7 +87,8 @@ export function resolveConnection(
   const credentials = Object.fromEntries(
     (Object.keys(CREDENTIAL_SETTINGS) as CredentialName[]).map((name) => {
       const { env: variable, key } = CREDENTIAL_SETTINGS[name];
-      const found = fromEnv(env, variable) ?? (section === null ? undefined : fromFile(lookupConf(files, section, key)));
+      const found =
+        fromEnv(env, variable) ?? (section === null ? undefined : fromFile(lookupConf(files, section, key)));
       return [name, found];
     }),
   ) as Record<CredentialName, Found | undefined>;
@@ -103,9 +111,13 @@ export function resolveConnection(
   if (method === null) {
     const stray = endpointSetting === undefined ? sectionsWithCredentials(files, credentialKeys()) : [];
     if (stray.length > 0) {
-      throw new ConfigError("OVH_ENDPOINT", `credentials are set in ${stray.join(", ")} but no endpoint says which to use`, {
-        hint: `set OVH_ENDPOINT, or "endpoint=" in the [default] section, to ${ENDPOINT_NAMES.join(", ")} or a base URL`,
-      });
+      throw new ConfigError(
+        "OVH_ENDPOINT",
+        `credentials are set in ${stray.join(", ")} but no endpoint says which to use`,
+        {
+          hint: `set OVH_ENDPOINT, or "endpoint=" in the [default] section, to ${ENDPOINT_NAMES.join(", ")} or a base URL`,
+        },
+      );
     }
     return { kind: "none", limits };
   }
@@ -139,7 +151,12 @@ export function resolveConnection(
       consumerKey: value("consumerKey"),
     };
   } else {
-    auth = { method: "oauth2", clientId: value("clientId"), clientSecret: value("clientSecret"), tokenUrl: tokenUrlFor(env, endpoint) };
+    auth = {
+      method: "oauth2",
+      clientId: value("clientId"),
+      clientSecret: value("clientSecret"),
+      tokenUrl: tokenUrlFor(env, endpoint),
+    };
   }
 
   const used = [endpointSetting!, ...method.map((n) => credentials[n]!)].map((found) =>
@@ -174,7 +191,11 @@ export function sandboxConnection(
 }
 
 function pick(c: { applicationKey: string; applicationSecret: string; consumerKey: string }) {
-  return { applicationKey: c.applicationKey, applicationSecret: c.applicationSecret, consumerKey: c.consumerKey };
+  return {
+    applicationKey: c.applicationKey,
+    applicationSecret: c.applicationSecret,
+    consumerKey: c.consumerKey,
+  };
 }
 
 interface Endpoint {
@@ -192,7 +213,9 @@ function parseEndpoint(setting: Found): Endpoint {
   throw new ConfigError(
     setting.origin === "environment" ? setting.variable : `${setting.file.path}:${setting.line}`,
     `unknown endpoint ${JSON.stringify(text)}; valid names are ${ENDPOINT_NAMES.join(", ")}, or give a full base URL such as http://127.0.0.1:8080/1.0`,
-    { hint: `set ${setting.origin === "environment" ? "OVH_ENDPOINT" : "endpoint in [default]"} to one of ${ENDPOINT_NAMES.join(", ")}` },
+    {
+      hint: `set ${setting.origin === "environment" ? "OVH_ENDPOINT" : "endpoint in [default]"} to one of ${ENDPOINT_NAMES.join(", ")}`,
+    },
   );
 }
 
@@ -201,7 +224,10 @@ function tokenUrlFor(env: NodeJS.ProcessEnv, endpoint: Endpoint): string {
   if (override !== undefined) {
     const url = parseHttpUrl(override.value);
     if (url === null) {
-      throw new ConfigError("OVH_OAUTH2_TOKEN_URL", `${JSON.stringify(override.value)} is not an http(s) URL`);
+      throw new ConfigError(
+        "OVH_OAUTH2_TOKEN_URL",
+        `${JSON.stringify(override.value)} is not an http(s) URL`,
+      );
     }
     return url.href;
   }
@@ -219,7 +245,9 @@ function fromFile(found: ConfValue | undefined): Found | undefined {
 
 /** Names a setting without its value: `OVH_APPLICATION_KEY` or `application_key in [ovh-eu] of ~/.ovh.conf`. */
 function describe(found: Found): string {
-  return found.origin === "environment" ? found.variable : `${found.key} in [${found.section}] of ${found.file.display}`;
+  return found.origin === "environment"
+    ? found.variable
+    : `${found.key} in [${found.section}] of ${found.file.display}`;
 }
 
 function credentialKeys(): string[] {

@@ -6,7 +6,10 @@ export const ENDPOINTS = {
   "ovh-eu": { baseUrl: "https://eu.api.ovh.com/1.0", tokenUrl: "https://www.ovh.com/auth/oauth2/token" },
   "ovh-ca": { baseUrl: "https://ca.api.ovh.com/1.0", tokenUrl: "https://ca.ovh.com/auth/oauth2/token" },
   // Its schema had no Exchange sections in 2024; kept so that the name is understood and the API says so.
-  "ovh-us": { baseUrl: "https://api.us.ovhcloud.com/1.0", tokenUrl: "https://us.ovhcloud.com/auth/oauth2/token" },
+  "ovh-us": {
+    baseUrl: "https://api.us.ovhcloud.com/1.0",
+    tokenUrl: "https://us.ovhcloud.com/auth/oauth2/token",
+  },
 } as const;
 
 export type EndpointName = keyof typeof ENDPOINTS;

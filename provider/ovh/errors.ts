@@ -31,13 +31,20 @@ export type OvhApiErrorCode =
  * signature comes back as `400 INVALID_SIGNATURE`, an unknown consumer key as `403 INVALID_CREDENTIAL`
  * (the 403 codes are those OVHcloud's python client names).
  */
-const AUTH_ERROR_CODES = /^(INVALID_SIGNATURE|INVALID_CREDENTIAL|NOT_CREDENTIAL|INVALID_KEY|NOT_GRANTED_CALL|QUERY_TIME_OUT)$|SIGNATURE|TIMESTAMP|CREDENTIAL/;
+const AUTH_ERROR_CODES =
+  /^(INVALID_SIGNATURE|INVALID_CREDENTIAL|NOT_CREDENTIAL|INVALID_KEY|NOT_GRANTED_CALL|QUERY_TIME_OUT)$|SIGNATURE|TIMESTAMP|CREDENTIAL/;
 
 /** The stable code for an HTTP error status (and OVHcloud's errorCode, when it names an auth failure). */
 export function apiErrorCodeFor(status: number, errorCode: string | null = null): OvhApiErrorCode {
   if (status === 404) return "EXREC_API_NOT_FOUND";
   if (status === 401 || status === 403) return "EXREC_API_AUTH";
-  if (status >= 400 && status < 500 && status !== 429 && errorCode !== null && AUTH_ERROR_CODES.test(errorCode)) {
+  if (
+    status >= 400 &&
+    status < 500 &&
+    status !== 429 &&
+    errorCode !== null &&
+    AUTH_ERROR_CODES.test(errorCode)
+  ) {
     return "EXREC_API_AUTH";
   }
   if (status === 429) return "EXREC_API_RATE_LIMITED";
@@ -46,10 +53,12 @@ export function apiErrorCodeFor(status: number, errorCode: string | null = null)
 }
 
 const API_HINTS: Record<OvhApiErrorCode, string> = {
-  EXREC_API_NOT_FOUND: "check the organization, service and address names (exrec lists what exists with `exrec import`)",
+  EXREC_API_NOT_FOUND:
+    "check the organization, service and address names (exrec lists what exists with `exrec import`)",
   EXREC_API_AUTH:
     "check the credentials and their rights (see docs/CREDENTIALS.md); an application key's signature also needs the local clock within a few minutes of OVHcloud's (exrec corrects it with /auth/time)",
-  EXREC_API_RATE_LIMITED: "OVHcloud is limiting the request rate: lower EXREC_RATE_LIMIT or EXREC_CONCURRENCY, then run again",
+  EXREC_API_RATE_LIMITED:
+    "OVHcloud is limiting the request rate: lower EXREC_RATE_LIMIT or EXREC_CONCURRENCY, then run again",
   EXREC_API_SERVER: "OVHcloud answered with a server error: try again later",
   EXREC_API_CLIENT: "OVHcloud refused the request as invalid: its message above says why",
 };
@@ -85,10 +94,14 @@ export class OvhApiError extends ExrecError {
   readonly retryable: boolean;
 
   constructor(details: OvhApiErrorDetails, options?: { hint?: string }) {
-    const said = details.apiMessage ?? (typeof details.body === "string" && details.body ? details.body.slice(0, 200) : null);
+    const said =
+      details.apiMessage ??
+      (typeof details.body === "string" && details.body ? details.body.slice(0, 200) : null);
     super(
       `${details.method} ${details.path} answered ${details.status}${details.errorCode ? ` ${details.errorCode}` : ""}${said ? `: ${said}` : ""}`,
-      { hint: options?.hint ?? API_HINTS[details.code ?? apiErrorCodeFor(details.status, details.errorCode)] },
+      {
+        hint: options?.hint ?? API_HINTS[details.code ?? apiErrorCodeFor(details.status, details.errorCode)],
+      },
     );
     this.code = details.code ?? apiErrorCodeFor(details.status, details.errorCode);
     this.status = details.status;
@@ -115,7 +128,14 @@ export class NetworkError extends ExrecError {
   readonly retryable: boolean;
 
   constructor(
-    details: { method: string; path: string; failure: NetworkFailure; maybeSent: boolean; retryable: boolean; attempts: number },
+    details: {
+      method: string;
+      path: string;
+      failure: NetworkFailure;
+      maybeSent: boolean;
+      retryable: boolean;
+      attempts: number;
+    },
     options?: { cause?: unknown },
   ) {
     const what = details.failure === "timeout" ? "timed out" : "could not connect or lost the connection";
@@ -150,7 +170,10 @@ export class OutcomeUnknownError extends ExrecError {
   /** The HTTP status when there was an answer (5xx), null when the connection failed. */
   readonly status: number | null;
 
-  constructor(details: { method: string; path: string; status: number | null }, options?: { cause?: unknown }) {
+  constructor(
+    details: { method: string; path: string; status: number | null },
+    options?: { cause?: unknown },
+  ) {
     super(
       `${details.method} ${details.path}: the outcome is unknown (${details.status === null ? "the connection failed after the request was sent" : `the API answered ${details.status}`}); it may or may not have taken effect`,
       {

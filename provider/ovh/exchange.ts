@@ -79,7 +79,9 @@ export class OvhExchangeApi implements ExchangeApi {
 
   async listAccountsPage(org: string, svc: string, page: number, size: number): Promise<AccountPage> {
     if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1) {
-      throw new InvalidRequestError(`listAccountsPage: page (${page}) and size (${size}) must be whole numbers ≥ 1`);
+      throw new InvalidRequestError(
+        `listAccountsPage: page (${page}) and size (${size}) must be whole numbers ≥ 1`,
+      );
     }
     const path = `${platformPath(org, svc)}/account`;
     const call = `GET ${path}`;
@@ -91,7 +93,8 @@ export class OvhExchangeApi implements ExchangeApi {
       },
     });
     const body = response.body;
-    if (!Array.isArray(body)) throw new ResponseShapeError(call, "expected an array of accounts or of addresses");
+    if (!Array.isArray(body))
+      throw new ResponseShapeError(call, "expected an array of accounts or of addresses");
     const totalHeader = response.headers["x-pagination-elements"];
     // An API that ignores the pagination mode answers bare ids. An empty page is only known to be
     // a page of objects when the total came with it.
@@ -101,7 +104,10 @@ export class OvhExchangeApi implements ExchangeApi {
     const accounts = shape.validate(call, shape.arrayOf(shape.account), body);
     const total = totalHeader === undefined || !/^\d+$/.test(totalHeader.trim()) ? NaN : Number(totalHeader);
     if (Number.isNaN(total)) {
-      throw new ResponseShapeError(call, "a page of objects came without a whole-number X-Pagination-Elements header");
+      throw new ResponseShapeError(
+        call,
+        "a page of objects came without a whole-number X-Pagination-Elements header",
+      );
     }
     return { kind: "objects", accounts, total };
   }
@@ -109,28 +115,41 @@ export class OvhExchangeApi implements ExchangeApi {
   async getAccountsBatch(org: string, svc: string, emails: string[]): Promise<AccountBatch> {
     const unsafe = emails.filter((e) => e.includes(BATCH_SEPARATOR));
     if (unsafe.length > 0) {
-      throw new InvalidRequestError(`getAccountsBatch: ${unsafe.join(" ")} contains the batch separator "${BATCH_SEPARATOR}"`, {
-        hint: "read such an address alone with getAccount",
-      });
+      throw new InvalidRequestError(
+        `getAccountsBatch: ${unsafe.join(" ")} contains the batch separator "${BATCH_SEPARATOR}"`,
+        {
+          hint: "read such an address alone with getAccount",
+        },
+      );
     }
     if (emails.length === 0) return { kind: "objects", accounts: [], errors: [] };
     const path = `${platformPath(org, svc)}/account/${emails.map(seg).join(BATCH_SEPARATOR)}`;
     const call = `GET ${path}`;
     let body: unknown;
     try {
-      body = (await this.http.request<unknown>("GET", path, { headers: { "x-ovh-batch": BATCH_SEPARATOR } })).body;
+      body = (await this.http.request<unknown>("GET", path, { headers: { "x-ovh-batch": BATCH_SEPARATOR } }))
+        .body;
     } catch (error) {
       // Without batch support the joined ids name no account: a 404 (or 400) says nothing about them.
       if (error instanceof OvhApiError && (error.status === 404 || error.status === 400)) {
-        return { kind: "unsupported", reason: `the API answered ${error.status} to a batch read (X-Ovh-Batch) of ${emails.length} accounts` };
+        return {
+          kind: "unsupported",
+          reason: `the API answered ${error.status} to a batch read (X-Ovh-Batch) of ${emails.length} accounts`,
+        };
       }
       throw error;
     }
     if (!Array.isArray(body)) {
-      return { kind: "unsupported", reason: "the API answered a batch read (X-Ovh-Batch) with something other than an array" };
+      return {
+        kind: "unsupported",
+        reason: "the API answered a batch read (X-Ovh-Batch) with something other than an array",
+      };
     }
     if (!body.every((element) => shape.passes(shape.batchElement, element))) {
-      return { kind: "unsupported", reason: "the API answered a batch read (X-Ovh-Batch) with elements that are not {key, value, error}" };
+      return {
+        kind: "unsupported",
+        reason: "the API answered a batch read (X-Ovh-Batch) with elements that are not {key, value, error}",
+      };
     }
     const accounts: ApiAccount[] = [];
     const errors: { email: string; message: string }[] = [];
@@ -169,7 +188,10 @@ export class OvhExchangeApi implements ExchangeApi {
   }
 
   addAccount(org: string, svc: string, body: AccountCreate): Promise<ApiTask> {
-    return this.call("POST", `${platformPath(org, svc)}/account`, shape.task, { body, secrets: [body.password] });
+    return this.call("POST", `${platformPath(org, svc)}/account`, shape.task, {
+      body,
+      secrets: [body.password],
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -177,11 +199,21 @@ export class OvhExchangeApi implements ExchangeApi {
   // -------------------------------------------------------------------------------------------
 
   orderDurations(org: string, svc: string, license: License, quantity: number): Promise<string[]> {
-    return this.call("GET", orderPath(org, svc), shape.stringList, { query: { licence: license, number: quantity } });
+    return this.call("GET", orderPath(org, svc), shape.stringList, {
+      query: { licence: license, number: quantity },
+    });
   }
 
-  quoteOrder(org: string, svc: string, duration: string, license: License, quantity: number): Promise<ApiOrder> {
-    return this.call("GET", `${orderPath(org, svc)}/${seg(duration)}`, shape.order, { query: { licence: license, number: quantity } });
+  quoteOrder(
+    org: string,
+    svc: string,
+    duration: string,
+    license: License,
+    quantity: number,
+  ): Promise<ApiOrder> {
+    return this.call("GET", `${orderPath(org, svc)}/${seg(duration)}`, shape.order, {
+      query: { licence: license, number: quantity },
+    });
   }
 
   placeOrder(
@@ -210,7 +242,9 @@ export class OvhExchangeApi implements ExchangeApi {
   }
 
   listOrders(range: { from?: string; to?: string }): Promise<number[]> {
-    return this.call("GET", "/me/order", shape.idList, { query: { "date.from": range.from, "date.to": range.to } });
+    return this.call("GET", "/me/order", shape.idList, {
+      query: { "date.from": range.from, "date.to": range.to },
+    });
   }
 
   getOrder(orderId: number): Promise<ApiPastOrder> {
@@ -231,10 +265,17 @@ export class OvhExchangeApi implements ExchangeApi {
 
   /** Needs no authentication; signing it anyway is harmless and keeps one request path. */
   catalog(subsidiary: string): Promise<ApiCatalog> {
-    return this.call("GET", "/order/catalog/public/exchange", shape.catalog, { query: { ovhSubsidiary: subsidiary } });
+    return this.call("GET", "/order/catalog/public/exchange", shape.catalog, {
+      query: { ovhSubsidiary: subsidiary },
+    });
   }
 
-  private async call<T>(method: HttpMethod, path: string, check: shape.Check<T>, options?: RequestOptions): Promise<T> {
+  private async call<T>(
+    method: HttpMethod,
+    path: string,
+    check: shape.Check<T>,
+    options?: RequestOptions,
+  ): Promise<T> {
     const response = await this.http.request<unknown>(method, path, options);
     return shape.validate(`${method} ${path}`, check, response.body);
   }
@@ -242,7 +283,11 @@ export class OvhExchangeApi implements ExchangeApi {
 
 function describeBatchError(error: unknown): string {
   if (typeof error === "string" && error !== "") return error;
-  if (error !== null && typeof error === "object" && typeof (error as { message?: unknown }).message === "string") {
+  if (
+    error !== null &&
+    typeof error === "object" &&
+    typeof (error as { message?: unknown }).message === "string"
+  ) {
     return (error as { message: string }).message;
   }
   return "the batch answer gave neither a value nor an error for this address";

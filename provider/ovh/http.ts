@@ -102,8 +102,20 @@ type AttemptResult =
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /** Errors raised before a single byte could reach the server. */
-const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
-const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"]);
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+const TIMEOUT_CODES = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "ETIMEDOUT",
+]);
 
 const NO_AUTH = { headers: {}, secrets: [] as string[] };
 
@@ -141,7 +153,11 @@ export class OvhHttpClient {
     this.auth =
       options.auth.method === "application-key"
         ? new ApplicationKeyRequestAuth(options.auth, () => this.fetchServerTime(), this.clock)
-        : new OAuth2RequestAuth(options.auth, () => this.fetchToken(options.auth as Extract<Auth, { method: "oauth2" }>), this.clock);
+        : new OAuth2RequestAuth(
+            options.auth,
+            () => this.fetchToken(options.auth as Extract<Auth, { method: "oauth2" }>),
+            this.clock,
+          );
     for (const secret of this.auth.secrets) this.redactor.add(secret);
   }
 
@@ -217,10 +233,12 @@ export class OvhHttpClient {
       throw new ResponseShapeError(call, "expected a JSON object with access_token and expires_in");
     }
     const { access_token: accessToken, expires_in: expiresIn, token_type: tokenType } = body;
-    if (typeof accessToken !== "string" || accessToken === "") throw new ResponseShapeError(call, "access_token is not a non-empty string");
+    if (typeof accessToken !== "string" || accessToken === "")
+      throw new ResponseShapeError(call, "access_token is not a non-empty string");
     // From here on, the token is a secret like the others.
     this.redactor.add(accessToken);
-    if (typeof expiresIn !== "number" || !(expiresIn > 0)) throw new ResponseShapeError(call, "expires_in is not a positive number");
+    if (typeof expiresIn !== "number" || !(expiresIn > 0))
+      throw new ResponseShapeError(call, "expires_in is not a positive number");
     if (typeof tokenType === "string" && tokenType.toLowerCase() !== "bearer") {
       throw new ResponseShapeError(call, `token_type is ${JSON.stringify(tokenType)}, expected "Bearer"`);
     }
@@ -228,7 +246,9 @@ export class OvhHttpClient {
   }
 
   /** Runs one logical request through auth, limits and retries; returns a 2xx answer or throws. */
-  private async exchange(ex: Exchange): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
+  private async exchange(
+    ex: Exchange,
+  ): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
     let retriedUnauthorized = false;
     for (let attempt = 1; ; attempt++) {
       // Fetched before taking a slot: these requests need slots of their own.
@@ -252,13 +272,22 @@ export class OvhHttpClient {
 
       if (result.kind === "too-large") {
         this.log(redactor, ex, `${result.status} (answer over ${MAX_ANSWER_BYTES} bytes)`, elapsed);
-        throw new ResponseShapeError(`${ex.method} ${ex.errorPath}`, `the answer is larger than ${MAX_ANSWER_BYTES} bytes; it was not read`);
+        throw new ResponseShapeError(
+          `${ex.method} ${ex.errorPath}`,
+          `the answer is larger than ${MAX_ANSWER_BYTES} bytes; it was not read`,
+        );
       }
 
       if (result.kind === "failure") {
         if (canRetry) {
           const wait = backoffDelay(attempt, this.retry, this.random);
-          this.log(redactor, ex, `${result.failure}`, elapsed, `retry ${attempt + 1}/${this.retry.attempts} in ${wait}ms`);
+          this.log(
+            redactor,
+            ex,
+            `${result.failure}`,
+            elapsed,
+            `retry ${attempt + 1}/${this.retry.attempts} in ${wait}ms`,
+          );
           await this.sleep(wait);
           continue;
         }
@@ -268,7 +297,14 @@ export class OvhHttpClient {
           throw new OutcomeUnknownError({ method: ex.method, path: ex.errorPath, status: null }, { cause });
         }
         throw new NetworkError(
-          { method: ex.method, path: ex.errorPath, failure: result.failure, maybeSent: result.maybeSent, retryable: true, attempts: attempt },
+          {
+            method: ex.method,
+            path: ex.errorPath,
+            failure: result.failure,
+            maybeSent: result.maybeSent,
+            retryable: true,
+            attempts: attempt,
+          },
           { cause },
         );
       }
@@ -277,14 +313,21 @@ export class OvhHttpClient {
       const parsed = parseJson(text);
       if (status >= 200 && status < 300) {
         this.log(redactor, ex, String(status), elapsed);
-        if (!parsed.ok) throw new ResponseShapeError(`${ex.method} ${ex.errorPath}`, "the answer is not JSON");
+        if (!parsed.ok)
+          throw new ResponseShapeError(`${ex.method} ${ex.errorPath}`, "the answer is not JSON");
         return { status, headers, body: parsed.value };
       }
 
       const transient = isTransientStatus(status);
       const error = this.apiError(ex, redactor, status, headers, parsed.ok ? parsed.value : text, transient);
 
-      if (status === 401 && ex.authenticated && this.auth.onUnauthorized() && ex.retryable && !retriedUnauthorized) {
+      if (
+        status === 401 &&
+        ex.authenticated &&
+        this.auth.onUnauthorized() &&
+        ex.retryable &&
+        !retriedUnauthorized
+      ) {
         retriedUnauthorized = true;
         this.log(redactor, ex, String(status), elapsed, "renewing the token and retrying once");
         continue;
@@ -293,7 +336,13 @@ export class OvhHttpClient {
         const asked = parseRetryAfter(headers["retry-after"], Date.now());
         if (asked === null || asked <= this.retry.maxRetryAfterMs) {
           const wait = asked ?? backoffDelay(attempt, this.retry, this.random);
-          this.log(redactor, ex, String(status), elapsed, `retry ${attempt + 1}/${this.retry.attempts} in ${wait}ms`);
+          this.log(
+            redactor,
+            ex,
+            String(status),
+            elapsed,
+            `retry ${attempt + 1}/${this.retry.attempts} in ${wait}ms`,
+          );
           await this.sleep(wait);
           continue;
         }
@@ -331,7 +380,12 @@ export class OvhHttpClient {
       const code = (error as { code?: unknown }).code;
       const known = typeof code === "string" ? code : "";
       const timeout = signal.aborted || TIMEOUT_CODES.has(known);
-      return { kind: "failure", error, failure: timeout ? "timeout" : "connection", maybeSent: !NOT_SENT_CODES.has(known) };
+      return {
+        kind: "failure",
+        error,
+        failure: timeout ? "timeout" : "connection",
+        maybeSent: !NOT_SENT_CODES.has(known),
+      };
     }
   }
 
@@ -343,7 +397,10 @@ export class OvhHttpClient {
     body: unknown,
     transient: boolean,
   ): OvhApiError {
-    const fields = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    const fields =
+      body !== null && typeof body === "object" && !Array.isArray(body)
+        ? (body as Record<string, unknown>)
+        : {};
     const message = firstString(fields.message, fields.error_description, fields.error);
     const errorCode = firstString(fields.errorCode);
     return new OvhApiError({
@@ -356,13 +413,17 @@ export class OvhHttpClient {
       body: redactor.value(body),
       // 429 and 5xx are passing conditions; a 429 also means the request was refused unprocessed.
       retryable: transient,
-      ...(ex.clientErrorCode !== undefined && status >= 400 && status < 500 && status !== 429 ? { code: ex.clientErrorCode } : {}),
+      ...(ex.clientErrorCode !== undefined && status >= 400 && status < 500 && status !== 429
+        ? { code: ex.clientErrorCode }
+        : {}),
     });
   }
 
   private log(redactor: Redactor, ex: Exchange, outcome: string, elapsedMs: number, note?: string): void {
     if (!this.debug) return;
-    this.debug(redactor.text(`${ex.method} ${ex.display} ${outcome} ${elapsedMs}ms${note ? ` (${note})` : ""}`));
+    this.debug(
+      redactor.text(`${ex.method} ${ex.display} ${outcome} ${elapsedMs}ms${note ? ` (${note})` : ""}`),
+    );
   }
 }
 

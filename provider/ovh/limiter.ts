@@ -9,7 +9,8 @@ export class ConcurrencyGate {
   private readonly waiting: (() => void)[] = [];
 
   constructor(readonly max: number) {
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`concurrency must be a whole number ≥ 1, not ${max}`);
+    if (!Number.isInteger(max) || max < 1)
+      throw new RangeError(`concurrency must be a whole number ≥ 1, not ${max}`);
   }
 
   async acquire(): Promise<void> {
@@ -42,7 +43,8 @@ export class TokenBucket {
     private readonly now: () => number = () => performance.now(),
     private readonly sleep: (ms: number) => Promise<void> = realSleep,
   ) {
-    if (!Number.isFinite(ratePerSecond) || ratePerSecond < 0) throw new RangeError(`rate must be ≥ 0, not ${ratePerSecond}`);
+    if (!Number.isFinite(ratePerSecond) || ratePerSecond < 0)
+      throw new RangeError(`rate must be ≥ 0, not ${ratePerSecond}`);
     this.tokens = ratePerSecond;
     this.last = now();
   }

@@ -32,7 +32,8 @@ export function resolveLimits(env: NodeJS.ProcessEnv, flags: LimitFlags = {}): L
     DEFAULT_LIMITS.ratePerSecond;
   const timeoutSeconds = envValue(env, "EXREC_TIMEOUT", 1, "seconds per request, at least 1");
   const timeoutMs =
-    flagValue("--timeout", flags.timeoutMs, 1) ?? (timeoutSeconds === undefined ? DEFAULT_LIMITS.timeoutMs : timeoutSeconds * 1000);
+    flagValue("--timeout", flags.timeoutMs, 1) ??
+    (timeoutSeconds === undefined ? DEFAULT_LIMITS.timeoutMs : timeoutSeconds * 1000);
   return { concurrency, ratePerSecond, timeoutMs };
 }
 

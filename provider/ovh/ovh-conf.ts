@@ -38,9 +38,13 @@ export function readConfFiles(homeDir: string, cwd: string): ConfFile[] {
       files.push({ ...candidate, doc: parseIni(text) });
     } catch (error) {
       if (!(error instanceof IniSyntaxError)) throw error;
-      throw new ConfigError(`${candidate.path}:${error.line}`, `malformed ${candidate.display}: ${error.problem}`, {
-        hint: `fix line ${error.line} of ${candidate.path}; the format is "[default]\\nendpoint=ovh-eu\\n\\n[ovh-eu]\\napplication_key=…"`,
-      });
+      throw new ConfigError(
+        `${candidate.path}:${error.line}`,
+        `malformed ${candidate.display}: ${error.problem}`,
+        {
+          hint: `fix line ${error.line} of ${candidate.path}; the format is "[default]\\nendpoint=ovh-eu\\n\\n[ovh-eu]\\napplication_key=…"`,
+        },
+      );
     }
   }
   return files;
@@ -51,7 +55,8 @@ export function lookupConf(files: ConfFile[], section: string, key: string): Con
   for (let i = files.length - 1; i >= 0; i--) {
     const file = files[i]!;
     const found = file.doc.get(section)?.get(key);
-    if (found !== undefined && found.value !== "") return { value: found.value, file, section, key, line: found.line };
+    if (found !== undefined && found.value !== "")
+      return { value: found.value, file, section, key, line: found.line };
   }
   return undefined;
 }
@@ -61,7 +66,8 @@ export function sectionsWithCredentials(files: ConfFile[], keys: readonly string
   const found = new Set<string>();
   for (const file of files) {
     for (const [section, entries] of file.doc) {
-      if (section !== "default" && keys.some((k) => (entries.get(k)?.value ?? "") !== "")) found.add(`[${section}] of ${file.display}`);
+      if (section !== "default" && keys.some((k) => (entries.get(k)?.value ?? "") !== ""))
+        found.add(`[${section}] of ${file.display}`);
     }
   }
   return [...found];

@@ -33,7 +33,11 @@ export function isTransientStatus(status: number): boolean {
 }
 
 /** Full-jitter backoff before attempt `failedAttempts + 1` (`failedAttempts` ≥ 1). */
-export function backoffDelay(failedAttempts: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function backoffDelay(
+  failedAttempts: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempts - 1));
   return Math.floor(random() * ceiling);
 }

@@ -102,7 +102,9 @@ export function arrayOf<T>(check: Check<T>): Check<T[]> {
 type Checked<S extends Record<string, Check<unknown>>> = { [K in keyof S]: ReturnType<S[K]> };
 
 /** An object with at least these fields; the others are kept as they are. */
-export function object<S extends Record<string, Check<unknown>>>(fields: S): Check<Checked<S> & Record<string, unknown>> {
+export function object<S extends Record<string, Check<unknown>>>(
+  fields: S,
+): Check<Checked<S> & Record<string, unknown>> {
   return (v, at) => {
     if (v === null || typeof v !== "object" || Array.isArray(v)) throw new ShapeProblem(at, "an object", v);
     const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
@@ -144,7 +146,15 @@ export function passes(check: Check<unknown>, value: unknown): boolean {
 
 const LICENSE = oneOf(["basic", "standard", "enterprise"] as const);
 const RENEWAL = oneOf(["monthly", "yearly"] as const);
-const ACCOUNT_STATE = oneOf(["creating", "deleting", "internalMigration", "ok", "reopening", "suspended", "suspending"] as const);
+const ACCOUNT_STATE = oneOf([
+  "creating",
+  "deleting",
+  "internalMigration",
+  "ok",
+  "reopening",
+  "suspended",
+  "suspending",
+] as const);
 
 export const stringList: Check<string[]> = arrayOf(str);
 export const idList: Check<number[]> = arrayOf(int);
@@ -185,16 +195,25 @@ export const task: Check<ApiTask> = object({
   finishDate: nullable(str),
 });
 
-export const price: Check<ApiPrice> = object({ currencyCode: str, value: num, text: str, priceInUcents: num });
+export const price: Check<ApiPrice> = object({
+  currencyCode: str,
+  value: num,
+  text: str,
+  priceInUcents: num,
+});
 
 export const order: Check<ApiOrder> = object({
   orderId: nullable(int),
   url: nullable(str),
   prices: object({ withoutTax: price, withTax: price, tax: price }),
-  details: arrayOf(object({ description: str, quantity: num, domain: str, totalPrice: price, unitPrice: price })),
+  details: arrayOf(
+    object({ description: str, quantity: num, domain: str, totalPrice: price, unitPrice: price }),
+  ),
 });
 
-export const paymentMeans: Check<ApiPaymentMean[]> = arrayOf(object({ paymentMean: str, paymentMeanId: nullable(int) }));
+export const paymentMeans: Check<ApiPaymentMean[]> = arrayOf(
+  object({ paymentMean: str, paymentMeanId: nullable(int) }),
+);
 
 export const orderStatus: Check<ApiOrderStatus> = oneOf([
   "cancelled",

@@ -3,7 +3,13 @@
  */
 import { PLACEHOLDER_DOMAIN, type License } from "../../reconciler/model.js";
 import type { Prng } from "./prng.js";
-import { nextId, primaryAddress, type AccountRecord, type SandboxState, type ServiceRecord } from "./state.js";
+import {
+  nextId,
+  primaryAddress,
+  type AccountRecord,
+  type SandboxState,
+  type ServiceRecord,
+} from "./state.js";
 
 /** Mailbox size in GB by licence (what OVHcloud advertises for its Hosted offers). */
 export function defaultQuota(license: License): number {
@@ -12,7 +18,11 @@ export function defaultQuota(license: License): number {
 
 export type NewAccount = Omit<AccountRecord, "id">;
 
-export function insertAccount(state: SandboxState, service: ServiceRecord, fields: NewAccount): AccountRecord {
+export function insertAccount(
+  state: SandboxState,
+  service: ServiceRecord,
+  fields: NewAccount,
+): AccountRecord {
   const account: AccountRecord = { id: nextId(state, "account"), ...fields };
   service.accounts.set(primaryAddress(account), account);
   if (account.expirationDate !== null) service.nextExpiryMs = undefined;
@@ -20,7 +30,12 @@ export function insertAccount(state: SandboxState, service: ServiceRecord, field
 }
 
 /** Gives an account a new address; the caller has checked that the address is free. */
-export function renameAccount(service: ServiceRecord, account: AccountRecord, login: string, domain: string): void {
+export function renameAccount(
+  service: ServiceRecord,
+  account: AccountRecord,
+  login: string,
+  domain: string,
+): void {
   service.accounts.delete(primaryAddress(account));
   account.login = login.toLowerCase();
   account.domain = domain.toLowerCase();

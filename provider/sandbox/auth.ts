@@ -68,7 +68,11 @@ export class Authenticator {
       throw ApiFailure.auth(401, "NOT_AUTHENTICATED", "You must login first");
     }
     const consumer = header(request.headers, "x-ovh-consumer");
-    if (!sameText(application, this.credentials.applicationKey) || consumer === undefined || !sameText(consumer, this.credentials.consumerKey)) {
+    if (
+      !sameText(application, this.credentials.applicationKey) ||
+      consumer === undefined ||
+      !sameText(consumer, this.credentials.consumerKey)
+    ) {
       throw ApiFailure.auth(403, "INVALID_CREDENTIAL", "This credential does not exist");
     }
     const timestamp = header(request.headers, "x-ovh-timestamp") ?? "";
@@ -91,7 +95,8 @@ export class Authenticator {
 
   private verifyToken(token: string): void {
     const expiresAt = this.tokens.get(token);
-    if (expiresAt === undefined) throw ApiFailure.auth(401, "INVALID_CREDENTIAL", "This credential is not valid");
+    if (expiresAt === undefined)
+      throw ApiFailure.auth(401, "INVALID_CREDENTIAL", "This credential is not valid");
     if (Date.now() >= expiresAt) {
       this.tokens.delete(token);
       throw ApiFailure.auth(401, "INVALID_CREDENTIAL", "This credential has expired");
@@ -105,7 +110,8 @@ export class Authenticator {
   issueToken(form: URLSearchParams, headers: IncomingHttpHeaders): TokenAnswer & { issued: boolean } {
     const grant = form.get("grant_type");
     if (grant === null) return refused(400, "invalid_request", "grant_type is required");
-    if (grant !== "client_credentials") return refused(400, "unsupported_grant_type", "only client_credentials is supported");
+    if (grant !== "client_credentials")
+      return refused(400, "unsupported_grant_type", "only client_credentials is supported");
     let clientId = form.get("client_id");
     let clientSecret = form.get("client_secret");
     const authorization = header(headers, "authorization");
@@ -117,8 +123,12 @@ export class Authenticator {
         clientSecret = decodeURIComponent(decoded.slice(colon + 1));
       }
     }
-    if (clientId === null || clientSecret === null) return refused(400, "invalid_request", "client_id and client_secret are required");
-    if (!sameText(clientId, this.credentials.clientId) || !sameText(clientSecret, this.credentials.clientSecret)) {
+    if (clientId === null || clientSecret === null)
+      return refused(400, "invalid_request", "client_id and client_secret are required");
+    if (
+      !sameText(clientId, this.credentials.clientId) ||
+      !sameText(clientSecret, this.credentials.clientSecret)
+    ) {
       return refused(401, "invalid_client", "client authentication failed");
     }
     const token = randomBytes(24).toString("base64url");
@@ -126,7 +136,12 @@ export class Authenticator {
     return {
       status: 200,
       issued: true,
-      body: { access_token: token, token_type: "Bearer", expires_in: this.tokenLifetimeSeconds, scope: form.get("scope") ?? "all" },
+      body: {
+        access_token: token,
+        token_type: "Bearer",
+        expires_in: this.tokenLifetimeSeconds,
+        scope: form.get("scope") ?? "all",
+      },
     };
   }
 }

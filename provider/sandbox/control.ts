@@ -8,12 +8,16 @@ import type { Answer } from "./router.js";
 import type { FaultSpec, ReadModes, Sandbox, SandboxStats } from "./types.js";
 
 /** The sandbox's knobs, as the control API and the programmatic face (`Sandbox`) both use them. */
-export type Controls = Pick<Sandbox, "resetStats" | "addFault" | "clearFaults" | "setReadModes" | "setLatency" | "patchAccount"> & {
+export type Controls = Pick<
+  Sandbox,
+  "resetStats" | "addFault" | "clearFaults" | "setReadModes" | "setLatency" | "patchAccount"
+> & {
   readStats(): SandboxStats;
 };
 
 function object(body: unknown): Record<string, unknown> {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new SandboxControlError("the body must be a JSON object");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new SandboxControlError("the body must be a JSON object");
   return body as Record<string, unknown>;
 }
 
@@ -54,7 +58,8 @@ function readModesFromJson(body: unknown): ReadModes {
 function latencyFromJson(body: unknown): number {
   const input = object(body);
   const ms = input.latencyMs ?? input.ms;
-  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) throw new SandboxControlError('latency is {"latencyMs": milliseconds}');
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
+    throw new SandboxControlError('latency is {"latencyMs": milliseconds}');
   return ms;
 }
 
@@ -84,7 +89,8 @@ export function control(controls: Controls, method: string, segments: string[], 
       return { body: { latencyMs: ms } };
     }
     case "PATCH account": {
-      if (segments.length !== 4) throw new SandboxControlError("PATCH /_sandbox/account/{org}/{svc}/{email}", 404);
+      if (segments.length !== 4)
+        throw new SandboxControlError("PATCH /_sandbox/account/{org}/{svc}/{email}", 404);
       const [, org, svc, email] = segments as [string, string, string, string];
       controls.patchAccount(org, svc, email, object(body));
       return { body: { ok: true } };
@@ -99,7 +105,10 @@ export function control(controls: Controls, method: string, segments: string[], 
 /** The JSON answer for an error of a control request. */
 export function controlFailure(error: unknown): Answer {
   if (error instanceof SandboxControlError) {
-    return { status: error.status, body: { message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
+    return {
+      status: error.status,
+      body: { message: error.message, ...(error.hint ? { hint: error.hint } : {}) },
+    };
   }
   if (error instanceof ApiFailure) return { status: error.status, body: error.body };
   throw error;

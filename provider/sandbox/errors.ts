@@ -8,7 +8,10 @@ import { ExrecError } from "../../reconciler/errors.js";
 /** `--seed` (or a SeedSpec text) names no seed. */
 export class SeedSpecError extends ExrecError {
   readonly code = "EXREC_SANDBOX_SEED";
-  constructor(readonly text: string, reason: string) {
+  constructor(
+    readonly text: string,
+    reason: string,
+  ) {
     super(`unknown sandbox seed ${JSON.stringify(text)}: ${reason}`, {
       hint: "use demo, empty, or fleet:PxA (P platforms of A accounts, e.g. fleet:10x500), optionally fleet:PxA:hosted|private|mixed",
     });
@@ -18,7 +21,11 @@ export class SeedSpecError extends ExrecError {
 /** The state file exists but cannot be read back as a sandbox state. */
 export class SandboxStateFileError extends ExrecError {
   readonly code = "EXREC_SANDBOX_STATE_FILE";
-  constructor(readonly file: string, problem: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly file: string,
+    problem: string,
+    options?: { cause?: unknown },
+  ) {
     super(`the sandbox state file ${file} is not usable: ${problem}`, {
       hint: `delete ${file} to start again from the seed, or point the sandbox at another state file`,
       ...(options?.cause === undefined ? {} : { cause: options.cause }),
@@ -29,7 +36,11 @@ export class SandboxStateFileError extends ExrecError {
 /** A control request (patchAccount, a fault, read modes) the sandbox cannot carry out. */
 export class SandboxControlError extends ExrecError {
   readonly code = "EXREC_SANDBOX_CONTROL";
-  constructor(message: string, readonly status: 400 | 404 = 400, options?: { hint?: string }) {
+  constructor(
+    message: string,
+    readonly status: 400 | 404 = 400,
+    options?: { hint?: string },
+  ) {
     super(message, options);
   }
 }

@@ -5,7 +5,15 @@
 import { SandboxControlError } from "./errors.js";
 import type { FaultSpec } from "./types.js";
 
-const KINDS: readonly FaultSpec["kind"][] = ["429", "500", "drop", "slow", "effect-then-500", "task-error", "never-deliver"];
+const KINDS: readonly FaultSpec["kind"][] = [
+  "429",
+  "500",
+  "drop",
+  "slow",
+  "effect-then-500",
+  "task-error",
+  "never-deliver",
+];
 
 interface ArmedFault {
   spec: FaultSpec;
@@ -17,7 +25,9 @@ export class FaultBook {
 
   add(spec: FaultSpec): void {
     if (!KINDS.includes(spec.kind)) {
-      throw new SandboxControlError(`unknown fault kind ${JSON.stringify(spec.kind)}`, 400, { hint: `one of ${KINDS.join(", ")}` });
+      throw new SandboxControlError(`unknown fault kind ${JSON.stringify(spec.kind)}`, 400, {
+        hint: `one of ${KINDS.join(", ")}`,
+      });
     }
     const times = spec.times ?? Number.POSITIVE_INFINITY;
     if (!(times > 0)) throw new SandboxControlError(`a fault must fire at least once (times: ${spec.times})`);

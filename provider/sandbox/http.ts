@@ -3,7 +3,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-export type BodyResult = { kind: "ok"; text: string } | { kind: "too-large"; limit: number } | { kind: "aborted" };
+export type BodyResult =
+  { kind: "ok"; text: string } | { kind: "too-large"; limit: number } | { kind: "aborted" };
 
 /**
  * Reads the whole body. Past `limit` bytes it keeps reading without keeping (so that the client,
@@ -25,7 +26,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       else if (size > ceiling) req.destroy();
     });
     req.on("end", () =>
-      resolve(size > limit ? { kind: "too-large", limit } : { kind: "ok", text: Buffer.concat(chunks).toString("utf8") }),
+      resolve(
+        size > limit
+          ? { kind: "too-large", limit }
+          : { kind: "ok", text: Buffer.concat(chunks).toString("utf8") },
+      ),
     );
     req.on("error", () => resolve({ kind: "aborted" }));
     req.on("close", () => {
@@ -34,7 +39,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
   });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body ?? null);
   res.writeHead(status, {

@@ -43,7 +43,11 @@ const ADDRESS: Record<string, FieldCheck> = {
   primaryEmailAddress: (v) => typeof v === "string" && /^[^@\s]+@[^@\s]+$/.test(v),
 };
 
-export function patchAccountRecord(service: ServiceRecord, account: AccountRecord, patch: Record<string, unknown>): void {
+export function patchAccountRecord(
+  service: ServiceRecord,
+  account: AccountRecord,
+  patch: Record<string, unknown>,
+): void {
   for (const [field, value] of Object.entries(patch)) {
     const check = WRITABLE[field] ?? ADDRESS[field];
     if (!check) {
@@ -51,15 +55,20 @@ export function patchAccountRecord(service: ServiceRecord, account: AccountRecor
         hint: `one of ${[...Object.keys(WRITABLE), ...Object.keys(ADDRESS)].join(", ")}`,
       });
     }
-    if (!check(value)) throw new SandboxControlError(`patchAccount: ${JSON.stringify(value)} is not a valid ${field}`);
+    if (!check(value))
+      throw new SandboxControlError(`patchAccount: ${JSON.stringify(value)} is not a valid ${field}`);
   }
   const [login, domain] =
     typeof patch.primaryEmailAddress === "string"
       ? patch.primaryEmailAddress.toLowerCase().split("@")
-      : [((patch.login as string | undefined) ?? account.login).toLowerCase(), ((patch.domain as string | undefined) ?? account.domain).toLowerCase()];
+      : [
+          ((patch.login as string | undefined) ?? account.login).toLowerCase(),
+          ((patch.domain as string | undefined) ?? account.domain).toLowerCase(),
+        ];
   const address = `${login}@${domain}`;
   if (address !== primaryAddress(account)) {
-    if (service.accounts.has(address)) throw new SandboxControlError(`patchAccount: ${address} is already used on ${service.name}`);
+    if (service.accounts.has(address))
+      throw new SandboxControlError(`patchAccount: ${address} is already used on ${service.name}`);
     renameAccount(service, account, login as string, domain as string);
   }
   for (const field of Object.keys(WRITABLE)) {

@@ -59,7 +59,10 @@ function title(text: string): string {
 function plan(offer: PriceOffer, license: License): ApiCatalogPlan {
   const prices = PRICE_CENTS[offer][license];
   const pricings: ApiCatalogPlan["pricings"] = [];
-  for (const [renewal, interval] of [["monthly", 1], ["yearly", 12]] as const) {
+  for (const [renewal, interval] of [
+    ["monthly", 1],
+    ["yearly", 12],
+  ] as const) {
     const cents = prices[renewal];
     if (cents === undefined) continue;
     const ucents = cents * UCENTS_PER_CENT;
@@ -89,7 +92,9 @@ export function publicCatalog(): ApiCatalog {
   return {
     catalogId: 4242,
     locale: { currencyCode: CURRENCY, subsidiary: "FR", taxRate: TAX_RATE_PERCENT },
-    plans: (["hosted", "private"] as const).flatMap((offer) => LICENSES.map((license) => plan(offer, license))),
+    plans: (["hosted", "private"] as const).flatMap((offer) =>
+      LICENSES.map((license) => plan(offer, license)),
+    ),
     addons: [],
   };
 }

@@ -4,12 +4,26 @@
  * benchmarks). Deterministic: dates are relative to the business clock at seeding time, and every
  * other choice comes from a seeded PRNG.
  */
-import { PLACEHOLDER_DOMAIN, type AccountState, type ApiOffer, type License, type Renewal } from "../../reconciler/model.js";
+import {
+  PLACEHOLDER_DOMAIN,
+  type AccountState,
+  type ApiOffer,
+  type License,
+  type Renewal,
+} from "../../reconciler/model.js";
 import { defaultQuota, insertAccount, placeholderLogin } from "./accounts.js";
 import { addDays, addMonths, parisDateOf, parisDateTime, parisMidnight, type CalendarDate } from "./dates.js";
 import { SeedSpecError } from "./errors.js";
 import { Prng } from "./prng.js";
-import { emptyState, newService, nextId, type SandboxState, type ServiceRecord, type TaskFunction, type TaskEffect } from "./state.js";
+import {
+  emptyState,
+  newService,
+  nextId,
+  type SandboxState,
+  type ServiceRecord,
+  type TaskFunction,
+  type TaskEffect,
+} from "./state.js";
 import type { SeedSpec } from "./types.js";
 
 /** Above this many accounts a fleet would not fit comfortably in memory and in a state file. */
@@ -27,10 +41,15 @@ export function parseSeed(text: string): SeedSpec {
   const accounts = Number(match[2]);
   if (platforms < 1) throw new SeedSpecError(text, "a fleet needs at least one platform");
   if (platforms * accounts > MAX_FLEET_ACCOUNTS) {
-    throw new SeedSpecError(text, `at most ${MAX_FLEET_ACCOUNTS} accounts in all (asked ${platforms * accounts})`);
+    throw new SeedSpecError(
+      text,
+      `at most ${MAX_FLEET_ACCOUNTS} accounts in all (asked ${platforms * accounts})`,
+    );
   }
   const offer = match[3] as "hosted" | "private" | "mixed" | undefined;
-  return offer === undefined ? { kind: "fleet", platforms, accounts } : { kind: "fleet", platforms, accounts, offer };
+  return offer === undefined
+    ? { kind: "fleet", platforms, accounts }
+    : { kind: "fleet", platforms, accounts, offer };
 }
 
 /** The text `parseSeed` reads back into the same spec. */
@@ -176,40 +195,139 @@ const DEMO = {
   privateDomain: "globex.example",
 } as const;
 
-const FIRST_NAMES = ["Henri", "Ines", "Jules", "Karim", "Lea", "Marc", "Nora", "Olivier", "Paul", "Quentin", "Rose", "Sarah", "Theo", "Ursula"];
-const LAST_NAMES = ["Bernard", "Thomas", "Robert", "Richard", "Simon", "Michel", "Lefebvre", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel"];
+const FIRST_NAMES = [
+  "Henri",
+  "Ines",
+  "Jules",
+  "Karim",
+  "Lea",
+  "Marc",
+  "Nora",
+  "Olivier",
+  "Paul",
+  "Quentin",
+  "Rose",
+  "Sarah",
+  "Theo",
+  "Ursula",
+];
+const LAST_NAMES = [
+  "Bernard",
+  "Thomas",
+  "Robert",
+  "Richard",
+  "Simon",
+  "Michel",
+  "Lefebvre",
+  "Garcia",
+  "David",
+  "Bertrand",
+  "Roux",
+  "Vincent",
+  "Fournier",
+  "Morel",
+];
 const PRIVATE_NAMES = ["Victor", "Wendy", "Xavier", "Yasmine", "Zoe", "Adele", "Bruno", "Celine"];
 
 function seedDemo(b: SeedBuilder): void {
   const [acme, acmeCorp] = DEMO.hostedDomains;
-  const hosted = b.service(DEMO.organization, DEMO.hostedService, "hosted", [...DEMO.hostedDomains], "Acme (Hosted Exchange)");
+  const hosted = b.service(
+    DEMO.organization,
+    DEMO.hostedService,
+    "hosted",
+    [...DEMO.hostedDomains],
+    "Acme (Hosted Exchange)",
+  );
   const named: SeedAccount[] = [
     // Declared as is in examples/demo.yaml: nothing to do.
-    { login: "alice", domain: acme, license: "standard", renewal: "yearly", expiresInDays: 214, displayName: "Alice Martin" },
+    {
+      login: "alice",
+      domain: acme,
+      license: "standard",
+      renewal: "yearly",
+      expiresInDays: 214,
+      displayName: "Alice Martin",
+    },
     // Declared yearly: a renewal change, effective at its expiry (H2, H3).
-    { login: "bob", domain: acme, license: "basic", renewal: "monthly", expiresInDays: 12, displayName: "Bob Durand" },
+    {
+      login: "bob",
+      domain: acme,
+      license: "basic",
+      renewal: "monthly",
+      expiresInDays: 12,
+      displayName: "Bob Durand",
+    },
     // Terminating (expire at term) but declared present: cancel the termination.
-    { login: "carol", domain: acme, license: "standard", renewal: "yearly", expiresInDays: 45, displayName: "Carol Petit", deleteAtExpiration: true },
+    {
+      login: "carol",
+      domain: acme,
+      license: "standard",
+      renewal: "yearly",
+      expiresInDays: 45,
+      displayName: "Carol Petit",
+      deleteAtExpiration: true,
+    },
     // Declared absent on a `removal: reset` platform: terminate (H4) and reset (H5).
-    { login: "dave", domain: acme, license: "basic", renewal: "monthly", expiresInDays: 19, displayName: "Dave Moreau" },
+    {
+      login: "dave",
+      domain: acme,
+      license: "basic",
+      renewal: "monthly",
+      expiresInDays: 19,
+      displayName: "Dave Moreau",
+    },
     // Declared with another display name: an update.
-    { login: "erin", domain: acme, license: "standard", renewal: "yearly", expiresInDays: 160, displayName: "Erin Leroy" },
+    {
+      login: "erin",
+      domain: acme,
+      license: "standard",
+      renewal: "yearly",
+      expiresInDays: 160,
+      displayName: "Erin Leroy",
+    },
     // A task in progress: the plan waits for it.
     {
-      login: "frank", domain: acme, license: "standard", renewal: "monthly", expiresInDays: 8, displayName: "Frank Girard",
+      login: "frank",
+      domain: acme,
+      license: "standard",
+      renewal: "monthly",
+      expiresInDays: 8,
+      displayName: "Frank Girard",
       stuckTask: { function: "setAccount", effect: "release" },
     },
     // Protected in the manifest.
-    { login: "ceo", domain: acme, license: "enterprise", renewal: "yearly", expiresInDays: 300, displayName: "Claire Dubois" },
+    {
+      login: "ceo",
+      domain: acme,
+      license: "enterprise",
+      renewal: "yearly",
+      expiresInDays: 300,
+      displayName: "Claire Dubois",
+    },
     // Live but not declared: unmanaged.
-    { login: "contact", domain: acmeCorp, license: "basic", renewal: "yearly", expiresInDays: 97, displayName: "Acme Corp Contact" },
+    {
+      login: "contact",
+      domain: acmeCorp,
+      license: "basic",
+      renewal: "yearly",
+      expiresInDays: 97,
+      displayName: "Acme Corp Contact",
+    },
   ];
   for (const seed of named) b.account(hosted, seed);
   // Two blank accounts, paid for and not yet given an address (reused before ordering, H1).
-  for (const [license, renewal, days] of [["basic", "monthly", 25], ["standard", "yearly", 330]] as const) {
+  for (const [license, renewal, days] of [
+    ["basic", "monthly", 25],
+    ["standard", "yearly", 330],
+  ] as const) {
     b.account(hosted, {
-      login: placeholderLogin(hosted, b.prng), domain: PLACEHOLDER_DOMAIN, license, renewal, expiresInDays: days,
-      displayName: null, configured: false,
+      login: placeholderLogin(hosted, b.prng),
+      domain: PLACEHOLDER_DOMAIN,
+      license,
+      renewal,
+      expiresInDays: days,
+      displayName: null,
+      configured: false,
     });
   }
   FIRST_NAMES.forEach((first, i) => {
@@ -225,24 +343,61 @@ function seedDemo(b: SeedBuilder): void {
   });
 
   const globex = DEMO.privateDomain;
-  const priv = b.service(DEMO.organization, DEMO.privateService, "dedicated", [globex], "Globex (Private Exchange)");
+  const priv = b.service(
+    DEMO.organization,
+    DEMO.privateService,
+    "dedicated",
+    [globex],
+    "Globex (Private Exchange)",
+  );
   const privateNamed: SeedAccount[] = [
     // Declared with the standard licence: an update.
-    { login: "ivan", domain: globex, license: "basic", renewal: null, expiresInDays: null, displayName: "Ivan Bernard" },
+    {
+      login: "ivan",
+      domain: globex,
+      license: "basic",
+      renewal: null,
+      expiresInDays: null,
+      displayName: "Ivan Bernard",
+    },
     // Declared absent: deleted at once (P3).
-    { login: "judy", domain: globex, license: "standard", renewal: null, expiresInDays: null, displayName: "Judy Lambert" },
+    {
+      login: "judy",
+      domain: globex,
+      license: "standard",
+      renewal: null,
+      expiresInDays: null,
+      displayName: "Judy Lambert",
+    },
     // Being added: the plan waits for it.
     {
-      login: "oscar", domain: globex, license: "standard", renewal: null, expiresInDays: null, displayName: "Oscar Faure",
-      state: "creating", stuckTask: { function: "addAccount", effect: "add" },
+      login: "oscar",
+      domain: globex,
+      license: "standard",
+      renewal: null,
+      expiresInDays: null,
+      displayName: "Oscar Faure",
+      state: "creating",
+      stuckTask: { function: "addAccount", effect: "add" },
     },
-    { login: "it", domain: globex, license: "enterprise", renewal: null, expiresInDays: null, displayName: "Globex IT" },
+    {
+      login: "it",
+      domain: globex,
+      license: "enterprise",
+      renewal: null,
+      expiresInDays: null,
+      displayName: "Globex IT",
+    },
   ];
   for (const seed of privateNamed) b.account(priv, seed);
   for (const first of PRIVATE_NAMES) {
     b.account(priv, {
-      login: first.toLowerCase(), domain: globex, license: b.prng.pick(["basic", "standard", "enterprise"] as const),
-      renewal: null, expiresInDays: null, displayName: `${first} ${b.prng.pick(LAST_NAMES)}`,
+      login: first.toLowerCase(),
+      domain: globex,
+      license: b.prng.pick(["basic", "standard", "enterprise"] as const),
+      renewal: null,
+      expiresInDays: null,
+      displayName: `${first} ${b.prng.pick(LAST_NAMES)}`,
     });
   }
 }
@@ -252,7 +407,12 @@ function seedDemo(b: SeedBuilder): void {
 
 const FLEET_LICENSES: readonly License[] = ["basic", "standard", "standard", "enterprise"];
 
-function seedFleet(b: SeedBuilder, platforms: number, accounts: number, offer: "hosted" | "private" | "mixed"): void {
+function seedFleet(
+  b: SeedBuilder,
+  platforms: number,
+  accounts: number,
+  offer: "hosted" | "private" | "mixed",
+): void {
   // Records are built directly (no intermediate objects, no spreads): 100k accounts must seed fast.
   const counters = b.state.counters;
   for (let p = 1; p <= platforms; p++) {

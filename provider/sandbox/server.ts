@@ -68,7 +68,13 @@ import { seedState } from "./seed.js";
 import { loadState, StateFileWriter, toDocument } from "./state-file.js";
 import type { SandboxState } from "./state.js";
 import { StatsRecorder } from "./stats.js";
-import { SANDBOX_CREDENTIALS, type FaultSpec, type ReadModes, type Sandbox, type SandboxOptions } from "./types.js";
+import {
+  SANDBOX_CREDENTIALS,
+  type FaultSpec,
+  type ReadModes,
+  type Sandbox,
+  type SandboxOptions,
+} from "./types.js";
 import { World } from "./world.js";
 
 const API_PREFIX = "/1.0";
@@ -136,7 +142,10 @@ class SandboxRuntime {
     private readonly writer: StateFileWriter | null,
     options: SandboxOptions,
   ) {
-    this.auth = new Authenticator(options.credentials ?? SANDBOX_CREDENTIALS, options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS);
+    this.auth = new Authenticator(
+      options.credentials ?? SANDBOX_CREDENTIALS,
+      options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS,
+    );
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.readModes = { ...(options.readModes ?? { pages: false, batch: false }) };
     this.latencyMs = options.latencyMs ?? 0;
@@ -148,24 +157,43 @@ class SandboxRuntime {
     const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
     const rawQuery = queryAt < 0 ? "" : rawUrl.slice(queryAt + 1);
     if (rawPath === API_PREFIX || rawPath.startsWith(`${API_PREFIX}/`)) {
-      await this.serveApi(req, res, rawPath.slice(API_PREFIX.length), rawQuery, `http://${req.headers.host ?? ""}${rawUrl}`);
+      await this.serveApi(
+        req,
+        res,
+        rawPath.slice(API_PREFIX.length),
+        rawQuery,
+        `http://${req.headers.host ?? ""}${rawUrl}`,
+      );
     } else if (rawPath === TOKEN_PATH) {
       await this.serveToken(req, res);
     } else if (rawPath === CONTROL_PREFIX || rawPath.startsWith(`${CONTROL_PREFIX}/`)) {
       await this.serveControl(req, res, rawPath.slice(CONTROL_PREFIX.length));
     } else {
       req.resume();
-      sendJson(res, 404, { message: `Nothing here: the API is under ${API_PREFIX}, the control API under ${CONTROL_PREFIX}` });
+      sendJson(res, 404, {
+        message: `Nothing here: the API is under ${API_PREFIX}, the control API under ${CONTROL_PREFIX}`,
+      });
     }
   }
 
   // -------------------------------------------------------------------------------------------
   // /1.0
 
-  private async serveApi(req: IncomingMessage, res: ServerResponse, rawPath: string, rawQuery: string, fullUrl: string): Promise<void> {
+  private async serveApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rawPath: string,
+    rawQuery: string,
+    fullUrl: string,
+  ): Promise<void> {
     const method = (req.method ?? "GET").toUpperCase();
     const match = this.router.match(method, rawPath);
-    const pattern = match.kind === "found" ? match.route.pattern : match.kind === "wrong-method" ? match.pattern : "(unknown route)";
+    const pattern =
+      match.kind === "found"
+        ? match.route.pattern
+        : match.kind === "wrong-method"
+          ? match.pattern
+          : "(unknown route)";
     const path = decodedPath(rawPath);
     this.recorder.begin(`${method} ${pattern}`);
     res.once("close", () => this.recorder.end());
@@ -180,10 +208,17 @@ class SandboxRuntime {
       try {
         this.saveIfChanged();
       } catch (error) {
-        answer = { status: 500, body: { class: "Server::InternalServerError", message: `The sandbox could not save its state: ${(error as Error).message}` } };
+        answer = {
+          status: 500,
+          body: {
+            class: "Server::InternalServerError",
+            message: `The sandbox could not save its state: ${(error as Error).message}`,
+          },
+        };
       }
     }
-    if (WRITE_METHODS.has(method)) this.recorder.write(method, path, answer === "dropped" ? 0 : (answer.status ?? 200));
+    if (WRITE_METHODS.has(method))
+      this.recorder.write(method, path, answer === "dropped" ? 0 : (answer.status ?? 200));
     if (answer === "dropped") {
       req.socket.destroy();
       return;
@@ -202,7 +237,13 @@ class SandboxRuntime {
     const body: BodyResult = await readBody(req, this.maxBodyBytes);
     if (body.kind === "aborted") return "dropped";
     if (body.kind === "too-large") {
-      return failure(ApiFailure.of(413, "Client::RequestEntityTooLarge", `The request body is larger than ${body.limit} bytes`));
+      return failure(
+        ApiFailure.of(
+          413,
+          "Client::RequestEntityTooLarge",
+          `The request body is larger than ${body.limit} bytes`,
+        ),
+      );
     }
     if (this.latencyMs > 0) await sleep(this.latencyMs);
 
@@ -212,7 +253,11 @@ class SandboxRuntime {
       switch (fault.kind) {
         case "429": {
           const seconds = fault.retryAfterSeconds ?? 1;
-          return { status: 429, body: { class: "Client::TooManyRequests", message: "Too many requests" }, headers: { "Retry-After": String(seconds) } };
+          return {
+            status: 429,
+            body: { class: "Client::TooManyRequests", message: "Too many requests" },
+            headers: { "Retry-After": String(seconds) },
+          };
         }
         case "500":
           return failure(ApiFailure.of(500, "Server::InternalServerError", "Internal server error"));
@@ -227,7 +272,12 @@ class SandboxRuntime {
     }
 
     if (match.kind === "none") throw ApiFailure.notFound("Got an invalid (or empty) URL");
-    if (match.kind === "wrong-method") throw ApiFailure.of(405, "Client::MethodNotAllowed", `Method ${method} is not allowed on ${match.pattern}`);
+    if (match.kind === "wrong-method")
+      throw ApiFailure.of(
+        405,
+        "Client::MethodNotAllowed",
+        `Method ${method} is not allowed on ${match.pattern}`,
+      );
     if (!match.route.public) {
       try {
         this.auth.verify({ method, fullUrl, body: body.text, headers: req.headers });
@@ -267,8 +317,10 @@ class SandboxRuntime {
     res.once("close", () => this.recorder.end());
     const body = await readBody(req, this.maxBodyBytes);
     if (body.kind === "aborted") return;
-    if (method !== "POST") return sendJson(res, 405, { error: "invalid_request", error_description: "use POST" });
-    if (body.kind === "too-large") return sendJson(res, 413, { error: "invalid_request", error_description: "request too large" });
+    if (method !== "POST")
+      return sendJson(res, 405, { error: "invalid_request", error_description: "use POST" });
+    if (body.kind === "too-large")
+      return sendJson(res, 413, { error: "invalid_request", error_description: "request too large" });
     const answer = this.auth.issueToken(new URLSearchParams(body.text), req.headers);
     if (answer.issued) this.recorder.tokenIssued();
     else if (answer.status === 401) this.recorder.authFailure();
@@ -283,8 +335,12 @@ class SandboxRuntime {
     if (body.kind === "aborted") return;
     let answer: Answer;
     try {
-      if (body.kind === "too-large") throw new SandboxControlError(`the body is larger than ${body.limit} bytes`);
-      const segments = rest.split("/").filter((s) => s !== "").map((s) => decodeURIComponent(s));
+      if (body.kind === "too-large")
+        throw new SandboxControlError(`the body is larger than ${body.limit} bytes`);
+      const segments = rest
+        .split("/")
+        .filter((s) => s !== "")
+        .map((s) => decodeURIComponent(s));
       let json: unknown;
       try {
         json = parseJson(body.text);
@@ -308,7 +364,8 @@ class SandboxRuntime {
       this.readModes = { pages: modes.pages, batch: modes.batch };
     },
     setLatency: (ms: number) => {
-      if (!Number.isFinite(ms) || ms < 0) throw new SandboxControlError(`latency must be a number of milliseconds ≥ 0, not ${ms}`);
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new SandboxControlError(`latency must be a number of milliseconds ≥ 0, not ${ms}`);
       this.latencyMs = ms;
     },
     patchAccount: (org: string, svc: string, email: string, patch: Record<string, unknown>) => {

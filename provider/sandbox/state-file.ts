@@ -36,7 +36,13 @@ type ServiceDocument = Omit<ServiceRecord, "accounts" | "tasks" | "openTasks" | 
   tasks: TaskRecord[];
 };
 
-function serviceDocument({ accounts, tasks, openTasks: _open, nextExpiryMs: _next, ...fields }: ServiceRecord): ServiceDocument {
+function serviceDocument({
+  accounts,
+  tasks,
+  openTasks: _open,
+  nextExpiryMs: _next,
+  ...fields
+}: ServiceRecord): ServiceDocument {
   return {
     ...fields,
     domains: [...fields.domains],
@@ -46,7 +52,13 @@ function serviceDocument({ accounts, tasks, openTasks: _open, nextExpiryMs: _nex
 }
 
 function header(state: SandboxState) {
-  return { format: FORMAT, version: VERSION, seed: state.seed, rng: state.rng, counters: { ...state.counters } } as const;
+  return {
+    format: FORMAT,
+    version: VERSION,
+    seed: state.seed,
+    rng: state.rng,
+    counters: { ...state.counters },
+  } as const;
 }
 
 function ordersDocument(state: SandboxState): OrderRecord[] {
@@ -57,7 +69,10 @@ function ordersDocument(state: SandboxState): OrderRecord[] {
 export function toDocument(state: SandboxState): StateDocument {
   return {
     ...header(state),
-    organizations: [...state.organizations].map(([name, services]) => ({ name, services: [...services.values()].map(serviceDocument) })),
+    organizations: [...state.organizations].map(([name, services]) => ({
+      name,
+      services: [...services.values()].map(serviceDocument),
+    })),
     orders: ordersDocument(state),
   };
 }
@@ -173,7 +188,9 @@ export function loadState(file: string): SandboxState | null {
     text = readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new SandboxStateFileError(file, `it cannot be read (${(error as Error).message})`, { cause: error });
+    throw new SandboxStateFileError(file, `it cannot be read (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   let json: unknown;
   try {
@@ -283,7 +300,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function read<T>(value: unknown, shape: Shape, where: string, fail: (problem: string) => Error): T {
   if (!isObject(value)) throw fail(`${where} is not an object`);
   for (const [field, check] of Object.entries(shape)) {
-    if (!check(value[field])) throw fail(`${where}.${field} is missing or has a wrong value (${JSON.stringify(value[field])})`);
+    if (!check(value[field]))
+      throw fail(`${where}.${field} is missing or has a wrong value (${JSON.stringify(value[field])})`);
   }
   return value as T;
 }
@@ -291,7 +309,15 @@ function read<T>(value: unknown, shape: Shape, where: string, fail: (problem: st
 export function fromDocument(json: unknown, fail: (problem: string) => Error): SandboxState {
   const doc = read<Record<string, unknown>>(
     json,
-    { format: oneOf(FORMAT), version: (v) => v === VERSION, seed: isString, rng: isNumber, counters: isObject, organizations: Array.isArray, orders: Array.isArray },
+    {
+      format: oneOf(FORMAT),
+      version: (v) => v === VERSION,
+      seed: isString,
+      rng: isNumber,
+      counters: isObject,
+      organizations: Array.isArray,
+      orders: Array.isArray,
+    },
     "the document",
     fail,
   );
@@ -303,7 +329,12 @@ export function fromDocument(json: unknown, fail: (problem: string) => Error): S
     orders: new Map(),
   };
   (doc.organizations as unknown[]).forEach((orgValue, o) => {
-    const org = read<{ name: string; services: unknown[] }>(orgValue, { name: isString, services: Array.isArray }, `organizations[${o}]`, fail);
+    const org = read<{ name: string; services: unknown[] }>(
+      orgValue,
+      { name: isString, services: Array.isArray },
+      `organizations[${o}]`,
+      fail,
+    );
     const services = new Map<string, ServiceRecord>();
     org.services.forEach((serviceValue, s) => {
       const where = `organizations[${o}].services[${s}]`;

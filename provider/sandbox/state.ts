@@ -125,7 +125,9 @@ export function nextId(state: SandboxState, kind: keyof Counters): number {
   return state.counters[kind];
 }
 
-export function newService(fields: Omit<ServiceRecord, "accounts" | "tasks" | "openTasks" | "nextExpiryMs">): ServiceRecord {
+export function newService(
+  fields: Omit<ServiceRecord, "accounts" | "tasks" | "openTasks" | "nextExpiryMs">,
+): ServiceRecord {
   return { ...fields, accounts: new Map(), tasks: new Map(), openTasks: new Set(), nextExpiryMs: undefined };
 }
 
@@ -142,6 +144,7 @@ export function emptyState(seed: string, rng: number): SandboxState {
 /** Every account of the state (for counts in tests and messages). */
 export function accountCount(state: SandboxState): number {
   let count = 0;
-  for (const services of state.organizations.values()) for (const service of services.values()) count += service.accounts.size;
+  for (const services of state.organizations.values())
+    for (const service of services.values()) count += service.accounts.size;
   return count;
 }

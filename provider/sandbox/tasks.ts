@@ -7,7 +7,15 @@
 import { PLACEHOLDER_DOMAIN } from "../../reconciler/model.js";
 import { placeholderLogin, removeAccount, renameAccount } from "./accounts.js";
 import { parisDateTime } from "./dates.js";
-import { nextId, primaryAddress, type AccountRecord, type ServiceRecord, type TaskEffect, type TaskFunction, type TaskRecord } from "./state.js";
+import {
+  nextId,
+  primaryAddress,
+  type AccountRecord,
+  type ServiceRecord,
+  type TaskEffect,
+  type TaskFunction,
+  type TaskRecord,
+} from "./state.js";
 import type { World } from "./world.js";
 
 export function openTask(
@@ -52,7 +60,10 @@ export function settleTasks(world: World, service: ServiceRecord): void {
     if (task.dueAtMs === null) continue;
     if (realNow >= task.dueAtMs) {
       finishTask(world, service, task);
-    } else if (task.status === "todo" && (realNow - task.createdAtMs) * 2 >= task.dueAtMs - task.createdAtMs) {
+    } else if (
+      task.status === "todo" &&
+      (realNow - task.createdAtMs) * 2 >= task.dueAtMs - task.createdAtMs
+    ) {
       task.status = "doing";
     }
   }

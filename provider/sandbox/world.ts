@@ -78,7 +78,8 @@ export class World {
 
   account(service: ServiceRecord, address: string): AccountRecord {
     const account = service.accounts.get(address.toLowerCase());
-    if (!account) throw ApiFailure.notFound(`The requested object (primaryEmailAddress = ${address}) does not exist`);
+    if (!account)
+      throw ApiFailure.notFound(`The requested object (primaryEmailAddress = ${address}) does not exist`);
     return account;
   }
 

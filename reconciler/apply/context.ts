@@ -69,7 +69,12 @@ export function isNotFound(error: unknown): boolean {
 }
 
 /** The live account, or null when a single GET says it does not exist. */
-export async function readAccount(ctx: ApplyContext, org: string, svc: string, email: string): Promise<ApiAccount | null> {
+export async function readAccount(
+  ctx: ApplyContext,
+  org: string,
+  svc: string,
+  email: string,
+): Promise<ApiAccount | null> {
   try {
     return await ctx.api.getAccount(org, svc, email);
   } catch (error) {
@@ -103,10 +108,18 @@ export async function pollUntil<T>(
 }
 
 /** Waits for an Exchange task to end; an `error` or `cancelled` task is a failure. */
-export async function waitForTask(ctx: ApplyContext, org: string, svc: string, task: ApiTask, what: string): Promise<void> {
+export async function waitForTask(
+  ctx: ApplyContext,
+  org: string,
+  svc: string,
+  task: ApiTask,
+  what: string,
+): Promise<void> {
   const final = await pollUntil(ctx, `task ${task.id} (${what})`, ctx.options.taskTimeoutMs, async () => {
     const current = task.status === "done" ? task : await ctx.api.getTask(org, svc, task.id);
-    return current.status === "done" || current.status === "error" || current.status === "cancelled" ? current : undefined;
+    return current.status === "done" || current.status === "error" || current.status === "cancelled"
+      ? current
+      : undefined;
   });
   if (final.status !== "done") {
     throw new TaskFailedError(`task ${final.id} (${final.function}) for ${what} ended in ${final.status}`, {

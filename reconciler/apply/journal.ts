@@ -19,7 +19,10 @@ export async function settleJournal(ctx: ApplyContext, ref: PlatformRef): Promis
   try {
     for (const entry of await ctx.backend.journalOpenEntries([platform])) {
       if (await isOver(ctx, ref, entry)) {
-        await ctx.backend.journalUpdate(entry.id, { status: "done", detail: { ...entry.detail, outcome: "seen done by a later run" } });
+        await ctx.backend.journalUpdate(entry.id, {
+          status: "done",
+          detail: { ...entry.detail, outcome: "seen done by a later run" },
+        });
         // The run that did it may have died before it could record it (an order paid, then a
         // crash): the history must still say what was bought, and for how much.
         await ctx.backend.historyAppend([historyOf(ctx, entry)]);
@@ -27,7 +30,9 @@ export async function settleJournal(ctx: ApplyContext, ref: PlatformRef): Promis
     }
   } catch (cause) {
     // Housekeeping only: a failure here must not fail an apply whose changes were carried out.
-    ctx.log(`  note: could not tidy the journal of ${platform}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    ctx.log(
+      `  note: could not tidy the journal of ${platform}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   }
 }
 
@@ -62,8 +67,15 @@ async function isOver(ctx: ApplyContext, ref: PlatformRef, entry: JournalEntry):
 }
 
 function historyOf(ctx: ApplyContext, entry: JournalEntry): HistoryEntry {
-  const addresses = Array.isArray(entry.detail.addresses) ? entry.detail.addresses.filter((a): a is string => typeof a === "string") : [];
-  const address = typeof entry.detail.address === "string" ? entry.detail.address : addresses.length > 0 ? addresses.join(",") : null;
+  const addresses = Array.isArray(entry.detail.addresses)
+    ? entry.detail.addresses.filter((a): a is string => typeof a === "string")
+    : [];
+  const address =
+    typeof entry.detail.address === "string"
+      ? entry.detail.address
+      : addresses.length > 0
+        ? addresses.join(",")
+        : null;
   return {
     at: ctx.now().toISOString(),
     who: ctx.who,

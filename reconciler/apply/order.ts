@@ -38,7 +38,11 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     const resumed = await resumeOrder(ctx, change, entry);
     writes += resumed.writes;
     if (resumed.state === "awaiting-payment") {
-      return outcome(change, "awaiting-payment", { orderId: resumed.orderId, message: resumed.message, writes });
+      return outcome(change, "awaiting-payment", {
+        orderId: resumed.orderId,
+        message: resumed.message,
+        writes,
+      });
     }
     if (resumed.state === "delivered") {
       orderId = resumed.orderId;
@@ -65,7 +69,11 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
   const quantity = needed.length;
   const quote = await ctx.api.quoteOrder(org, svc, change.duration, change.license, quantity);
   const quoted = quote.prices.withoutTax.priceInUcents;
-  if (change.cost.kind === "one-time" && quantity === change.quantity && quoted !== change.cost.amount.ucents) {
+  if (
+    change.cost.kind === "one-time" &&
+    quantity === change.quantity &&
+    quoted !== change.cost.amount.ucents
+  ) {
     throw new ApplyRefusedError(
       `the price of ordering ${quantity} ${change.license} account(s) on ${key} changed since the plan ` +
         `(${change.cost.amount.ucents} → ${quoted} ucents without tax); nothing was ordered`,
@@ -91,7 +99,10 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
   failpoint("order:after-journal-open");
   let placed: { orderId: number | null; url: string | null };
   try {
-    placed = await ctx.api.placeOrder(org, svc, change.duration, { licence: change.license, number: quantity });
+    placed = await ctx.api.placeOrder(org, svc, change.duration, {
+      licence: change.license,
+      number: quantity,
+    });
   } catch (error) {
     // The POST may have bought something even though no answer came back: look before anything else.
     const journalled: JournalEntry = { ...entry, status: "open", updatedAt: entry.startedAt };
@@ -113,8 +124,11 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
   }
   writes++;
   failpoint("order:after-place");
-  if (placed.orderId === null) throw new ApplyRefusedError(`OVHcloud answered the order for ${key} without an order id`);
-  await ctx.backend.journalUpdate(entry.id, { detail: { ...entry.detail, orderId: placed.orderId, url: placed.url } });
+  if (placed.orderId === null)
+    throw new ApplyRefusedError(`OVHcloud answered the order for ${key} without an order id`);
+  await ctx.backend.journalUpdate(entry.id, {
+    detail: { ...entry.detail, orderId: placed.orderId, url: placed.url },
+  });
   failpoint("order:after-journal-order-id");
   ctx.log(`  ordered ${quantity} ${change.license} account(s) on ${key}: order ${placed.orderId}`);
   const resumed = await resumeOrder(ctx, change, {
@@ -126,7 +140,12 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
   writes += resumed.writes;
   const amount = { ucents: quoted, currency: quote.prices.withoutTax.currencyCode };
   if (resumed.state === "awaiting-payment") {
-    return outcome(change, "awaiting-payment", { orderId: placed.orderId, message: resumed.message, writes, amount });
+    return outcome(change, "awaiting-payment", {
+      orderId: placed.orderId,
+      message: resumed.message,
+      writes,
+      amount,
+    });
   }
   const remaining = await configureBlanks(ctx, change, needed, needed.length);
   writes += needed.length - remaining.length;
@@ -150,9 +169,16 @@ export function journalledAmount(entry: JournalEntry): Money | null {
 }
 
 /** Polls the order list for the journalled order for up to one request timeout; null if it did not appear. */
-async function lookForLateOrder(ctx: ApplyContext, service: string, entry: JournalEntry): Promise<number | null> {
-  return pollUntil(ctx, `order ${JSON.stringify(entry.detail.addresses ?? [])} in the order list`, ctx.options.unknownOutcomeGraceMs, async () =>
-    (await findPlacedOrder(ctx, service, entry)) ?? undefined,
+async function lookForLateOrder(
+  ctx: ApplyContext,
+  service: string,
+  entry: JournalEntry,
+): Promise<number | null> {
+  return pollUntil(
+    ctx,
+    `order ${JSON.stringify(entry.detail.addresses ?? [])} in the order list`,
+    ctx.options.unknownOutcomeGraceMs,
+    async () => (await findPlacedOrder(ctx, service, entry)) ?? undefined,
   ).catch((error: unknown) => {
     if (error instanceof WaitTimeoutError) return null;
     throw error;
@@ -161,17 +187,31 @@ async function lookForLateOrder(ctx: ApplyContext, service: string, entry: Journ
 
 /** The API client's sign that a write may or may not have taken effect (matched by code: no import of the provider). */
 function outcomeUnknown(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "EXREC_OUTCOME_UNKNOWN";
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as { code?: unknown }).code === "EXREC_OUTCOME_UNKNOWN"
+  );
 }
 
 /** The declared addresses that do not exist yet on the platform. */
 async function stillNeeded(ctx: ApplyContext, change: OrderChange, wanted: Need[]): Promise<Need[]> {
-  const ids = new Set((await ctx.api.listAccounts(change.platform.organization, change.platform.service)).map((id) => id.toLowerCase()));
+  const ids = new Set(
+    (await ctx.api.listAccounts(change.platform.organization, change.platform.service)).map((id) =>
+      id.toLowerCase(),
+    ),
+  );
   return wanted.filter((need) => !ids.has(need.email));
 }
 
-async function openOrderEntries(ctx: ApplyContext, platform: string, changeId: string): Promise<JournalEntry[]> {
-  return (await ctx.backend.journalOpenEntries([platform])).filter((e) => e.action === "order" && e.changeId === changeId);
+async function openOrderEntries(
+  ctx: ApplyContext,
+  platform: string,
+  changeId: string,
+): Promise<JournalEntry[]> {
+  return (await ctx.backend.journalOpenEntries([platform])).filter(
+    (e) => e.action === "order" && e.changeId === changeId,
+  );
 }
 
 type Resumed =
@@ -187,12 +227,17 @@ async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: Journa
     if (orderId === null && entry.detail.outcome === "unknown") {
       // The run that sent it got no answer and did not see it land: it may land still. Look again
       // for one more request timeout before taking it as never placed.
-      ctx.log(`  an earlier order request for ${platformKey(change.platform)} had an unknown outcome: looking for it in the order list`);
+      ctx.log(
+        `  an earlier order request for ${platformKey(change.platform)} had an unknown outcome: looking for it in the order list`,
+      );
       orderId = await lookForLateOrder(ctx, change.platform.service, entry);
     }
     if (orderId === null) {
       // Started but never placed (the run died before the POST reached OVHcloud).
-      await ctx.backend.journalUpdate(entry.id, { status: "failed", detail: { ...entry.detail, outcome: "never placed" } });
+      await ctx.backend.journalUpdate(entry.id, {
+        status: "failed",
+        detail: { ...entry.detail, outcome: "never placed" },
+      });
       return { state: "gone", writes: 0 };
     }
     await ctx.backend.journalUpdate(entry.id, { detail: { ...entry.detail, orderId } });
@@ -201,7 +246,10 @@ async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: Journa
   let writes = 0;
   let status = await ctx.api.orderStatus(orderId);
   if (status === "cancelled" || status === "cancelling") {
-    await ctx.backend.journalUpdate(entry.id, { status: "failed", detail: { ...entry.detail, orderId, outcome: status } });
+    await ctx.backend.journalUpdate(entry.id, {
+      status: "failed",
+      detail: { ...entry.detail, orderId, outcome: status },
+    });
     return { state: "gone", writes };
   }
   if (status === "notPaid") {
@@ -234,7 +282,8 @@ async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: Journa
   const id = orderId;
   await pollUntil(ctx, `the delivery of order ${id}`, ctx.options.deliveryTimeoutMs, async () => {
     const now = await ctx.api.orderStatus(id);
-    if (now === "cancelled" || now === "cancelling") throw new ApplyRefusedError(`order ${id} was cancelled by OVHcloud`);
+    if (now === "cancelled" || now === "cancelling")
+      throw new ApplyRefusedError(`order ${id} was cancelled by OVHcloud`);
     return now === "delivered" ? now : undefined;
   });
   failpoint("order:after-delivery");
@@ -251,7 +300,8 @@ const RECENT_ORDERS = 20;
  */
 async function unclaimedRecentOrders(ctx: ApplyContext): Promise<number[]> {
   const claimed = new Set<number>();
-  for (const e of await ctx.backend.journalOpenEntries()) if (typeof e.detail.orderId === "number") claimed.add(e.detail.orderId);
+  for (const e of await ctx.backend.journalOpenEntries())
+    if (typeof e.detail.orderId === "number") claimed.add(e.detail.orderId);
   for (const h of await ctx.backend.historyList(null)) if (h.orderId !== null) claimed.add(h.orderId);
   const ids = (await ctx.api.listOrders({})).filter((id) => !claimed.has(id));
   return ids.sort((a, b) => b - a).slice(0, RECENT_ORDERS);
@@ -272,7 +322,11 @@ async function accountsOrderedFor(ctx: ApplyContext, orderId: number, service: s
  * order id) never reached the journal. Such an order is necessarily unpaid, since paying needs the
  * id, and it buys the journalled quantity on this service.
  */
-async function findPlacedOrder(ctx: ApplyContext, service: string, entry: JournalEntry): Promise<number | null> {
+async function findPlacedOrder(
+  ctx: ApplyContext,
+  service: string,
+  entry: JournalEntry,
+): Promise<number | null> {
   for (const id of await unclaimedRecentOrders(ctx)) {
     if ((await ctx.api.orderStatus(id)) !== "notPaid") continue;
     if ((await accountsOrderedFor(ctx, id, service)) === entry.detail.quantity) return id;
@@ -285,7 +339,12 @@ async function findPlacedOrder(ctx: ApplyContext, service: string, entry: Journa
  * what is left. After a delivery the blanks may take a moment to appear: it polls until at least
  * `expectAtLeast` of them are there.
  */
-async function configureBlanks(ctx: ApplyContext, change: OrderChange, needed: Need[], expectAtLeast = 0): Promise<Need[]> {
+async function configureBlanks(
+  ctx: ApplyContext,
+  change: OrderChange,
+  needed: Need[],
+  expectAtLeast = 0,
+): Promise<Need[]> {
   const { organization: org, service: svc } = change.platform;
   const take = async (): Promise<ApiAccount[]> => {
     const ids = await ctx.api.listAccounts(org, svc);
@@ -308,10 +367,15 @@ async function configureBlanks(ctx: ApplyContext, change: OrderChange, needed: N
   };
   let blanks = await take();
   if (blanks.length < expectAtLeast) {
-    blanks = await pollUntil(ctx, `the delivered accounts on ${platformKey(change.platform)}`, ctx.options.deliveryTimeoutMs, async () => {
-      const found = await take();
-      return found.length >= expectAtLeast ? found : undefined;
-    });
+    blanks = await pollUntil(
+      ctx,
+      `the delivered accounts on ${platformKey(change.platform)}`,
+      ctx.options.deliveryTimeoutMs,
+      async () => {
+        const found = await take();
+        return found.length >= expectAtLeast ? found : undefined;
+      },
+    );
   }
   const remaining = [...needed];
   let first = true;
@@ -342,10 +406,14 @@ async function waitForUnknownOrders(ctx: ApplyContext, change: OrderChange): Pro
       throw new ApplyRefusedError(
         `order ${id} for ${platformKey(change.platform)} (${quantity} account(s)) awaits payment and no journal here knows it; ` +
           "exrec will neither pay an order of unknown origin nor order again beside it",
-        { hint: "pay it (then run apply again: its accounts will be reused) or cancel it in the control panel" },
+        {
+          hint: "pay it (then run apply again: its accounts will be reused) or cancel it in the control panel",
+        },
       );
     }
-    ctx.log(`  order ${id} for ${platformKey(change.platform)} is on its way (${status}): waiting for it instead of ordering`);
+    ctx.log(
+      `  order ${id} for ${platformKey(change.platform)} is on its way (${status}): waiting for it instead of ordering`,
+    );
     await pollUntil(ctx, `the delivery of order ${id}`, ctx.options.deliveryTimeoutMs, async () =>
       (await ctx.api.orderStatus(id)) === "delivered" ? true : undefined,
     );

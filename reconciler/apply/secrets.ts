@@ -41,7 +41,10 @@ export async function recordSecret(file: string, record: SecretRecord): Promise<
   } catch {
     // Absent or unreadable: start a new file (never print what was there).
   }
-  const accounts = [...existing.filter((r) => !(r.platform === record.platform && r.email === record.email)), record];
+  const accounts = [
+    ...existing.filter((r) => !(r.platform === record.platform && r.email === record.email)),
+    record,
+  ];
   await mkdir(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, JSON.stringify({ accounts }, null, 2) + "\n", { mode: 0o600 });

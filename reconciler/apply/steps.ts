@@ -6,7 +6,13 @@
 import { randomUUID } from "node:crypto";
 import { offerOf, platformKey, type Change, type Money, type Offer } from "../model.js";
 import type { AccountUpdate, ApiAccount, ApiTask } from "../ports.js";
-import { ApplyRefusedError, readAccount, TaskFailedError, waitForTask, type ApplyContext } from "./context.js";
+import {
+  ApplyRefusedError,
+  readAccount,
+  TaskFailedError,
+  waitForTask,
+  type ApplyContext,
+} from "./context.js";
 import { failpoint } from "./failpoint.js";
 import { generatePassword, recordSecret } from "./secrets.js";
 
@@ -25,7 +31,11 @@ export interface ChangeOutcome {
   writes: number;
 }
 
-export function outcome(change: Change, result: OutcomeResult, extra: Partial<ChangeOutcome> = {}): ChangeOutcome {
+export function outcome(
+  change: Change,
+  result: OutcomeResult,
+  extra: Partial<ChangeOutcome> = {},
+): ChangeOutcome {
   return {
     changeId: change.id,
     platform: platformKey(change.platform),
@@ -46,7 +56,9 @@ type AccountChange = Exclude<Change, { action: "order" }>;
 export async function applyAccountChange(ctx: ApplyContext, change: AccountChange): Promise<ChangeOutcome> {
   switch (change.action) {
     case "cancel-termination":
-      return putIfDiffers(ctx, change, (live) => (live.deleteAtExpiration === true ? { deleteAtExpiration: false } : {}));
+      return putIfDiffers(ctx, change, (live) =>
+        live.deleteAtExpiration === true ? { deleteAtExpiration: false } : {},
+      );
     case "update":
       return putIfDiffers(ctx, change, (live) => {
         const body: AccountUpdate = {};
@@ -60,7 +72,9 @@ export async function applyAccountChange(ctx: ApplyContext, change: AccountChang
       });
     case "renew":
       return putIfDiffers(ctx, change, (live) =>
-        change.after.renewal && live.renewPeriod !== change.after.renewal ? { renewPeriod: change.after.renewal } : {},
+        change.after.renewal && live.renewPeriod !== change.after.renewal
+          ? { renewPeriod: change.after.renewal }
+          : {},
       );
     case "terminate":
       return terminate(ctx, change);
@@ -93,7 +107,8 @@ async function terminate(ctx: ApplyContext, change: AccountChange): Promise<Chan
   const { organization: org, service: svc } = change.platform;
   const live = await readAccount(ctx, org, svc, change.address);
   if (!live) return outcome(change, "unchanged", { message: "the account no longer exists" });
-  if (live.deleteAtExpiration === true) return outcome(change, "unchanged", { message: "already terminating" });
+  if (live.deleteAtExpiration === true)
+    return outcome(change, "unchanged", { message: "already terminating" });
   try {
     await ctx.api.updateAccount(org, svc, live.primaryEmailAddress, { deleteAtExpiration: true });
     return outcome(change, "done", { writes: 1 });
@@ -105,23 +120,38 @@ async function terminate(ctx: ApplyContext, change: AccountChange): Promise<Chan
         `  note: OVHcloud refused deleteAtExpiration on ${change.address} (${status}); using POST …/terminate instead`,
       );
       await ctx.api.terminateAccount(org, svc, live.primaryEmailAddress);
-      return outcome(change, "done", { writes: 2, message: "terminated through POST …/terminate (fallback)" });
+      return outcome(change, "done", {
+        writes: 2,
+        message: "terminated through POST …/terminate (fallback)",
+      });
     }
     throw error;
   }
 }
 
-async function configure(ctx: ApplyContext, change: Extract<Change, { action: "configure" }>): Promise<ChangeOutcome> {
+async function configure(
+  ctx: ApplyContext,
+  change: Extract<Change, { action: "configure" }>,
+): Promise<ChangeOutcome> {
   const { organization: org, service: svc } = change.platform;
   const already = await readAccount(ctx, org, svc, change.address);
-  if (already?.configured) return outcome(change, "unchanged", { message: "the address is already configured" });
+  if (already?.configured)
+    return outcome(change, "unchanged", { message: "the address is already configured" });
   const blank = await readAccount(ctx, org, svc, change.placeholder);
   if (!blank || blank.configured) {
     return outcome(change, "failed", {
       message: `the blank account ${change.placeholder} is no longer available; plan again`,
     });
   }
-  await configureBlank(ctx, org, svc, blank, change.address, change.after.displayName ?? null, change.after.renewal ?? null);
+  await configureBlank(
+    ctx,
+    org,
+    svc,
+    blank,
+    change.address,
+    change.after.displayName ?? null,
+    change.after.renewal ?? null,
+  );
   return outcome(change, "done", { writes: 1 });
 }
 
@@ -151,10 +181,16 @@ async function add(ctx: ApplyContext, change: Extract<Change, { action: "add" }>
     return outcome(change, "unchanged", { message: "the account already exists" });
   }
   const secretsOut = ctx.options.secretsOut;
-  if (!secretsOut) throw new ApplyRefusedError("adding an account needs --secrets-out FILE for its initial password");
+  if (!secretsOut)
+    throw new ApplyRefusedError("adding an account needs --secrets-out FILE for its initial password");
   const password = generatePassword();
   // Written before the request: a crash after it must not lose the password of a created account.
-  await recordSecret(secretsOut, { platform: key, email: change.address, password, createdAt: ctx.now().toISOString() });
+  await recordSecret(secretsOut, {
+    platform: key,
+    email: change.address,
+    password,
+    createdAt: ctx.now().toISOString(),
+  });
   const journalId = randomUUID();
   await ctx.backend.journalOpen({
     id: journalId,
@@ -181,7 +217,10 @@ async function add(ctx: ApplyContext, change: Extract<Change, { action: "add" }>
 }
 
 /** Reset (Hosted) or delete (Private): the same DELETE, so the live offer is read again first. */
-async function destroy(ctx: ApplyContext, change: Extract<Change, { action: "reset" | "delete" }>): Promise<ChangeOutcome> {
+async function destroy(
+  ctx: ApplyContext,
+  change: Extract<Change, { action: "reset" | "delete" }>,
+): Promise<ChangeOutcome> {
   const { organization: org, service: svc } = change.platform;
   const expected: Offer = change.action === "reset" ? "hosted" : "private";
   const service = await ctx.api.getService(org, svc);
@@ -229,7 +268,10 @@ async function waitForTaskJournalled(
     await waitForTask(ctx, org, svc, task, what);
   } catch (error) {
     if (error instanceof TaskFailedError) {
-      await ctx.backend.journalUpdate(journalId, { status: "failed", detail: { taskId: task.id, outcome: error.message } });
+      await ctx.backend.journalUpdate(journalId, {
+        status: "failed",
+        detail: { taskId: task.id, outcome: error.message },
+      });
     }
     throw error;
   }

@@ -2,7 +2,13 @@ import { execFileSync } from "node:child_process";
 import { hostname } from "node:os";
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
-import { applyPlan, checkApplyAllowed, DEFAULT_APPLY_OPTIONS, type ApplyOptions, type ApplyReport } from "../apply.js";
+import {
+  applyPlan,
+  checkApplyAllowed,
+  DEFAULT_APPLY_OPTIONS,
+  type ApplyOptions,
+  type ApplyReport,
+} from "../apply.js";
 import { ExrecError, UsageError } from "../errors.js";
 import { loadDesired } from "../load/index.js";
 import { isEmpty, platformKey, type Actual, type Change, type Desired, type Plan } from "../model.js";
@@ -14,7 +20,14 @@ import { refresh, staleObjects } from "../refresh.js";
 import { renderPlanText } from "../render/plan-text.js";
 import { note, print } from "./output.js";
 import { loadPlanInput, planInput } from "./plan.js";
-import { openBackendFor, openSession, planningClock, resolveConfig, useColor, type GlobalOptions } from "./session.js";
+import {
+  openBackendFor,
+  openSession,
+  planningClock,
+  resolveConfig,
+  useColor,
+  type GlobalOptions,
+} from "./session.js";
 import { validateSelection, type Selection } from "./select.js";
 
 export interface ApplyCommandOptions extends GlobalOptions, Selection {
@@ -46,10 +59,12 @@ function applyOptions(options: ApplyCommandOptions): ApplyOptions {
   const seconds = (flag: string, value: string | undefined, fallbackMs: number) => {
     if (value === undefined) return fallbackMs;
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} takes a number of seconds, not ${JSON.stringify(value)}`);
+    if (!Number.isFinite(n) || n < 0)
+      throw new UsageError(`${flag} takes a number of seconds, not ${JSON.stringify(value)}`);
     return n * 1000;
   };
-  const maxDestroy = options.maxDestroy === undefined ? DEFAULT_APPLY_OPTIONS.maxDestroy : Number(options.maxDestroy);
+  const maxDestroy =
+    options.maxDestroy === undefined ? DEFAULT_APPLY_OPTIONS.maxDestroy : Number(options.maxDestroy);
   if (!Number.isInteger(maxDestroy) || maxDestroy < 0) {
     throw new UsageError(`--max-destroy takes a whole number, not ${JSON.stringify(options.maxDestroy)}`);
   }
@@ -59,7 +74,11 @@ function applyOptions(options: ApplyCommandOptions): ApplyOptions {
     maxDestroy,
     pay: options.pay !== false,
     secretsOut: options.secretsOut ?? null,
-    deliveryTimeoutMs: seconds("--delivery-timeout", options.deliveryTimeout, DEFAULT_APPLY_OPTIONS.deliveryTimeoutMs),
+    deliveryTimeoutMs: seconds(
+      "--delivery-timeout",
+      options.deliveryTimeout,
+      DEFAULT_APPLY_OPTIONS.deliveryTimeoutMs,
+    ),
     lockWaitMs: seconds("--lock-timeout", options.lockTimeout, DEFAULT_APPLY_OPTIONS.lockWaitMs),
     // An order request without an answer is looked for as long as one request may take (--timeout).
     unknownOutcomeGraceMs: resolveConfig(options).limits.timeoutMs,
@@ -70,7 +89,8 @@ function applyOptions(options: ApplyCommandOptions): ApplyOptions {
 export async function applyCommand(files: string[], options: ApplyCommandOptions): Promise<number> {
   validateSelection(options);
   const settings = applyOptions(options);
-  if (files.length === 0) throw new UsageError("name the manifest files, or a plan file saved with plan --out");
+  if (files.length === 0)
+    throw new UsageError("name the manifest files, or a plan file saved with plan --out");
   // Everything that needs no request first: flags, configuration, the manifest or the plan file.
   const saved = (await isPlanFile(files)) ? await readPlanFile(files[0]!) : null;
   const input = saved ? null : await loadPlanInput(files, options);
@@ -86,7 +106,9 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
       settings.lockWaitMs,
     );
     try {
-      const { plan, api, close } = saved ? await verifySavedPlan(files[0]!, saved, options) : await planInput(input!, options);
+      const { plan, api, close } = saved
+        ? await verifySavedPlan(files[0]!, saved, options)
+        : await planInput(input!, options);
       try {
         print(renderPlanText(plan, { color: useColor(process.stdout) }));
         if (isEmpty(plan)) return 0;
@@ -97,7 +119,15 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
         }
         const report = await applyPlan(
           plan,
-          { api, backend, options: settings, now, log: (line) => note(line), who: whoRuns(), commit: currentCommit() },
+          {
+            api,
+            backend,
+            options: settings,
+            now,
+            log: (line) => note(line),
+            who: whoRuns(),
+            commit: currentCommit(),
+          },
           lock,
         );
         return summarise(report);
@@ -117,15 +147,21 @@ async function verifySavedPlan(file: string, plan: Plan, options: ApplyCommandOp
   const connection = resolveConfig(options);
   const manifests = plan.manifest_files ?? [];
   if (manifests.length === 0) {
-    throw new StalePlanError(`${file} does not name the manifest files it was planned from; nothing was applied`, {
-      hint: "make the plan with `exrec plan FILE... --out PLAN`",
-    });
+    throw new StalePlanError(
+      `${file} does not name the manifest files it was planned from; nothing was applied`,
+      {
+        hint: "make the plan with `exrec plan FILE... --out PLAN`",
+      },
+    );
   }
   const desired = await loadDesired(manifests);
   if (desired.digest !== plan.manifest_digest) {
-    throw new StalePlanError(`the manifest (${manifests.join(", ")}) changed since ${file} was planned; nothing was applied`, {
-      hint: "run plan again",
-    });
+    throw new StalePlanError(
+      `the manifest (${manifests.join(", ")}) changed since ${file} was planned; nothing was applied`,
+      {
+        hint: "run plan again",
+      },
+    );
   }
   const session = await openSession(connection, options);
   try {
@@ -134,7 +170,10 @@ async function verifySavedPlan(file: string, plan: Plan, options: ApplyCommandOp
     if (stale.length > 0) {
       throw new StalePlanError(
         `${stale.length} live object(s) changed since ${file} was planned, so it no longer says what apply would do; nothing was applied:\n` +
-          stale.slice(0, 20).map((k) => `  - ${k}`).join("\n") +
+          stale
+            .slice(0, 20)
+            .map((k) => `  - ${k}`)
+            .join("\n") +
           (stale.length > 20 ? `\n  … and ${stale.length - 20} more` : ""),
         { hint: "run plan again" },
       );
@@ -173,7 +212,10 @@ function checkChangesAreDerived(file: string, saved: Plan, desired: Desired, act
     throw new StalePlanError(
       `${file} holds changes that the manifest and the live state do not give, so it was not made by exrec plan or was altered; nothing was applied:\n` +
         (foreign.length > 0
-          ? foreign.slice(0, 20).map((c) => `  - ${c.id}`).join("\n")
+          ? foreign
+              .slice(0, 20)
+              .map((c) => `  - ${c.id}`)
+              .join("\n")
           : `  - ${missing} change(s) of the manifest are missing from it`),
       { hint: "make the plan again with `exrec plan FILE... --out PLAN` and review it" },
     );
@@ -230,9 +272,12 @@ function currentCommit(): string | null {
   const fromCi = env.EXREC_COMMIT ?? env.GITHUB_SHA ?? env.CI_COMMIT_SHA;
   if (fromCi) return fromCi;
   try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).toString().trim() || null;
+    return (
+      execFileSync("git", ["rev-parse", "HEAD"], { stdio: ["ignore", "pipe", "ignore"], timeout: 5000 })
+        .toString()
+        .trim() || null
+    );
   } catch {
     return null;
   }
 }
-

@@ -11,7 +11,14 @@ import { UsageError } from "../errors.js";
 import { note, print, writeOutputFile } from "./output.js";
 import { readLive, readPrices, selectedDesired } from "./pipeline.js";
 import { checkFormat, wantsProgress } from "./plan.js";
-import { openBackendFor, openSession, planningClock, resolveConfig, useColor, type GlobalOptions } from "./session.js";
+import {
+  openBackendFor,
+  openSession,
+  planningClock,
+  resolveConfig,
+  useColor,
+  type GlobalOptions,
+} from "./session.js";
 import { validateSelection, type Selection } from "./select.js";
 
 export interface DriftOptions extends GlobalOptions, Selection {
@@ -24,7 +31,12 @@ export interface DriftOptions extends GlobalOptions, Selection {
 
 const DRIFT_FORMATS = ["text", "markdown", "json", "html"];
 
-function renderDrift(report: DriftReport, format: string, color: boolean, outFile: string | undefined): string {
+function renderDrift(
+  report: DriftReport,
+  format: string,
+  color: boolean,
+  outFile: string | undefined,
+): string {
   switch (format) {
     case "markdown":
       return renderDriftMarkdown(report, outFile ? { fullReportHint: outFile } : {});
@@ -53,7 +65,8 @@ export async function driftCommand(files: string[], options: DriftOptions): Prom
   if (files.length === 0) throw new UsageError("name at least one manifest file");
   const connection = resolveConfig(options);
   const desired = selectedDesired(await loadDesired(files), options);
-  if (desired.platforms.length === 0) throw new UsageError("no declared platform matches --platform/--exclude");
+  if (desired.platforms.length === 0)
+    throw new UsageError("no declared platform matches --platform/--exclude");
   const ignoreText = await readIgnoreFile(options.ignoreFile);
   const ignore = ignoreText.text === null ? [] : parseIgnore(ignoreText.text, options.ignoreFile);
   const now = planningClock();
@@ -68,7 +81,10 @@ export async function driftCommand(files: string[], options: DriftOptions): Prom
     const journal = await backend.journalOpenEntries(keys);
     const report = detectDrift(desired, live.actual, { now, prices, history, journal, ignore });
     if (options.writeIgnore) {
-      const merged = baselineIgnore(report, ignoreText.text === null ? undefined : { text: ignoreText.text, file: options.ignoreFile });
+      const merged = baselineIgnore(
+        report,
+        ignoreText.text === null ? undefined : { text: ignoreText.text, file: options.ignoreFile },
+      );
       await writeOutputFile(options.ignoreFile, merged);
       note(`Wrote ${options.ignoreFile}: today's drift is now ignored.`);
       return 0;

@@ -16,7 +16,8 @@ export async function historyCommand(options: HistoryOptions): Promise<number> {
   let since: string | null = null;
   if (options.since) {
     const date = new Date(options.since);
-    if (Number.isNaN(date.getTime())) throw new UsageError(`--since takes a date (YYYY-MM-DD or ISO), not ${JSON.stringify(options.since)}`);
+    if (Number.isNaN(date.getTime()))
+      throw new UsageError(`--since takes a date (YYYY-MM-DD or ISO), not ${JSON.stringify(options.since)}`);
     since = date.toISOString();
   }
   const backend = await openBackendFor(options);

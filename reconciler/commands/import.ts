@@ -27,7 +27,9 @@ export async function importCommand(options: ImportOptions): Promise<number> {
     }
     if (targets.length === 0) throw new UsageError("no live platform matches --platform/--exclude");
     const progress = new Progress(wantsProgress(options), process.stderr, "import");
-    const { actual } = await refresh(session.api, targets, { onProgress: (e) => progress.update(e.platform, e.done, e.total) });
+    const { actual } = await refresh(session.api, targets, {
+      onProgress: (e) => progress.update(e.platform, e.done, e.total),
+    });
     progress.done();
     const yaml = renderImportedManifest(actual, { now: new Date(), source: session.target });
     if (options.out) {

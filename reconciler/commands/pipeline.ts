@@ -54,19 +54,32 @@ export async function readPrices(api: ExchangeApi): Promise<PriceBook> {
   try {
     return priceBookFromCatalog(await api.catalog(subsidiary));
   } catch (error) {
-    return unknownPriceBook(`the price catalog could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    return unknownPriceBook(
+      `the price catalog could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
 /** Plans, then reads the order quotes the plan needs, then plans again with them. */
-export async function planWithQuotes(api: ExchangeApi, live: LiveState, now: Date, prices: PriceBook): Promise<Plan> {
+export async function planWithQuotes(
+  api: ExchangeApi,
+  live: LiveState,
+  now: Date,
+  prices: PriceBook,
+): Promise<Plan> {
   const first = makePlan(live.desired, live.actual, { now, prices, quotes: new Map() });
   const requests = quotesNeeded(first);
   if (requests.length === 0) return first;
   const quotes = new Map<string, OrderQuote>();
   await Promise.all(
     requests.map(async (request) => {
-      const order = await api.quoteOrder(request.organization, request.service, request.duration, request.license, request.quantity);
+      const order = await api.quoteOrder(
+        request.organization,
+        request.service,
+        request.duration,
+        request.license,
+        request.quantity,
+      );
       quotes.set(quoteKey({ ...request }), quoteFromApiOrder(request, order));
     }),
   );

@@ -8,7 +8,14 @@ import { renderPlanText } from "../render/plan-text.js";
 import { UsageError } from "../errors.js";
 import { note, print } from "./output.js";
 import { planWithQuotes, readLive, readPrices, selectedDesired } from "./pipeline.js";
-import { openSession, planningClock, resolveConfig, useColor, type Connection, type GlobalOptions } from "./session.js";
+import {
+  openSession,
+  planningClock,
+  resolveConfig,
+  useColor,
+  type Connection,
+  type GlobalOptions,
+} from "./session.js";
 import { validateSelection, type Selection } from "./select.js";
 
 export interface PlanOptions extends GlobalOptions, Selection {
@@ -38,11 +45,13 @@ export interface PlanInput {
 
 /** Checks the flags, resolves the configuration and loads the manifests: all before any request. */
 export async function loadPlanInput(files: string[], options: GlobalOptions & Selection): Promise<PlanInput> {
-  if (files.length === 0) throw new UsageError("name at least one manifest file (YAML, cdk.tf.json or a cdktf.out folder)");
+  if (files.length === 0)
+    throw new UsageError("name at least one manifest file (YAML, cdk.tf.json or a cdktf.out folder)");
   validateSelection(options);
   const connection = resolveConfig(options);
   const desired = selectedDesired(await loadDesired(files), options);
-  if (desired.platforms.length === 0) throw new UsageError("no declared platform matches --platform/--exclude");
+  if (desired.platforms.length === 0)
+    throw new UsageError("no declared platform matches --platform/--exclude");
   return { connection, desired };
 }
 

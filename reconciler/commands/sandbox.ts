@@ -16,8 +16,10 @@ export interface SandboxOptions {
 export async function sandboxCommand(options: SandboxOptions): Promise<number> {
   const port = Number(options.port);
   const latencyMs = Number(options.latency);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not ${options.port}`);
-  if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new UsageError(`--latency takes milliseconds, not ${options.latency}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port takes a port number, not ${options.port}`);
+  if (!Number.isFinite(latencyMs) || latencyMs < 0)
+    throw new UsageError(`--latency takes milliseconds, not ${options.latency}`);
   let seed;
   try {
     seed = parseSeed(options.seed);

@@ -12,27 +12,36 @@ export interface Selection {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`, "i");
 }
 
 export function validateSelection(selection: Selection): void {
   for (const pattern of [...selection.platform, ...selection.exclude]) {
     if (!/^[^/\s]+\/[^/\s]+$/.test(pattern)) {
-      throw new UsageError(`--platform/--exclude take ORG/SVC (globs allowed), not ${JSON.stringify(pattern)}`);
+      throw new UsageError(
+        `--platform/--exclude take ORG/SVC (globs allowed), not ${JSON.stringify(pattern)}`,
+      );
     }
   }
 }
 
 export function selects(selection: Selection, ref: PlatformRef): boolean {
   const key = platformKey(ref);
-  const included = selection.platform.length === 0 || selection.platform.some((p) => globToRegExp(p).test(key));
+  const included =
+    selection.platform.length === 0 || selection.platform.some((p) => globToRegExp(p).test(key));
   return included && !selection.exclude.some((p) => globToRegExp(p).test(key));
 }
 
 /** Could any platform of this organisation be selected? Saves listing the services of the others. */
 export function mayHoldSelected(selection: Selection, organization: string): boolean {
-  return selection.platform.length === 0 || selection.platform.some((p) => globToRegExp(p.split("/")[0]!).test(organization));
+  return (
+    selection.platform.length === 0 ||
+    selection.platform.some((p) => globToRegExp(p.split("/")[0]!).test(organization))
+  );
 }
 
 export function collect(value: string, previous: string[]): string[] {

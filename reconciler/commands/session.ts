@@ -5,7 +5,12 @@
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { resolveConnection, sandboxConnection, type Connection, type OvhConnection } from "../../provider/ovh/config.js";
+import {
+  resolveConnection,
+  sandboxConnection,
+  type Connection,
+  type OvhConnection,
+} from "../../provider/ovh/config.js";
 
 export type { Connection };
 import { createExchangeApi } from "../../provider/ovh/exchange.js";
@@ -29,7 +34,8 @@ export const STATE_DIR = ".exrec";
 function parseCount(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`${flag} takes a whole number, not ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -61,17 +67,26 @@ export async function openSession(connection: Connection, options: GlobalOptions
   const open = (ovh: OvhConnection) => createExchangeApi(ovh, debug ? { debug } : {});
   if (connection.kind === "ovh") {
     const { api, http } = open(connection);
-    return { api, target: `OVHcloud (${connection.endpointName ?? connection.baseUrl})`, close: () => http.close() };
+    return {
+      api,
+      target: `OVHcloud (${connection.endpointName ?? connection.baseUrl})`,
+      close: () => http.close(),
+    };
   }
   // In CI, credentials forgotten in the secret store must not turn an apply into a demo that passes.
   if (isCi() && !process.env.EXREC_SANDBOX && process.env.EXREC_USE_SANDBOX !== "1") {
-    throw new UsageError("no OVHcloud credentials are set, and this is a CI run: refusing to fall back to the local sandbox", {
-      hint: "set OVH_ENDPOINT and OVH_APPLICATION_KEY/OVH_APPLICATION_SECRET/OVH_CONSUMER_KEY (or OVH_CLIENT_ID/OVH_CLIENT_SECRET) from the CI's secret store, or EXREC_USE_SANDBOX=1 to use the sandbox on purpose",
-    });
+    throw new UsageError(
+      "no OVHcloud credentials are set, and this is a CI run: refusing to fall back to the local sandbox",
+      {
+        hint: "set OVH_ENDPOINT and OVH_APPLICATION_KEY/OVH_APPLICATION_SECRET/OVH_CONSUMER_KEY (or OVH_CLIENT_ID/OVH_CLIENT_SECRET) from the CI's secret store, or EXREC_USE_SANDBOX=1 to use the sandbox on purpose",
+      },
+    );
   }
   const external = process.env.EXREC_SANDBOX;
   if (external) {
-    process.stderr.write(`exrec: no OVHcloud credentials set; using the sandbox at ${external} (EXREC_SANDBOX)\n`);
+    process.stderr.write(
+      `exrec: no OVHcloud credentials set; using the sandbox at ${external} (EXREC_SANDBOX)\n`,
+    );
     const { api, http } = open(sandboxConnection(external, SANDBOX_CREDENTIALS, connection.limits));
     return { api, target: `the sandbox at ${external}`, close: () => http.close() };
   }
@@ -83,7 +98,9 @@ export async function openSession(connection: Connection, options: GlobalOptions
     `exrec: no OVHcloud credentials set; using the local sandbox (state in ${stateFile}). See docs/CREDENTIALS.md to use OVHcloud.\n`,
   );
   // The sandbox is in this process: the rate limit meant for OVHcloud would only slow the demo down.
-  const { api, http } = open(sandboxConnection(sandbox.url, SANDBOX_CREDENTIALS, { ...connection.limits, ratePerSecond: 0 }));
+  const { api, http } = open(
+    sandboxConnection(sandbox.url, SANDBOX_CREDENTIALS, { ...connection.limits, ratePerSecond: 0 }),
+  );
   return {
     api,
     target: "the local sandbox",
@@ -103,7 +120,8 @@ export function planningClock(): Date {
   const fixed = process.env.EXREC_NOW;
   if (!fixed) return new Date();
   const date = new Date(fixed);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`EXREC_NOW is not an ISO date-time: ${JSON.stringify(fixed)}`);
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(`EXREC_NOW is not an ISO date-time: ${JSON.stringify(fixed)}`);
   return date;
 }
 
@@ -115,5 +133,9 @@ function isCi(): boolean {
 
 /** Colour on a terminal only, never with NO_COLOR (https://no-color.org). */
 export function useColor(stream: NodeJS.WriteStream): boolean {
-  return Boolean(stream.isTTY) && !("NO_COLOR" in process.env && process.env.NO_COLOR !== "") && process.env.TERM !== "dumb";
+  return (
+    Boolean(stream.isTTY) &&
+    !("NO_COLOR" in process.env && process.env.NO_COLOR !== "") &&
+    process.env.TERM !== "dumb"
+  );
 }

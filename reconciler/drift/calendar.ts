@@ -88,7 +88,8 @@ function renewalPrice(
   period: Renewal | null,
   prices: PriceBook,
 ): RenewalPrice {
-  if (period === null) return { kind: "unknown", reason: "the API gives no renewal period for some accounts" };
+  if (period === null)
+    return { kind: "unknown", reason: "the API gives no renewal period for some accounts" };
   const key = priceKey(platform.offer, account.license, period);
   const monthly = prices.monthly[key];
   if (prices.currency === null || monthly === undefined) {

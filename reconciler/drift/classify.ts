@@ -31,7 +31,13 @@ export interface ClassifyContext {
 }
 
 /** The account states in which OVHcloud is still working on the account. */
-const TRANSITIONAL: ReadonlySet<AccountState> = new Set(["creating", "deleting", "internalMigration", "reopening", "suspending"]);
+const TRANSITIONAL: ReadonlySet<AccountState> = new Set([
+  "creating",
+  "deleting",
+  "internalMigration",
+  "reopening",
+  "suspending",
+]);
 
 interface PlatformFacts {
   key: string;
@@ -41,7 +47,11 @@ interface PlatformFacts {
   prune: boolean;
 }
 
-export function classifyPlatform(desired: DesiredPlatform, actual: ActualPlatform, ctx: ClassifyContext): DriftItem[] {
+export function classifyPlatform(
+  desired: DesiredPlatform,
+  actual: ActualPlatform,
+  ctx: ClassifyContext,
+): DriftItem[] {
   const facts: PlatformFacts = {
     key: platformKey(desired),
     offer: actual.offer,
@@ -56,7 +66,11 @@ export function classifyPlatform(desired: DesiredPlatform, actual: ActualPlatfor
     const address = account.email.toLowerCase();
     const found = live.get(address);
     if (account.state === "present") {
-      items.push(...(found ? classifyPresent(account, found, facts, ctx) : classifyMissing(address, account, facts, ctx)));
+      items.push(
+        ...(found
+          ? classifyPresent(account, found, facts, ctx)
+          : classifyMissing(address, account, facts, ctx)),
+      );
     } else if (found) {
       items.push(...classifyDeclaredAbsent(account, found, facts, ctx));
     }
@@ -71,7 +85,12 @@ export function classifyPlatform(desired: DesiredPlatform, actual: ActualPlatfor
 // Declared present
 // ---------------------------------------------------------------------------------------------
 
-function classifyMissing(address: string, account: PresentAccount, facts: PlatformFacts, ctx: ClassifyContext): DriftItem[] {
+function classifyMissing(
+  address: string,
+  account: PresentAccount,
+  facts: PlatformFacts,
+  ctx: ClassifyContext,
+): DriftItem[] {
   const operation = openOperationFor(ctx.journal, facts.key, address);
   if (operation) return [operationPending(facts.key, address, operation, null)];
   return [
@@ -85,13 +104,23 @@ function classifyMissing(address: string, account: PresentAccount, facts: Platfo
   ];
 }
 
-function classifyPresent(declared: PresentAccount, live: ActualAccount, facts: PlatformFacts, ctx: ClassifyContext): DriftItem[] {
+function classifyPresent(
+  declared: PresentAccount,
+  live: ActualAccount,
+  facts: PlatformFacts,
+  ctx: ClassifyContext,
+): DriftItem[] {
   const address = declared.email.toLowerCase();
   if (inTransit(live)) return [taskPending(facts.key, address, live)];
   const expires = calendarDateOrNull(live.expirationDate);
   const changed: ChangedItem[] = [];
   const pending: PendingItem[] = [];
-  const change = (field: DriftField, declaredValue: string | boolean, liveValue: string | boolean | null, extra: Partial<ChangedItem> = {}) =>
+  const change = (
+    field: DriftField,
+    declaredValue: string | boolean,
+    liveValue: string | boolean | null,
+    extra: Partial<ChangedItem> = {},
+  ) =>
     changed.push({
       kind: "changed",
       platform: facts.key,
@@ -122,7 +151,14 @@ function classifyPresent(declared: PresentAccount, live: ActualAccount, facts: P
         note: `The bill follows the live period from the expiry${expires ? ` on ${expires}` : " (date unknown)"} (H3), but the live period already differs from the manifest.${switchedBack}`,
       });
     } else {
-      const recorded = pendingRenewal(ctx.history, facts.key, address, live.renewal, ctx.now, offsetOf(live.expirationDate ?? ""));
+      const recorded = pendingRenewal(
+        ctx.history,
+        facts.key,
+        address,
+        live.renewal,
+        ctx.now,
+        offsetOf(live.expirationDate ?? ""),
+      );
       if (recorded) {
         pending.push({
           kind: "pending",
@@ -150,7 +186,11 @@ function classifyPresent(declared: PresentAccount, live: ActualAccount, facts: P
   }
 
   const operation = changed.length > 0 ? openOperationFor(ctx.journal, facts.key, address) : null;
-  if (operation) return [operationPending(facts.key, address, operation, changed.length === 1 ? changed[0]!.field : null), ...pending];
+  if (operation)
+    return [
+      operationPending(facts.key, address, operation, changed.length === 1 ? changed[0]!.field : null),
+      ...pending,
+    ];
   return [...changed, ...pending];
 }
 
@@ -159,46 +199,60 @@ function classifyPresent(declared: PresentAccount, live: ActualAccount, facts: P
 // ---------------------------------------------------------------------------------------------
 
 /** What removing a live account still needs, by the offer's rules; empty when its termination is under way. */
-function removalGaps(live: ActualAccount, facts: PlatformFacts): { field: DriftField; rule: RuleId; declared: boolean; live: boolean | null }[] {
+function removalGaps(
+  live: ActualAccount,
+  facts: PlatformFacts,
+): { field: DriftField; rule: RuleId; declared: boolean; live: boolean | null }[] {
   // P3: a Private account is deleted at once; its being there at all is the difference.
   if (facts.offer === "private") return [{ field: "exists", rule: "P3", declared: false, live: true }];
   const gaps: { field: DriftField; rule: RuleId; declared: boolean; live: boolean | null }[] = [];
   // H4: a Hosted account is removed by terminating it at its expiry.
-  if (live.deleteAtExpiration !== true) gaps.push({ field: "deleteAtExpiration", rule: "H4", declared: true, live: live.deleteAtExpiration });
+  if (live.deleteAtExpiration !== true)
+    gaps.push({ field: "deleteAtExpiration", rule: "H4", declared: true, live: live.deleteAtExpiration });
   // H5: with `removal: reset` the address must also be gone now. A blank account has none.
-  if (facts.removal === "reset" && !isBlank(live)) gaps.push({ field: "exists", rule: "H5", declared: false, live: true });
+  if (facts.removal === "reset" && !isBlank(live))
+    gaps.push({ field: "exists", rule: "H5", declared: false, live: true });
   return gaps;
 }
 
-function classifyDeclaredAbsent(declared: AbsentAccount, live: ActualAccount, facts: PlatformFacts, ctx: ClassifyContext): DriftItem[] {
+function classifyDeclaredAbsent(
+  declared: AbsentAccount,
+  live: ActualAccount,
+  facts: PlatformFacts,
+  ctx: ClassifyContext,
+): DriftItem[] {
   const address = declared.email.toLowerCase();
   if (inTransit(live)) return [taskPending(facts.key, address, live)];
   const gaps = removalGaps(live, facts);
   if (gaps.length === 0) return [terminationPending(facts.key, address, live)];
   const operation = openOperationFor(ctx.journal, facts.key, address);
-  if (operation) return [operationPending(facts.key, address, operation, gaps.length === 1 ? gaps[0]!.field : null)];
+  if (operation)
+    return [operationPending(facts.key, address, operation, gaps.length === 1 ? gaps[0]!.field : null)];
   const expires = calendarDateOrNull(live.expirationDate);
-  return gaps.map(
-    (gap): ChangedItem => ({
-      kind: "changed",
-      platform: facts.key,
-      address,
-      field: gap.field,
-      declared: gap.declared,
-      live: gap.live,
-      rule: gap.rule,
-      effective: gap.rule === "H4" ? expires : null,
-      note:
-        gap.rule === "H4"
-          ? `Declared absent but not terminating: it renews${expires ? ` on ${expires}` : ""} unless terminated (H4).`
-          : gap.rule === "H5"
-            ? "Declared absent with removal: reset, but the address is still hosted (H5)."
-            : "Declared absent but still on the platform (P3).",
-    }),
-  );
+  return gaps.map((gap): ChangedItem => ({
+    kind: "changed",
+    platform: facts.key,
+    address,
+    field: gap.field,
+    declared: gap.declared,
+    live: gap.live,
+    rule: gap.rule,
+    effective: gap.rule === "H4" ? expires : null,
+    note:
+      gap.rule === "H4"
+        ? `Declared absent but not terminating: it renews${expires ? ` on ${expires}` : ""} unless terminated (H4).`
+        : gap.rule === "H5"
+          ? "Declared absent with removal: reset, but the address is still hosted (H5)."
+          : "Declared absent but still on the platform (P3).",
+  }));
 }
 
-function classifyUndeclared(address: string, live: ActualAccount, facts: PlatformFacts, ctx: ClassifyContext): DriftItem[] {
+function classifyUndeclared(
+  address: string,
+  live: ActualAccount,
+  facts: PlatformFacts,
+  ctx: ClassifyContext,
+): DriftItem[] {
   if (facts.prune) {
     if (inTransit(live)) return [taskPending(facts.key, address, live)];
     const gaps = removalGaps(live, facts);
@@ -210,7 +264,12 @@ function classifyUndeclared(address: string, live: ActualAccount, facts: Platfor
   return [unmanaged(address, live, facts, null)];
 }
 
-function unmanaged(address: string, live: ActualAccount, facts: PlatformFacts, rule: RuleId | null): UnmanagedItem {
+function unmanaged(
+  address: string,
+  live: ActualAccount,
+  facts: PlatformFacts,
+  rule: RuleId | null,
+): UnmanagedItem {
   return {
     kind: "unmanaged",
     platform: facts.key,
@@ -268,7 +327,12 @@ function terminationPending(platform: string, address: string, live: ActualAccou
   };
 }
 
-function operationPending(platform: string, address: string, entry: JournalEntry, field: DriftField | null): PendingItem {
+function operationPending(
+  platform: string,
+  address: string,
+  entry: JournalEntry,
+  field: DriftField | null,
+): PendingItem {
   const what = entry.action === "order" ? "order in delivery" : `${entry.action} in progress`;
   const rule: RuleId | null = entry.action === "order" ? "H1" : entry.action === "add" ? "P2" : null;
   return {

@@ -20,7 +20,11 @@ export function journalAddresses(entry: JournalEntry): string[] {
 }
 
 /** The oldest open journal entry of this platform that names the address, or null. */
-export function openOperationFor(journal: JournalEntry[], platform: string, address: string): JournalEntry | null {
+export function openOperationFor(
+  journal: JournalEntry[],
+  platform: string,
+  address: string,
+): JournalEntry | null {
   const lower = address.toLowerCase();
   const open = journal
     .filter((e) => e.status === "open" && e.platform === platform && journalAddresses(e).includes(lower))
@@ -40,7 +44,11 @@ export interface RecordedRenewal {
 }
 
 /** The latest renewal change exrec made on this account (action `renew`, result done), or null. */
-export function latestRenewal(history: HistoryEntry[], platform: string, address: string): RecordedRenewal | null {
+export function latestRenewal(
+  history: HistoryEntry[],
+  platform: string,
+  address: string,
+): RecordedRenewal | null {
   const lower = address.toLowerCase();
   let latest: HistoryEntry | null = null;
   for (const entry of history) {

@@ -8,7 +8,13 @@ import type { License, Money, Offer, Renewal, RuleId } from "../model.js";
 /** Declared fields exrec manages on an account, plus `exists` (an account declared absent is still there). */
 export type DriftField = "license" | "renewal" | "displayName" | "deleteAtExpiration" | "exists";
 
-export const DRIFT_FIELDS: readonly DriftField[] = ["license", "renewal", "displayName", "deleteAtExpiration", "exists"];
+export const DRIFT_FIELDS: readonly DriftField[] = [
+  "license",
+  "renewal",
+  "displayName",
+  "deleteAtExpiration",
+  "exists",
+];
 
 /** A field's value as declared or as read live. null: the API gives none. */
 export type FieldValue = string | boolean | null;

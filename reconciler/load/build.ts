@@ -32,7 +32,12 @@ function desiredPlatform(source: ManifestSource, path: DocPath, platform: Platfo
     : { ...common, offer: "private" };
 }
 
-function desiredAccount(source: ManifestSource, path: DocPath, account: AccountV1, platform: PlatformV1): DesiredAccount {
+function desiredAccount(
+  source: ManifestSource,
+  path: DocPath,
+  account: AccountV1,
+  platform: PlatformV1,
+): DesiredAccount {
   const base = { email: account.email.toLowerCase(), source: locationOf(source, path) };
   if (account.state === "absent") return { ...base, state: "absent" };
   const defaults = platform.defaults ?? {};

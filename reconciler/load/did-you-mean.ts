@@ -14,7 +14,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= t.length; j++) {
       const cost = s[i - 1] === t[j - 1] ? 0 : 1;
       let best = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1])
+        best = Math.min(best, rows[i - 2]![j - 2]! + 1);
       row.push(best);
     }
     rows.push(row);
@@ -33,7 +34,8 @@ export function closestWord(word: string, allowed: readonly string[]): string | 
   let best: { word: string; distance: number } | null = null;
   for (const candidate of allowed) {
     const distance = editDistance(word, candidate);
-    if (distance <= budget && (best === null || distance < best.distance)) best = { word: candidate, distance };
+    if (distance <= budget && (best === null || distance < best.distance))
+      best = { word: candidate, distance };
   }
   return best?.word ?? null;
 }

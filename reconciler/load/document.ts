@@ -34,7 +34,9 @@ export const ABSENT_ACCOUNT_FIELDS: readonly string[] = ["email", "state"];
 
 /** Reading helpers for documents that have not (or not fully) passed the schema. */
 export function asRecord(value: unknown): Record<string, unknown> | null {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 export function asList(value: unknown): unknown[] {

@@ -38,9 +38,15 @@ export async function validateFiles(paths: string[]): Promise<Problem[]> {
   return (await analyse(paths)).problems;
 }
 
-async function analyse(paths: readonly string[]): Promise<{ problems: Problem[]; platforms: DesiredPlatform[] }> {
+async function analyse(
+  paths: readonly string[],
+): Promise<{ problems: Problem[]; platforms: DesiredPlatform[] }> {
   if (paths.length === 0) {
-    const problem = problemAt("<no manifest>", START, "no manifest given: name YAML manifests, cdk.tf.json files or a cdktf.out folder");
+    const problem = problemAt(
+      "<no manifest>",
+      START,
+      "no manifest given: name YAML manifests, cdk.tf.json files or a cdktf.out folder",
+    );
     return { problems: [problem], platforms: [] };
   }
   const { inputs, problems } = await expandInputs(paths);
@@ -59,7 +65,9 @@ async function analyse(paths: readonly string[]): Promise<{ problems: Problem[];
   return { problems: [], platforms: sources.flatMap(desiredPlatforms) };
 }
 
-async function parseInput(input: ManifestInput): Promise<{ ok: true; source: ManifestSource } | { ok: false; problems: Problem[] }> {
+async function parseInput(
+  input: ManifestInput,
+): Promise<{ ok: true; source: ManifestSource } | { ok: false; problems: Problem[] }> {
   const read = await readManifestText(input.file);
   if (!read.ok) return { ok: false, problems: [read.problem] };
   return input.kind === "yaml" ? yamlSource(read.text, input.file) : terraformSource(read.text, input.file);

@@ -16,7 +16,9 @@ export interface ManifestInput {
   kind: InputKind;
 }
 
-export async function expandInputs(paths: readonly string[]): Promise<{ inputs: ManifestInput[]; problems: Problem[] }> {
+export async function expandInputs(
+  paths: readonly string[],
+): Promise<{ inputs: ManifestInput[]; problems: Problem[] }> {
   const inputs: ManifestInput[] = [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
@@ -34,7 +36,10 @@ export async function expandInputs(paths: readonly string[]): Promise<{ inputs: 
       add({ file: path, kind });
       continue;
     }
-    const isDirectory = await stat(path).then((s) => s.isDirectory(), () => false);
+    const isDirectory = await stat(path).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (!isDirectory) {
       problems.push(
         problemAt(
@@ -62,7 +67,10 @@ function kindOf(path: string): InputKind | null {
 }
 
 async function whatItIs(path: string): Promise<string> {
-  const exists = await stat(path).then(() => true, () => false);
+  const exists = await stat(path).then(
+    () => true,
+    () => false,
+  );
   return exists ? "this name has none of those extensions" : "no such file or directory";
 }
 
@@ -73,7 +81,13 @@ async function cdktfOutFiles(directory: string): Promise<string[]> {
   const files: string[] = [];
   for (const name of [...names].sort()) {
     const file = join(stacks, name, "cdk.tf.json");
-    if (await stat(file).then((s) => s.isFile(), () => false)) files.push(file);
+    if (
+      await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      files.push(file);
   }
   return files;
 }

@@ -32,7 +32,8 @@ export function checkAgainstLive(desired: Desired, actual: Actual): Problem[] {
     for (const account of platform.accounts) {
       const domain = domainOf(account.email);
       if (attached.has(domain)) continue;
-      const list = actualPlatform.domains.length === 0 ? "none" : [...actualPlatform.domains].sort().join(", ");
+      const list =
+        actualPlatform.domains.length === 0 ? "none" : [...actualPlatform.domains].sort().join(", ");
       problems.push(
         problemAt(
           account.source.file,

@@ -29,7 +29,14 @@ export async function readManifestText(file: string, limit = maxManifestBytes())
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) {
-      return { ok: false, problem: problemAt(file, START, "not a regular file: give a YAML manifest, a cdk.tf.json or a cdktf.out folder") };
+      return {
+        ok: false,
+        problem: problemAt(
+          file,
+          START,
+          "not a regular file: give a YAML manifest, a cdk.tf.json or a cdktf.out folder",
+        ),
+      };
     }
     if (stats.size > limit) return { ok: false, problem: tooLarge(file, stats.size, limit) };
     // Read one byte more than allowed: a file that grew since stat() is still caught.
@@ -77,7 +84,11 @@ export function decodeUtf8(bytes: Uint8Array, file: string): ReadResult {
     const where = offset === null ? "" : ` at byte ${offset}`;
     return {
       ok: false,
-      problem: problemAt(file, position, `the file is not valid UTF-8 (invalid byte sequence${where}); save it as UTF-8`),
+      problem: problemAt(
+        file,
+        position,
+        `the file is not valid UTF-8 (invalid byte sequence${where}); save it as UTF-8`,
+      ),
     };
   }
 }

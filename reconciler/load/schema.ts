@@ -70,10 +70,15 @@ function toProblem(source: ManifestSource, path: DocPath, error: ErrorObject): P
     }
     case "type": {
       const expected = String((error.params as { type: string }).type);
-      const hint = typeof value === "string" && /^(yes|no|on|off|y|n)$/i.test(value) && expected === "boolean"
-        ? " (YAML 1.2 reads yes/no/on/off as strings: write true or false)"
-        : "";
-      return problemAt(source.file, source.locate(path), `${label} must be ${describeType(expected)}, found ${describeValue(value)}${hint}`);
+      const hint =
+        typeof value === "string" && /^(yes|no|on|off|y|n)$/i.test(value) && expected === "boolean"
+          ? " (YAML 1.2 reads yes/no/on/off as strings: write true or false)"
+          : "";
+      return problemAt(
+        source.file,
+        source.locate(path),
+        `${label} must be ${describeType(expected)}, found ${describeValue(value)}${hint}`,
+      );
     }
     case "enum":
       return problemAt(source.file, source.locate(path), enumMessage(label, value, error));
@@ -84,7 +89,11 @@ function toProblem(source: ManifestSource, path: DocPath, error: ErrorObject): P
         `this exrec reads manifest version 1; found ${typeof value === "number" ? `version ${value}` : describeValue(value)}`,
       );
     case "format":
-      return problemAt(source.file, source.locate(path), `${label} is not a valid e-mail address: ${describeValue(value)}`);
+      return problemAt(
+        source.file,
+        source.locate(path),
+        `${label} is not a valid e-mail address: ${describeValue(value)}`,
+      );
     case "pattern":
       return problemAt(
         source.file,
@@ -151,7 +160,8 @@ export function documentPath(document: unknown, pointer: string): DocPath {
       node = node[index];
     } else {
       path.push(segment);
-      node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined;
+      node =
+        node !== null && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined;
     }
   }
   return path;

@@ -48,7 +48,12 @@ function platformProblems(source: ManifestSource, path: DocPath, value: unknown)
   return problems;
 }
 
-function accountProblems(source: ManifestSource, path: DocPath, value: unknown, onPrivate: boolean): Problem[] {
+function accountProblems(
+  source: ManifestSource,
+  path: DocPath,
+  value: unknown,
+  onPrivate: boolean,
+): Problem[] {
   const account = asRecord(value);
   if (account === null) return [];
   const problems: Problem[] = [];
@@ -81,10 +86,16 @@ function accountProblems(source: ManifestSource, path: DocPath, value: unknown, 
 
 /** A valid renewal other than monthly; an invalid one is the schema's to report, once. */
 function isNonMonthlyRenewal(renewal: unknown): boolean {
-  return typeof renewal === "string" && renewal !== "monthly" && (RENEWALS as readonly string[]).includes(renewal);
+  return (
+    typeof renewal === "string" && renewal !== "monthly" && (RENEWALS as readonly string[]).includes(renewal)
+  );
 }
 
-function privateRenewalProblem(source: ManifestSource, position: { line: number; col: number }, renewal: string): Problem {
+function privateRenewalProblem(
+  source: ManifestSource,
+  position: { line: number; col: number },
+  renewal: string,
+): Problem {
   return problemAt(
     source.file,
     position,
@@ -117,7 +128,14 @@ export function crossSourceProblems(sources: readonly ManifestSource[]): Problem
         const here = source.locate(platformPath);
         const first = platforms.get(key);
         if (first === undefined) platforms.set(key, formatPosition(source.file, here));
-        else problems.push(problemAt(source.file, here, `platform ${key} is declared twice: also declared at ${first}; keep one`));
+        else
+          problems.push(
+            problemAt(
+              source.file,
+              here,
+              `platform ${key} is declared twice: also declared at ${first}; keep one`,
+            ),
+          );
       }
       asList(platform.accounts).forEach((account, accountIndex) => {
         const email = asRecord(account)?.email;
@@ -126,7 +144,14 @@ export function crossSourceProblems(sources: readonly ManifestSource[]): Problem
         const address = email.toLowerCase();
         const first = addresses.get(address);
         if (first === undefined) addresses.set(address, formatPosition(source.file, here));
-        else problems.push(problemAt(source.file, here, `${quote(address)} is declared twice: also declared at ${first}; keep one`));
+        else
+          problems.push(
+            problemAt(
+              source.file,
+              here,
+              `${quote(address)} is declared twice: also declared at ${first}; keep one`,
+            ),
+          );
       });
     });
   }

@@ -55,7 +55,14 @@ const PLATFORM_TYPE = "exrec_platform";
 const ACCOUNT_TYPE = "exrec_account";
 
 /** Meta-arguments and cdktf metadata, which say nothing about the desired state. */
-const IGNORED_ATTRIBUTES = new Set(["//", "provider", "depends_on", "lifecycle", "connection", "provisioner"]);
+const IGNORED_ATTRIBUTES = new Set([
+  "//",
+  "provider",
+  "depends_on",
+  "lifecycle",
+  "connection",
+  "provisioner",
+]);
 /** Meta-arguments that multiply a resource: expanding them needs Terraform. */
 const EXPANDING_ATTRIBUTES = new Set(["count", "for_each"]);
 /** Boolean attributes, which Terraform also accepts as the strings "true" and "false". */
@@ -201,7 +208,11 @@ function buildEntry(
 }
 
 /** The organization or service an account names, which must resolve to a string to find its platform. */
-function platformName(resource: Resource, attribute: "organization" | "service", resolver: InterpolationResolver): string {
+function platformName(
+  resource: Resource,
+  attribute: "organization" | "service",
+  resolver: InterpolationResolver,
+): string {
   const entry = resource.body.entries.find((e) => e.key === attribute);
   if (!entry) {
     throw new TerraformJsonError(
@@ -288,7 +299,11 @@ interface CollectedResources {
  */
 function collectResources(root: JsonNode, file: string): CollectedResources {
   if (root.kind !== "object") {
-    throw new TerraformJsonError(file, root.at, `expected a Terraform JSON object at the top, found ${describe(root)}`);
+    throw new TerraformJsonError(
+      file,
+      root.at,
+      `expected a Terraform JSON object at the top, found ${describe(root)}`,
+    );
   }
   const collected: CollectedResources = { platforms: [], accounts: [], resourceKeyAt: undefined };
   const resourceEntry = root.entries.find((e) => e.key === "resource");
@@ -298,7 +313,11 @@ function collectResources(root: JsonNode, file: string): CollectedResources {
   for (const byType of objectsOf(resourceEntry.value, "resource", file)) {
     for (const typeEntry of byType.entries) {
       const target =
-        typeEntry.key === PLATFORM_TYPE ? collected.platforms : typeEntry.key === ACCOUNT_TYPE ? collected.accounts : null;
+        typeEntry.key === PLATFORM_TYPE
+          ? collected.platforms
+          : typeEntry.key === ACCOUNT_TYPE
+            ? collected.accounts
+            : null;
       if (!target) continue;
       for (const byName of objectsOf(typeEntry.value, `resource.${typeEntry.key}`, file)) {
         for (const nameEntry of byName.entries) {
@@ -317,8 +336,13 @@ function collectResources(root: JsonNode, file: string): CollectedResources {
 
 function objectsOf(node: JsonNode, what: string, file: string): ObjectNode[] {
   if (node.kind === "object") return [node];
-  if (node.kind === "array" && node.items.every((item) => item.kind === "object")) return node.items as ObjectNode[];
-  throw new TerraformJsonError(file, node.at, `${what} must be an object (or an array of objects), not ${describe(node)}`);
+  if (node.kind === "array" && node.items.every((item) => item.kind === "object"))
+    return node.items as ObjectNode[];
+  throw new TerraformJsonError(
+    file,
+    node.at,
+    `${what} must be an object (or an array of objects), not ${describe(node)}`,
+  );
 }
 
 function describe(node: JsonNode): string {
@@ -354,7 +378,8 @@ class InterpolationResolver {
     platforms: Resource[],
     readonly file: string,
   ) {
-    for (const platform of platforms) this.platforms.set(platform.address.slice(PLATFORM_TYPE.length + 1), platform.body);
+    for (const platform of platforms)
+      this.platforms.set(platform.address.slice(PLATFORM_TYPE.length + 1), platform.body);
   }
 
   /** The attribute's value with interpolations resolved; objects and arrays as plain JSON. */
@@ -382,11 +407,17 @@ class InterpolationResolver {
         literal += `${text[i]}{`;
         i += 3;
       } else if (text.startsWith("%{", i)) {
-        throw this.unresolvable(node, address, text.slice(i, closingBrace(text, i) + 1), "template directives need Terraform");
+        throw this.unresolvable(
+          node,
+          address,
+          text.slice(i, closingBrace(text, i) + 1),
+          "template directives need Terraform",
+        );
       } else if (text.startsWith("${", i)) {
         const end = closingBrace(text, i);
         const expression = text.slice(i + 2, end === -1 ? text.length : end);
-        if (end === -1) throw this.unresolvable(node, address, text.slice(i), "the interpolation is not closed");
+        if (end === -1)
+          throw this.unresolvable(node, address, text.slice(i), "the interpolation is not closed");
         if (literal) parts.push(literal);
         literal = "";
         parts.push(this.platformAttribute(node, address, expression));
@@ -405,24 +436,46 @@ class InterpolationResolver {
     const reference = PLATFORM_REFERENCE.exec(expression);
     const shown = `\${${expression}}`;
     if (!reference) {
-      throw this.unresolvable(node, address, shown, `exrec resolves only references to attributes of an ${PLATFORM_TYPE} in the same file`);
+      throw this.unresolvable(
+        node,
+        address,
+        shown,
+        `exrec resolves only references to attributes of an ${PLATFORM_TYPE} in the same file`,
+      );
     }
     const [, name, attribute] = reference;
     const platform = this.platforms.get(name!);
-    if (!platform) throw this.unresolvable(node, address, shown, `there is no ${PLATFORM_TYPE}.${name} in this file`);
+    if (!platform)
+      throw this.unresolvable(node, address, shown, `there is no ${PLATFORM_TYPE}.${name} in this file`);
     const entry = platform.entries.find((e) => e.key === attribute);
-    if (!entry) throw this.unresolvable(node, address, shown, `${PLATFORM_TYPE}.${name} sets no ${attribute}`);
+    if (!entry)
+      throw this.unresolvable(node, address, shown, `${PLATFORM_TYPE}.${name} sets no ${attribute}`);
     const value = entry.value;
     if (value.kind === "object" || value.kind === "array" || value.kind === "null") {
-      throw this.unresolvable(node, address, shown, `${PLATFORM_TYPE}.${name}.${attribute} is not a plain value`);
+      throw this.unresolvable(
+        node,
+        address,
+        shown,
+        `${PLATFORM_TYPE}.${name}.${attribute} is not a plain value`,
+      );
     }
     if (value.kind === "string" && (value.value.includes("${") || value.value.includes("%{"))) {
-      throw this.unresolvable(node, address, shown, `${PLATFORM_TYPE}.${name}.${attribute} is itself an interpolation`);
+      throw this.unresolvable(
+        node,
+        address,
+        shown,
+        `${PLATFORM_TYPE}.${name}.${attribute} is itself an interpolation`,
+      );
     }
     return value.value;
   }
 
-  private unresolvable(node: StringNode, address: string, expression: string, why: string): TerraformJsonError {
+  private unresolvable(
+    node: StringNode,
+    address: string,
+    expression: string,
+    why: string,
+  ): TerraformJsonError {
     return new TerraformJsonError(
       this.file,
       node.at,
@@ -511,7 +564,8 @@ function parseJsonWithPositions(text: string, file: string): JsonNode {
     if (c === "{") return parseObject(at, depth);
     if (c === "[") return parseArray(at, depth);
     if (c === '"') return { kind: "string", at, value: parseString() };
-    if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return { kind: "number", at, value: parseNumber() };
+    if (c === "-" || (c !== undefined && c >= "0" && c <= "9"))
+      return { kind: "number", at, value: parseNumber() };
     for (const [word, node] of [
       ["true", { kind: "boolean", at, value: true }],
       ["false", { kind: "boolean", at, value: false }],

@@ -19,7 +19,10 @@ export function terraformSource(text: string, file: string): TerraformSourceResu
       return { ok: false, problems: [problemAt(file, error.at, `${subject}${error.problem}`)] };
     }
     if (error instanceof RangeError) {
-      return { ok: false, problems: [problemAt(file, START, "cannot read this cdk.tf.json: it nests too deeply")] };
+      return {
+        ok: false,
+        problems: [problemAt(file, START, "cannot read this cdk.tf.json: it nests too deeply")],
+      };
     }
     throw error;
   }

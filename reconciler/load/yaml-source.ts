@@ -60,14 +60,23 @@ export function yamlSource(text: string, file: string): YamlSourceResult {
     documents = Array.isArray(parsed) ? parsed : [];
   } catch (error) {
     // The parser recurses into nested collections; absurd nesting exhausts the stack.
-    return { ok: false, problems: [problemAt(file, START, `cannot parse this YAML: ${parserFailure(error)}`)] };
+    return {
+      ok: false,
+      problems: [problemAt(file, START, `cannot parse this YAML: ${parserFailure(error)}`)],
+    };
   }
 
   const first = documents[0];
   if (first === undefined || (isEmptyNode(first.contents) && first.errors.length === 0)) {
     return {
       ok: false,
-      problems: [problemAt(file, START, "the file is empty: a manifest starts with `version: 1` and lists its `platforms`")],
+      problems: [
+        problemAt(
+          file,
+          START,
+          "the file is empty: a manifest starts with `version: 1` and lists its `platforms`",
+        ),
+      ],
     };
   }
 
@@ -94,7 +103,10 @@ export function yamlSource(text: string, file: string): YamlSourceResult {
   } catch (error) {
     // `yaml` throws a ReferenceError ("Excessive alias count ...") when aliases expand beyond the cap.
     if (!(error instanceof ReferenceError)) {
-      return { ok: false, problems: [problemAt(file, START, `cannot parse this YAML: ${parserFailure(error)}`)] };
+      return {
+        ok: false,
+        problems: [problemAt(file, START, `cannot parse this YAML: ${parserFailure(error)}`)],
+      };
     }
     return {
       ok: false,
@@ -136,7 +148,10 @@ export function excessiveNesting(text: string): { at: Position; message: string 
     if (leading) {
       if (c === " " || c === "\t" || c === "-" || c === "?" || c === ":") {
         if (i - lineStart + 1 > MAX_INDENT) {
-          return { at: { line, col: i - lineStart + 1 }, message: `this line is indented more than ${MAX_INDENT} columns deep; a manifest nests a few levels only` };
+          return {
+            at: { line, col: i - lineStart + 1 },
+            message: `this line is indented more than ${MAX_INDENT} columns deep; a manifest nests a few levels only`,
+          };
         }
         continue;
       }
@@ -145,7 +160,10 @@ export function excessiveNesting(text: string): { at: Position; message: string 
     if (c === "[" || c === "{") {
       depth++;
       if (depth > MAX_FLOW_DEPTH) {
-        return { at: { line, col: i - lineStart + 1 }, message: `brackets ([ and {) nest more than ${MAX_FLOW_DEPTH} levels deep here; a manifest nests a few levels only` };
+        return {
+          at: { line, col: i - lineStart + 1 },
+          message: `brackets ([ and {) nest more than ${MAX_FLOW_DEPTH} levels deep here; a manifest nests a few levels only`,
+        };
       }
     } else if ((c === "]" || c === "}") && depth > 0) {
       depth--;
@@ -197,14 +215,22 @@ function firstAliasPosition(document: Document.Parsed, positionOf: (offset: numb
 }
 
 /** Keys that are lists, maps or aliases (`? [a, b]: c`, `*x: c`): a manifest's keys are plain names. */
-function complexKeyProblems(document: Document.Parsed, file: string, positionOf: (offset: number) => Position): Problem[] {
+function complexKeyProblems(
+  document: Document.Parsed,
+  file: string,
+  positionOf: (offset: number) => Position,
+): Problem[] {
   const problems: Problem[] = [];
   visit(document, {
     Pair(_key, pair) {
       if (pair.key === null || isScalar(pair.key)) return;
       const offset = (pair.key as YamlNode).range?.[0];
       problems.push(
-        problemAt(file, offset === undefined ? START : positionOf(offset), "YAML: a key here is a list, a map or an alias; manifest keys are plain names"),
+        problemAt(
+          file,
+          offset === undefined ? START : positionOf(offset),
+          "YAML: a key here is a list, a map or an alias; manifest keys are plain names",
+        ),
       );
     },
   });

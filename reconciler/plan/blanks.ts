@@ -57,7 +57,8 @@ class BlankQueue {
 
   /** The preferred unused blank whatever its renewal, or null. */
   takeAny(): ActualAccount | null {
-    while (this.anyCursor < this.sorted.length && this.used.has(this.sorted[this.anyCursor]!)) this.anyCursor++;
+    while (this.anyCursor < this.sorted.length && this.used.has(this.sorted[this.anyCursor]!))
+      this.anyCursor++;
     return this.anyCursor < this.sorted.length ? this.claim(this.sorted[this.anyCursor++]!) : null;
   }
 

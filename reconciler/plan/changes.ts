@@ -48,10 +48,16 @@ function id(scope: Scope, address: string, action: string): string {
 }
 
 /** The expiry date a change takes effect on, or UNKNOWN_DATE with a warning naming the account. */
-function atExpiry(scope: Scope, live: ActualAccount, what: string): { effective: string; date: string | null } {
+function atExpiry(
+  scope: Scope,
+  live: ActualAccount,
+  what: string,
+): { effective: string; date: string | null } {
   const date = expiryDate(live);
   if (date === null) {
-    scope.warnings.add(`${scope.key} ${live.email}: ${NO_EXPIRY}, so the date its ${what} takes effect is unknown`);
+    scope.warnings.add(
+      `${scope.key} ${live.email}: ${NO_EXPIRY}, so the date its ${what} takes effect is unknown`,
+    );
     return { effective: UNKNOWN_DATE, date: null };
   }
   return { effective: date, date };
@@ -108,7 +114,10 @@ export function cancelTerminationChange(scope: Scope, live: ActualAccount): Canc
 }
 
 /** Why an account is being removed, for the reason text. */
-export type RemovalCause = "declared absent" | "not declared, and the platform prunes" | "blank, reused by no declared account, and the platform prunes";
+export type RemovalCause =
+  | "declared absent"
+  | "not declared, and the platform prunes"
+  | "blank, reused by no declared account, and the platform prunes";
 
 /** H4: a Hosted account is removed by not renewing it; it is suspended on its expiry date. */
 export function terminateChange(scope: Scope, live: ActualAccount, cause: RemovalCause): TerminateChange {
@@ -171,7 +180,9 @@ export function addChange(scope: Scope, declared: PresentAccount & { license: Li
     before: { exists: false },
     after,
     effective: "now",
-    cost: price.known ? recurring(price.price, "now", "billed for the current month (P2)") : unknownCost(price.reason),
+    cost: price.known
+      ? recurring(price.price, "now", "billed for the current month (P2)")
+      : unknownCost(price.reason),
     destructive: false,
     rule: "P2",
     reason: `declared present but missing: added now, billed for the current month (P2)`,
@@ -202,7 +213,11 @@ export function deleteChange(scope: Scope, live: ActualAccount, cause: RemovalCa
  * Licence and display name, where declared and different. A licence change's cost is unknown: the
  * guide does not say when it is billed; the catalog's monthly difference is given for the reader.
  */
-export function updateChange(scope: Scope, live: ActualAccount, declared: PresentAccount): UpdateChange | null {
+export function updateChange(
+  scope: Scope,
+  live: ActualAccount,
+  declared: PresentAccount,
+): UpdateChange | null {
   const before: AccountFields = {};
   const after: AccountFields = {};
   const touched: string[] = [];
@@ -275,7 +290,11 @@ export function configureChange(scope: Scope, blank: ActualAccount, declared: Cr
       date === null
         ? unknownCost(`${NO_EXPIRY}, so when the new period is billed is unknown`)
         : difference.known
-          ? recurring(difference.delta, date, "reuses a blank account already paid for; the new renewal period applies at its expiry (H3)")
+          ? recurring(
+              difference.delta,
+              date,
+              "reuses a blank account already paid for; the new renewal period applies at its expiry (H3)",
+            )
           : unknownCost(difference.reason);
   }
   return {

@@ -23,10 +23,16 @@ export function recurring(amount: Money, from: Effective, note?: string): Cost {
 }
 
 /** `after − before` per month, or why it is unknown. */
-export function monthlyDifference(before: MonthlyPrice, after: MonthlyPrice): { known: true; delta: Money } | { known: false; reason: string } {
+export function monthlyDifference(
+  before: MonthlyPrice,
+  after: MonthlyPrice,
+): { known: true; delta: Money } | { known: false; reason: string } {
   if (!before.known) return { known: false, reason: before.reason };
   if (!after.known) return { known: false, reason: after.reason };
-  return { known: true, delta: { ucents: after.price.ucents - before.price.ucents, currency: after.price.currency } };
+  return {
+    known: true,
+    delta: { ucents: after.price.ucents - before.price.ucents, currency: after.price.currency },
+  };
 }
 
 /** `3.60 EUR/month`, or a phrase saying the price is unknown. */

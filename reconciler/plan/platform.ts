@@ -69,7 +69,12 @@ export interface PlatformInputs {
 const REMOVALS: ReadonlySet<Change["action"]> = new Set<Change["action"]>(["terminate", "reset", "delete"]);
 
 /** Plans one platform; returns false when it was refused outright (its offer does not match). */
-export function planPlatform(desired: DesiredPlatform, actual: ActualPlatform, inputs: PlatformInputs, sink: PlanSink): boolean {
+export function planPlatform(
+  desired: DesiredPlatform,
+  actual: ActualPlatform,
+  inputs: PlatformInputs,
+  sink: PlanSink,
+): boolean {
   const key = platformKey(desired);
   const liveOffer = offerOf(actual.apiOffer);
   if (desired.offer !== liveOffer) {
@@ -85,7 +90,9 @@ export function planPlatform(desired: DesiredPlatform, actual: ActualPlatform, i
     return false;
   }
   if (actual.state !== "ok") {
-    inputs.warnings.add(`${key} is ${actual.state}: OVHcloud may refuse or delay changes on it until it is ok`);
+    inputs.warnings.add(
+      `${key} is ${actual.state}: OVHcloud may refuse or delay changes on it until it is ok`,
+    );
   }
   const scope: Scope = {
     ref: { organization: desired.organization, service: desired.service, offer: desired.offer },
@@ -149,7 +156,13 @@ export function planPlatform(desired: DesiredPlatform, actual: ActualPlatform, i
         desired.offer === "hosted" && isBlank(account)
           ? "blank, reused by no declared account, and the platform prunes"
           : "not declared, and the platform prunes";
-      planRemoval(scope, account.email === address ? account : { ...account, email: address }, cause, removal, sink);
+      planRemoval(
+        scope,
+        account.email === address ? account : { ...account, email: address },
+        cause,
+        removal,
+        sink,
+      );
     }
   }
 
@@ -232,7 +245,13 @@ function planExisting(scope: Scope, live: ActualAccount, declared: PresentAccoun
 }
 
 /** Hosted: terminate at expiry (H4), and reset now where the platform asks for it (H5). Private: delete (P3). */
-function planRemoval(scope: Scope, live: ActualAccount, cause: RemovalCause, removal: RemovalMode, sink: PlanSink): void {
+function planRemoval(
+  scope: Scope,
+  live: ActualAccount,
+  cause: RemovalCause,
+  removal: RemovalMode,
+  sink: PlanSink,
+): void {
   if (scope.ref.offer === "private") {
     sink.changes.push(deleteChange(scope, live, cause));
     return;
@@ -265,7 +284,11 @@ function checkCreatable(scope: Scope, missing: PresentAccount[], sink: PlanSink)
       continue;
     }
     // On Private the renewal is always monthly (P1); the order/add path never reads it there.
-    creatable.push({ ...account, license: account.license!, renewal: (account.renewal ?? "monthly") as Renewal });
+    creatable.push({
+      ...account,
+      license: account.license!,
+      renewal: (account.renewal ?? "monthly") as Renewal,
+    });
   }
   return creatable;
 }
@@ -293,18 +316,22 @@ function planHostedCreations(
     }
   }
 
-  const { reused, toOrder } = creatable.length === 0 ? { reused: [], toOrder: [] } : assignBlanks(creatable, reusable);
+  const { reused, toOrder } =
+    creatable.length === 0 ? { reused: [], toOrder: [] } : assignBlanks(creatable, reusable);
   for (const { wanted, blank } of reused) {
     taken[indexOf.get(blank)!] = 2;
     const address = blank.email.toLowerCase();
-    sink.changes.push(configureChange(scope, blank.email === address ? blank : { ...blank, email: address }, wanted));
+    sink.changes.push(
+      configureChange(scope, blank.email === address ? blank : { ...blank, email: address }, wanted),
+    );
   }
 
   const batches = new Map<string, { license: License; renewal: Renewal; wanted: Creatable[] }>();
   for (const wanted of toOrder) {
     const batchKey = `${wanted.license}/${wanted.renewal}`;
     let batch = batches.get(batchKey);
-    if (!batch) batches.set(batchKey, (batch = { license: wanted.license, renewal: wanted.renewal, wanted: [] }));
+    if (!batch)
+      batches.set(batchKey, (batch = { license: wanted.license, renewal: wanted.renewal, wanted: [] }));
     batch.wanted.push(wanted);
   }
   for (const { license, renewal, wanted } of batches.values()) {

@@ -36,7 +36,9 @@ export function totalsOf(
       if (cost.amount.currency === currency) oneTime += cost.amount.ucents;
       else {
         oneTimeKnown = false;
-        warnings.add(`an order quote is in ${cost.amount.currency}, not ${currency ?? "the catalog's currency"}: the one-time total is not summed`);
+        warnings.add(
+          `an order quote is in ${cost.amount.currency}, not ${currency ?? "the catalog's currency"}: the one-time total is not summed`,
+        );
       }
     }
     if (change.action === "order") {
@@ -59,11 +61,15 @@ export function totalsOf(
   }
 
   const before = runRateToday(platforms, prices);
-  const monthlyBefore: Money | null = before === null || currency === null ? null : { ucents: before, currency };
+  const monthlyBefore: Money | null =
+    before === null || currency === null ? null : { ucents: before, currency };
   const monthlyAfter: Money | null =
     monthlyBefore === null || !runRateKnown
       ? null
-      : { ucents: monthlySteps.reduce((sum, s) => sum + s.delta.ucents, monthlyBefore.ucents), currency: monthlyBefore.currency };
+      : {
+          ucents: monthlySteps.reduce((sum, s) => sum + s.delta.ucents, monthlyBefore.ucents),
+          currency: monthlyBefore.currency,
+        };
 
   return {
     currency,
@@ -76,7 +82,10 @@ export function totalsOf(
 }
 
 /** The monthly run rate of every live account of the covered platforms, or null when a price is unknown. */
-function runRateToday(platforms: readonly { live: ActualPlatform; offer: Offer }[], prices: PriceReader): number | null {
+function runRateToday(
+  platforms: readonly { live: ActualPlatform; offer: Offer }[],
+  prices: PriceReader,
+): number | null {
   let sum = 0;
   for (const { live, offer } of platforms) {
     for (const account of live.accounts) {

@@ -48,7 +48,8 @@ export function orderKeysBySchema(value: unknown, schema: SchemaNode, root: Sche
   const record = value as Record<string, unknown>;
   const objectNode = objectBranch(node, record, root);
   const properties = objectNode.properties ?? {};
-  const additional = typeof objectNode.additionalProperties === "object" ? objectNode.additionalProperties : {};
+  const additional =
+    typeof objectNode.additionalProperties === "object" ? objectNode.additionalProperties : {};
   const known = Object.keys(properties).filter((key) => Object.hasOwn(record, key));
   const others = Object.keys(record)
     .filter((key) => !Object.hasOwn(properties, key))

@@ -48,7 +48,9 @@ export function renderCalendarSvg(months: CalendarMonth[]): string {
       `<text x="${LEFT - 6}" y="${y + 4}" text-anchor="end" class="tick">${tick}</text>`,
     );
   }
-  parts.push(`<line x1="${LEFT}" y1="${baseline}" x2="${WIDTH - RIGHT}" y2="${baseline}" stroke="#5a6270" stroke-width="1"/>`);
+  parts.push(
+    `<line x1="${LEFT}" y1="${baseline}" x2="${WIDTH - RIGHT}" y2="${baseline}" stroke="#5a6270" stroke-width="1"/>`,
+  );
 
   months.forEach((month, i) => {
     const center = LEFT + slot * i + slot / 2;
@@ -66,7 +68,8 @@ export function renderCalendarSvg(months: CalendarMonth[]): string {
     });
     const amount = amountText(month.amount);
     const amountClass = month.amount.kind === "unknown" ? "amount unknown" : "amount";
-    const amountTitle = month.amount.kind === "unknown" ? `<title>unknown: ${escapeHtml(month.amount.reason)}</title>` : "";
+    const amountTitle =
+      month.amount.kind === "unknown" ? `<title>unknown: ${escapeHtml(month.amount.reason)}</title>` : "";
     parts.push(
       `<text x="${round(center)}" y="${baseline + 20}" text-anchor="middle" class="month">${month.month}</text>`,
       `<text x="${round(center)}" y="${baseline + 40}" text-anchor="middle" class="${amountClass}">${escapeHtml(amount)}${amountTitle}</text>`,

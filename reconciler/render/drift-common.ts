@@ -2,7 +2,15 @@
  * Words shared by every drift renderer, so that text, Markdown and HTML say the same thing.
  * Values here are raw (unescaped): each renderer escapes for its own medium.
  */
-import { hasDrift, isDrift, type CalendarAmount, type DriftItem, type DriftReport, type FieldValue, type PendingItem } from "../drift/types.js";
+import {
+  hasDrift,
+  isDrift,
+  type CalendarAmount,
+  type DriftItem,
+  type DriftReport,
+  type FieldValue,
+  type PendingItem,
+} from "../drift/types.js";
 import { formatMoney } from "./format.js";
 
 /** Drift first, then pending, then informational (unmanaged on platforms that do not prune). */
@@ -62,11 +70,16 @@ export function describeItem(item: DriftItem): ItemWords {
         live: "not on the platform",
         rule: item.rule,
         when: "",
-        note: item.rule === "H1" ? "exrec would order it, or configure a blank account (H1)" : "exrec would add it (P2)",
+        note:
+          item.rule === "H1"
+            ? "exrec would order it, or configure a blank account (H1)"
+            : "exrec would add it (P2)",
       };
     case "unmanaged": {
       const what = item.blank ? "blank account" : "account";
-      const terminating = item.deleteAtExpiration ? `, terminating${item.expires ? ` on ${item.expires}` : ""}` : "";
+      const terminating = item.deleteAtExpiration
+        ? `, terminating${item.expires ? ` on ${item.expires}` : ""}`
+        : "";
       return {
         kind: "unmanaged",
         what,
@@ -114,7 +127,8 @@ export function verdict(report: Pick<DriftReport, "items">): string {
 /** Other facts for the footer: ignored items, undated accounts. */
 export function footnotes(report: DriftReport): string[] {
   const notes: string[] = [];
-  if (report.ignored > 0) notes.push(`${report.ignored} item${report.ignored === 1 ? "" : "s"} silenced by ignore rules.`);
+  if (report.ignored > 0)
+    notes.push(`${report.ignored} item${report.ignored === 1 ? "" : "s"} silenced by ignore rules.`);
   if (report.calendar_undated > 0) {
     notes.push(
       `${report.calendar_undated} account${report.calendar_undated === 1 ? " has" : "s have"} no future expiry date and ${report.calendar_undated === 1 ? "is" : "are"} not in the calendar.`,

@@ -83,7 +83,10 @@ export function renderDriftHtml(report: DriftReport): string {
     );
   }
 
-  body.push(`<h2>Renewal calendar, next ${report.calendar.length} months</h2>`, renderCalendarSvg(report.calendar));
+  body.push(
+    `<h2>Renewal calendar, next ${report.calendar.length} months</h2>`,
+    renderCalendarSvg(report.calendar),
+  );
   body.push(
     `<table class="calendar-data"><thead><tr><th>Month</th><th>Renewals</th><th>Expiries and terminations</th><th>Renewal cost</th></tr></thead><tbody>`,
     ...report.calendar.map(
@@ -95,7 +98,10 @@ export function renderDriftHtml(report: DriftReport): string {
   const notes = [...unknownAmountReasons(report).map((r) => `Unknown amounts: ${r}.`), ...footnotes(report)];
   if (notes.length > 0) body.push(`<ul class="notes">${notes.map((n) => `<li>${e(n)}</li>`).join("")}</ul>`);
   if (report.warnings.length > 0) {
-    body.push(`<h2>Warnings</h2>`, `<ul class="warnings">${report.warnings.map((w) => `<li>${e(w)}</li>`).join("")}</ul>`);
+    body.push(
+      `<h2>Warnings</h2>`,
+      `<ul class="warnings">${report.warnings.map((w) => `<li>${e(w)}</li>`).join("")}</ul>`,
+    );
   }
 
   return [

@@ -81,7 +81,10 @@ export function renderDriftMarkdown(report: DriftReport, options: DriftMarkdownO
   }
 
   const tail: string[] = ["", `#### Renewal calendar (next ${report.calendar.length} months)`, ""];
-  tail.push("| Month | Renewals | Expiries and terminations | Renewal cost |", "| --- | ---: | ---: | ---: |");
+  tail.push(
+    "| Month | Renewals | Expiries and terminations | Renewal cost |",
+    "| --- | ---: | ---: | ---: |",
+  );
   for (const month of report.calendar) {
     tail.push(`| ${month.month} | ${month.renewals} | ${month.expiries} | ${amountText(month.amount)} |`);
   }

@@ -36,5 +36,7 @@ export function markdownText(text: string, options: { listItem?: boolean } = {})
     // GitHub turns `scheme://…` and `www.…` in running text into links; a value is shown, never linked.
     .replace(/:\/\//g, ":&#47;&#47;")
     .replace(/\b(www)\./gi, "$1&#46;");
-  return options.listItem === true ? escaped.replace(LEADING_LIST_MARKER, (char) => `&#${char.codePointAt(0)!};`) : escaped;
+  return options.listItem === true
+    ? escaped.replace(LEADING_LIST_MARKER, (char) => `&#${char.codePointAt(0)!};`)
+    : escaped;
 }

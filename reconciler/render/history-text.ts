@@ -6,7 +6,17 @@
 import type { HistoryEntry } from "../ports.js";
 import { formatMoney } from "./format.js";
 
-const COLUMNS = ["time", "who", "commit", "platform", "action", "address", "result", "order", "amount"] as const;
+const COLUMNS = [
+  "time",
+  "who",
+  "commit",
+  "platform",
+  "action",
+  "address",
+  "result",
+  "order",
+  "amount",
+] as const;
 type Column = (typeof COLUMNS)[number];
 
 /** Columns whose values are numbers, aligned on the right. */
@@ -20,7 +30,9 @@ export function renderHistoryText(entries: HistoryEntry[]): string {
   const rows = entries.map(cells);
   const widths = COLUMNS.map((column) => Math.max(column.length, ...rows.map((row) => row[column].length)));
   const line = (row: Record<Column, string>) =>
-    COLUMNS.map((column, i) => (RIGHT_ALIGNED.has(column) ? row[column].padStart(widths[i]!) : row[column].padEnd(widths[i]!)))
+    COLUMNS.map((column, i) =>
+      RIGHT_ALIGNED.has(column) ? row[column].padStart(widths[i]!) : row[column].padEnd(widths[i]!),
+    )
       .join("  ")
       .trimEnd();
   const header = Object.fromEntries(COLUMNS.map((column) => [column, column])) as Record<Column, string>;

@@ -61,7 +61,8 @@ export function formatDuration(duration: OrderDuration): string {
 
 /** For an order, `2 × standard 12 months`; for every other change, its address. */
 export function subjectHead(change: Change): string {
-  if (change.action === "order") return `${change.quantity} × ${change.license} ${formatDuration(change.duration)}`;
+  if (change.action === "order")
+    return `${change.quantity} × ${change.license} ${formatDuration(change.duration)}`;
   return change.address;
 }
 
@@ -92,7 +93,10 @@ const FIELD_ORDER: readonly (keyof AccountFields)[] = [
 ];
 
 /** A field's value: free text quoted (so that spaces and emptiness show), `none` for null. */
-export function formatFieldValue(field: keyof AccountFields, value: AccountFields[keyof AccountFields]): string {
+export function formatFieldValue(
+  field: keyof AccountFields,
+  value: AccountFields[keyof AccountFields],
+): string {
   if (value === null) return "none";
   if (field === "displayName") return JSON.stringify(value);
   return String(value);
@@ -120,7 +124,8 @@ export function describeFields(change: Change): string[] {
     let text: string;
     if (!inBefore) text = `${field}: ${formatFieldValue(field, after[field])}`;
     else if (!inAfter) text = `${field}: ${formatFieldValue(field, before[field])} → –`;
-    else text = `${field}: ${formatFieldValue(field, before[field])} → ${formatFieldValue(field, after[field])}`;
+    else
+      text = `${field}: ${formatFieldValue(field, before[field])} → ${formatFieldValue(field, after[field])}`;
     if (change.action === "configure" && field === "renewal" && change.renewalEffective !== null) {
       // H3: a renewal change applies at expiry, even when the rest of the change is immediate.
       text += ` ${describeEffective(change.renewalEffective)}`;
@@ -164,7 +169,10 @@ export function describeCost(cost: Cost, options: { notes?: boolean } = {}): str
     case "one-time":
       return `${formatMoney(cost.amount)} once`;
     case "recurring":
-      return withNote(`${formatMoney(cost.delta, { signed: true })}/month ${describeFrom(cost.from)}`, cost.note);
+      return withNote(
+        `${formatMoney(cost.delta, { signed: true })}/month ${describeFrom(cost.from)}`,
+        cost.note,
+      );
     case "unknown":
       return `unknown: ${cost.reason}`;
   }

@@ -2,7 +2,15 @@
  * A plan seen platform by platform, the way people read it: each platform with its changes
  * (still in apply order), the accounts it waits for, and the accounts it leaves alone.
  */
-import { platformKey, type Change, type Offer, type Plan, type PlatformRef, type Unmanaged, type Waiting } from "../model.js";
+import {
+  platformKey,
+  type Change,
+  type Offer,
+  type Plan,
+  type PlatformRef,
+  type Unmanaged,
+  type Waiting,
+} from "../model.js";
 
 export interface PlatformGroup {
   platform: PlatformRef & { offer: Offer | null };

@@ -18,7 +18,13 @@ import {
   toneOf,
 } from "./plan-describe.js";
 import { groupByPlatform, type PlatformGroup } from "./plan-groups.js";
-import { NO_CHANGES, describeStep, kindCounts, orderedAccounts, unknownCostsSentence } from "./plan-summary.js";
+import {
+  NO_CHANGES,
+  describeStep,
+  kindCounts,
+  orderedAccounts,
+  unknownCostsSentence,
+} from "./plan-summary.js";
 
 export interface MarkdownOptions {
   /** The longest comment to produce, in characters. Default 65536, GitHub's limit for a comment. */
@@ -89,12 +95,23 @@ interface Prepared {
 
 function prepare(plan: Plan): Prepared {
   const groups = groupByPlatform(plan);
-  const rowsInOrder = groups.flatMap((group) => group.changes.map((change) => ({ change, markdown: tableRow(change) })));
-  const destructive = destructiveChanges(plan).map((change) => ({ change, markdown: destructiveItem(change) }));
+  const rowsInOrder = groups.flatMap((group) =>
+    group.changes.map((change) => ({ change, markdown: tableRow(change) })),
+  );
+  const destructive = destructiveChanges(plan).map((change) => ({
+    change,
+    markdown: destructiveItem(change),
+  }));
   return { groups, rowsInOrder, destructive };
 }
 
-function compose(plan: Plan, parts: Prepared, rowsShown: number, destructiveShown: number, options: MarkdownOptions): string {
+function compose(
+  plan: Plan,
+  parts: Prepared,
+  rowsShown: number,
+  destructiveShown: number,
+  options: MarkdownOptions,
+): string {
   const sections: string[] = ["## exrec plan"];
   if (isEmpty(plan)) {
     sections.push(NO_CHANGES);
@@ -149,7 +166,10 @@ function destructiveBlock(parts: Prepared, shown: number): string {
 function summaryTable(plan: Plan): string {
   const lines = ["| Change | Count |", "| --- | ---: |"];
   for (const kind of kindCounts(plan)) {
-    const count = kind.action === "order" ? `${kind.count} (${plural(orderedAccounts(plan), "account")})` : `${kind.count}`;
+    const count =
+      kind.action === "order"
+        ? `${kind.count} (${plural(orderedAccounts(plan), "account")})`
+        : `${kind.count}`;
     lines.push(`| ${kind.label} | ${count} |`);
   }
   const destructive = destructiveChanges(plan).length;
@@ -164,25 +184,34 @@ function costSection(plan: Plan): string {
   const steps = totals.monthlySteps.map(describeStep).join(", ");
   if (totals.monthlyBefore !== null && totals.monthlyAfter !== null) {
     const change = steps === "" ? "unchanged" : steps;
-    lines.push(`- Monthly: ${formatMoney(totals.monthlyBefore)} → ${formatMoney(totals.monthlyAfter)} (${change})`);
+    lines.push(
+      `- Monthly: ${formatMoney(totals.monthlyBefore)} → ${formatMoney(totals.monthlyAfter)} (${change})`,
+    );
   } else if (totals.monthlyBefore !== null) {
     // Known today, unknown after: a change whose billing the API does not tell (see the unknown costs).
-    lines.push(`- Monthly: ${formatMoney(totals.monthlyBefore)} today → unknown after${steps === "" ? "" : `; known moves: ${steps}`}`);
+    lines.push(
+      `- Monthly: ${formatMoney(totals.monthlyBefore)} today → unknown after${steps === "" ? "" : `; known moves: ${steps}`}`,
+    );
   } else {
     lines.push(`- Monthly: unknown today${steps === "" ? "" : `; moves ${steps}`}`);
   }
   const unknown = unknownCostsSentence(plan);
-  if (unknown !== null) lines.push(`- ${unknown} The totals do not include ${totals.unknownCosts === 1 ? "it" : "them"}.`);
+  if (unknown !== null)
+    lines.push(`- ${unknown} The totals do not include ${totals.unknownCosts === 1 ? "it" : "them"}.`);
   return lines.join("\n");
 }
 
 function warningsBlock(warnings: readonly string[]): string {
-  return ["> [!WARNING]", ...warnings.map((warning) => `> - ${markdownText(warning, { listItem: true })}`)].join("\n");
+  return [
+    "> [!WARNING]",
+    ...warnings.map((warning) => `> - ${markdownText(warning, { listItem: true })}`),
+  ].join("\n");
 }
 
 /** The subject of a change: addresses as code, an order's count and licence as text. */
 function subjectMarkdown(change: Change): string {
-  if (change.action === "order") return `${markdownText(subjectHead(change))}: ${change.addresses.map(code).join(", ")}`;
+  if (change.action === "order")
+    return `${markdownText(subjectHead(change))}: ${change.addresses.map(code).join(", ")}`;
   if (change.action === "configure") return `${code(change.address)} (reuses ${code(change.placeholder)})`;
   return code(change.address);
 }
@@ -201,7 +230,11 @@ function tableRow(change: Change): string {
   return `| ${cells.join(" | ")} |`;
 }
 
-function platformBlock(group: PlatformGroup, shown: ReadonlySet<Change>, rowOf: ReadonlyMap<Change, string>): string {
+function platformBlock(
+  group: PlatformGroup,
+  shown: ReadonlySet<Change>,
+  rowOf: ReadonlyMap<Change, string>,
+): string {
   const total = group.changes.length;
   const rows = group.changes.filter((change) => shown.has(change)).map((change) => rowOf.get(change)!);
   const destructive = group.changes.some((change) => change.destructive);
@@ -212,7 +245,12 @@ function platformBlock(group: PlatformGroup, shown: ReadonlySet<Change>, rowOf: 
   const open = destructive && rows.length > 0 ? " open" : "";
   const lines = [`<details${open}><summary>${title}: ${count}</summary>`];
   if (rows.length > 0) {
-    lines.push("", "| | Action | Address | Before → after | Effective | Cost | Rule |", "| --- | --- | --- | --- | --- | --- | --- |", ...rows);
+    lines.push(
+      "",
+      "| | Action | Address | Before → after | Effective | Cost | Rule |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      ...rows,
+    );
   }
   lines.push("", "</details>");
   return lines.join("\n");
@@ -227,14 +265,19 @@ function waitingBlock(plan: Plan): string {
   ];
   for (const waiting of plan.waiting) {
     const platform = markdownText(`${waiting.platform.organization}/${waiting.platform.service}`);
-    lines.push(`| ${platform} | ${code(waiting.address)} | ${markdownText(describeWaiting(waiting).replace(/^waits for /, ""))} |`);
+    lines.push(
+      `| ${platform} | ${code(waiting.address)} | ${markdownText(describeWaiting(waiting).replace(/^waits for /, ""))} |`,
+    );
   }
   lines.push("", "</details>");
   return lines.join("\n");
 }
 
 function unmanagedBlock(groups: readonly PlatformGroup[], total: number): string {
-  const lines = [`<details><summary>Unmanaged: ${plural(total, "account")} not in the manifest, left alone</summary>`, ""];
+  const lines = [
+    `<details><summary>Unmanaged: ${plural(total, "account")} not in the manifest, left alone</summary>`,
+    "",
+  ];
   for (const group of groups) {
     if (group.unmanaged.length === 0) continue;
     const listed = group.unmanaged
@@ -242,7 +285,9 @@ function unmanagedBlock(groups: readonly PlatformGroup[], total: number): string
       .map((u) => (u.configured ? code(u.address) : `${code(u.address)} (blank)`));
     const rest = group.unmanaged.length - listed.length;
     if (rest > 0) listed.push(`and ${rest} more`);
-    lines.push(`- ${markdownText(group.key, { listItem: true })} (${group.unmanaged.length}): ${listed.join(", ")}`);
+    lines.push(
+      `- ${markdownText(group.key, { listItem: true })} (${group.unmanaged.length}): ${listed.join(", ")}`,
+    );
   }
   lines.push("", "</details>");
   return lines.join("\n");

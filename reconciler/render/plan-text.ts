@@ -109,14 +109,21 @@ function columnWidths(rows: readonly string[][]): number[] {
   return widths;
 }
 
-function platformBlock(group: PlatformGroup, rows: ReadonlyMap<Change, Row>, widths: readonly number[], colors: Colors): string[] {
+function platformBlock(
+  group: PlatformGroup,
+  rows: ReadonlyMap<Change, Row>,
+  widths: readonly number[],
+  colors: Colors,
+): string[] {
   const lines = [colors.bold(printable(platformTitle(group)))];
   if (group.changes.length === 0 && group.waiting.length === 0 && group.unmanaged.length === 0) {
     lines.push(`${INDENT}no changes`);
   }
   for (const change of group.changes) lines.push(`${INDENT}${formatRow(rows.get(change)!, widths, colors)}`);
   for (const waiting of group.waiting) {
-    lines.push(`${INDENT}${colors.dim("waiting:")} ${printable(waiting.address)} ${printable(describeWaiting(waiting))}`);
+    lines.push(
+      `${INDENT}${colors.dim("waiting:")} ${printable(waiting.address)} ${printable(describeWaiting(waiting))}`,
+    );
   }
   if (group.unmanaged.length > 0) lines.push(...unmanagedLines(group, colors));
   return lines;
@@ -127,7 +134,15 @@ function formatRow(row: Row, widths: readonly number[], colors: Colors): string 
   const padded = row.cells.map((cell, column) =>
     column === last ? cell : cell + " ".repeat(Math.max(0, (widths[column] ?? 0) - [...cell].length)),
   );
-  const [marker, action, subject, fields, effective, cost, rule] = padded as [string, string, string, string, string, string, string];
+  const [marker, action, subject, fields, effective, cost, rule] = padded as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const costPainted = row.change.cost.kind === "unknown" ? colors.yellow(cost) : cost;
   return [
     paint(row.tone, marker, colors),

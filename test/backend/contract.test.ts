@@ -68,7 +68,12 @@ for (const { kind, skip } of kinds) {
         const held = error as LockHeldError;
         expect(held.code).toBe("EXREC_LOCKED");
         expect(held.platform).toBe("org/svc");
-        expect(held.holder).toEqual({ pid: first.pid, host: first.host, who: "first", startedAt: first.startedAt });
+        expect(held.holder).toEqual({
+          pid: first.pid,
+          host: first.host,
+          who: "first",
+          startedAt: first.startedAt,
+        });
         expect(held.message).toContain(`pid ${first.pid}`);
         expect(held.message).toContain(first.startedAt);
         expect(held.hint).toBeTruthy();
@@ -95,7 +100,9 @@ for (const { kind, skip } of kinds) {
       test("a lock over several platforms is refused if one is held, and then holds none of them", async () => {
         const backend = await subject.open();
         await backend.lock(["org/b"], owner("holder"), 0);
-        await expect(backend.lock(["org/a", "org/b"], owner("both"), 100)).rejects.toBeInstanceOf(LockHeldError);
+        await expect(backend.lock(["org/a", "org/b"], owner("both"), 100)).rejects.toBeInstanceOf(
+          LockHeldError,
+        );
         await expect(backend.lock(["org/a"], owner("a"), 0)).resolves.toMatchObject({ scope: ["org/a"] });
       });
 
@@ -112,7 +119,11 @@ for (const { kind, skip } of kinds) {
           takeAndRelease(["org/x", "org/y"]),
           takeAndRelease(["org/y", "org/x"]),
         ]);
-        expect(scopes).toEqual([["org/x", "org/y"], ["org/x", "org/y"], ["org/x", "org/y"]]);
+        expect(scopes).toEqual([
+          ["org/x", "org/y"],
+          ["org/x", "org/y"],
+          ["org/x", "org/y"],
+        ]);
       });
 
       test("release can be called twice, and close releases what is still held", async () => {
@@ -166,21 +177,38 @@ for (const { kind, skip } of kinds) {
 
       test("three processes racing for one platform hold it one after another, never together", async () => {
         const log = join(subject.dir, "events.log");
-        const base = { spec: subject.spec, dir: subject.dir, keys: ["org/a", "org/svc"], log, waitMs: 20_000, holdMs: 150 };
+        const base = {
+          spec: subject.spec,
+          dir: subject.dir,
+          keys: ["org/a", "org/svc"],
+          log,
+          waitMs: 20_000,
+          holdMs: 150,
+        };
         const children = ["P1", "P2", "P3"].map((label) => startLockChild({ ...base, label }));
         const outcomes = await Promise.all(children.map((c) => c.outcome));
         expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
         const periods = holdPeriods(await readLog(log));
         expect(periods).toHaveLength(3);
-        for (let i = 1; i < periods.length; i++) expect(periods[i]!.enter).toBeGreaterThanOrEqual(periods[i - 1]!.leave);
+        for (let i = 1; i < periods.length; i++)
+          expect(periods[i]!.enter).toBeGreaterThanOrEqual(periods[i - 1]!.leave);
       });
 
       test("the lock of a process that was killed is free again, and the takeover is named in a warning", async () => {
         const log = join(subject.dir, "events.log");
-        const crashed = startLockChild({ spec: subject.spec, dir: subject.dir, keys: ["org/svc"], log, label: "A", waitMs: 0 });
+        const crashed = startLockChild({
+          spec: subject.spec,
+          dir: subject.dir,
+          keys: ["org/svc"],
+          log,
+          label: "A",
+          waitMs: 0,
+        });
         await waitForLog(log, "A", "enter");
         const backend = await subject.open();
-        await expect(backend.lock(["org/svc"], owner("while alive"), 0)).rejects.toBeInstanceOf(LockHeldError);
+        await expect(backend.lock(["org/svc"], owner("while alive"), 0)).rejects.toBeInstanceOf(
+          LockHeldError,
+        );
         crashed.process.kill("SIGKILL");
         await new Promise((r) => crashed.process.on("close", r));
         const lock = await backend.lock(["org/svc"], owner("after"), 10_000);
@@ -203,7 +231,13 @@ for (const { kind, skip } of kinds) {
         const backend = await subject.open();
         await backend.journalOpen(started("j1", "org/svc", "2026-03-01T10:00:00.000Z"));
         const [open] = await backend.journalOpenEntries();
-        expect(open).toMatchObject({ id: "j1", status: "open", platform: "org/svc", changeId: "change-j1", detail: { quantity: 2 } });
+        expect(open).toMatchObject({
+          id: "j1",
+          status: "open",
+          platform: "org/svc",
+          changeId: "change-j1",
+          detail: { quantity: 2 },
+        });
         expect(Number.isNaN(Date.parse(open!.updatedAt))).toBe(false);
 
         await backend.journalUpdate("j1", { detail: { orderId: 4242 } });
@@ -254,7 +288,9 @@ for (const { kind, skip } of kinds) {
       test("opening the same entry twice is refused with EXREC_JOURNAL", async () => {
         const backend = await subject.open();
         await backend.journalOpen(started("j1", "org/svc", "2026-03-01T10:00:00.000Z"));
-        await expect(backend.journalOpen(started("j1", "org/svc", "2026-03-01T10:00:00.000Z"))).rejects.toMatchObject({
+        await expect(
+          backend.journalOpen(started("j1", "org/svc", "2026-03-01T10:00:00.000Z")),
+        ).rejects.toMatchObject({
           code: "EXREC_JOURNAL",
         });
       });
@@ -263,18 +299,30 @@ for (const { kind, skip } of kinds) {
         const [one, two] = [await subject.open(), await subject.open()];
         await Promise.all(
           Array.from({ length: 30 }, (_, i) =>
-            (i % 2 ? one : two).journalOpen(started(`j${i}`, `org/p${i % 3}`, `2026-03-01T10:00:${String(i).padStart(2, "0")}.000Z`)),
+            (i % 2 ? one : two).journalOpen(
+              started(`j${i}`, `org/p${i % 3}`, `2026-03-01T10:00:${String(i).padStart(2, "0")}.000Z`),
+            ),
           ),
         );
-        expect((await one.journalOpenEntries()).map((e) => e.id)).toEqual(Array.from({ length: 30 }, (_, i) => `j${i}`));
+        expect((await one.journalOpenEntries()).map((e) => e.id)).toEqual(
+          Array.from({ length: 30 }, (_, i) => `j${i}`),
+        );
       });
 
       test("two processes writing the journal at the same time lose no entry", async () => {
         const base = { spec: subject.spec, dir: subject.dir, count: 25 };
-        await Promise.all([runJournalChild({ ...base, prefix: "a" }), runJournalChild({ ...base, prefix: "b" })]);
+        await Promise.all([
+          runJournalChild({ ...base, prefix: "a" }),
+          runJournalChild({ ...base, prefix: "b" }),
+        ]);
         const ids = (await (await subject.open()).journalOpenEntries()).map((e) => e.id);
         expect(ids).toHaveLength(50);
-        expect(new Set(ids)).toEqual(new Set([...Array.from({ length: 25 }, (_, i) => `a-${i}`), ...Array.from({ length: 25 }, (_, i) => `b-${i}`)]));
+        expect(new Set(ids)).toEqual(
+          new Set([
+            ...Array.from({ length: 25 }, (_, i) => `a-${i}`),
+            ...Array.from({ length: 25 }, (_, i) => `b-${i}`),
+          ]),
+        );
       });
     });
 
@@ -290,7 +338,13 @@ for (const { kind, skip } of kinds) {
           amount: { ucents: 10_788_000_000, currency: "EUR" },
           effective: "now",
         });
-        const third = historyEntry({ changeId: "c3", result: "failed", message: "the API refused", who: null, commit: null });
+        const third = historyEntry({
+          changeId: "c3",
+          result: "failed",
+          message: "the API refused",
+          who: null,
+          commit: null,
+        });
         await backend.historyAppend([first, second]);
         await backend.historyAppend([third]);
         await backend.historyAppend([]);
@@ -307,8 +361,16 @@ for (const { kind, skip } of kinds) {
         const offsetBefore = historyEntry({ changeId: "offset-before", at: "2026-03-01T01:00:00+02:00" });
         const after = historyEntry({ changeId: "after", at: "2026-03-02T08:00:00+01:00" });
         await backend.historyAppend([before, exactly, offsetBefore, after]);
-        expect((await backend.historyList("2026-03-01T00:00:00Z")).map((e) => e.changeId)).toEqual(["exactly", "after"]);
-        expect((await backend.historyList(null)).map((e) => e.changeId)).toEqual(["before", "exactly", "offset-before", "after"]);
+        expect((await backend.historyList("2026-03-01T00:00:00Z")).map((e) => e.changeId)).toEqual([
+          "exactly",
+          "after",
+        ]);
+        expect((await backend.historyList(null)).map((e) => e.changeId)).toEqual([
+          "before",
+          "exactly",
+          "offset-before",
+          "after",
+        ]);
       });
 
       test("an unreadable since date is refused with EXREC_BACKEND", async () => {
@@ -319,7 +381,10 @@ for (const { kind, skip } of kinds) {
       test("an entry without a readable date is refused, and nothing of its batch is stored", async () => {
         const backend = await subject.open();
         await expect(
-          backend.historyAppend([historyEntry({ changeId: "good" }), historyEntry({ changeId: "bad", at: "yesterday" })]),
+          backend.historyAppend([
+            historyEntry({ changeId: "good" }),
+            historyEntry({ changeId: "bad", at: "yesterday" }),
+          ]),
         ).rejects.toMatchObject({ code: "EXREC_BACKEND" });
         expect(await backend.historyList(null)).toEqual([]);
       });
@@ -327,7 +392,9 @@ for (const { kind, skip } of kinds) {
 
     test("the description names the backend without any password", async () => {
       const backend = await subject.open();
-      expect(backend.description).toMatch(kind === "local" ? /^local folder / : /^postgres exrec_[0-9a-f]+@127\.0\.0\.1:\d+$/);
+      expect(backend.description).toMatch(
+        kind === "local" ? /^local folder / : /^postgres exrec_[0-9a-f]+@127\.0\.0\.1:\d+$/,
+      );
       if (subject.spec) expect(backend.description).not.toContain(new URL(subject.spec).password);
     });
   });

@@ -20,7 +20,11 @@ afterEach(async () => {
 
 test("a file is created exclusively: the second creation of the same name gets nothing and changes nothing", async () => {
   const path = join(dir, "x.lock");
-  const created = await Promise.all([createExclusive(path, "one"), createExclusive(path, "two"), createExclusive(path, "three")]);
+  const created = await Promise.all([
+    createExclusive(path, "one"),
+    createExclusive(path, "two"),
+    createExclusive(path, "three"),
+  ]);
   expect(created.filter((c) => c !== null)).toHaveLength(1);
   const winner = ["one", "two", "three"][created.findIndex((c) => c !== null)];
   expect(await fs.readFile(path, "utf8")).toBe(winner);
@@ -54,13 +58,19 @@ test("read-modify-writes under the mutex never lose an update, however they inte
 
 test("a mutex left by a dead process of this host is cleared", async () => {
   const path = join(dir, "m.lock");
-  await fs.writeFile(path, JSON.stringify({ pid: await deadPid(), host: hostname(), at: new Date().toISOString() }));
+  await fs.writeFile(
+    path,
+    JSON.stringify({ pid: await deadPid(), host: hostname(), at: new Date().toISOString() }),
+  );
   await expect(withFileMutex(path, async () => "ran", 2_000)).resolves.toBe("ran");
 });
 
 test("a mutex held by a live process is waited for, then refused naming the file", async () => {
   const path = join(dir, "m.lock");
-  await fs.writeFile(path, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
+  await fs.writeFile(
+    path,
+    JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }),
+  );
   const error = await withFileMutex(path, async () => "ran", 200).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(BackendError);
   expect((error as BackendError).message).toContain(path);
@@ -69,7 +79,10 @@ test("a mutex held by a live process is waited for, then refused naming the file
 
 test("a mutex older than 30 seconds is abandoned and cleared, whoever left it", async () => {
   const path = join(dir, "m.lock");
-  await fs.writeFile(path, JSON.stringify({ pid: process.pid, host: "elsewhere.example", at: "2026-01-01T00:00:00Z" }));
+  await fs.writeFile(
+    path,
+    JSON.stringify({ pid: process.pid, host: "elsewhere.example", at: "2026-01-01T00:00:00Z" }),
+  );
   const old = new Date(Date.now() - 60_000);
   await fs.utimes(path, old, old);
   await expect(withFileMutex(path, async () => "ran", 2_000)).resolves.toBe("ran");

@@ -46,7 +46,11 @@ export async function makeSubject(kind: BackendKind, server: ThrowawayPostgres |
     dir,
     warnings,
     async open(otherDir = dir) {
-      const backend = await openBackend(database?.url, { dir: otherDir, pollMs: 25, onWarning: (m) => warnings.push(m) });
+      const backend = await openBackend(database?.url, {
+        dir: otherDir,
+        pollMs: 25,
+        onWarning: (m) => warnings.push(m),
+      });
       opened.push(backend);
       return backend;
     },
@@ -123,7 +127,11 @@ export function startLockChild(config: LockChildConfig): LockChild {
       try {
         resolvePromise(JSON.parse(line) as ChildOutcome);
       } catch {
-        reject(new Error(`lock child ${config.label} exited (${code ?? signal}) without an outcome:\n${stdout}\n${stderr}`));
+        reject(
+          new Error(
+            `lock child ${config.label} exited (${code ?? signal}) without an outcome:\n${stdout}\n${stderr}`,
+          ),
+        );
       }
     });
   });
@@ -132,7 +140,12 @@ export function startLockChild(config: LockChildConfig): LockChild {
 }
 
 /** Runs fixtures/journal-child.ts to the end; rejects if it did not finish well within 30 s. */
-export function runJournalChild(config: { spec: string | undefined; dir: string; prefix: string; count: number }): Promise<void> {
+export function runJournalChild(config: {
+  spec: string | undefined;
+  dir: string;
+  prefix: string;
+  count: number;
+}): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", JOURNAL_CHILD, JSON.stringify(config)], {
       cwd: REPO,
@@ -143,7 +156,9 @@ export function runJournalChild(config: { spec: string | undefined; dir: string;
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("close", (code) =>
-      code === 0 && output.includes('"ok":true') ? resolvePromise() : reject(new Error(`journal child failed (${code}):\n${output}`)),
+      code === 0 && output.includes('"ok":true')
+        ? resolvePromise()
+        : reject(new Error(`journal child failed (${code}):\n${output}`)),
     );
   });
 }
@@ -166,13 +181,20 @@ export async function readLog(path: string): Promise<LogEvent[]> {
 }
 
 /** Waits until the log holds `label event`; fails after `timeoutMs`. */
-export async function waitForLog(path: string, label: string, event: LogEvent["event"], timeoutMs = 15_000): Promise<void> {
+export async function waitForLog(
+  path: string,
+  label: string,
+  event: LogEvent["event"],
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if ((await readLog(path)).some((e) => e.label === label && e.event === event)) return;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`${label} never logged ${event} within ${timeoutMs} ms: ${JSON.stringify(await readLog(path))}`);
+  throw new Error(
+    `${label} never logged ${event} within ${timeoutMs} ms: ${JSON.stringify(await readLog(path))}`,
+  );
 }
 
 /**

@@ -6,7 +6,13 @@ import { promises as fs } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { BackendError, LockHeldError, lockFileName, lockFilePath, openBackend } from "../../provider/backend/index.js";
+import {
+  BackendError,
+  LockHeldError,
+  lockFileName,
+  lockFilePath,
+  openBackend,
+} from "../../provider/backend/index.js";
 import type { Backend, HistoryEntry } from "../../reconciler/ports.js";
 import { deadPid, owner, tempDir } from "./harness.js";
 
@@ -61,7 +67,13 @@ describe("lock files", () => {
 
   test("a lock left by a dead process of this host is taken over and named in a warning", async () => {
     const pid = await deadPid();
-    const path = await writeLockFile("org/svc", { pid, host: hostname(), who: "bob", startedAt: "2026-01-02T03:04:05.000Z", scope: ["org/svc"] });
+    const path = await writeLockFile("org/svc", {
+      pid,
+      host: hostname(),
+      who: "bob",
+      startedAt: "2026-01-02T03:04:05.000Z",
+      scope: ["org/svc"],
+    });
     const backend = await open();
     const me = owner("alice");
     await backend.lock(["org/svc"], me, 0);
@@ -74,16 +86,23 @@ describe("lock files", () => {
 
   test("when several runs find the same stale lock at once, exactly one takes it over", async () => {
     const pid = await deadPid();
-    await writeLockFile("org/svc", { pid, host: hostname(), who: "bob", startedAt: "2026-01-02T03:04:05.000Z", scope: [] });
+    await writeLockFile("org/svc", {
+      pid,
+      host: hostname(),
+      who: "bob",
+      startedAt: "2026-01-02T03:04:05.000Z",
+      scope: [],
+    });
     const runs = await Promise.all(Array.from({ length: 8 }, () => open()));
-    const results = await Promise.allSettled(runs.map((run, i) => run.lock(["org/svc"], owner(`run-${i}`), 300)));
+    const results = await Promise.allSettled(
+      runs.map((run, i) => run.lock(["org/svc"], owner(`run-${i}`), 300)),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const refused of results.filter((r) => r.status === "rejected")) {
       expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(LockHeldError);
     }
     expect(warnings.filter((w) => w.includes("stale"))).toHaveLength(1);
   });
-
 
   test("a lock from another host is never taken over; the error names that host and how to remove it", async () => {
     const path = await writeLockFile("org/svc", {
@@ -94,7 +113,9 @@ describe("lock files", () => {
       scope: ["org/svc"],
     });
     const backend = await open();
-    const error = (await backend.lock(["org/svc"], owner("alice"), 100).catch((e: unknown) => e)) as LockHeldError;
+    const error = (await backend
+      .lock(["org/svc"], owner("alice"), 100)
+      .catch((e: unknown) => e)) as LockHeldError;
     expect(error).toBeInstanceOf(LockHeldError);
     expect(error.holderKind).toBe("foreign-host");
     expect(error.message).toContain("ci-runner-7.example");
@@ -105,9 +126,17 @@ describe("lock files", () => {
   });
 
   test("a lock held by a live process of this host is waited for, not taken over", async () => {
-    await writeLockFile("org/svc", { pid: process.pid, host: hostname(), who: "other", startedAt: "2026-01-02T03:04:05.000Z", scope: [] });
+    await writeLockFile("org/svc", {
+      pid: process.pid,
+      host: hostname(),
+      who: "other",
+      startedAt: "2026-01-02T03:04:05.000Z",
+      scope: [],
+    });
     const backend = await open();
-    const error = (await backend.lock(["org/svc"], owner("alice"), 100).catch((e: unknown) => e)) as LockHeldError;
+    const error = (await backend
+      .lock(["org/svc"], owner("alice"), 100)
+      .catch((e: unknown) => e)) as LockHeldError;
     expect(error.holderKind).toBe("live");
     expect(error.hint).toContain(`stop pid ${process.pid}`);
   });
@@ -115,7 +144,9 @@ describe("lock files", () => {
   test("an unreadable lock file is not taken over: the holder is unknown and the file is named", async () => {
     const path = await writeLockFile("org/svc", "not json");
     const backend = await open();
-    const error = (await backend.lock(["org/svc"], owner("alice"), 100).catch((e: unknown) => e)) as LockHeldError;
+    const error = (await backend
+      .lock(["org/svc"], owner("alice"), 100)
+      .catch((e: unknown) => e)) as LockHeldError;
     expect(error.holderKind).toBe("unknown");
     expect(error.holder).toBeNull();
     expect(error.hint).toContain(path);
@@ -140,7 +171,14 @@ describe("journal and history files", () => {
 
   test("journal.json and history.jsonl are created readable by their owner only", async () => {
     const backend = await open();
-    await backend.journalOpen({ id: "j1", platform: "org/svc", changeId: "c1", action: "renew", detail: {}, startedAt: entry.at });
+    await backend.journalOpen({
+      id: "j1",
+      platform: "org/svc",
+      changeId: "c1",
+      action: "renew",
+      detail: {},
+      startedAt: entry.at,
+    });
     await backend.journalUpdate("j1", { status: "done" });
     await backend.historyAppend([entry]);
     expect(await mode(join(dir, "journal.json"))).toBe(0o600);
@@ -166,9 +204,16 @@ describe("journal and history files", () => {
     const error = await backend.journalOpenEntries().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendError);
     expect((error as BackendError).message).toContain(join(dir, "journal.json"));
-    await expect(backend.journalOpen({ id: "j", platform: "p", changeId: "c", action: "a", detail: {}, startedAt: entry.at })).rejects.toBeInstanceOf(
-      BackendError,
-    );
+    await expect(
+      backend.journalOpen({
+        id: "j",
+        platform: "p",
+        changeId: "c",
+        action: "a",
+        detail: {},
+        startedAt: entry.at,
+      }),
+    ).rejects.toBeInstanceOf(BackendError);
     expect(await fs.readFile(join(dir, "journal.json"), "utf8")).toBe("{ half");
   });
 
@@ -184,15 +229,29 @@ describe("journal and history files", () => {
       // closed-599 is the most recently closed
       updatedAt: new Date(Date.parse("2026-01-01T00:00:00Z") + i * 1000).toISOString(),
     }));
-    const stillOpen = { ...closed[0]!, id: "old-open", status: "open", updatedAt: "2025-01-01T00:00:00.000Z" };
+    const stillOpen = {
+      ...closed[0]!,
+      id: "old-open",
+      status: "open",
+      updatedAt: "2025-01-01T00:00:00.000Z",
+    };
     const entries = Object.fromEntries([...closed, stillOpen].map((e) => [e.id, e]));
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(join(dir, "journal.json"), JSON.stringify({ formatVersion: 1, entries }));
 
     const backend = await open();
-    await backend.journalOpen({ id: "new-open", platform: "org/svc", changeId: "n", action: "a", detail: {}, startedAt: "2026-02-01T00:00:00.000Z" });
+    await backend.journalOpen({
+      id: "new-open",
+      platform: "org/svc",
+      changeId: "n",
+      action: "a",
+      detail: {},
+      startedAt: "2026-02-01T00:00:00.000Z",
+    });
 
-    const kept = Object.keys((JSON.parse(await fs.readFile(join(dir, "journal.json"), "utf8")) as { entries: object }).entries);
+    const kept = Object.keys(
+      (JSON.parse(await fs.readFile(join(dir, "journal.json"), "utf8")) as { entries: object }).entries,
+    );
     expect(kept).toHaveLength(502);
     expect(kept).toContain("old-open");
     expect(kept).toContain("closed-599");
@@ -200,5 +259,4 @@ describe("journal and history files", () => {
     expect(kept).not.toContain("closed-99");
     expect((await backend.journalOpenEntries()).map((e) => e.id)).toEqual(["old-open", "new-open"]);
   });
-
 });

@@ -42,8 +42,14 @@ describe("maskSecrets", () => {
     ["postgres://exrec:pw@127.0.0.1:5432/db", "postgres://exrec:****@127.0.0.1:5432/db"],
     ["postgresql://exrec:p@ss@w0rd@db.example/db", "postgresql://exrec:****@db.example/db"],
     ["postgres://exrec@db.example/db", "postgres://exrec@db.example/db"],
-    ["postgres://db.example/db?user=exrec&password=pw&sslmode=require", "postgres://db.example/db?user=exrec&password=****&sslmode=require"],
-    ["failed: connect to postgres://u:pw@h/db (ECONNREFUSED)", "failed: connect to postgres://u:****@h/db (ECONNREFUSED)"],
+    [
+      "postgres://db.example/db?user=exrec&password=pw&sslmode=require",
+      "postgres://db.example/db?user=exrec&password=****&sslmode=require",
+    ],
+    [
+      "failed: connect to postgres://u:pw@h/db (ECONNREFUSED)",
+      "failed: connect to postgres://u:****@h/db (ECONNREFUSED)",
+    ],
   ])("%s reads %s", (text, masked) => {
     expect(maskSecrets(text)).toBe(masked);
   });

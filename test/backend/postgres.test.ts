@@ -6,7 +6,12 @@
 import { promises as fs } from "node:fs";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 import pg from "pg";
-import { BackendError, BackendSchemaError, openBackend, SCHEMA_VERSION } from "../../provider/backend/index.js";
+import {
+  BackendError,
+  BackendSchemaError,
+  openBackend,
+  SCHEMA_VERSION,
+} from "../../provider/backend/index.js";
 import type { Backend } from "../../reconciler/ports.js";
 import { createDatabase } from "../support/postgres.js";
 import { owner, postgresForTests, tempDir } from "./harness.js";
@@ -14,98 +19,118 @@ import { owner, postgresForTests, tempDir } from "./harness.js";
 const postgres = await postgresForTests();
 afterAll(() => postgres.server?.stop());
 
-describe.skipIf(postgres.skip !== null)(`PostgreSQL backend${postgres.skip ? ` (skipped: ${postgres.skip})` : ""}`, () => {
-  let database: { url: string; drop(): Promise<void> };
-  let dir: string;
-  const opened: Backend[] = [];
-  const open = async (url = database.url) => {
-    const backend = await openBackend(url, { dir, pollMs: 25, onWarning: () => undefined });
-    opened.push(backend);
-    return backend;
-  };
-  const query = async <T extends pg.QueryResultRow>(sql: string): Promise<T[]> => {
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      return (await client.query<T>(sql)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+describe.skipIf(postgres.skip !== null)(
+  `PostgreSQL backend${postgres.skip ? ` (skipped: ${postgres.skip})` : ""}`,
+  () => {
+    let database: { url: string; drop(): Promise<void> };
+    let dir: string;
+    const opened: Backend[] = [];
+    const open = async (url = database.url) => {
+      const backend = await openBackend(url, { dir, pollMs: 25, onWarning: () => undefined });
+      opened.push(backend);
+      return backend;
+    };
+    const query = async <T extends pg.QueryResultRow>(sql: string): Promise<T[]> => {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        return (await client.query<T>(sql)).rows;
+      } finally {
+        await client.end();
+      }
+    };
 
-  beforeEach(async () => {
-    database = await createDatabase(postgres.server!.url);
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((b) => b.close()));
-    await database.drop();
-    await fs.rm(dir, { recursive: true, force: true });
-  });
+    beforeEach(async () => {
+      database = await createDatabase(postgres.server!.url);
+      dir = await tempDir();
+    });
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((b) => b.close()));
+      await database.drop();
+      await fs.rm(dir, { recursive: true, force: true });
+    });
 
-  test("the tables are created on first use, exactly once even when several exrec start together", async () => {
-    await Promise.all([open(), open(), open()]);
-    await open();
-    expect(await query("SELECT version FROM exrec_schema")).toEqual([{ version: SCHEMA_VERSION }]);
-    const tables = await query<{ table_name: string }>(
-      "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'exrec_%' ORDER BY table_name",
-    );
-    expect(tables.map((t) => t.table_name)).toEqual(["exrec_history", "exrec_journal", "exrec_locks", "exrec_schema"]);
-  });
+    test("the tables are created on first use, exactly once even when several exrec start together", async () => {
+      await Promise.all([open(), open(), open()]);
+      await open();
+      expect(await query("SELECT version FROM exrec_schema")).toEqual([{ version: SCHEMA_VERSION }]);
+      const tables = await query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'exrec_%' ORDER BY table_name",
+      );
+      expect(tables.map((t) => t.table_name)).toEqual([
+        "exrec_history",
+        "exrec_journal",
+        "exrec_locks",
+        "exrec_schema",
+      ]);
+    });
 
-  test("a database whose exrec tables are of a newer version is refused, and left as it was", async () => {
-    await open();
-    await query(`UPDATE exrec_schema SET version = ${SCHEMA_VERSION + 1}`);
-    const error = await open().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BackendSchemaError);
-    expect((error as BackendSchemaError).code).toBe("EXREC_BACKEND_SCHEMA");
-    expect((error as BackendSchemaError).message).toContain(`version ${SCHEMA_VERSION + 1}`);
-    expect((error as BackendSchemaError).hint).toContain("upgrade exrec");
-    expect(await query("SELECT version FROM exrec_schema")).toEqual([{ version: SCHEMA_VERSION + 1 }]);
-  });
+    test("a database whose exrec tables are of a newer version is refused, and left as it was", async () => {
+      await open();
+      await query(`UPDATE exrec_schema SET version = ${SCHEMA_VERSION + 1}`);
+      const error = await open().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackendSchemaError);
+      expect((error as BackendSchemaError).code).toBe("EXREC_BACKEND_SCHEMA");
+      expect((error as BackendSchemaError).message).toContain(`version ${SCHEMA_VERSION + 1}`);
+      expect((error as BackendSchemaError).hint).toContain("upgrade exrec");
+      expect(await query("SELECT version FROM exrec_schema")).toEqual([{ version: SCHEMA_VERSION + 1 }]);
+    });
 
-  test("a held lock has a row naming its holder, removed on release", async () => {
-    const backend = await open();
-    const me = owner("alice");
-    const lock = await backend.lock(["org/b", "org/a"], me, 0);
-    const rows = await query<{ key: string; pid: number; host: string; who: string; started_at: string; scope: string[] }>(
-      "SELECT key, pid, host, who, started_at, scope FROM exrec_locks ORDER BY key",
-    );
-    expect(rows).toEqual(
-      ["org/a", "org/b"].map((key) => ({ key, pid: me.pid, host: me.host, who: "alice", started_at: me.startedAt, scope: ["org/a", "org/b"] })),
-    );
-    await lock.release();
-    expect(await query("SELECT key FROM exrec_locks")).toEqual([]);
-  });
+    test("a held lock has a row naming its holder, removed on release", async () => {
+      const backend = await open();
+      const me = owner("alice");
+      const lock = await backend.lock(["org/b", "org/a"], me, 0);
+      const rows = await query<{
+        key: string;
+        pid: number;
+        host: string;
+        who: string;
+        started_at: string;
+        scope: string[];
+      }>("SELECT key, pid, host, who, started_at, scope FROM exrec_locks ORDER BY key");
+      expect(rows).toEqual(
+        ["org/a", "org/b"].map((key) => ({
+          key,
+          pid: me.pid,
+          host: me.host,
+          who: "alice",
+          started_at: me.startedAt,
+          scope: ["org/a", "org/b"],
+        })),
+      );
+      await lock.release();
+      expect(await query("SELECT key FROM exrec_locks")).toEqual([]);
+    });
 
-  test("a leftover row of a holder whose session ended names nobody: the lock is free and the row is replaced", async () => {
-    const backend = await open();
-    await query(
-      "INSERT INTO exrec_locks (key, pid, host, who, started_at, scope, session_pid) VALUES ('org/svc', 1, 'gone.example', 'bob', '2026-01-01T00:00:00Z', '[]', 1)",
-    );
-    const me = owner("alice");
-    await backend.lock(["org/svc"], me, 0);
-    expect(await query("SELECT pid, who FROM exrec_locks")).toEqual([{ pid: me.pid, who: "alice" }]);
-  });
+    test("a leftover row of a holder whose session ended names nobody: the lock is free and the row is replaced", async () => {
+      const backend = await open();
+      await query(
+        "INSERT INTO exrec_locks (key, pid, host, who, started_at, scope, session_pid) VALUES ('org/svc', 1, 'gone.example', 'bob', '2026-01-01T00:00:00Z', '[]', 1)",
+      );
+      const me = owner("alice");
+      await backend.lock(["org/svc"], me, 0);
+      expect(await query("SELECT pid, who FROM exrec_locks")).toEqual([{ pid: me.pid, who: "alice" }]);
+    });
 
-  test("a wrong password is reported as EXREC_BACKEND without the password", async () => {
-    const wrong = new URL(database.url);
-    wrong.password = "Wr0ng-S3cret-Value";
-    const error = await open(wrong.toString()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BackendError);
-    const { message, hint } = error as BackendError;
-    expect(message).not.toContain("Wr0ng-S3cret-Value");
-    expect(message).toContain("exrec:****@");
-    expect(hint).toContain("user and password");
-  });
+    test("a wrong password is reported as EXREC_BACKEND without the password", async () => {
+      const wrong = new URL(database.url);
+      wrong.password = "Wr0ng-S3cret-Value";
+      const error = await open(wrong.toString()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackendError);
+      const { message, hint } = error as BackendError;
+      expect(message).not.toContain("Wr0ng-S3cret-Value");
+      expect(message).toContain("exrec:****@");
+      expect(hint).toContain("user and password");
+    });
 
-  test("an unreachable server is reported as EXREC_BACKEND without the password, with what to check", async () => {
-    const closed = new URL(database.url);
-    closed.port = "1"; // nothing listens on port 1 of the loopback
-    const error = await open(closed.toString()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BackendError);
-    expect((error as BackendError).message).not.toContain(new URL(database.url).password);
-    expect((error as BackendError).message).toContain("ECONNREFUSED");
-    expect((error as BackendError).hint).toContain("host and port");
-  });
-});
+    test("an unreachable server is reported as EXREC_BACKEND without the password, with what to check", async () => {
+      const closed = new URL(database.url);
+      closed.port = "1"; // nothing listens on port 1 of the loopback
+      const error = await open(closed.toString()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackendError);
+      expect((error as BackendError).message).not.toContain(new URL(database.url).password);
+      expect((error as BackendError).message).toContain("ECONNREFUSED");
+      expect((error as BackendError).hint).toContain("host and port");
+    });
+  },
+);

@@ -97,7 +97,12 @@ export function floorMs(needed: number, concurrency: number, latencyMs: number):
 export type Verdict = "PASS" | "MISS";
 
 /** Requests made (as counted by the sandbox) against the needed ones: 5% over, plus one probe a platform. */
-export function requestsVerdict(made: number, clockReads: number, needed: number, platforms: number): Verdict {
+export function requestsVerdict(
+  made: number,
+  clockReads: number,
+  needed: number,
+  platforms: number,
+): Verdict {
   const allowed = needed * (1 + TARGETS.requestOverhead) + TARGETS.probesPerPlatform * platforms;
   return made - clockReads <= allowed ? "PASS" : "MISS";
 }
@@ -119,5 +124,7 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError("the median of nothing");
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }

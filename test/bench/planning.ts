@@ -4,7 +4,15 @@
  * Prices and quotes are the test builders' round TEST VALUES: they change what the plan says a
  * change costs, not how much work planning is.
  */
-import type { ActualAccount, ActualPlatform, Desired, DesiredAccount, DesiredPlatform, OrderQuote, Plan } from "../../reconciler/model.js";
+import type {
+  ActualAccount,
+  ActualPlatform,
+  Desired,
+  DesiredAccount,
+  DesiredPlatform,
+  OrderQuote,
+  Plan,
+} from "../../reconciler/model.js";
 import { plan, quotesNeeded } from "../../reconciler/plan.js";
 import {
   absent,

@@ -37,7 +37,11 @@ export interface ReaderResult {
 export async function runReader(spec: ReaderSpec): Promise<ReaderResult> {
   const concurrency = spec.reader === "terraform-like" ? TERRAFORM_PARALLELISM : spec.concurrency;
   // The limits a user gets from EXREC_CONCURRENCY=N and EXREC_RATE_LIMIT=0.
-  const limits = resolveLimits({ EXREC_CONCURRENCY: String(concurrency), EXREC_RATE_LIMIT: "0", EXREC_TIMEOUT: "120" });
+  const limits = resolveLimits({
+    EXREC_CONCURRENCY: String(concurrency),
+    EXREC_RATE_LIMIT: "0",
+    EXREC_TIMEOUT: "120",
+  });
   const { api, http } = createExchangeApi(sandboxConnection(spec.url, SANDBOX_CREDENTIALS, limits));
   try {
     const cpuBefore = process.cpuUsage();
@@ -50,7 +54,9 @@ export async function runReader(spec: ReaderSpec): Promise<ReaderResult> {
       const { actual, readModes } = await refresh(api, spec.targets);
       const wrong = Object.entries(readModes).filter(([, mode]) => mode !== spec.reader);
       if (wrong.length > 0) {
-        throw new Error(`expected every platform read in ${spec.reader} mode, but ${wrong.map(([k, m]) => `${k} in ${m}`).join(", ")}`);
+        throw new Error(
+          `expected every platform read in ${spec.reader} mode, but ${wrong.map(([k, m]) => `${k} in ${m}`).join(", ")}`,
+        );
       }
       accounts = actual.platforms.reduce((n, p) => n + p.accounts.length, 0);
     }

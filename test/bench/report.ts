@@ -70,7 +70,8 @@ export function fleetName(fleet: Fleet): string {
   return `${fleet.platforms}×${fleet.accounts.toLocaleString("en-US")}`;
 }
 
-const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`);
+const ms = (value: number) =>
+  value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
 const mb = (value: number | null) => (value === null ? "n/a" : `${Math.round(value)} MB`);
 const times = (value: number) => `${value.toFixed(2)}×`;
 const mark = (verdict: Verdict) => (verdict === "PASS" ? "PASS" : "**MISS**");
@@ -148,7 +149,10 @@ function explainWallMiss(m: Measurement, d: Derived): string | null {
 
 function explainSpeedUpMiss(m: Measurement, baseline: Measurement): string | null {
   if (m.reader !== "single") return null;
-  const bound = (neededRequests("terraform-like", m.fleet) / baseline.concurrency) / (neededRequests("single", m.fleet) / m.concurrency);
+  const bound =
+    neededRequests("terraform-like", m.fleet) /
+    baseline.concurrency /
+    (neededRequests("single", m.fleet) / m.concurrency);
   return (
     `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: without pages or batches exrec makes one GET per account, as the baseline does; ` +
     `its only edge is ${m.concurrency} requests in flight against ${baseline.concurrency}, which bounds the speed-up near ${times(bound)}. ` +
@@ -169,7 +173,8 @@ export function renderSection(run: BenchRun): string {
   });
   const largest = fleets.reduce((a, b) => (a.platforms * a.accounts >= b.platforms * b.accounts ? a : b));
   const largestRss = Math.max(...exrec.filter((m) => m.fleet === largest).map((m) => m.readerPeakRssMb));
-  const count = (misses: Measurement[], of: number) => (misses.length === 0 ? `PASS (${of} of ${of})` : `**MISS** (${of - misses.length} of ${of} pass)`);
+  const count = (misses: Measurement[], of: number) =>
+    misses.length === 0 ? `PASS (${of} of ${of})` : `**MISS** (${of - misses.length} of ${of} pass)`;
 
   const lines: string[] = [
     `## ${run.startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`,
@@ -213,18 +218,30 @@ export function renderSection(run: BenchRun): string {
   const notes: string[] = [];
   for (const m of wallMisses) {
     const why = explainWallMiss(m, derived.get(m) as Derived);
-    notes.push(why ?? `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: wall ${times((derived.get(m) as Derived).wallRatio)} the floor, more than the arithmetic above explains.`);
+    notes.push(
+      why ??
+        `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: wall ${times((derived.get(m) as Derived).wallRatio)} the floor, more than the arithmetic above explains.`,
+    );
   }
   for (const m of speedMisses) {
     const baseline = baselineOf(run, m.fleet) as Measurement;
-    notes.push(explainSpeedUpMiss(m, baseline) ?? `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: speed-up ${times(baseline.wallMs / m.wallMs)}, less than the arithmetic above explains.`);
+    notes.push(
+      explainSpeedUpMiss(m, baseline) ??
+        `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: speed-up ${times(baseline.wallMs / m.wallMs)}, less than the arithmetic above explains.`,
+    );
   }
   for (const m of requestMisses) {
     const d = derived.get(m) as Derived;
-    notes.push(`${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: ${m.requests - m.clockReads} requests for ${d.needed} needed.`);
+    notes.push(
+      `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: ${m.requests - m.clockReads} requests for ${d.needed} needed.`,
+    );
   }
-  for (const m of exrec.filter((x) => x.fleet === largest && atMost(x.readerPeakRssMb, TARGETS.peakRssMb) === "MISS")) {
-    notes.push(`${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: peak RSS of the reader ${mb(m.readerPeakRssMb)}.`);
+  for (const m of exrec.filter(
+    (x) => x.fleet === largest && atMost(x.readerPeakRssMb, TARGETS.peakRssMb) === "MISS",
+  )) {
+    notes.push(
+      `${fleetName(m.fleet)}, ${READER_NAMES[m.reader]}: peak RSS of the reader ${mb(m.readerPeakRssMb)}.`,
+    );
   }
   if (notes.length > 0) lines.push("Misses:", "", ...notes.map((n) => `- ${n}`), "");
   return lines.join("\n");

@@ -27,7 +27,14 @@ import { refresh } from "../../reconciler/refresh.js";
 import type { Fleet, Reader } from "./floor.js";
 import { benchPlanning, type PlanningResult } from "./planning.js";
 import { runReader, type ReaderResult, type ReaderSpec } from "./reader.js";
-import { fleetName, insertSection, renderSection, type BenchRun, type Machine, type Measurement } from "./report.js";
+import {
+  fleetName,
+  insertSection,
+  renderSection,
+  type BenchRun,
+  type Machine,
+  type Measurement,
+} from "./report.js";
 import { SandboxProcess } from "./sandbox-process.js";
 
 const HERE = fileURLToPath(import.meta.url);
@@ -90,7 +97,9 @@ function log(line: string): void {
 /** Runs this program again in a child with one internal flag, and returns the JSON it prints. */
 function child<T>(flag: string, payload: unknown): Promise<T> {
   return new Promise((resolvePromise, reject) => {
-    const proc = spawn(process.execPath, [HERE, flag, JSON.stringify(payload)], { stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, [HERE, flag, JSON.stringify(payload)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -111,11 +120,14 @@ function child<T>(flag: string, payload: unknown): Promise<T> {
 
 /** The platforms of the sandbox, listed before any measurement (these requests are not counted). */
 async function discover(url: string): Promise<PlatformRef[]> {
-  const { api, http } = createExchangeApi(sandboxConnection(url, SANDBOX_CREDENTIALS, { concurrency: 8, ratePerSecond: 0, timeoutMs: 60_000 }));
+  const { api, http } = createExchangeApi(
+    sandboxConnection(url, SANDBOX_CREDENTIALS, { concurrency: 8, ratePerSecond: 0, timeoutMs: 60_000 }),
+  );
   try {
     const targets: PlatformRef[] = [];
     for (const organization of (await api.listOrganizations()).sort()) {
-      for (const service of (await api.listServices(organization)).sort()) targets.push({ organization, service });
+      for (const service of (await api.listServices(organization)).sort())
+        targets.push({ organization, service });
     }
     // An unmeasured read of one platform, so that the sandbox process is warm (its JIT, its caches).
     if (targets[0]) await refresh(api, [targets[0]]);
@@ -125,7 +137,11 @@ async function discover(url: string): Promise<PlatformRef[]> {
   }
 }
 
-async function measureFleet(fleet: Fleet, options: Options, workDir: string): Promise<{ measurements: Measurement[]; sandboxPeakRssMb: number | null }> {
+async function measureFleet(
+  fleet: Fleet,
+  options: Options,
+  workDir: string,
+): Promise<{ measurements: Measurement[]; sandboxPeakRssMb: number | null }> {
   log(`fleet ${fleetName(fleet)}: seeding the sandbox`);
   const sandbox = await SandboxProcess.start({
     cli: CLI,
@@ -136,9 +152,13 @@ async function measureFleet(fleet: Fleet, options: Options, workDir: string): Pr
   });
   try {
     const targets = await discover(sandbox.url);
-    if (targets.length !== fleet.platforms) throw new Error(`the sandbox holds ${targets.length} platforms, expected ${fleet.platforms}`);
+    if (targets.length !== fleet.platforms)
+      throw new Error(`the sandbox holds ${targets.length} platforms, expected ${fleet.platforms}`);
     const measurements: Measurement[] = [];
-    const readers: { reader: Reader; pages: boolean; batch: boolean }[] = [...MODES, { reader: "terraform-like", pages: false, batch: false }];
+    const readers: { reader: Reader; pages: boolean; batch: boolean }[] = [
+      ...MODES,
+      { reader: "terraform-like", pages: false, batch: false },
+    ];
     for (const { reader, pages, batch } of readers) {
       await sandbox.setReadModes({ pages, batch });
       await sandbox.resetStats();
@@ -193,7 +213,9 @@ function machine(loadAtStart: number[]): Machine {
 
 function commandLine(argv: string[]): string {
   const extra = argv.length > 0 ? ` -- ${argv.join(" ")}` : "";
-  return process.env.npm_lifecycle_event === "bench" ? `npm run bench${extra}` : `node dist/test/bench/run.js${argv.length > 0 ? ` ${argv.join(" ")}` : ""}`;
+  return process.env.npm_lifecycle_event === "bench"
+    ? `npm run bench${extra}`
+    : `node dist/test/bench/run.js${argv.length > 0 ? ` ${argv.join(" ")}` : ""}`;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -202,7 +224,9 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (argv[0] === "--planning") {
-    process.stdout.write(JSON.stringify(benchPlanning(JSON.parse(argv[1] as string) as Fleet, PLANNING_RUNS)));
+    process.stdout.write(
+      JSON.stringify(benchPlanning(JSON.parse(argv[1] as string) as Fleet, PLANNING_RUNS)),
+    );
     return;
   }
 
@@ -223,7 +247,9 @@ async function main(argv: string[]): Promise<void> {
   }
   log(`planning ${fleetName(PLANNING_FLEET)} accounts`);
   const planning = await child<PlanningResult>("--planning", PLANNING_FLEET);
-  log(`planning: median ${Math.round(planning.medianMs)} ms of ${planning.runsMs.map((r) => Math.round(r)).join(", ")}`);
+  log(
+    `planning: median ${Math.round(planning.medianMs)} ms of ${planning.runsMs.map((r) => Math.round(r)).join(", ")}`,
+  );
 
   const run: BenchRun = {
     startedAt,

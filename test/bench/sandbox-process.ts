@@ -48,7 +48,11 @@ export class SandboxProcess {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill("SIGKILL");
-        reject(new Error(`the sandbox did not say it was listening within ${options.startTimeoutMs ?? 120_000} ms: ${stderr}`));
+        reject(
+          new Error(
+            `the sandbox did not say it was listening within ${options.startTimeoutMs ?? 120_000} ms: ${stderr}`,
+          ),
+        );
       }, options.startTimeoutMs ?? 120_000);
       const lines = createInterface({ input: child.stdout! });
       lines.on("line", (line) => {
@@ -76,9 +80,12 @@ export class SandboxProcess {
   private async control<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(this.controlUrl(path), {
       method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
     });
-    if (!response.ok) throw new Error(`${method} /_sandbox/${path} answered ${response.status}: ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`${method} /_sandbox/${path} answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as T;
   }
 

@@ -19,7 +19,11 @@ export interface TerraformLikePlatform {
 }
 
 /** Runs `work` on every item, `workers` at a time, in order of the items. */
-async function eachWithWorkers<T>(items: readonly T[], workers: number, work: (item: T) => Promise<void>): Promise<void> {
+async function eachWithWorkers<T>(
+  items: readonly T[],
+  workers: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(workers, items.length) }, async () => {
@@ -29,7 +33,10 @@ async function eachWithWorkers<T>(items: readonly T[], workers: number, work: (i
 }
 
 /** Reads every platform as described above. */
-export async function readLikeTerraform(api: ExchangeApi, targets: readonly PlatformRef[]): Promise<TerraformLikePlatform[]> {
+export async function readLikeTerraform(
+  api: ExchangeApi,
+  targets: readonly PlatformRef[],
+): Promise<TerraformLikePlatform[]> {
   const services = new Map<PlatformRef, ApiService>();
   const ids: { ref: PlatformRef; id: string }[] = [];
   // The platform resources and their id lists first, then one resource per account.
@@ -44,5 +51,9 @@ export async function readLikeTerraform(api: ExchangeApi, targets: readonly Plat
   await eachWithWorkers(ids, TERRAFORM_PARALLELISM, async ({ ref, id }) => {
     accounts.get(ref)?.push(await api.getAccount(ref.organization, ref.service, id));
   });
-  return targets.map((ref) => ({ ref, service: services.get(ref) as ApiService, accounts: accounts.get(ref) ?? [] }));
+  return targets.map((ref) => ({
+    ref,
+    service: services.get(ref) as ApiService,
+    accounts: accounts.get(ref) ?? [],
+  }));
 }

@@ -6,9 +6,8 @@ import { describe, expect, it } from "vitest";
 
 // No telemetry from cdktf tooling: set before anything of cdktf is loaded.
 process.env.CHECKPOINT_DISABLE = "1";
-const { App, DuplicateAccountError, ExchangePlatform, ExrecProvider, TerraformStack, Testing } = await import(
-  "../../provider/cdktf/index.js"
-);
+const { App, DuplicateAccountError, ExchangePlatform, ExrecProvider, TerraformStack, Testing } =
+  await import("../../provider/cdktf/index.js");
 
 interface Synthesized {
   provider?: Record<string, unknown[]>;
@@ -25,7 +24,9 @@ function synth(stack: InstanceType<typeof TerraformStack>): Synthesized {
 
 /** The resources of one type, without cdktf's metadata and the provider reference. */
 function attributesOf(json: Synthesized, type: string): Record<string, unknown>[] {
-  return Object.values(json.resource?.[type] ?? {}).map(({ "//": _metadata, provider: _provider, ...attributes }) => attributes);
+  return Object.values(json.resource?.[type] ?? {}).map(
+    ({ "//": _metadata, provider: _provider, ...attributes }) => attributes,
+  );
 }
 
 describe("ExchangePlatform", () => {
@@ -54,7 +55,11 @@ describe("ExchangePlatform", () => {
 
   it("leaves out what is not declared, so that exrec leaves it unmanaged", () => {
     const stack = newStack();
-    new ExchangePlatform(stack, "private", { organization: "private-org", service: "exchange-1", offer: "private" });
+    new ExchangePlatform(stack, "private", {
+      organization: "private-org",
+      service: "exchange-1",
+      offer: "private",
+    });
     expect(attributesOf(synth(stack), "exrec_platform")).toEqual([
       { organization: "private-org", service: "exchange-1", offer: "private" },
     ]);
@@ -62,8 +67,17 @@ describe("ExchangePlatform", () => {
 
   it("writes the platform's organization and service literally into each account", () => {
     const stack = newStack();
-    const hosted = new ExchangePlatform(stack, "hosted", { organization: "org-1", service: "svc-1", offer: "hosted" });
-    hosted.account("alice@acme.example", { license: "enterprise", renewal: "monthly", displayName: "Alice", protect: true });
+    const hosted = new ExchangePlatform(stack, "hosted", {
+      organization: "org-1",
+      service: "svc-1",
+      offer: "hosted",
+    });
+    hosted.account("alice@acme.example", {
+      license: "enterprise",
+      renewal: "monthly",
+      displayName: "Alice",
+      protect: true,
+    });
     hosted.addAccount("bob@acme.example", { state: "absent" });
     hosted.account("carol@acme.example");
     expect(attributesOf(synth(stack), "exrec_account")).toEqual([
@@ -79,24 +93,35 @@ describe("ExchangePlatform", () => {
       { organization: "org-1", service: "svc-1", email: "bob@acme.example", state: "absent" },
       { organization: "org-1", service: "svc-1", email: "carol@acme.example" },
     ]);
-    expect(hosted.accounts.map((a) => a.email)).toEqual(["alice@acme.example", "bob@acme.example", "carol@acme.example"]);
+    expect(hosted.accounts.map((a) => a.email)).toEqual([
+      "alice@acme.example",
+      "bob@acme.example",
+      "carol@acme.example",
+    ]);
   });
 
   it("declares the exrec provider once per stack, which cdktf requires to synthesize", () => {
     const stack = newStack();
-    new ExchangePlatform(stack, "a", { organization: "org-a", service: "svc-a", offer: "hosted" }).account("x@acme.example");
-    new ExchangePlatform(stack, "b", { organization: "org-b", service: "svc-b", offer: "private" }).account("y@acme.example");
+    new ExchangePlatform(stack, "a", { organization: "org-a", service: "svc-a", offer: "hosted" }).account(
+      "x@acme.example",
+    );
+    new ExchangePlatform(stack, "b", { organization: "org-b", service: "svc-b", offer: "private" }).account(
+      "y@acme.example",
+    );
     const json = synth(stack);
     expect(json.provider?.exrec).toHaveLength(1);
     for (const type of ["exrec_platform", "exrec_account"]) {
-      for (const resource of Object.values(json.resource?.[type] ?? {})) expect(resource.provider).toBe("exrec");
+      for (const resource of Object.values(json.resource?.[type] ?? {}))
+        expect(resource.provider).toBe("exrec");
     }
   });
 
   it("uses the provider the user declared instead of adding one", () => {
     const stack = newStack();
     new ExrecProvider(stack, "mine", { alias: "eu" });
-    new ExchangePlatform(stack, "a", { organization: "org-a", service: "svc-a", offer: "hosted" }).account("x@acme.example");
+    new ExchangePlatform(stack, "a", { organization: "org-a", service: "svc-a", offer: "hosted" }).account(
+      "x@acme.example",
+    );
     const json = synth(stack);
     expect(json.provider?.exrec).toEqual([{ alias: "eu" }]);
     expect(Object.values(json.resource?.exrec_account ?? {})[0]?.provider).toBe("exrec.eu");
@@ -104,7 +129,11 @@ describe("ExchangePlatform", () => {
 
   it("refuses one address declared twice on a platform, whatever its letter case", () => {
     const stack = newStack();
-    const hosted = new ExchangePlatform(stack, "hosted", { organization: "org-1", service: "svc-1", offer: "hosted" });
+    const hosted = new ExchangePlatform(stack, "hosted", {
+      organization: "org-1",
+      service: "svc-1",
+      offer: "hosted",
+    });
     hosted.account("alice@acme.example");
     expect(() => hosted.account("Alice@ACME.example")).toThrow(DuplicateAccountError);
     expect(() => hosted.account("Alice@ACME.example")).toThrow(
@@ -122,8 +151,12 @@ describe("ExchangePlatform", () => {
       const stack = new TerraformStack(app, "mail");
       new ExchangePlatform(stack, "hosted", { organization: "org-1", service: "svc-1", offer: "hosted" });
       app.synth();
-      const json = JSON.parse(await readFile(join(outdir, "stacks", "mail", "cdk.tf.json"), "utf8")) as Synthesized;
-      expect(attributesOf(json, "exrec_platform")).toEqual([{ organization: "org-1", service: "svc-1", offer: "hosted" }]);
+      const json = JSON.parse(
+        await readFile(join(outdir, "stacks", "mail", "cdk.tf.json"), "utf8"),
+      ) as Synthesized;
+      expect(attributesOf(json, "exrec_platform")).toEqual([
+        { organization: "org-1", service: "svc-1", offer: "hosted" },
+      ]);
     } finally {
       await rm(outdir, { recursive: true, force: true });
     }
@@ -136,14 +169,23 @@ describe("ExchangePlatform", () => {
  */
 export function declarationsTheTypesRefuse(stack: InstanceType<typeof TerraformStack>): void {
   const hosted = new ExchangePlatform(stack, "h", { organization: "o", service: "s", offer: "hosted" });
-  const privatePlatform = new ExchangePlatform(stack, "p", { organization: "o", service: "s", offer: "private" });
+  const privatePlatform = new ExchangePlatform(stack, "p", {
+    organization: "o",
+    service: "s",
+    offer: "private",
+  });
 
   // @ts-expect-error Private accounts renew monthly; there is no period to declare (P1).
   privatePlatform.account("a@acme.example", { renewal: "monthly" });
   // @ts-expect-error `removal` is Hosted only: a Private account is always deleted at once (P3).
   new ExchangePlatform(stack, "p2", { organization: "o", service: "s", offer: "private", removal: "reset" });
-  // @ts-expect-error A Private platform has no default renewal (P1).
-  new ExchangePlatform(stack, "p3", { organization: "o", service: "s", offer: "private", defaults: { renewal: "yearly" } });
+  new ExchangePlatform(stack, "p3", {
+    organization: "o",
+    service: "s",
+    offer: "private",
+    // @ts-expect-error A Private platform has no default renewal (P1).
+    defaults: { renewal: "yearly" },
+  });
   // @ts-expect-error An offer is hosted or private.
   new ExchangePlatform(stack, "x", { organization: "o", service: "s", offer: "dedicated" });
   // @ts-expect-error A licence is basic, standard or enterprise.

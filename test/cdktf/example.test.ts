@@ -23,11 +23,20 @@ let synthesized: string;
 let synthesizedText: string;
 
 /** Runs a command to its end, collecting its output. */
-function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(command, args, {
       cwd: REPO,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), CHECKPOINT_DISABLE: "1", ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? tmpdir(),
+        CHECKPOINT_DISABLE: "1",
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -69,7 +78,10 @@ function sorted(document: ManifestDocument): ManifestDocument {
   return {
     ...document,
     platforms: [...document.platforms]
-      .map((p) => ({ ...p, accounts: [...(p.accounts ?? [])].sort((a, b) => a.email.localeCompare(b.email)) }))
+      .map((p) => ({
+        ...p,
+        accounts: [...(p.accounts ?? [])].sort((a, b) => a.email.localeCompare(b.email)),
+      }))
       .sort((a, b) => `${a.organization}/${a.service}`.localeCompare(`${b.organization}/${b.service}`)),
   };
 }
@@ -118,21 +130,23 @@ describe("the CDKTF example app", () => {
     const lines = synthesizedText.split("\n");
     const snake = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
     let checked = 0;
-    (document as { platforms: { accounts: Record<string, unknown>[] }[] }).platforms.forEach((platform, p) => {
-      platform.accounts.forEach((account, a) => {
-        const resourceLine = locate(["platforms", p, "accounts", a], "key").line;
-        const resourceEnd = lines.findIndex((line, i) => i >= resourceLine && /^ {6}\},?$/.test(line)) + 1;
-        const resourceText = lines.slice(resourceLine - 1, resourceEnd).join("\n");
-        expect(resourceText).toContain(`"email": ${JSON.stringify(account.email)}`);
-        for (const field of Object.keys(account)) {
-          const { line, col } = locate(["platforms", p, "accounts", a, field], "key");
-          expect(line).toBeGreaterThan(resourceLine);
-          expect(line).toBeLessThanOrEqual(resourceEnd);
-          expect(lines[line - 1]!.slice(col - 1)).toMatch(new RegExp(`^"${snake(field)}": `));
-          checked++;
-        }
-      });
-    });
+    (document as { platforms: { accounts: Record<string, unknown>[] }[] }).platforms.forEach(
+      (platform, p) => {
+        platform.accounts.forEach((account, a) => {
+          const resourceLine = locate(["platforms", p, "accounts", a], "key").line;
+          const resourceEnd = lines.findIndex((line, i) => i >= resourceLine && /^ {6}\},?$/.test(line)) + 1;
+          const resourceText = lines.slice(resourceLine - 1, resourceEnd).join("\n");
+          expect(resourceText).toContain(`"email": ${JSON.stringify(account.email)}`);
+          for (const field of Object.keys(account)) {
+            const { line, col } = locate(["platforms", p, "accounts", a, field], "key");
+            expect(line).toBeGreaterThan(resourceLine);
+            expect(line).toBeLessThanOrEqual(resourceEnd);
+            expect(lines[line - 1]!.slice(col - 1)).toMatch(new RegExp(`^"${snake(field)}": `));
+            checked++;
+          }
+        });
+      },
+    );
     expect(checked).toBeGreaterThan(0);
   });
 });

@@ -58,8 +58,8 @@ describe("generateBindings", () => {
   it("carries the schema's descriptions into the generated documentation comments", async () => {
     const schema = JSON.parse(await readFile(join(REPO, "schemas/provider.schema.json"), "utf8"));
     const description: string =
-      schema.provider_schemas["registry.terraform.io/exrec/exrec"].resource_schemas.exrec_account.block.attributes.protect
-        .description;
+      schema.provider_schemas["registry.terraform.io/exrec/exrec"].resource_schemas.exrec_account.block
+        .attributes.protect.description;
     expect(await read("providers/exrec/account/index.ts")).toContain(description);
   });
 
@@ -68,7 +68,9 @@ describe("generateBindings", () => {
       const specifiers = [...(await read(file)).matchAll(/from\s+'(\.[^']*)'/g)].map((m) => m[1]!);
       for (const specifier of specifiers) expect(specifier, `${file} imports ${specifier}`).toMatch(/\.js$/);
     }
-    expect(await read("providers/exrec/index.ts")).toContain("export * as platform from './platform/index.js';");
+    expect(await read("providers/exrec/index.ts")).toContain(
+      "export * as platform from './platform/index.js';",
+    );
   });
 
   it("marks the members that override cdktf's base classes with override, for noImplicitOverride", async () => {
@@ -105,7 +107,9 @@ describe("the bindings the build generated (npm run build)", () => {
   it("exist in provider/cdktf/gen and match what the schema generates now", async () => {
     expect(existsSync(DEFAULT_OUT_DIR), "provider/cdktf/gen is missing: run `npm run build`").toBe(true);
     for (const file of first.files) {
-      expect(await read(file, DEFAULT_OUT_DIR), `${file} is out of date: run \`npm run build\``).toBe(await read(file));
+      expect(await read(file, DEFAULT_OUT_DIR), `${file} is out of date: run \`npm run build\``).toBe(
+        await read(file),
+      );
     }
   });
 });

@@ -42,12 +42,26 @@ const PRIVATE = { organization: "private-org", service: "exchange-1" };
 
 const TWO_PLATFORMS = terraformJson({
   exrec_account: {
-    alice: { ...HOSTED, email: "alice@acme.example", license: "enterprise", renewal: "monthly", display_name: "Alice Martin", protect: true },
+    alice: {
+      ...HOSTED,
+      email: "alice@acme.example",
+      license: "enterprise",
+      renewal: "monthly",
+      display_name: "Alice Martin",
+      protect: true,
+    },
     bob: { ...HOSTED, email: "bob@acme.example", state: "absent" },
     carol: { ...PRIVATE, email: "carol@acme.example", license: "basic" },
   },
   exrec_platform: {
-    hosted: { ...HOSTED, offer: "hosted", prune: false, removal: "expire", default_license: "standard", default_renewal: "yearly" },
+    hosted: {
+      ...HOSTED,
+      offer: "hosted",
+      prune: false,
+      removal: "expire",
+      default_license: "standard",
+      default_renewal: "yearly",
+    },
     private: { ...PRIVATE, offer: "private", prune: true },
   },
   null_resource: { other: { triggers: { a: "b" } } },
@@ -84,11 +98,22 @@ describe("manifestFromTerraformJson: the document", () => {
           removal: "expire",
           defaults: { license: "standard", renewal: "yearly" },
           accounts: [
-            { email: "alice@acme.example", license: "enterprise", renewal: "monthly", displayName: "Alice Martin", protect: true },
+            {
+              email: "alice@acme.example",
+              license: "enterprise",
+              renewal: "monthly",
+              displayName: "Alice Martin",
+              protect: true,
+            },
             { email: "bob@acme.example", state: "absent" },
           ],
         },
-        { ...PRIVATE, offer: "private", prune: true, accounts: [{ email: "carol@acme.example", license: "basic" }] },
+        {
+          ...PRIVATE,
+          offer: "private",
+          prune: true,
+          accounts: [{ email: "carol@acme.example", license: "basic" }],
+        },
       ],
     });
   });
@@ -109,7 +134,9 @@ describe("manifestFromTerraformJson: the document", () => {
       email: "a@acme.example",
       licenceType: "basic",
     });
-    expect(locate(["platforms", 0, "accounts", 0, "licenceType"], "key").line).toBe(lineOf(text, '"licence_type"'));
+    expect(locate(["platforms", 0, "accounts", 0, "licenceType"], "key").line).toBe(
+      lineOf(text, '"licence_type"'),
+    );
   });
 
   it("reads Terraform JSON's array form of resource blocks, in file order", () => {
@@ -122,11 +149,13 @@ describe("manifestFromTerraformJson: the document", () => {
     });
     expect(manifestFromTerraformJson(text, FILE).document).toEqual({
       version: 1,
-      platforms: [{ ...HOSTED, offer: "hosted", accounts: [{ email: "a@acme.example" }, { email: "b@acme.example" }] }],
+      platforms: [
+        { ...HOSTED, offer: "hosted", accounts: [{ email: "a@acme.example" }, { email: "b@acme.example" }] },
+      ],
     });
   });
 
-  it("converts the strings \"true\" and \"false\" of boolean attributes, as Terraform does", () => {
+  it('converts the strings "true" and "false" of boolean attributes, as Terraform does', () => {
     const text = terraformJson({
       exrec_platform: { p: { ...HOSTED, offer: "hosted", prune: "true" } },
       exrec_account: { a: { ...HOSTED, email: "a@acme.example", protect: "false", display_name: "true" } },
@@ -146,16 +175,48 @@ describe("manifestFromTerraformJson: locate", () => {
   const hostedLine = lineOf(text, '"hosted": {');
 
   const cases: [string, DocumentPath, number][] = [
-    ["an account's licence: its license attribute", ["platforms", 0, "accounts", 0, "license"], lineOf(text, '"license": "enterprise"')],
-    ["an account's display name: its display_name attribute", ["platforms", 0, "accounts", 0, "displayName"], lineOf(text, '"display_name"')],
+    [
+      "an account's licence: its license attribute",
+      ["platforms", 0, "accounts", 0, "license"],
+      lineOf(text, '"license": "enterprise"'),
+    ],
+    [
+      "an account's display name: its display_name attribute",
+      ["platforms", 0, "accounts", 0, "displayName"],
+      lineOf(text, '"display_name"'),
+    ],
     ["an account: its resource", ["platforms", 0, "accounts", 1], lineOf(text, '"bob": {')],
-    ["a field an account lacks: the account's resource", ["platforms", 1, "accounts", 0, "renewal"], carolLine],
-    ["the second platform's account: its own resource", ["platforms", 1, "accounts", 0, "email"], lineOf(text, '"email": "carol@')],
-    ["a platform's default licence: default_license", ["platforms", 0, "defaults", "license"], lineOf(text, '"default_license"')],
-    ["a platform's defaults: their first attribute", ["platforms", 0, "defaults"], lineOf(text, '"default_license"')],
-    ["a platform's offer: its offer attribute", ["platforms", 1, "offer"], lineOf(text, '"offer": "private"')],
+    [
+      "a field an account lacks: the account's resource",
+      ["platforms", 1, "accounts", 0, "renewal"],
+      carolLine,
+    ],
+    [
+      "the second platform's account: its own resource",
+      ["platforms", 1, "accounts", 0, "email"],
+      lineOf(text, '"email": "carol@'),
+    ],
+    [
+      "a platform's default licence: default_license",
+      ["platforms", 0, "defaults", "license"],
+      lineOf(text, '"default_license"'),
+    ],
+    [
+      "a platform's defaults: their first attribute",
+      ["platforms", 0, "defaults"],
+      lineOf(text, '"default_license"'),
+    ],
+    [
+      "a platform's offer: its offer attribute",
+      ["platforms", 1, "offer"],
+      lineOf(text, '"offer": "private"'),
+    ],
     ["a platform's accounts: the platform's resource", ["platforms", 0, "accounts"], hostedLine],
-    ["an account index past the end: the platform's resource", ["platforms", 0, "accounts", 9, "email"], hostedLine],
+    [
+      "an account index past the end: the platform's resource",
+      ["platforms", 0, "accounts", 9, "email"],
+      hostedLine,
+    ],
     ["a platform: its resource", ["platforms", 0], hostedLine],
     ["the platforms: the resource block", ["platforms"], lineOf(text, '"resource": {')],
     ["the version: the start of the file", ["version"], 1],
@@ -170,7 +231,10 @@ describe("manifestFromTerraformJson: locate", () => {
     const path = ["platforms", 0, "accounts", 0, "license"];
     expect(locate(path, "key").col).toBe(line.indexOf('"license"') + 1);
     expect(locate(path).col).toBe(line.indexOf('"enterprise"') + 1);
-    expect(locate(["platforms", 0, "accounts", 0], "key")).toEqual({ line: aliceLine, col: text.split("\n")[aliceLine - 1]!.indexOf('"alice"') + 1 });
+    expect(locate(["platforms", 0, "accounts", 0], "key")).toEqual({
+      line: aliceLine,
+      col: text.split("\n")[aliceLine - 1]!.indexOf('"alice"') + 1,
+    });
   });
 });
 
@@ -190,36 +254,59 @@ describe("manifestFromTerraformJson: interpolations", () => {
     expect(manifestFromTerraformJson(text, FILE).document).toEqual({
       version: 1,
       platforms: [
-        { ...HOSTED, offer: "hosted", accounts: [{ email: "a@acme.example", displayName: "Mail of hosted-ab12345-1 ${literal}" }] },
+        {
+          ...HOSTED,
+          offer: "hosted",
+          accounts: [{ email: "a@acme.example", displayName: "Mail of hosted-ab12345-1 ${literal}" }],
+        },
       ],
     });
   });
 
   const unresolvable: [string, string, RegExp][] = [
-    ["a reference to a platform that is not in the file", "${exrec_platform.elsewhere.organization}", /there is no exrec_platform\.elsewhere in this file/],
-    ["a reference to an attribute the platform does not set", "${exrec_platform.hosted.removal}", /exrec_platform\.hosted sets no removal/],
+    [
+      "a reference to a platform that is not in the file",
+      "${exrec_platform.elsewhere.organization}",
+      /there is no exrec_platform\.elsewhere in this file/,
+    ],
+    [
+      "a reference to an attribute the platform does not set",
+      "${exrec_platform.hosted.removal}",
+      /exrec_platform\.hosted sets no removal/,
+    ],
     ["a Terraform variable", "${var.organization}", /only references to attributes of an exrec_platform/],
-    ["a function call", "${lower(exrec_platform.hosted.organization)}", /only references to attributes of an exrec_platform/],
+    [
+      "a function call",
+      "${lower(exrec_platform.hosted.organization)}",
+      /only references to attributes of an exrec_platform/,
+    ],
     ["a template directive", "%{ if true }x%{ endif }", /template directives need Terraform/],
     ["an interpolation left open", "${exrec_platform.hosted.organization", /the interpolation is not closed/],
   ];
-  it.each(unresolvable)("reports %s at the attribute's value, naming the resource", (_name, value, pattern) => {
-    const text = terraformJson({
-      exrec_platform: { hosted: { ...HOSTED, offer: "hosted" } },
-      exrec_account: { a: { ...HOSTED, email: "a@acme.example", display_name: value } },
-    });
-    const error = thrown(() => manifestFromTerraformJson(text, FILE));
-    expect(error.message).toMatch(pattern);
-    expect(error.address).toBe("exrec_account.a");
-    expect(error.at.line).toBe(lineOf(text, '"display_name"'));
-    expect(error.message).toMatch(new RegExp(`^${FILE}:${error.at.line}:${error.at.col}: exrec_account\\.a: cannot resolve `));
-    expect(error.message).toContain("write the value literally");
-  });
+  it.each(unresolvable)(
+    "reports %s at the attribute's value, naming the resource",
+    (_name, value, pattern) => {
+      const text = terraformJson({
+        exrec_platform: { hosted: { ...HOSTED, offer: "hosted" } },
+        exrec_account: { a: { ...HOSTED, email: "a@acme.example", display_name: value } },
+      });
+      const error = thrown(() => manifestFromTerraformJson(text, FILE));
+      expect(error.message).toMatch(pattern);
+      expect(error.address).toBe("exrec_account.a");
+      expect(error.at.line).toBe(lineOf(text, '"display_name"'));
+      expect(error.message).toMatch(
+        new RegExp(`^${FILE}:${error.at.line}:${error.at.col}: exrec_account\\.a: cannot resolve `),
+      );
+      expect(error.message).toContain("write the value literally");
+    },
+  );
 
   it("cannot find an account's platform through an unresolvable organization, and says why", () => {
     const text = terraformJson({
       exrec_platform: { hosted: { ...HOSTED, offer: "hosted" } },
-      exrec_account: { a: { organization: "${data.ovh_me.me.nichandle}", service: HOSTED.service, email: "a@acme.example" } },
+      exrec_account: {
+        a: { organization: "${data.ovh_me.me.nichandle}", service: HOSTED.service, email: "a@acme.example" },
+      },
     });
     const error = thrown(() => manifestFromTerraformJson(text, FILE));
     expect(error.message).toContain("cannot resolve ${data.ovh_me.me.nichandle}");
@@ -232,17 +319,33 @@ describe("manifestFromTerraformJson: what it refuses", () => {
     ["an empty file", "", /:1:1: not valid JSON: expected a value, found the end of the file/],
     ["YAML instead of JSON", "version: 1\nplatforms: []\n", /:1:1: not valid JSON: expected a value/],
     ["a trailing comma", '{\n  "resource": {},\n}', /:3:1: not valid JSON: expected a quoted key, found "}"/],
-    ["a comment", '{ // cdktf\n}', /:1:3: not valid JSON/],
+    ["a comment", "{ // cdktf\n}", /:1:3: not valid JSON/],
     ["a string left open", '{"resource": "abc', /:1:14: not valid JSON: a string is not closed/],
     ["an invalid escape", '{"resource": "\\x41"}', /:1:15: not valid JSON: invalid escape/],
     ["a number with a leading zero", '{"a": 012}', /:1:8: not valid JSON: expected "," or "}"/],
     ["text after the JSON value", "{} {}", /:1:4: not valid JSON: unexpected "{" after the end/],
-    ["a key twice in one object", '{"resource": {"exrec_platform": {"p": {}, "p": {}}}}', /:1:43: not valid JSON: the key "p" appears twice/],
+    [
+      "a key twice in one object",
+      '{"resource": {"exrec_platform": {"p": {}, "p": {}}}}',
+      /:1:43: not valid JSON: the key "p" appears twice/,
+    ],
     ["absurd nesting", `${"[".repeat(100_000)}${"]".repeat(100_000)}`, /nested deeper than 256 levels/],
     ["an array at the top", "[]", /:1:1: expected a Terraform JSON object at the top, found an array/],
-    ["a string as the resource block", '{"resource": "exrec"}', /:1:14: resource must be an object \(or an array of objects\), not the string "exrec"/],
-    ["a number as a resource's attributes", '{"resource": {"exrec_account": {"a": 7}}}', /:1:38: exrec_account\.a must be an object/],
-    ["null as a resource type's block", '{"resource": {"exrec_platform": null}}', /resource\.exrec_platform must be an object \(or an array of objects\), not null/],
+    [
+      "a string as the resource block",
+      '{"resource": "exrec"}',
+      /:1:14: resource must be an object \(or an array of objects\), not the string "exrec"/,
+    ],
+    [
+      "a number as a resource's attributes",
+      '{"resource": {"exrec_account": {"a": 7}}}',
+      /:1:38: exrec_account\.a must be an object/,
+    ],
+    [
+      "null as a resource type's block",
+      '{"resource": {"exrec_platform": null}}',
+      /resource\.exrec_platform must be an object \(or an array of objects\), not null/,
+    ],
     [
       "an account whose platform is not in the file",
       '{"resource": {"exrec_account": {"a": {"organization": "o", "service": "s", "email": "a@acme.example"}}}}',
@@ -311,7 +414,8 @@ describe("manifestFromTerraformJson: what it refuses", () => {
           resource: { exrec_platform: { p: { organization: value, service: "s", offer: "hosted" } } },
         });
         const { document } = manifestFromTerraformJson(text, FILE);
-        const organization = (document as { platforms: { organization: unknown }[] }).platforms[0]!.organization;
+        const organization = (document as { platforms: { organization: unknown }[] }).platforms[0]!
+          .organization;
         // Strings without "${" or "%{" are not templates; the others are covered above.
         if (!value.includes("${") && !value.includes("%{")) expect(organization).toBe(value);
       }),

@@ -46,7 +46,10 @@ export function blank(id: number, fields: Partial<ActualAccount> = {}): ActualAc
   return live(`blank${id}@configureme.me`, { domain: "configureme.me", configured: false, ...fields });
 }
 
-export function present(email: string, fields: Partial<Omit<PresentAccount, "email" | "state">> = {}): PresentAccount {
+export function present(
+  email: string,
+  fields: Partial<Omit<PresentAccount, "email" | "state">> = {},
+): PresentAccount {
   return { email, state: "present", protect: false, source, ...fields };
 }
 

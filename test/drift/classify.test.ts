@@ -57,7 +57,16 @@ const rows: Row[] = [
     desired: desired(hosted([present(A, { renewal: "yearly" })])),
     actual: actual(livePlatform([live(A, { renewal: "yearly" })])),
     ctx: { history: [renewed(A, { renewal: "yearly", effective: "2026-09-30" })] },
-    items: [{ kind: "pending", cause: "renewal", field: "renewal", effective: "2026-09-30", rule: "H3", address: A }],
+    items: [
+      {
+        kind: "pending",
+        cause: "renewal",
+        field: "renewal",
+        effective: "2026-09-30",
+        rule: "H3",
+        address: A,
+      },
+    ],
     drift: false,
   },
   {
@@ -109,7 +118,16 @@ const rows: Row[] = [
     name: "H4: a declared account terminated outside exrec is changed: deleteAtExpiration declared false, live true",
     desired: desired(hosted([present(A)])),
     actual: actual(livePlatform([live(A, { deleteAtExpiration: true })])),
-    items: [{ kind: "changed", field: "deleteAtExpiration", declared: false, live: true, rule: "H4", effective: "2026-09-30" }],
+    items: [
+      {
+        kind: "changed",
+        field: "deleteAtExpiration",
+        declared: false,
+        live: true,
+        rule: "H4",
+        effective: "2026-09-30",
+      },
+    ],
     drift: true,
   },
   {
@@ -129,7 +147,9 @@ const rows: Row[] = [
   {
     name: "P3: a Private account declared absent but still on the platform is changed (exists)",
     desired: desired(privatePlatform([absent(A)])),
-    actual: actual(livePlatform([live(A, { renewal: null, deleteAtExpiration: null })], { apiOffer: "dedicated" })),
+    actual: actual(
+      livePlatform([live(A, { renewal: null, deleteAtExpiration: null })], { apiOffer: "dedicated" }),
+    ),
     items: [{ kind: "changed", field: "exists", declared: false, live: true, rule: "P3" }],
     drift: true,
   },
@@ -144,8 +164,18 @@ const rows: Row[] = [
   {
     name: "H4: a termination scheduled for an account declared absent is pending until the expiry date",
     desired: desired(hosted([absent(A)])),
-    actual: actual(livePlatform([live(A, { deleteAtExpiration: true, expirationDate: "2026-07-31T00:00:00+02:00" })])),
-    items: [{ kind: "pending", cause: "termination", field: "deleteAtExpiration", effective: "2026-07-31", rule: "H4" }],
+    actual: actual(
+      livePlatform([live(A, { deleteAtExpiration: true, expirationDate: "2026-07-31T00:00:00+02:00" })]),
+    ),
+    items: [
+      {
+        kind: "pending",
+        cause: "termination",
+        field: "deleteAtExpiration",
+        effective: "2026-07-31",
+        rule: "H4",
+      },
+    ],
     drift: false,
   },
   {
@@ -167,7 +197,15 @@ const rows: Row[] = [
     desired: desired(hosted([present("new@acme.example")])),
     actual: actual(livePlatform([])),
     ctx: { journal: [journalEntry()] },
-    items: [{ kind: "pending", cause: "operation", since: "2026-05-10T11:50:00.000Z", rule: "H1", address: "new@acme.example" }],
+    items: [
+      {
+        kind: "pending",
+        cause: "operation",
+        since: "2026-05-10T11:50:00.000Z",
+        rule: "H1",
+        address: "new@acme.example",
+      },
+    ],
     drift: false,
   },
   {
@@ -197,7 +235,9 @@ const rows: Row[] = [
     name: "H1: an order journal entry that is done or names another address does not hide a missing account",
     desired: desired(hosted([present(A)])),
     actual: actual(livePlatform([])),
-    ctx: { journal: [journalEntry({ status: "done", detail: { addresses: [A] } }), journalEntry({ id: "j-2" })] },
+    ctx: {
+      journal: [journalEntry({ status: "done", detail: { addresses: [A] } }), journalEntry({ id: "j-2" })],
+    },
     items: [{ kind: "missing", address: A }],
     drift: true,
   },
@@ -248,14 +288,20 @@ const rows: Row[] = [
   {
     name: "Declared fields left undefined are not managed and never drift",
     desired: desired(hosted([present(A)])),
-    actual: actual(livePlatform([live(A, { license: "enterprise", renewal: "monthly", displayName: "Anything" })])),
+    actual: actual(
+      livePlatform([live(A, { license: "enterprise", renewal: "monthly", displayName: "Anything" })]),
+    ),
     items: [],
     drift: false,
   },
   {
     name: "Addresses compare case-insensitively on both sides",
-    desired: desired(hosted([present("Alice@ACME.example", { license: "standard" }), absent("BOB@acme.example")])),
-    actual: actual(livePlatform([live("alice@acme.EXAMPLE"), live("bob@acme.example", { deleteAtExpiration: true })])),
+    desired: desired(
+      hosted([present("Alice@ACME.example", { license: "standard" }), absent("BOB@acme.example")]),
+    ),
+    actual: actual(
+      livePlatform([live("alice@acme.EXAMPLE"), live("bob@acme.example", { deleteAtExpiration: true })]),
+    ),
     items: [{ kind: "pending", cause: "termination", address: "bob@acme.example" }],
     drift: false,
   },
@@ -306,14 +352,21 @@ describe("drift classification", () => {
     const after = detectDrift(
       desired(hosted([present(A, { renewal: "yearly" })])),
       actual(livePlatform([live(A, { expirationDate: "2026-05-11T00:00:00+02:00" })])),
-      context({ now: new Date("2026-05-10T22:00:00.000Z"), history: [renewed(A, { effective: "2026-05-11" })] }),
+      context({
+        now: new Date("2026-05-10T22:00:00.000Z"),
+        history: [renewed(A, { effective: "2026-05-11" })],
+      }),
     );
     expect(after.items).toEqual([]);
   });
 
   it("counts per platform follow the items, and the report names the platform's live offer and prune", () => {
     const report = detectDrift(
-      desired(hosted([present(A, { license: "basic" }), present("c@acme.example"), absent("d@acme.example")], { prune: true })),
+      desired(
+        hosted([present(A, { license: "basic" }), present("c@acme.example"), absent("d@acme.example")], {
+          prune: true,
+        }),
+      ),
       actual(livePlatform([live(A), live(B), live("d@acme.example", { deleteAtExpiration: true })])),
       context(),
     );
@@ -347,8 +400,14 @@ describe("drift classification", () => {
   });
 
   it("names a declared platform that was not read in the warnings", () => {
-    const report = detectDrift(desired(hosted([present(A)], { service: "other" })), actual(livePlatform([])), context());
+    const report = detectDrift(
+      desired(hosted([present(A)], { service: "other" })),
+      actual(livePlatform([])),
+      context(),
+    );
     expect(report.platforms).toEqual([]);
-    expect(report.warnings).toEqual([expect.stringMatching(/hosted-ab12345-1\/other is declared but was not read/)]);
+    expect(report.warnings).toEqual([
+      expect.stringMatching(/hosted-ab12345-1\/other is declared but was not read/),
+    ]);
   });
 });

@@ -39,7 +39,10 @@ export function richReport(): DriftReport {
         ],
         { prune: true },
       ),
-      privatePlatform([present("ian@corp.example", { license: "standard" })], { organization: "corp", service: "private-1" }),
+      privatePlatform([present("ian@corp.example", { license: "standard" })], {
+        organization: "corp",
+        service: "private-1",
+      }),
     ),
     actual(
       livePlatform([
@@ -55,7 +58,11 @@ export function richReport(): DriftReport {
       ]),
       livePlatform(
         [
-          live("ian@corp.example", { renewal: null, deleteAtExpiration: null, expirationDate: "2026-05-31T00:00:00+02:00" }),
+          live("ian@corp.example", {
+            renewal: null,
+            deleteAtExpiration: null,
+            expirationDate: "2026-05-31T00:00:00+02:00",
+          }),
           live("jane@corp.example", { renewal: null, deleteAtExpiration: null, expirationDate: null }),
         ],
         { apiOffer: "dedicated", organization: "corp", service: "private-1" },

@@ -29,7 +29,8 @@ function onPath(program: string): string | null {
 }
 
 const chromium = onPath("chromium");
-const why = "chromium is not on PATH (Debian: apt-get install -y chromium); the HTML report's screenshot test needs it";
+const why =
+  "chromium is not on PATH (Debian: apt-get install -y chromium); the HTML report's screenshot test needs it";
 
 function hexToRgb(hex: string): [number, number, number] {
   const n = Number.parseInt(hex.slice(1), 16);
@@ -42,7 +43,8 @@ function pixelsNear(counts: Map<string, number>, hex: string, tolerance = 4): nu
   let total = 0;
   for (const [key, n] of counts) {
     const [kr, kg, kb] = key.split(",").map(Number) as [number, number, number];
-    if (Math.abs(kr - r) <= tolerance && Math.abs(kg - g) <= tolerance && Math.abs(kb - b) <= tolerance) total += n;
+    if (Math.abs(kr - r) <= tolerance && Math.abs(kg - g) <= tolerance && Math.abs(kb - b) <= tolerance)
+      total += n;
   }
   return total;
 }
@@ -79,7 +81,8 @@ describe("HTML drift report in a browser", () => {
             pathToFileURL(html).href,
           ],
           { timeout: 60_000 },
-          (error, _stdout, stderr) => (error ? reject(new Error(`chromium failed: ${error.message}\n${stderr}`)) : resolve()),
+          (error, _stdout, stderr) =>
+            error ? reject(new Error(`chromium failed: ${error.message}\n${stderr}`)) : resolve(),
         );
       });
 

@@ -17,21 +17,58 @@ import {
 } from "./builders.js";
 
 describe("parseIgnore: good lines", () => {
-  const cases: { name: string; line: string; rule: { platform: string | null; pattern: string; target: string | null } }[] = [
-    { name: "a bare address glob", line: "*@legacy.example", rule: { platform: null, pattern: "*@legacy.example", target: null } },
-    { name: "a glob and a field", line: "ceo@acme.example   displayName", rule: { platform: null, pattern: "ceo@acme.example", target: "displayName" } },
-    { name: "a field named in any case", line: "ceo@acme.example DELETEATEXPIRATION", rule: { platform: null, pattern: "ceo@acme.example", target: "deleteAtExpiration" } },
-    { name: "a kind instead of a field", line: "*@configureme.me unmanaged", rule: { platform: null, pattern: "*@configureme.me", target: "unmanaged" } },
-    { name: "a platform scope", line: "org-1/svc-1:a?c@acme.example missing", rule: { platform: "org-1/svc-1", pattern: "a?c@acme.example", target: "missing" } },
-    { name: "a trailing comment after white space", line: "x@acme.example renewal  # accepted until the migration", rule: { platform: null, pattern: "x@acme.example", target: "renewal" } },
-    { name: "a # inside an address, which is not a comment", line: "a#b@acme.example", rule: { platform: null, pattern: "a#b@acme.example", target: null } },
+  const cases: {
+    name: string;
+    line: string;
+    rule: { platform: string | null; pattern: string; target: string | null };
+  }[] = [
+    {
+      name: "a bare address glob",
+      line: "*@legacy.example",
+      rule: { platform: null, pattern: "*@legacy.example", target: null },
+    },
+    {
+      name: "a glob and a field",
+      line: "ceo@acme.example   displayName",
+      rule: { platform: null, pattern: "ceo@acme.example", target: "displayName" },
+    },
+    {
+      name: "a field named in any case",
+      line: "ceo@acme.example DELETEATEXPIRATION",
+      rule: { platform: null, pattern: "ceo@acme.example", target: "deleteAtExpiration" },
+    },
+    {
+      name: "a kind instead of a field",
+      line: "*@configureme.me unmanaged",
+      rule: { platform: null, pattern: "*@configureme.me", target: "unmanaged" },
+    },
+    {
+      name: "a platform scope",
+      line: "org-1/svc-1:a?c@acme.example missing",
+      rule: { platform: "org-1/svc-1", pattern: "a?c@acme.example", target: "missing" },
+    },
+    {
+      name: "a trailing comment after white space",
+      line: "x@acme.example renewal  # accepted until the migration",
+      rule: { platform: null, pattern: "x@acme.example", target: "renewal" },
+    },
+    {
+      name: "a # inside an address, which is not a comment",
+      line: "a#b@acme.example",
+      rule: { platform: null, pattern: "a#b@acme.example", target: null },
+    },
   ];
   it.each(cases)("reads $name", ({ line, rule }) => {
-    expect(parseIgnore(line, ".exrecignore")).toEqual([{ ...rule, source: { file: ".exrecignore", line: 1 } }]);
+    expect(parseIgnore(line, ".exrecignore")).toEqual([
+      { ...rule, source: { file: ".exrecignore", line: 1 } },
+    ]);
   });
 
   it("skips comments and blank lines, and numbers rules by their line in the file", () => {
-    const rules = parseIgnore("# legacy domain\n\n   \n*@legacy.example\r\n  # indented comment\nx@acme.example license\n", "ops/.exrecignore");
+    const rules = parseIgnore(
+      "# legacy domain\n\n   \n*@legacy.example\r\n  # indented comment\nx@acme.example license\n",
+      "ops/.exrecignore",
+    );
     expect(rules.map((r) => [r.pattern, r.source.line, r.source.file])).toEqual([
       ["*@legacy.example", 4, "ops/.exrecignore"],
       ["x@acme.example", 6, "ops/.exrecignore"],
@@ -41,10 +78,26 @@ describe("parseIgnore: good lines", () => {
 
 describe("parseIgnore: bad lines", () => {
   const cases: { name: string; text: string; message: RegExp }[] = [
-    { name: "an unknown field", text: "ok@acme.example\nx@acme.example quota", message: /^\.exrecignore:2: unknown field "quota": expected one of license, renewal/ },
-    { name: "too many words", text: "x@acme.example license renewal", message: /^\.exrecignore:1: expected an address glob and at most one field, found 3 words/ },
-    { name: "a scope that is not organization/service", text: "\n\nacme:x@acme.example", message: /^\.exrecignore:3: bad platform scope in "acme:x@acme\.example"/ },
-    { name: "a scope with no glob", text: "org/svc: license", message: /^\.exrecignore:1: no address glob after the platform scope "org\/svc:"/ },
+    {
+      name: "an unknown field",
+      text: "ok@acme.example\nx@acme.example quota",
+      message: /^\.exrecignore:2: unknown field "quota": expected one of license, renewal/,
+    },
+    {
+      name: "too many words",
+      text: "x@acme.example license renewal",
+      message: /^\.exrecignore:1: expected an address glob and at most one field, found 3 words/,
+    },
+    {
+      name: "a scope that is not organization/service",
+      text: "\n\nacme:x@acme.example",
+      message: /^\.exrecignore:3: bad platform scope in "acme:x@acme\.example"/,
+    },
+    {
+      name: "a scope with no glob",
+      text: "org/svc: license",
+      message: /^\.exrecignore:1: no address glob after the platform scope "org\/svc:"/,
+    },
   ];
   it.each(cases)("rejects $name with file:line", ({ text, message }) => {
     let caught: unknown;
@@ -86,11 +139,18 @@ describe("globMatches", () => {
 describe("ignore rules applied by detectDrift", () => {
   const scene = () => ({
     desired: desired(
-      hosted([present("a@legacy.example", { license: "basic" }), present("b@legacy.example"), present("ceo@acme.example", { displayName: "CEO", license: "enterprise" })]),
+      hosted([
+        present("a@legacy.example", { license: "basic" }),
+        present("b@legacy.example"),
+        present("ceo@acme.example", { displayName: "CEO", license: "enterprise" }),
+      ]),
       hosted([present("x@acme.example", { license: "basic" })], { organization: "org-2", service: "svc-2" }),
     ),
     actual: actual(
-      livePlatform([live("a@legacy.example"), live("ceo@acme.example", { displayName: "Boss", license: "standard" })]),
+      livePlatform([
+        live("a@legacy.example"),
+        live("ceo@acme.example", { displayName: "Boss", license: "standard" }),
+      ]),
       livePlatform([live("x@acme.example")], { organization: "org-2", service: "svc-2" }),
     ),
   });
@@ -123,7 +183,9 @@ describe("ignore rules applied by detectDrift", () => {
     const { desired: d, actual: a } = scene();
     const report = detectDrift(d, a, context({ ignore: parseIgnore("org-2/svc-2:* license", "f") }));
     expect(report.items.some((i) => i.platform === "org-2/svc-2")).toBe(false);
-    expect(report.items.some((i) => i.platform === PLATFORM && i.kind === "changed" && i.field === "license")).toBe(true);
+    expect(
+      report.items.some((i) => i.platform === PLATFORM && i.kind === "changed" && i.field === "license"),
+    ).toBe(true);
     expect(report.platforms.find((p) => p.organization === "org-2")!.counts.changed).toBe(0);
   });
 
@@ -192,7 +254,11 @@ describe("baselineIgnore", () => {
   it("a baseline silences nothing new: a later, different drift on the same account is reported", () => {
     const { desired: d, actual: a } = scene();
     const rules = parseIgnore(baselineIgnore(detectDrift(d, a, context())), "f");
-    const later = actual(livePlatform([live("a@acme.example", { license: "basic", renewal: "monthly", deleteAtExpiration: true })]));
+    const later = actual(
+      livePlatform([
+        live("a@acme.example", { license: "basic", renewal: "monthly", deleteAtExpiration: true }),
+      ]),
+    );
     const report = detectDrift(d, later, context({ ignore: rules }));
     // c was removed and the stranger and the blank account are gone: silent. What is new is reported.
     expect(report.items).toMatchObject([
@@ -214,13 +280,23 @@ describe("baselineIgnore", () => {
   });
 
   it("leaves the file unchanged when there is no drift to baseline", () => {
-    const report = detectDrift(desired(hosted([present("a@acme.example")])), actual(livePlatform([live("a@acme.example")])), context());
+    const report = detectDrift(
+      desired(hosted([present("a@acme.example")])),
+      actual(livePlatform([live("a@acme.example")])),
+      context(),
+    );
     expect(baselineIgnore(report, { text: "*@legacy.example\n", file: "f" })).toBe("*@legacy.example\n");
     expect(baselineIgnore(report)).toBe("");
   });
 
   it("refuses to merge into an existing file it cannot read, naming the line", () => {
-    const report = detectDrift(desired(hosted([present("a@acme.example")])), actual(livePlatform([])), context());
-    expect(() => baselineIgnore(report, { text: "ok@x\nbad@x what", file: ".exrecignore" })).toThrow(/\.exrecignore:2: unknown field "what"/);
+    const report = detectDrift(
+      desired(hosted([present("a@acme.example")])),
+      actual(livePlatform([])),
+      context(),
+    );
+    expect(() => baselineIgnore(report, { text: "ok@x\nbad@x what", file: ".exrecignore" })).toThrow(
+      /\.exrecignore:2: unknown field "what"/,
+    );
   });
 });

@@ -19,7 +19,13 @@ const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 export function decodePng(file: Buffer): DecodedPng {
   if (!file.subarray(0, 8).equals(SIGNATURE)) throw new Error("not a PNG file");
   let offset = 8;
-  let header: { width: number; height: number; bitDepth: number; colorType: number; interlace: number } | null = null;
+  let header: {
+    width: number;
+    height: number;
+    bitDepth: number;
+    colorType: number;
+    interlace: number;
+  } | null = null;
   const data: Buffer[] = [];
   while (offset < file.length) {
     const length = file.readUInt32BE(offset);
@@ -43,7 +49,9 @@ export function decodePng(file: Buffer): DecodedPng {
   if (!header) throw new Error("PNG without IHDR");
   const channels = CHANNELS[header.colorType];
   if (header.bitDepth !== 8 || channels === undefined || header.interlace !== 0) {
-    throw new Error(`unsupported PNG: bit depth ${header.bitDepth}, colour type ${header.colorType}, interlace ${header.interlace}`);
+    throw new Error(
+      `unsupported PNG: bit depth ${header.bitDepth}, colour type ${header.colorType}, interlace ${header.interlace}`,
+    );
   }
   const raw = inflateSync(Buffer.concat(data));
   const stride = header.width * channels;

@@ -11,9 +11,15 @@ import { expectGolden } from "../support/golden.js";
 import { HOSTILE_NAME, emptyReport, richReport } from "./fixtures.js";
 
 describe("golden output", () => {
-  it("text, without colour", () => expectGolden("drift/golden/rich.txt", renderDriftText(richReport(), { color: false })));
-  it("text, no drift", () => expectGolden("drift/golden/empty.txt", renderDriftText(emptyReport(), { color: false })));
-  it("markdown", () => expectGolden("drift/golden/rich.md", renderDriftMarkdown(richReport(), { fullReportHint: "drift.html" })));
+  it("text, without colour", () =>
+    expectGolden("drift/golden/rich.txt", renderDriftText(richReport(), { color: false })));
+  it("text, no drift", () =>
+    expectGolden("drift/golden/empty.txt", renderDriftText(emptyReport(), { color: false })));
+  it("markdown", () =>
+    expectGolden(
+      "drift/golden/rich.md",
+      renderDriftMarkdown(richReport(), { fullReportHint: "drift.html" }),
+    ));
   it("markdown, no drift", () => expectGolden("drift/golden/empty.md", renderDriftMarkdown(emptyReport())));
   it("json", () => expectGolden("drift/golden/rich.json", renderDriftJson(richReport())));
   it("html", () => expectGolden("drift/golden/rich.html", renderDriftHtml(richReport())));
@@ -45,7 +51,10 @@ describe("every renderer says the verdict of hasDrift", () => {
 
   it("text escapes control characters read from the API instead of sending them to the terminal", () => {
     const report = richReport();
-    const bob = report.items.find((i) => i.address === "bob@acme.example") as Extract<DriftItem, { kind: "changed" }>;
+    const bob = report.items.find((i) => i.address === "bob@acme.example") as Extract<
+      DriftItem,
+      { kind: "changed" }
+    >;
     bob.live = "Bob\u001b[2J\u0007";
     const text = renderDriftText(report, { color: false });
     expect(text).not.toMatch(/[\u0007\u001b]/);
@@ -103,7 +112,9 @@ describe("markdown", () => {
 });
 
 describe("json", () => {
-  const schema = JSON.parse(readFileSync(new URL("../../schemas/drift.schema.json", import.meta.url), "utf8"));
+  const schema = JSON.parse(
+    readFileSync(new URL("../../schemas/drift.schema.json", import.meta.url), "utf8"),
+  );
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   addFormats.default(ajv);
   const validate = ajv.compile(schema);
@@ -161,7 +172,12 @@ describe("html", () => {
     const report = emptyReport();
     report.platforms[0]!.organization = "<b>org</b>";
     report.warnings.push("<script>alert(1)</script>");
-    report.calendar[0] = { month: report.calendar[0]!.month, renewals: 1, expiries: 0, amount: { kind: "unknown", reason: "<i>why</i>" } };
+    report.calendar[0] = {
+      month: report.calendar[0]!.month,
+      renewals: 1,
+      expiries: 0,
+      amount: { kind: "unknown", reason: "<i>why</i>" },
+    };
     const html = renderDriftHtml(report);
     expect(html).not.toMatch(/<b>org|<script>|<i>why/);
     expect(html).toContain("&lt;b&gt;org&lt;/b&gt;");
@@ -195,5 +211,9 @@ function manyItems(n: number): DriftReport {
     effective: null,
     note: null,
   }));
-  return { ...base, items, platforms: [{ ...base.platforms[0]!, counts: { changed: n, missing: 0, unmanaged: 0, pending: 0 } }] };
+  return {
+    ...base,
+    items,
+    platforms: [{ ...base.platforms[0]!, counts: { changed: n, missing: 0, unmanaged: 0, pending: 0 } }],
+  };
 }

@@ -8,7 +8,13 @@ import { createExchangeApi, type OvhExchangeApi } from "../../provider/ovh/excha
 import type { OvhHttpClient } from "../../provider/ovh/http.js";
 import type { Sandbox } from "../../provider/sandbox/types.js";
 import { detectDrift, driftItems, hasDrift } from "../../reconciler/drift.js";
-import type { Actual, ActualPlatform, Desired, DesiredAccount, DesiredPlatform } from "../../reconciler/model.js";
+import type {
+  Actual,
+  ActualPlatform,
+  Desired,
+  DesiredAccount,
+  DesiredPlatform,
+} from "../../reconciler/model.js";
 import { refresh } from "../../reconciler/refresh.js";
 import { calendarDate } from "../../reconciler/render/format.js";
 import { appKeyConnection } from "../ovh/helpers.js";
@@ -60,7 +66,9 @@ function manifestOf(actual: Actual, prune: boolean): Desired {
         };
       });
     const base = { organization: p.organization, service: p.service, source, prune, accounts };
-    return p.offer === "hosted" ? { ...base, offer: "hosted", removal: "expire" } : { ...base, offer: "private" };
+    return p.offer === "hosted"
+      ? { ...base, offer: "hosted", removal: "expire" }
+      : { ...base, offer: "private" };
   });
   return { platforms, digest: "sha256:sandbox", files: ["exchange.yaml"] };
 }
@@ -68,7 +76,12 @@ function manifestOf(actual: Actual, prune: boolean): Desired {
 function pickAccount(actual: Actual, offer: "hosted" | "private", skip: string[] = []) {
   const platform = actual.platforms.find((p) => p.offer === offer)!;
   const account = platform.accounts.find(
-    (a) => a.configured && a.state === "ok" && a.taskPendingId === null && a.deleteAtExpiration !== true && !skip.includes(a.email),
+    (a) =>
+      a.configured &&
+      a.state === "ok" &&
+      a.taskPendingId === null &&
+      a.deleteAtExpiration !== true &&
+      !skip.includes(a.email),
   )!;
   return { platform, account };
 }
@@ -108,7 +121,13 @@ describe("drift against the sandbox over HTTP", () => {
           rule: "H3",
           effective: calendarDate(renewed.account.expirationDate!),
         }),
-        expect.objectContaining({ kind: "changed", address: terminated.account.email, field: "deleteAtExpiration", declared: false, live: true }),
+        expect.objectContaining({
+          kind: "changed",
+          address: terminated.account.email,
+          field: "deleteAtExpiration",
+          declared: false,
+          live: true,
+        }),
         expect.objectContaining({
           kind: "changed",
           address: renamed.account.email,
@@ -133,10 +152,20 @@ describe("drift against the sandbox over HTTP", () => {
     };
     const ctx = { now, prices: PRICES, history: [], journal: [], ignore: [] };
     const quiet = detectDrift(drop(false), live, ctx);
-    expect(quiet.items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "unmanaged", address: account.email, prune: false })]));
-    expect(quiet.items.some((i) => i.kind === "unmanaged" && i.address === account.email && i.prune)).toBe(false);
+    expect(quiet.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "unmanaged", address: account.email, prune: false }),
+      ]),
+    );
+    expect(quiet.items.some((i) => i.kind === "unmanaged" && i.address === account.email && i.prune)).toBe(
+      false,
+    );
     const pruned = detectDrift(drop(true), live, ctx);
-    expect(pruned.items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "unmanaged", address: account.email, prune: true, rule: "H4" })]));
+    expect(pruned.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: "unmanaged", address: account.email, prune: true, rule: "H4" }),
+      ]),
+    );
     expect(hasDrift(pruned)).toBe(true);
   });
 });

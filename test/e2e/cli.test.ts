@@ -46,22 +46,48 @@ describe("exrec on the command line", () => {
   });
 
   const badConfigs: [string, Record<string, string>, RegExp][] = [
-    ["an unknown OVH_ENDPOINT name", { OVH_ENDPOINT: "ovh-moon", OVH_APPLICATION_KEY: "a", OVH_APPLICATION_SECRET: "b", OVH_CONSUMER_KEY: "c" }, /OVH_ENDPOINT/],
-    ["half a set of application-key credentials", { OVH_APPLICATION_KEY: "a" }, /OVH_APPLICATION_SECRET|OVH_CONSUMER_KEY/],
-    ["both authentication methods at once", { OVH_APPLICATION_KEY: "a", OVH_APPLICATION_SECRET: "b", OVH_CONSUMER_KEY: "c", OVH_CLIENT_ID: "d", OVH_CLIENT_SECRET: "e" }, /OVH_CLIENT_ID|both|one method/i],
+    [
+      "an unknown OVH_ENDPOINT name",
+      {
+        OVH_ENDPOINT: "ovh-moon",
+        OVH_APPLICATION_KEY: "a",
+        OVH_APPLICATION_SECRET: "b",
+        OVH_CONSUMER_KEY: "c",
+      },
+      /OVH_ENDPOINT/,
+    ],
+    [
+      "half a set of application-key credentials",
+      { OVH_APPLICATION_KEY: "a" },
+      /OVH_APPLICATION_SECRET|OVH_CONSUMER_KEY/,
+    ],
+    [
+      "both authentication methods at once",
+      {
+        OVH_APPLICATION_KEY: "a",
+        OVH_APPLICATION_SECRET: "b",
+        OVH_CONSUMER_KEY: "c",
+        OVH_CLIENT_ID: "d",
+        OVH_CLIENT_SECRET: "e",
+      },
+      /OVH_CLIENT_ID|both|one method/i,
+    ],
     ["a bad EXREC_CONCURRENCY", { EXREC_CONCURRENCY: "many" }, /EXREC_CONCURRENCY/],
   ];
 
-  it.each(badConfigs)("refuses %s with a message naming the variable, exit 1, no request", async (_name, vars, pattern) => {
-    const home = await tempDir();
-    sandbox.resetStats();
-    const env = { ...bareEnv(home), OVH_ENDPOINT: sandbox.url, ...vars };
-    const result = await runCli(["plan", DEMO], { cwd: home, env });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(pattern);
-    expect(result.stderr.trim().split("\n").length).toBeLessThanOrEqual(3);
-    expect(sandbox.stats.total).toBe(0);
-  });
+  it.each(badConfigs)(
+    "refuses %s with a message naming the variable, exit 1, no request",
+    async (_name, vars, pattern) => {
+      const home = await tempDir();
+      sandbox.resetStats();
+      const env = { ...bareEnv(home), OVH_ENDPOINT: sandbox.url, ...vars };
+      const result = await runCli(["plan", DEMO], { cwd: home, env });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(pattern);
+      expect(result.stderr.trim().split("\n").length).toBeLessThanOrEqual(3);
+      expect(sandbox.stats.total).toBe(0);
+    },
+  );
 
   it("refuses an unreadable ~/.ovh.conf naming the file, exit 1, no request", async () => {
     const home = await tempDir();
@@ -83,7 +109,10 @@ describe("exrec on the command line", () => {
 
   it("rejects an unknown --format with exit 1", async () => {
     const home = await tempDir();
-    const result = await runCli(["plan", DEMO, "--format", "yaml"], { cwd: home, env: sandboxEnv(sandbox.url, home) });
+    const result = await runCli(["plan", DEMO, "--format", "yaml"], {
+      cwd: home,
+      env: sandboxEnv(sandbox.url, home),
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/format/);
   });

@@ -30,7 +30,10 @@ describe("apply killed at each step of an order, then run again", () => {
   const orderSteps = FAILPOINTS.filter((f) => f.startsWith("order:"));
 
   it.each(orderSteps)("killed at %s: the rerun places no second order and converges", async (step) => {
-    const killed = await runCli(["apply", MANIFEST, "--auto-approve"], { cwd: home, env: { ...env, EXREC_FAILPOINT: step } });
+    const killed = await runCli(["apply", MANIFEST, "--auto-approve"], {
+      cwd: home,
+      env: { ...env, EXREC_FAILPOINT: step },
+    });
     expect(killed.signal).toBe("SIGKILL");
 
     const rerun = await runCli(["apply", MANIFEST, "--auto-approve"], { cwd: home, env });
@@ -48,7 +51,8 @@ describe("apply killed at each step of an order, then run again", () => {
   it("an order POST that takes effect but answers 500 is found, not placed again", async () => {
     sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "effect-then-500", times: 1 });
     const first = await runCli(["apply", MANIFEST, "--auto-approve"], { cwd: home, env });
-    const rerun = first.code === 0 ? first : await runCli(["apply", MANIFEST, "--auto-approve"], { cwd: home, env });
+    const rerun =
+      first.code === 0 ? first : await runCli(["apply", MANIFEST, "--auto-approve"], { cwd: home, env });
     expect(rerun.code).toBe(0);
     expect(writesMatching(sandbox, "POST", ORDER_POST)).toBe(1);
     const plan = await runCli(["plan", MANIFEST, "--detailed-exitcode"], { cwd: home, env });

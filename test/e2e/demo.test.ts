@@ -41,11 +41,28 @@ describe("the demo against the sandbox", () => {
   });
 
   it("shows every kind of change in the demo plan, with --detailed-exitcode 2", async () => {
-    const result = await runCli(["plan", DEMO, "--format", "json", "--detailed-exitcode"], { cwd: home, env });
+    const result = await runCli(["plan", DEMO, "--format", "json", "--detailed-exitcode"], {
+      cwd: home,
+      env,
+    });
     expect(result.code).toBe(2);
-    const plan = JSON.parse(result.stdout) as { changes: { action: string }[]; waiting: unknown[]; unmanaged: unknown[] };
+    const plan = JSON.parse(result.stdout) as {
+      changes: { action: string }[];
+      waiting: unknown[];
+      unmanaged: unknown[];
+    };
     const actions = new Set(plan.changes.map((c) => c.action));
-    for (const action of ["order", "configure", "renew", "cancel-termination", "terminate", "reset", "add", "delete", "update"]) {
+    for (const action of [
+      "order",
+      "configure",
+      "renew",
+      "cancel-termination",
+      "terminate",
+      "reset",
+      "add",
+      "delete",
+      "update",
+    ]) {
       expect(actions, action).toContain(action);
     }
     expect(plan.waiting.length).toBeGreaterThan(0);
@@ -54,7 +71,10 @@ describe("the demo against the sandbox", () => {
 
   it("converges: apply, then the plan is empty and a second apply writes nothing", async () => {
     const secrets = join(home, "secrets.json");
-    const first = await runCli(["apply", DEMO, "--auto-approve", "--allow-destroy", "--secrets-out", secrets], { cwd: home, env });
+    const first = await runCli(
+      ["apply", DEMO, "--auto-approve", "--allow-destroy", "--secrets-out", secrets],
+      { cwd: home, env },
+    );
     expect(first.stderr).toMatch(/Apply complete/);
     expect(first.code).toBe(0);
     expect((await stat(secrets)).mode & 0o777).toBe(0o600);
@@ -64,7 +84,10 @@ describe("the demo against the sandbox", () => {
     expect(again.code).toBe(0);
 
     const writesBefore = sandbox.stats.writes.length;
-    const second = await runCli(["apply", DEMO, "--auto-approve", "--allow-destroy", "--secrets-out", secrets], { cwd: home, env });
+    const second = await runCli(
+      ["apply", DEMO, "--auto-approve", "--allow-destroy", "--secrets-out", secrets],
+      { cwd: home, env },
+    );
     expect(second.code).toBe(0);
     expect(sandbox.stats.writes.length).toBe(writesBefore);
 
@@ -73,7 +96,9 @@ describe("the demo against the sandbox", () => {
     const entries = JSON.parse(history.stdout) as { action: string; result: string }[];
     expect(entries.some((e) => e.action === "order" && e.result === "done")).toBe(true);
     // The generated passwords are only in the secrets file.
-    const passwords = (JSON.parse(await readFile(secrets, "utf8")) as { accounts: { password: string }[] }).accounts.map((a) => a.password);
+    const passwords = (
+      JSON.parse(await readFile(secrets, "utf8")) as { accounts: { password: string }[] }
+    ).accounts.map((a) => a.password);
     expect(passwords.length).toBeGreaterThan(0);
     for (const password of passwords) {
       expect(first.stdout + first.stderr + history.stdout).not.toContain(password);
@@ -81,7 +106,10 @@ describe("the demo against the sandbox", () => {
   });
 
   it("refuses a destructive plan without --allow-destroy before any write", async () => {
-    const result = await runCli(["apply", DEMO, "--auto-approve", "--secrets-out", join(home, "s.json")], { cwd: home, env });
+    const result = await runCli(["apply", DEMO, "--auto-approve", "--secrets-out", join(home, "s.json")], {
+      cwd: home,
+      env,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/--allow-destroy/);
     expect(sandbox.stats.writes).toEqual([]);
@@ -89,7 +117,16 @@ describe("the demo against the sandbox", () => {
 
   it("refuses more destructive changes than --max-destroy", async () => {
     const result = await runCli(
-      ["apply", DEMO, "--auto-approve", "--allow-destroy", "--max-destroy", "0", "--secrets-out", join(home, "s.json")],
+      [
+        "apply",
+        DEMO,
+        "--auto-approve",
+        "--allow-destroy",
+        "--max-destroy",
+        "0",
+        "--secrets-out",
+        join(home, "s.json"),
+      ],
       { cwd: home, env },
     );
     expect(result.code).toBe(1);
@@ -98,7 +135,10 @@ describe("the demo against the sandbox", () => {
   });
 
   it("refuses without a terminal and without --auto-approve, writing nothing", async () => {
-    const result = await runCli(["apply", DEMO, "--allow-destroy", "--secrets-out", join(home, "s.json")], { cwd: home, env });
+    const result = await runCli(["apply", DEMO, "--allow-destroy", "--secrets-out", join(home, "s.json")], {
+      cwd: home,
+      env,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/--auto-approve/);
     expect(sandbox.stats.writes).toEqual([]);
@@ -111,8 +151,13 @@ describe("the demo against the sandbox", () => {
     expect((await stat(planFile)).mode & 0o777).toBe(0o600);
 
     // Someone renames an account in the control panel after the plan was made.
-    sandbox.patchAccount("hosted-ab12345-1", "hosted-ab12345-1", "alice@acme.example", { displayName: "Changed Behind Our Back" });
-    const refused = await runCli(["apply", planFile, "--auto-approve", "--allow-destroy", "--secrets-out", join(home, "s.json")], { cwd: home, env });
+    sandbox.patchAccount("hosted-ab12345-1", "hosted-ab12345-1", "alice@acme.example", {
+      displayName: "Changed Behind Our Back",
+    });
+    const refused = await runCli(
+      ["apply", planFile, "--auto-approve", "--allow-destroy", "--secrets-out", join(home, "s.json")],
+      { cwd: home, env },
+    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/changed since/);
     expect(sandbox.stats.writes).toEqual([]);
@@ -121,7 +166,10 @@ describe("the demo against the sandbox", () => {
   it("applies a fresh saved plan", async () => {
     const planFile = join(home, "demo.plan.json");
     expect((await runCli(["plan", DEMO, "--out", planFile], { cwd: home, env })).code).toBe(0);
-    const applied = await runCli(["apply", planFile, "--auto-approve", "--allow-destroy", "--secrets-out", join(home, "s.json")], { cwd: home, env });
+    const applied = await runCli(
+      ["apply", planFile, "--auto-approve", "--allow-destroy", "--secrets-out", join(home, "s.json")],
+      { cwd: home, env },
+    );
     expect(applied.stderr).toMatch(/Apply complete/);
     expect(applied.code).toBe(0);
     const after = await runCli(["plan", DEMO, "--detailed-exitcode"], { cwd: home, env });

@@ -27,22 +27,29 @@ describe("broken manifests against a counting sandbox", () => {
     expect(BROKEN.length).toBeGreaterThanOrEqual(25);
   });
 
-  it.each(BROKEN.map((b) => [b.file, b] as const))("%s: file:line:col, exit 1, zero requests", async (_name, broken) => {
-    sandbox.resetStats();
-    // Relative paths, from the repository, as a user types them (messages name files as given).
-    const files = [broken.file, ...(broken.extraFiles ?? [])];
-    const result = await runCli(["plan", ...files], { cwd: REPO, env });
-    expect(result.code).toBe(1);
-    // Every expected problem is on a line of its own, as `file:line:col: message` (with the rule, if any).
-    const lines = result.stderr.split("\n").map((l) => l.replace(/^Error: /, ""));
-    for (const want of broken.expect) {
-      const file = want.file ?? broken.file;
-      const prefix = `${file}:${want.line}:${want.col}: `;
-      const line = lines.find((l) => l.startsWith(prefix) && want.message.test(l.slice(prefix.length).replace(/ \(rule [HP]\d\)$/, "")));
-      expect(line, `${prefix}${want.message}\n--- stderr:\n${result.stderr}`).toBeDefined();
-    }
-    expect(sandbox.stats.total).toBe(0);
-  });
+  it.each(BROKEN.map((b) => [b.file, b] as const))(
+    "%s: file:line:col, exit 1, zero requests",
+    async (_name, broken) => {
+      sandbox.resetStats();
+      // Relative paths, from the repository, as a user types them (messages name files as given).
+      const files = [broken.file, ...(broken.extraFiles ?? [])];
+      const result = await runCli(["plan", ...files], { cwd: REPO, env });
+      expect(result.code).toBe(1);
+      // Every expected problem is on a line of its own, as `file:line:col: message` (with the rule, if any).
+      const lines = result.stderr.split("\n").map((l) => l.replace(/^Error: /, ""));
+      for (const want of broken.expect) {
+        const file = want.file ?? broken.file;
+        const prefix = `${file}:${want.line}:${want.col}: `;
+        const line = lines.find(
+          (l) =>
+            l.startsWith(prefix) &&
+            want.message.test(l.slice(prefix.length).replace(/ \(rule [HP]\d\)$/, "")),
+        );
+        expect(line, `${prefix}${want.message}\n--- stderr:\n${result.stderr}`).toBeDefined();
+      }
+      expect(sandbox.stats.total).toBe(0);
+    },
+  );
 });
 
 describe("import, then plan", () => {
@@ -83,7 +90,10 @@ describe("YAML and CDKTF", () => {
         stdio: "pipe",
       });
       const env = { ...sandboxEnv(sandbox.url, home), EXREC_NOW: FIXED_NOW };
-      const fromYaml = await runCli(["plan", join(REPO, "examples", "demo.yaml"), "--format", "json"], { cwd: home, env });
+      const fromYaml = await runCli(["plan", join(REPO, "examples", "demo.yaml"), "--format", "json"], {
+        cwd: home,
+        env,
+      });
       const fromCdktf = await runCli(["plan", outdir, "--format", "json"], { cwd: home, env });
       expect(fromYaml.code).toBe(0);
       expect(fromCdktf.stderr).toBe("");

@@ -35,7 +35,9 @@ interface Report {
 
 /** An account as the sandbox stores it (the API's account object), read from its snapshot. */
 function liveAccount(sandbox: Sandbox, service: string, email: string): Record<string, unknown> {
-  const state = sandbox.snapshot() as { organizations: { name: string; services: { name: string; accounts: Record<string, unknown>[] }[] }[] };
+  const state = sandbox.snapshot() as {
+    organizations: { name: string; services: { name: string; accounts: Record<string, unknown>[] }[] }[];
+  };
   const [login, domain] = email.split("@");
   const account = state.organizations
     .find((o) => o.name === ORG)
@@ -63,7 +65,14 @@ describe("exrec drift end to end against the sandbox", () => {
     sandbox = await testSandbox();
     work = await tempDir("exrec-drift-e2e-");
     env = { ...sandboxEnv(sandbox.url, await tempDir()), EXREC_NOW: FIXED_NOW };
-    const applied = await exrec("apply", DEMO, "--auto-approve", "--allow-destroy", "--secrets-out", join(work, "secrets.json"));
+    const applied = await exrec(
+      "apply",
+      DEMO,
+      "--auto-approve",
+      "--allow-destroy",
+      "--secrets-out",
+      join(work, "secrets.json"),
+    );
     expect(applied.stderr).toMatch(/Apply complete/);
     expect(applied.code).toBe(0);
   });
@@ -77,14 +86,22 @@ describe("exrec drift end to end against the sandbox", () => {
 
     const text = await exrec("drift", DEMO, "--detailed-exitcode");
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`~ bob@acme\\.example\\s+pending renewal change, effective ${bobExpiry} \\[H3\\]`));
+    expect(text.stdout).toMatch(
+      new RegExp(`~ bob@acme\\.example\\s+pending renewal change, effective ${bobExpiry} \\[H3\\]`),
+    );
     expect(text.stdout).toMatch(/No drift\./);
 
     const { result, report } = await driftJson();
     expect(result.code).toBe(0);
     const bob = report.items.filter((i) => i.address === "bob@acme.example");
     expect(bob).toEqual([
-      expect.objectContaining({ kind: "pending", cause: "renewal", field: "renewal", effective: bobExpiry, platform: `${ORG}/${HOSTED}` }),
+      expect.objectContaining({
+        kind: "pending",
+        cause: "renewal",
+        field: "renewal",
+        effective: bobExpiry,
+        platform: `${ORG}/${HOSTED}`,
+      }),
     ]);
     expect(report.items.filter((i) => i.kind === "changed" || i.kind === "missing")).toEqual([]);
     // drift is read-only.
@@ -96,13 +113,20 @@ describe("exrec drift end to end against the sandbox", () => {
 
     const text = await exrec("drift", DEMO, "--detailed-exitcode");
     expect(text.code).toBe(2);
-    expect(text.stdout).toMatch(/! erin@acme\.example\s+displayName: declared "Erin Leroy-Petit", live "Erin \(changed by hand\)"/);
+    expect(text.stdout).toMatch(
+      /! erin@acme\.example\s+displayName: declared "Erin Leroy-Petit", live "Erin \(changed by hand\)"/,
+    );
     expect(text.stdout).toMatch(/Drift: 1 changed\./);
 
     const { result, report } = await driftJson();
     expect(result.code).toBe(2);
     expect(report.items.filter((i) => i.kind === "changed")).toEqual([
-      expect.objectContaining({ address: "erin@acme.example", field: "displayName", declared: "Erin Leroy-Petit", live: "Erin (changed by hand)" }),
+      expect.objectContaining({
+        address: "erin@acme.example",
+        field: "displayName",
+        declared: "Erin Leroy-Petit",
+        live: "Erin (changed by hand)",
+      }),
     ]);
     // Without --detailed-exitcode, drift is not an error.
     expect((await exrec("drift", DEMO)).code).toBe(0);
@@ -110,14 +134,19 @@ describe("exrec drift end to end against the sandbox", () => {
 
   it("an .exrecignore rule silences exactly that drift: exit 0, counted as ignored, while another field of the same account still drifts", async () => {
     sandbox.patchAccount(ORG, HOSTED, "erin@acme.example", { displayName: "Erin (changed by hand)" });
-    await writeFile(join(work, ".exrecignore"), `# The assistant keeps Erin's name up to date by hand.\n${ORG}/${HOSTED}:erin@acme.example displayName\n`);
+    await writeFile(
+      join(work, ".exrecignore"),
+      `# The assistant keeps Erin's name up to date by hand.\n${ORG}/${HOSTED}:erin@acme.example displayName\n`,
+    );
 
     const { result, report } = await driftJson();
     expect(result.code).toBe(0);
     expect(report.ignored).toBe(1);
     expect(report.items.some((i) => i.address === "erin@acme.example" && i.kind === "changed")).toBe(false);
     // What is pending is still reported.
-    expect(report.items).toEqual(expect.arrayContaining([expect.objectContaining({ address: "bob@acme.example", kind: "pending" })]));
+    expect(report.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ address: "bob@acme.example", kind: "pending" })]),
+    );
 
     // The rule names one field: a licence changed on the same account is still drift.
     sandbox.patchAccount(ORG, HOSTED, "erin@acme.example", { accountLicense: "enterprise" });
@@ -131,7 +160,9 @@ describe("exrec drift end to end against the sandbox", () => {
     sandbox.patchAccount(ORG, HOSTED, "erin@acme.example", { displayName: "Erin (changed by hand)" });
     const wrote = await exrec("drift", DEMO, "--write-ignore");
     expect(wrote.code).toBe(0);
-    const rules = (await readFile(join(work, ".exrecignore"), "utf8")).split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+    const rules = (await readFile(join(work, ".exrecignore"), "utf8"))
+      .split("\n")
+      .filter((l) => l !== "" && !l.startsWith("#"));
     expect(rules).toEqual([`${ORG}/${HOSTED}:erin@acme.example displayName`]);
     expect((await exrec("drift", DEMO, "--detailed-exitcode")).code).toBe(0);
   });
@@ -144,7 +175,13 @@ describe("exrec drift end to end against the sandbox", () => {
     expect(result.code).toBe(2);
     const bob = report.items.filter((i) => i.address === "bob@acme.example");
     expect(bob).toEqual([
-      expect.objectContaining({ kind: "changed", field: "renewal", declared: "yearly", live: "monthly", effective: bobExpiry }),
+      expect.objectContaining({
+        kind: "changed",
+        field: "renewal",
+        declared: "yearly",
+        live: "monthly",
+        effective: bobExpiry,
+      }),
     ]);
     expect(bob[0]!.note).toMatch(/switched back/);
   });

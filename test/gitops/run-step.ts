@@ -16,7 +16,11 @@ export interface StepRun extends CliResult {
   passes: boolean;
 }
 
-export async function runInvocation(invocation: ExrecInvocation, cwd: string, env: Record<string, string>): Promise<StepRun> {
+export async function runInvocation(
+  invocation: ExrecInvocation,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<StepRun> {
   const context = { variables: env, cwd };
   const argv = exrecArgs(invocation.command).flatMap((word) => expandWord(word, context));
   const assigned = Object.fromEntries(
@@ -36,11 +40,21 @@ export async function runInvocation(invocation: ExrecInvocation, cwd: string, en
     else if ((redirect.op === ">" || redirect.op === ">>") && (redirect.fd === 1 || redirect.fd === 2)) {
       outputs.push({ fd: redirect.fd, file: resolve(cwd, target!), append: redirect.op === ">>" });
     } else if (redirect.op === ">&" && redirect.fd === 2 && target === "1") stderrToStdout = true;
-    else throw new Error(`${invocation.block.file}: unsupported redirection ${redirect.fd}${redirect.op}${redirect.target.raw} on an exrec step`);
+    else
+      throw new Error(
+        `${invocation.block.file}: unsupported redirection ${redirect.fd}${redirect.op}${redirect.target.raw} on an exrec step`,
+      );
   }
 
-  const result = await runCli(argv, { cwd, env: { ...env, ...assigned }, ...(input !== undefined ? { input } : {}) });
-  const streams = { 1: stderrToStdout ? result.stdout + result.stderr : result.stdout, 2: stderrToStdout ? "" : result.stderr };
+  const result = await runCli(argv, {
+    cwd,
+    env: { ...env, ...assigned },
+    ...(input !== undefined ? { input } : {}),
+  });
+  const streams = {
+    1: stderrToStdout ? result.stdout + result.stderr : result.stdout,
+    2: stderrToStdout ? "" : result.stderr,
+  };
   for (const output of outputs) {
     const text = streams[output.fd as 1 | 2];
     if (output.append) await appendFile(output.file, text);

@@ -129,7 +129,8 @@ function tokenize(script: string): Token[] {
     tokens.push({ kind: "word", word });
     i = next;
   }
-  if (pendingHeredocs.length > 0) throw new ShellSyntaxError(`here-document not closed by ${pendingHeredocs[0]!.delimiter}`);
+  if (pendingHeredocs.length > 0)
+    throw new ShellSyntaxError(`here-document not closed by ${pendingHeredocs[0]!.delimiter}`);
   return tokens;
 }
 
@@ -168,7 +169,8 @@ function readWord(script: string, start: number): { word: Word; next: number } {
       parts.push({ kind: "variable", name: braced[1]! });
       return at + braced[0].length;
     }
-    if (rest.startsWith("${")) throw new ShellSyntaxError(`unsupported parameter expansion in ${rest.split("}")[0]}}`);
+    if (rest.startsWith("${"))
+      throw new ShellSyntaxError(`unsupported parameter expansion in ${rest.split("}")[0]}}`);
     const named = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
     if (named) {
       parts.push({ kind: "variable", name: named[1]! });
@@ -313,13 +315,16 @@ export function expandWord(word: Word, context: ExpandContext): string[] {
         break;
       case "variable": {
         const value = context.variables[part.name];
-        if (value === undefined) throw new ShellSyntaxError(`$${part.name} in ${word.raw} is not a known variable`);
+        if (value === undefined)
+          throw new ShellSyntaxError(`$${part.name} in ${word.raw} is not a known variable`);
         literal += value;
         pattern += escapeGlob(value);
         break;
       }
       default:
-        throw new ShellSyntaxError(`${word.raw}: cannot expand ${part.kind} ${"text" in part ? part.text : `$${part.name}`}`);
+        throw new ShellSyntaxError(
+          `${word.raw}: cannot expand ${part.kind} ${"text" in part ? part.text : `$${part.name}`}`,
+        );
     }
   }
   if (!hasGlob) return [literal];

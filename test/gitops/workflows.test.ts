@@ -14,7 +14,16 @@ import { SANDBOX_CREDENTIALS, type Sandbox } from "../../provider/sandbox/types.
 import { REPO, sandboxEnv, tempDir } from "../support/cli.js";
 import { FIXED_NOW, testSandbox } from "../support/sandbox.js";
 import { runInvocation, type StepRun } from "./run-step.js";
-import { exrecArgs, exrecInvocations, exrecMentions, readCiFiles, shellBlocks, type CiFile, type CiSystem, type ExrecInvocation } from "./workflows.js";
+import {
+  exrecArgs,
+  exrecInvocations,
+  exrecMentions,
+  readCiFiles,
+  shellBlocks,
+  type CiFile,
+  type CiSystem,
+  type ExrecInvocation,
+} from "./workflows.js";
 
 const CI_DIR = join(REPO, "examples", "ci");
 const DEMO = join(REPO, "examples", "demo.yaml");
@@ -74,18 +83,28 @@ describe("the CI examples", () => {
       walk(file.document, (key, value, path) => {
         if (!CREDENTIAL_NAME.test(key) || typeof value === "object") return;
         const text = String(value);
-        const reference = file.system === "github" ? GITHUB_SECRET_REFERENCE.exec(text) : SHELL_REFERENCE.exec(text);
-        if (!reference) problems.push(`${path}: ${JSON.stringify(text)} is not a ${file.system === "github" ? "${{ secrets.X }}" : "$VAR"} reference`);
+        const reference =
+          file.system === "github" ? GITHUB_SECRET_REFERENCE.exec(text) : SHELL_REFERENCE.exec(text);
+        if (!reference)
+          problems.push(
+            `${path}: ${JSON.stringify(text)} is not a ${file.system === "github" ? "${{ secrets.X }}" : "$VAR"} reference`,
+          );
       });
       // Whatever the key: no known credential, no password in a URL, no token by its well-known prefix.
-      for (const value of Object.values(SANDBOX_CREDENTIALS)) if (file.text.includes(value)) problems.push(`contains the credential ${value}`);
+      for (const value of Object.values(SANDBOX_CREDENTIALS))
+        if (file.text.includes(value)) problems.push(`contains the credential ${value}`);
       const userinfo = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@$]+:[^\s/@$]+@/i.exec(file.text);
       if (userinfo) problems.push(`a URL with a password: ${userinfo[0]}`);
       const token = /\b(ghp_|gho_|ghs_|github_pat_|glpat-)[A-Za-z0-9_-]{8,}/.exec(file.text);
       if (token) problems.push(`a token: ${token[0]}`);
       for (const invocation of invocationsOf(file)) {
-        const backend = invocation.command.words.findIndex((w) => w.raw === "--backend" || w.raw.startsWith("--backend="));
-        if (backend !== -1) problems.push(`${invocation.block.job}: --backend on the command line; use the EXREC_BACKEND secret`);
+        const backend = invocation.command.words.findIndex(
+          (w) => w.raw === "--backend" || w.raw.startsWith("--backend="),
+        );
+        if (backend !== -1)
+          problems.push(
+            `${invocation.block.job}: --backend on the command line; use the EXREC_BACKEND secret`,
+          );
       }
       expect(problems).toEqual([]);
     });
@@ -95,7 +114,10 @@ describe("the CI examples", () => {
         for (const invocation of invocationsOf(file)) {
           const env = invocation.block.env;
           for (const name of CREDENTIAL_VARIABLES) {
-            expect(GITHUB_SECRET_REFERENCE.exec(env[name] ?? "")?.[1], `${invocation.block.job}: ${name}`).toBe(name);
+            expect(
+              GITHUB_SECRET_REFERENCE.exec(env[name] ?? "")?.[1],
+              `${invocation.block.job}: ${name}`,
+            ).toBe(name);
           }
         }
       });
@@ -108,7 +130,10 @@ describe("the CI examples", () => {
       for (const invocation of invocationsOf(file)) {
         const blocks = shellBlocks(file).filter((b) => b.job === invocation.block.job);
         const before = blocks.slice(0, blocks.indexOf(invocation.block));
-        expect(before.some((b) => guard.test(b.script)), `${invocation.block.job}: no guard before exrec`).toBe(true);
+        expect(
+          before.some((b) => guard.test(b.script)),
+          `${invocation.block.job}: no guard before exrec`,
+        ).toBe(true);
       }
     });
   });
@@ -128,7 +153,10 @@ function fileOf(invocation: ExrecInvocation): CiFile {
 /** The job definition an invocation runs in. */
 function jobOf(invocation: ExrecInvocation): Record<string, unknown> {
   const document = fileOf(invocation).document;
-  const jobs = (fileOf(invocation).system === "github" ? document.jobs : document) as Record<string, Record<string, unknown>>;
+  const jobs = (fileOf(invocation).system === "github" ? document.jobs : document) as Record<
+    string,
+    Record<string, unknown>
+  >;
   return jobs[invocation.block.job]!;
 }
 
@@ -136,69 +164,102 @@ const rawArgs = (invocation: ExrecInvocation): string[] => exrecArgs(invocation.
 
 describe("the jobs are wired as promised", () => {
   const all = FILES.flatMap(invocationsOf);
-  const of = (system: CiSystem, subcommand: string) => all.filter((i) => fileOf(i).system === system && i.subcommand === subcommand);
+  const of = (system: CiSystem, subcommand: string) =>
+    all.filter((i) => fileOf(i).system === system && i.subcommand === subcommand);
 
-  it.each(["github", "gitlab"] as CiSystem[])("%s: the plan runs on pull/merge requests and posts or updates one comment found by its hidden marker", (system) => {
-    const plans = of(system, "plan");
-    expect(plans.length).toBeGreaterThan(0);
-    for (const plan of plans) {
-      expect(rawArgs(plan)).toEqual(expect.arrayContaining(["--format", "markdown", "--detailed-exitcode"]));
-      expect([...plan.passingCodes].sort()).toEqual([0, 2]);
-      const output = plan.command.redirects.find((r) => r.fd === 1 && r.op === ">")!.target.raw;
-      const file = fileOf(plan);
-      if (system === "github") {
-        expect(Object.keys((file.document.on ?? {}) as object)).toContain("pull_request");
-        const steps = jobOf(plan).steps as Record<string, unknown>[];
-        const poster = steps.find((s) => String(s.uses ?? "").startsWith("actions/github-script@"));
-        const script = String((poster?.with as Record<string, unknown> | undefined)?.script ?? "");
-        for (const needed of ["<!-- exrec-plan -->", output, "updateComment", "createComment", "listComments"]) expect(script).toContain(needed);
-      } else {
-        expect(JSON.stringify(jobOf(plan).rules)).toContain("merge_request_event");
-        const script = shellBlocks(file).filter((b) => b.job === plan.block.job).map((b) => b.script).join("\n");
-        for (const needed of ["<!-- exrec-plan -->", output, "GITLAB_TOKEN", '"PUT"', '"POST"', "/notes"]) expect(script).toContain(needed);
+  it.each(["github", "gitlab"] as CiSystem[])(
+    "%s: the plan runs on pull/merge requests and posts or updates one comment found by its hidden marker",
+    (system) => {
+      const plans = of(system, "plan");
+      expect(plans.length).toBeGreaterThan(0);
+      for (const plan of plans) {
+        expect(rawArgs(plan)).toEqual(
+          expect.arrayContaining(["--format", "markdown", "--detailed-exitcode"]),
+        );
+        expect([...plan.passingCodes].sort()).toEqual([0, 2]);
+        const output = plan.command.redirects.find((r) => r.fd === 1 && r.op === ">")!.target.raw;
+        const file = fileOf(plan);
+        if (system === "github") {
+          expect(Object.keys((file.document.on ?? {}) as object)).toContain("pull_request");
+          const steps = jobOf(plan).steps as Record<string, unknown>[];
+          const poster = steps.find((s) => String(s.uses ?? "").startsWith("actions/github-script@"));
+          const script = String((poster?.with as Record<string, unknown> | undefined)?.script ?? "");
+          for (const needed of [
+            "<!-- exrec-plan -->",
+            output,
+            "updateComment",
+            "createComment",
+            "listComments",
+          ])
+            expect(script).toContain(needed);
+        } else {
+          expect(JSON.stringify(jobOf(plan).rules)).toContain("merge_request_event");
+          const script = shellBlocks(file)
+            .filter((b) => b.job === plan.block.job)
+            .map((b) => b.script)
+            .join("\n");
+          for (const needed of ["<!-- exrec-plan -->", output, "GITLAB_TOKEN", '"PUT"', '"POST"', "/notes"])
+            expect(script).toContain(needed);
+        }
       }
-    }
-  });
+    },
+  );
 
-  it.each(["github", "gitlab"] as CiSystem[])("%s: the apply runs on main, one at a time, with --auto-approve and without --allow-destroy", (system) => {
-    const applies = of(system, "apply");
-    expect(applies.length).toBeGreaterThan(0);
-    for (const apply of applies) {
-      expect(rawArgs(apply)).toContain("--auto-approve");
-      expect(rawArgs(apply)).not.toContain("--allow-destroy");
-      expect([...apply.passingCodes]).toEqual([0]);
-      if (system === "github") {
-        const document = fileOf(apply).document as { on: { push?: { branches?: string[] } }; concurrency?: unknown };
-        expect(document.on.push?.branches).toEqual(["main"]);
-        expect(document.concurrency ?? jobOf(apply).concurrency).toEqual({ group: "exrec-apply", "cancel-in-progress": false });
-      } else {
-        expect(jobOf(apply).resource_group).toBe("exrec-apply");
-        expect(JSON.stringify(jobOf(apply).rules)).toContain("$CI_DEFAULT_BRANCH");
+  it.each(["github", "gitlab"] as CiSystem[])(
+    "%s: the apply runs on main, one at a time, with --auto-approve and without --allow-destroy",
+    (system) => {
+      const applies = of(system, "apply");
+      expect(applies.length).toBeGreaterThan(0);
+      for (const apply of applies) {
+        expect(rawArgs(apply)).toContain("--auto-approve");
+        expect(rawArgs(apply)).not.toContain("--allow-destroy");
+        expect([...apply.passingCodes]).toEqual([0]);
+        if (system === "github") {
+          const document = fileOf(apply).document as {
+            on: { push?: { branches?: string[] } };
+            concurrency?: unknown;
+          };
+          expect(document.on.push?.branches).toEqual(["main"]);
+          expect(document.concurrency ?? jobOf(apply).concurrency).toEqual({
+            group: "exrec-apply",
+            "cancel-in-progress": false,
+          });
+        } else {
+          expect(jobOf(apply).resource_group).toBe("exrec-apply");
+          expect(JSON.stringify(jobOf(apply).rules)).toContain("$CI_DEFAULT_BRANCH");
+        }
       }
-    }
-  });
+    },
+  );
 
-  it.each(["github", "gitlab"] as CiSystem[])("%s: the drift runs on a schedule, fails the job on drift, and keeps the HTML report even then", (system) => {
-    const drifts = of(system, "drift");
-    expect(drifts.length).toBeGreaterThan(0);
-    for (const drift of drifts) {
-      const args = rawArgs(drift);
-      expect(args).toEqual(expect.arrayContaining(["--detailed-exitcode", "--format", "html"]));
-      // Only 0 lets the step go on: exit 2 (drift) fails the job.
-      expect([...drift.passingCodes]).toEqual([0]);
-      const report = optionValue(args, "--out");
-      if (system === "github") {
-        expect(Object.keys(fileOf(drift).document.on as object)).toEqual(expect.arrayContaining(["schedule", "workflow_dispatch"]));
-        const steps = jobOf(drift).steps as Record<string, unknown>[];
-        const upload = steps.find((s) => String(s.uses ?? "").startsWith("actions/upload-artifact@"));
-        expect(upload?.if).toMatch(/always\(\)/);
-        expect((upload?.with as Record<string, unknown>).path).toBe(report);
-      } else {
-        expect(JSON.stringify(jobOf(drift).rules)).toContain("schedule");
-        expect(jobOf(drift).artifacts).toEqual(expect.objectContaining({ when: "always", paths: [report] }));
+  it.each(["github", "gitlab"] as CiSystem[])(
+    "%s: the drift runs on a schedule, fails the job on drift, and keeps the HTML report even then",
+    (system) => {
+      const drifts = of(system, "drift");
+      expect(drifts.length).toBeGreaterThan(0);
+      for (const drift of drifts) {
+        const args = rawArgs(drift);
+        expect(args).toEqual(expect.arrayContaining(["--detailed-exitcode", "--format", "html"]));
+        // Only 0 lets the step go on: exit 2 (drift) fails the job.
+        expect([...drift.passingCodes]).toEqual([0]);
+        const report = optionValue(args, "--out");
+        if (system === "github") {
+          expect(Object.keys(fileOf(drift).document.on as object)).toEqual(
+            expect.arrayContaining(["schedule", "workflow_dispatch"]),
+          );
+          const steps = jobOf(drift).steps as Record<string, unknown>[];
+          const upload = steps.find((s) => String(s.uses ?? "").startsWith("actions/upload-artifact@"));
+          expect(upload?.if).toMatch(/always\(\)/);
+          expect((upload?.with as Record<string, unknown>).path).toBe(report);
+        } else {
+          expect(JSON.stringify(jobOf(drift).rules)).toContain("schedule");
+          expect(jobOf(drift).artifacts).toEqual(
+            expect.objectContaining({ when: "always", paths: [report] }),
+          );
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 /** The order a change goes through the jobs: validated and planned on review, applied on merge, watched at night. */
@@ -214,7 +275,9 @@ async function exampleRepository(destructive: boolean): Promise<string> {
   const work = await tempDir("exrec-gitops-");
   const document = parseDocument(await readFile(DEMO, "utf8"));
   if (!destructive) {
-    const platforms = document.get("platforms") as { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] };
+    const platforms = document.get("platforms") as {
+      items: { get(k: string): unknown; set(k: string, v: unknown): void }[];
+    };
     for (const platform of platforms.items) {
       if (platform.get("offer") === "hosted") platform.set("removal", "expire");
       else {
@@ -251,7 +314,9 @@ describe.each(["github", "gitlab"] as CiSystem[])("the %s jobs against the sandb
   async function run(invocation: ExrecInvocation, work: string): Promise<StepRun> {
     // Literal settings the CI file gives the step are part of its environment; references to
     // secrets are what sandboxEnv stands in for.
-    const literal = Object.fromEntries(Object.entries(invocation.block.env).filter(([, v]) => !v.includes("$")));
+    const literal = Object.fromEntries(
+      Object.entries(invocation.block.env).filter(([, v]) => !v.includes("$")),
+    );
     return runInvocation(invocation, work, { ...env, ...literal });
   }
 
@@ -268,7 +333,9 @@ describe.each(["github", "gitlab"] as CiSystem[])("the %s jobs against the sandb
       const result = await run(invocation, work);
       ran.add(invocation);
       const why = described(invocation, result);
-      expect(result.stderr, why).not.toMatch(/unknown option|unknown command|too many arguments|missing required argument/);
+      expect(result.stderr, why).not.toMatch(
+        /unknown option|unknown command|too many arguments|missing required argument/,
+      );
       switch (invocation.subcommand) {
         case "plan":
           // The demo differs from the live state: exit 2, which the step accepts.
@@ -284,7 +351,9 @@ describe.each(["github", "gitlab"] as CiSystem[])("the %s jobs against the sandb
           // Right after apply, nothing has drifted: the nightly job passes, and leaves its report.
           expect(result.code, why).toBe(0);
           expect(result.passes, why).toBe(true);
-          expect(await readFile(join(work, optionValue(result.argv, "--out")), "utf8")).toMatch(/^<!DOCTYPE html>/i);
+          expect(await readFile(join(work, optionValue(result.argv, "--out")), "utf8")).toMatch(
+            /^<!DOCTYPE html>/i,
+          );
           break;
         default:
           expect(result.passes, why).toBe(true);
@@ -312,14 +381,18 @@ describe.each(["github", "gitlab"] as CiSystem[])("the %s jobs against the sandb
     }
 
     // Someone renames an account in the control panel: the nightly drift step now fails its job.
-    sandbox.patchAccount("hosted-ab12345-1", "hosted-ab12345-1", "erin@acme.example", { displayName: "Erin (changed by hand)" });
+    sandbox.patchAccount("hosted-ab12345-1", "hosted-ab12345-1", "erin@acme.example", {
+      displayName: "Erin (changed by hand)",
+    });
     for (const invocation of invocations.filter((i) => i.subcommand === "drift")) {
       const result = await run(invocation, work);
       const why = described(invocation, result);
       expect(result.code, why).toBe(2);
       expect(result.passes, why).toBe(false);
       expect(result.stdout).toMatch(/erin@acme\.example\s+displayName/);
-      expect(await readFile(join(work, optionValue(result.argv, "--out")), "utf8")).toMatch(/erin@acme\.example/);
+      expect(await readFile(join(work, optionValue(result.argv, "--out")), "utf8")).toMatch(
+        /erin@acme\.example/,
+      );
     }
   });
 
@@ -339,7 +412,9 @@ describe.each(["github", "gitlab"] as CiSystem[])("the %s jobs against the sandb
   it("a flag the CLI does not know fails the step (the check above can fail)", async () => {
     const work = await exampleRepository(false);
     const [first] = invocations;
-    const script = `npx exrec ${exrecArgs(first!.command).map((w) => w.raw).join(" ")} --no-such-flag`;
+    const script = `npx exrec ${exrecArgs(first!.command)
+      .map((w) => w.raw)
+      .join(" ")} --no-such-flag`;
     const [broken] = exrecInvocations({ ...first!.block, script });
     const result = await run(broken!, work);
     expect(result.code).toBe(1);

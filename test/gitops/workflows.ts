@@ -45,7 +45,9 @@ export interface ExrecInvocation {
 export function readCiFiles(dir: string): CiFile[] {
   const files: CiFile[] = [];
   const walk = (folder: string): void => {
-    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const path = join(folder, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (/\.ya?ml$/.test(entry.name)) {
@@ -67,7 +69,18 @@ const stringMap = (value: unknown): Record<string, string> =>
   isRecord(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])) : {};
 
 /** GitLab keywords at the top level that are not jobs. */
-const GITLAB_GLOBAL_KEYS = new Set(["stages", "variables", "workflow", "default", "include", "image", "services", "cache", "before_script", "after_script"]);
+const GITLAB_GLOBAL_KEYS = new Set([
+  "stages",
+  "variables",
+  "workflow",
+  "default",
+  "include",
+  "image",
+  "services",
+  "cache",
+  "before_script",
+  "after_script",
+]);
 
 export function shellBlocks(file: CiFile): ShellBlock[] {
   return file.system === "github" ? githubBlocks(file) : gitlabBlocks(file);
@@ -104,10 +117,13 @@ function gitlabBlocks(file: CiFile): ShellBlock[] {
     const env = { ...globalEnv, ...stringMap(definition.variables) };
     for (const key of ["before_script", "script", "after_script"]) {
       // A job without its own before_script/after_script inherits the default one.
-      const entries = definition[key] ?? (key === "script" ? undefined : defaults[key] ?? doc[key]);
-      const lines = (Array.isArray(entries) ? entries.flat(Infinity) : entries === undefined ? [] : [entries]) as unknown[];
+      const entries = definition[key] ?? (key === "script" ? undefined : (defaults[key] ?? doc[key]));
+      const lines = (
+        Array.isArray(entries) ? entries.flat(Infinity) : entries === undefined ? [] : [entries]
+      ) as unknown[];
       lines.forEach((line, index) => {
-        if (typeof line === "string") blocks.push({ file: file.name, job, where: `${key}[${index}]`, script: line, env });
+        if (typeof line === "string")
+          blocks.push({ file: file.name, job, where: `${key}[${index}]`, script: line, env });
       });
     }
   }
@@ -129,7 +145,14 @@ function exitCodeTest(command: SimpleCommand): number | null {
   const words = command.words.map((w) => w.raw);
   const test = words[0] === "[" ? words.slice(1, -1) : words[0] === "test" ? words.slice(1) : null;
   if (words[0] === "[" && words[words.length - 1] !== "]") return null;
-  if (!test || test.length !== 3 || !/^"?\$\?"?$/.test(test[0]!) || test[1] !== "-eq" || !/^\d+$/.test(test[2]!)) return null;
+  if (
+    !test ||
+    test.length !== 3 ||
+    !/^"?\$\?"?$/.test(test[0]!) ||
+    test[1] !== "-eq" ||
+    !/^\d+$/.test(test[2]!)
+  )
+    return null;
   return Number(test[2]);
 }
 
@@ -142,7 +165,10 @@ export function exrecInvocations(block: ShellBlock): ExrecInvocation[] {
       const next = list[index + 1];
       if (next?.joiner === "||") {
         const code = exitCodeTest(next.command);
-        if (code === null) throw new Error(`${block.file} ${block.job} ${block.where}: exrec followed by an || the test cannot read`);
+        if (code === null)
+          throw new Error(
+            `${block.file} ${block.job} ${block.where}: exrec followed by an || the test cannot read`,
+          );
         passingCodes.add(code);
       }
       const args = exrecArgs(item.command);
@@ -157,5 +183,9 @@ export function exrecInvocations(block: ShellBlock): ExrecInvocation[] {
  * invocation; otherwise the test would silently skip a step it cannot read.
  */
 export function exrecMentions(block: ShellBlock): number {
-  return [...block.script.matchAll(/(^|[\s;&|(])(npx\s+)?exrec\s+(validate|plan|apply|drift|import|history|sandbox)\b/gm)].length;
+  return [
+    ...block.script.matchAll(
+      /(^|[\s;&|(])(npx\s+)?exrec\s+(validate|plan|apply|drift|import|history|sandbox)\b/gm,
+    ),
+  ].length;
 }

@@ -28,12 +28,17 @@ describe("every problem at once", () => {
     const problems = await validateFiles([file]);
     expect(problems.map((p) => `${p.line}:${p.col}`)).toEqual(["6:26", "9:9", "10:16"]);
     expect(problems[0]).toMatchObject({ rule: "P1", message: expect.stringMatching(/renewal: yearly/) });
-    expect(problems[1]!.message).toMatch(/unknown field "displayNmae" in account 1; did you mean `displayName`\?/);
+    expect(problems[1]!.message).toMatch(
+      /unknown field "displayNmae" in account 1; did you mean `displayName`\?/,
+    );
     expect(problems[2]!.message).toMatch(/configureme\.me is OVHcloud's placeholder domain/);
   });
 
   it("reports the problems of every file given, sorted by file then line, in one ManifestError", async () => {
-    const b = dir.write("b.yaml", "version: 1\nplatforms:\n  - organization: x\n    service: y\n    offer: hosted\n    prune: maybe\n");
+    const b = dir.write(
+      "b.yaml",
+      "version: 1\nplatforms:\n  - organization: x\n    service: y\n    offer: hosted\n    prune: maybe\n",
+    );
     const a = dir.write("a.yaml", "version: 3\nplatforms: []\n");
     const error = await loadDesired([b, a]).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ManifestError);
@@ -48,7 +53,9 @@ describe("every problem at once", () => {
 
   it("formats a problem as file:line:col: message, with the rule when one applies", () => {
     expect(formatProblem({ file: "m.yaml", line: 3, col: 7, message: "wrong" })).toBe("m.yaml:3:7: wrong");
-    expect(formatProblem({ file: "m.yaml", line: 3, col: 7, message: "wrong", rule: "P1" })).toBe("m.yaml:3:7: wrong (rule P1)");
+    expect(formatProblem({ file: "m.yaml", line: 3, col: 7, message: "wrong", rule: "P1" })).toBe(
+      "m.yaml:3:7: wrong (rule P1)",
+    );
   });
 
   it("refuses to load nothing", async () => {
@@ -58,7 +65,10 @@ describe("every problem at once", () => {
   });
 
   it("reads a file named twice once", async () => {
-    const file = dir.write("once.yaml", "version: 1\nplatforms:\n  - {organization: o, service: s, offer: hosted, accounts: [{email: a@b.example}]}\n");
+    const file = dir.write(
+      "once.yaml",
+      "version: 1\nplatforms:\n  - {organization: o, service: s, offer: hosted, accounts: [{email: a@b.example}]}\n",
+    );
     expect(await validateFiles([file, file])).toEqual([]);
     expect((await loadDesired([file, file])).files).toEqual([file, file]);
   });

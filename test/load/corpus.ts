@@ -25,7 +25,9 @@ const dir = "test/fixtures/broken";
 export const BROKEN: BrokenManifest[] = [
   {
     file: `${dir}/yaml-unclosed-flow.yaml`,
-    expect: [{ line: 7, col: 1, message: /^YAML: Flow sequence .* must be sufficiently indented and end with a \]/ }],
+    expect: [
+      { line: 7, col: 1, message: /^YAML: Flow sequence .* must be sufficiently indented and end with a \]/ },
+    ],
   },
   {
     file: `${dir}/tab-indentation.yaml`,
@@ -34,8 +36,16 @@ export const BROKEN: BrokenManifest[] = [
   {
     file: `${dir}/flow-sequence-mistake.yaml`,
     expect: [
-      { line: 7, col: 14, message: /^YAML: Implicit keys need to be on a single line \(check the indentation/ },
-      { line: 7, col: 14, message: /^YAML: Nested mappings are not allowed in compact mappings \(check the indentation/ },
+      {
+        line: 7,
+        col: 14,
+        message: /^YAML: Implicit keys need to be on a single line \(check the indentation/,
+      },
+      {
+        line: 7,
+        col: 14,
+        message: /^YAML: Nested mappings are not allowed in compact mappings \(check the indentation/,
+      },
     ],
   },
   {
@@ -48,11 +58,19 @@ export const BROKEN: BrokenManifest[] = [
   },
   {
     file: `${dir}/multiple-documents.yaml`,
-    expect: [{ line: 3, col: 1, message: /^a second YAML document starts here: a manifest file holds one document/ }],
+    expect: [
+      { line: 3, col: 1, message: /^a second YAML document starts here: a manifest file holds one document/ },
+    ],
   },
   {
     file: `${dir}/alias-bomb.yaml`,
-    expect: [{ line: 3, col: 8, message: /aliases here expand to too many nodes \(exrec's limit is 100 .*billion laughs/ }],
+    expect: [
+      {
+        line: 3,
+        col: 8,
+        message: /aliases here expand to too many nodes \(exrec's limit is 100 .*billion laughs/,
+      },
+    ],
   },
   {
     file: `${dir}/deep-nesting.yaml`,
@@ -60,7 +78,9 @@ export const BROKEN: BrokenManifest[] = [
   },
   {
     file: `${dir}/invalid-utf8.yaml`,
-    expect: [{ line: 8, col: 25, message: /^the file is not valid UTF-8 \(invalid byte sequence at byte 177\)/ }],
+    expect: [
+      { line: 8, col: 25, message: /^the file is not valid UTF-8 \(invalid byte sequence at byte 177\)/ },
+    ],
   },
   {
     file: `${dir}/empty.yaml`,
@@ -84,7 +104,9 @@ export const BROKEN: BrokenManifest[] = [
   },
   {
     file: `${dir}/null-platforms.yaml`,
-    expect: [{ line: 2, col: 1, message: /^`platforms` must be a list \(`- ` items\), found nothing \(null\)$/ }],
+    expect: [
+      { line: 2, col: 1, message: /^`platforms` must be a list \(`- ` items\), found nothing \(null\)$/ },
+    ],
   },
   {
     file: `${dir}/version-2.yaml`,
@@ -96,7 +118,13 @@ export const BROKEN: BrokenManifest[] = [
   },
   {
     file: `${dir}/prune-not-boolean.yaml`,
-    expect: [{ line: 6, col: 12, message: /^`prune` must be true or false, found the string "yes" \(YAML 1\.2 reads yes\/no/ }],
+    expect: [
+      {
+        line: 6,
+        col: 12,
+        message: /^`prune` must be true or false, found the string "yes" \(YAML 1\.2 reads yes\/no/,
+      },
+    ],
   },
   {
     file: `${dir}/email-not-a-string.yaml`,
@@ -104,12 +132,16 @@ export const BROKEN: BrokenManifest[] = [
   },
   {
     file: `${dir}/unknown-key-licence.yaml`,
-    expect: [{ line: 8, col: 9, message: /^unknown field "licence" in account 1; did you mean `license`\?$/ }],
+    expect: [
+      { line: 8, col: 9, message: /^unknown field "licence" in account 1; did you mean `license`\?$/ },
+    ],
   },
   {
     file: `${dir}/unknown-key-top-level.yaml`,
     // The missing `platforms` is not reported a second time: the typo explains it.
-    expect: [{ line: 2, col: 1, message: /^unknown field "platform" at the top level; did you mean `platforms`\?$/ }],
+    expect: [
+      { line: 2, col: 1, message: /^unknown field "platform" at the top level; did you mean `platforms`\?$/ },
+    ],
   },
   {
     file: `${dir}/unknown-key-no-suggestion.yaml`,
@@ -117,7 +149,8 @@ export const BROKEN: BrokenManifest[] = [
       {
         line: 8,
         col: 9,
-        message: /^unknown field "mailboxQuota" in account 1; allowed: email, state, license, renewal, displayName, protect$/,
+        message:
+          /^unknown field "mailboxQuota" in account 1; allowed: email, state, license, renewal, displayName, protect$/,
       },
     ],
   },
@@ -131,7 +164,13 @@ export const BROKEN: BrokenManifest[] = [
   },
   {
     file: `${dir}/bad-email.yaml`,
-    expect: [{ line: 7, col: 16, message: /^`email` is not a valid e-mail address: the string "alice\.acme\.example"$/ }],
+    expect: [
+      {
+        line: 7,
+        col: 16,
+        message: /^`email` is not a valid e-mail address: the string "alice\.acme\.example"$/,
+      },
+    ],
   },
   {
     file: `${dir}/bad-licence-value.yaml`,
@@ -139,21 +178,42 @@ export const BROKEN: BrokenManifest[] = [
       {
         line: 8,
         col: 18,
-        message: /^`license` must be one of basic, standard, enterprise; found the string "standart"; did you mean standard\?$/,
+        message:
+          /^`license` must be one of basic, standard, enterprise; found the string "standart"; did you mean standard\?$/,
       },
     ],
   },
   {
     file: `${dir}/offer-dedicated.yaml`,
-    expect: [{ line: 5, col: 12, message: /^`offer` must be one of hosted, private; .*`private` is the API's dedicated and dedicatedCluster/ }],
+    expect: [
+      {
+        line: 5,
+        col: 12,
+        message:
+          /^`offer` must be one of hosted, private; .*`private` is the API's dedicated and dedicatedCluster/,
+      },
+    ],
   },
   {
     file: `${dir}/organization-not-a-name.yaml`,
-    expect: [{ line: 3, col: 19, message: /^`organization` must be a name as the OVHcloud API gives it .*found the string "\.\.\/me"$/ }],
+    expect: [
+      {
+        line: 3,
+        col: 19,
+        message: /^`organization` must be a name as the OVHcloud API gives it .*found the string "\.\.\/me"$/,
+      },
+    ],
   },
   {
     file: `${dir}/yearly-on-private.yaml`,
-    expect: [{ line: 9, col: 18, message: /^`renewal: yearly` on a Private platform: Private accounts renew monthly only/, rule: "P1" }],
+    expect: [
+      {
+        line: 9,
+        col: 18,
+        message: /^`renewal: yearly` on a Private platform: Private accounts renew monthly only/,
+        rule: "P1",
+      },
+    ],
   },
   {
     file: `${dir}/defaults-yearly-on-private.yaml`,
@@ -165,18 +225,35 @@ export const BROKEN: BrokenManifest[] = [
   },
   {
     file: `${dir}/protect-and-absent.yaml`,
-    expect: [{ line: 9, col: 9, message: /^a protected account cannot be absent: exrec never removes a protected account/ }],
+    expect: [
+      {
+        line: 9,
+        col: 9,
+        message: /^a protected account cannot be absent: exrec never removes a protected account/,
+      },
+    ],
   },
   {
     file: `${dir}/absent-with-fields.yaml`,
     expect: [
       { line: 9, col: 9, message: /^an absent account takes only `email` and `state`: remove `license`$/ },
-      { line: 10, col: 9, message: /^an absent account takes only `email` and `state`: remove `displayName`$/ },
+      {
+        line: 10,
+        col: 9,
+        message: /^an absent account takes only `email` and `state`: remove `displayName`$/,
+      },
     ],
   },
   {
     file: `${dir}/placeholder-domain.yaml`,
-    expect: [{ line: 7, col: 16, message: /^"8f2a1c@ConfigureMe\.me": configureme\.me is OVHcloud's placeholder domain for blank accounts and cannot be declared/ }],
+    expect: [
+      {
+        line: 7,
+        col: 16,
+        message:
+          /^"8f2a1c@ConfigureMe\.me": configureme\.me is OVHcloud's placeholder domain for blank accounts and cannot be declared/,
+      },
+    ],
   },
   {
     file: `${dir}/duplicate-address.yaml`,
@@ -184,7 +261,8 @@ export const BROKEN: BrokenManifest[] = [
       {
         line: 9,
         col: 16,
-        message: /^"alice@acme\.example" is declared twice: also declared at test\/fixtures\/broken\/duplicate-address\.yaml:7:16; keep one$/,
+        message:
+          /^"alice@acme\.example" is declared twice: also declared at test\/fixtures\/broken\/duplicate-address\.yaml:7:16; keep one$/,
       },
     ],
   },
@@ -196,7 +274,8 @@ export const BROKEN: BrokenManifest[] = [
         file: `${dir}/companions/other-platform-with-alice.yaml`,
         line: 9,
         col: 16,
-        message: /^"alice@acme\.example" is declared twice: also declared at test\/fixtures\/broken\/duplicate-address-across-files\.yaml:7:16; keep one$/,
+        message:
+          /^"alice@acme\.example" is declared twice: also declared at test\/fixtures\/broken\/duplicate-address-across-files\.yaml:7:16; keep one$/,
       },
     ],
   },
@@ -206,7 +285,8 @@ export const BROKEN: BrokenManifest[] = [
       {
         line: 8,
         col: 5,
-        message: /^platform hosted-ab12345-1\/hosted-ab12345-1 is declared twice: also declared at test\/fixtures\/broken\/same-platform-twice\.yaml:3:5; keep one$/,
+        message:
+          /^platform hosted-ab12345-1\/hosted-ab12345-1 is declared twice: also declared at test\/fixtures\/broken\/same-platform-twice\.yaml:3:5; keep one$/,
       },
     ],
   },
@@ -218,13 +298,21 @@ export const BROKEN: BrokenManifest[] = [
         file: `${dir}/companions/hosted-2.yaml`,
         line: 5,
         col: 5,
-        message: /^platform hosted-ab12345-2\/hosted-ab12345-2 is declared twice: also declared at test\/fixtures\/broken\/same-platform-across-files\.yaml:3:5; keep one$/,
+        message:
+          /^platform hosted-ab12345-2\/hosted-ab12345-2 is declared twice: also declared at test\/fixtures\/broken\/same-platform-across-files\.yaml:3:5; keep one$/,
       },
     ],
   },
   {
     file: `${dir}/not-a-manifest.txt`,
-    expect: [{ line: 1, col: 1, message: /^exrec reads \.yaml or \.yml manifests, a synthesized cdk\.tf\.json \(\.json\), or a cdktf\.out folder/ }],
+    expect: [
+      {
+        line: 1,
+        col: 1,
+        message:
+          /^exrec reads \.yaml or \.yml manifests, a synthesized cdk\.tf\.json \(\.json\), or a cdktf\.out folder/,
+      },
+    ],
   },
   {
     file: `${dir}/not-cdktf-out`,
@@ -236,7 +324,9 @@ export const BROKEN: BrokenManifest[] = [
   },
   {
     file: `${dir}/cdktf-unknown-attribute.json`,
-    expect: [{ line: 15, col: 9, message: /^unknown field "licence" in account 1; did you mean `license`\?$/ }],
+    expect: [
+      { line: 15, col: 9, message: /^unknown field "licence" in account 1; did you mean `license`\?$/ },
+    ],
   },
   {
     file: `${dir}/cdktf-yearly-on-private.json`,

@@ -13,7 +13,9 @@ function withoutSources(desired: Desired): unknown {
     .sort((a, b) => a.organization.localeCompare(b.organization))
     .map(({ source: _source, accounts, ...platform }: DesiredPlatform) => ({
       ...platform,
-      accounts: accounts.map(({ source: _s, ...account }) => account).sort((a, b) => a.email.localeCompare(b.email)),
+      accounts: accounts
+        .map(({ source: _s, ...account }) => account)
+        .sort((a, b) => a.email.localeCompare(b.email)),
     }));
 }
 
@@ -41,9 +43,23 @@ describe("loading good manifests", () => {
             protect: false,
             source: at(9, 9),
           },
-          { email: "bob@acme.example", state: "present", license: "basic", renewal: "monthly", protect: false, source: at(11, 9) },
+          {
+            email: "bob@acme.example",
+            state: "present",
+            license: "basic",
+            renewal: "monthly",
+            protect: false,
+            source: at(11, 9),
+          },
           { email: "old@acme.example", state: "absent", source: at(14, 9) },
-          { email: "ceo@acme.example", state: "present", license: "enterprise", renewal: "yearly", protect: true, source: at(16, 9) },
+          {
+            email: "ceo@acme.example",
+            state: "present",
+            license: "enterprise",
+            renewal: "yearly",
+            protect: true,
+            source: at(16, 9),
+          },
         ],
       },
       {
@@ -54,8 +70,20 @@ describe("loading good manifests", () => {
         source: at(19, 5),
         accounts: [
           // `renewal: monthly` on Private matches P1: accepted, and not carried into the model.
-          { email: "carol@acme.example", state: "present", license: "basic", protect: false, source: at(25, 9) },
-          { email: "dave@acme.example", state: "present", license: "basic", protect: false, source: at(27, 9) },
+          {
+            email: "carol@acme.example",
+            state: "present",
+            license: "basic",
+            protect: false,
+            source: at(25, 9),
+          },
+          {
+            email: "dave@acme.example",
+            state: "present",
+            license: "basic",
+            protect: false,
+            source: at(27, 9),
+          },
         ],
       },
     ]);
@@ -63,8 +91,15 @@ describe("loading good manifests", () => {
 
   it("leaves a field unmanaged (absent from the model) when neither the account nor the defaults set it", async () => {
     const desired = await loadDesired([`${fixtures}/minimal.yaml`, `${fixtures}/unmanaged-fields.yaml`]);
-    const account = desired.platforms.flatMap((p) => p.accounts).find((a) => a.email === "frank@acme.example")!;
-    expect(account).toEqual({ email: "frank@acme.example", state: "present", protect: false, source: expect.any(Object) });
+    const account = desired.platforms
+      .flatMap((p) => p.accounts)
+      .find((a) => a.email === "frank@acme.example")!;
+    expect(account).toEqual({
+      email: "frank@acme.example",
+      state: "present",
+      protect: false,
+      source: expect.any(Object),
+    });
     expect("license" in account || "renewal" in account || "displayName" in account).toBe(false);
     const minimal = desired.platforms.find((p) => p.source.file.endsWith("minimal.yaml"))!;
     expect(minimal).toMatchObject({ offer: "hosted", removal: "expire", prune: false, accounts: [] });

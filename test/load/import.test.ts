@@ -13,19 +13,53 @@ const NOW = new Date("2026-11-26T10:00:00Z");
 const ACTUAL: Actual = {
   fingerprint: {},
   platforms: [
-    livePlatform("private-cd67890-1", "dedicatedCluster", ["acme.example"], [
-      liveAccount("zoe@acme.example", { license: "enterprise", renewal: null, deleteAtExpiration: null, expirationDate: null }),
-      liveAccount("carol@acme.example", { license: "basic", renewal: "monthly", displayName: "Carol: the \"boss\" #1" }),
-    ], "exchange.acme.example"),
-    livePlatform("hosted-ab12345-1", "hosted", ["acme.example"], [
-      liveAccount("ceo@acme.example", { license: "enterprise", displayName: "yes" }),
-      // The calendar date in the date's own offset: the 31st, although it is the 30th in UTC.
-      liveAccount("alice@acme.example", { displayName: "Alice Martin", expirationDate: "2027-03-31T00:30:00+02:00" }),
-      liveAccount("bob@acme.example", { license: "basic", renewal: "monthly", expirationDate: "2026-12-01T23:30:00-05:00" }),
-      liveAccount("old@acme.example", { deleteAtExpiration: true, expirationDate: "2027-01-15T00:00:00+01:00" }),
-      liveAccount("7f3a@configureme.me", { configured: false, domain: "configureme.me", expirationDate: "2027-05-01T00:00:00+02:00" }),
-      liveAccount("nobody@acme.example", { renewal: null, displayName: "Line one\nline two" }),
-    ]),
+    livePlatform(
+      "private-cd67890-1",
+      "dedicatedCluster",
+      ["acme.example"],
+      [
+        liveAccount("zoe@acme.example", {
+          license: "enterprise",
+          renewal: null,
+          deleteAtExpiration: null,
+          expirationDate: null,
+        }),
+        liveAccount("carol@acme.example", {
+          license: "basic",
+          renewal: "monthly",
+          displayName: 'Carol: the "boss" #1',
+        }),
+      ],
+      "exchange.acme.example",
+    ),
+    livePlatform(
+      "hosted-ab12345-1",
+      "hosted",
+      ["acme.example"],
+      [
+        liveAccount("ceo@acme.example", { license: "enterprise", displayName: "yes" }),
+        // The calendar date in the date's own offset: the 31st, although it is the 30th in UTC.
+        liveAccount("alice@acme.example", {
+          displayName: "Alice Martin",
+          expirationDate: "2027-03-31T00:30:00+02:00",
+        }),
+        liveAccount("bob@acme.example", {
+          license: "basic",
+          renewal: "monthly",
+          expirationDate: "2026-12-01T23:30:00-05:00",
+        }),
+        liveAccount("old@acme.example", {
+          deleteAtExpiration: true,
+          expirationDate: "2027-01-15T00:00:00+01:00",
+        }),
+        liveAccount("7f3a@configureme.me", {
+          configured: false,
+          domain: "configureme.me",
+          expirationDate: "2027-05-01T00:00:00+02:00",
+        }),
+        liveAccount("nobody@acme.example", { renewal: null, displayName: "Line one\nline two" }),
+      ],
+    ),
     livePlatform("hosted-empty-1", "provider", [], []),
   ],
 };
@@ -40,7 +74,9 @@ describe("exrec import", () => {
   it("writes a header with the schema for editors, and when and where it was read", () => {
     const lines = yaml.split("\n");
     expect(lines[0]).toBe("# yaml-language-server: $schema=../schemas/manifest.schema.json");
-    expect(lines[1]).toBe("# Imported by `exrec import` on 2026-11-26T10:00:00.000Z from the embedded sandbox: 3 platform(s).");
+    expect(lines[1]).toBe(
+      "# Imported by `exrec import` on 2026-11-26T10:00:00.000Z from the embedded sandbox: 3 platform(s).",
+    );
   });
 
   it("loads without problems into the same platforms, accounts and fields", async () => {
@@ -52,30 +88,74 @@ describe("exrec import", () => {
     ]);
     expect(desired.platforms[0]).toMatchObject({ offer: "hosted", removal: "expire" });
     expect(byEmail(desired.platforms[0]!.accounts)).toEqual({
-      "alice@acme.example": { email: "alice@acme.example", state: "present", license: "standard", renewal: "yearly", displayName: "Alice Martin", protect: false },
-      "bob@acme.example": { email: "bob@acme.example", state: "present", license: "basic", renewal: "monthly", protect: false },
-      "ceo@acme.example": { email: "ceo@acme.example", state: "present", license: "enterprise", renewal: "yearly", displayName: "yes", protect: false },
-      "nobody@acme.example": { email: "nobody@acme.example", state: "present", license: "standard", displayName: "Line one\nline two", protect: false },
+      "alice@acme.example": {
+        email: "alice@acme.example",
+        state: "present",
+        license: "standard",
+        renewal: "yearly",
+        displayName: "Alice Martin",
+        protect: false,
+      },
+      "bob@acme.example": {
+        email: "bob@acme.example",
+        state: "present",
+        license: "basic",
+        renewal: "monthly",
+        protect: false,
+      },
+      "ceo@acme.example": {
+        email: "ceo@acme.example",
+        state: "present",
+        license: "enterprise",
+        renewal: "yearly",
+        displayName: "yes",
+        protect: false,
+      },
+      "nobody@acme.example": {
+        email: "nobody@acme.example",
+        state: "present",
+        license: "standard",
+        displayName: "Line one\nline two",
+        protect: false,
+      },
       "old@acme.example": { email: "old@acme.example", state: "absent" },
     });
     expect(desired.platforms[1]!.accounts).toEqual([]);
     // Private: no renewal (P1), even where the API gives one.
     expect(byEmail(desired.platforms[2]!.accounts)).toEqual({
-      "carol@acme.example": { email: "carol@acme.example", state: "present", license: "basic", displayName: "Carol: the \"boss\" #1", protect: false },
-      "zoe@acme.example": { email: "zoe@acme.example", state: "present", license: "enterprise", protect: false },
+      "carol@acme.example": {
+        email: "carol@acme.example",
+        state: "present",
+        license: "basic",
+        displayName: 'Carol: the "boss" #1',
+        protect: false,
+      },
+      "zoe@acme.example": {
+        email: "zoe@acme.example",
+        state: "present",
+        license: "enterprise",
+        protect: false,
+      },
     });
   });
 
   it("sorts platforms by key and accounts by address", async () => {
     const emails = [...yaml.matchAll(/- email: (\S+)/g)].map((m) => m[1]);
     expect(emails).toEqual([
-      "alice@acme.example", "bob@acme.example", "ceo@acme.example", "nobody@acme.example", "old@acme.example",
-      "carol@acme.example", "zoe@acme.example",
+      "alice@acme.example",
+      "bob@acme.example",
+      "ceo@acme.example",
+      "nobody@acme.example",
+      "old@acme.example",
+      "carol@acme.example",
+      "zoe@acme.example",
     ]);
   });
 
   it("declares an account that is already terminating as absent, with its expiry", () => {
-    expect(yaml).toContain("      - email: old@acme.example # expires 2027-01-15; terminating at expiry\n        state: absent\n");
+    expect(yaml).toContain(
+      "      - email: old@acme.example # expires 2027-01-15; terminating at expiry\n        state: absent\n",
+    );
   });
 
   it("writes each expiry as a trailing comment with the calendar date in the date's own offset", () => {
@@ -85,7 +165,9 @@ describe("exrec import", () => {
   });
 
   it("lists blank accounts in comments only: they stay unmanaged", async () => {
-    expect(yaml).toContain("    # Blank accounts (paid, not configured), left unmanaged: 1\n    #   7f3a@configureme.me (standard, yearly, expires 2027-05-01)\n");
+    expect(yaml).toContain(
+      "    # Blank accounts (paid, not configured), left unmanaged: 1\n    #   7f3a@configureme.me (standard, yearly, expires 2027-05-01)\n",
+    );
     expect(yaml).not.toMatch(/^\s*- email: 7f3a@configureme\.me/m);
   });
 

@@ -1,5 +1,10 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { DEFAULT_MAX_MANIFEST_BYTES, loadDesired, ManifestError, validateFiles } from "../../reconciler/load/index.js";
+import {
+  DEFAULT_MAX_MANIFEST_BYTES,
+  loadDesired,
+  ManifestError,
+  validateFiles,
+} from "../../reconciler/load/index.js";
 import { decodeUtf8, invalidUtf8Offset, maxManifestBytes } from "../../reconciler/load/read.js";
 import { tempDir } from "./helpers.js";
 
@@ -90,6 +95,9 @@ describe("hostile structure", () => {
       "version: 1\nplatforms:\n  - organization: &name hosted-ab12345-1\n    service: *name\n    offer: hosted\n",
     );
     const desired = await loadDesired([file]);
-    expect(desired.platforms[0]).toMatchObject({ organization: "hosted-ab12345-1", service: "hosted-ab12345-1" });
+    expect(desired.platforms[0]).toMatchObject({
+      organization: "hosted-ab12345-1",
+      service: "hosted-ab12345-1",
+    });
   });
 });

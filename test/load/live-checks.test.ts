@@ -11,14 +11,18 @@ function actual(...platforms: Actual["platforms"]): Actual {
 
 const hostedLive = (apiOffer: "hosted" | "provider" | "dedicated" = "hosted", domains = ["acme.example"]) =>
   livePlatform("hosted-ab12345-1", apiOffer, domains, [liveAccount("alice@acme.example")]);
-const privateLive = (apiOffer: "dedicated" | "dedicatedCluster" | "hosted" = "dedicated", domains = ["ACME.example"]) =>
-  livePlatform("private-cd67890-1", apiOffer, domains, [], "exchange.acme.example");
+const privateLive = (
+  apiOffer: "dedicated" | "dedicatedCluster" | "hosted" = "dedicated",
+  domains = ["ACME.example"],
+) => livePlatform("private-cd67890-1", apiOffer, domains, [], "exchange.acme.example");
 
 describe("checks against the live platforms", () => {
   it("finds nothing when offers match (provider counts as hosted, dedicatedCluster as private) and domains are attached", async () => {
     const desired = await loadDesired([MANIFEST]);
     expect(checkAgainstLive(desired, actual(hostedLive(), privateLive()))).toEqual([]);
-    expect(checkAgainstLive(desired, actual(hostedLive("provider"), privateLive("dedicatedCluster")))).toEqual([]);
+    expect(
+      checkAgainstLive(desired, actual(hostedLive("provider"), privateLive("dedicatedCluster"))),
+    ).toEqual([]);
   });
 
   it("refuses a declared offer that differs from the live one, naming both, at the platform", async () => {
@@ -32,7 +36,10 @@ describe("checks against the live platforms", () => {
 
   it("reports every declared address whose domain is not attached to its platform, at the account", async () => {
     const desired = await loadDesired([MANIFEST]);
-    const problems = checkAgainstLive(desired, actual(hostedLive("hosted", ["other.example", "acme.example.org"]), privateLive()));
+    const problems = checkAgainstLive(
+      desired,
+      actual(hostedLive("hosted", ["other.example", "acme.example.org"]), privateLive()),
+    );
     // alice, bob, old (absent) and ceo are all on acme.example.
     expect(problems.map((p) => `${p.line}:${p.col}`)).toEqual(["9:9", "11:9", "14:9", "16:9"]);
     expect(problems[0]!.message).toBe(

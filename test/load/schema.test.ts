@@ -12,7 +12,8 @@ function propertiesOf(schema: unknown, path = "#"): [string, Schema][] {
   const found: [string, Schema][] = [];
   for (const [key, value] of Object.entries(schema as Schema)) {
     if (key === "properties") {
-      for (const [name, property] of Object.entries(value as Record<string, Schema>)) found.push([`${path}/properties/${name}`, property]);
+      for (const [name, property] of Object.entries(value as Record<string, Schema>))
+        found.push([`${path}/properties/${name}`, property]);
     }
     found.push(...propertiesOf(value, `${path}/${key}`));
   }
@@ -62,11 +63,15 @@ describe("did you mean", () => {
     ["protected", "protect"],
     ["platfroms", "platforms"],
   ])("suggests %s → %s", (typo, expected) => {
-    expect(closestWord(typo, ["email", "state", "license", "renewal", "displayName", "protect", "platforms"])).toBe(expected);
+    expect(
+      closestWord(typo, ["email", "state", "license", "renewal", "displayName", "protect", "platforms"]),
+    ).toBe(expected);
   });
 
   it("suggests nothing for a word that is no typo", () => {
-    expect(closestWord("mailboxQuota", ["email", "state", "license", "renewal", "displayName", "protect"])).toBeNull();
+    expect(
+      closestWord("mailboxQuota", ["email", "state", "license", "renewal", "displayName", "protect"]),
+    ).toBeNull();
     expect(closestWord("x", ["email"])).toBeNull();
   });
 

@@ -43,7 +43,10 @@ function configError(run: () => unknown): ConfigError {
 
 describe("resolveConnection: where the settings come from", () => {
   it("answers none, with the default limits, when no credentials are set anywhere", () => {
-    expect(resolve({})).toEqual({ kind: "none", limits: { concurrency: 8, ratePerSecond: 20, timeoutMs: 30_000 } });
+    expect(resolve({})).toEqual({
+      kind: "none",
+      limits: { concurrency: 8, ratePerSecond: 20, timeoutMs: 30_000 },
+    });
   });
 
   it("reads an application key from the environment with a named endpoint", () => {
@@ -63,17 +66,30 @@ describe("resolveConnection: where the settings come from", () => {
   });
 
   it("takes OAuth2 client credentials with the token URL of the named region", () => {
-    const connection = resolve({ OVH_ENDPOINT: "ovh-ca", OVH_CLIENT_ID: "cid", OVH_CLIENT_SECRET: "csecret-123" });
+    const connection = resolve({
+      OVH_ENDPOINT: "ovh-ca",
+      OVH_CLIENT_ID: "cid",
+      OVH_CLIENT_SECRET: "csecret-123",
+    });
     expect(connection).toMatchObject({
       kind: "ovh",
       endpointName: "ovh-ca",
       baseUrl: "https://ca.api.ovh.com/1.0",
-      auth: { method: "oauth2", clientId: "cid", clientSecret: "csecret-123", tokenUrl: "https://ca.ovh.com/auth/oauth2/token" },
+      auth: {
+        method: "oauth2",
+        clientId: "cid",
+        clientSecret: "csecret-123",
+        tokenUrl: "https://ca.ovh.com/auth/oauth2/token",
+      },
     });
   });
 
   it("serves OAuth2 tokens from <origin>/auth/oauth2/token for a full-URL endpoint, unless OVH_OAUTH2_TOKEN_URL says otherwise", () => {
-    const env = { OVH_ENDPOINT: "http://127.0.0.1:8080/1.0/", OVH_CLIENT_ID: "cid", OVH_CLIENT_SECRET: "csecret-123" };
+    const env = {
+      OVH_ENDPOINT: "http://127.0.0.1:8080/1.0/",
+      OVH_CLIENT_ID: "cid",
+      OVH_CLIENT_SECRET: "csecret-123",
+    };
     expect(resolve(env)).toMatchObject({
       endpointName: null,
       baseUrl: "http://127.0.0.1:8080/1.0",
@@ -92,7 +108,12 @@ describe("resolveConnection: where the settings come from", () => {
     expect(resolve({})).toMatchObject({
       kind: "ovh",
       endpointName: "ovh-eu",
-      auth: { method: "application-key", applicationKey: "ak-file", applicationSecret: "as-file-secret", consumerKey: "ck-file-secret" },
+      auth: {
+        method: "application-key",
+        applicationKey: "ak-file",
+        applicationSecret: "as-file-secret",
+        consumerKey: "ck-file-secret",
+      },
       source: "~/.ovh.conf",
     });
   });
@@ -106,7 +127,11 @@ describe("resolveConnection: where the settings come from", () => {
     const connection = resolve({ OVH_ENDPOINT: "ovh-ca", OVH_APPLICATION_KEY: "ak-env" });
     expect(connection).toMatchObject({
       endpointName: "ovh-ca",
-      auth: { applicationKey: "ak-env", applicationSecret: "as-home-ca-secret", consumerKey: "ck-project-secret" },
+      auth: {
+        applicationKey: "ak-env",
+        applicationSecret: "as-home-ca-secret",
+        consumerKey: "ck-project-secret",
+      },
       source: "environment + ./ovh.conf + ~/.ovh.conf",
     });
   });
@@ -125,7 +150,11 @@ describe("resolveConnection: where the settings come from", () => {
       { applicationKey: "a", applicationSecret: "b", consumerKey: "c" },
       { concurrency: 2, ratePerSecond: 0, timeoutMs: 1000 },
     );
-    expect(connection).toMatchObject({ kind: "ovh", baseUrl: "http://127.0.0.1:4000/1.0", auth: { method: "application-key" } });
+    expect(connection).toMatchObject({
+      kind: "ovh",
+      baseUrl: "http://127.0.0.1:4000/1.0",
+      auth: { method: "application-key" },
+    });
   });
 });
 
@@ -163,7 +192,11 @@ describe("resolveConnection: bad settings are one clear ConfigError, before any 
     },
     {
       name: "credentials without any endpoint name OVH_ENDPOINT",
-      env: { OVH_APPLICATION_KEY: "ak", OVH_APPLICATION_SECRET: "as-secret-1", OVH_CONSUMER_KEY: "ck-secret-1" },
+      env: {
+        OVH_APPLICATION_KEY: "ak",
+        OVH_APPLICATION_SECRET: "as-secret-1",
+        OVH_CONSUMER_KEY: "ck-secret-1",
+      },
       subject: /^OVH_ENDPOINT$/,
       message: /no endpoint/,
     },
@@ -243,7 +276,10 @@ describe("resolveConnection: bad settings are one clear ConfigError, before any 
   });
 
   it("credentials in ~/.ovh.conf without an endpoint are not silently ignored", () => {
-    writeFileSync(join(home, ".ovh.conf"), "[ovh-eu]\napplication_key=ak\napplication_secret=as\nconsumer_key=ck\n");
+    writeFileSync(
+      join(home, ".ovh.conf"),
+      "[ovh-eu]\napplication_key=ak\napplication_secret=as\nconsumer_key=ck\n",
+    );
     const error = configError(() => resolve({}));
     expect(error.subject).toBe("OVH_ENDPOINT");
     expect(error.message).toContain("[ovh-eu] of ~/.ovh.conf");

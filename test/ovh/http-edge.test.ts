@@ -45,12 +45,22 @@ const connection = {
   get baseUrl() {
     return baseUrl;
   },
-  auth: { method: "application-key" as const, applicationKey: "edge-app-key", applicationSecret: SECRET, consumerKey: CONSUMER },
+  auth: {
+    method: "application-key" as const,
+    applicationKey: "edge-app-key",
+    applicationSecret: SECRET,
+    consumerKey: CONSUMER,
+  },
   limits,
   source: "test",
 };
 
-function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+function json(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(value));
 }
@@ -67,19 +77,34 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 describe("OvhHttpClient against a misbehaving server", () => {
   it("keeps credentials out of an error even when the server echoes them back", async () => {
     handler = (req, _body, res) =>
-      json(res, 400, { message: `refused: ${JSON.stringify(req.headers)}`, errorCode: "ECHO", echo: req.headers }, {
-        "x-echo": String(req.headers["x-ovh-consumer"]),
-        "x-ovh-signature": String(req.headers["x-ovh-signature"]),
-      });
+      json(
+        res,
+        400,
+        { message: `refused: ${JSON.stringify(req.headers)}`, errorCode: "ECHO", echo: req.headers },
+        {
+          "x-echo": String(req.headers["x-ovh-consumer"]),
+          "x-ovh-signature": String(req.headers["x-ovh-signature"]),
+        },
+      );
     const { api, http } = createExchangeApi(connection);
     try {
       const error = await caught(api.listOrganizations());
       expect(error).toBeInstanceOf(OvhApiError);
       const apiError = error as OvhApiError;
-      expect(apiError).toMatchObject({ code: "EXREC_API_CLIENT", status: 400, errorCode: "ECHO", retryable: false });
+      expect(apiError).toMatchObject({
+        code: "EXREC_API_CLIENT",
+        status: 400,
+        errorCode: "ECHO",
+        retryable: false,
+      });
       const signature = String(seen.at(-1)!.headers["x-ovh-signature"]);
       expect(signature).toMatch(/^\$1\$[0-9a-f]{40}$/);
-      const dumps = [inspect(error, { depth: 10 }), JSON.stringify(error), String(apiError.stack), apiError.message];
+      const dumps = [
+        inspect(error, { depth: 10 }),
+        JSON.stringify(error),
+        String(apiError.stack),
+        apiError.message,
+      ];
       for (const dump of dumps) {
         expect(dump).not.toContain(SECRET);
         expect(dump).not.toContain(CONSUMER);
@@ -110,7 +135,8 @@ describe("OvhHttpClient against a misbehaving server", () => {
   });
 
   it("a JSON answer of the wrong shape is a ResponseShapeError naming the call and the field", async () => {
-    handler = (_req, _body, res) => json(res, 200, { domain: "acme.example", offer: "hosted", state: "ok", displayName: 3 });
+    handler = (_req, _body, res) =>
+      json(res, 200, { domain: "acme.example", offer: "hosted", state: "ok", displayName: 3 });
     const { api, http } = createExchangeApi(connection);
     try {
       const error = (await caught(api.getService("o", "s"))) as ResponseShapeError;
@@ -151,7 +177,13 @@ describe("OvhHttpClient against a misbehaving server", () => {
     let calls = 0;
     handler = (_req, _body, res) => {
       calls++;
-      if (calls === 1) return json(res, 503, { message: "busy" }, { "retry-after": new Date(Date.now() + 1500).toUTCString() });
+      if (calls === 1)
+        return json(
+          res,
+          503,
+          { message: "busy" },
+          { "retry-after": new Date(Date.now() + 1500).toUTCString() },
+        );
       json(res, 200, ["org-1"]);
     };
     const http = new OvhHttpClient({ ...connection, baseUrl, retry: { baseDelayMs: 1 } });
@@ -173,16 +205,26 @@ describe("OvhHttpClient against a misbehaving server", () => {
     handler = (req, _body, res) => {
       if (req.url === "/auth/oauth2/token") {
         issued++;
-        return json(res, 200, { access_token: `edge-token-${issued}-0000000000`, token_type: "Bearer", expires_in: 3600 });
+        return json(res, 200, {
+          access_token: `edge-token-${issued}-0000000000`,
+          token_type: "Bearer",
+          expires_in: 3600,
+        });
       }
       const token = String(req.headers.authorization).replace(/^Bearer /, "");
       if (issued === 1) revoked.add(token);
-      if (revoked.has(token)) return json(res, 401, { message: "This credential is not valid", errorCode: "INVALID_CREDENTIAL" });
+      if (revoked.has(token))
+        return json(res, 401, { message: "This credential is not valid", errorCode: "INVALID_CREDENTIAL" });
       json(res, 200, ["org-1"]);
     };
     const http = new OvhHttpClient({
       baseUrl,
-      auth: { method: "oauth2", clientId: "edge-client", clientSecret: "edge-client-secret-00000", tokenUrl: `${new URL(baseUrl).origin}/auth/oauth2/token` },
+      auth: {
+        method: "oauth2",
+        clientId: "edge-client",
+        clientSecret: "edge-client-secret-00000",
+        tokenUrl: `${new URL(baseUrl).origin}/auth/oauth2/token`,
+      },
       limits,
     });
     try {
@@ -197,10 +239,14 @@ describe("OvhHttpClient against a misbehaving server", () => {
     handler = (_req, body, res) => json(res, 200, { echoed: body });
     const http = new OvhHttpClient({ ...connection, baseUrl });
     try {
-      const answer = await http.request<{ echoed: string }>("PUT", "/email/exchange/o/service/s/account/a%40b.example", {
-        body: { renewPeriod: "yearly", displayName: "Zoë" },
-        query: { x: "a b&c" },
-      });
+      const answer = await http.request<{ echoed: string }>(
+        "PUT",
+        "/email/exchange/o/service/s/account/a%40b.example",
+        {
+          body: { renewPeriod: "yearly", displayName: "Zoë" },
+          query: { x: "a b&c" },
+        },
+      );
       expect(answer.body.echoed).toBe('{"renewPeriod":"yearly","displayName":"Zoë"}');
       expect(seen.at(-1)!.url).toBe("/1.0/email/exchange/o/service/s/account/a%40b.example?x=a%20b%26c");
     } finally {

@@ -8,7 +8,9 @@ describe("Redactor", () => {
   redactor.add("abc"); // too short to mask safely: ignored
 
   it("masks every occurrence of a registered secret in text, nested values and keys", () => {
-    expect(redactor.text("x application-secret-1234 y application-secret-1234")).toBe("x [redacted] y [redacted]");
+    expect(redactor.text("x application-secret-1234 y application-secret-1234")).toBe(
+      "x [redacted] y [redacted]",
+    );
     expect(redactor.value({ a: ["application-secret-1234"], "application-secret-1234": 1 })).toEqual({
       a: ["[redacted]"],
       "[redacted]": 1,
@@ -24,7 +26,13 @@ describe("Redactor", () => {
 
   it("drops credential headers and masks secrets in the others", () => {
     expect(
-      redactor.headers({ authorization: "Bearer x", "set-cookie": "s", "x-ovh-signature": "s", "x-echo": "application-secret-1234", "x-ok": "1" }),
+      redactor.headers({
+        authorization: "Bearer x",
+        "set-cookie": "s",
+        "x-ovh-signature": "s",
+        "x-echo": "application-secret-1234",
+        "x-ok": "1",
+      }),
     ).toEqual({ "x-echo": "[redacted]", "x-ok": "1" });
   });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RETRY_POLICY, backoffDelay, isRetryableMethod, parseRetryAfter } from "../../provider/ovh/retry.js";
+import {
+  DEFAULT_RETRY_POLICY,
+  backoffDelay,
+  isRetryableMethod,
+  parseRetryAfter,
+} from "../../provider/ovh/retry.js";
 import { renewalMarginMs } from "../../provider/ovh/auth.js";
 
 describe("retry policy", () => {
@@ -20,7 +25,9 @@ describe("retry policy", () => {
   it("backs off exponentially with full jitter, capped at the maximum", () => {
     const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
     const top = () => 0.999999;
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, policy, top))).toEqual([99, 199, 399, 799, 999, 999]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, policy, top))).toEqual([
+      99, 199, 399, 799, 999, 999,
+    ]);
     expect(backoffDelay(3, policy, () => 0)).toBe(0);
     expect(backoffDelay(3, policy, () => 0.5)).toBe(200);
   });

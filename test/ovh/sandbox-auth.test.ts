@@ -48,7 +48,12 @@ describe("application key", () => {
     try {
       const error = await failureOf(api.listOrganizations());
       expect(error).toBeInstanceOf(OvhApiError);
-      expect(error).toMatchObject({ code: "EXREC_API_AUTH", method: "GET", path: "/email/exchange", retryable: false });
+      expect(error).toMatchObject({
+        code: "EXREC_API_AUTH",
+        method: "GET",
+        path: "/email/exchange",
+        retryable: false,
+      });
       expect([400, 401, 403]).toContain((error as OvhApiError).status);
       expect(sandbox.stats.authFailures).toBe(1);
       // Refusals are not retried: one /auth/time, one refused GET.
@@ -78,7 +83,9 @@ describe("application key", () => {
   });
 
   it("a local clock 30 minutes off still signs valid requests, reading GET /auth/time once per client", async () => {
-    const { api, http } = createExchangeApi(appKeyConnection(sandbox), { clock: () => Date.now() - THIRTY_MINUTES });
+    const { api, http } = createExchangeApi(appKeyConnection(sandbox), {
+      clock: () => Date.now() - THIRTY_MINUTES,
+    });
     try {
       // Concurrent first requests share the one read of the server clock.
       const [orgs, services] = await Promise.all([api.listOrganizations(), api.listServices(ORG)]);
@@ -173,7 +180,11 @@ describe("OAuth2 client credentials", () => {
     const { api, http } = createExchangeApi(oauthConnection(sandbox), { debug: (line) => seen.push(line) });
     try {
       const error = await failureOf(api.getAccount(ORG, HOSTED, "nobody@acme.example"));
-      expect(error).toMatchObject({ code: "EXREC_API_NOT_FOUND", status: 404, path: `/email/exchange/${ORG}/service/${HOSTED}/account/nobody%40acme.example` });
+      expect(error).toMatchObject({
+        code: "EXREC_API_NOT_FOUND",
+        status: 404,
+        path: `/email/exchange/${ORG}/service/${HOSTED}/account/nobody%40acme.example`,
+      });
       expect(inspect(error, { depth: 10 })).not.toMatch(/Bearer/i);
       expect(seen.join("\n")).not.toMatch(/Bearer|client_secret/i);
     } finally {

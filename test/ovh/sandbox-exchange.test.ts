@@ -37,8 +37,14 @@ describe("reading", () => {
 
   it("reads an account by its address, sent as one encoded path segment (%40)", async () => {
     const account = await api.getAccount(ORG, HOSTED, "alice@acme.example");
-    expect(account).toMatchObject({ primaryEmailAddress: "alice@acme.example", domain: "acme.example", configured: true });
-    const sent = new RegExp(`^GET /email/exchange/${ORG}/service/${HOSTED}/account/alice%40acme\\.example 200 \\d+ms$`);
+    expect(account).toMatchObject({
+      primaryEmailAddress: "alice@acme.example",
+      domain: "acme.example",
+      configured: true,
+    });
+    const sent = new RegExp(
+      `^GET /email/exchange/${ORG}/service/${HOSTED}/account/alice%40acme\\.example 200 \\d+ms$`,
+    );
     expect(debugLines.filter((line) => sent.test(line))).toHaveLength(1);
   });
 
@@ -70,7 +76,10 @@ describe("reading", () => {
     const batch = await api.getAccountsBatch(ORG, HOSTED, emails);
     expect(batch.kind).toBe("objects");
     if (batch.kind !== "objects") return;
-    expect(batch.accounts.map((a) => a.primaryEmailAddress).sort()).toEqual(["alice@acme.example", "bob@acme.example"]);
+    expect(batch.accounts.map((a) => a.primaryEmailAddress).sort()).toEqual([
+      "alice@acme.example",
+      "bob@acme.example",
+    ]);
     expect(batch.accounts.find((a) => a.primaryEmailAddress === "bob@acme.example")).toEqual(
       await api.getAccount(ORG, HOSTED, "bob@acme.example"),
     );
@@ -108,11 +117,21 @@ describe("writing accounts", () => {
 
   it("adds a Private account (P2); a refused add never shows the password", async () => {
     const password = "Gener4ted-Passw0rd-xyz!";
-    const task = await api.addAccount(ORG, PRIVATE, { domain: "globex.example", login: "newbie", license: "basic", password });
+    const task = await api.addAccount(ORG, PRIVATE, {
+      domain: "globex.example",
+      login: "newbie",
+      license: "basic",
+      password,
+    });
     expect(task).toMatchObject({ id: expect.any(Number) });
 
     const error = await failureOf(
-      api.addAccount(ORG, PRIVATE, { domain: "not-attached.example", login: "x", license: "basic", password }),
+      api.addAccount(ORG, PRIVATE, {
+        domain: "not-attached.example",
+        login: "x",
+        license: "basic",
+        password,
+      }),
     );
     expect(error).toBeInstanceOf(OvhApiError);
     expect(inspect(error, { depth: 10 })).not.toContain(password);

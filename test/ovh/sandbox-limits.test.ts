@@ -22,7 +22,9 @@ beforeEach(() => {
 describe("limits", () => {
   it("never has more than `concurrency` requests in flight: 50 GETs, concurrency 4, 30 ms latency", async () => {
     sandbox.setLatency(30);
-    const { api, http } = createExchangeApi(appKeyConnection(sandbox, {}, { concurrency: 4, ratePerSecond: 0 }));
+    const { api, http } = createExchangeApi(
+      appKeyConnection(sandbox, {}, { concurrency: 4, ratePerSecond: 0 }),
+    );
     try {
       const answers = await Promise.all(Array.from({ length: 50 }, () => api.getService(ORG, HOSTED)));
       expect(answers).toHaveLength(50);
@@ -35,7 +37,9 @@ describe("limits", () => {
   });
 
   it("starts no more than `ratePerSecond` requests a second: 25 requests at 10/s take at least 1.5 s", async () => {
-    const { api, http } = createExchangeApi(appKeyConnection(sandbox, {}, { concurrency: 8, ratePerSecond: 10 }));
+    const { api, http } = createExchangeApi(
+      appKeyConnection(sandbox, {}, { concurrency: 8, ratePerSecond: 10 }),
+    );
     try {
       const started = performance.now();
       await Promise.all(Array.from({ length: 25 }, () => api.listOrganizations()));

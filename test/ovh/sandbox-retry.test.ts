@@ -24,9 +24,12 @@ beforeEach(() => {
 });
 
 function client(options: { attempts?: number; timeoutMs?: number } = {}) {
-  return createExchangeApi(appKeyConnection(sandbox, {}, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), {
-    retry: { ...QUICK_RETRY, ...(options.attempts ? { attempts: options.attempts } : {}) },
-  });
+  return createExchangeApi(
+    appKeyConnection(sandbox, {}, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    {
+      retry: { ...QUICK_RETRY, ...(options.attempts ? { attempts: options.attempts } : {}) },
+    },
+  );
 }
 
 const ACCOUNTS_PATH = `/email/exchange/${ORG}/service/${HOSTED}/account`;
@@ -113,7 +116,12 @@ describe("retried: GET and PUT", () => {
       await api.updateAccount(ORG, HOSTED, "bob@acme.example", { renewPeriod: "yearly" });
       const puts = sandbox.stats.writes.filter((w) => w.method === "PUT");
       expect(puts.length).toBe(3);
-      expect(puts.slice(0, 2).map((w) => w.status).sort()).toEqual([429, 500]);
+      expect(
+        puts
+          .slice(0, 2)
+          .map((w) => w.status)
+          .sort(),
+      ).toEqual([429, 500]);
       expect(puts[2]!.status).toBeLessThan(300);
       expect((await api.getAccount(ORG, HOSTED, "bob@acme.example")).renewPeriod).toBe("yearly");
     } finally {
@@ -131,8 +139,15 @@ describe("never retried: POST and DELETE", () => {
       sandbox.addFault({ method: "POST", path: "/order/", kind: "500", times: 1 });
       const error = await failureOf(api.placeOrder(ORG, HOSTED, "12", { licence: "basic", number: 1 }));
       expect(error).toBeInstanceOf(OutcomeUnknownError);
-      expect(error).toMatchObject({ code: "EXREC_OUTCOME_UNKNOWN", retryable: false, status: 500, method: "POST" });
-      expect(sandbox.stats.writes.filter((w) => w.method === "POST" && w.path.includes("/order/")).length).toBe(1);
+      expect(error).toMatchObject({
+        code: "EXREC_OUTCOME_UNKNOWN",
+        retryable: false,
+        status: 500,
+        method: "POST",
+      });
+      expect(
+        sandbox.stats.writes.filter((w) => w.method === "POST" && w.path.includes("/order/")).length,
+      ).toBe(1);
       expect(sandbox.stats.total).toBe(1);
     } finally {
       await http.close();

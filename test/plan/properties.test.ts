@@ -18,10 +18,36 @@ import {
   type Plan,
 } from "../../reconciler/model.js";
 import { plan } from "../../reconciler/plan.js";
-import { absent, actualOf, desiredOf, hostedPlatform, liveAccount, liveHosted, livePrivate, NOW, present, privatePlatform, samplePrices } from "../support/builders.js";
+import {
+  absent,
+  actualOf,
+  desiredOf,
+  hostedPlatform,
+  liveAccount,
+  liveHosted,
+  livePrivate,
+  NOW,
+  present,
+  privatePlatform,
+  samplePrices,
+} from "../support/builders.js";
 
-const STATES: AccountState[] = ["creating", "deleting", "internalMigration", "ok", "reopening", "suspended", "suspending"];
-const EXPIRIES = [null, "2026-10-31T00:00:00+01:00", "2027-01-31T00:00:00+01:00", "2027-03-31T23:30:00-05:00", "2027-06-30T00:00:00+02:00"];
+const STATES: AccountState[] = [
+  "creating",
+  "deleting",
+  "internalMigration",
+  "ok",
+  "reopening",
+  "suspended",
+  "suspending",
+];
+const EXPIRIES = [
+  null,
+  "2026-10-31T00:00:00+01:00",
+  "2027-01-31T00:00:00+01:00",
+  "2027-03-31T23:30:00-05:00",
+  "2027-06-30T00:00:00+02:00",
+];
 const ADDRESSES = ["ann", "bob", "cid", "dan", "eve", "fay"].map((n) => `${n}@acme.example`);
 const BLANKS = ["b1", "b2", "b3"].map((n) => `${n}@${PLACEHOLDER_DOMAIN}`);
 
@@ -98,7 +124,11 @@ const platformCase: fc.Arbitrary<Case> = fc
       }),
   );
 
-const world = fc.uniqueArray(platformCase, { selector: (c) => platformKey(c.desired), minLength: 1, maxLength: 3 });
+const world = fc.uniqueArray(platformCase, {
+  selector: (c) => platformKey(c.desired),
+  minLength: 1,
+  maxLength: 3,
+});
 
 type Outcome = { plan: Plan } | { refused: PlanRefusedError };
 
@@ -119,8 +149,10 @@ describe("plan properties", () => {
       fc.property(world, (cases) => {
         const first = run(cases);
         const second = run(structuredClone(cases));
-        if ("plan" in first && "plan" in second) expect(JSON.stringify(second.plan)).toBe(JSON.stringify(first.plan));
-        else if ("refused" in first && "refused" in second) expect(second.refused.problems).toEqual(first.refused.problems);
+        if ("plan" in first && "plan" in second)
+          expect(JSON.stringify(second.plan)).toBe(JSON.stringify(first.plan));
+        else if ("refused" in first && "refused" in second)
+          expect(second.refused.problems).toEqual(first.refused.problems);
         else throw new Error("one run planned and the other refused");
       }),
       { numRuns: 300 },
@@ -134,11 +166,14 @@ describe("plan properties", () => {
         if (!("plan" in outcome)) return;
         const byKey = new Map(cases.map((c) => [platformKey(c.desired), c.desired]));
         for (const change of outcome.plan.changes) {
-          if (change.action !== "terminate" && change.action !== "reset" && change.action !== "delete") continue;
+          if (change.action !== "terminate" && change.action !== "reset" && change.action !== "delete")
+            continue;
           const desired = byKey.get(platformKey(change.platform))!;
           const declaration = desired.accounts.find((a) => a.email === change.address);
-          if (declaration?.state === "present") throw new Error(`${change.id} removes a declared present account`);
-          if (!desired.prune && declaration?.state !== "absent") throw new Error(`${change.id} removes an undeclared account without prune`);
+          if (declaration?.state === "present")
+            throw new Error(`${change.id} removes a declared present account`);
+          if (!desired.prune && declaration?.state !== "absent")
+            throw new Error(`${change.id} removes an undeclared account without prune`);
         }
       }),
       { numRuns: 300 },
@@ -160,12 +195,21 @@ describe("plan properties", () => {
         expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
         for (const change of changes) {
           expect(change.destructive).toBe(change.action === "reset" || change.action === "delete");
-          if (change.platform.offer === "private") expect(["renew", "order", "configure", "reset", "terminate", "cancel-termination"]).not.toContain(change.action);
+          if (change.platform.offer === "private")
+            expect(["renew", "order", "configure", "reset", "terminate", "cancel-termination"]).not.toContain(
+              change.action,
+            );
         }
         const busy = new Set(waiting.map((w) => `${platformKey(w.platform)}/${w.address}`));
         for (const change of changes) {
-          const subjects = change.action === "order" ? change.addresses : change.action === "configure" ? [change.address, change.placeholder] : [change.address];
-          for (const subject of subjects) expect(busy.has(`${platformKey(change.platform)}/${subject}`)).toBe(false);
+          const subjects =
+            change.action === "order"
+              ? change.addresses
+              : change.action === "configure"
+                ? [change.address, change.placeholder]
+                : [change.address];
+          for (const subject of subjects)
+            expect(busy.has(`${platformKey(change.platform)}/${subject}`)).toBe(false);
         }
       }),
       { numRuns: 300 },

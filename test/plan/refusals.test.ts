@@ -43,33 +43,61 @@ function refusal(desired: Desired, actual: Actual): PlanRefusedError {
 const rows: Row[] = [
   {
     name: "H5, P3: a platform declared hosted whose live offer is dedicated is refused, naming both offers (the same DELETE resets or destroys)",
-    desired: desiredOf(hostedPlatform({ organization: "org", service: "svc", accounts: [absent("ann@acme.example")] })),
-    actual: actualOf(livePrivate([livePrivateAccount("ann@acme.example")], { organization: "org", service: "svc" })),
-    problems: [{ address: null, rule: null, message: /declares offer hosted but the live platform is private \(API offer dedicated\).*resets .* on Hosted and destroys it on Private/ }],
+    desired: desiredOf(
+      hostedPlatform({ organization: "org", service: "svc", accounts: [absent("ann@acme.example")] }),
+    ),
+    actual: actualOf(
+      livePrivate([livePrivateAccount("ann@acme.example")], { organization: "org", service: "svc" }),
+    ),
+    problems: [
+      {
+        address: null,
+        rule: null,
+        message:
+          /declares offer hosted but the live platform is private \(API offer dedicated\).*resets .* on Hosted and destroys it on Private/,
+      },
+    ],
   },
   {
     name: "H5, P3: a platform declared private whose live offer is provider (Hosted rules) is refused",
     desired: desiredOf(privatePlatform({ organization: "org", service: "svc" })),
     actual: actualOf(liveHosted([], { organization: "org", service: "svc", apiOffer: "provider" })),
-    problems: [{ address: null, rule: null, message: /declares offer private but the live platform is hosted \(API offer provider\)/ }],
+    problems: [
+      {
+        address: null,
+        rule: null,
+        message: /declares offer private but the live platform is hosted \(API offer provider\)/,
+      },
+    ],
   },
   {
     name: "H1: a missing Hosted account without a licence cannot be ordered: the plan says to declare it",
     desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { renewal: "yearly" })] })),
     actual: actualOf(liveHosted([])),
-    problems: [{ address: "ann@acme.example", rule: "H1", message: /cannot be ordered without `license`: declare it on the account or in the platform's defaults/ }],
+    problems: [
+      {
+        address: "ann@acme.example",
+        rule: "H1",
+        message:
+          /cannot be ordered without `license`: declare it on the account or in the platform's defaults/,
+      },
+    ],
   },
   {
     name: "H1: a missing Hosted account without a renewal is refused even when a blank could be reused, so the plan does not depend on luck",
     desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { license: "standard" })] })),
     actual: actualOf(liveHosted([blankAccount("b1")])),
-    problems: [{ address: "ann@acme.example", rule: "H1", message: /without `renewal` \(monthly or yearly\)/ }],
+    problems: [
+      { address: "ann@acme.example", rule: "H1", message: /without `renewal` \(monthly or yearly\)/ },
+    ],
   },
   {
     name: "H1: a missing Hosted account with neither licence nor renewal names both",
     desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example")] })),
     actual: actualOf(liveHosted([])),
-    problems: [{ address: "ann@acme.example", rule: "H1", message: /without `license` and `renewal`.*declare them/ }],
+    problems: [
+      { address: "ann@acme.example", rule: "H1", message: /without `license` and `renewal`.*declare them/ },
+    ],
   },
   {
     name: "P2: a missing Private account without a licence cannot be added",
@@ -79,16 +107,33 @@ const rows: Row[] = [
   },
   {
     name: "H4: a protected account is never terminated, even when the manifest also declares it absent",
-    desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { protect: true }), absent("ann@acme.example")] })),
+    desired: desiredOf(
+      hostedPlatform({
+        accounts: [present("ann@acme.example", { protect: true }), absent("ann@acme.example")],
+      }),
+    ),
     actual: actualOf(liveHosted([liveAccount("ann@acme.example")])),
     problems: [
-      { address: "ann@acme.example", rule: null, message: /declared more than once \(exrec\.yaml:\d+:7 and exrec\.yaml:\d+:7\)/ },
-      { address: "ann@acme.example", rule: "H4", message: /is protected \(protect: true\) but the plan would terminate it/ },
+      {
+        address: "ann@acme.example",
+        rule: null,
+        message: /declared more than once \(exrec\.yaml:\d+:7 and exrec\.yaml:\d+:7\)/,
+      },
+      {
+        address: "ann@acme.example",
+        rule: "H4",
+        message: /is protected \(protect: true\) but the plan would terminate it/,
+      },
     ],
   },
   {
     name: "H5: a protected account is never reset (removal: reset), and each forbidden change is named",
-    desired: desiredOf(hostedPlatform({ removal: "reset", accounts: [present("ann@acme.example", { protect: true }), absent("ANN@acme.example")] })),
+    desired: desiredOf(
+      hostedPlatform({
+        removal: "reset",
+        accounts: [present("ann@acme.example", { protect: true }), absent("ANN@acme.example")],
+      }),
+    ),
     actual: actualOf(liveHosted([liveAccount("ann@acme.example")])),
     problems: [
       { address: "ann@acme.example", rule: null, message: /declared more than once/ },
@@ -98,7 +143,11 @@ const rows: Row[] = [
   },
   {
     name: "P3: a protected Private account is never deleted",
-    desired: desiredOf(privatePlatform({ accounts: [present("ann@acme.example", { protect: true }), absent("ann@acme.example")] })),
+    desired: desiredOf(
+      privatePlatform({
+        accounts: [present("ann@acme.example", { protect: true }), absent("ann@acme.example")],
+      }),
+    ),
     actual: actualOf(livePrivate([livePrivateAccount("ann@acme.example")])),
     problems: [
       { address: "ann@acme.example", rule: null, message: /declared more than once/ },
@@ -108,7 +157,9 @@ const rows: Row[] = [
   {
     name: "H1, P2: every problem of every platform is listed, not only the first",
     desired: desiredOf(
-      hostedPlatform({ accounts: [present("ann@acme.example"), present("bob@acme.example", { license: "basic" })] }),
+      hostedPlatform({
+        accounts: [present("ann@acme.example"), present("bob@acme.example", { license: "basic" })],
+      }),
       privatePlatform({ organization: "o2", service: "s2" }),
       privatePlatform({ accounts: [present("cid@acme.example")] }),
     ),
@@ -136,7 +187,9 @@ describe("plan refusals", () => {
 
   it("a refusal is an ExrecError with the stable code EXREC_PLAN_REFUSED, a hint, and each problem's platform and address in its message", () => {
     const error = refusal(
-      desiredOf(hostedPlatform({ organization: "org", service: "svc", accounts: [present("ann@acme.example")] })),
+      desiredOf(
+        hostedPlatform({ organization: "org", service: "svc", accounts: [present("ann@acme.example")] }),
+      ),
       actualOf(liveHosted([], { organization: "org", service: "svc" })),
     );
     expect(error).toBeInstanceOf(ExrecError);
@@ -149,8 +202,14 @@ describe("plan refusals", () => {
   it("H1: an account that exists needs neither licence nor renewal declared: only creations are refused", () => {
     expect(() =>
       plan(
-        desiredOf(hostedPlatform({ accounts: [present("ann@acme.example")] }), privatePlatform({ accounts: [present("bob@acme.example")] })),
-        actualOf(liveHosted([liveAccount("ann@acme.example")]), livePrivate([livePrivateAccount("bob@acme.example")])),
+        desiredOf(
+          hostedPlatform({ accounts: [present("ann@acme.example")] }),
+          privatePlatform({ accounts: [present("bob@acme.example")] }),
+        ),
+        actualOf(
+          liveHosted([liveAccount("ann@acme.example")]),
+          livePrivate([livePrivateAccount("bob@acme.example")]),
+        ),
         { now: NOW, prices: samplePrices(), quotes: new Map() },
       ),
     ).not.toThrow();

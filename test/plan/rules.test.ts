@@ -38,7 +38,11 @@ interface Row {
 }
 
 function planRow(row: Pick<Row, "desired" | "actual" | "quotes">): Plan {
-  return plan(row.desired, row.actual, { now: NOW, prices: samplePrices(), quotes: new Map(row.quotes ?? []) });
+  return plan(row.desired, row.actual, {
+    now: NOW,
+    prices: samplePrices(),
+    quotes: new Map(row.quotes ?? []),
+  });
 }
 
 function check(row: Row): void {
@@ -56,7 +60,13 @@ const P = "private-acme-1/exchange.acme.example";
 const hostedRows: Row[] = [
   {
     name: "H1: a declared Hosted account that is missing reuses a blank, paid account of the same licence (configure), at no cost",
-    desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { license: "standard", renewal: "yearly", displayName: "Ann" })] })),
+    desired: desiredOf(
+      hostedPlatform({
+        accounts: [
+          present("ann@acme.example", { license: "standard", renewal: "yearly", displayName: "Ann" }),
+        ],
+      }),
+    ),
     actual: actualOf(liveHosted([blankAccount("blank1")])),
     changes: [
       {
@@ -76,7 +86,9 @@ const hostedRows: Row[] = [
   },
   {
     name: "H1, H3: a reused blank whose renewal differs gets the declared renewal from its expiry date, and the reason says so",
-    desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { license: "standard", renewal: "yearly" })] })),
+    desired: desiredOf(
+      hostedPlatform({ accounts: [present("ann@acme.example", { license: "standard", renewal: "yearly" })] }),
+    ),
     actual: actualOf(liveHosted([blankAccount("blank1", { renewal: "monthly" })])),
     changes: [
       {
@@ -94,14 +106,18 @@ const hostedRows: Row[] = [
   },
   {
     name: "H1: a blank of another licence is not reused: the account is ordered and the blank stays unmanaged",
-    desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { license: "standard", renewal: "yearly" })] })),
+    desired: desiredOf(
+      hostedPlatform({ accounts: [present("ann@acme.example", { license: "standard", renewal: "yearly" })] }),
+    ),
     actual: actualOf(liveHosted([blankAccount("blank1", { license: "basic" })])),
     changes: [{ action: "order", license: "standard", addresses: ["ann@acme.example"], quantity: 1 }],
     unmanaged: ["blank1@configureme.me"],
   },
   {
     name: "H1: a blank that is terminating, past its paid term, suspended or busy with a task is not reused",
-    desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { license: "standard", renewal: "yearly" })] })),
+    desired: desiredOf(
+      hostedPlatform({ accounts: [present("ann@acme.example", { license: "standard", renewal: "yearly" })] }),
+    ),
     actual: actualOf(
       liveHosted([
         blankAccount("terminating", { deleteAtExpiration: true }),
@@ -190,10 +206,30 @@ const hostedRows: Row[] = [
       ]),
     ),
     changes: [
-      { action: "configure", address: "w@acme.example", placeholder: "b2@configureme.me", renewalEffective: null },
-      { action: "configure", address: "x@acme.example", placeholder: "b3@configureme.me", renewalEffective: null },
-      { action: "configure", address: "y@acme.example", placeholder: "b4@configureme.me", renewalEffective: null },
-      { action: "configure", address: "z@acme.example", placeholder: "b1@configureme.me", renewalEffective: null },
+      {
+        action: "configure",
+        address: "w@acme.example",
+        placeholder: "b2@configureme.me",
+        renewalEffective: null,
+      },
+      {
+        action: "configure",
+        address: "x@acme.example",
+        placeholder: "b3@configureme.me",
+        renewalEffective: null,
+      },
+      {
+        action: "configure",
+        address: "y@acme.example",
+        placeholder: "b4@configureme.me",
+        renewalEffective: null,
+      },
+      {
+        action: "configure",
+        address: "z@acme.example",
+        placeholder: "b1@configureme.me",
+        renewalEffective: null,
+      },
     ],
   },
   {
@@ -208,7 +244,12 @@ const hostedRows: Row[] = [
     ),
     actual: actualOf(liveHosted([blankAccount("b1", { renewal: "monthly" })])),
     changes: [
-      { action: "configure", address: "bob@acme.example", placeholder: "b1@configureme.me", renewalEffective: null },
+      {
+        action: "configure",
+        address: "bob@acme.example",
+        placeholder: "b1@configureme.me",
+        renewalEffective: null,
+      },
       { action: "order", addresses: ["ann@acme.example"], renewal: "yearly", duration: "12" },
     ],
   },
@@ -216,7 +257,11 @@ const hostedRows: Row[] = [
     name: "H3: a Hosted account whose declared renewal differs is renewed at its expiry date, in the date's own offset",
     desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { renewal: "yearly" })] })),
     // 23:30 at -05:00 is already 1 April in UTC: the plan must still say 31 March.
-    actual: actualOf(liveHosted([liveAccount("ann@acme.example", { renewal: "monthly", expirationDate: "2027-03-31T23:30:00-05:00" })])),
+    actual: actualOf(
+      liveHosted([
+        liveAccount("ann@acme.example", { renewal: "monthly", expirationDate: "2027-03-31T23:30:00-05:00" }),
+      ]),
+    ),
     changes: [
       {
         id: `${H}/ann@acme.example/renew`,
@@ -233,7 +278,9 @@ const hostedRows: Row[] = [
   {
     name: "H3: when the API gives no expiry date, a renewal takes effect on an 'unknown' date, its cost is unknown and a warning says why",
     desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { renewal: "monthly" })] })),
-    actual: actualOf(liveHosted([liveAccount("ann@acme.example", { renewal: "yearly", expirationDate: null })])),
+    actual: actualOf(
+      liveHosted([liveAccount("ann@acme.example", { renewal: "yearly", expirationDate: null })]),
+    ),
     changes: [
       {
         action: "renew",
@@ -243,11 +290,15 @@ const hostedRows: Row[] = [
         rule: "H3",
       },
     ],
-    warnings: [/ann@acme\.example: the API gives no expiry date for this account, so the date its renewal change takes effect is unknown/],
+    warnings: [
+      /ann@acme\.example: the API gives no expiry date for this account, so the date its renewal change takes effect is unknown/,
+    ],
   },
   {
     name: "H2: a declared renewal equal to the live one plans nothing",
-    desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { license: "standard", renewal: "yearly" })] })),
+    desired: desiredOf(
+      hostedPlatform({ accounts: [present("ann@acme.example", { license: "standard", renewal: "yearly" })] }),
+    ),
     actual: actualOf(liveHosted([liveAccount("ann@acme.example")])),
     changes: [],
   },
@@ -271,7 +322,9 @@ const hostedRows: Row[] = [
   {
     name: "H4: a Hosted account declared absent is terminated at its expiry, saving its monthly price from that date",
     desired: desiredOf(hostedPlatform({ accounts: [absent("ann@acme.example")] })),
-    actual: actualOf(liveHosted([liveAccount("ann@acme.example", { license: "enterprise", renewal: "monthly" })])),
+    actual: actualOf(
+      liveHosted([liveAccount("ann@acme.example", { license: "enterprise", renewal: "monthly" })]),
+    ),
     changes: [
       {
         id: `${H}/ann@acme.example/terminate`,
@@ -301,7 +354,13 @@ const hostedRows: Row[] = [
     name: "H4: when the API gives no expiry date, a termination takes effect on an 'unknown' date and its saving is unknown",
     desired: desiredOf(hostedPlatform({ accounts: [absent("ann@acme.example")] })),
     actual: actualOf(liveHosted([liveAccount("ann@acme.example", { expirationDate: null })])),
-    changes: [{ action: "terminate", effective: "unknown", cost: { kind: "unknown", reason: expect.stringMatching(/no expiry date/) } }],
+    changes: [
+      {
+        action: "terminate",
+        effective: "unknown",
+        cost: { kind: "unknown", reason: expect.stringMatching(/no expiry date/) },
+      },
+    ],
     warnings: [/no expiry date/],
   },
   {
@@ -321,8 +380,18 @@ const hostedRows: Row[] = [
   },
   {
     name: "H4: with prune, a blank account that no declared account reuses is terminated, with the saving shown",
-    desired: desiredOf(hostedPlatform({ prune: true, accounts: [present("ann@acme.example", { license: "basic", renewal: "yearly" })] })),
-    actual: actualOf(liveHosted([blankAccount("b1", { license: "basic" }), blankAccount("b2", { license: "enterprise", renewal: "monthly" })])),
+    desired: desiredOf(
+      hostedPlatform({
+        prune: true,
+        accounts: [present("ann@acme.example", { license: "basic", renewal: "yearly" })],
+      }),
+    ),
+    actual: actualOf(
+      liveHosted([
+        blankAccount("b1", { license: "basic" }),
+        blankAccount("b2", { license: "enterprise", renewal: "monthly" }),
+      ]),
+    ),
     changes: [
       { action: "configure", address: "ann@acme.example", placeholder: "b1@configureme.me" },
       {
@@ -338,7 +407,9 @@ const hostedRows: Row[] = [
   {
     name: "H4: without prune, undeclared accounts, blanks included, are left alone and listed as unmanaged",
     desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example")] })),
-    actual: actualOf(liveHosted([liveAccount("ann@acme.example"), liveAccount("old@acme.example"), blankAccount("b1")])),
+    actual: actualOf(
+      liveHosted([liveAccount("ann@acme.example"), liveAccount("old@acme.example"), blankAccount("b1")]),
+    ),
     changes: [],
     unmanaged: ["old@acme.example", "b1@configureme.me"],
   },
@@ -354,7 +425,10 @@ const hostedRows: Row[] = [
         effective: "now",
         destructive: true,
         rule: "H5",
-        cost: { kind: "none", note: "the mailbox is wiped today; billing runs to its expiry on 2027-03-31 (H5)" },
+        cost: {
+          kind: "none",
+          note: "the mailbox is wiped today; billing runs to its expiry on 2027-03-31 (H5)",
+        },
       },
     ],
   },
@@ -375,7 +449,11 @@ const hostedRows: Row[] = [
 const privateRows: Row[] = [
   {
     name: "P2: a declared Private account that is missing is added now, billed for the current month",
-    desired: desiredOf(privatePlatform({ accounts: [present("ann@acme.example", { license: "enterprise", displayName: "Ann" })] })),
+    desired: desiredOf(
+      privatePlatform({
+        accounts: [present("ann@acme.example", { license: "enterprise", displayName: "Ann" })],
+      }),
+    ),
     actual: actualOf(livePrivate([])),
     changes: [
       {
@@ -402,7 +480,12 @@ const privateRows: Row[] = [
         before: { exists: true },
         after: { exists: false },
         effective: "now",
-        cost: { kind: "recurring", delta: eur(-5), from: "now", note: "the guide does not say whether the current month is refunded" },
+        cost: {
+          kind: "recurring",
+          delta: eur(-5),
+          from: "now",
+          note: "the guide does not say whether the current month is refunded",
+        },
         rule: "P3",
         destructive: true,
       },
@@ -416,14 +499,21 @@ const privateRows: Row[] = [
     ),
     actual: actualOf(
       livePrivate([livePrivateAccount("old@acme.example")]),
-      livePrivate([livePrivateAccount("keep@other.example")], { organization: "private-other", service: "exchange.other.example" }),
+      livePrivate([livePrivateAccount("keep@other.example")], {
+        organization: "private-other",
+        service: "exchange.other.example",
+      }),
     ),
     changes: [{ action: "delete", address: "old@acme.example", destructive: true, rule: "P3" }],
     unmanaged: ["keep@other.example"],
   },
   {
     name: "P1: a renewal is never changed on a Private platform, whatever the API or the manifest gives",
-    desired: desiredOf(privatePlatform({ accounts: [present("ann@acme.example", { license: "standard", renewal: "monthly" })] })),
+    desired: desiredOf(
+      privatePlatform({
+        accounts: [present("ann@acme.example", { license: "standard", renewal: "monthly" })],
+      }),
+    ),
     actual: actualOf(livePrivate([livePrivateAccount("ann@acme.example", { renewal: "yearly" })])),
     changes: [],
   },
@@ -444,7 +534,9 @@ const privateRows: Row[] = [
 const updateRows: Row[] = [
   {
     name: "Licence (no rule): a declared licence that differs is an update now whose cost is unknown, the catalog's difference in the reason",
-    desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { license: "enterprise" })] })),
+    desired: desiredOf(
+      hostedPlatform({ accounts: [present("ann@acme.example", { license: "enterprise" })] }),
+    ),
     actual: actualOf(liveHosted([liveAccount("ann@acme.example", { license: "standard" })])),
     changes: [
       {
@@ -455,7 +547,8 @@ const updateRows: Row[] = [
         effective: "now",
         cost: {
           kind: "unknown",
-          reason: "the guide does not say when a licence change is billed; the catalog's monthly difference is +3.00 EUR per account",
+          reason:
+            "the guide does not say when a licence change is billed; the catalog's monthly difference is +3.00 EUR per account",
         },
         rule: null,
         destructive: false,
@@ -464,7 +557,9 @@ const updateRows: Row[] = [
   },
   {
     name: "Display name (no rule): a declared display name that differs is an update now with no billing effect",
-    desired: desiredOf(privatePlatform({ accounts: [present("ann@acme.example", { displayName: "Ann Smith" })] })),
+    desired: desiredOf(
+      privatePlatform({ accounts: [present("ann@acme.example", { displayName: "Ann Smith" })] }),
+    ),
     actual: actualOf(livePrivate([livePrivateAccount("ann@acme.example", { displayName: "Ann" })])),
     changes: [
       {
@@ -479,18 +574,34 @@ const updateRows: Row[] = [
   },
   {
     name: "H3 with a licence: one account can get a cancel-termination, a renewal and an update, each its own change",
-    desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { license: "basic", renewal: "monthly", displayName: "Ann" })] })),
+    desired: desiredOf(
+      hostedPlatform({
+        accounts: [present("ann@acme.example", { license: "basic", renewal: "monthly", displayName: "Ann" })],
+      }),
+    ),
     actual: actualOf(liveHosted([liveAccount("ann@acme.example", { deleteAtExpiration: true })])),
     changes: [
       { action: "cancel-termination" },
-      { action: "update", before: { license: "standard", displayName: null }, after: { license: "basic", displayName: "Ann" } },
+      {
+        action: "update",
+        before: { license: "standard", displayName: null },
+        after: { license: "basic", displayName: "Ann" },
+      },
       { action: "renew", effective: "2027-03-31", cost: { kind: "recurring", delta: eur(4 - 3) } },
     ],
   },
   {
     name: "Unmanaged fields: licence, renewal and display name left undeclared plan nothing, whatever they are live",
     desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example")] })),
-    actual: actualOf(liveHosted([liveAccount("ann@acme.example", { license: "enterprise", renewal: "monthly", displayName: "Whoever" })])),
+    actual: actualOf(
+      liveHosted([
+        liveAccount("ann@acme.example", {
+          license: "enterprise",
+          renewal: "monthly",
+          displayName: "Whoever",
+        }),
+      ]),
+    ),
     changes: [],
   },
 ];
@@ -499,7 +610,9 @@ const stateRows: Row[] = [
   ...(["creating", "deleting", "suspending", "reopening", "internalMigration"] as const).map(
     (state): Row => ({
       name: `Waiting (H1-H5, P1-P3 deferred): an account in state ${state} gets no change and is listed as waiting`,
-      desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { license: "basic", renewal: "monthly" })] })),
+      desired: desiredOf(
+        hostedPlatform({ accounts: [present("ann@acme.example", { license: "basic", renewal: "monthly" })] }),
+      ),
       actual: actualOf(liveHosted([liveAccount("ann@acme.example", { state, deleteAtExpiration: true })])),
       changes: [],
       waiting: ["ann@acme.example"],
@@ -521,17 +634,33 @@ const stateRows: Row[] = [
   },
   {
     name: "Suspended (H3): a suspended account is planned only as declared, with a warning that the guide is silent on it",
-    desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { renewal: "monthly" }), present("bob@acme.example")] })),
-    actual: actualOf(liveHosted([liveAccount("ann@acme.example", { state: "suspended" }), liveAccount("bob@acme.example", { state: "suspended" })])),
+    desired: desiredOf(
+      hostedPlatform({
+        accounts: [present("ann@acme.example", { renewal: "monthly" }), present("bob@acme.example")],
+      }),
+    ),
+    actual: actualOf(
+      liveHosted([
+        liveAccount("ann@acme.example", { state: "suspended" }),
+        liveAccount("bob@acme.example", { state: "suspended" }),
+      ]),
+    ),
     changes: [{ action: "renew", address: "ann@acme.example", effective: "2027-03-31" }],
     warnings: [/ann@acme\.example is suspended/, /bob@acme\.example is suspended/],
   },
   {
     name: "Case (H1): addresses are compared case-insensitively, so a live account in other case is neither ordered nor pruned",
     desired: desiredOf(
-      hostedPlatform({ prune: true, accounts: [{ ...present("x", { license: "standard", renewal: "yearly" }), email: "Ann.Smith@ACME.example" }] }),
+      hostedPlatform({
+        prune: true,
+        accounts: [
+          { ...present("x", { license: "standard", renewal: "yearly" }), email: "Ann.Smith@ACME.example" },
+        ],
+      }),
     ),
-    actual: actualOf(liveHosted([{ ...liveAccount("ann.smith@acme.example"), email: "ANN.SMITH@acme.example" }])),
+    actual: actualOf(
+      liveHosted([{ ...liveAccount("ann.smith@acme.example"), email: "ANN.SMITH@acme.example" }]),
+    ),
     changes: [],
   },
   {
@@ -569,7 +698,13 @@ describe("plan: ids, order and metadata", () => {
   it("changes are sorted by APPLY_ORDER (destructive last), then platform, then address; ids are org/svc/address/action", () => {
     const result = planRow({
       desired: desiredOf(
-        privatePlatform({ prune: true, accounts: [present("new@acme.example", { license: "basic" }), present("ren@acme.example", { displayName: "R" })] }),
+        privatePlatform({
+          prune: true,
+          accounts: [
+            present("new@acme.example", { license: "basic" }),
+            present("ren@acme.example", { displayName: "R" }),
+          ],
+        }),
         hostedPlatform({
           removal: "reset",
           accounts: [
@@ -582,7 +717,11 @@ describe("plan: ids, order and metadata", () => {
       ),
       actual: actualOf(
         livePrivate([livePrivateAccount("old@acme.example"), livePrivateAccount("ren@acme.example")]),
-        liveHosted([liveAccount("zed@acme.example"), liveAccount("ren@acme.example"), liveAccount("kep@acme.example", { deleteAtExpiration: true })]),
+        liveHosted([
+          liveAccount("zed@acme.example"),
+          liveAccount("ren@acme.example"),
+          liveAccount("kep@acme.example", { deleteAtExpiration: true }),
+        ]),
       ),
     });
     expect(result.changes.map((c) => c.id)).toEqual([
@@ -617,7 +756,10 @@ describe("plan: ids, order and metadata", () => {
 
   it("a declared platform that the live state does not hold is not planned (the caller filtered it out)", () => {
     const result = planRow({
-      desired: desiredOf(hostedPlatform({ accounts: [absent("ann@acme.example")] }), privatePlatform({ accounts: [absent("bob@acme.example")] })),
+      desired: desiredOf(
+        hostedPlatform({ accounts: [absent("ann@acme.example")] }),
+        privatePlatform({ accounts: [absent("bob@acme.example")] }),
+      ),
       actual: actualOf(livePrivate([livePrivateAccount("bob@acme.example")])),
     });
     expect(result.platforms.map((p) => p.offer)).toEqual(["private"]);

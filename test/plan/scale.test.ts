@@ -50,7 +50,8 @@ describe("plan at scale", () => {
     }
     for (let i = 0; i < 3_000; i++) hostedLive.push(liveAccount(address("stray", i)));
     for (let i = 0; i < 2_000; i++) hostedLive.push(blankAccount(`blank${i}`));
-    for (let i = 0; i < 6_000; i++) hostedDeclared.push(present(address("new", i), { license: "standard", renewal: "yearly" }));
+    for (let i = 0; i < 6_000; i++)
+      hostedDeclared.push(present(address("new", i), { license: "standard", renewal: "yearly" }));
 
     // Private: 40,000 live = 39,000 kept, 1,000 deleted (P3); 500 added (P2).
     const privateLive: ActualAccount[] = [];
@@ -63,16 +64,27 @@ describe("plan at scale", () => {
       privateLive.push(livePrivateAccount(address("pgone", i)));
       privateDeclared.push(absent(address("pgone", i)));
     }
-    for (let i = 0; i < 500; i++) privateDeclared.push(present(address("pnew", i), { license: "enterprise" }));
+    for (let i = 0; i < 500; i++)
+      privateDeclared.push(present(address("pnew", i), { license: "enterprise" }));
 
     expect(hostedLive.length + privateLive.length).toBe(100_000);
     const result = plan(
-      desiredOf(hostedPlatform({ prune: true, accounts: hostedDeclared }), privatePlatform({ accounts: privateDeclared })),
+      desiredOf(
+        hostedPlatform({ prune: true, accounts: hostedDeclared }),
+        privatePlatform({ accounts: privateDeclared }),
+      ),
       actualOf(liveHosted(hostedLive), livePrivate(privateLive)),
       { now: NOW, prices: samplePrices(), quotes: new Map() },
     );
 
-    expect(countBy(result)).toEqual({ renew: 10_000, configure: 2_000, add: 500, order: 1, terminate: 8_000, delete: 1_000 });
+    expect(countBy(result)).toEqual({
+      renew: 10_000,
+      configure: 2_000,
+      add: 500,
+      order: 1,
+      terminate: 8_000,
+      delete: 1_000,
+    });
     const order = result.changes.find((c) => c.action === "order");
     expect(order?.action === "order" && order.quantity).toBe(4_000);
     expect(result.waiting).toHaveLength(0);

@@ -48,7 +48,13 @@ const desired = desiredOf(
       present("fay@acme.example"),
     ],
   }),
-  privatePlatform({ prune: true, accounts: [present("gus@acme.example", { license: "basic" }), present("hal@acme.example", { displayName: "Hal" })] }),
+  privatePlatform({
+    prune: true,
+    accounts: [
+      present("gus@acme.example", { license: "basic" }),
+      present("hal@acme.example", { displayName: "Hal" }),
+    ],
+  }),
 );
 const actual = actualOf(
   liveHosted([
@@ -69,16 +75,32 @@ describe("plan format", () => {
       quotes: new Map([sampleQuote({ license: "basic", duration: "01", quantity: 1, unitsWithoutTax: 2 })]),
     });
     expect(new Set(result.changes.map((c) => c.action))).toEqual(
-      new Set(["order", "configure", "renew", "cancel-termination", "terminate", "reset", "add", "delete", "update"]),
+      new Set([
+        "order",
+        "configure",
+        "renew",
+        "cancel-termination",
+        "terminate",
+        "reset",
+        "add",
+        "delete",
+        "update",
+      ]),
     );
-    expect(new Set(result.changes.map((c) => c.cost.kind))).toEqual(new Set(["none", "one-time", "recurring", "unknown"]));
+    expect(new Set(result.changes.map((c) => c.cost.kind))).toEqual(
+      new Set(["none", "one-time", "recurring", "unknown"]),
+    );
     expect(result.waiting).toHaveLength(1);
     expect(result.unmanaged).toHaveLength(1);
     expect(problemsOf(result)).toEqual([]);
   });
 
   it("a plan made without prices is valid too (null totals, unknown costs)", () => {
-    const result = plan(desired, actual, { now: NOW, prices: unknownPriceBook("offline"), quotes: new Map() });
+    const result = plan(desired, actual, {
+      now: NOW,
+      prices: unknownPriceBook("offline"),
+      quotes: new Map(),
+    });
     expect(result.totals.monthlyBefore).toBeNull();
     expect(problemsOf(result)).toEqual([]);
   });

@@ -41,9 +41,14 @@ const rows: Row[] = [
     desired: desiredOf(
       hostedPlatform({
         prune: true,
-        accounts: [present("ann@acme.example", { license: "standard", renewal: "yearly" }), absent("bob@acme.example")],
+        accounts: [
+          present("ann@acme.example", { license: "standard", renewal: "yearly" }),
+          absent("bob@acme.example"),
+        ],
       }),
-      privatePlatform({ accounts: [present("cid@acme.example", { license: "basic" }), absent("dan@acme.example")] }),
+      privatePlatform({
+        accounts: [present("cid@acme.example", { license: "basic" }), absent("dan@acme.example")],
+      }),
     ),
     actual: actualOf(
       liveHosted([
@@ -93,7 +98,9 @@ const rows: Row[] = [
   },
   {
     name: "Totals (H1): an order without its quote is an unknown cost; its run rate is still known from the catalog",
-    desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { license: "basic", renewal: "yearly" })] })),
+    desired: desiredOf(
+      hostedPlatform({ accounts: [present("ann@acme.example", { license: "basic", renewal: "yearly" })] }),
+    ),
     actual: actualOf(liveHosted([liveAccount("old@acme.example")])),
     totals: {
       currency: "EUR",
@@ -107,9 +114,19 @@ const rows: Row[] = [
   {
     name: "Totals (H2, H3): steps that cancel out on one date are dropped",
     desired: desiredOf(
-      hostedPlatform({ accounts: [present("ann@acme.example", { renewal: "monthly" }), present("bob@acme.example", { renewal: "yearly" })] }),
+      hostedPlatform({
+        accounts: [
+          present("ann@acme.example", { renewal: "monthly" }),
+          present("bob@acme.example", { renewal: "yearly" }),
+        ],
+      }),
     ),
-    actual: actualOf(liveHosted([liveAccount("ann@acme.example", { renewal: "yearly" }), liveAccount("bob@acme.example", { renewal: "monthly" })])),
+    actual: actualOf(
+      liveHosted([
+        liveAccount("ann@acme.example", { renewal: "yearly" }),
+        liveAccount("bob@acme.example", { renewal: "monthly" }),
+      ]),
+    ),
     totals: {
       currency: "EUR",
       oneTime: eur(0),
@@ -121,42 +138,88 @@ const rows: Row[] = [
   },
   {
     name: "Totals (no rule): a licence change's unknown cost is counted and leaves the run rate after the plan unknown",
-    desired: desiredOf(privatePlatform({ accounts: [present("ann@acme.example", { license: "enterprise" })] })),
+    desired: desiredOf(
+      privatePlatform({ accounts: [present("ann@acme.example", { license: "enterprise" })] }),
+    ),
     actual: actualOf(livePrivate([livePrivateAccount("ann@acme.example", { license: "basic" })])),
-    totals: { currency: "EUR", oneTime: eur(0), unknownCosts: 1, monthlyBefore: eur(5), monthlySteps: [], monthlyAfter: null },
+    totals: {
+      currency: "EUR",
+      oneTime: eur(0),
+      unknownCosts: 1,
+      monthlyBefore: eur(5),
+      monthlySteps: [],
+      monthlyAfter: null,
+    },
   },
   {
     name: "Totals (H4, P3): when the catalog could not be read, every amount is unknown, the reason is a warning, and nothing is guessed",
     desired: desiredOf(
-      hostedPlatform({ accounts: [absent("ann@acme.example"), present("bob@acme.example", { license: "basic", renewal: "yearly" })] }),
+      hostedPlatform({
+        accounts: [
+          absent("ann@acme.example"),
+          present("bob@acme.example", { license: "basic", renewal: "yearly" }),
+        ],
+      }),
       privatePlatform({ accounts: [absent("cid@acme.example")] }),
     ),
-    actual: actualOf(liveHosted([liveAccount("ann@acme.example")]), livePrivate([livePrivateAccount("cid@acme.example")])),
+    actual: actualOf(
+      liveHosted([liveAccount("ann@acme.example")]),
+      livePrivate([livePrivateAccount("cid@acme.example")]),
+    ),
     prices: unknownPriceBook("the price catalog could not be read: HTTP 503"),
-    totals: { currency: null, oneTime: null, unknownCosts: 3, monthlyBefore: null, monthlySteps: [], monthlyAfter: null },
+    totals: {
+      currency: null,
+      oneTime: null,
+      unknownCosts: 3,
+      monthlyBefore: null,
+      monthlySteps: [],
+      monthlyAfter: null,
+    },
     warnings: [/^prices are unknown: the price catalog could not be read: HTTP 503/],
   },
   {
     name: "Totals (H1): with the catalog unknown, the order quote still gives the one-time total in its currency",
-    desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { license: "basic", renewal: "yearly" })] })),
+    desired: desiredOf(
+      hostedPlatform({ accounts: [present("ann@acme.example", { license: "basic", renewal: "yearly" })] }),
+    ),
     actual: actualOf(liveHosted([liveAccount("old@acme.example")])),
     prices: unknownPriceBook("offline"),
     quotes: [sampleQuote({ license: "basic", duration: "12", quantity: 1, unitsWithoutTax: 12 })],
-    totals: { currency: "EUR", oneTime: eur(12), unknownCosts: 0, monthlyBefore: null, monthlySteps: [], monthlyAfter: null },
+    totals: {
+      currency: "EUR",
+      oneTime: eur(12),
+      unknownCosts: 0,
+      monthlyBefore: null,
+      monthlySteps: [],
+      monthlyAfter: null,
+    },
   },
   {
     name: "Totals (H3): a price missing from the catalog makes the amounts that need it unknown, and the warning names the plan code read",
     desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { renewal: "monthly" })] })),
     actual: actualOf(liveHosted([liveAccount("ann@acme.example", { license: "enterprise" })])),
     prices: { currency: "EUR", monthly: { "hosted/enterprise/yearly": 600_000_000 } },
-    totals: { currency: "EUR", oneTime: eur(0), unknownCosts: 1, monthlyBefore: eur(6), monthlySteps: [], monthlyAfter: null },
-    warnings: [/no usable monthly price for hosted enterprise accounts renewed monthly \(exrec reads plan code exchange-hosted-enterprise, which is unverified\)/],
+    totals: {
+      currency: "EUR",
+      oneTime: eur(0),
+      unknownCosts: 1,
+      monthlyBefore: eur(6),
+      monthlySteps: [],
+      monthlyAfter: null,
+    },
+    warnings: [
+      /no usable monthly price for hosted enterprise accounts renewed monthly \(exrec reads plan code exchange-hosted-enterprise, which is unverified\)/,
+    ],
   },
 ];
 
 describe("plan totals", () => {
   it.each(rows)("$name", (row) => {
-    const result = plan(row.desired, row.actual, { now: NOW, prices: row.prices ?? samplePrices(), quotes: new Map(row.quotes ?? []) });
+    const result = plan(row.desired, row.actual, {
+      now: NOW,
+      prices: row.prices ?? samplePrices(),
+      quotes: new Map(row.quotes ?? []),
+    });
     expect(result.totals).toEqual(row.totals);
     for (const warning of row.warnings ?? []) expect(result.warnings.some((w) => warning.test(w))).toBe(true);
   });
@@ -177,8 +240,20 @@ describe("quotesNeeded", () => {
   it("H1: asks for one quote per planned order, with the order's licence, duration and quantity", () => {
     const first = plan(desired, actual, { now: NOW, prices: samplePrices(), quotes: new Map() });
     expect(quotesNeeded(first)).toEqual([
-      { organization: "hosted-acme-1", service: "hosted-acme-1", license: "standard", duration: "12", quantity: 2 },
-      { organization: "hosted-acme-1", service: "hosted-acme-1", license: "basic", duration: "01", quantity: 1 },
+      {
+        organization: "hosted-acme-1",
+        service: "hosted-acme-1",
+        license: "standard",
+        duration: "12",
+        quantity: 2,
+      },
+      {
+        organization: "hosted-acme-1",
+        service: "hosted-acme-1",
+        license: "basic",
+        duration: "01",
+        quantity: 1,
+      },
     ]);
   });
 
@@ -194,14 +269,23 @@ describe("quotesNeeded", () => {
   });
 
   it("H1: a quote for another quantity is not used: the cost stays unknown and the quote is asked for again", () => {
-    const quotes = new Map([sampleQuote({ license: "standard", duration: "12", quantity: 5, unitsWithoutTax: 50 })]);
+    const quotes = new Map([
+      sampleQuote({ license: "standard", duration: "12", quantity: 5, unitsWithoutTax: 50 }),
+    ]);
     const result = plan(desired, actual, { now: NOW, prices: samplePrices(), quotes });
     expect(quotesNeeded(result).map((r) => r.quantity)).toEqual([2, 1]);
   });
 
   it("asks for nothing when nothing is ordered (reuse, renewals, removals)", () => {
     const result = plan(
-      desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { license: "standard", renewal: "yearly" }), absent("bob@acme.example")] })),
+      desiredOf(
+        hostedPlatform({
+          accounts: [
+            present("ann@acme.example", { license: "standard", renewal: "yearly" }),
+            absent("bob@acme.example"),
+          ],
+        }),
+      ),
       actualOf(liveHosted([blankAccount("b1"), liveAccount("bob@acme.example")])),
       { now: NOW, prices: samplePrices(), quotes: new Map() },
     );

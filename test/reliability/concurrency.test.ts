@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { renamingManifest, shown, startRun, startSlowApply, type Run } from "./harness.js";
 
-const FIRST = ["henri", "ines", "jules", "lea", "marc", "nora", "paul", "quentin", "rose", "theo"].map((login) => `${login}@acme.example`);
+const FIRST = ["henri", "ines", "jules", "lea", "marc", "nora", "paul", "quentin", "rose", "theo"].map(
+  (login) => `${login}@acme.example`,
+);
 const SECOND = ["alice@acme.example", "ursula@acme.example", "erin@acme.example"];
 
 describe("two applies at once over one platform, local backend", () => {
@@ -29,7 +31,11 @@ describe("two applies at once over one platform, local backend", () => {
   });
 
   const whose = (path: string) =>
-    FIRST.some((a) => path.endsWith(`/${a}`)) ? "first" : SECOND.some((a) => path.endsWith(`/${a}`)) ? "second" : "other";
+    FIRST.some((a) => path.endsWith(`/${a}`))
+      ? "first"
+      : SECOND.some((a) => path.endsWith(`/${a}`))
+        ? "second"
+        : "other";
 
   const startFirst = () => startSlowApply(run, ["apply", first, "--auto-approve"], FIRST);
 
@@ -39,7 +45,9 @@ describe("two applies at once over one platform, local backend", () => {
     const done = await running;
     expect(done.code, shown(done)).toBe(0);
     expect(refused.code, shown(refused)).toBe(1);
-    expect(refused.stderr).toMatch(/platform hosted-ab12345-1\/hosted-ab12345-1 is locked by pid \d+ on host \S+/);
+    expect(refused.stderr).toMatch(
+      /platform hosted-ab12345-1\/hosted-ab12345-1 is locked by pid \d+ on host \S+/,
+    );
     const writes = run.sandbox.stats.writes.map((w) => whose(w.path));
     expect(writes).toEqual(FIRST.map(() => "first"));
   });

@@ -33,7 +33,9 @@ import {
 async function openJournal(home: string): Promise<JournalEntry[]> {
   const text = await readFile(join(home, ".exrec", "journal.json"), "utf8").catch(() => null);
   if (text === null) return [];
-  return Object.values((JSON.parse(text) as { entries: Record<string, JournalEntry> }).entries).filter((e) => e.status === "open");
+  return Object.values((JSON.parse(text) as { entries: Record<string, JournalEntry> }).entries).filter(
+    (e) => e.status === "open",
+  );
 }
 
 describe("killed at a failpoint while a fault is on, then run again", () => {
@@ -66,30 +68,38 @@ describe("killed at a failpoint while a fault is on, then run again", () => {
     },
   ];
 
-  it.each(orderRows.map((row) => [row.name, row] as const))("%s: the rerun buys nothing more and converges", async (_name, { fault, failpoint, flags }) => {
-    const before = platformAccounts(run.sandbox, HOSTED);
-    run.sandbox.addFault(fault);
-    const apply = (env: Record<string, string> = {}) => run.cli(["apply", TWO_ORDERS, "--auto-approve", ...flags], env);
-    const killed = await apply({ EXREC_FAILPOINT: failpoint });
-    expect(killed.signal, shown(killed)).toBe("SIGKILL");
+  it.each(orderRows.map((row) => [row.name, row] as const))(
+    "%s: the rerun buys nothing more and converges",
+    async (_name, { fault, failpoint, flags }) => {
+      const before = platformAccounts(run.sandbox, HOSTED);
+      run.sandbox.addFault(fault);
+      const apply = (env: Record<string, string> = {}) =>
+        run.cli(["apply", TWO_ORDERS, "--auto-approve", ...flags], env);
+      const killed = await apply({ EXREC_FAILPOINT: failpoint });
+      expect(killed.signal, shown(killed)).toBe("SIGKILL");
 
-    const rerun = await apply();
-    const last = rerun.code === 0 ? rerun : await apply();
-    expect(last.code, shown(last)).toBe(0);
-    expect(orderPosts(run.sandbox)).toBe(1);
-    expect(ordersPlaced(run.sandbox)).toBe(1);
-    expect(payPosts(run.sandbox)).toBe(1);
-    const after = platformAccounts(run.sandbox, HOSTED);
-    expect(after.addresses).toEqual([...before.addresses, "new.one@acme.example", "new.two@acme.example"].sort());
-    expect(after.total).toBe(before.total + 2);
-    expect(await openJournal(run.home)).toEqual([]);
-    const plan = await run.cli(["plan", TWO_ORDERS, "--detailed-exitcode"]);
-    expect(plan.code, shown(plan)).toBe(0);
-  });
+      const rerun = await apply();
+      const last = rerun.code === 0 ? rerun : await apply();
+      expect(last.code, shown(last)).toBe(0);
+      expect(orderPosts(run.sandbox)).toBe(1);
+      expect(ordersPlaced(run.sandbox)).toBe(1);
+      expect(payPosts(run.sandbox)).toBe(1);
+      const after = platformAccounts(run.sandbox, HOSTED);
+      expect(after.addresses).toEqual(
+        [...before.addresses, "new.one@acme.example", "new.two@acme.example"].sort(),
+      );
+      expect(after.total).toBe(before.total + 2);
+      expect(await openJournal(run.home)).toEqual([]);
+      const plan = await run.cli(["plan", TWO_ORDERS, "--detailed-exitcode"]);
+      expect(plan.code, shown(plan)).toBe(0);
+    },
+  );
 
   it("an order never delivered, killed after paying: reruns wait for it again and never order or pay twice", async () => {
     run.sandbox.addFault({ method: "POST", path: PAY_POST, kind: "never-deliver", times: 1 });
-    const killed = await run.cli(["apply", TWO_ORDERS, "--auto-approve"], { EXREC_FAILPOINT: "order:after-pay" });
+    const killed = await run.cli(["apply", TWO_ORDERS, "--auto-approve"], {
+      EXREC_FAILPOINT: "order:after-pay",
+    });
     expect(killed.signal).toBe("SIGKILL");
     const rerun = await run.cli(["apply", TWO_ORDERS, "--auto-approve", "--delivery-timeout", "2"]);
     expect(rerun.code, shown(rerun)).toBe(1);
@@ -112,42 +122,59 @@ describe("the demo killed in the middle of its account changes, then run again",
 
   const rows: { name: string; failpoint: Failpoint; fault: FaultSpec | null; addPosts: number }[] = [
     { name: "killed after its first write", failpoint: "write:after-first", fault: null, addPosts: 1 },
-    { name: "killed right after a Private add's POST", failpoint: "add:after-post", fault: null, addPosts: 1 },
+    {
+      name: "killed right after a Private add's POST",
+      failpoint: "add:after-post",
+      fault: null,
+      addPosts: 1,
+    },
     {
       name: "killed right after a Private add's POST whose task then ends in error",
       failpoint: "add:after-post",
       fault: { method: "POST", path: /service\/private-ab12345-1\/account$/, kind: "task-error", times: 1 },
       addPosts: 2,
     },
-    { name: "killed after the first configure of its order", failpoint: "order:after-first-configure", fault: null, addPosts: 1 },
+    {
+      name: "killed after the first configure of its order",
+      failpoint: "order:after-first-configure",
+      fault: null,
+      addPosts: 1,
+    },
   ];
 
-  it.each(rows.map((row) => [row.name, row] as const))("%s: the rerun converges, with each account added once and nothing bought twice", async (_name, { failpoint, fault, addPosts }) => {
-    const before = demoState(run.sandbox);
-    if (fault) run.sandbox.addFault(fault);
-    const killed = await run.cli(demoApplyArgs(run), { EXREC_FAILPOINT: failpoint });
-    expect(killed.signal, shown(killed)).toBe("SIGKILL");
+  it.each(rows.map((row) => [row.name, row] as const))(
+    "%s: the rerun converges, with each account added once and nothing bought twice",
+    async (_name, { failpoint, fault, addPosts }) => {
+      const before = demoState(run.sandbox);
+      if (fault) run.sandbox.addFault(fault);
+      const killed = await run.cli(demoApplyArgs(run), { EXREC_FAILPOINT: failpoint });
+      expect(killed.signal, shown(killed)).toBe("SIGKILL");
 
-    const rerun = await run.cli(demoApplyArgs(run));
-    expect(rerun.code, shown(rerun)).toBe(0);
-    // The lock the killed run left is taken over, and said so.
-    expect(rerun.stderr).toMatch(/took over the stale lock/);
-    const expected = expectedDemoOutcome(before);
-    const after = demoState(run.sandbox);
-    expect(after.hosted.addresses).toEqual(expected.hosted);
-    expect(after.private.addresses).toEqual(expected.private);
-    expect(after.hosted.total).toBe(expected.hostedTotal);
-    expect(orderPosts(run.sandbox)).toBe(1);
-    expect(payPosts(run.sandbox)).toBe(1);
-    const adds = run.sandbox.stats.writes.filter((w) => w.method === "POST" && /private-ab12345-1\/account$/.test(w.path));
-    expect(adds).toHaveLength(addPosts);
-    // The password of the added account is in the secrets file, whichever run created it.
-    const secrets = JSON.parse(await readFile(join(run.home, "secrets.json"), "utf8")) as { accounts: { email: string }[] };
-    expect(secrets.accounts.map((a) => a.email)).toContain("nina@globex.example");
-    expect(await openJournal(run.home)).toEqual([]);
-    const plan = await run.cli(["plan", DEMO, "--detailed-exitcode"]);
-    expect(plan.code, shown(plan)).toBe(0);
-  });
+      const rerun = await run.cli(demoApplyArgs(run));
+      expect(rerun.code, shown(rerun)).toBe(0);
+      // The lock the killed run left is taken over, and said so.
+      expect(rerun.stderr).toMatch(/took over the stale lock/);
+      const expected = expectedDemoOutcome(before);
+      const after = demoState(run.sandbox);
+      expect(after.hosted.addresses).toEqual(expected.hosted);
+      expect(after.private.addresses).toEqual(expected.private);
+      expect(after.hosted.total).toBe(expected.hostedTotal);
+      expect(orderPosts(run.sandbox)).toBe(1);
+      expect(payPosts(run.sandbox)).toBe(1);
+      const adds = run.sandbox.stats.writes.filter(
+        (w) => w.method === "POST" && /private-ab12345-1\/account$/.test(w.path),
+      );
+      expect(adds).toHaveLength(addPosts);
+      // The password of the added account is in the secrets file, whichever run created it.
+      const secrets = JSON.parse(await readFile(join(run.home, "secrets.json"), "utf8")) as {
+        accounts: { email: string }[];
+      };
+      expect(secrets.accounts.map((a) => a.email)).toContain("nina@globex.example");
+      expect(await openJournal(run.home)).toEqual([]);
+      const plan = await run.cli(["plan", DEMO, "--detailed-exitcode"]);
+      expect(plan.code, shown(plan)).toBe(0);
+    },
+  );
 
   it("a run killed half way has already recorded in the history the changes it finished", async () => {
     const killed = await run.cli(demoApplyArgs(run), { EXREC_FAILPOINT: "order:after-first-configure" });
@@ -157,7 +184,13 @@ describe("the demo killed in the middle of its account changes, then run again",
     const entries = JSON.parse(listed.stdout) as HistoryEntry[];
     // Every group before the order ran to its end: they are recorded, the order is not (yet).
     const recorded = new Set(entries.map((e) => `${e.action} ${e.address}`));
-    for (const done of ["cancel-termination carol@acme.example", "update erin@acme.example", "renew bob@acme.example", "configure grace@acme.example", "add nina@globex.example"]) {
+    for (const done of [
+      "cancel-termination carol@acme.example",
+      "update erin@acme.example",
+      "renew bob@acme.example",
+      "configure grace@acme.example",
+      "add nina@globex.example",
+    ]) {
       expect(recorded, done).toContain(done);
     }
     expect(entries.some((e) => e.action === "order")).toBe(false);

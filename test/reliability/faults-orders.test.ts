@@ -49,7 +49,9 @@ describe("faults on the order and payment requests (two accounts to order)", () 
     run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "429", retryAfterSeconds: 1, times: 1 });
     const first = await apply();
     expect(first.code, shown(first)).toBe(1);
-    expect(first.stderr).toMatch(/POST \/order\/email\/exchange\/hosted-ab12345-1\/service\/hosted-ab12345-1\/account\/12 answered 429/);
+    expect(first.stderr).toMatch(
+      /POST \/order\/email\/exchange\/hosted-ab12345-1\/service\/hosted-ab12345-1\/account\/12 answered 429/,
+    );
     expect(orderPosts(run.sandbox)).toBe(1);
     expect(ordersPlaced(run.sandbox)).toBe(0);
 
@@ -79,7 +81,9 @@ describe("faults on the order and payment requests (two accounts to order)", () 
     run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "effect-then-500", times: 1 });
     const first = await apply();
     expect(first.code, shown(first)).toBe(0);
-    expect(first.stderr).toMatch(/the order request for hosted-ab12345-1\/hosted-ab12345-1 failed, but order \d+ was placed/);
+    expect(first.stderr).toMatch(
+      /the order request for hosted-ab12345-1\/hosted-ab12345-1 failed, but order \d+ was placed/,
+    );
     expect(orderPosts(run.sandbox)).toBe(1);
     expect(payPosts(run.sandbox)).toBe(1);
     await expectBoughtOnce();
@@ -106,7 +110,9 @@ describe("faults on the order and payment requests (two accounts to order)", () 
     expect(first.stderr).toMatch(/unknown outcome/);
     expect(Date.now() - sent).toBeLessThan(delayMs);
     const rerun = await apply("--timeout", "4");
-    expect(rerun.stderr).toMatch(/an earlier order request for hosted-ab12345-1\/hosted-ab12345-1 had an unknown outcome/);
+    expect(rerun.stderr).toMatch(
+      /an earlier order request for hosted-ab12345-1\/hosted-ab12345-1 had an unknown outcome/,
+    );
     expect(rerun.code, shown(rerun)).toBe(0);
     // The slow request is counted when the sandbox has answered it, which it has by now.
     expect(orderPosts(run.sandbox)).toBe(1);

@@ -57,11 +57,21 @@ describe("faults that retries absorb, on the demo's apply", () => {
   });
 
   it("a 429 burst longer than the retries on a read: that platform's plan fails naming the call, nothing is written, the next run converges", async () => {
-    run.sandbox.addFault({ method: "GET", path: /\/service\/private-ab12345-1$/, kind: "429", retryAfterSeconds: 0, times: 50 });
+    run.sandbox.addFault({
+      method: "GET",
+      path: /\/service\/private-ab12345-1$/,
+      kind: "429",
+      retryAfterSeconds: 0,
+      times: 50,
+    });
     const result = await run.cli(demoApplyArgs(run));
     expect(result.code, shown(result)).toBe(1);
-    expect(result.stderr).toMatch(/could not read the live state of platform hosted-ab12345-1\/private-ab12345-1/);
-    expect(result.stderr).toMatch(/GET \/email\/exchange\/hosted-ab12345-1\/service\/private-ab12345-1 answered 429/);
+    expect(result.stderr).toMatch(
+      /could not read the live state of platform hosted-ab12345-1\/private-ab12345-1/,
+    );
+    expect(result.stderr).toMatch(
+      /GET \/email\/exchange\/hosted-ab12345-1\/service\/private-ab12345-1 answered 429/,
+    );
     expect(result.stdout).toBe("");
     expect(run.sandbox.stats.writes).toEqual([]);
 
@@ -72,7 +82,13 @@ describe("faults that retries absorb, on the demo's apply", () => {
   });
 
   it("a Retry-After longer than exrec will wait is reported at once with what to do, never slept through", async () => {
-    run.sandbox.addFault({ method: "GET", path: /\/account$/, kind: "429", retryAfterSeconds: 3600, times: 1 });
+    run.sandbox.addFault({
+      method: "GET",
+      path: /\/account$/,
+      kind: "429",
+      retryAfterSeconds: 3600,
+      times: 1,
+    });
     const started = Date.now();
     const result = await run.cli(demoApplyArgs(run));
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -96,7 +112,9 @@ describe("faults that retries absorb, on the demo's apply", () => {
     run.sandbox.addFault({ method: "PUT", path: "erin@acme.example", kind: "500" });
     const result = await run.cli(demoApplyArgs(run));
     expect(result.code, shown(result)).toBe(1);
-    expect(result.stderr).toMatch(/PUT \/email\/exchange\/hosted-ab12345-1\/service\/hosted-ab12345-1\/account\/erin%40acme\.example answered 500/);
+    expect(result.stderr).toMatch(
+      /PUT \/email\/exchange\/hosted-ab12345-1\/service\/hosted-ab12345-1\/account\/erin%40acme\.example answered 500/,
+    );
     expect(result.stderr).toMatch(/Apply stopped/);
     expect(result.stderr).toMatch(/not run/);
     // Nothing after the failed group on Hosted: no order, no termination, no reset.

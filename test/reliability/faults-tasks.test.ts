@@ -49,13 +49,20 @@ describe("faults on tasks and deliveries", () => {
     expect(payPosts(run.sandbox)).toBe(1);
     const plan = await run.cli(["plan", DEMO, "--detailed-exitcode"]);
     expect(plan.code, shown(plan)).toBe(0);
-    expect((await openJournalEntries(run.home)).map((e) => `${e.action} ${JSON.stringify(e.detail)}`)).toEqual([]);
+    expect(
+      (await openJournalEntries(run.home)).map((e) => `${e.action} ${JSON.stringify(e.detail)}`),
+    ).toEqual([]);
   }
 
   it("a Private add whose task ends in error: the run stops naming the task, the journal entry is closed as failed; the rerun adds it once", async () => {
     run = await startRun();
     const before = demoState(run.sandbox);
-    run.sandbox.addFault({ method: "POST", path: /service\/private-ab12345-1\/account$/, kind: "task-error", times: 1 });
+    run.sandbox.addFault({
+      method: "POST",
+      path: /service\/private-ab12345-1\/account$/,
+      kind: "task-error",
+      times: 1,
+    });
     const first = await run.cli(demoApplyArgs(run));
     expect(first.code, shown(first)).toBe(1);
     expect(first.stderr).toMatch(/task \d+ \(addAccount\) for adding nina@globex\.example ended in error/);
@@ -64,7 +71,9 @@ describe("faults on tasks and deliveries", () => {
 
     const rerun = await run.cli(demoApplyArgs(run));
     expect(rerun.code, shown(rerun)).toBe(0);
-    const adds = run.sandbox.stats.writes.filter((w) => w.method === "POST" && /private-ab12345-1\/account$/.test(w.path));
+    const adds = run.sandbox.stats.writes.filter(
+      (w) => w.method === "POST" && /private-ab12345-1\/account$/.test(w.path),
+    );
     expect(adds).toHaveLength(2);
     await expectDemoConverged(before);
   });
@@ -86,14 +95,23 @@ describe("faults on tasks and deliveries", () => {
   it("a Private delete that takes effect but answers 500: reported as an unknown outcome, never sent again; the rerun finds it gone", async () => {
     run = await startRun();
     const before = demoState(run.sandbox);
-    run.sandbox.addFault({ method: "DELETE", path: "judy@globex.example", kind: "effect-then-500", times: 1 });
+    run.sandbox.addFault({
+      method: "DELETE",
+      path: "judy@globex.example",
+      kind: "effect-then-500",
+      times: 1,
+    });
     const first = await run.cli(demoApplyArgs(run));
     expect(first.code, shown(first)).toBe(1);
-    expect(first.stderr).toMatch(/DELETE \/email\/exchange\/hosted-ab12345-1\/service\/private-ab12345-1\/account\/judy%40globex\.example: the outcome is unknown/);
+    expect(first.stderr).toMatch(
+      /DELETE \/email\/exchange\/hosted-ab12345-1\/service\/private-ab12345-1\/account\/judy%40globex\.example: the outcome is unknown/,
+    );
 
     const rerun = await run.cli(demoApplyArgs(run));
     expect(rerun.code, shown(rerun)).toBe(0);
-    const deletes = run.sandbox.stats.writes.filter((w) => w.method === "DELETE" && w.path.includes("judy@globex.example"));
+    const deletes = run.sandbox.stats.writes.filter(
+      (w) => w.method === "DELETE" && w.path.includes("judy@globex.example"),
+    );
     expect(deletes).toHaveLength(1);
     await expectDemoConverged(before);
   });
@@ -112,9 +130,17 @@ describe("faults on tasks and deliveries", () => {
   });
 
   it("an order paid but never delivered: apply waits --delivery-timeout and stops naming the order; reruns wait for it instead of buying; once delivered, apply converges", async () => {
-    const stateFile = join(await import("node:os").then((os) => os.tmpdir()), `exrec-rel-never-${process.pid}-${Date.now()}.json`);
+    const stateFile = join(
+      await import("node:os").then((os) => os.tmpdir()),
+      `exrec-rel-never-${process.pid}-${Date.now()}.json`,
+    );
     run = await startRun({ stateFile });
-    run.sandbox.addFault({ method: "POST", path: /payWithRegisteredPaymentMean$/, kind: "never-deliver", times: 1 });
+    run.sandbox.addFault({
+      method: "POST",
+      path: /payWithRegisteredPaymentMean$/,
+      kind: "never-deliver",
+      times: 1,
+    });
     const apply = () => run.cli(["apply", TWO_ORDERS, "--auto-approve", "--delivery-timeout", "2"]);
 
     const first = await apply();
@@ -139,6 +165,8 @@ describe("faults on tasks and deliveries", () => {
     expect(ordersPlaced(run.sandbox)).toBe(1);
     const plan = await run.cli(["plan", TWO_ORDERS, "--detailed-exitcode"]);
     expect(plan.code, shown(plan)).toBe(0);
-    expect((await openJournalEntries(run.home)).map((e) => `${e.action} ${JSON.stringify(e.detail)}`)).toEqual([]);
+    expect(
+      (await openJournalEntries(run.home)).map((e) => `${e.action} ${JSON.stringify(e.detail)}`),
+    ).toEqual([]);
   });
 });

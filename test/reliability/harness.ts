@@ -39,7 +39,15 @@ export async function startRun(options: SandboxOptions = {}): Promise<Run> {
 
 /** `apply` of the demo with every flag its changes need. */
 export function demoApplyArgs(run: Run, ...extra: string[]): string[] {
-  return ["apply", DEMO, "--auto-approve", "--allow-destroy", "--secrets-out", join(run.home, "secrets.json"), ...extra];
+  return [
+    "apply",
+    DEMO,
+    "--auto-approve",
+    "--allow-destroy",
+    "--secrets-out",
+    join(run.home, "secrets.json"),
+    ...extra,
+  ];
 }
 
 /** Order POSTs the sandbox received (each one, answered or not, may have bought something). */
@@ -68,7 +76,10 @@ interface StoredState {
 }
 
 /** The accounts of one platform as the sandbox stores them: configured addresses and blank count. */
-export function platformAccounts(sandbox: Sandbox, service: string): { addresses: string[]; blanks: number; total: number } {
+export function platformAccounts(
+  sandbox: Sandbox,
+  service: string,
+): { addresses: string[]; blanks: number; total: number } {
   const state = sandbox.snapshot() as StoredState;
   const found = state.organizations.flatMap((o) => o.services).find((s) => s.name === service);
   if (!found) throw new Error(`the sandbox has no service ${service}`);
@@ -91,9 +102,18 @@ export function ordersPlaced(sandbox: Sandbox): number {
  * creates (grace from a blank, heidi ordered, nina added); on Hosted exactly one account more in
  * all (heidi's, the one order of 1).
  */
-export function expectedDemoOutcome(before: { hosted: ReturnType<typeof platformAccounts>; private: ReturnType<typeof platformAccounts> }) {
-  const hosted = before.hosted.addresses.filter((a) => a !== "dave@acme.example").concat(["grace@acme.example", "heidi@acme.example"]).sort();
-  const priv = before.private.addresses.filter((a) => a !== "judy@globex.example").concat(["nina@globex.example"]).sort();
+export function expectedDemoOutcome(before: {
+  hosted: ReturnType<typeof platformAccounts>;
+  private: ReturnType<typeof platformAccounts>;
+}) {
+  const hosted = before.hosted.addresses
+    .filter((a) => a !== "dave@acme.example")
+    .concat(["grace@acme.example", "heidi@acme.example"])
+    .sort();
+  const priv = before.private.addresses
+    .filter((a) => a !== "judy@globex.example")
+    .concat(["nina@globex.example"])
+    .sort();
   return { hosted, private: priv, hostedTotal: before.hosted.total + 1 };
 }
 

@@ -88,24 +88,37 @@ const rows: Row[] = [
   },
   {
     name: "an account lacks its licence",
-    spoil: { [`GET ${BASE}/account/bob%40acme.example`]: () => json({ ...account("bob@acme.example"), accountLicense: undefined }) },
-    message: /GET \/email\/exchange\/org1\/service\/svc1\/account\/bob%40acme\.example: unexpected answer: accountLicense: expected one of basic, standard, enterprise, found nothing/,
+    spoil: {
+      [`GET ${BASE}/account/bob%40acme.example`]: () =>
+        json({ ...account("bob@acme.example"), accountLicense: undefined }),
+    },
+    message:
+      /GET \/email\/exchange\/org1\/service\/svc1\/account\/bob%40acme\.example: unexpected answer: accountLicense: expected one of basic, standard, enterprise, found nothing/,
   },
   {
     name: "an account's `configured` is a string",
-    spoil: { [`GET ${BASE}/account/bob%40acme.example`]: () => json(account("bob@acme.example", { configured: "yes" })) },
-    message: /account\/bob%40acme\.example: unexpected answer: configured: expected true or false, found a string/,
+    spoil: {
+      [`GET ${BASE}/account/bob%40acme.example`]: () =>
+        json(account("bob@acme.example", { configured: "yes" })),
+    },
+    message:
+      /account\/bob%40acme\.example: unexpected answer: configured: expected true or false, found a string/,
   },
   {
     name: "an account is in a state the API does not document",
-    spoil: { [`GET ${BASE}/account/bob%40acme.example`]: () => json(account("bob@acme.example", { state: "frozen" })) },
+    spoil: {
+      [`GET ${BASE}/account/bob%40acme.example`]: () =>
+        json(account("bob@acme.example", { state: "frozen" })),
+    },
     // The value is not quoted: a wrong answer may hold personal data.
-    message: /account\/bob%40acme\.example: unexpected answer: state: expected one of creating, .*, found a string/,
+    message:
+      /account\/bob%40acme\.example: unexpected answer: state: expected one of creating, .*, found a string/,
   },
   {
     name: "the service is answered as null",
     spoil: { [`GET ${BASE}`]: () => json(null) },
-    message: /GET \/email\/exchange\/org1\/service\/svc1: unexpected answer: the answer: expected an object, found null/,
+    message:
+      /GET \/email\/exchange\/org1\/service\/svc1: unexpected answer: the answer: expected an object, found null/,
   },
   {
     name: "the service answers with a 200 HTML page, not JSON",
@@ -115,9 +128,11 @@ const rows: Row[] = [
   {
     name: "the domain list is 200,000 entries long with a number among them",
     spoil: {
-      [`GET ${BASE}/domain`]: () => json(Array.from({ length: 200_000 }, (_, i) => (i === 150_000 ? 42 : `d${i}.example`))),
+      [`GET ${BASE}/domain`]: () =>
+        json(Array.from({ length: 200_000 }, (_, i) => (i === 150_000 ? 42 : `d${i}.example`))),
     },
-    message: /GET \/email\/exchange\/org1\/service\/svc1\/domain: unexpected answer: \[150000\]: expected a string, found a number/,
+    message:
+      /GET \/email\/exchange\/org1\/service\/svc1\/domain: unexpected answer: \[150000\]: expected a string, found a number/,
   },
   {
     name: "the account list is 200,000 numbers",
@@ -132,7 +147,8 @@ const rows: Row[] = [
   {
     name: "the account list is an answer of 80 MiB, more than exrec reads",
     spoil: { [`GET ${BASE}/account`]: () => ({ body: `["${"a".repeat(80 * 1024 * 1024)}@acme.example"]` }) },
-    message: /GET \/email\/exchange\/org1\/service\/svc1\/account: unexpected answer: the answer is larger than 67108864 bytes/,
+    message:
+      /GET \/email\/exchange\/org1\/service\/svc1\/account: unexpected answer: the answer is larger than 67108864 bytes/,
   },
   {
     name: "the account list is nested 100,000 arrays deep",
@@ -147,7 +163,8 @@ const rows: Row[] = [
   {
     name: "bob's address answers alice's account",
     spoil: { [`GET ${BASE}/account/bob%40acme.example`]: () => json(account("alice@acme.example")) },
-    message: /GET \/email\/exchange\/org1\/service\/svc1\/account\/bob%40acme\.example: unexpected answer: .*alice@acme\.example/,
+    message:
+      /GET \/email\/exchange\/org1\/service\/svc1\/account\/bob%40acme\.example: unexpected answer: .*alice@acme\.example/,
   },
   {
     name: "a batch read answers an account it was not asked for",
@@ -158,7 +175,8 @@ const rows: Row[] = [
           { key: "bob@acme.example", value: account("mallory@acme.example"), error: null },
         ]),
     },
-    message: /GET \/email\/exchange\/org1\/service\/svc1\/account\/alice%40acme\.example,bob%40acme\.example: unexpected answer: a batch read answered the account mallory@acme\.example, which it did not ask for/,
+    message:
+      /GET \/email\/exchange\/org1\/service\/svc1\/account\/alice%40acme\.example,bob%40acme\.example: unexpected answer: a batch read answered the account mallory@acme\.example, which it did not ask for/,
   },
   {
     name: "the account list names bob twice, in another case, and both read as bob",
@@ -166,7 +184,8 @@ const rows: Row[] = [
       [`GET ${BASE}/account`]: () => json(["alice@acme.example", "bob@acme.example", "BOB@acme.example"]),
       [`GET ${BASE}/account/BOB%40acme.example`]: () => json(account("bob@acme.example")),
     },
-    message: /GET \/email\/exchange\/org1\/service\/svc1\/account: unexpected answer: the account bob@acme\.example was answered twice/,
+    message:
+      /GET \/email\/exchange\/org1\/service\/svc1\/account: unexpected answer: the account bob@acme\.example was answered twice/,
   },
 ];
 
@@ -187,7 +206,9 @@ describe("hostile API answers", () => {
       const path = (req.url ?? "/").split("?")[0]!;
       if (req.method !== "GET") writes.push(`${req.method} ${path}`);
       const route = routes[`${req.method} ${path}`];
-      const answer: Answer = route ? route() : { status: 404, body: JSON.stringify({ message: "not found" }) };
+      const answer: Answer = route
+        ? route()
+        : { status: 404, body: JSON.stringify({ message: "not found" }) };
       res.writeHead(answer.status ?? 200, { "content-type": answer.type ?? "application/json" });
       res.end(answer.body);
     });
@@ -221,22 +242,34 @@ describe("hostile API answers", () => {
 
   it("the well-behaved server, with extra fields everywhere, gives an empty plan (the control case)", async () => {
     routes = wellBehaved();
-    routes[`GET ${BASE}/account/alice%40acme.example`] = () => json(account("alice@acme.example", { brandNewField: { a: [1, 2] }, mailingFilter: [] }));
+    routes[`GET ${BASE}/account/alice%40acme.example`] = () =>
+      json(account("alice@acme.example", { brandNewField: { a: [1, 2] }, mailingFilter: [] }));
     routes[`GET ${BASE}`] = () =>
-      json({ domain: "acme.example", displayName: "Acme", offer: "hosted", state: "ok", taskPendingId: 0, sslExpirationDate: null, spamAndVirusConfiguration: {} });
+      json({
+        domain: "acme.example",
+        displayName: "Acme",
+        offer: "hosted",
+        state: "ok",
+        taskPendingId: 0,
+        sslExpirationDate: null,
+        spamAndVirusConfiguration: {},
+      });
     const result = await plan(["--detailed-exitcode"]);
     expect(result.code, shown(result)).toBe(0);
     expect(result.stdout).toMatch(/No changes/);
   });
 
-  it.each(rows.map((row) => [row.name, row] as const))("%s: exit 1, the call named, no stack trace, no plan", async (_name, row) => {
-    routes = { ...wellBehaved(), ...row.spoil };
-    const result = await plan(["--debug"]);
-    expect(result.code, shown(result)).toBe(1);
-    expect(result.stderr).toMatch(row.message);
-    expect(result.stderr).not.toMatch(/^\s+at /m);
-    expect(result.stderr).not.toMatch(/This is a bug in exrec/);
-    expect(result.stdout).toBe("");
-    expect(writes).toEqual([]);
-  });
+  it.each(rows.map((row) => [row.name, row] as const))(
+    "%s: exit 1, the call named, no stack trace, no plan",
+    async (_name, row) => {
+      routes = { ...wellBehaved(), ...row.spoil };
+      const result = await plan(["--debug"]);
+      expect(result.code, shown(result)).toBe(1);
+      expect(result.stderr).toMatch(row.message);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(result.stderr).not.toMatch(/This is a bug in exrec/);
+      expect(result.stdout).toBe("");
+      expect(writes).toEqual([]);
+    },
+  );
 });

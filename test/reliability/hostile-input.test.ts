@@ -38,7 +38,16 @@ describe("saved plan files that were edited", () => {
     if (recomputeDigest) plan.digest = planDigest(plan);
     const file = join(run.home, `edited-${Math.random().toString(36).slice(2)}.json`);
     await writeFile(file, JSON.stringify(plan, null, 2));
-    return run.cli(["apply", file, "--auto-approve", "--allow-destroy", "--max-destroy", "50", "--secrets-out", join(run.home, "s.json")]);
+    return run.cli([
+      "apply",
+      file,
+      "--auto-approve",
+      "--allow-destroy",
+      "--max-destroy",
+      "50",
+      "--secrets-out",
+      join(run.home, "s.json"),
+    ]);
   };
 
   it("an amount changed by hand (digest left as it was) is refused before anything is read or written", async () => {
@@ -55,7 +64,11 @@ describe("saved plan files that were edited", () => {
   it("a forged plan (an undeclared account's deletion added, digest recomputed) is refused: its changes are not what the manifest and the live state give", async () => {
     const result = await applyEdited((plan) => {
       const deletion = plan.changes.find((c) => c.action === "delete")!;
-      plan.changes.push({ ...deletion, id: deletion.id.replace("judy@", "zoe@"), address: "zoe@globex.example" } as Plan["changes"][number]);
+      plan.changes.push({
+        ...deletion,
+        id: deletion.id.replace("judy@", "zoe@"),
+        address: "zoe@globex.example",
+      } as Plan["changes"][number]);
     }, true);
     expect(result.code, shown(result)).toBe(1);
     expect(result.stderr).toMatch(/zoe@globex\.example/);
@@ -80,7 +93,13 @@ describe("saved plan files that were edited", () => {
     plan.digest = planDigest(plan);
     const file = join(run.home, "harmless.json");
     await writeFile(file, JSON.stringify(plan, null, 2));
-    const result = await run.cli(["apply", file, "--auto-approve", "--secrets-out", join(run.home, "s.json")]);
+    const result = await run.cli([
+      "apply",
+      file,
+      "--auto-approve",
+      "--secrets-out",
+      join(run.home, "s.json"),
+    ]);
     expect(result.code, shown(result)).toBe(1);
     // The plan schema already holds reset and Private delete destructive; the re-plan would too.
     expect(result.stderr).toMatch(/destructive: must be true|nothing was applied/);
@@ -95,20 +114,38 @@ describe("manifests built to hurt a parser, through the CLI", () => {
 
   const cases: [string, () => string | Buffer][] = [
     ["random bytes", () => Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256))],
-    ["an alias bomb (billion laughs)", () =>
-      ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n")],
-    ["a document nested 50,000 levels deep", () => "version: 1\nplatforms: " + "[".repeat(50_000) + "]".repeat(50_000) + "\n"],
+    [
+      "an alias bomb (billion laughs)",
+      () =>
+        [
+          "a: &a [x, x, x, x, x, x, x, x, x, x]",
+          ...Array.from(
+            { length: 9 },
+            (_, i) =>
+              `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+                .fill(`*${String.fromCharCode(97 + i)}`)
+                .join(", ")}]`,
+          ),
+        ].join("\n"),
+    ],
+    [
+      "a document nested 50,000 levels deep",
+      () => "version: 1\nplatforms: " + "[".repeat(50_000) + "]".repeat(50_000) + "\n",
+    ],
     ["6 MiB of one YAML string", () => `version: 1\nplatforms: "${"a".repeat(6 * 1024 * 1024)}"\n`],
   ];
 
-  it.each(cases)("%s: validate exits 1 with the problem located in the file, never a crash", async (name, content) => {
-    const file = join(home, `${name.replace(/\W+/g, "-")}.yaml`);
-    await writeFile(file, content());
-    const result = await runCli(["validate", file], { cwd: home, env: bareEnv(home) });
-    expect(result.code, shown(result)).toBe(1);
-    expect(result.stderr).toContain(file);
-    expect(result.stderr).not.toMatch(/This is a bug in exrec|^\s+at /m);
-  });
+  it.each(cases)(
+    "%s: validate exits 1 with the problem located in the file, never a crash",
+    async (name, content) => {
+      const file = join(home, `${name.replace(/\W+/g, "-")}.yaml`);
+      await writeFile(file, content());
+      const result = await runCli(["validate", file], { cwd: home, env: bareEnv(home) });
+      expect(result.code, shown(result)).toBe(1);
+      expect(result.stderr).toContain(file);
+      expect(result.stderr).not.toMatch(/This is a bug in exrec|^\s+at /m);
+    },
+  );
 });
 
 describe("exrec sandbox's own exposure", () => {
@@ -117,7 +154,10 @@ describe("exrec sandbox's own exposure", () => {
 
   beforeAll(async () => {
     const home = await tempDir("exrec-sandbox-cli-");
-    child = spawn(process.execPath, [CLI, "sandbox", "--port", "0", "--state", join(home, "state.json")], { cwd: home, env: bareEnv(home) });
+    child = spawn(process.execPath, [CLI, "sandbox", "--port", "0", "--state", join(home, "state.json")], {
+      cwd: home,
+      env: bareEnv(home),
+    });
     url = await new Promise<string>((resolve, reject) => {
       let out = "";
       const timer = setTimeout(() => reject(new Error(`exrec sandbox did not start: ${out}`)), 20_000);
@@ -145,10 +185,17 @@ describe("exrec sandbox's own exposure", () => {
     const answer = await fetch(`${url}/email/exchange/hosted-ab12345-1/service/private-ab12345-1/account`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ login: "x", domain: "globex.example", license: "basic", password: "p".repeat(2 * 1024 * 1024) }),
+      body: JSON.stringify({
+        login: "x",
+        domain: "globex.example",
+        license: "basic",
+        password: "p".repeat(2 * 1024 * 1024),
+      }),
     });
     expect(answer.status).toBe(413);
-    const stats = (await (await fetch(url.replace(/\/1\.0$/, "/_sandbox/stats"))).json()) as { writes: { status: number }[] };
+    const stats = (await (await fetch(url.replace(/\/1\.0$/, "/_sandbox/stats"))).json()) as {
+      writes: { status: number }[];
+    };
     expect(stats.writes.every((w) => w.status === 413)).toBe(true);
   });
 });

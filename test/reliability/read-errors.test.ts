@@ -42,16 +42,29 @@ describe("a failed read fails the plan, it is never taken for an empty platform"
   it("the manifest with prune: true plans deletes of the undeclared accounts when the read succeeds (the control case)", async () => {
     const plan = await run.cli(["plan", pruning, "--format", "json"]);
     expect(plan.code, shown(plan)).toBe(0);
-    const deletes = (JSON.parse(plan.stdout) as { changes: { action: string }[] }).changes.filter((c) => c.action === "delete");
+    const deletes = (JSON.parse(plan.stdout) as { changes: { action: string }[] }).changes.filter(
+      (c) => c.action === "delete",
+    );
     expect(deletes.length).toBeGreaterThan(3);
   });
 
   it("listing the accounts keeps failing (500): apply with --allow-destroy stops naming the platform and the call, prints no plan, deletes nothing", async () => {
     run.sandbox.addFault({ method: "GET", path: /private-ab12345-1\/account$/, kind: "500" });
-    const result = await run.cli(["apply", pruning, "--auto-approve", "--allow-destroy", "--max-destroy", "100"]);
+    const result = await run.cli([
+      "apply",
+      pruning,
+      "--auto-approve",
+      "--allow-destroy",
+      "--max-destroy",
+      "100",
+    ]);
     expect(result.code, shown(result)).toBe(1);
-    expect(result.stderr).toMatch(/could not read the live state of platform hosted-ab12345-1\/private-ab12345-1/);
-    expect(result.stderr).toMatch(/GET \/email\/exchange\/hosted-ab12345-1\/service\/private-ab12345-1\/account answered 500/);
+    expect(result.stderr).toMatch(
+      /could not read the live state of platform hosted-ab12345-1\/private-ab12345-1/,
+    );
+    expect(result.stderr).toMatch(
+      /GET \/email\/exchange\/hosted-ab12345-1\/service\/private-ab12345-1\/account answered 500/,
+    );
     expect(result.stderr).toMatch(/a failed read is never taken for an empty platform/);
     expect(result.stdout).toBe("");
   });
@@ -68,7 +81,9 @@ describe("a failed read fails the plan, it is never taken for an empty platform"
     run.sandbox.addFault({ method: "GET", path: /private-ab12345-1\/account$/, kind: "drop" });
     const result = await run.cli(["plan", pruning]);
     expect(result.code, shown(result)).toBe(1);
-    expect(result.stderr).toMatch(/GET \/email\/exchange\/hosted-ab12345-1\/service\/private-ab12345-1\/account could not connect or lost the connection \(5 attempts\)/);
+    expect(result.stderr).toMatch(
+      /GET \/email\/exchange\/hosted-ab12345-1\/service\/private-ab12345-1\/account could not connect or lost the connection \(5 attempts\)/,
+    );
     expect(result.stdout).toBe("");
   });
 
@@ -78,7 +93,9 @@ describe("a failed read fails the plan, it is never taken for an empty platform"
       run.sandbox.addFault({ method: "GET", path: /\/account\/[^/]+,[^/]+$/, kind: "500" });
       const result = await run.cli(["plan", pruning]);
       expect(result.code, shown(result)).toBe(1);
-      expect(result.stderr).toMatch(/could not read the live state of platform hosted-ab12345-1\/private-ab12345-1/);
+      expect(result.stderr).toMatch(
+        /could not read the live state of platform hosted-ab12345-1\/private-ab12345-1/,
+      );
       expect(result.stdout).toBe("");
     } finally {
       run.sandbox.setReadModes({ pages: false, batch: false });
@@ -106,7 +123,9 @@ describe("a failed read fails the plan, it is never taken for an empty platform"
     const out = join(run.home, "imported.yaml");
     const result = await run.cli(["import", "--out", out]);
     expect(result.code, shown(result)).toBe(1);
-    expect(result.stderr).toMatch(/could not read the live state of platform hosted-ab12345-1\/private-ab12345-1/);
+    expect(result.stderr).toMatch(
+      /could not read the live state of platform hosted-ab12345-1\/private-ab12345-1/,
+    );
     await expect(import("node:fs/promises").then((fs) => fs.stat(out))).rejects.toThrow();
   });
 });

@@ -6,7 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxCredentials } from "../../provider/sandbox/types.js";
-import { filesUnder, generatedPasswords, leaks, randomCredentials, sweepAllCommands, type Sweep } from "./secrets-harness.js";
+import {
+  filesUnder,
+  generatedPasswords,
+  leaks,
+  randomCredentials,
+  sweepAllCommands,
+  type Sweep,
+} from "./secrets-harness.js";
 
 function applicationKeyEnv(url: string, home: string, c: SandboxCredentials): Record<string, string> {
   return {
@@ -61,6 +68,7 @@ describe("secrets with application-key credentials", () => {
     expect(modeOf("secrets.json")).toBe(0o600);
     expect(modeOf(".exrec/journal.json")).toBe(0o600);
     expect(modeOf(".exrec/history.jsonl")).toBe(0o600);
-    for (const lock of files.filter((f) => f.path.includes("/.exrec/locks/"))) expect(lock.mode, lock.path).toBe(0o600);
+    for (const lock of files.filter((f) => f.path.includes("/.exrec/locks/")))
+      expect(lock.mode, lock.path).toBe(0o600);
   });
 });

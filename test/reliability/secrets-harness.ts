@@ -49,7 +49,13 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
       recordRequest(req, seen);
       const forward = request(
         // The Host header is kept: the signature covers the URL the client called, the proxy's.
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+        },
         (answer) => {
           const body: Buffer[] = [];
           answer.on("data", (c: Buffer) => body.push(c));
@@ -83,7 +89,8 @@ function recordRequest(req: IncomingMessage, seen: Set<string>): void {
   const signature = req.headers["x-ovh-signature"];
   if (typeof signature === "string") seen.add(signature);
   const authorization = req.headers.authorization;
-  if (typeof authorization === "string" && /^bearer /i.test(authorization)) seen.add(authorization.replace(/^bearer /i, ""));
+  if (typeof authorization === "string" && /^bearer /i.test(authorization))
+    seen.add(authorization.replace(/^bearer /i, ""));
 }
 
 /** Every file under `dir`, recursively, with its mode. */
@@ -137,11 +144,42 @@ export async function sweepAllCommands(
   // A server error on the POST that carries a generated password, with --debug: the error and the
   // debug lines name the call, never the body.
   sandbox.addFault({ method: "POST", path: /service\/private-ab12345-1\/account$/, kind: "500", times: 1 });
-  await cli("apply with a failing add --debug", ["apply", DEMO, "--auto-approve", "--allow-destroy", "--secrets-out", secretsFile, "--debug"]);
+  await cli("apply with a failing add --debug", [
+    "apply",
+    DEMO,
+    "--auto-approve",
+    "--allow-destroy",
+    "--secrets-out",
+    secretsFile,
+    "--debug",
+  ]);
   sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "effect-then-500", times: 1 });
-  await cli("apply --debug", ["apply", DEMO, "--auto-approve", "--allow-destroy", "--secrets-out", secretsFile, "--debug"]);
-  await cli("apply saved plan (stale) --debug", ["apply", planFile, "--auto-approve", "--allow-destroy", "--secrets-out", secretsFile, "--debug"]);
-  await cli("apply again", ["apply", DEMO, "--auto-approve", "--allow-destroy", "--secrets-out", secretsFile]);
+  await cli("apply --debug", [
+    "apply",
+    DEMO,
+    "--auto-approve",
+    "--allow-destroy",
+    "--secrets-out",
+    secretsFile,
+    "--debug",
+  ]);
+  await cli("apply saved plan (stale) --debug", [
+    "apply",
+    planFile,
+    "--auto-approve",
+    "--allow-destroy",
+    "--secrets-out",
+    secretsFile,
+    "--debug",
+  ]);
+  await cli("apply again", [
+    "apply",
+    DEMO,
+    "--auto-approve",
+    "--allow-destroy",
+    "--secrets-out",
+    secretsFile,
+  ]);
   await cli("drift --debug", ["drift", DEMO, "--debug"]);
   await cli("drift html --out", ["drift", DEMO, "--format", "html", "--out", join(home, "drift.html")]);
   await cli("drift json --out", ["drift", DEMO, "--format", "json", "--out", join(home, "drift.json")]);
@@ -149,7 +187,11 @@ export async function sweepAllCommands(
   await cli("history", ["history"]);
   await cli("history json", ["history", "--format", "json"]);
   // Wrong secrets are secrets too: a refused request must not print them.
-  const wrong = { ...credentials, applicationSecret: `${credentials.applicationSecret}x`, clientSecret: `${credentials.clientSecret}x` };
+  const wrong = {
+    ...credentials,
+    applicationSecret: `${credentials.applicationSecret}x`,
+    clientSecret: `${credentials.clientSecret}x`,
+  };
   await cli("plan with a wrong secret --debug", ["plan", DEMO, "--debug"], envFor(proxy.url, home, wrong));
 
   return {
@@ -176,7 +218,10 @@ export async function generatedPasswords(secretsFile: string): Promise<string[]>
 export async function leaks(sweep: Sweep, secrets: Record<string, string>): Promise<string[]> {
   const places: { name: string; text: string }[] = [];
   for (const [name, result] of sweep.results) {
-    places.push({ name: `${name} stdout`, text: result.stdout }, { name: `${name} stderr`, text: result.stderr });
+    places.push(
+      { name: `${name} stdout`, text: result.stdout },
+      { name: `${name} stderr`, text: result.stderr },
+    );
   }
   for (const file of await filesUnder(sweep.home)) {
     if (file.path === sweep.secretsFile) continue; // the one place passwords belong

@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxCredentials } from "../../provider/sandbox/types.js";
-import { generatedPasswords, leaks, randomCredentials, sweepAllCommands, type Sweep } from "./secrets-harness.js";
+import {
+  generatedPasswords,
+  leaks,
+  randomCredentials,
+  sweepAllCommands,
+  type Sweep,
+} from "./secrets-harness.js";
 
 function oauth2Env(url: string, home: string, c: SandboxCredentials): Record<string, string> {
   return {

@@ -24,10 +24,21 @@ export function eur(amount: string): Money {
   return { ucents: match[1] === "-" ? -ucents : ucents, currency: "EUR" };
 }
 
-export const HOSTED = { organization: "acme", service: "hosted-acme-1", offer: "hosted" } as const satisfies PlatformRef & { offer: Offer };
-export const PRIVATE = { organization: "acme", service: "private-acme-1", offer: "private" } as const satisfies PlatformRef & { offer: Offer };
+export const HOSTED = {
+  organization: "acme",
+  service: "hosted-acme-1",
+  offer: "hosted",
+} as const satisfies PlatformRef & { offer: Offer };
+export const PRIVATE = {
+  organization: "acme",
+  service: "private-acme-1",
+  offer: "private",
+} as const satisfies PlatformRef & { offer: Offer };
 
-const ref = (platform: PlatformRef): PlatformRef => ({ organization: platform.organization, service: platform.service });
+const ref = (platform: PlatformRef): PlatformRef => ({
+  organization: platform.organization,
+  service: platform.service,
+});
 const key = (platform: PlatformRef): string => `${platform.organization}/${platform.service}`;
 
 const none = (note?: string): Cost => (note === undefined ? { kind: "none" } : { kind: "none", note });
@@ -43,7 +54,12 @@ const oneTime = (amount: string, withTax: string | null): Cost => ({
 });
 const unknown = (reason: string): Cost => ({ kind: "unknown", reason });
 
-function base(platform: PlatformRef & { offer: Offer }, subject: string, action: string, rule: RuleId | null) {
+function base(
+  platform: PlatformRef & { offer: Offer },
+  subject: string,
+  action: string,
+  rule: RuleId | null,
+) {
   return {
     id: `${key(platform)}/${subject}/${action}`,
     platform: { ...platform },
@@ -310,7 +326,9 @@ export const hostilePlan: Plan = plan({
       platform: { ...HOSTED, service: "hosted-acme-1*`x`*" },
       address: "a|b@acme.example",
       before: { displayName: "<script>alert(1)</script>" },
-      after: { displayName: "| pipe | [link](https://evil.example) @everyone $x$ \u001b[31mred\u001b[0m \u202eevil" },
+      after: {
+        displayName: "| pipe | [link](https://evil.example) @everyone $x$ \u001b[31mred\u001b[0m \u202eevil",
+      },
       reason: "new name: <b>bold</b>\nsecond line",
     } as Change,
   ],

@@ -38,7 +38,11 @@ const fixtures: [string, Plan][] = [
 function reversedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversedKeys);
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([key, inner]) => [key, reversedKeys(inner)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([key, inner]) => [key, reversedKeys(inner)]),
+  );
 }
 
 describe("renderPlanJson", () => {
@@ -92,7 +96,8 @@ describe("plan.schema.json", () => {
       const record = node as Record<string, unknown>;
       const properties = record.properties as Record<string, Record<string, unknown>> | undefined;
       for (const [name, property] of Object.entries(properties ?? {})) {
-        const ref = typeof property.$ref === "string" ? defs[property.$ref.replace("#/$defs/", "")] : undefined;
+        const ref =
+          typeof property.$ref === "string" ? defs[property.$ref.replace("#/$defs/", "")] : undefined;
         if (typeof property.description !== "string" && typeof ref?.description !== "string") {
           undocumented.push(`${path}/${name}`);
         }
@@ -111,7 +116,7 @@ describe("plan.schema.json", () => {
     expect([...actions].sort()).toEqual([...APPLY_ORDER].sort());
   });
 
-  it("pins format_version to \"1\"", () => {
+  it('pins format_version to "1"', () => {
     expect((schema.properties as Record<string, { const?: string }>).format_version!.const).toBe("1");
   });
 
@@ -119,7 +124,9 @@ describe("plan.schema.json", () => {
     const validate = validator();
     expect(validate({ ...emptyPlan, extra: 1 })).toBe(false);
     expect(validate({ ...richPlan, changes: [{ ...richPlan.changes[0]!, action: "explode" }] })).toBe(false);
-    expect(validate({ ...richPlan, changes: [{ ...richPlan.changes[0]!, cost: { amount: 1 } }] })).toBe(false);
+    expect(validate({ ...richPlan, changes: [{ ...richPlan.changes[0]!, cost: { amount: 1 } }] })).toBe(
+      false,
+    );
     expect(validate({ ...richPlan, changes: [{ ...richPlan.changes[7]!, destructive: false }] })).toBe(false);
   });
 });

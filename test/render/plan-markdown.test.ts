@@ -1,12 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { renderPlanMarkdown } from "../../reconciler/render/plan-markdown.js";
 import { expectGolden } from "../support/golden.js";
-import { destructiveOnlyPlan, emptyPlan, hostilePlan, manyChangesPlan, richPlan, summaryExamplePlan } from "./fixtures.js";
+import {
+  destructiveOnlyPlan,
+  emptyPlan,
+  hostilePlan,
+  manyChangesPlan,
+  richPlan,
+  summaryExamplePlan,
+} from "./fixtures.js";
 import type { Plan } from "../../reconciler/model.js";
 
 /** The cells of a Markdown table row, split the way GitHub splits them: on unescaped pipes. */
 function cells(row: string): string[] {
-  return row.replace(/^\|/, "").replace(/\|$/, "").split(/(?<!\\)\|/);
+  return row
+    .replace(/^\|/, "")
+    .replace(/\|$/, "")
+    .split(/(?<!\\)\|/);
 }
 
 function changeRows(markdown: string): string[] {
@@ -118,7 +128,13 @@ describe("renderPlanMarkdown: size limit", () => {
     // Every row kept is a whole row of the full rendering.
     const fullRows = new Set(changeRows(full));
     for (const row of shown) expect(fullRows.has(row)).toBe(true);
-    expect(cut.trimEnd().endsWith(`… ${60 - shown.length} more changes not shown; see the full report (the plan job's artifacts)`)).toBe(true);
+    expect(
+      cut
+        .trimEnd()
+        .endsWith(
+          `… ${60 - shown.length} more changes not shown; see the full report (the plan job's artifacts)`,
+        ),
+    ).toBe(true);
   });
 
   it("keeps as many rows as fit: one more row would not", () => {
@@ -133,7 +149,10 @@ describe("renderPlanMarkdown: size limit", () => {
   });
 
   it("links the full report when the hint is a URL", () => {
-    const cut = renderPlanMarkdown(plan, { maxChars: 3000, fullReportHint: "https://ci.example/runs/42?tab=artifacts" });
+    const cut = renderPlanMarkdown(plan, {
+      maxChars: 3000,
+      fullReportHint: "https://ci.example/runs/42?tab=artifacts",
+    });
     expect(cut).toContain("see the full report (<https://ci.example/runs/42?tab=artifacts>)");
   });
 

@@ -52,7 +52,11 @@ describe("renderPlanText: summary line", () => {
   });
 
   it("uses plurals for counts above one", () => {
-    const second = { ...renew, id: "acme/hosted-acme-1/zoe@acme.example/renew", address: "zoe@acme.example" } as Change;
+    const second = {
+      ...renew,
+      id: "acme/hosted-acme-1/zoe@acme.example/renew",
+      address: "zoe@acme.example",
+    } as Change;
     const plan: Plan = {
       ...emptyPlan,
       changes: [renew, second],
@@ -96,16 +100,22 @@ describe("renderPlanText: lines", () => {
   });
 
   it("shows the expiry date of a renewal change (H3) and of a termination (H4)", () => {
-    expect(lineOf("bob@acme.example")).toMatch(/renewal: yearly → monthly\s+on 2026-12-31\s+\+0\.50 EUR\/month from 2026-12-31\s+H3$/);
+    expect(lineOf("bob@acme.example")).toMatch(
+      /renewal: yearly → monthly\s+on 2026-12-31\s+\+0\.50 EUR\/month from 2026-12-31\s+H3$/,
+    );
     expect(lineOf("henri@acme.example")).toMatch(/on 2027-03-31\s+-3\.80 EUR\/month from 2027-03-31\s+H4$/);
   });
 
   it("shows an order as N × licence duration with its addresses and its one-time cost (H1)", () => {
-    expect(lineOf(" order ")).toMatch(/2 × standard 12 months: frank@acme\.example, gina@acme\.example .* 215\.76 EUR once\s+H1$/);
+    expect(lineOf(" order ")).toMatch(
+      /2 × standard 12 months: frank@acme\.example, gina@acme\.example .* 215\.76 EUR once\s+H1$/,
+    );
   });
 
   it("shows an unknown cost with its reason, never an amount (P2)", () => {
-    expect(lineOf("kim@acme.example")).toContain("unknown: the public catalog gives no price for private/enterprise/monthly");
+    expect(lineOf("kim@acme.example")).toContain(
+      "unknown: the public catalog gives no price for private/enterprise/monthly",
+    );
   });
 
   it("groups changes under their platform", () => {
@@ -136,8 +146,14 @@ describe("renderPlanText: lines", () => {
       effective: "unknown",
       cost: { kind: "unknown", reason: "the API gives no expiry date for this account" },
     } as Change;
-    const plan: Plan = { ...emptyPlan, changes: [atUnknownExpiry], totals: { ...emptyPlan.totals, unknownCosts: 1 } };
-    const line = renderPlanText(plan, { color: false }).split("\n").find((l) => l.includes("bob@acme.example"))!;
+    const plan: Plan = {
+      ...emptyPlan,
+      changes: [atUnknownExpiry],
+      totals: { ...emptyPlan.totals, unknownCosts: 1 },
+    };
+    const line = renderPlanText(plan, { color: false })
+      .split("\n")
+      .find((l) => l.includes("bob@acme.example"))!;
     expect(line).toMatch(/on an unknown date\s+unknown: the API gives no expiry date for this account\s+H3$/);
     expect(line).not.toContain("on unknown");
   });

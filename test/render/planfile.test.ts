@@ -111,7 +111,9 @@ describe("writePlanFile / readPlanFile", () => {
 
   it("refuses to write a plan that does not match the schema", async () => {
     const broken = { ...richPlan, totals: { ...richPlan.totals, unknownCosts: -1 } };
-    await expect(writePlanFile(fresh(), broken)).rejects.toThrow(/does not match the plan schema: \/totals\/unknownCosts/);
+    await expect(writePlanFile(fresh(), broken)).rejects.toThrow(
+      /does not match the plan schema: \/totals\/unknownCosts/,
+    );
   });
 });
 
@@ -189,7 +191,10 @@ describe("readPlanFile refuses what it cannot trust", () => {
 
   it("a file with an unknown field, even a `__proto__` one", async () => {
     const path = fresh();
-    const text = renderPlanJson(emptyPlan).replace('"format_version": "1",', '"format_version": "1", "__proto__": {"polluted": true},');
+    const text = renderPlanJson(emptyPlan).replace(
+      '"format_version": "1",',
+      '"format_version": "1", "__proto__": {"polluted": true},',
+    );
     const object = JSON.parse(text) as Record<string, unknown>;
     await writeFile(path, JSON.stringify({ ...object, digest: planDigest(object as unknown as Plan) }));
     const error = await refusal(path);
@@ -257,17 +262,21 @@ describe("readPlanFile never crashes on hostile input", () => {
     await writePlanFile(path, richPlan);
     const original = await readFile(path);
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: original.length - 1 }), fc.integer({ min: 0, max: 255 }), async (at, byte) => {
-        const mutated = Buffer.from(original);
-        mutated[at] = byte;
-        await writeFile(path, mutated);
-        try {
-          // Only a change that leaves the JSON value as it was (whitespace, a digit of the same value) may pass.
-          expect(await readPlanFile(path)).toEqual(richPlan);
-        } catch (error) {
-          expect(error).toBeInstanceOf(PlanFileError);
-        }
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: original.length - 1 }),
+        fc.integer({ min: 0, max: 255 }),
+        async (at, byte) => {
+          const mutated = Buffer.from(original);
+          mutated[at] = byte;
+          await writeFile(path, mutated);
+          try {
+            // Only a change that leaves the JSON value as it was (whitespace, a digit of the same value) may pass.
+            expect(await readPlanFile(path)).toEqual(richPlan);
+          } catch (error) {
+            expect(error).toBeInstanceOf(PlanFileError);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

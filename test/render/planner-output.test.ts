@@ -61,14 +61,26 @@ function everyKindOfChange(prices: PriceBook): Plan {
     ]),
     livePrivate([livePrivateAccount("del@acme.example"), livePrivateAccount("x@acme.example")]),
   );
-  const quotes = new Map([sampleQuote({ license: "standard", duration: "12", quantity: 2, unitsWithoutTax: 72 })]);
+  const quotes = new Map([
+    sampleQuote({ license: "standard", duration: "12", quantity: 2, unitsWithoutTax: 72 }),
+  ]);
   return plan(desired, actual, { now: NOW, prices, quotes });
 }
 
 const cases: [string, Plan][] = [
   ["every kind of change, prices known", everyKindOfChange(samplePrices())],
-  ["every kind of change, no catalog", everyKindOfChange({ currency: null, monthly: {}, unavailableReason: "the catalog could not be read" })],
-  ["nothing to do", plan(desiredOf(hostedPlatform()), actualOf(liveHosted([])), { now: NOW, prices: samplePrices(), quotes: new Map() })],
+  [
+    "every kind of change, no catalog",
+    everyKindOfChange({ currency: null, monthly: {}, unavailableReason: "the catalog could not be read" }),
+  ],
+  [
+    "nothing to do",
+    plan(desiredOf(hostedPlatform()), actualOf(liveHosted([])), {
+      now: NOW,
+      prices: samplePrices(),
+      quotes: new Map(),
+    }),
+  ],
 ];
 
 let folder: string;
@@ -83,7 +95,17 @@ describe("plans made by the planner", () => {
   it("cover every action between them, and an unknown date", () => {
     const actions = new Set(cases.flatMap(([, p]) => p.changes.map((change) => change.action)));
     expect([...actions].sort()).toEqual(
-      ["add", "cancel-termination", "configure", "delete", "order", "renew", "reset", "terminate", "update"].sort(),
+      [
+        "add",
+        "cancel-termination",
+        "configure",
+        "delete",
+        "order",
+        "renew",
+        "reset",
+        "terminate",
+        "update",
+      ].sort(),
     );
     expect(cases[0]![1].changes.some((change) => change.effective === "unknown")).toBe(true);
   });

@@ -24,7 +24,9 @@ async function requestToken(form: Record<string, string>): Promise<{ status: num
 describe("the test's own signing helper", () => {
   it("matches the two vectors published in docs/OVH-API.md", () => {
     const [as, ck, ts] = ["7kbG7Bk7S9Nt7ZSV", "MtSwSrPpNjqfVSmJhLbPyr2i45lSwPU1", "1764115200"];
-    expect(sign(as, ck, "GET", "https://eu.api.ovh.com/1.0/email/exchange", "", ts)).toBe("$1$5b12ead3f2ff2cc2fa1156d6a1cae1d7553519e7");
+    expect(sign(as, ck, "GET", "https://eu.api.ovh.com/1.0/email/exchange", "", ts)).toBe(
+      "$1$5b12ead3f2ff2cc2fa1156d6a1cae1d7553519e7",
+    );
     expect(
       sign(
         as,
@@ -53,7 +55,10 @@ describe("application-key authentication", () => {
   });
 
   it("accepts a signed write whose body is part of the signature", async () => {
-    const reply = await api.put(`${servicePath(HOSTED)}/account/${encodeURIComponent("alice@acme.example")}`, { displayName: "Alice M." });
+    const reply = await api.put(
+      `${servicePath(HOSTED)}/account/${encodeURIComponent("alice@acme.example")}`,
+      { displayName: "Alice M." },
+    );
     expect(reply.status).toBe(200);
   });
 
@@ -65,7 +70,11 @@ describe("application-key authentication", () => {
   it("refuses a bad signature with INVALID_SIGNATURE", async () => {
     const reply = await api.get("/email/exchange", { tamper: true });
     expect(reply.status).toBe(400);
-    expect(reply.body).toEqual({ errorCode: "INVALID_SIGNATURE", httpCode: "400 Bad Request", message: "Invalid signature" });
+    expect(reply.body).toEqual({
+      errorCode: "INVALID_SIGNATURE",
+      httpCode: "400 Bad Request",
+      message: "Invalid signature",
+    });
   });
 
   it("refuses a signature made over another body", async () => {
@@ -79,7 +88,14 @@ describe("application-key authentication", () => {
         "X-Ovh-Application": c.applicationKey,
         "X-Ovh-Consumer": c.consumerKey,
         "X-Ovh-Timestamp": ts,
-        "X-Ovh-Signature": sign(c.applicationSecret, c.consumerKey, "PUT", url, '{"displayName":"signed"}', ts),
+        "X-Ovh-Signature": sign(
+          c.applicationSecret,
+          c.consumerKey,
+          "PUT",
+          url,
+          '{"displayName":"signed"}',
+          ts,
+        ),
       },
       body: '{"displayName":"sent"}',
     });
@@ -90,7 +106,11 @@ describe("application-key authentication", () => {
   it("refuses a timestamp more than 180 s away from the real clock with QUERY_TIME_OUT", async () => {
     const late = await api.get("/email/exchange", { skewSeconds: -300 });
     expect(late.status).toBe(400);
-    expect(late.body).toEqual({ errorCode: "QUERY_TIME_OUT", httpCode: "400 Bad Request", message: "Query out of time" });
+    expect(late.body).toEqual({
+      errorCode: "QUERY_TIME_OUT",
+      httpCode: "400 Bad Request",
+      message: "Query out of time",
+    });
     const early = await api.get("/email/exchange", { skewSeconds: 300 });
     expect(early.body.errorCode).toBe("QUERY_TIME_OUT");
     const within = await api.get("/email/exchange", { skewSeconds: 120 });
@@ -101,8 +121,14 @@ describe("application-key authentication", () => {
     const credentials = { ...SANDBOX_CREDENTIALS, consumerKey: "someoneelseskey0000000000000000" };
     const reply = await api.get("/email/exchange", { credentials });
     expect(reply.status).toBe(403);
-    expect(reply.body).toEqual({ errorCode: "INVALID_CREDENTIAL", httpCode: "403 Forbidden", message: "This credential does not exist" });
-    const otherApp = await api.get("/email/exchange", { credentials: { ...SANDBOX_CREDENTIALS, applicationKey: "otherapp" } });
+    expect(reply.body).toEqual({
+      errorCode: "INVALID_CREDENTIAL",
+      httpCode: "403 Forbidden",
+      message: "This credential does not exist",
+    });
+    const otherApp = await api.get("/email/exchange", {
+      credentials: { ...SANDBOX_CREDENTIALS, applicationKey: "otherapp" },
+    });
     expect(otherApp.status).toBe(403);
   });
 

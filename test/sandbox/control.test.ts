@@ -15,7 +15,9 @@ afterAll(() => sandbox.close());
 async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${controlUrl}${path}`, {
     method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "Content-Type": "application/json" } }),
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { "Content-Type": "application/json" } }),
   });
   return { status: response.status, body: await response.json() };
 }
@@ -26,13 +28,20 @@ describe("the control API under /_sandbox", () => {
     await api.get("/email/exchange");
     const stats = await control("GET", "/stats");
     expect(stats.status).toBe(200);
-    expect(stats.body).toMatchObject({ total: 1, byRoute: { "GET /email/exchange": 1 }, authFailures: 0, writes: [] });
+    expect(stats.body).toMatchObject({
+      total: 1,
+      byRoute: { "GET /email/exchange": 1 },
+      authFailures: 0,
+      writes: [],
+    });
     await control("POST", "/stats/reset");
     expect((await control("GET", "/stats")).body.total).toBe(0);
   });
 
   it("adds faults (path as a substring) and clears them", async () => {
-    expect((await control("POST", "/faults", { kind: "429", path: "/domain", retryAfterSeconds: 3 })).status).toBe(201);
+    expect(
+      (await control("POST", "/faults", { kind: "429", path: "/domain", retryAfterSeconds: 3 })).status,
+    ).toBe(201);
     const limited = await api.get(`${servicePath(HOSTED)}/domain`);
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("3");
@@ -49,11 +58,15 @@ describe("the control API under /_sandbox", () => {
 
   it("switches the read modes", async () => {
     expect((await control("PUT", "/read-modes", { pages: false, batch: true })).status).toBe(200);
-    const batch = await api.get(`${servicePath(HOSTED)}/account/alice@acme.example,bob@acme.example`, { headers: { "X-Ovh-Batch": "," } });
+    const batch = await api.get(`${servicePath(HOSTED)}/account/alice@acme.example,bob@acme.example`, {
+      headers: { "X-Ovh-Batch": "," },
+    });
     expect(batch.status).toBe(200);
     expect(batch.body).toHaveLength(2);
     await control("PUT", "/read-modes", { pages: false, batch: false });
-    const off = await api.get(`${servicePath(HOSTED)}/account/alice@acme.example,bob@acme.example`, { headers: { "X-Ovh-Batch": "," } });
+    const off = await api.get(`${servicePath(HOSTED)}/account/alice@acme.example,bob@acme.example`, {
+      headers: { "X-Ovh-Batch": "," },
+    });
     expect(off.status).toBe(404);
     expect((await control("PUT", "/read-modes", { pages: "yes" })).status).toBe(400);
   });
@@ -67,20 +80,37 @@ describe("the control API under /_sandbox", () => {
   });
 
   it("patches an account behind the client's back", async () => {
-    const reply = await control("PATCH", `/account/hosted-ab12345-1/${HOSTED}/${encodeURIComponent("erin@acme.example")}`, {
+    const reply = await control(
+      "PATCH",
+      `/account/hosted-ab12345-1/${HOSTED}/${encodeURIComponent("erin@acme.example")}`,
+      {
+        displayName: "Changed in the console",
+        accountLicense: "basic",
+      },
+    );
+    expect(reply.status).toBe(200);
+    expect((await api.get(accountPath(HOSTED, "erin@acme.example"))).body).toMatchObject({
       displayName: "Changed in the console",
       accountLicense: "basic",
     });
-    expect(reply.status).toBe(200);
-    expect((await api.get(accountPath(HOSTED, "erin@acme.example"))).body).toMatchObject({ displayName: "Changed in the console", accountLicense: "basic" });
   });
 
   it("refuses a patch of an unknown account or field", async () => {
-    expect((await control("PATCH", `/account/hosted-ab12345-1/${HOSTED}/nobody@acme.example`, { displayName: "x" })).status).toBe(404);
-    const field = await control("PATCH", `/account/hosted-ab12345-1/${HOSTED}/erin@acme.example`, { password: "x" });
+    expect(
+      (
+        await control("PATCH", `/account/hosted-ab12345-1/${HOSTED}/nobody@acme.example`, {
+          displayName: "x",
+        })
+      ).status,
+    ).toBe(404);
+    const field = await control("PATCH", `/account/hosted-ab12345-1/${HOSTED}/erin@acme.example`, {
+      password: "x",
+    });
     expect(field.status).toBe(400);
     expect(field.body.message).toMatch(/password/);
-    const value = await control("PATCH", `/account/hosted-ab12345-1/${HOSTED}/erin@acme.example`, { accountLicense: "gold" });
+    const value = await control("PATCH", `/account/hosted-ab12345-1/${HOSTED}/erin@acme.example`, {
+      accountLicense: "gold",
+    });
     expect(value.status).toBe(400);
   });
 
@@ -105,6 +135,8 @@ describe("the programmatic face", () => {
   it("snapshot is a deep copy", () => {
     const snapshot = sandbox.snapshot() as any;
     snapshot.organizations[0].services[0].accounts[0].displayName = "mutated";
-    expect((sandbox.snapshot() as any).organizations[0].services[0].accounts[0].displayName).not.toBe("mutated");
+    expect((sandbox.snapshot() as any).organizations[0].services[0].accounts[0].displayName).not.toBe(
+      "mutated",
+    );
   });
 });

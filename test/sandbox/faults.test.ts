@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../provider/sandbox/types.js";
-import { accountPath, HOSTED, openSandbox, orderPath, PRIVATE, servicePath, TestClient, waitForTask } from "./helpers.js";
+import {
+  accountPath,
+  HOSTED,
+  openSandbox,
+  orderPath,
+  PRIVATE,
+  servicePath,
+  TestClient,
+  waitForTask,
+} from "./helpers.js";
 
 let sandbox: Sandbox;
 let api: TestClient;
@@ -26,11 +35,17 @@ describe("faults", () => {
     sandbox.addFault({ kind: "500", method: "PUT", path: /\/account\/[^/]+$/ });
     expect((await api.get(accountPath(HOSTED, "bob@acme.example"))).status).toBe(200);
     expect((await api.get(`${servicePath(HOSTED)}/domain`)).status).toBe(200);
-    expect((await api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" })).status).toBe(500);
+    expect((await api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" })).status).toBe(
+      500,
+    );
     // Until cleared (no `times`).
-    expect((await api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" })).status).toBe(500);
+    expect((await api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" })).status).toBe(
+      500,
+    );
     sandbox.clearFaults();
-    expect((await api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" })).status).toBe(200);
+    expect((await api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" })).status).toBe(
+      200,
+    );
   });
 
   it("500: answers a server error without doing anything", async () => {
@@ -39,7 +54,13 @@ describe("faults", () => {
     const reply = await api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" });
     expect(reply.status).toBe(500);
     expect((await api.get(accountPath(HOSTED, "bob@acme.example"))).body.renewPeriod).toBe("monthly");
-    expect(sandbox.stats.writes).toEqual([{ method: "PUT", path: `/email/exchange/hosted-ab12345-1/service/${HOSTED}/account/bob@acme.example`, status: 500 }]);
+    expect(sandbox.stats.writes).toEqual([
+      {
+        method: "PUT",
+        path: `/email/exchange/hosted-ab12345-1/service/${HOSTED}/account/bob@acme.example`,
+        status: 500,
+      },
+    ]);
   });
 
   it("effect-then-500: does the work, then answers 500", async () => {
@@ -53,7 +74,9 @@ describe("faults", () => {
   it("drop: closes the connection without an answer, doing nothing", async () => {
     await start();
     sandbox.addFault({ kind: "drop", method: "PUT", times: 1 });
-    await expect(api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" })).rejects.toThrow();
+    await expect(
+      api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" }),
+    ).rejects.toThrow();
     expect((await api.get(accountPath(HOSTED, "bob@acme.example"))).body.renewPeriod).toBe("monthly");
   });
 
@@ -69,7 +92,12 @@ describe("faults", () => {
   it("task-error: the task ends in error and the change is not made (Private add)", async () => {
     await start();
     sandbox.addFault({ kind: "task-error", method: "POST", times: 1 });
-    const task = await api.post(`${servicePath(PRIVATE)}/account`, { domain: "globex.example", login: "nina", license: "basic", password: "pw-123456" });
+    const task = await api.post(`${servicePath(PRIVATE)}/account`, {
+      domain: "globex.example",
+      login: "nina",
+      license: "basic",
+      password: "pw-123456",
+    });
     expect(task.status).toBe(200);
     expect((await waitForTask(api, PRIVATE, task.body.id)).status).toBe("error");
     expect((await api.get(accountPath(PRIVATE, "nina@globex.example"))).status).toBe(404);
@@ -80,7 +108,11 @@ describe("faults", () => {
     sandbox.addFault({ kind: "task-error", method: "DELETE", times: 1 });
     const task = await api.delete(accountPath(HOSTED, "dave@acme.example"));
     expect((await waitForTask(api, HOSTED, task.body.id)).status).toBe("error");
-    expect((await api.get(accountPath(HOSTED, "dave@acme.example"))).body).toMatchObject({ configured: true, taskPendingId: null, state: "ok" });
+    expect((await api.get(accountPath(HOSTED, "dave@acme.example"))).body).toMatchObject({
+      configured: true,
+      taskPendingId: null,
+      state: "ok",
+    });
   });
 
   it("never-deliver: the order is paid but stays delivering", async () => {
@@ -88,7 +120,13 @@ describe("faults", () => {
     sandbox.addFault({ kind: "never-deliver", path: "/order/email", times: 1 });
     const before: string[] = (await api.get(`${servicePath(HOSTED)}/account`)).body;
     const orderId = (await api.post(`${orderPath(HOSTED)}/01`, { licence: "basic", number: 1 })).body.orderId;
-    expect((await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, { paymentMean: "fidelityAccount" })).status).toBe(200);
+    expect(
+      (
+        await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, {
+          paymentMean: "fidelityAccount",
+        })
+      ).status,
+    ).toBe(200);
     expect((await api.get(`/me/order/${orderId}/status`)).body).toBe("delivering");
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await api.get(`/me/order/${orderId}/status`)).body).toBe("delivering");
@@ -128,6 +166,12 @@ describe("latency and concurrency", () => {
       "PUT /email/exchange/{org}/service/{svc}/account/{email}": 1,
     });
     expect(sandbox.stats.total).toBe(3);
-    expect(sandbox.stats.writes).toEqual([{ method: "PUT", path: `/email/exchange/hosted-ab12345-1/service/${HOSTED}/account/bob@acme.example`, status: 400 }]);
+    expect(sandbox.stats.writes).toEqual([
+      {
+        method: "PUT",
+        path: `/email/exchange/hosted-ab12345-1/service/${HOSTED}/account/bob@acme.example`,
+        status: 400,
+      },
+    ]);
   });
 });

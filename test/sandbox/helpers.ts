@@ -5,14 +5,26 @@
  */
 import { createHash } from "node:crypto";
 import { startSandbox } from "../../provider/sandbox/server.js";
-import { SANDBOX_CREDENTIALS, type Sandbox, type SandboxCredentials, type SandboxOptions } from "../../provider/sandbox/types.js";
+import {
+  SANDBOX_CREDENTIALS,
+  type Sandbox,
+  type SandboxCredentials,
+  type SandboxOptions,
+} from "../../provider/sandbox/types.js";
 
 export const NOW = new Date("2026-11-26T09:00:00.000Z");
 export const ORG = "hosted-ab12345-1";
 export const HOSTED = "hosted-ab12345-1";
 export const PRIVATE = "private-ab12345-1";
 
-export function sign(secret: string, consumer: string, method: string, url: string, body: string, timestamp: string): string {
+export function sign(
+  secret: string,
+  consumer: string,
+  method: string,
+  url: string,
+  body: string,
+  timestamp: string,
+): string {
   return `$1$${createHash("sha1").update(`${secret}+${consumer}+${method}+${url}+${body}+${timestamp}`).digest("hex")}`;
 }
 
@@ -45,7 +57,10 @@ export class TestClient {
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
     const url = `${this.baseUrl}${path}`;
     const text = options.rawBody ?? (options.body === undefined ? "" : JSON.stringify(options.body));
-    const headers: Record<string, string> = { ...(text ? { "Content-Type": "application/json" } : {}), ...options.headers };
+    const headers: Record<string, string> = {
+      ...(text ? { "Content-Type": "application/json" } : {}),
+      ...options.headers,
+    };
     if (options.bearer !== undefined) {
       headers.Authorization = `Bearer ${options.bearer}`;
     } else if (!options.anonymous) {
@@ -62,7 +77,11 @@ export class TestClient {
     }
     const response = await fetch(url, { method, headers, ...(text ? { body: text } : {}) });
     const raw = await response.text();
-    return { status: response.status, headers: response.headers, body: raw === "" ? undefined : JSON.parse(raw) };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: raw === "" ? undefined : JSON.parse(raw),
+    };
   }
 
   get(path: string, options?: RequestOptions): Promise<Reply> {
@@ -101,17 +120,26 @@ export class Clock {
   }
 }
 
-export async function openSandbox(options: SandboxOptions = {}): Promise<{ sandbox: Sandbox; api: TestClient }> {
+export async function openSandbox(
+  options: SandboxOptions = {},
+): Promise<{ sandbox: Sandbox; api: TestClient }> {
   const sandbox = await startSandbox({ stateFile: null, seed: { kind: "demo" }, now: () => NOW, ...options });
   return { sandbox, api: new TestClient(sandbox.url) };
 }
 
 /** Reads a task until it has ended, as a client polls it. */
-export async function waitForTask(api: TestClient, svc: string, taskId: number, org = ORG, timeoutMs = 5000): Promise<any> {
+export async function waitForTask(
+  api: TestClient,
+  svc: string,
+  taskId: number,
+  org = ORG,
+  timeoutMs = 5000,
+): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reply = await api.get(`${servicePath(svc, org)}/task/${taskId}`);
-    if (reply.status !== 200) throw new Error(`task ${taskId}: HTTP ${reply.status} ${JSON.stringify(reply.body)}`);
+    if (reply.status !== 200)
+      throw new Error(`task ${taskId}: HTTP ${reply.status} ${JSON.stringify(reply.body)}`);
     if (reply.body.status !== "todo" && reply.body.status !== "doing") return reply.body;
     if (Date.now() > deadline) throw new Error(`task ${taskId} still ${reply.body.status}`);
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../provider/sandbox/types.js";
-import { accountPath, Clock, HOSTED, openSandbox, orderPath, servicePath, TestClient, waitForTask } from "./helpers.js";
+import {
+  accountPath,
+  Clock,
+  HOSTED,
+  openSandbox,
+  orderPath,
+  servicePath,
+  TestClient,
+  waitForTask,
+} from "./helpers.js";
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => {
@@ -16,14 +25,21 @@ async function start(options: Parameters<typeof openSandbox>[0] = {}): Promise<T
 
 async function blanks(api: TestClient): Promise<any[]> {
   const ids: string[] = (await api.get(`${servicePath(HOSTED)}/account`)).body;
-  const accounts = await Promise.all(ids.filter((id) => id.endsWith("@configureme.me")).map((id) => api.get(accountPath(HOSTED, id))));
+  const accounts = await Promise.all(
+    ids.filter((id) => id.endsWith("@configureme.me")).map((id) => api.get(accountPath(HOSTED, id))),
+  );
   return accounts.map((reply) => reply.body);
 }
 
 describe("Hosted accounts", () => {
   it("H1: refuses POST …/account, saying Hosted accounts are ordered", async () => {
     const api = await start();
-    const reply = await api.post(`${servicePath(HOSTED)}/account`, { domain: "acme.example", login: "new", license: "basic", password: "x" });
+    const reply = await api.post(`${servicePath(HOSTED)}/account`, {
+      domain: "acme.example",
+      login: "new",
+      license: "basic",
+      password: "x",
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.class).toBe("Client::BadRequest");
     expect(reply.body.message).toMatch(/ordered/);
@@ -34,7 +50,9 @@ describe("Hosted accounts", () => {
     const api = await start();
     const before = (await api.get(accountPath(HOSTED, "bob@acme.example"))).body;
     expect(before.renewPeriod).toBe("monthly");
-    expect((await api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" })).status).toBe(200);
+    expect((await api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" })).status).toBe(
+      200,
+    );
     const after = (await api.get(accountPath(HOSTED, "bob@acme.example"))).body;
     expect(after.renewPeriod).toBe("yearly");
     expect(after.expirationDate).toBe(before.expirationDate);
@@ -82,7 +100,9 @@ describe("Hosted accounts", () => {
       state: "ok",
       taskPendingId: null,
     });
-    expect((await api.get(`${accountPath(HOSTED, reset.primaryEmailAddress)}/tasks`)).body).toEqual([task.body.id]);
+    expect((await api.get(`${accountPath(HOSTED, reset.primaryEmailAddress)}/tasks`)).body).toEqual([
+      task.body.id,
+    ]);
   });
 
   it("H5: the account shows its pending task while the reset runs", async () => {
@@ -106,7 +126,11 @@ describe("Hosted accounts", () => {
   it("configures a blank account with a PUT of login and domain", async () => {
     const api = await start();
     const blank = (await blanks(api)).find((account) => account.accountLicense === "standard");
-    const reply = await api.put(accountPath(HOSTED, blank.primaryEmailAddress), { login: "Grace", domain: "acme.example", displayName: "Grace Hopper" });
+    const reply = await api.put(accountPath(HOSTED, blank.primaryEmailAddress), {
+      login: "Grace",
+      domain: "acme.example",
+      displayName: "Grace Hopper",
+    });
     expect(reply.status).toBe(200);
     expect((await api.get(accountPath(HOSTED, blank.primaryEmailAddress))).status).toBe(404);
     const configured = (await api.get(accountPath(HOSTED, "grace@acme.example"))).body;
@@ -123,10 +147,16 @@ describe("Hosted accounts", () => {
   it("refuses to configure onto a domain not attached, or onto a used address", async () => {
     const api = await start();
     const [blank] = await blanks(api);
-    const foreign = await api.put(accountPath(HOSTED, blank.primaryEmailAddress), { login: "grace", domain: "elsewhere.example" });
+    const foreign = await api.put(accountPath(HOSTED, blank.primaryEmailAddress), {
+      login: "grace",
+      domain: "elsewhere.example",
+    });
     expect(foreign.status).toBe(400);
     expect(foreign.body.message).toMatch(/not attached/);
-    const used = await api.put(accountPath(HOSTED, blank.primaryEmailAddress), { login: "alice", domain: "acme.example" });
+    const used = await api.put(accountPath(HOSTED, blank.primaryEmailAddress), {
+      login: "alice",
+      domain: "acme.example",
+    });
     expect(used.status).toBe(400);
     expect(used.body.message).toMatch(/already used/);
     expect((await api.get(accountPath(HOSTED, blank.primaryEmailAddress))).body.configured).toBe(false);
@@ -142,7 +172,11 @@ describe("Hosted accounts", () => {
       configured: false,
     });
     const after = (await api.get(accountPath(HOSTED, "erin@acme.example"))).body;
-    expect(after).toMatchObject({ accountLicense: "enterprise", displayName: "Erin Leroy-Petit", configured: true });
+    expect(after).toMatchObject({
+      accountLicense: "enterprise",
+      displayName: "Erin Leroy-Petit",
+      configured: true,
+    });
     expect(after.expirationDate).toBe(before.expirationDate);
   });
 
@@ -150,7 +184,10 @@ describe("Hosted accounts", () => {
     const api = await start();
     const reply = await api.get(accountPath(HOSTED, "nobody@acme.example"));
     expect(reply.status).toBe(404);
-    expect(reply.body).toEqual({ class: "Client::NotFound", message: expect.stringContaining("nobody@acme.example") });
+    expect(reply.body).toEqual({
+      class: "Client::NotFound",
+      message: expect.stringContaining("nobody@acme.example"),
+    });
   });
 
   it("finds accounts whatever the case of the address in the path", async () => {
@@ -162,10 +199,16 @@ describe("Hosted accounts", () => {
 
   it("filters the account list by licence and by address pattern", async () => {
     const api = await start();
-    const enterprise: string[] = (await api.get(`${servicePath(HOSTED)}/account?accountLicense=enterprise`)).body;
+    const enterprise: string[] = (await api.get(`${servicePath(HOSTED)}/account?accountLicense=enterprise`))
+      .body;
     expect(enterprise).toContain("ceo@acme.example");
-    for (const id of enterprise) expect((await api.get(accountPath(HOSTED, id))).body.accountLicense).toBe("enterprise");
-    const blanksOnly: string[] = (await api.get(`${servicePath(HOSTED)}/account?primaryEmailAddress=${encodeURIComponent("%@configureme.me")}`)).body;
+    for (const id of enterprise)
+      expect((await api.get(accountPath(HOSTED, id))).body.accountLicense).toBe("enterprise");
+    const blanksOnly: string[] = (
+      await api.get(
+        `${servicePath(HOSTED)}/account?primaryEmailAddress=${encodeURIComponent("%@configureme.me")}`,
+      )
+    ).body;
     expect(blanksOnly).toHaveLength(2);
   });
 });
@@ -186,7 +229,9 @@ describe("expiry, by the business clock, applied on read", () => {
     const api = await start({ now: clock.now });
     await api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" });
     clock.advanceDays(13);
-    expect((await api.get(accountPath(HOSTED, "bob@acme.example"))).body.expirationDate).toBe("2027-12-08T00:00:00+01:00");
+    expect((await api.get(accountPath(HOSTED, "bob@acme.example"))).body.expirationDate).toBe(
+      "2027-12-08T00:00:00+01:00",
+    );
   });
 
   it("H4: an account set to expire is gone after its expiry, and not before", async () => {

@@ -23,7 +23,10 @@ describe("HTTP behaviour", () => {
   });
 
   it("answers 400 to a body that is not JSON", async () => {
-    const reply = await api.request("PUT", accountPath(HOSTED, "bob@acme.example"), { rawBody: '{"displayName": ', headers: { "Content-Type": "application/json" } });
+    const reply = await api.request("PUT", accountPath(HOSTED, "bob@acme.example"), {
+      rawBody: '{"displayName": ',
+      headers: { "Content-Type": "application/json" },
+    });
     expect(reply.status).toBe(400);
     expect(reply.body.class).toBe("Client::BadRequest");
     const empty = await api.request("PUT", accountPath(HOSTED, "bob@acme.example"));

@@ -23,8 +23,13 @@ const EXPECTED_PLAN_CODES = [
   "exchange-private-enterprise",
 ];
 
-async function catalogPricing(api: TestClient, planCode: string, interval: number): Promise<{ price: number; tax: number }> {
-  const catalog = (await api.get("/order/catalog/public/exchange?ovhSubsidiary=FR", { anonymous: true })).body;
+async function catalogPricing(
+  api: TestClient,
+  planCode: string,
+  interval: number,
+): Promise<{ price: number; tax: number }> {
+  const catalog = (await api.get("/order/catalog/public/exchange?ovhSubsidiary=FR", { anonymous: true }))
+    .body;
   const plan = catalog.plans.find((p: any) => p.planCode === planCode);
   return plan.pricings.find((p: any) => p.interval === interval);
 }
@@ -37,17 +42,27 @@ async function blankIds(api: TestClient): Promise<string[]> {
 describe("the public catalog", () => {
   it("lists exactly the six plan codes the planner recognises, in micro-cents", async () => {
     const api = await start();
-    const catalog = (await api.get("/order/catalog/public/exchange?ovhSubsidiary=FR", { anonymous: true })).body;
+    const catalog = (await api.get("/order/catalog/public/exchange?ovhSubsidiary=FR", { anonymous: true }))
+      .body;
     expect(catalog.plans.map((p: any) => p.planCode).sort()).toEqual([...EXPECTED_PLAN_CODES].sort());
     expect(catalog.addons).toEqual([]);
     const hostedBasic = catalog.plans.find((p: any) => p.planCode === "exchange-hosted-basic");
     const monthly = hostedBasic.pricings.find((p: any) => p.interval === 1);
-    expect(monthly).toMatchObject({ intervalUnit: "month", price: 169_000_000, tax: 33_800_000, mode: "default", phase: 1, capacities: ["renew"], commitment: 0 });
+    expect(monthly).toMatchObject({
+      intervalUnit: "month",
+      price: 169_000_000,
+      tax: 33_800_000,
+      mode: "default",
+      phase: 1,
+      capacities: ["renew"],
+      commitment: 0,
+    });
   });
 
   it("gives Hosted plans a yearly pricing cheaper per month, and Private plans a monthly one only (P1)", async () => {
     const api = await start();
-    const catalog = (await api.get("/order/catalog/public/exchange?ovhSubsidiary=FR", { anonymous: true })).body;
+    const catalog = (await api.get("/order/catalog/public/exchange?ovhSubsidiary=FR", { anonymous: true }))
+      .body;
     for (const plan of catalog.plans) {
       const monthly = plan.pricings.find((p: any) => p.interval === 1);
       const yearly = plan.pricings.find((p: any) => p.interval === 12);
@@ -75,7 +90,10 @@ describe("H1: ordering Hosted accounts", () => {
     expect(quote.status).toBe(200);
     expect(quote.body.orderId).toBeNull();
     expect(quote.body.url).toBeNull();
-    expect(quote.body.prices.withoutTax).toMatchObject({ currencyCode: "EUR", priceInUcents: 3 * pricing.price });
+    expect(quote.body.prices.withoutTax).toMatchObject({
+      currencyCode: "EUR",
+      priceInUcents: 3 * pricing.price,
+    });
     expect(quote.body.prices.tax.priceInUcents).toBe(3 * pricing.tax);
     expect(quote.body.prices.withTax.priceInUcents).toBe(3 * (pricing.price + pricing.tax));
     expect(quote.body.prices.withoutTax.value).toBeCloseTo((3 * pricing.price) / 1e8, 2);
@@ -103,8 +121,14 @@ describe("H1: ordering Hosted accounts", () => {
     expect((await api.get(`/me/order/${orderId}/status`)).body).toBe("notPaid");
 
     const means = (await api.get(`/me/order/${orderId}/availableRegisteredPaymentMean`)).body;
-    expect(means).toEqual([{ paymentMean: "fidelityAccount" }, { paymentMean: "bankAccount", paymentMeanId: 1234 }]);
-    const pay = await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, { paymentMean: "bankAccount", paymentMeanId: 1234 });
+    expect(means).toEqual([
+      { paymentMean: "fidelityAccount" },
+      { paymentMean: "bankAccount", paymentMeanId: 1234 },
+    ]);
+    const pay = await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, {
+      paymentMean: "bankAccount",
+      paymentMeanId: 1234,
+    });
     expect(pay.status).toBe(200);
 
     expect((await api.get(`/me/order/${orderId}/status`)).body).toBe("delivered");
@@ -112,14 +136,27 @@ describe("H1: ordering Hosted accounts", () => {
     expect(delivered).toHaveLength(2);
     for (const id of delivered) {
       const account = (await api.get(accountPath(HOSTED, id))).body;
-      expect(account).toMatchObject({ configured: false, accountLicense: "enterprise", renewPeriod: "yearly", state: "ok", deleteAtExpiration: false });
+      expect(account).toMatchObject({
+        configured: false,
+        accountLicense: "enterprise",
+        renewPeriod: "yearly",
+        state: "ok",
+        deleteAtExpiration: false,
+      });
       // Delivered on 2026-11-26 (Paris) for 12 months.
       expect(account.expirationDate).toBe("2027-11-26T00:00:00+01:00");
     }
 
-    const configure = await api.put(accountPath(HOSTED, delivered[0] as string), { login: "heidi", domain: "acme.example", displayName: "Heidi Klein" });
+    const configure = await api.put(accountPath(HOSTED, delivered[0] as string), {
+      login: "heidi",
+      domain: "acme.example",
+      displayName: "Heidi Klein",
+    });
     expect(configure.status).toBe(200);
-    expect((await api.get(accountPath(HOSTED, "heidi@acme.example"))).body).toMatchObject({ configured: true, accountLicense: "enterprise" });
+    expect((await api.get(accountPath(HOSTED, "heidi@acme.example"))).body).toMatchObject({
+      configured: true,
+      accountLicense: "enterprise",
+    });
   });
 
   it("delivers monthly accounts for the duration 01", async () => {
@@ -136,11 +173,24 @@ describe("H1: ordering Hosted accounts", () => {
   it("refuses to be paid twice, or with a mean it does not offer", async () => {
     const api = await start();
     const orderId = (await api.post(`${orderPath(HOSTED)}/01`, { licence: "basic", number: 1 })).body.orderId;
-    expect((await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, { paymentMean: "paypal" })).status).toBe(400);
-    expect((await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, { paymentMean: "bankAccount" })).status).toBe(400);
+    expect(
+      (await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, { paymentMean: "paypal" })).status,
+    ).toBe(400);
+    expect(
+      (await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, { paymentMean: "bankAccount" }))
+        .status,
+    ).toBe(400);
     expect((await api.get(`/me/order/${orderId}/status`)).body).toBe("notPaid");
-    expect((await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, { paymentMean: "fidelityAccount" })).status).toBe(200);
-    const twice = await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, { paymentMean: "fidelityAccount" });
+    expect(
+      (
+        await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, {
+          paymentMean: "fidelityAccount",
+        })
+      ).status,
+    ).toBe(200);
+    const twice = await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, {
+      paymentMean: "fidelityAccount",
+    });
     expect(twice.status).toBe(400);
     expect(twice.body.message).toMatch(/already paid/);
   });
@@ -148,7 +198,8 @@ describe("H1: ordering Hosted accounts", () => {
   it("goes through checking and delivering before delivered when delivery takes time", async () => {
     const api = await start({ deliveryDelayMs: 3000 });
     const before = await blankIds(api);
-    const orderId = (await api.post(`${orderPath(HOSTED)}/01`, { licence: "standard", number: 1 })).body.orderId;
+    const orderId = (await api.post(`${orderPath(HOSTED)}/01`, { licence: "standard", number: 1 })).body
+      .orderId;
     await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, { paymentMean: "fidelityAccount" });
     expect((await api.get(`/me/order/${orderId}/status`)).body).toBe("checking");
     expect(await blankIds(api)).toEqual(before);
@@ -162,11 +213,19 @@ describe("H1: ordering Hosted accounts", () => {
   it("lists past orders with their date, prices and details (domain: the service name)", async () => {
     const api = await start();
     const placed = (await api.post(`${orderPath(HOSTED)}/12`, { licence: "standard", number: 4 })).body;
-    const ids: number[] = (await api.get(`/me/order?date.from=${encodeURIComponent("2026-11-01T00:00:00+01:00")}`)).body;
+    const ids: number[] = (
+      await api.get(`/me/order?date.from=${encodeURIComponent("2026-11-01T00:00:00+01:00")}`)
+    ).body;
     expect(ids).toEqual([placed.orderId]);
-    expect((await api.get(`/me/order?date.to=${encodeURIComponent("2026-11-01T00:00:00+01:00")}`)).body).toEqual([]);
+    expect(
+      (await api.get(`/me/order?date.to=${encodeURIComponent("2026-11-01T00:00:00+01:00")}`)).body,
+    ).toEqual([]);
     const order = (await api.get(`/me/order/${placed.orderId}`)).body;
-    expect(order).toMatchObject({ orderId: placed.orderId, date: "2026-11-26T10:00:00+01:00", url: placed.url });
+    expect(order).toMatchObject({
+      orderId: placed.orderId,
+      date: "2026-11-26T10:00:00+01:00",
+      url: placed.url,
+    });
     expect(order.priceWithoutTax.priceInUcents).toBe(placed.prices.withoutTax.priceInUcents);
     expect(order.priceWithTax.priceInUcents).toBe(placed.prices.withTax.priceInUcents);
     const detailIds: number[] = (await api.get(`/me/order/${placed.orderId}/details`)).body;

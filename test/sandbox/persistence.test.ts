@@ -89,9 +89,14 @@ describe("the state file", () => {
     const document = JSON.parse(readFileSync(good, "utf8"));
     document.organizations[0].services[0].accounts[3].accountLicense = "platinum";
     writeFileSync(file, JSON.stringify(document));
-    await expect(startSandbox({ stateFile: file, now })).rejects.toThrow(/shape\.json.*accounts\[3\]\.accountLicense/);
+    await expect(startSandbox({ stateFile: file, now })).rejects.toThrow(
+      /shape\.json.*accounts\[3\]\.accountLicense/,
+    );
     writeFileSync(file, JSON.stringify({ hello: "world" }));
-    await expect(startSandbox({ stateFile: file, now })).rejects.toMatchObject({ code: "EXREC_SANDBOX_STATE_FILE", file });
+    await expect(startSandbox({ stateFile: file, now })).rejects.toMatchObject({
+      code: "EXREC_SANDBOX_STATE_FILE",
+      file,
+    });
   });
 });
 
@@ -102,21 +107,33 @@ describe("the state file of a fleet", () => {
     const api = new TestClient(first.url);
     const hosted = "fleet-hosted-001";
     const priv = "fleet-private-002";
-    expect((await api.put(accountPath(hosted, "user00007@fleet001.example", hosted), { displayName: "Changed" })).status).toBe(200);
+    expect(
+      (await api.put(accountPath(hosted, "user00007@fleet001.example", hosted), { displayName: "Changed" }))
+        .status,
+    ).toBe(200);
     const task = await api.delete(accountPath(priv, "user00009@fleet002.example", priv));
     expect((await waitForTask(api, priv, task.body.id, priv)).status).toBe("done");
-    expect((await api.put(accountPath(hosted, "user00008@fleet001.example", hosted), { renewPeriod: "monthly" })).status).toBe(200);
+    expect(
+      (await api.put(accountPath(hosted, "user00008@fleet001.example", hosted), { renewPeriod: "monthly" }))
+        .status,
+    ).toBe(200);
     await first.close();
     expect(readFileSync(file, "utf8").split("\n").length).toBeLessThanOrEqual(2);
 
     const second = await startSandbox({ stateFile: file, now });
     const again = new TestClient(second.url);
     try {
-      expect((await again.get(accountPath(hosted, "user00007@fleet001.example", hosted))).body.displayName).toBe("Changed");
-      expect((await again.get(accountPath(hosted, "user00008@fleet001.example", hosted))).body.renewPeriod).toBe("monthly");
+      expect(
+        (await again.get(accountPath(hosted, "user00007@fleet001.example", hosted))).body.displayName,
+      ).toBe("Changed");
+      expect(
+        (await again.get(accountPath(hosted, "user00008@fleet001.example", hosted))).body.renewPeriod,
+      ).toBe("monthly");
       expect((await again.get(accountPath(priv, "user00009@fleet002.example", priv))).status).toBe(404);
       expect((await again.get(`${servicePath(priv, priv)}/account`)).body).toHaveLength(799);
-      expect((await again.get(`${servicePath("fleet-hosted-003", "fleet-hosted-003")}/account`)).body).toHaveLength(800);
+      expect(
+        (await again.get(`${servicePath("fleet-hosted-003", "fleet-hosted-003")}/account`)).body,
+      ).toHaveLength(800);
     } finally {
       await second.close();
     }
@@ -139,11 +156,15 @@ describe("the state file of a fleet", () => {
     account.displayName = "And again";
     writer.save(state, new Set([service]));
     const reloaded = loadState(file);
-    expect(reloaded?.organizations.get("fleet-hosted-003")?.get("fleet-hosted-003")?.accounts.get("user00042@fleet003.example")?.displayName).toBe(
-      "And again",
-    );
+    expect(
+      reloaded?.organizations
+        .get("fleet-hosted-003")
+        ?.get("fleet-hosted-003")
+        ?.accounts.get("user00042@fleet003.example")?.displayName,
+    ).toBe("And again");
     let count = 0;
-    for (const services of reloaded?.organizations.values() ?? []) for (const s of services.values()) count += s.accounts.size;
+    for (const services of reloaded?.organizations.values() ?? [])
+      for (const s of services.values()) count += s.accounts.size;
     expect(count).toBe(40_000);
   });
 });

@@ -3,10 +3,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../provider/sandbox/types.js";
-import { accountPath, openSandbox, orderPath, PRIVATE, servicePath, TestClient, waitForTask } from "./helpers.js";
+import {
+  accountPath,
+  openSandbox,
+  orderPath,
+  PRIVATE,
+  servicePath,
+  TestClient,
+  waitForTask,
+} from "./helpers.js";
 
 const PASSWORD = "S3cret-pass-Never-Shown";
-const newAccount = { domain: "globex.example", login: "nina", license: "basic", password: PASSWORD, displayName: "Nina Rousseau" };
+const newAccount = {
+  domain: "globex.example",
+  login: "nina",
+  license: "basic",
+  password: PASSWORD,
+  displayName: "Nina Rousseau",
+};
 
 let folder: string;
 let sandbox: Sandbox | undefined;
@@ -42,7 +56,12 @@ describe("Private accounts", () => {
     expect(task.status).toBe(200);
     expect(task.body).toMatchObject({ function: "addAccount", status: "todo" });
     const creating = (await api.get(accountPath(PRIVATE, "nina@globex.example"))).body;
-    expect(creating).toMatchObject({ state: "creating", taskPendingId: task.body.id, accountLicense: "basic", displayName: "Nina Rousseau" });
+    expect(creating).toMatchObject({
+      state: "creating",
+      taskPendingId: task.body.id,
+      accountLicense: "basic",
+      displayName: "Nina Rousseau",
+    });
     expect((await waitForTask(api, PRIVATE, task.body.id)).status).toBe("done");
     const added = (await api.get(accountPath(PRIVATE, "nina@globex.example"))).body;
     expect(added).toMatchObject({ state: "ok", taskPendingId: null, configured: true, renewPeriod: null });
@@ -85,26 +104,37 @@ describe("Private accounts", () => {
     expect((await api.get(accountPath(PRIVATE, "judy@globex.example"))).status).toBe(404);
     expect((await api.get(`${servicePath(PRIVATE)}/account`)).body).not.toContain("judy@globex.example");
     // No blank account is left behind on a Private platform.
-    expect((await api.get(`${servicePath(PRIVATE)}/account`)).body.some((id: string) => id.endsWith("@configureme.me"))).toBe(false);
+    expect(
+      (await api.get(`${servicePath(PRIVATE)}/account`)).body.some((id: string) =>
+        id.endsWith("@configureme.me"),
+      ),
+    ).toBe(false);
   });
 
   it("P3: the account reads `deleting` while its deletion runs", async () => {
     const api = await start({ taskDelayMs: 1500 });
     const task = await api.delete(accountPath(PRIVATE, "judy@globex.example"));
-    expect((await api.get(accountPath(PRIVATE, "judy@globex.example"))).body).toMatchObject({ state: "deleting", taskPendingId: task.body.id });
+    expect((await api.get(accountPath(PRIVATE, "judy@globex.example"))).body).toMatchObject({
+      state: "deleting",
+      taskPendingId: task.body.id,
+    });
     await waitForTask(api, PRIVATE, task.body.id);
     expect((await api.get(accountPath(PRIVATE, "judy@globex.example"))).status).toBe(404);
   });
 
   it("P3: there is no termination at expiry on Private platforms", async () => {
     const api = await start();
-    expect((await api.put(accountPath(PRIVATE, "ivan@globex.example"), { deleteAtExpiration: true })).status).toBe(400);
+    expect(
+      (await api.put(accountPath(PRIVATE, "ivan@globex.example"), { deleteAtExpiration: true })).status,
+    ).toBe(400);
     expect((await api.post(`${accountPath(PRIVATE, "ivan@globex.example")}/terminate`)).status).toBe(400);
   });
 
   it("accepts a licence change on a Private account", async () => {
     const api = await start();
-    expect((await api.put(accountPath(PRIVATE, "ivan@globex.example"), { accountLicense: "standard" })).status).toBe(200);
+    expect(
+      (await api.put(accountPath(PRIVATE, "ivan@globex.example"), { accountLicense: "standard" })).status,
+    ).toBe(200);
     expect((await api.get(accountPath(PRIVATE, "ivan@globex.example"))).body.accountLicense).toBe("standard");
   });
 

@@ -20,7 +20,8 @@ const pageHeaders = (number: number, size: number) => ({
   "X-Pagination-Number": String(number),
 });
 
-const batchOf = (emails: string[]) => `${servicePath(HOSTED)}/account/${emails.map(encodeURIComponent).join(",")}`;
+const batchOf = (emails: string[]) =>
+  `${servicePath(HOSTED)}/account/${emails.map(encodeURIComponent).join(",")}`;
 
 describe("pages of whole accounts (X-Pagination-Mode: CachedObjectList-Pages)", () => {
   it("answers pages of account objects with the total when the mode is on", async () => {
@@ -36,7 +37,9 @@ describe("pages of whole accounts (X-Pagination-Mode: CachedObjectList-Pages)", 
 
     const pages: any[] = [];
     for (let number = 1; number <= Math.ceil(ids.length / 10); number++) {
-      pages.push(...(await api.get(`${servicePath(HOSTED)}/account`, { headers: pageHeaders(number, 10) })).body);
+      pages.push(
+        ...(await api.get(`${servicePath(HOSTED)}/account`, { headers: pageHeaders(number, 10) })).body,
+      );
     }
     expect(pages.map((a) => a.primaryEmailAddress)).toEqual(ids);
     const beyond = await api.get(`${servicePath(HOSTED)}/account`, { headers: pageHeaders(99, 10) });
@@ -64,10 +67,16 @@ describe("pages of whole accounts (X-Pagination-Mode: CachedObjectList-Pages)", 
 describe("batches of accounts (X-Ovh-Batch: ,)", () => {
   it("answers {key, value, error} for each id when the mode is on, with an error for unknown ids", async () => {
     const api = await start({ pages: false, batch: true });
-    const reply = await api.get(batchOf(["alice@acme.example", "nobody@acme.example", "bob@acme.example"]), { headers: { "X-Ovh-Batch": "," } });
+    const reply = await api.get(batchOf(["alice@acme.example", "nobody@acme.example", "bob@acme.example"]), {
+      headers: { "X-Ovh-Batch": "," },
+    });
     expect(reply.status).toBe(200);
     expect(reply.body).toHaveLength(3);
-    expect(reply.body[0]).toMatchObject({ key: "alice@acme.example", error: null, value: { primaryEmailAddress: "alice@acme.example" } });
+    expect(reply.body[0]).toMatchObject({
+      key: "alice@acme.example",
+      error: null,
+      value: { primaryEmailAddress: "alice@acme.example" },
+    });
     expect(reply.body[1]).toMatchObject({ key: "nobody@acme.example", value: null });
     expect(reply.body[1].error).toMatch(/nobody@acme\.example/);
     expect(reply.body[2].value.primaryEmailAddress).toBe("bob@acme.example");
@@ -76,7 +85,9 @@ describe("batches of accounts (X-Ovh-Batch: ,)", () => {
 
   it("answers 404 when the mode is off, as an API without batch support would", async () => {
     const api = await start({ pages: false, batch: false });
-    const reply = await api.get(batchOf(["alice@acme.example", "bob@acme.example"]), { headers: { "X-Ovh-Batch": "," } });
+    const reply = await api.get(batchOf(["alice@acme.example", "bob@acme.example"]), {
+      headers: { "X-Ovh-Batch": "," },
+    });
     expect(reply.status).toBe(404);
     expect(reply.body.class).toBe("Client::NotFound");
     // The accounts themselves are there.

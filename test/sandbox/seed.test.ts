@@ -14,18 +14,24 @@ describe("parseSeed", () => {
     expect(parseSeed(text)).toEqual(spec);
   });
 
-  it.each([["demos"], ["fleet"], ["fleet:3"], ["fleet:0x10"], ["fleet:3x10:cloud"], ["fleet:-1x2"], [""], ["fleet:2000x1000"]])(
-    "refuses %j with an error that says what is accepted",
-    (text) => {
-      expect(() => parseSeed(text)).toThrow(/sandbox seed/);
-      try {
-        parseSeed(text);
-      } catch (error) {
-        expect((error as { hint?: string }).hint).toMatch(/fleet:PxA/);
-        expect((error as { code?: string }).code).toBe("EXREC_SANDBOX_SEED");
-      }
-    },
-  );
+  it.each([
+    ["demos"],
+    ["fleet"],
+    ["fleet:3"],
+    ["fleet:0x10"],
+    ["fleet:3x10:cloud"],
+    ["fleet:-1x2"],
+    [""],
+    ["fleet:2000x1000"],
+  ])("refuses %j with an error that says what is accepted", (text) => {
+    expect(() => parseSeed(text)).toThrow(/sandbox seed/);
+    try {
+      parseSeed(text);
+    } catch (error) {
+      expect((error as { hint?: string }).hint).toMatch(/fleet:PxA/);
+      expect((error as { code?: string }).code).toBe("EXREC_SANDBOX_SEED");
+    }
+  });
 });
 
 describe("seeds", () => {
@@ -68,7 +74,9 @@ describe("seeds", () => {
   it("is deterministic: the same seed and clock give the same state", () => {
     const a = seedState({ kind: "demo" }, NOW);
     const b = seedState({ kind: "demo" }, NOW);
-    const accounts = (s: typeof a) => [...(s.organizations.get("hosted-ab12345-1")?.get(HOSTED)?.accounts.values() ?? [])];
+    const accounts = (s: typeof a) => [
+      ...(s.organizations.get("hosted-ab12345-1")?.get(HOSTED)?.accounts.values() ?? []),
+    ];
     expect(accounts(a)).toEqual(accounts(b));
   });
 });
@@ -79,9 +87,19 @@ describe("the demo seed", () => {
     try {
       expect((await api.get("/email/exchange")).body).toEqual(["hosted-ab12345-1"]);
       expect((await api.get("/email/exchange/hosted-ab12345-1/service")).body).toEqual([HOSTED, PRIVATE]);
-      expect((await api.get(servicePath(HOSTED))).body).toMatchObject({ offer: "hosted", domain: "acme.example", state: "ok" });
-      expect((await api.get(`${servicePath(HOSTED)}/domain`)).body).toEqual(["acme.example", "acme-corp.example"]);
-      expect((await api.get(servicePath(PRIVATE))).body).toMatchObject({ offer: "dedicated", domain: "globex.example" });
+      expect((await api.get(servicePath(HOSTED))).body).toMatchObject({
+        offer: "hosted",
+        domain: "acme.example",
+        state: "ok",
+      });
+      expect((await api.get(`${servicePath(HOSTED)}/domain`)).body).toEqual([
+        "acme.example",
+        "acme-corp.example",
+      ]);
+      expect((await api.get(servicePath(PRIVATE))).body).toMatchObject({
+        offer: "dedicated",
+        domain: "globex.example",
+      });
     } finally {
       await sandbox.close();
     }
@@ -92,7 +110,11 @@ describe("the demo seed", () => {
     try {
       const read = async (svc: string) => {
         const ids: string[] = (await api.get(`${servicePath(svc)}/account`)).body;
-        return Promise.all(ids.map(async (id) => (await api.get(`${servicePath(svc)}/account/${encodeURIComponent(id)}`)).body));
+        return Promise.all(
+          ids.map(
+            async (id) => (await api.get(`${servicePath(svc)}/account/${encodeURIComponent(id)}`)).body,
+          ),
+        );
       };
       const hosted = await read(HOSTED);
       const priv = await read(PRIVATE);
@@ -101,10 +123,18 @@ describe("the demo seed", () => {
       const blanks = hosted.filter((a) => !a.configured);
       expect(blanks.map((a) => a.accountLicense).sort()).toEqual(["basic", "standard"]);
       for (const blank of blanks) expect(blank.primaryEmailAddress).toMatch(/@configureme\.me$/);
-      expect(hosted.filter((a) => a.deleteAtExpiration === true).map((a) => a.primaryEmailAddress)).toEqual(["carol@acme.example"]);
-      expect(hosted.filter((a) => a.taskPendingId !== null || a.state !== "ok").map((a) => a.primaryEmailAddress)).toEqual(["frank@acme.example"]);
-      expect(priv.filter((a) => a.state === "creating").map((a) => a.primaryEmailAddress)).toEqual(["oscar@globex.example"]);
-      expect(new Set(hosted.map((a) => a.accountLicense))).toEqual(new Set(["basic", "standard", "enterprise"]));
+      expect(hosted.filter((a) => a.deleteAtExpiration === true).map((a) => a.primaryEmailAddress)).toEqual([
+        "carol@acme.example",
+      ]);
+      expect(
+        hosted.filter((a) => a.taskPendingId !== null || a.state !== "ok").map((a) => a.primaryEmailAddress),
+      ).toEqual(["frank@acme.example"]);
+      expect(priv.filter((a) => a.state === "creating").map((a) => a.primaryEmailAddress)).toEqual([
+        "oscar@globex.example",
+      ]);
+      expect(new Set(hosted.map((a) => a.accountLicense))).toEqual(
+        new Set(["basic", "standard", "enterprise"]),
+      );
       expect(new Set(hosted.map((a) => a.renewPeriod))).toEqual(new Set(["monthly", "yearly"]));
       expect(hosted.some((a) => a.accountLicense === "enterprise" && !a.configured)).toBe(false);
       for (const account of hosted) {
@@ -112,7 +142,9 @@ describe("the demo seed", () => {
         expect(account.expirationDate).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00\+0[12]:00$/);
         const expires = Date.parse(account.expirationDate);
         expect(expires).toBeGreaterThan(NOW.getTime());
-        expect(expires - NOW.getTime()).toBeLessThanOrEqual((account.renewPeriod === "monthly" ? 31 : 366) * 86_400_000);
+        expect(expires - NOW.getTime()).toBeLessThanOrEqual(
+          (account.renewPeriod === "monthly" ? 31 : 366) * 86_400_000,
+        );
       }
       for (const account of priv) expect(account).toMatchObject({ renewPeriod: null, expirationDate: null });
     } finally {

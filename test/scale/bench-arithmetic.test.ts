@@ -28,10 +28,20 @@ describe("requests a refresh needs at least", () => {
   const rows: [string, Reader, Fleet, number][] = [
     ["pages of 500: service, domains and one page for 100 accounts", "pages", ONE_BY_100, 3],
     ["pages of 500: service, domains and two pages per platform of 1,000", "pages", TEN_BY_1000, 40],
-    ["batches of 50: service, domains, id list and 20 batches per platform of 1,000", "batch", HUNDRED_BY_1000, 2300],
+    [
+      "batches of 50: service, domains, id list and 20 batches per platform of 1,000",
+      "batch",
+      HUNDRED_BY_1000,
+      2300,
+    ],
     ["batches of 50: two batches for 100 accounts", "batch", ONE_BY_100, 5],
     ["one GET per account: service, domains, id list and A GETs", "single", TEN_BY_1000, 10_030],
-    ["the Terraform-like baseline: service, id list and A GETs (no domains)", "terraform-like", HUNDRED_BY_1000, 100_200],
+    [
+      "the Terraform-like baseline: service, id list and A GETs (no domains)",
+      "terraform-like",
+      HUNDRED_BY_1000,
+      100_200,
+    ],
   ];
   it.each(rows)("%s", (_name, reader, fleet, needed) => {
     expect(neededRequests(reader, fleet)).toBe(needed);
@@ -110,7 +120,15 @@ function run(measurements: Measurement[]): BenchRun {
   return {
     startedAt: new Date("2026-11-26T10:00:00Z"),
     command: "npm run bench",
-    machine: { cpu: "Test CPU", cores: 2, memoryGb: 4, node: "v20.20.2", os: "linux x64", loadAtStart: [0, 0, 0], loadAtEnd: [0, 0, 0] },
+    machine: {
+      cpu: "Test CPU",
+      cores: 2,
+      memoryGb: 4,
+      node: "v20.20.2",
+      os: "linux x64",
+      loadAtStart: [0, 0, 0],
+      loadAtEnd: [0, 0, 0],
+    },
     latencyMs: 20,
     concurrency: 32,
     measurements,
@@ -166,7 +184,9 @@ describe("the report", () => {
     await writeFile(file, "# Benchmarks\n\nWhat this is.\n\n## 2026-01-01 00:00 UTC\n\nold run\n");
     insertSection(file, "## 2026-11-26 10:00 UTC\n\nnew run\n");
     const text = await readFile(file, "utf8");
-    expect(text).toBe("# Benchmarks\n\nWhat this is.\n\n## 2026-11-26 10:00 UTC\n\nnew run\n\n## 2026-01-01 00:00 UTC\n\nold run\n");
+    expect(text).toBe(
+      "# Benchmarks\n\nWhat this is.\n\n## 2026-11-26 10:00 UTC\n\nnew run\n\n## 2026-01-01 00:00 UTC\n\nold run\n",
+    );
   });
 
   it("creates the file with its title when there is none", async () => {

@@ -27,11 +27,18 @@ let home: string;
 let manifest: string;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ stateFile: null, seed: { kind: "fleet", platforms: 3, accounts: 20 }, readModes: { pages: false, batch: true } });
+  sandbox = await startSandbox({
+    stateFile: null,
+    seed: { kind: "fleet", platforms: 3, accounts: 20 },
+    readModes: { pages: false, batch: true },
+  });
   wire = await startWireRecorder(sandbox.url);
   home = await tempDir("exrec-scale-");
   manifest = join(home, "fleet.yaml");
-  const imported = await runCli(["import", "--out", manifest], { cwd: home, env: sandboxEnv(wire.url, home) });
+  const imported = await runCli(["import", "--out", manifest], {
+    cwd: home,
+    env: sandboxEnv(wire.url, home),
+  });
   expect(imported.code, imported.stderr).toBe(0);
 });
 
@@ -85,7 +92,14 @@ describe("--platform and --exclude read only the selected platforms", () => {
   });
 
   it("plan FILE with a --platform glob and an --exclude reads the platforms the glob keeps and the exclusion spares", async () => {
-    const result = await run(["plan", manifest, "--platform", "fleet-*/fleet-*", "--exclude", "*/fleet-hosted-003"]);
+    const result = await run([
+      "plan",
+      manifest,
+      "--platform",
+      "fleet-*/fleet-*",
+      "--exclude",
+      "*/fleet-hosted-003",
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(platformsRead()).toEqual([HOSTED_1, PRIVATE_2]);
     expect(sandbox.stats.byRoute[SERVICE_ROUTE]).toBe(2);

@@ -12,7 +12,13 @@ import { startSandbox } from "../../provider/sandbox/server.js";
 import { SANDBOX_CREDENTIALS, type ReadModes, type Sandbox } from "../../provider/sandbox/types.js";
 import { platformKey, type Actual, type PlatformRef } from "../../reconciler/model.js";
 import { refresh, type ReadMode, type RefreshOptions } from "../../reconciler/refresh.js";
-import { accountsAskedBy, platformOf, startWireRecorder, type WireRecorder, type WireRequest } from "./wire-recorder.js";
+import {
+  accountsAskedBy,
+  platformOf,
+  startWireRecorder,
+  type WireRecorder,
+  type WireRequest,
+} from "./wire-recorder.js";
 
 const PLATFORMS = 3;
 const ACCOUNTS = 120;
@@ -62,14 +68,21 @@ async function openFleet(readModes: ReadModes, options: { latencyMs?: number } =
   });
   const wire = await startWireRecorder(sandbox.url);
   const { api, http } = createExchangeApi(
-    sandboxConnection(wire.url, SANDBOX_CREDENTIALS, { concurrency: CONCURRENCY, ratePerSecond: 0, timeoutMs: 10_000 }),
+    sandboxConnection(wire.url, SANDBOX_CREDENTIALS, {
+      concurrency: CONCURRENCY,
+      ratePerSecond: 0,
+      timeoutMs: 10_000,
+    }),
   );
   fleet = { sandbox, wire, api, http, targets: [], live: new Map() };
   for (const organization of await api.listOrganizations()) {
     for (const service of await api.listServices(organization)) {
       const ref = { organization, service };
       fleet.targets.push(ref);
-      fleet.live.set(platformKey(ref), (await api.listAccounts(organization, service)).map((a) => a.toLowerCase()));
+      fleet.live.set(
+        platformKey(ref),
+        (await api.listAccounts(organization, service)).map((a) => a.toLowerCase()),
+      );
     }
   }
   expect(fleet.targets).toHaveLength(PLATFORMS);
@@ -110,7 +123,11 @@ function sorted(values: Iterable<string>): string[] {
 }
 
 /** Every platform was read in `mode`, and holds exactly its live accounts. */
-function expectComplete(f: Fleet, result: { actual: Actual; readModes: Record<string, ReadMode> }, mode: ReadMode): void {
+function expectComplete(
+  f: Fleet,
+  result: { actual: Actual; readModes: Record<string, ReadMode> },
+  mode: ReadMode,
+): void {
   for (const ref of f.targets) {
     const key = platformKey(ref);
     expect(result.readModes[key], key).toBe(mode);
@@ -182,7 +199,10 @@ describe("the requests of a refresh, per read mode the API offers", () => {
       for (const ref of f.targets) {
         const key = platformKey(ref);
         const mine = f.wire.requests.filter((r) => platformOf(r) === key);
-        expect(mine.filter((r) => r.rawPath.endsWith("/account")), key).toHaveLength(row.perPlatform.accountList);
+        expect(
+          mine.filter((r) => r.rawPath.endsWith("/account")),
+          key,
+        ).toHaveLength(row.perPlatform.accountList);
         expect(accountGets(f.wire, key), key).toHaveLength(row.perPlatform.account);
       }
     });
@@ -192,7 +212,9 @@ describe("the requests of a refresh, per read mode the API offers", () => {
     const f = await openFleet({ pages: true, batch: false });
     await refresh(f.api, f.targets, { pageSize: 50 });
     for (const ref of f.targets) {
-      const pages = f.wire.requests.filter((r) => platformOf(r) === platformKey(ref) && r.rawPath.endsWith("/account"));
+      const pages = f.wire.requests.filter(
+        (r) => platformOf(r) === platformKey(ref) && r.rawPath.endsWith("/account"),
+      );
       expect(pages.every((r) => r.paginationMode === "CachedObjectList-Pages")).toBe(true);
       expect(pages.map((r) => r.pageNumber).sort()).toEqual([1, 2, 3]);
     }
@@ -222,7 +244,9 @@ describe("the requests of a refresh, per read mode the API offers", () => {
       expect(batches[0]?.status, "the probe was refused as an API without batches refuses it").toBe(404);
       const singles = gets.filter((r) => r.batchSeparator === null);
       expect(singles.every((r) => r.status === 200)).toBe(true);
-      expect(sorted(singles.map((r) => (accountsAskedBy(r) as string[])[0] as string))).toEqual(sorted(f.live.get(key) ?? []));
+      expect(sorted(singles.map((r) => (accountsAskedBy(r) as string[])[0] as string))).toEqual(
+        sorted(f.live.get(key) ?? []),
+      );
     }
   });
 });
@@ -244,7 +268,9 @@ describe("no account is read twice in a run", () => {
         return;
       }
       const reads = readsPerAddress(f.wire);
-      const expected = f.targets.flatMap((ref) => (f.live.get(platformKey(ref)) ?? []).map((a) => `${platformKey(ref)}/${a}`));
+      const expected = f.targets.flatMap((ref) =>
+        (f.live.get(platformKey(ref)) ?? []).map((a) => `${platformKey(ref)}/${a}`),
+      );
       expect(sorted(reads.keys())).toEqual(sorted(expected));
       expect([...reads.values()].filter((n) => n !== 1)).toEqual([]);
     });
@@ -313,6 +339,8 @@ describe("a refusal falls back cleanly", () => {
     expect(singles.map((r) => accountsAskedBy(r))).toEqual([[odd]]);
     expect(batches.flatMap((r) => accountsAskedBy(r) as string[])).not.toContain(odd);
     expect(batches).toHaveLength(ceil((ACCOUNTS - 1) / BATCH_SIZE));
-    expect(counted(f.sandbox)(ROUTE.account)).toBe(ceil((ACCOUNTS - 1) / BATCH_SIZE) + (PLATFORMS - 1) * ceil(ACCOUNTS / BATCH_SIZE) + 1);
+    expect(counted(f.sandbox)(ROUTE.account)).toBe(
+      ceil((ACCOUNTS - 1) / BATCH_SIZE) + (PLATFORMS - 1) * ceil(ACCOUNTS / BATCH_SIZE) + 1,
+    );
   });
 });

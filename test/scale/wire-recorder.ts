@@ -54,7 +54,14 @@ export async function startWireRecorder(targetUrl: string): Promise<WireRecorder
     };
     requests.push(record);
     const forward = httpRequest(
-      { host: target.hostname, port: target.port, method: incoming.method, path: rawUrl, headers: incoming.headers, agent },
+      {
+        host: target.hostname,
+        port: target.port,
+        method: incoming.method,
+        path: rawUrl,
+        headers: incoming.headers,
+        agent,
+      },
       (answer) => {
         record.status = answer.statusCode ?? null;
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);

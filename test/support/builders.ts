@@ -56,7 +56,12 @@ export function present(
   email: string,
   fields: { license?: License; renewal?: Renewal; displayName?: string; protect?: boolean } = {},
 ): PresentAccount {
-  const account: PresentAccount = { email: email.toLowerCase(), state: "present", protect: fields.protect ?? false, source: nextSource() };
+  const account: PresentAccount = {
+    email: email.toLowerCase(),
+    state: "present",
+    protect: fields.protect ?? false,
+    source: nextSource(),
+  };
   if (fields.license !== undefined) account.license = fields.license;
   if (fields.renewal !== undefined) account.renewal = fields.renewal;
   if (fields.displayName !== undefined) account.displayName = fields.displayName;
@@ -70,7 +75,11 @@ export function absent(email: string): AbsentAccount {
 
 /** A declared Hosted platform (defaults: HOSTED_REF, no prune, removal `expire`, no accounts). */
 export function hostedPlatform(
-  options: Partial<PlatformRef> & { prune?: boolean; removal?: RemovalMode; accounts?: DesiredAccount[] } = {},
+  options: Partial<PlatformRef> & {
+    prune?: boolean;
+    removal?: RemovalMode;
+    accounts?: DesiredAccount[];
+  } = {},
 ): DesiredPlatform {
   return {
     organization: options.organization ?? HOSTED_REF.organization,
@@ -109,7 +118,10 @@ export function desiredOf(...platforms: DesiredPlatform[]): Desired {
  * A live, configured account in state `ok` (defaults: standard, yearly, not terminating, expiring
  * on EXPIRY, no display name, no task). Its domain is taken from its address.
  */
-export function liveAccount(email: string, fields: Partial<Omit<ActualAccount, "email">> = {}): ActualAccount {
+export function liveAccount(
+  email: string,
+  fields: Partial<Omit<ActualAccount, "email">> = {},
+): ActualAccount {
   const address = email.toLowerCase();
   return {
     email: address,
@@ -127,7 +139,10 @@ export function liveAccount(email: string, fields: Partial<Omit<ActualAccount, "
 }
 
 /** A live account on a Private platform: the API gives no renewal period or termination there. */
-export function livePrivateAccount(email: string, fields: Partial<Omit<ActualAccount, "email">> = {}): ActualAccount {
+export function livePrivateAccount(
+  email: string,
+  fields: Partial<Omit<ActualAccount, "email">> = {},
+): ActualAccount {
   return liveAccount(email, { renewal: null, deleteAtExpiration: null, ...fields });
 }
 
@@ -135,7 +150,10 @@ export function livePrivateAccount(email: string, fields: Partial<Omit<ActualAcc
  * A blank Hosted account on configureme.me, as an order delivers it: paid (expiring on EXPIRY),
  * not configured, in state `ok` (defaults: standard, yearly).
  */
-export function blankAccount(login: string, fields: Partial<Omit<ActualAccount, "email" | "domain">> = {}): ActualAccount {
+export function blankAccount(
+  login: string,
+  fields: Partial<Omit<ActualAccount, "email" | "domain">> = {},
+): ActualAccount {
   return liveAccount(`${login}@${PLACEHOLDER_DOMAIN}`, { configured: false, ...fields });
 }
 
@@ -217,9 +235,17 @@ export function samplePrices(): PriceBook {
 
 /** A test order quote (`withTax` = `withoutTax` × 1.2), keyed as the planner looks it up. */
 export function sampleQuote(
-  request: { license: License; duration: OrderDuration; quantity: number; unitsWithoutTax: number } & Partial<PlatformRef>,
+  request: {
+    license: License;
+    duration: OrderDuration;
+    quantity: number;
+    unitsWithoutTax: number;
+  } & Partial<PlatformRef>,
 ): [string, OrderQuote] {
-  const platform = { organization: request.organization ?? HOSTED_REF.organization, service: request.service ?? HOSTED_REF.service };
+  const platform = {
+    organization: request.organization ?? HOSTED_REF.organization,
+    service: request.service ?? HOSTED_REF.service,
+  };
   const withoutTax = request.unitsWithoutTax * UNIT;
   const quote: OrderQuote = {
     platform,
@@ -229,7 +255,15 @@ export function sampleQuote(
     withoutTax: { ucents: withoutTax, currency: "EUR" },
     withTax: { ucents: Math.round(withoutTax * 1.2), currency: "EUR" },
   };
-  return [quoteKey({ ...platform, license: request.license, duration: request.duration, quantity: request.quantity }), quote];
+  return [
+    quoteKey({
+      ...platform,
+      license: request.license,
+      duration: request.duration,
+      quantity: request.quantity,
+    }),
+    quote,
+  ];
 }
 
 /** Money in EUR from whole units (negative for a saving). */

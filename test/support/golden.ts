@@ -22,7 +22,9 @@ export function expectGolden(name: string, actual: string): void {
     return;
   }
   if (!existsSync(file)) {
-    throw new Error(`golden file test/${name} is missing: run with UPDATE_GOLDEN=1 to write it, then review it`);
+    throw new Error(
+      `golden file test/${name} is missing: run with UPDATE_GOLDEN=1 to write it, then review it`,
+    );
   }
   // toBe shows a line diff between the expected (golden) and the actual output.
   expect(actual, `output differs from golden file test/${name}`).toBe(readFileSync(file, "utf8"));

@@ -28,13 +28,17 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres | { sk
   if (given) return { url: given, stop: async () => undefined };
 
   const bin = await findServerPrograms();
-  if (!bin) return { skip: `no PostgreSQL server programs (initdb, pg_ctl) under ${SERVER_PROGRAM_ROOT}/*/bin or on PATH` };
+  if (!bin)
+    return {
+      skip: `no PostgreSQL server programs (initdb, pg_ctl) under ${SERVER_PROGRAM_ROOT}/*/bin or on PATH`,
+    };
 
   const asRoot = process.getuid?.() === 0;
   let runAs: string[] = [];
   if (asRoot) {
     // initdb refuses to run as root: run the server programs as the postgres user.
-    if (!(await succeeds("id", ["-u", "postgres"]))) return { skip: "running as root and there is no postgres user to run initdb as" };
+    if (!(await succeeds("id", ["-u", "postgres"])))
+      return { skip: "running as root and there is no postgres user to run initdb as" };
     runAs = ["runuser", "-u", "postgres", "--"];
   }
 
@@ -46,8 +50,17 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres | { sk
     await fs.writeFile(passwordFile, password + "\n", { mode: 0o600 });
     if (asRoot) await execFile("chown", ["-R", "postgres:", folder]);
     await run(runAs, join(bin, "initdb"), [
-      "-D", data, "-U", "exrec", "--auth-local=trust", "--auth-host=scram-sha-256",
-      `--pwfile=${passwordFile}`, "--no-sync", "-E", "UTF8", "--locale=C",
+      "-D",
+      data,
+      "-U",
+      "exrec",
+      "--auth-local=trust",
+      "--auth-host=scram-sha-256",
+      `--pwfile=${passwordFile}`,
+      "--no-sync",
+      "-E",
+      "UTF8",
+      "--locale=C",
     ]);
     await fs.rm(passwordFile);
 
@@ -63,12 +76,16 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres | { sk
     return {
       url: `${base}/exrec_test`,
       stop: async () => {
-        await run(runAs, join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
+        await run(runAs, join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(
+          () => undefined,
+        );
         await fs.rm(folder, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    await run(runAs, join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
+    await run(runAs, join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(
+      () => undefined,
+    );
     await fs.rm(folder, { recursive: true, force: true });
     throw error;
   }
@@ -103,7 +120,9 @@ export async function createDatabase(url: string): Promise<{ url: string; drop()
 async function findServerPrograms(): Promise<string | null> {
   const versions = await fs.readdir(SERVER_PROGRAM_ROOT).catch(() => [] as string[]);
   const candidates = [
-    ...versions.sort((a, b) => Number(b) - Number(a)).map((version) => join(SERVER_PROGRAM_ROOT, version, "bin")),
+    ...versions
+      .sort((a, b) => Number(b) - Number(a))
+      .map((version) => join(SERVER_PROGRAM_ROOT, version, "bin")),
     ...(process.env.PATH ?? "").split(delimiter).filter(Boolean),
   ];
   return candidates.find((dir) => existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_ctl"))) ?? null;
@@ -122,7 +141,18 @@ async function startServer(runAs: string[], bin: string, folder: string, data: s
       "-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
     ].join(" ");
     try {
-      await run(runAs, join(bin, "pg_ctl"), ["-D", data, "-l", join(folder, "server.log"), "-w", "-t", "30", "-o", settings, "start"]);
+      await run(runAs, join(bin, "pg_ctl"), [
+        "-D",
+        data,
+        "-l",
+        join(folder, "server.log"),
+        "-w",
+        "-t",
+        "30",
+        "-o",
+        settings,
+        "start",
+      ]);
       return port;
     } catch (error) {
       lastError = error;

@@ -45,7 +45,8 @@ function accountFilter(query: URLSearchParams): (account: AccountRecord) => bool
 function pageParameter(headers: IncomingHttpHeaders, name: string, fallback: number): number {
   const value = header(headers, name);
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw ApiFailure.badRequest(`Invalid value for header ${name}: ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw ApiFailure.badRequest(`Invalid value for header ${name}: ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -97,7 +98,8 @@ function accountTask(call: ApiCall, context: RouteContext): Answer {
   const service = serviceOf(call, context);
   const account = context.world.account(service, call.params.email as string);
   const task = service.tasks.get(pathId(call.params.id as string, "id"));
-  if (!task || task.accountId !== account.id) throw ApiFailure.notFound(`The requested object (id = ${call.params.id}) does not exist`);
+  if (!task || task.accountId !== account.id)
+    throw ApiFailure.notFound(`The requested object (id = ${call.params.id}) does not exist`);
   return { body: taskView(task) };
 }
 
@@ -108,18 +110,34 @@ function serviceTask(call: ApiCall, context: RouteContext): Answer {
 }
 
 export const exchangeReadRoutes: Route[] = [
-  { method: "GET", pattern: "/email/exchange", handle: (_call, { world }) => ({ body: [...world.state.organizations.keys()] }) },
+  {
+    method: "GET",
+    pattern: "/email/exchange",
+    handle: (_call, { world }) => ({ body: [...world.state.organizations.keys()] }),
+  },
   {
     method: "GET",
     pattern: "/email/exchange/{org}/service",
     handle: (call, { world }) => ({ body: [...world.organization(call.params.org as string).keys()] }),
   },
-  { method: "GET", pattern: SERVICE, handle: (call, context) => ({ body: serviceView(serviceOf(call, context)) }) },
-  { method: "GET", pattern: `${SERVICE}/domain`, handle: (call, context) => ({ body: [...serviceOf(call, context).domains] }) },
+  {
+    method: "GET",
+    pattern: SERVICE,
+    handle: (call, context) => ({ body: serviceView(serviceOf(call, context)) }),
+  },
+  {
+    method: "GET",
+    pattern: `${SERVICE}/domain`,
+    handle: (call, context) => ({ body: [...serviceOf(call, context).domains] }),
+  },
   { method: "GET", pattern: `${SERVICE}/account`, handle: listAccounts },
   { method: "GET", pattern: `${SERVICE}/account/{email}`, handle: getAccount },
   { method: "GET", pattern: `${SERVICE}/account/{email}/tasks`, handle: accountTasks },
   { method: "GET", pattern: `${SERVICE}/account/{email}/tasks/{id}`, handle: accountTask },
-  { method: "GET", pattern: `${SERVICE}/task`, handle: (call, context) => ({ body: [...serviceOf(call, context).tasks.keys()] }) },
+  {
+    method: "GET",
+    pattern: `${SERVICE}/task`,
+    handle: (call, context) => ({ body: [...serviceOf(call, context).tasks.keys()] }),
+  },
   { method: "GET", pattern: `${SERVICE}/task/{id}`, handle: serviceTask },
 ];

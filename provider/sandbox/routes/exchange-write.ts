@@ -28,20 +28,32 @@ function isHosted(service: ServiceRecord): boolean {
 /** An account with a task in progress, or not yet created, takes no other change. */
 function refuseWhileBusy(account: AccountRecord): void {
   if (account.taskPendingId !== null) {
-    throw ApiFailure.conflict(`A task is already in progress on ${primaryAddress(account)} (task ${account.taskPendingId}); wait for it to end`);
+    throw ApiFailure.conflict(
+      `A task is already in progress on ${primaryAddress(account)} (task ${account.taskPendingId}); wait for it to end`,
+    );
   }
   if (account.state !== "ok") {
-    throw ApiFailure.conflict(`${primaryAddress(account)} is in state ${account.state}; wait for it to be ok`);
+    throw ApiFailure.conflict(
+      `${primaryAddress(account)} is in state ${account.state}; wait for it to be ok`,
+    );
   }
 }
 
 /** An address this service may give: an attached domain and a free address. */
-function checkNewAddress(service: ServiceRecord, newLogin: string, domain: string, except: AccountRecord | null): void {
+function checkNewAddress(
+  service: ServiceRecord,
+  newLogin: string,
+  domain: string,
+  except: AccountRecord | null,
+): void {
   if (!service.domains.includes(domain)) {
-    throw ApiFailure.badRequest(`The domain ${domain} is not attached to the service ${service.name} (attached: ${service.domains.join(", ")})`);
+    throw ApiFailure.badRequest(
+      `The domain ${domain} is not attached to the service ${service.name} (attached: ${service.domains.join(", ")})`,
+    );
   }
   const holder = service.accounts.get(`${newLogin}@${domain}`);
-  if (holder && holder !== except) throw ApiFailure.badRequest(`The address ${newLogin}@${domain} is already used by another account`);
+  if (holder && holder !== except)
+    throw ApiFailure.badRequest(`The address ${newLogin}@${domain} is already used by another account`);
 }
 
 function updateAccount(call: ApiCall, context: RouteContext): Answer {
@@ -52,14 +64,21 @@ function updateAccount(call: ApiCall, context: RouteContext): Answer {
   // Read and check everything before changing anything: a refused PUT changes nothing.
   const change: Partial<AccountRecord> = {};
   if (body.renewPeriod !== undefined) {
-    if (!hosted) throw ApiFailure.badRequest("renewPeriod cannot be set on a Private Exchange service: its accounts renew monthly (P1)");
+    if (!hosted)
+      throw ApiFailure.badRequest(
+        "renewPeriod cannot be set on a Private Exchange service: its accounts renew monthly (P1)",
+      );
     change.renewPeriod = renewal(body.renewPeriod, "renewPeriod");
   }
   if (body.deleteAtExpiration !== undefined) {
-    if (!hosted) throw ApiFailure.badRequest("deleteAtExpiration cannot be set on a Private Exchange service: delete the account instead (P3)");
+    if (!hosted)
+      throw ApiFailure.badRequest(
+        "deleteAtExpiration cannot be set on a Private Exchange service: delete the account instead (P3)",
+      );
     change.deleteAtExpiration = boolean(body.deleteAtExpiration, "deleteAtExpiration");
   }
-  if (body.accountLicense !== undefined) change.accountLicense = license(body.accountLicense, "accountLicense");
+  if (body.accountLicense !== undefined)
+    change.accountLicense = license(body.accountLicense, "accountLicense");
   for (const field of ["displayName", "firstName", "lastName"] as const) {
     if (body[field] !== undefined) change[field] = nullableText(body[field], field);
   }
@@ -88,7 +107,9 @@ function deleteAccount(call: ApiCall, context: RouteContext): Answer {
   const fails = call.effect === "task-error";
   if (isHosted(service)) {
     if (!account.configured) {
-      throw ApiFailure.badRequest(`${primaryAddress(account)} is not configured: an unconfigured account cannot be deleted`);
+      throw ApiFailure.badRequest(
+        `${primaryAddress(account)} is not configured: an unconfigured account cannot be deleted`,
+      );
     }
     // H5: a reset. The account stays, blank, until it expires.
     return { body: taskView(openTask(context.world, service, account, "deleteAccount", "reset", fails)) };
@@ -99,7 +120,10 @@ function deleteAccount(call: ApiCall, context: RouteContext): Answer {
 
 function terminateAccount(call: ApiCall, context: RouteContext): Answer {
   const { service, account } = target(call, context);
-  if (!isHosted(service)) throw ApiFailure.badRequest("Private Exchange accounts are not terminated at expiration: delete them (P3)");
+  if (!isHosted(service))
+    throw ApiFailure.badRequest(
+      "Private Exchange accounts are not terminated at expiration: delete them (P3)",
+    );
   refuseWhileBusy(account);
   account.deleteAtExpiration = true;
   context.world.changed(service);
@@ -120,7 +144,8 @@ function addAccount(call: ApiCall, context: RouteContext): Answer {
   const newLogin = required(body, "login", login);
   // Checked for presence only: the password is handed to Exchange and never kept nor echoed.
   const password = body.password;
-  if (typeof password !== "string" || password === "") throw ApiFailure.badRequest("Missing parameter password");
+  if (typeof password !== "string" || password === "")
+    throw ApiFailure.badRequest("Missing parameter password");
   const names = {
     displayName: body.displayName === undefined ? null : nullableText(body.displayName, "displayName"),
     firstName: body.firstName === undefined ? null : nullableText(body.firstName, "firstName"),
@@ -142,7 +167,9 @@ function addAccount(call: ApiCall, context: RouteContext): Answer {
     quota: defaultQuota(accountLicense),
     currentUsage: 0,
   });
-  return { body: taskView(openTask(world, service, account, "addAccount", "add", call.effect === "task-error")) };
+  return {
+    body: taskView(openTask(world, service, account, "addAccount", "add", call.effect === "task-error")),
+  };
 }
 
 export const exchangeWriteRoutes: Route[] = [
@@ -151,4 +178,3 @@ export const exchangeWriteRoutes: Route[] = [
   { method: "POST", pattern: `${SERVICE}/account/{email}/terminate`, handle: terminateAccount },
   { method: "POST", pattern: `${SERVICE}/account`, handle: addAccount },
 ];
-

@@ -14,7 +14,13 @@ import { orderRoutes } from "./order.js";
 import { publicRoutes } from "./public.js";
 
 export function apiRouter(): Router {
-  return new Router([...publicRoutes, ...exchangeReadRoutes, ...exchangeWriteRoutes, ...orderRoutes, ...meRoutes]);
+  return new Router([
+    ...publicRoutes,
+    ...exchangeReadRoutes,
+    ...exchangeWriteRoutes,
+    ...orderRoutes,
+    ...meRoutes,
+  ]);
 }
 
 /** Brings the world up to date for a request about `org/svc` (either may be absent). */

@@ -23,7 +23,10 @@ function dateParameter(query: URLSearchParams, name: string): number | null {
   const value = query.get(name);
   if (value === null) return null;
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw ApiFailure.badRequest(`Invalid value for parameter ${name}: ${JSON.stringify(value)} is not a date`);
+  if (Number.isNaN(ms))
+    throw ApiFailure.badRequest(
+      `Invalid value for parameter ${name}: ${JSON.stringify(value)} is not a date`,
+    );
   return ms;
 }
 
@@ -56,7 +59,8 @@ function getOrder(call: ApiCall, context: RouteContext): Answer {
 function orderDetail(call: ApiCall, context: RouteContext): Answer {
   const order = orderOf(call, context);
   const detailId = pathId(call.params.detailId as string, "detailId");
-  if (!order.detailIds.includes(detailId)) throw ApiFailure.notFound(`The requested object (detailId = ${detailId}) does not exist`);
+  if (!order.detailIds.includes(detailId))
+    throw ApiFailure.notFound(`The requested object (detailId = ${detailId}) does not exist`);
   return { body: orderDetailView(order) };
 }
 
@@ -67,10 +71,14 @@ function pay(call: ApiCall, context: RouteContext): Answer {
   const meanName = required(body, "paymentMean", text);
   const mean = PAYMENT_MEANS.find((m) => m.paymentMean === meanName);
   if (!mean) {
-    throw ApiFailure.badRequest(`The payment mean ${meanName} is not available for this order (available: ${PAYMENT_MEANS.map((m) => m.paymentMean).join(", ")})`);
+    throw ApiFailure.badRequest(
+      `The payment mean ${meanName} is not available for this order (available: ${PAYMENT_MEANS.map((m) => m.paymentMean).join(", ")})`,
+    );
   }
   if (mean.paymentMeanId !== undefined && body.paymentMeanId !== mean.paymentMeanId) {
-    throw ApiFailure.badRequest(`The payment mean ${meanName} needs its paymentMeanId (${mean.paymentMeanId})`);
+    throw ApiFailure.badRequest(
+      `The payment mean ${meanName} needs its paymentMeanId (${mean.paymentMeanId})`,
+    );
   }
   if (order.paidAtMs !== null) throw ApiFailure.badRequest(`The order ${order.orderId} is already paid`);
   order.paidAtMs = world.realNow();
@@ -86,8 +94,16 @@ const ORDER = "/me/order/{orderId}";
 export const meRoutes: Route[] = [
   { method: "GET", pattern: "/me/order", handle: listOrders },
   { method: "GET", pattern: ORDER, handle: getOrder },
-  { method: "GET", pattern: `${ORDER}/status`, handle: (call, context) => ({ body: orderStatus(context.world, orderOf(call, context)) }) },
-  { method: "GET", pattern: `${ORDER}/details`, handle: (call, context) => ({ body: [...orderOf(call, context).detailIds] }) },
+  {
+    method: "GET",
+    pattern: `${ORDER}/status`,
+    handle: (call, context) => ({ body: orderStatus(context.world, orderOf(call, context)) }),
+  },
+  {
+    method: "GET",
+    pattern: `${ORDER}/details`,
+    handle: (call, context) => ({ body: [...orderOf(call, context).detailIds] }),
+  },
   { method: "GET", pattern: `${ORDER}/details/{detailId}`, handle: orderDetail },
   {
     method: "GET",

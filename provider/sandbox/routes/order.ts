@@ -21,7 +21,9 @@ const STORAGE_QUOTAS = ["50", "300"];
 function hostedService(call: ApiCall, { world }: RouteContext): ServiceRecord {
   const service = world.service(call.params.org as string, call.params.svc as string);
   if (offerOf(service.offer) !== "hosted") {
-    throw ApiFailure.badRequest(`Accounts of ${service.name} (offer ${service.offer}) are not ordered: add them with POST …/account (P2)`);
+    throw ApiFailure.badRequest(
+      `Accounts of ${service.name} (offer ${service.offer}) are not ordered: add them with POST …/account (P2)`,
+    );
   }
   return service;
 }
@@ -29,7 +31,9 @@ function hostedService(call: ApiCall, { world }: RouteContext): ServiceRecord {
 function duration(call: ApiCall): OrderDuration {
   const value = call.params.duration as string;
   if (!DURATIONS.includes(value as OrderDuration)) {
-    throw ApiFailure.badRequest(`Invalid duration ${JSON.stringify(value)}: available durations are ${DURATIONS.join(", ")}`);
+    throw ApiFailure.badRequest(
+      `Invalid duration ${JSON.stringify(value)}: available durations are ${DURATIONS.join(", ")}`,
+    );
   }
   return value as OrderDuration;
 }
@@ -72,13 +76,30 @@ function orderView(line: OrderLine, placed: { orderId: number; url: string } | n
   };
 }
 
-function line(service: ServiceRecord, licence: License, quantity: number, orderDuration: OrderDuration): OrderLine {
-  return { service: service.name, licence, quantity, duration: orderDuration, unitUcents: hostedPriceUcents(licence, orderDuration) };
+function line(
+  service: ServiceRecord,
+  licence: License,
+  quantity: number,
+  orderDuration: OrderDuration,
+): OrderLine {
+  return {
+    service: service.name,
+    licence,
+    quantity,
+    duration: orderDuration,
+    unitUcents: hostedPriceUcents(licence, orderDuration),
+  };
 }
 
 /** A placed order's line, at the price it was placed at. */
 function lineOf(order: OrderRecord): OrderLine {
-  return { service: order.service, licence: order.licence, quantity: order.quantity, duration: order.duration, unitUcents: order.unitUcents };
+  return {
+    service: order.service,
+    licence: order.licence,
+    quantity: order.quantity,
+    duration: order.duration,
+    unitUcents: order.unitUcents,
+  };
 }
 
 function durations(call: ApiCall, context: RouteContext): Answer {
@@ -105,7 +126,10 @@ function place(call: ApiCall, context: RouteContext): Answer {
   let quota = licence === "enterprise" ? 300 : 50;
   if (body.storageQuota !== undefined) {
     const asked = String(body.storageQuota);
-    if (!STORAGE_QUOTAS.includes(asked)) throw ApiFailure.badRequest(`Invalid value for parameter storageQuota: one of ${STORAGE_QUOTAS.join(", ")}`);
+    if (!STORAGE_QUOTAS.includes(asked))
+      throw ApiFailure.badRequest(
+        `Invalid value for parameter storageQuota: one of ${STORAGE_QUOTAS.join(", ")}`,
+      );
     quota = Number(asked);
   }
   const orderLine = line(service, licence, quantity, orderDuration);
