@@ -350,7 +350,10 @@ export class OvhHttpClient {
       this.log(redactor, ex, String(status), elapsed);
       // A POST or DELETE that met a server error may have done its work before failing.
       if (status >= 500 && !ex.retryable) {
-        throw new OutcomeUnknownError({ method: ex.method, path: ex.errorPath, status }, { cause: error });
+        throw new OutcomeUnknownError(
+          { method: ex.method, path: ex.errorPath, status, queryId: error.queryId },
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -403,12 +406,17 @@ export class OvhHttpClient {
         : {};
     const message = firstString(fields.message, fields.error_description, fields.error);
     const errorCode = firstString(fields.errorCode);
+    // OVHcloud's current error body is `{class, message}`; older answers give `errorCode` instead.
+    const errorClass = firstString(fields.class);
+    const queryId = firstString(headers["x-ovh-queryid"]);
     return new OvhApiError({
       status,
       method: ex.method,
       path: ex.errorPath,
       apiMessage: message === null ? null : redactor.text(message),
       errorCode: errorCode === null ? null : redactor.text(errorCode),
+      errorClass: errorClass === null ? null : redactor.text(errorClass),
+      queryId: queryId === null ? null : redactor.text(queryId),
       headers: redactor.headers(headers),
       body: redactor.value(body),
       // 429 and 5xx are passing conditions; a 429 also means the request was refused unprocessed.
