@@ -3,7 +3,7 @@
  * order quote; where one is missing the cost is `unknown`, with the reason, never a guess.
  */
 import type { Cost, Effective, Money } from "../model.js";
-import { formatMoney } from "../render/format.js";
+import { formatMoney } from "../format.js";
 import type { MonthlyPrice } from "./price-reader.js";
 
 export function noCost(note: string): Cost {
