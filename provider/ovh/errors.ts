@@ -135,17 +135,23 @@ export class NetworkError extends ExrecError {
       maybeSent: boolean;
       retryable: boolean;
       attempts: number;
+      /** `host[:port]` of the API: a hung or unreachable server must be named. */
+      host?: string;
+      /** The timeout of one attempt. */
+      timeoutMs?: number;
     },
     options?: { cause?: unknown },
   ) {
     const what = details.failure === "timeout" ? "timed out" : "could not connect or lost the connection";
+    const where = details.host === undefined ? "" : ` (host ${details.host})`;
+    const each = details.timeoutMs === undefined ? "" : ` within ${Math.round(details.timeoutMs / 1000)} s`;
     super(
-      `${details.method} ${details.path} ${what}${details.attempts > 1 ? ` (${details.attempts} attempts)` : ""}`,
+      `${details.method} ${details.path} ${what}${details.attempts > 1 ? ` (${details.attempts} attempts)` : ""}${where}`,
       {
         hint:
           details.failure === "timeout"
-            ? "the API did not answer in time: raise EXREC_TIMEOUT (seconds) or try again later"
-            : "check the network and OVH_ENDPOINT, then try again",
+            ? `the API${details.host === undefined ? "" : ` at ${details.host}`} accepted the connection but did not answer${each}: check OVH_ENDPOINT and the network, or raise EXREC_TIMEOUT (seconds) if it is only slow`
+            : `check the network and OVH_ENDPOINT${details.host === undefined ? "" : ` (${details.host})`}, then try again`,
         ...(options?.cause === undefined ? {} : { cause: options.cause }),
       },
     );
@@ -171,11 +177,11 @@ export class OutcomeUnknownError extends ExrecError {
   readonly status: number | null;
 
   constructor(
-    details: { method: string; path: string; status: number | null },
+    details: { method: string; path: string; status: number | null; host?: string },
     options?: { cause?: unknown },
   ) {
     super(
-      `${details.method} ${details.path}: the outcome is unknown (${details.status === null ? "the connection failed after the request was sent" : `the API answered ${details.status}`}); it may or may not have taken effect`,
+      `${details.method} ${details.path}: the outcome is unknown (${details.status === null ? "the connection failed after the request was sent" : `the API answered ${details.status}`})${details.host === undefined ? "" : ` at ${details.host}`}; it may or may not have taken effect`,
       {
         hint: "check whether it took effect (read the account, the task or the order list) before trying again; exrec did not retry it",
         ...(options?.cause === undefined ? {} : { cause: options.cause }),

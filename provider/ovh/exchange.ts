@@ -301,6 +301,8 @@ export interface ExchangeApiOptions {
   userAgent?: string;
   /** Retry tuning, mostly for tests (attempts, delays). */
   retry?: OvhHttpClientOptions["retry"];
+  /** Told what a request waits for when it goes unanswered for a few seconds. */
+  onSlow?: (line: string) => void;
 }
 
 /** The API client for a resolved connection; close `http` when done. */
@@ -316,6 +318,7 @@ export function createExchangeApi(
     ...(opts.debug ? { debug: opts.debug } : {}),
     ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
     ...(opts.retry ? { retry: opts.retry } : {}),
+    ...(opts.onSlow ? { onSlow: opts.onSlow } : {}),
   });
   return { api: new OvhExchangeApi(http), http };
 }

@@ -64,7 +64,13 @@ export interface Session {
  */
 export async function openSession(connection: Connection, options: GlobalOptions): Promise<Session> {
   const debug = options.debug ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined;
-  const open = (ovh: OvhConnection) => createExchangeApi(ovh, debug ? { debug } : {});
+  // On a terminal (or with --progress), a request left unanswered says what it waits for.
+  const onSlow =
+    process.stderr.isTTY || options.progress
+      ? (line: string) => process.stderr.write(`exrec: ${line}\n`)
+      : undefined;
+  const open = (ovh: OvhConnection) =>
+    createExchangeApi(ovh, { ...(debug ? { debug } : {}), ...(onSlow ? { onSlow } : {}) });
   if (connection.kind === "ovh") {
     const { api, http } = open(connection);
     return {
