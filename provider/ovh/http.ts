@@ -371,7 +371,7 @@ export class OvhHttpClient {
       // A POST or DELETE that met a server error may have done its work before failing.
       if (status >= 500 && !ex.retryable) {
         throw new OutcomeUnknownError(
-          { method: ex.method, path: ex.errorPath, status, host: this.host },
+          { method: ex.method, path: ex.errorPath, status, queryId: error.queryId, host: this.host },
           { cause: error },
         );
       }
@@ -455,12 +455,17 @@ export class OvhHttpClient {
         : {};
     const message = firstString(fields.message, fields.error_description, fields.error);
     const errorCode = firstString(fields.errorCode);
+    // OVHcloud's current error body is `{class, message}`; older answers give `errorCode` instead.
+    const errorClass = firstString(fields.class);
+    const queryId = firstString(headers["x-ovh-queryid"]);
     return new OvhApiError({
       status,
       method: ex.method,
       path: ex.errorPath,
       apiMessage: message === null ? null : redactor.text(message),
       errorCode: errorCode === null ? null : redactor.text(errorCode),
+      errorClass: errorClass === null ? null : redactor.text(errorClass),
+      queryId: queryId === null ? null : redactor.text(queryId),
       headers: redactor.headers(headers),
       body: redactor.value(body),
       // 429 and 5xx are passing conditions; a 429 also means the request was refused unprocessed.
