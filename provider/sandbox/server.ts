@@ -31,8 +31,9 @@
  *   asked), and registered payment means with ids.
  * - `changePassword` requires a password (the schema marks it optional) and keeps it in memory
  *   only, for tests (`passwordChanges`); no complexity policy is checked.
- * - A new account's password is only checked to be present (no complexity policy), and is never
- *   kept. Logins are checked against the sandbox's own rule (letters, digits, `.`, `_`, `-`).
+ * - A new account's password is only checked to be present (no complexity policy); only its
+ *   SHA-256 is kept, in memory, for `passwordMatches` (what a log-in would check); changePassword
+ *   replaces it. Logins are checked against the sandbox's own rule (letters, digits, `.`, `_`, `-`).
  *
  * Guessed (not confirmed by public material)
  * - Error bodies other than the three authentication errors of docs/OVH-API.md and the `class`
@@ -62,6 +63,7 @@
  *   devices, anything outside /email/exchange, /order and /me/order.
  * - Payment methods other than the one above; registering one; bills, refunds, contracts, vouchers; orders other than Exchange accounts; order cancellation.
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Authenticator } from "./auth.js";
@@ -432,6 +434,9 @@ class SandboxRuntime {
       passwordChanges: controls.passwordChanges,
       patchAccount: controls.patchAccount,
       snapshot: () => toDocument(world.state),
+      passwordMatches: (org: string, svc: string, email: string, password: string) =>
+        world.passwordDigests.get(`${org}/${svc}/${email}`.toLowerCase()) ===
+        createHash("sha256").update(password, "utf8").digest("hex"),
       close: () =>
         new Promise<void>((resolve, reject) => {
           server.close((error) => (error ? reject(error) : resolve()));

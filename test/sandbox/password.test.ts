@@ -55,6 +55,8 @@ describe("POST …/account/{email}/changePassword", () => {
           taskId: task.body.id,
         },
       ]);
+      // What a log-in would check follows the new password.
+      expect(sandbox!.passwordMatches(ORG, HOSTED, "newcomer@acme.example", "Tr0ub4dor&3-unique")).toBe(true);
       const base = sandbox!.url.replace(/\/1\.0$/, "");
       const listed = await (await fetch(`${base}/_sandbox/password-changes`)).json();
       expect(listed).toHaveLength(1);

@@ -4,6 +4,7 @@
  * and reset by DELETE (H5); Private accounts renew monthly only (P1), are added (P2) and deleted
  * at once (P3). Both are renamed (configured, for a blank Hosted account) by a PUT of login/domain.
  */
+import { createHash } from "node:crypto";
 import { isHostedOffer } from "../models.js";
 import { defaultQuota, insertAccount, renameAccount } from "../accounts.js";
 import { parisDateTime } from "../dates.js";
@@ -154,6 +155,10 @@ function changePassword(call: ApiCall, context: RouteContext): Answer {
     "release",
     call.effect === "task-error",
   );
+  context.world.passwordDigests.set(
+    `${call.params.org as string}/${service.name}/${primaryAddress(account)}`.toLowerCase(),
+    createHash("sha256").update(password, "utf8").digest("hex"),
+  );
   context.passwords.record({
     organization: call.params.org as string,
     service: service.name,
@@ -176,7 +181,8 @@ function addAccount(call: ApiCall, context: RouteContext): Answer {
   const accountLicense = required(body, "license", license);
   const domain = required(body, "domain", text).toLowerCase();
   const newLogin = required(body, "login", login);
-  // Checked for presence only: the password is handed to Exchange and never kept nor echoed.
+  // Checked for presence only: the password is handed to Exchange and never echoed; only its
+  // digest is kept, in memory, as a log-in would check it.
   const password = body.password;
   if (typeof password !== "string" || password === "")
     throw ApiFailure.badRequest("Missing parameter password");
@@ -201,6 +207,10 @@ function addAccount(call: ApiCall, context: RouteContext): Answer {
     quota: defaultQuota(accountLicense),
     currentUsage: 0,
   });
+  world.passwordDigests.set(
+    `${call.params.org as string}/${service.name}/${primaryAddress(account)}`.toLowerCase(),
+    createHash("sha256").update(password, "utf8").digest("hex"),
+  );
   return {
     body: taskView(openTask(world, service, account, "addAccount", "add", call.effect === "task-error")),
   };
