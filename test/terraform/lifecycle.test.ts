@@ -111,8 +111,10 @@ describe.skipIf(missing !== null)(
       const text = unwrapped(plan.output);
       expect(plan.code, plan.output).toBe(2);
       expect(sandbox.stats.writes).toEqual([]);
+      const quoted = quote.prices.withoutTax.priceInUcents;
+      expect(quoted).toEqual(expect.any(Number));
       const price = formatMoney({
-        ucents: quote.prices.withoutTax.priceInUcents,
+        ucents: quoted as number,
         currency: quote.prices.withoutTax.currencyCode,
       });
       expect(text).toContain(
