@@ -9,8 +9,8 @@
  *               the work; reaches the outside only through the ports of the foundation
  *   render      reconciler/render/: reads plans and drift reports, computes nothing of the engine
  *   edge        reconciler/cli.ts, reconciler/commands/: wires everything, may import anything
- *   provider    provider/: implements the ports; knows the foundation only (the Terraform
- *               provider, an edge of its own, may also drive the engine)
+ *   provider    provider/: implements the ports; knows the foundation only. The Terraform
+ *               provider is an edge of its own, like the CLI: it may wire and drive the engine
  */
 
 const FOUNDATION =
@@ -86,13 +86,6 @@ module.exports = {
         "A provider implements the ports: it may import the foundation, never the engine, render or the edge.",
       from: { path: "^provider/", pathNot: "^provider/terraform/" },
       to: { path: "^reconciler/", pathNot: FOUNDATION },
-    },
-    {
-      name: "terraform-provider-not-to-the-cli",
-      severity: "error",
-      comment: "The Terraform provider drives the engine directly, not through the CLI.",
-      from: { path: "^provider/terraform/" },
-      to: { path: EDGE },
     },
     {
       name: "sandbox-independent-of-the-client",
