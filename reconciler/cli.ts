@@ -4,13 +4,14 @@
  * Exit codes: 0 success (nothing to do), 1 error, 2 changes or drift (with --detailed-exitcode).
  */
 import { Command, CommanderError, Option } from "commander";
-import { ExrecError } from "./errors.js";
+import { ExrecError, InterruptedError } from "./errors.js";
 import { applyCommand } from "./commands/apply.js";
 import { driftCommand } from "./commands/drift.js";
 import { historyCommand } from "./commands/history.js";
 import { importCommand } from "./commands/import.js";
 import { planCommand } from "./commands/plan.js";
 import { sandboxCommand } from "./commands/sandbox.js";
+import { showCommand } from "./commands/show.js";
 import { collect } from "./commands/select.js";
 import { validateCommand } from "./commands/validate.js";
 
@@ -92,6 +93,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
     ),
   ).action(async (files: string[], options) => setExit(await applyCommand(files, options)));
 
+  program
+    .command("show")
+    .description("render a plan saved with plan --out, as plan showed it (reads no API)")
+    .argument("<plan>", "a plan file written by exrec plan --out")
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"),
+    )
+    .action(async (file: string, options) => setExit(await showCommand(file, options)));
+
   withBackend(
     withSelection(
       withConnection(
@@ -161,14 +171,30 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`Error: ${error.message}\n`);
       if (error.hint) process.stderr.write(`  ${error.hint}\n`);
       if (debug) process.stderr.write(`  (${error.code})\n`);
-      return 1;
+      // 128 + SIGINT, as shells report a command stopped by Ctrl-C.
+      return error instanceof InterruptedError ? 130 : 1;
     }
     process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (isSystemError(error)) {
+      // The machine said no (a full disk, a permission, a port): not a bug, nothing to report.
+      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      return 1;
+    }
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     else
       process.stderr.write("  This is a bug in exrec; run again with --debug for details and report it.\n");
     return 1;
   }
+}
+
+/** An error of the operating system (`EACCES`, `ENOSPC`, `EADDRINUSE`…), as Node.js reports them. */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).code === "string" &&
+    /^E[A-Z0-9]+$/.test((error as NodeJS.ErrnoException).code!) &&
+    typeof (error as NodeJS.ErrnoException).syscall === "string"
+  );
 }
 
 // Exit once stdout and stderr are flushed: idle keep-alive sockets must not hold the process open.

@@ -26,7 +26,15 @@ export type RuleId = "H1" | "H2" | "H3" | "H4" | "H5" | "P1" | "P2" | "P3";
 /** An order duration in months, as the order API names them ("01" monthly, "12" yearly). */
 export type OrderDuration = "01" | "12";
 
+/**
+ * The storage of an ordered Hosted account in GB: `storageQuota` of the order API, whose default
+ * (the one OVHcloud applies when it is left out) is "50".
+ */
+export type StorageQuota = "50" | "300";
+
 export const LICENSES: readonly License[] = ["basic", "standard", "enterprise"];
+export const STORAGE_QUOTAS: readonly StorageQuota[] = ["50", "300"];
+export const DEFAULT_STORAGE_QUOTA: StorageQuota = "50";
 export const RENEWALS: readonly Renewal[] = ["monthly", "yearly"];
 
 /** The OVHcloud API offers that follow the Hosted rules; the others follow the Private rules. */
@@ -242,6 +250,8 @@ export interface OrderChange extends ChangeBase {
   renewal: Renewal;
   duration: OrderDuration;
   quantity: number;
+  /** The storage ordered per account; absent in plans saved before it existed (OVHcloud's default, 50). */
+  storageQuota?: StorageQuota;
   /** Per address, what the delivered account is configured with. */
   accounts: { email: string; displayName: string | null }[];
   before: null;

@@ -48,7 +48,7 @@ export interface PlanContext {
 export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
   const warnings = new Warnings();
   const prices = new PriceReader(ctx.prices, warnings);
-  const sink: PlanSink = { changes: [], waiting: [], unmanaged: [], problems: [] };
+  const sink: PlanSink = { changes: [], waiting: [], unmanaged: [], problems: [], uncreatable: [] };
 
   const liveByKey = new Map<string, ActualPlatform>();
   for (const platform of actual.platforms) liveByKey.set(platformKey(platform), platform);

@@ -3,11 +3,19 @@
  * on these only; `provider/ovh` and `provider/backend` implement them. Shapes follow OVHcloud's
  * API v1 exactly (see docs/OVH-API.md), so the same objects come from the sandbox and from OVHcloud.
  */
-import type { AccountState, ApiOffer, License, Renewal } from "./model.js";
+import type { AccountState, ApiOffer, License, Renewal, StorageQuota } from "./model.js";
+
+export type { StorageQuota } from "./model.js";
 
 // ---------------------------------------------------------------------------------------------
 // OVHcloud API objects (as the API sends them)
 // ---------------------------------------------------------------------------------------------
+
+/*
+ * The client checks only the fields the engine reads (provider/ovh/shape.ts) and passes the others
+ * through unchecked, so that a field OVHcloud adds, drops or retypes and that exrec does not use
+ * never fails a plan. Fields listed here as optional are not read by the engine.
+ */
 
 /** `email.exchange.ExchangeService` (the fields exrec reads). */
 export interface ApiService {
@@ -15,6 +23,7 @@ export interface ApiService {
   displayName: string | null;
   offer: ApiOffer;
   state: "inMaintenance" | "ok" | "suspended";
+  /** null when no task is pending (the API's `0` and null both read as null). */
   taskPendingId: number | null;
   [extra: string]: unknown;
 }
@@ -22,22 +31,23 @@ export interface ApiService {
 /** `email.exchange.Account`. */
 export interface ApiAccount {
   primaryEmailAddress: string;
-  login: string;
+  login?: string;
   domain: string;
   displayName: string | null;
-  firstName: string | null;
-  lastName: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
   accountLicense: License;
   renewPeriod: Renewal | null;
   deleteAtExpiration: boolean | null;
   expirationDate: string | null;
-  creationDate: string | null;
+  creationDate?: string | null;
   configured: boolean;
   state: AccountState;
+  /** null when no task is pending (the API's `0` and null both read as null). */
   taskPendingId: number | null;
-  quota: number | null;
-  currentUsage: number | null;
-  id: number;
+  quota?: number | null;
+  currentUsage?: number | null;
+  id?: number;
   [extra: string]: unknown;
 }
 
@@ -46,30 +56,39 @@ export interface ApiTask {
   id: number;
   function: string;
   status: "todo" | "doing" | "done" | "error" | "cancelled";
-  todoDate: string | null;
-  finishDate: string | null;
+  todoDate?: string | null;
+  finishDate?: string | null;
   [extra: string]: unknown;
 }
 
-/** `order.Price`. */
+/**
+ * `order.Price`. `priceInUcents` may be null or absent: then `value` (in currency units) is the
+ * amount (reconciler/prices.ts `moneyOfPrice`).
+ */
 export interface ApiPrice {
   currencyCode: string;
   value: number;
-  text: string;
-  priceInUcents: number;
+  text?: string;
+  priceInUcents: number | null;
+  [extra: string]: unknown;
 }
 
 /** `order.Order` (a quote or a placed order). */
 export interface ApiOrder {
   orderId: number | null;
   url: string | null;
-  prices: { withoutTax: ApiPrice; withTax: ApiPrice; tax: ApiPrice };
-  details: {
+  prices: { withoutTax: ApiPrice; withTax: ApiPrice; tax?: ApiPrice };
+  /**
+   * `order.OrderDetail[]`: `quantity` is a number here, unlike `billing.OrderDetail`. The client does
+   * not check it and the engine does not read it.
+   */
+  details?: {
     description: string;
     quantity: number;
     domain: string;
     totalPrice: ApiPrice;
     unitPrice: ApiPrice;
+    [extra: string]: unknown;
   }[];
   [extra: string]: unknown;
 }
@@ -84,26 +103,35 @@ export type ApiOrderStatus =
   | "notPaid"
   | "unknown";
 
-/** `GET /me/order/{orderId}`. */
+/** `billing.Order` (`GET /me/order/{orderId}`): `date` may be null. */
 export interface ApiPastOrder {
   orderId: number;
-  date: string;
-  expirationDate: string | null;
+  date: string | null;
+  expirationDate?: string | null;
   url: string | null;
-  priceWithTax: ApiPrice;
+  priceWithTax?: ApiPrice;
   priceWithoutTax: ApiPrice;
-  tax: ApiPrice;
+  tax?: ApiPrice;
+  [extra: string]: unknown;
 }
 
-/** `GET /me/order/{orderId}/details/{detailId}`. */
+/**
+ * `billing.OrderDetail` (`GET /me/order/{orderId}/details/{detailId}`). `quantity` is a STRING in
+ * the schema and in OVHcloud's Terraform provider; `cancelled` says the line was cancelled.
+ */
 export interface ApiOrderDetail {
-  description: string;
   domain: string;
-  quantity: number;
-  unitPrice: ApiPrice;
-  totalPrice: ApiPrice;
+  quantity: string;
+  cancelled: boolean | null;
+  description?: string;
+  detailType?: string | null;
+  orderDetailId?: number;
+  unitPrice?: ApiPrice;
+  totalPrice?: ApiPrice;
+  [extra: string]: unknown;
 }
 
+/** `GET /me/order/{orderId}/availableRegisteredPaymentMean` (not used to pay: it gives no id). */
 export interface ApiPaymentMean {
   paymentMean: string;
   paymentMeanId?: number | null;
@@ -111,25 +139,28 @@ export interface ApiPaymentMean {
 
 /** `GET /order/catalog/public/exchange`. Prices are in micro-cents. */
 export interface ApiCatalog {
-  catalogId: number;
-  locale: { currencyCode: string; subsidiary: string; taxRate: number };
+  catalogId?: number;
+  locale: { currencyCode: string; subsidiary?: string; taxRate?: number; [extra: string]: unknown };
   plans: ApiCatalogPlan[];
-  addons: ApiCatalogPlan[];
+  addons?: ApiCatalogPlan[];
+  [extra: string]: unknown;
 }
 
 export interface ApiCatalogPlan {
   planCode: string;
-  invoiceName: string;
+  invoiceName?: string;
   pricings: {
     interval: number;
-    intervalUnit: "day" | "month" | "none" | "year";
+    /** `day | month | none | year` in the catalogs seen; read as text. */
+    intervalUnit: string;
     price: number;
-    tax: number;
-    mode: string;
-    phase: number;
-    capacities: string[];
-    commitment: number;
+    tax?: number;
+    mode?: string;
+    phase?: number;
+    capacities?: string[];
+    commitment?: number;
     description?: string;
+    [extra: string]: unknown;
   }[];
   [extra: string]: unknown;
 }
@@ -191,24 +222,38 @@ export interface ExchangeApi {
   /** Hosted: a reset (H5). Private: a removal (P3). Callers must check the live offer first. */
   deleteAccount(org: string, svc: string, email: string): Promise<ApiTask>;
   addAccount(org: string, svc: string, body: AccountCreate): Promise<ApiTask>;
+  /** `POST …/account/{email}/changePassword` `{"password"}`: sets a (configured) Hosted account's password. */
+  changePassword(org: string, svc: string, email: string, password: string): Promise<ApiTask>;
 
   // Ordering Hosted accounts (H1)
   orderDurations(org: string, svc: string, license: License, quantity: number): Promise<string[]>;
+  /** A GET that buys nothing: the price of one order. `storageQuota` left out: OVHcloud's default. */
   quoteOrder(
     org: string,
     svc: string,
     duration: string,
     license: License,
     quantity: number,
+    storageQuota?: StorageQuota,
   ): Promise<ApiOrder>;
   placeOrder(
     org: string,
     svc: string,
     duration: string,
-    body: { licence: License; number: number; storageQuota?: "50" | "300" },
+    body: { licence: License; number: number; storageQuota?: StorageQuota },
   ): Promise<ApiOrder>;
+  /** `GET /me/payment/method?default=true`: the ids of the account's default payment method. */
+  defaultPaymentMethods(): Promise<number[]>;
+  /** `POST /me/order/{orderId}/pay` with `{"paymentMethod":{"id": N}}`. */
+  payOrder(orderId: number, paymentMethodId: number): Promise<void>;
+  /**
+   * `POST /me/order/{orderId}/payWithRegisteredPaymentMean`. OVHcloud needs `paymentMeanId` for
+   * every mean but `fidelityAccount`, and gives no id to send: exrec uses it for the fidelity
+   * account, and only for orders that cost 0.
+   */
+  payWithRegisteredPaymentMean(orderId: number, mean: ApiPaymentMean): Promise<void>;
+  /** `GET /me/order/{orderId}/availableRegisteredPaymentMean`: `[{paymentMean}]`, with no id. */
   paymentMeans(orderId: number): Promise<ApiPaymentMean[]>;
-  payOrder(orderId: number, mean: ApiPaymentMean): Promise<void>;
   orderStatus(orderId: number): Promise<ApiOrderStatus>;
   listOrders(range: { from?: string; to?: string }): Promise<number[]>;
   getOrder(orderId: number): Promise<ApiPastOrder>;

@@ -19,7 +19,7 @@ import {
   type PriceBook,
   type Renewal,
 } from "./model.js";
-import type { ApiCatalog, ApiCatalogPlan, ApiOrder } from "./ports.js";
+import type { ApiCatalog, ApiCatalogPlan, ApiOrder, ApiPrice } from "./ports.js";
 
 /** What the planner asks to be quoted: one order of `quantity` accounts of a licence and duration. */
 export interface QuoteRequest {
@@ -147,12 +147,37 @@ export function quoteFromApiOrder(request: QuoteRequest, apiOrder: ApiOrder): Or
 function moneyOf(call: string, field: string, price: unknown): Money {
   if (typeof price !== "object" || price === null)
     throw new PriceDataError(call, `prices.${field} is missing`);
-  const { priceInUcents, currencyCode } = price as { priceInUcents?: unknown; currencyCode?: unknown };
-  if (typeof priceInUcents !== "number" || !Number.isSafeInteger(priceInUcents)) {
-    throw new PriceDataError(call, `prices.${field}.priceInUcents is not an integer`);
-  }
+  const { currencyCode } = price as { currencyCode?: unknown };
   if (typeof currencyCode !== "string" || currencyCode.length === 0) {
     throw new PriceDataError(call, `prices.${field}.currencyCode is missing`);
   }
-  return { ucents: priceInUcents, currency: currencyCode };
+  const money = moneyOfPrice(price as ApiPrice);
+  if (money === null) {
+    throw new PriceDataError(
+      call,
+      `prices.${field} has neither an integer priceInUcents nor a numeric value`,
+    );
+  }
+  return money;
+}
+
+/** Micro-cents in one currency unit (`priceInUcents` = `value` × 10⁸). */
+const UCENTS_PER_UNIT = 100_000_000;
+
+/**
+ * The amount of an `order.Price`: its `priceInUcents` when it is an integer, otherwise its `value`
+ * (currency units; the schema lets `priceInUcents` be null) turned into micro-cents, rounded to
+ * the nearest one. null when the price gives neither: the amount is unknown.
+ */
+export function moneyOfPrice(price: ApiPrice | null | undefined): Money | null {
+  if (!price || typeof price.currencyCode !== "string" || price.currencyCode === "") return null;
+  const { priceInUcents, value } = price;
+  if (typeof priceInUcents === "number" && Number.isSafeInteger(priceInUcents)) {
+    return { ucents: priceInUcents, currency: price.currencyCode };
+  }
+  if (typeof value === "number" && Number.isFinite(value)) {
+    const ucents = Math.round(value * UCENTS_PER_UNIT);
+    if (Number.isSafeInteger(ucents)) return { ucents, currency: price.currencyCode };
+  }
+  return null;
 }

@@ -119,6 +119,17 @@ export function resolveConnection(
         },
       );
     }
+    if (endpointSetting !== undefined) {
+      // An endpoint says "talk to OVHcloud": running on the sandbox instead would be a silent fallback.
+      const where = endpointSetting.origin === "environment" ? "OVH_ENDPOINT" : endpointSetting.file.display;
+      throw new ConfigError(
+        `${APPLICATION_KEY_SET.map((n) => CREDENTIAL_SETTINGS[n].env).join(", ")} or ${OAUTH2_SET.map((n) => CREDENTIAL_SETTINGS[n].env).join(", ")}`,
+        `${where} is set to ${JSON.stringify(endpointSetting.value)} but no credentials are: missing ${APPLICATION_KEY_SET.map((n) => CREDENTIAL_SETTINGS[n].env).join(", ")} (or ${OAUTH2_SET.map((n) => CREDENTIAL_SETTINGS[n].env).join(", ")}); exrec does not fall back to the local sandbox when an endpoint is set`,
+        {
+          hint: `set the credentials${section === null ? "" : ` (or their keys in the [${section}] section of ~/.ovh.conf)`}, or unset OVH_ENDPOINT to use the local sandbox on purpose`,
+        },
+      );
+    }
     return { kind: "none", limits };
   }
 

@@ -35,15 +35,22 @@ const AUTH_ERROR_CODES =
   /^(INVALID_SIGNATURE|INVALID_CREDENTIAL|NOT_CREDENTIAL|INVALID_KEY|NOT_GRANTED_CALL|QUERY_TIME_OUT)$|SIGNATURE|TIMESTAMP|CREDENTIAL/;
 
 /** The stable code for an HTTP error status (and OVHcloud's errorCode, when it names an auth failure). */
-export function apiErrorCodeFor(status: number, errorCode: string | null = null): OvhApiErrorCode {
+/** The same failures as named in an error `class` (`Client::Forbidden::InvalidSignature`, say). */
+const AUTH_ERROR_CLASSES = /signature|credential|timestamp|notgrantedcall/i;
+
+export function apiErrorCodeFor(
+  status: number,
+  errorCode: string | null = null,
+  errorClass: string | null = null,
+): OvhApiErrorCode {
   if (status === 404) return "EXREC_API_NOT_FOUND";
   if (status === 401 || status === 403) return "EXREC_API_AUTH";
   if (
     status >= 400 &&
     status < 500 &&
     status !== 429 &&
-    errorCode !== null &&
-    AUTH_ERROR_CODES.test(errorCode)
+    ((errorCode !== null && AUTH_ERROR_CODES.test(errorCode)) ||
+      (errorClass !== null && AUTH_ERROR_CLASSES.test(errorClass)))
   ) {
     return "EXREC_API_AUTH";
   }
@@ -70,8 +77,15 @@ export interface OvhApiErrorDetails {
   path: string;
   /** OVHcloud's `message` from the JSON error body, when there is one. */
   apiMessage: string | null;
-  /** OVHcloud's `errorCode` from the JSON error body, when there is one. */
+  /** OVHcloud's `errorCode` from the JSON error body (older answers), when there is one. */
   errorCode: string | null;
+  /** OVHcloud's error `class` from the JSON error body, e.g. `Client::NotFound`, when there is one. */
+  errorClass?: string | null;
+  /**
+   * The `X-Ovh-QueryID` response header: OVHcloud support asks for it. It identifies the request,
+   * it grants nothing, so it is shown.
+   */
+  queryId?: string | null;
   /** Response headers (lower-case names), credentials removed. */
   headers: Record<string, string>;
   /** The response body, parsed when it was JSON. */
@@ -89,6 +103,8 @@ export class OvhApiError extends ExrecError {
   readonly path: string;
   readonly apiMessage: string | null;
   readonly errorCode: string | null;
+  readonly errorClass: string | null;
+  readonly queryId: string | null;
   readonly headers: Record<string, string>;
   readonly body: unknown;
   readonly retryable: boolean;
@@ -97,18 +113,27 @@ export class OvhApiError extends ExrecError {
     const said =
       details.apiMessage ??
       (typeof details.body === "string" && details.body ? details.body.slice(0, 200) : null);
+    const kind = details.errorClass ?? details.errorCode;
     super(
-      `${details.method} ${details.path} answered ${details.status}${details.errorCode ? ` ${details.errorCode}` : ""}${said ? `: ${said}` : ""}`,
+      `${details.method} ${details.path} answered ${details.status}${kind ? ` ${kind}` : ""}${said ? `: ${said}` : ""}` +
+        (details.queryId ? ` (query id ${details.queryId})` : ""),
       {
-        hint: options?.hint ?? API_HINTS[details.code ?? apiErrorCodeFor(details.status, details.errorCode)],
+        hint:
+          options?.hint ??
+          API_HINTS[
+            details.code ?? apiErrorCodeFor(details.status, details.errorCode, details.errorClass ?? null)
+          ],
       },
     );
-    this.code = details.code ?? apiErrorCodeFor(details.status, details.errorCode);
+    this.code =
+      details.code ?? apiErrorCodeFor(details.status, details.errorCode, details.errorClass ?? null);
     this.status = details.status;
     this.method = details.method;
     this.path = details.path;
     this.apiMessage = details.apiMessage;
     this.errorCode = details.errorCode;
+    this.errorClass = details.errorClass ?? null;
+    this.queryId = details.queryId ?? null;
     this.headers = details.headers;
     this.body = details.body;
     this.retryable = details.retryable;
@@ -135,17 +160,23 @@ export class NetworkError extends ExrecError {
       maybeSent: boolean;
       retryable: boolean;
       attempts: number;
+      /** `host[:port]` of the API: a hung or unreachable server must be named. */
+      host?: string;
+      /** The timeout of one attempt. */
+      timeoutMs?: number;
     },
     options?: { cause?: unknown },
   ) {
     const what = details.failure === "timeout" ? "timed out" : "could not connect or lost the connection";
+    const where = details.host === undefined ? "" : ` (host ${details.host})`;
+    const each = details.timeoutMs === undefined ? "" : ` within ${Math.round(details.timeoutMs / 1000)} s`;
     super(
-      `${details.method} ${details.path} ${what}${details.attempts > 1 ? ` (${details.attempts} attempts)` : ""}`,
+      `${details.method} ${details.path} ${what}${details.attempts > 1 ? ` (${details.attempts} attempts)` : ""}${where}`,
       {
         hint:
           details.failure === "timeout"
-            ? "the API did not answer in time: raise EXREC_TIMEOUT (seconds) or try again later"
-            : "check the network and OVH_ENDPOINT, then try again",
+            ? `the API${details.host === undefined ? "" : ` at ${details.host}`} accepted the connection but did not answer${each}: check OVH_ENDPOINT and the network, or raise EXREC_TIMEOUT (seconds) if it is only slow`
+            : `check the network and OVH_ENDPOINT${details.host === undefined ? "" : ` (${details.host})`}, then try again`,
         ...(options?.cause === undefined ? {} : { cause: options.cause }),
       },
     );
@@ -169,13 +200,15 @@ export class OutcomeUnknownError extends ExrecError {
   readonly path: string;
   /** The HTTP status when there was an answer (5xx), null when the connection failed. */
   readonly status: number | null;
+  /** OVHcloud's `X-Ovh-QueryID` of the answer, when there was one. */
+  readonly queryId: string | null;
 
   constructor(
-    details: { method: string; path: string; status: number | null },
+    details: { method: string; path: string; status: number | null; queryId?: string | null; host?: string },
     options?: { cause?: unknown },
   ) {
     super(
-      `${details.method} ${details.path}: the outcome is unknown (${details.status === null ? "the connection failed after the request was sent" : `the API answered ${details.status}`}); it may or may not have taken effect`,
+      `${details.method} ${details.path}: the outcome is unknown (${details.status === null ? "the connection failed after the request was sent" : `the API answered ${details.status}`}${details.queryId ? `, query id ${details.queryId}` : ""})${details.host === undefined ? "" : ` at ${details.host}`}; it may or may not have taken effect`,
       {
         hint: "check whether it took effect (read the account, the task or the order list) before trying again; exrec did not retry it",
         ...(options?.cause === undefined ? {} : { cause: options.cause }),
@@ -184,6 +217,7 @@ export class OutcomeUnknownError extends ExrecError {
     this.method = details.method;
     this.path = details.path;
     this.status = details.status;
+    this.queryId = details.queryId ?? null;
   }
 }
 

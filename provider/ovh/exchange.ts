@@ -19,6 +19,7 @@ import type {
   ApiService,
   ApiTask,
   ExchangeApi,
+  StorageQuota,
 } from "../../reconciler/ports.js";
 import type { OvhConnection } from "./config.js";
 import { InvalidRequestError, OvhApiError, ResponseShapeError } from "./errors.js";
@@ -194,6 +195,13 @@ export class OvhExchangeApi implements ExchangeApi {
     });
   }
 
+  changePassword(org: string, svc: string, email: string, password: string): Promise<ApiTask> {
+    return this.call("POST", `${accountPath(org, svc, email)}/changePassword`, shape.task, {
+      body: { password },
+      secrets: [password],
+    });
+  }
+
   // -------------------------------------------------------------------------------------------
   // Ordering Hosted accounts (H1)
   // -------------------------------------------------------------------------------------------
@@ -210,9 +218,10 @@ export class OvhExchangeApi implements ExchangeApi {
     duration: string,
     license: License,
     quantity: number,
+    storageQuota?: StorageQuota,
   ): Promise<ApiOrder> {
     return this.call("GET", `${orderPath(org, svc)}/${seg(duration)}`, shape.order, {
-      query: { licence: license, number: quantity },
+      query: { licence: license, number: quantity, storageQuota },
     });
   }
 
@@ -220,21 +229,36 @@ export class OvhExchangeApi implements ExchangeApi {
     org: string,
     svc: string,
     duration: string,
-    body: { licence: License; number: number; storageQuota?: "50" | "300" },
+    body: { licence: License; number: number; storageQuota?: StorageQuota },
   ): Promise<ApiOrder> {
     return this.call("POST", `${orderPath(org, svc)}/${seg(duration)}`, shape.order, { body });
   }
 
-  paymentMeans(orderId: number): Promise<ApiPaymentMean[]> {
-    return this.call("GET", `${meOrderPath(orderId)}/availableRegisteredPaymentMean`, shape.paymentMeans);
+  // Payment, as OVHcloud's Terraform provider does it (ovh/order.go): the default payment method,
+  // then /pay; the fidelity account only for an order that costs nothing.
+
+  defaultPaymentMethods(): Promise<number[]> {
+    return this.call("GET", "/me/payment/method", shape.paymentMethodIds, { query: { default: true } });
   }
 
-  async payOrder(orderId: number, mean: ApiPaymentMean): Promise<void> {
+  async payOrder(orderId: number, paymentMethodId: number): Promise<void> {
+    await this.http.request("POST", `${meOrderPath(orderId)}/pay`, {
+      body: { paymentMethod: { id: paymentMethodId } },
+    });
+  }
+
+  /** Pays with a registered payment mean; exrec uses it for the fidelity account only. */
+  async payWithRegisteredPaymentMean(orderId: number, mean: ApiPaymentMean): Promise<void> {
     const body =
       mean.paymentMeanId === undefined || mean.paymentMeanId === null
         ? { paymentMean: mean.paymentMean }
         : { paymentMean: mean.paymentMean, paymentMeanId: mean.paymentMeanId };
     await this.http.request("POST", `${meOrderPath(orderId)}/payWithRegisteredPaymentMean`, { body });
+  }
+
+  /** `[{paymentMean}]`, with no id: it cannot tell which bank account, card or PayPal to use. */
+  paymentMeans(orderId: number): Promise<ApiPaymentMean[]> {
+    return this.call("GET", `${meOrderPath(orderId)}/availableRegisteredPaymentMean`, shape.paymentMeans);
   }
 
   orderStatus(orderId: number): Promise<ApiOrderStatus> {
@@ -301,6 +325,8 @@ export interface ExchangeApiOptions {
   userAgent?: string;
   /** Retry tuning, mostly for tests (attempts, delays). */
   retry?: OvhHttpClientOptions["retry"];
+  /** Told what a request waits for when it goes unanswered for a few seconds. */
+  onSlow?: (line: string) => void;
 }
 
 /** The API client for a resolved connection; close `http` when done. */
@@ -316,6 +342,7 @@ export function createExchangeApi(
     ...(opts.debug ? { debug: opts.debug } : {}),
     ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
     ...(opts.retry ? { retry: opts.retry } : {}),
+    ...(opts.onSlow ? { onSlow: opts.onSlow } : {}),
   });
   return { api: new OvhExchangeApi(http), http };
 }

@@ -68,6 +68,13 @@ export interface OvhHttpClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Jitter source in [0, 1) (default Math.random). */
   random?: () => number;
+  /**
+   * Told, in one line, what a request still waits for once it has gone `slowNoticeMs` without an
+   * answer (at most one line per such period): a terminal user must not face minutes of silence.
+   */
+  onSlow?: (line: string) => void;
+  /** Default 5 s. */
+  slowNoticeMs?: number;
 }
 
 /** Everything one logical request needs across its attempts. */
@@ -133,9 +140,17 @@ export class OvhHttpClient {
   private readonly agent: Agent;
   private readonly auth: RequestAuth;
   private readonly redactor = new Redactor();
+  private readonly onSlow: ((line: string) => void) | undefined;
+  private readonly slowNoticeMs: number;
+  private lastSlowNotice = 0;
+  /** `host[:port]` of the API, named in network errors and notices. */
+  readonly host: string;
 
   constructor(options: OvhHttpClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.host = new URL(this.baseUrl).host;
+    this.onSlow = options.onSlow;
+    this.slowNoticeMs = options.slowNoticeMs ?? 5000;
     this.limits = options.limits;
     this.clock = options.clock ?? Date.now;
     this.debug = options.debug;
@@ -262,7 +277,7 @@ export class OvhHttpClient {
         await this.bucket.take();
         const auth = ex.authenticated ? this.auth.headers(ex.method, ex.url, ex.body) : NO_AUTH;
         secrets = auth.secrets;
-        result = await this.send(ex, auth.headers);
+        result = await this.sendWatched(ex, auth.headers, attempt);
       } finally {
         this.gate.release();
       }
@@ -294,12 +309,17 @@ export class OvhHttpClient {
         this.log(redactor, ex, `${result.failure}`, elapsed);
         const cause = redactor.cause(result.error);
         if (!ex.retryable && result.maybeSent) {
-          throw new OutcomeUnknownError({ method: ex.method, path: ex.errorPath, status: null }, { cause });
+          throw new OutcomeUnknownError(
+            { method: ex.method, path: ex.errorPath, status: null, host: this.host },
+            { cause },
+          );
         }
         throw new NetworkError(
           {
             method: ex.method,
             path: ex.errorPath,
+            host: this.host,
+            timeoutMs: this.limits.timeoutMs,
             failure: result.failure,
             maybeSent: result.maybeSent,
             retryable: true,
@@ -350,9 +370,41 @@ export class OvhHttpClient {
       this.log(redactor, ex, String(status), elapsed);
       // A POST or DELETE that met a server error may have done its work before failing.
       if (status >= 500 && !ex.retryable) {
-        throw new OutcomeUnknownError({ method: ex.method, path: ex.errorPath, status }, { cause: error });
+        throw new OutcomeUnknownError(
+          { method: ex.method, path: ex.errorPath, status, queryId: error.queryId, host: this.host },
+          { cause: error },
+        );
       }
       throw error;
+    }
+  }
+
+  /** send(), telling onSlow what it waits for when no answer has come after slowNoticeMs. */
+  private async sendWatched(
+    ex: Exchange,
+    authHeaders: Record<string, string>,
+    attempt: number,
+  ): Promise<AttemptResult> {
+    const onSlow = this.onSlow;
+    if (!onSlow) return this.send(ex, authHeaders);
+    const started = Date.now();
+    const timer = setTimeout(() => {
+      // One line per period across all requests: sixty-four hung reads are one notice, not 64.
+      if (Date.now() - this.lastSlowNotice < this.slowNoticeMs) return;
+      this.lastSlowNotice = Date.now();
+      const waited = Math.round((Date.now() - started) / 1000);
+      onSlow(
+        ex.redactor.text(
+          `still waiting for ${ex.method} ${this.host}${new URL(ex.url).pathname} (no answer for ${waited} s; ` +
+            `attempt ${attempt}${ex.retryable ? ` of ${this.retry.attempts}` : ""}, ${Math.round(this.limits.timeoutMs / 1000)} s timeout each)`,
+        ),
+      );
+    }, this.slowNoticeMs);
+    timer.unref();
+    try {
+      return await this.send(ex, authHeaders);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -403,12 +455,17 @@ export class OvhHttpClient {
         : {};
     const message = firstString(fields.message, fields.error_description, fields.error);
     const errorCode = firstString(fields.errorCode);
+    // OVHcloud's current error body is `{class, message}`; older answers give `errorCode` instead.
+    const errorClass = firstString(fields.class);
+    const queryId = firstString(headers["x-ovh-queryid"]);
     return new OvhApiError({
       status,
       method: ex.method,
       path: ex.errorPath,
       apiMessage: message === null ? null : redactor.text(message),
       errorCode: errorCode === null ? null : redactor.text(errorCode),
+      errorClass: errorClass === null ? null : redactor.text(errorClass),
+      queryId: queryId === null ? null : redactor.text(queryId),
       headers: redactor.headers(headers),
       body: redactor.value(body),
       // 429 and 5xx are passing conditions; a 429 also means the request was refused unprocessed.

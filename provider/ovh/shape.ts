@@ -159,57 +159,76 @@ const ACCOUNT_STATE = oneOf([
 export const stringList: Check<string[]> = arrayOf(str);
 export const idList: Check<number[]> = arrayOf(int);
 
+/**
+ * `taskPendingId`: OVHcloud's published examples show `0` on idle objects, and the schema marks it
+ * nullable on accounts. Task ids are positive, so `0` and null (or absent) both mean "no task" and
+ * are read as null here, once, so that the planner, drift, blank reuse and waits all see the same.
+ */
+export const taskPendingId: Check<number | null> = (v, at) => {
+  if (v === null || v === undefined || v === 0) return null;
+  const id = int(v, at);
+  if (id < 0) throw new ShapeProblem(at, "a task id (positive) or 0 for none", v);
+  return id;
+};
+
+/**
+ * `billing.OrderDetail.quantity` is a string in the schema (and in OVHcloud's Terraform provider);
+ * the quote's `order.OrderDetail.quantity` is a number. Either form of a whole number is accepted
+ * and the string form is kept, as the schema gives it.
+ */
+const quantityText: Check<string> = (v, at) => {
+  if (typeof v === "number" && Number.isInteger(v) && v >= 0) return String(v);
+  if (typeof v === "string" && /^\d+$/.test(v.trim())) return v.trim();
+  throw new ShapeProblem(at, "a whole number (as text)", v);
+};
+
 export const service: Check<ApiService> = object({
   domain: str,
   displayName: nullable(str),
   offer: oneOf(["dedicated", "dedicatedCluster", "hosted", "provider"] as const),
   state: oneOf(["inMaintenance", "ok", "suspended"] as const),
-  taskPendingId: nullable(int),
+  taskPendingId,
 });
 
+/** The fields of `email.exchange.Account` the engine reads; the others pass through unchecked. */
 export const account: Check<ApiAccount> = object({
   primaryEmailAddress: str,
-  login: str,
   domain: str,
   displayName: nullable(str),
-  firstName: nullable(str),
-  lastName: nullable(str),
   accountLicense: LICENSE,
   renewPeriod: nullable(RENEWAL),
   deleteAtExpiration: nullable(bool),
   expirationDate: nullable(str),
-  creationDate: nullable(str),
   configured: bool,
   state: ACCOUNT_STATE,
-  taskPendingId: nullable(int),
-  quota: nullable(num),
-  currentUsage: nullable(num),
-  id: int,
+  taskPendingId,
 });
 
 export const task: Check<ApiTask> = object({
   id: int,
   function: str,
   status: oneOf(["todo", "doing", "done", "error", "cancelled"] as const),
-  todoDate: nullable(str),
-  finishDate: nullable(str),
 });
 
+/**
+ * `order.Price`. `priceInUcents` may be null (and older copies of the schema lack it): the amount is
+ * then read from `value` (reconciler/prices.ts). `text` is for people and is not read.
+ */
 export const price: Check<ApiPrice> = object({
   currencyCode: str,
   value: num,
-  text: str,
-  priceInUcents: num,
+  priceInUcents: nullable(int),
 });
 
+/** `order.Order`, a quote or a placed order. Its `details` and `contracts` are not read. */
 export const order: Check<ApiOrder> = object({
   orderId: nullable(int),
   url: nullable(str),
-  prices: object({ withoutTax: price, withTax: price, tax: price }),
-  details: arrayOf(
-    object({ description: str, quantity: num, domain: str, totalPrice: price, unitPrice: price }),
-  ),
+  prices: object({ withoutTax: price, withTax: price }),
 });
+
+/** `GET /me/payment/method?default=true`: the ids of the default payment method (none: empty). */
+export const paymentMethodIds: Check<number[]> = arrayOf(int);
 
 export const paymentMeans: Check<ApiPaymentMean[]> = arrayOf(
   object({ paymentMean: str, paymentMeanId: nullable(int) }),
@@ -226,47 +245,38 @@ export const orderStatus: Check<ApiOrderStatus> = oneOf([
   "unknown",
 ] as const);
 
+/** `billing.Order`; `date` and the prices' `priceInUcents` may be null. */
 export const pastOrder: Check<ApiPastOrder> = object({
   orderId: int,
-  date: str,
-  expirationDate: nullable(str),
+  date: nullable(str),
   url: nullable(str),
-  priceWithTax: price,
   priceWithoutTax: price,
-  tax: price,
 });
 
+/** `billing.OrderDetail` (`GET /me/order/{id}/details/{id}`): `quantity` is a string, `cancelled` a flag. */
 export const orderDetail: Check<ApiOrderDetail> = object({
-  description: str,
   domain: str,
-  quantity: num,
-  unitPrice: price,
-  totalPrice: price,
+  quantity: quantityText,
+  cancelled: nullable(bool),
 });
 
+/** A plan or add-on of the catalog, as far as reconciler/prices.ts reads it. */
 const catalogPlan: Check<ApiCatalogPlan> = object({
   planCode: str,
-  invoiceName: str,
   pricings: arrayOf(
     object({
       interval: num,
-      intervalUnit: oneOf(["day", "month", "none", "year"] as const),
+      intervalUnit: str,
       price: num,
-      tax: num,
-      mode: str,
-      phase: num,
-      capacities: arrayOf(str),
-      commitment: num,
-      description: optional(str),
+      capacities: optional(arrayOf(str)),
     }),
   ),
 });
 
 export const catalog: Check<ApiCatalog> = object({
-  catalogId: int,
-  locale: object({ currencyCode: str, subsidiary: str, taxRate: num }),
+  locale: object({ currencyCode: str }),
   plans: arrayOf(catalogPlan),
-  addons: arrayOf(catalogPlan),
+  addons: optional(arrayOf(catalogPlan)),
 });
 
 /** One element of a batch answer (`X-Ovh-Batch`): `{key, value, error}`. */

@@ -23,8 +23,8 @@
  *   The service's `taskPendingId` reads 0 (the schema says it cannot be null).
  * - Payment means are fixed (a fidelity account and bank account 1234); orders cannot be
  *   cancelled; an order has one detail line.
- * - A new account's password is only checked to be present (no complexity policy), and is never
- *   kept. Logins are checked against the sandbox's own rule (letters, digits, `.`, `_`, `-`).
+ * - A new account's password is only checked to be present (no complexity policy); only its
+ *   SHA-256 is kept, in memory, for `passwordMatches` (what a log-in would check). Logins are checked against the sandbox's own rule (letters, digits, `.`, `_`, `-`).
  *
  * Guessed (not confirmed by public material)
  * - Error bodies other than the three authentication errors of docs/OVH-API.md and the `class`
@@ -54,6 +54,7 @@
  *   devices, anything outside /email/exchange, /order and /me/order.
  * - Bills, refunds, contracts, vouchers; orders other than Exchange accounts; order cancellation.
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Authenticator } from "./auth.js";
@@ -394,6 +395,9 @@ class SandboxRuntime {
       setLatency: controls.setLatency,
       patchAccount: controls.patchAccount,
       snapshot: () => toDocument(world.state),
+      passwordMatches: (org: string, svc: string, email: string, password: string) =>
+        world.passwordDigests.get(`${org}/${svc}/${email}`.toLowerCase()) ===
+        createHash("sha256").update(password, "utf8").digest("hex"),
       close: () =>
         new Promise<void>((resolve, reject) => {
           server.close((error) => (error ? reject(error) : resolve()));

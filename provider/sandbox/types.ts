@@ -109,5 +109,7 @@ export interface Sandbox {
   patchAccount(org: string, svc: string, email: string, patch: Record<string, unknown>): void;
   /** The state as stored (a deep copy). */
   snapshot(): unknown;
+  /** Whether `password` is the initial password an account was added with in this run (as a log-in would check). */
+  passwordMatches(org: string, svc: string, email: string, password: string): boolean;
   close(): Promise<void>;
 }

@@ -9,8 +9,10 @@
  *     after the POST) is matched against the orders placed since, before anything is ordered again.
  */
 import { randomUUID } from "node:crypto";
-import { PLACEHOLDER_DOMAIN, platformKey, type Money, type OrderChange } from "../model.js";
+import { hasTaskPending, isBlank, onPlaceholderDomain } from "../account-state.js";
+import { platformKey, type Money, type OrderChange } from "../model.js";
 import type { ApiAccount, JournalEntry } from "../ports.js";
+import { moneyOfPrice } from "../prices.js";
 import { ApplyRefusedError, pollUntil, WaitTimeoutError, type ApplyContext } from "./context.js";
 import { failpoint } from "./failpoint.js";
 import { closeJournal, configureBlank, outcome, type ChangeOutcome } from "./steps.js";
@@ -67,18 +69,23 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
 
   // Place one order for what is still missing.
   const quantity = needed.length;
-  const quote = await ctx.api.quoteOrder(org, svc, change.duration, change.license, quantity);
-  const quoted = quote.prices.withoutTax.priceInUcents;
-  if (
-    change.cost.kind === "one-time" &&
-    quantity === change.quantity &&
-    quoted !== change.cost.amount.ucents
-  ) {
-    throw new ApplyRefusedError(
-      `the price of ordering ${quantity} ${change.license} account(s) on ${key} changed since the plan ` +
-        `(${change.cost.amount.ucents} → ${quoted} ucents without tax); nothing was ordered`,
-      { hint: "run plan again to see the new price" },
-    );
+  const quote = await ctx.api.quoteOrder(
+    org,
+    svc,
+    change.duration,
+    change.license,
+    quantity,
+    change.storageQuota,
+  );
+  const quotedMoney = moneyOfPrice(quote.prices.withoutTax);
+  if (change.cost.kind === "one-time" && quantity === change.quantity) {
+    if (quotedMoney === null || quotedMoney.ucents !== change.cost.amount.ucents) {
+      throw new ApplyRefusedError(
+        `the price of ordering ${quantity} ${change.license} account(s) on ${key} changed since the plan ` +
+          `(${change.cost.amount.ucents} → ${quotedMoney === null ? "unknown" : quotedMoney.ucents} ucents without tax); nothing was ordered`,
+        { hint: "run plan again to see the new price" },
+      );
+    }
   }
   const entry: Omit<JournalEntry, "status" | "updatedAt"> = {
     id: randomUUID(),
@@ -91,7 +98,7 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
       quantity,
       addresses: needed.map((n) => n.email),
       // Kept so that the history can say what the order cost even when another run completes it.
-      amount: { ucents: quoted, currency: quote.prices.withoutTax.currencyCode },
+      amount: quotedMoney,
     },
     startedAt: ctx.now().toISOString(),
   };
@@ -102,6 +109,7 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     placed = await ctx.api.placeOrder(org, svc, change.duration, {
       licence: change.license,
       number: quantity,
+      ...(change.storageQuota ? { storageQuota: change.storageQuota } : {}),
     });
   } catch (error) {
     // The POST may have bought something even though no answer came back: look before anything else.
@@ -138,7 +146,7 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     updatedAt: entry.startedAt,
   });
   writes += resumed.writes;
-  const amount = { ucents: quoted, currency: quote.prices.withoutTax.currencyCode };
+  const amount = quotedMoney;
   if (resumed.state === "awaiting-payment") {
     return outcome(change, "awaiting-payment", {
       orderId: placed.orderId,
@@ -273,7 +281,7 @@ async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: Journa
         message: `order ${orderId} has no registered payment mean${wanted ? ` named ${wanted}` : ""}; pay it${url ? ` at ${url}` : " in the control panel"}, then run apply again`,
       };
     }
-    await ctx.api.payOrder(orderId, mean);
+    await ctx.api.payWithRegisteredPaymentMean(orderId, mean);
     writes++;
     failpoint("order:after-pay");
     ctx.log(`  paid order ${orderId} with ${mean.paymentMean}`);
@@ -312,7 +320,9 @@ async function accountsOrderedFor(ctx: ApplyContext, orderId: number, service: s
   let quantity = 0;
   for (const detailId of await ctx.api.listOrderDetails(orderId)) {
     const detail = await ctx.api.getOrderDetail(orderId, detailId);
-    if (detail.domain === service) quantity += detail.quantity;
+    if (detail.domain !== service || detail.cancelled === true) continue;
+    // `billing.OrderDetail.quantity` is a string ("1"); the client checked it is a whole number.
+    quantity += Number(detail.quantity);
   }
   return quantity;
 }
@@ -348,15 +358,15 @@ async function configureBlanks(
   const { organization: org, service: svc } = change.platform;
   const take = async (): Promise<ApiAccount[]> => {
     const ids = await ctx.api.listAccounts(org, svc);
-    const blankIds = ids.filter((id) => id.toLowerCase().endsWith(`@${PLACEHOLDER_DOMAIN}`)).sort();
+    const blankIds = ids.filter(onPlaceholderDomain).sort();
     const blanks: ApiAccount[] = [];
     for (const id of blankIds) {
       const account = await ctx.api.getAccount(org, svc, id);
       if (
-        !account.configured &&
+        isBlank(account) &&
         account.accountLicense === change.license &&
         account.state === "ok" &&
-        account.taskPendingId === null &&
+        !hasTaskPending(account) &&
         account.deleteAtExpiration !== true
       ) {
         blanks.push(account);

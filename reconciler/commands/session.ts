@@ -18,6 +18,7 @@ import { SANDBOX_CREDENTIALS } from "../../provider/sandbox/types.js";
 import { openBackend } from "../../provider/backend/index.js";
 import type { Backend, ExchangeApi } from "../ports.js";
 import { UsageError } from "../errors.js";
+import { stoppingApi } from "../apply/interrupt.js";
 
 export interface GlobalOptions {
   debug?: boolean;
@@ -62,9 +63,24 @@ export interface Session {
  * Opens the API. With no OVHcloud credentials: `EXREC_SANDBOX` (the URL printed by `exrec sandbox`),
  * or else an in-process sandbox on `.exrec/sandbox.json`, announced once on stderr.
  */
-export async function openSession(connection: Connection, options: GlobalOptions): Promise<Session> {
+export async function openSession(
+  connection: Connection,
+  options: GlobalOptions,
+  signal?: AbortSignal,
+): Promise<Session> {
+  const session = await openApi(connection, options);
+  return signal ? { ...session, api: stoppingApi(session.api, signal) } : session;
+}
+
+async function openApi(connection: Connection, options: GlobalOptions): Promise<Session> {
   const debug = options.debug ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined;
-  const open = (ovh: OvhConnection) => createExchangeApi(ovh, debug ? { debug } : {});
+  // On a terminal (or with --progress), a request left unanswered says what it waits for.
+  const onSlow =
+    process.stderr.isTTY || options.progress
+      ? (line: string) => process.stderr.write(`exrec: ${line}\n`)
+      : undefined;
+  const open = (ovh: OvhConnection) =>
+    createExchangeApi(ovh, { ...(debug ? { debug } : {}), ...(onSlow ? { onSlow } : {}) });
   if (connection.kind === "ovh") {
     const { api, http } = open(connection);
     return {

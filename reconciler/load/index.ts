@@ -72,5 +72,22 @@ async function parseInput(
 ): Promise<{ ok: true; source: ManifestSource } | { ok: false; problems: Problem[] }> {
   const read = await readManifestText(input.file);
   if (!read.ok) return { ok: false, problems: [read.problem] };
-  return input.kind === "yaml" ? yamlSource(read.text, input.file) : terraformSource(read.text, input.file);
+  return input.kind === "yaml" || isJsonManifest(read.text)
+    ? yamlSource(read.text, input.file)
+    : terraformSource(read.text, input.file);
+}
+
+/**
+ * A manifest written as JSON (`{"version": 1, "platforms": [...]}`: JSON is YAML) rather than a
+ * synthesized stack: it is read as the YAML manifest it is, with the same checks and positions.
+ */
+function isJsonManifest(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+    const keys = Object.keys(value);
+    return keys.includes("platforms") && !keys.includes("terraform") && !keys.includes("resource");
+  } catch {
+    return false;
+  }
 }

@@ -307,7 +307,12 @@ function collectResources(root: JsonNode, file: string): CollectedResources {
   }
   const collected: CollectedResources = { platforms: [], accounts: [], resourceKeyAt: undefined };
   const resourceEntry = root.entries.find((e) => e.key === "resource");
-  if (!resourceEntry) return collected;
+  if (!resourceEntry) {
+    // A synthesized stack always has a `terraform` block; a JSON without it and without resources
+    // (a package.json, a saved plan) is not something exrec reads, and must not pass as "valid".
+    if (!root.entries.some((e) => e.key === "terraform")) throw notAStack(root, file);
+    return collected;
+  }
   collected.resourceKeyAt = resourceEntry.keyAt;
 
   for (const byType of objectsOf(resourceEntry.value, "resource", file)) {
@@ -332,6 +337,19 @@ function collectResources(root: JsonNode, file: string): CollectedResources {
     }
   }
   return collected;
+}
+
+function notAStack(root: ObjectNode, file: string): TerraformJsonError {
+  const keys = new Set(root.entries.map((e) => e.key));
+  const what =
+    keys.has("format_version") && keys.has("digest")
+      ? "it is a saved plan (show it with `exrec show FILE`, apply it with `exrec apply FILE`)"
+      : "it has neither a `terraform` block nor `resource` blocks";
+  return new TerraformJsonError(
+    file,
+    root.at,
+    `this JSON file is neither a manifest nor a synthesized CDKTF stack (cdk.tf.json): ${what}`,
+  );
 }
 
 function objectsOf(node: JsonNode, what: string, file: string): ObjectNode[] {

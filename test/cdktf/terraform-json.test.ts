@@ -121,7 +121,19 @@ describe("manifestFromTerraformJson: the document", () => {
   it("gives an empty manifest for Terraform JSON without exrec resources", () => {
     const text = JSON.stringify({ terraform: {}, resource: { null_resource: { x: {} } } });
     expect(manifestFromTerraformJson(text, FILE).document).toEqual({ version: 1, platforms: [] });
-    expect(manifestFromTerraformJson("{}", FILE).document).toEqual({ version: 1, platforms: [] });
+    expect(manifestFromTerraformJson(JSON.stringify({ terraform: {} }), FILE).document).toEqual({
+      version: 1,
+      platforms: [],
+    });
+  });
+
+  it("refuses JSON that is not a synthesized stack at all (no terraform block, no resources)", () => {
+    expect(() => manifestFromTerraformJson("{}", FILE)).toThrow(
+      /neither a manifest nor a synthesized CDKTF stack/,
+    );
+    expect(() =>
+      manifestFromTerraformJson(JSON.stringify({ format_version: "1", digest: "sha256:00" }), FILE),
+    ).toThrow(/it is a saved plan \(show it with `exrec show FILE`/);
   });
 
   it("keeps attributes the manifest does not know, camelCased, for the schema to report where they are", () => {
@@ -379,7 +391,10 @@ describe("manifestFromTerraformJson: what it refuses", () => {
   });
 
   it("reads a file that starts with a byte-order mark", () => {
-    expect(manifestFromTerraformJson("\ufeff{}", FILE).document).toEqual({ version: 1, platforms: [] });
+    expect(manifestFromTerraformJson('\ufeff{"terraform":{}}', FILE).document).toEqual({
+      version: 1,
+      platforms: [],
+    });
   });
 
   it("reads every JSON text without a syntax error, and anything else only with a TerraformJsonError", () => {

@@ -332,4 +332,19 @@ export const BROKEN: BrokenManifest[] = [
     file: `${dir}/cdktf-yearly-on-private.json`,
     expect: [{ line: 15, col: 20, message: /^`renewal: yearly` on a Private platform/, rule: "P1" }],
   },
+  {
+    file: `${dir}/package-json.json`,
+    expect: [
+      {
+        line: 1,
+        col: 1,
+        message:
+          /^this JSON file is neither a manifest nor a synthesized CDKTF stack \(cdk\.tf\.json\): it has neither a `terraform` block nor `resource` blocks$/,
+      },
+    ],
+  },
+  {
+    file: `${dir}/json-manifest-bad-offer.json`,
+    expect: [{ line: 7, col: 16, message: /^`offer` must be one of hosted, private/ }],
+  },
 ];

@@ -173,6 +173,13 @@ describe("resolveConnection: bad settings are one clear ConfigError, before any 
       message: /unknown endpoint "eu"/,
     },
     {
+      name: "an endpoint set with no credentials at all names what is missing instead of falling back to the sandbox",
+      env: { OVH_ENDPOINT: "ovh-eu" },
+      subject:
+        /^OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY or OVH_CLIENT_ID, OVH_CLIENT_SECRET$/,
+      message: /OVH_ENDPOINT is set to "ovh-eu" but no credentials are: missing OVH_APPLICATION_KEY/,
+    },
+    {
       name: "an application key without its secret and consumer key names both missing variables",
       env: { OVH_ENDPOINT: "ovh-eu", OVH_APPLICATION_KEY: "ak" },
       subject: /^OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY$/,

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OvhApiError, ResponseShapeError } from "../../provider/ovh/errors.js";
+import { NetworkError, OvhApiError, ResponseShapeError } from "../../provider/ovh/errors.js";
 import { createExchangeApi } from "../../provider/ovh/exchange.js";
 import { OvhHttpClient } from "../../provider/ovh/http.js";
 
@@ -250,6 +250,41 @@ describe("OvhHttpClient against a misbehaving server", () => {
       expect(answer.body.echoed).toBe('{"renewPeriod":"yearly","displayName":"Zoë"}');
       expect(seen.at(-1)!.url).toBe("/1.0/email/exchange/o/service/s/account/a%40b.example?x=a%20b%26c");
     } finally {
+      await http.close();
+    }
+  });
+
+  it("a server that accepts the request and never answers: a notice says what is awaited, the error names the host", async () => {
+    const hung: ServerResponse[] = [];
+    handler = (_req, _body, res) => void hung.push(res);
+    const notices: string[] = [];
+    const http = new OvhHttpClient({
+      ...connection,
+      baseUrl,
+      limits: { ...limits, timeoutMs: 600 },
+      retry: { attempts: 2, baseDelayMs: 1 },
+      onSlow: (line) => notices.push(line),
+      slowNoticeMs: 200,
+    });
+    const host = new URL(baseUrl).host;
+    try {
+      const error = await http.request("GET", "/email/exchange").then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(NetworkError);
+      expect((error as NetworkError).message).toContain(
+        `GET /email/exchange timed out (2 attempts) (host ${host})`,
+      );
+      expect((error as NetworkError).hint).toContain(`at ${host} accepted the connection but did not answer`);
+      expect(notices.length).toBeGreaterThanOrEqual(1);
+      expect(notices[0]).toMatch(
+        new RegExp(
+          `^still waiting for GET ${host.replace(/\./g, "\\.")}/1\\.0/email/exchange \\(no answer for \\d+ s; attempt 1 of 2`,
+        ),
+      );
+    } finally {
+      for (const res of hung) res.destroy();
       await http.close();
     }
   });

@@ -205,13 +205,26 @@ describe("quoteFromApiOrder", () => {
     });
   });
 
+  it("H1: reads a price whose priceInUcents is null (the schema allows it) from its value", () => {
+    const quote = quoteFromApiOrder(
+      request,
+      order({
+        withoutTax: { ...price(3_600_000_000), priceInUcents: null },
+        withTax: { ...price(4_320_000_000), priceInUcents: null },
+        tax: price(720_000_000),
+      }),
+    );
+    expect(quote.withoutTax).toEqual({ ucents: 3_600_000_000, currency: "EUR" });
+    expect(quote.withTax).toEqual({ ucents: 4_320_000_000, currency: "EUR" });
+  });
+
   it.each([
     ["no prices at all", { orderId: null, url: null, details: [] }, /the quote has no prices/],
     ["no withTax", { prices: { withoutTax: price(1) } }, /prices\.withTax is missing/],
     [
-      "priceInUcents not an integer",
-      { prices: { withoutTax: { ...price(1), priceInUcents: "12" }, withTax: price(1) } },
-      /prices\.withoutTax\.priceInUcents is not an integer/,
+      "neither an integer priceInUcents nor a numeric value",
+      { prices: { withoutTax: { ...price(1), priceInUcents: "12", value: "0.12" }, withTax: price(1) } },
+      /prices\.withoutTax has neither an integer priceInUcents nor a numeric value/,
     ],
     [
       "no currency",

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /**
  * Writing accounts, with the rules of each offer (docs/RULES.md):
  * Hosted accounts are ordered (H1), get a renewal period (H2, H3), are terminated at expiry (H4)
@@ -142,7 +143,8 @@ function addAccount(call: ApiCall, context: RouteContext): Answer {
   const accountLicense = required(body, "license", license);
   const domain = required(body, "domain", text).toLowerCase();
   const newLogin = required(body, "login", login);
-  // Checked for presence only: the password is handed to Exchange and never kept nor echoed.
+  // Checked for presence only: the password is handed to Exchange and never echoed; only its
+  // digest is kept, in memory, as a log-in would check it.
   const password = body.password;
   if (typeof password !== "string" || password === "")
     throw ApiFailure.badRequest("Missing parameter password");
@@ -167,6 +169,10 @@ function addAccount(call: ApiCall, context: RouteContext): Answer {
     quota: defaultQuota(accountLicense),
     currentUsage: 0,
   });
+  world.passwordDigests.set(
+    `${call.params.org as string}/${service.name}/${primaryAddress(account)}`.toLowerCase(),
+    createHash("sha256").update(password, "utf8").digest("hex"),
+  );
   return {
     body: taskView(openTask(world, service, account, "addAccount", "add", call.effect === "task-error")),
   };

@@ -161,7 +161,7 @@ function place(call: ApiCall, context: RouteContext): Answer {
 
 /** The detail line of a placed order, as `/me/order/{id}/details/{detailId}` shows it. */
 export function orderDetailView(order: OrderRecord): Record<string, unknown> {
-  return { orderDetailId: order.detailIds[0], ...orderView(lineOf(order), null).details[0] };
+  return { orderDetailId: order.detailIds[0], ...orderView(lineOf(order), null).details![0] };
 }
 
 /** Prices of a placed order, as `/me/order/{id}` shows them. */
