@@ -14,6 +14,7 @@ import { sandboxCommand } from "./commands/sandbox.js";
 import { showCommand } from "./commands/show.js";
 import { collect } from "./commands/select.js";
 import { validateCommand } from "./commands/validate.js";
+import { registerTerraformCommand } from "./commands/terraform.js";
 
 function withConnection(command: Command): Command {
   return command
@@ -151,6 +152,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--batch", "answer batch reads (X-Ovh-Batch)")
     .action(async (options) => setExit(await sandboxCommand(options)));
 
+  registerTerraformCommand(program, setExit);
   return program;
 }
 
