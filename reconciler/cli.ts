@@ -67,7 +67,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
               .default("text"),
           )
           .option("--detailed-exitcode", "exit 2 when there are changes, 0 when none, 1 on error")
-          .option("--out <file>", "save the plan, for apply to carry out exactly (mode 0600)"),
+          .option("--out <file>", "save the plan, for apply to carry out exactly (mode 0600)")
+          .option(
+            "--fingerprints",
+            "with --format json: also list the fingerprint of every live object read (plan files always hold them)",
+          ),
       ),
     ),
   ).action(async (files: string[], options) => setExit(await planCommand(files, options)));
