@@ -7,6 +7,7 @@
  * decisions are in plan/platform.ts, the changes' descriptions in plan/changes.ts.
  */
 import { PlanRefusedError } from "./errors.js";
+import { defineLazy } from "./lazy.js";
 import {
   platformKey,
   type Actual,
@@ -75,11 +76,11 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
 
   const changes = inApplyOrder(sink.changes);
   const totals = totalsOf(changes, covered, prices, warnings);
-  return {
+  const result: Plan = {
     format_version: "1",
     created_at: ctx.now.toISOString(),
-    manifest_digest: desired.digest,
-    fingerprint: actual.fingerprint,
+    manifest_digest: "",
+    fingerprint: {},
     platforms,
     changes,
     waiting: sink.waiting,
@@ -87,6 +88,9 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
     warnings: warnings.all(),
     totals,
   };
+  // Both digests cost a pass over every account; only plan files, apply and JSON output read them.
+  defineLazy(result, "manifest_digest", () => desired.digest);
+  return defineLazy(result, "fingerprint", () => actual.fingerprint);
 }
 
 /**
