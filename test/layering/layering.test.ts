@@ -1,22 +1,23 @@
 /**
- * The layering check (`npm run check:deps`: dependency-cruiser with .dependency-cruiser.cjs) fails
+ * The layering check (`npm run check:deps`: dependency-cruiser with .dependency-cruiser.mjs) fails
  * on an import that runs back up a layer and on a cycle. Shown on small trees laid out like this
  * repository, checked by the project's own rules, so the real tree is never edited by a test
  * (`npm run check:deps` itself checks the real tree).
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { cruise, type ICruiseOptions, type IForbiddenRuleType } from "dependency-cruiser";
 import { afterAll, describe, expect, it } from "vitest";
 
 const REPO = resolve(import.meta.dirname, "..", "..");
 /** The project's own configuration, the one `npm run check:deps` uses. */
-const CONFIG = createRequire(import.meta.url)(join(REPO, ".dependency-cruiser.cjs")) as {
-  forbidden: IForbiddenRuleType[];
-  options: ICruiseOptions & { tsConfig?: unknown };
-};
+const CONFIG = (
+  (await import(pathToFileURL(join(REPO, ".dependency-cruiser.mjs")).href)) as {
+    default: { forbidden: IForbiddenRuleType[]; options: ICruiseOptions & { tsConfig?: unknown } };
+  }
+).default;
 
 /** A tree every rule accepts: each row below adds one file to it. */
 const CLEAN: Record<string, string> = {

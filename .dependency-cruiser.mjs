@@ -21,7 +21,7 @@ const RENDER = "^reconciler/render/";
 const OUTSIDE_WORLD =
   "^(node:)?(fs|fs/promises|child_process|cluster|dgram|dns|http|http2|https|net|os|readline|tls|tty|worker_threads)$";
 
-module.exports = {
+export default {
   forbidden: [
     {
       name: "no-cycles",
@@ -70,7 +70,10 @@ module.exports = {
       comment:
         "Renderers read plans and drift reports (foundation, drift's report types); they never plan, refresh, apply or load.",
       from: { path: RENDER },
-      to: { path: "^(reconciler|provider)/", pathNot: `${FOUNDATION}|${RENDER}|^reconciler/drift/types\\.ts$` },
+      to: {
+        path: "^(reconciler|provider)/",
+        pathNot: `${FOUNDATION}|${RENDER}|^reconciler/drift/types\\.ts$`,
+      },
     },
     {
       name: "render-no-outside-world",
