@@ -178,7 +178,30 @@ export function planPlatform(
       });
     }
   }
+  if (actual.apiOffer === "provider") refuseDestructiveOnProvider(scope, sink, firstChange);
   return true;
+}
+
+/**
+ * A `provider` platform follows the Hosted rules, except that on the old Exchange 2010 ones
+ * OVHcloud's control panel removes accounts like Private (`removeAccountInsteadOfReset`): there
+ * the DELETE exrec sends for a reset may destroy the account rather than empty it. Nothing in the
+ * API says which kind a platform is, so no destructive change is planned on any of them.
+ */
+function refuseDestructiveOnProvider(scope: Scope, sink: PlanSink, firstChange: number): void {
+  for (let i = firstChange; i < sink.changes.length; i++) {
+    const change = sink.changes[i]!;
+    if (!change.destructive || change.action === "order") continue;
+    sink.problems.push({
+      platform: scope.key,
+      address: change.address,
+      rule: change.rule,
+      message:
+        `the plan would ${change.action} ${change.address}, but ${scope.key} is a \`provider\` platform, where the same DELETE ` +
+        `empties the account on some platforms and removes it on others (Exchange 2010), and exrec cannot tell which: ` +
+        `use \`removal: expire\` on this platform, or reset the account in OVHcloud's control panel`,
+    });
+  }
 }
 
 function refOf(desired: DesiredPlatform): { organization: string; service: string } {
