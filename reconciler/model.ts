@@ -209,13 +209,20 @@ export type Action =
 /** `now`, or the calendar date (YYYY-MM-DD, in the API date's own offset) a change takes effect. */
 export type Effective = "now" | string;
 
+/**
+ * Where a recurring price comes from: `quote`, the order quote of one account of the platform (a GET
+ * that buys nothing); `catalog`, the public catalog (its Exchange plan codes are unverified);
+ * `quote+catalog`, a difference of two prices, one from each.
+ */
+export type RecurringSource = "quote" | "catalog" | "quote+catalog";
+
 export type Cost =
   /** No billing effect. */
   | { kind: "none"; note?: string }
   /** Paid once, now (an order quote). */
   | { kind: "one-time"; amount: Money; taxIncluded: Money | null; source: "quote" }
   /** The monthly run rate changes by `delta` from `from` (negative: a saving). */
-  | { kind: "recurring"; delta: Money; from: Effective; source: "catalog"; note?: string }
+  | { kind: "recurring"; delta: Money; from: Effective; source: RecurringSource; note?: string }
   /** What the API does not tell us: shown as unknown, never guessed. */
   | { kind: "unknown"; reason: string };
 

@@ -32,7 +32,10 @@ export interface PlanContext {
   /** The clock: `created_at`, and whether a blank account's paid term has run out. */
   now: Date;
   prices: PriceBook;
-  /** Order quotes by `quoteKey(...)`; an order without one has an unknown cost. */
+  /**
+   * Order quotes by `quoteKey(...)`: an order without one has an unknown cost; the quotes of ONE
+   * account for `01` and `12` months give a Hosted platform's recurring prices (else the catalog's).
+   */
   quotes: ReadonlyMap<string, OrderQuote>;
 }
 
@@ -46,7 +49,7 @@ export interface PlanContext {
  */
 export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
   const warnings = new Warnings();
-  const prices = new PriceReader(ctx.prices, warnings);
+  const prices = new PriceReader(ctx.prices, warnings, ctx.quotes);
   const sink: PlanSink = { changes: [], waiting: [], unmanaged: [], problems: [] };
 
   const liveByKey = new Map<string, ActualPlatform>();

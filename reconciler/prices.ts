@@ -10,12 +10,17 @@
  */
 import { PriceDataError } from "./errors.js";
 import {
+  durationOf,
+  platformKey,
   priceKey,
+  quoteKey,
+  type Actual,
   type License,
   type Money,
   type Offer,
   type OrderDuration,
   type OrderQuote,
+  type Plan,
   type PriceBook,
   type Renewal,
 } from "./model.js";
@@ -31,6 +36,54 @@ export interface QuoteRequest {
 }
 
 const CATALOG_CALL = "GET /order/catalog/public/exchange";
+
+/**
+ * The quotes that give the recurring prices of a plan's Hosted platforms: for each one, ONE account
+ * of each licence it holds or is given, for `01` (monthly) and `12` (yearly) months as its accounts
+ * renew. An order quote is a GET that buys nothing; these are read once per run, sorted so that the
+ * requests go out in the same order every time. Keys already in `have` are left out.
+ */
+export function recurringQuoteRequests(
+  plan: Plan,
+  actual: Actual,
+  have: ReadonlySet<string> = new Set(),
+): QuoteRequest[] {
+  const live = new Map(actual.platforms.map((p) => [platformKey(p), p]));
+  const requests = new Map<string, QuoteRequest>();
+  for (const ref of plan.platforms) {
+    if (ref.offer !== "hosted") continue;
+    const key = platformKey(ref);
+    const licenses = new Set<License>();
+    const renewals = new Set<Renewal>();
+    for (const account of live.get(key)?.accounts ?? []) {
+      licenses.add(account.license);
+      if (account.renewal !== null) renewals.add(account.renewal);
+    }
+    for (const change of plan.changes) {
+      if (platformKey(change.platform) !== key) continue;
+      if (change.action === "order") {
+        licenses.add(change.license);
+        renewals.add(change.renewal);
+      }
+      if (change.after.license) licenses.add(change.after.license);
+      if (change.after.renewal) renewals.add(change.after.renewal);
+    }
+    for (const license of licenses) {
+      for (const renewal of renewals) {
+        const request: QuoteRequest = {
+          organization: ref.organization,
+          service: ref.service,
+          license,
+          duration: durationOf(renewal),
+          quantity: 1,
+        };
+        const id = quoteKey(request);
+        if (!have.has(id)) requests.set(id, request);
+      }
+    }
+  }
+  return [...requests.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
 
 /**
  * The plan codes exrec reads, `exchange-{hosted|private}-{licence}`. UNVERIFIED: OVHcloud does not

@@ -97,7 +97,7 @@ export function planPlatform(
   const scope: Scope = {
     ref: { organization: desired.organization, service: desired.service, offer: desired.offer },
     key,
-    prices: inputs.prices,
+    prices: inputs.prices.forPlatform(desired),
     warnings: inputs.warnings,
   };
   const firstChange = sink.changes.length;
