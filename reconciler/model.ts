@@ -99,7 +99,15 @@ export type DesiredPlatform = PlatformRef & {
   /** true: live accounts not declared here are removed. */
   prune: boolean;
   accounts: DesiredAccount[];
-} & ({ offer: "hosted"; removal: RemovalMode } | { offer: "private" });
+} & (
+    | {
+        offer: "hosted";
+        removal: RemovalMode;
+        /** The storage of the accounts exrec orders here; absent: not sent, OVHcloud's default. */
+        storageQuota?: StorageQuota;
+      }
+    | { offer: "private" }
+  );
 
 export interface Desired {
   platforms: DesiredPlatform[];
@@ -163,15 +171,23 @@ export interface OrderQuote {
   license: License;
   duration: OrderDuration;
   quantity: number;
+  /** Absent: quoted without `storageQuota` (OVHcloud's default). */
+  storageQuota?: StorageQuota;
   withoutTax: Money;
   withTax: Money;
 }
 
 /** Key of an order quote: `org/svc/license/duration/quantity`. */
 export function quoteKey(
-  q: PlatformRef & { license: License; duration: OrderDuration; quantity: number },
+  q: PlatformRef & {
+    license: License;
+    duration: OrderDuration;
+    quantity: number;
+    storageQuota?: StorageQuota | undefined;
+  },
 ): string {
-  return `${platformKey(q)}/${q.license}/${q.duration}/${q.quantity}`;
+  const base = `${platformKey(q)}/${q.license}/${q.duration}/${q.quantity}`;
+  return q.storageQuota === undefined ? base : `${base}/storage-${q.storageQuota}`;
 }
 
 /**

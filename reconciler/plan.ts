@@ -106,6 +106,7 @@ export function quotesNeeded(plan: Plan): QuoteRequest[] {
       license: change.license,
       duration: change.duration,
       quantity: change.quantity,
+      ...(change.storageQuota === undefined ? {} : { storageQuota: change.storageQuota }),
     });
   }
   return requests;

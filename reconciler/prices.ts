@@ -23,6 +23,7 @@ import {
   type Plan,
   type PriceBook,
   type Renewal,
+  type StorageQuota,
 } from "./model.js";
 import type { ApiCatalog, ApiCatalogPlan, ApiOrder, ApiPrice } from "./ports.js";
 
@@ -33,6 +34,8 @@ export interface QuoteRequest {
   license: License;
   duration: OrderDuration;
   quantity: number;
+  /** Absent: not sent (OVHcloud's default). */
+  storageQuota?: StorageQuota;
 }
 
 const CATALOG_CALL = "GET /order/catalog/public/exchange";
@@ -183,7 +186,8 @@ export function unknownPriceBook(reason: string): PriceBook {
 export function quoteFromApiOrder(request: QuoteRequest, apiOrder: ApiOrder): OrderQuote {
   const call =
     `GET /order/email/exchange/${request.organization}/service/${request.service}/account/${request.duration}` +
-    `?licence=${request.license}&number=${request.quantity}`;
+    `?licence=${request.license}&number=${request.quantity}` +
+    (request.storageQuota === undefined ? "" : `&storageQuota=${request.storageQuota}`);
   const prices = (apiOrder as unknown as { prices?: Record<string, unknown> } | null)?.prices;
   if (typeof prices !== "object" || prices === null)
     throw new PriceDataError(call, "the quote has no prices");
@@ -192,6 +196,7 @@ export function quoteFromApiOrder(request: QuoteRequest, apiOrder: ApiOrder): Or
     license: request.license,
     duration: request.duration,
     quantity: request.quantity,
+    ...(request.storageQuota === undefined ? {} : { storageQuota: request.storageQuota }),
     withoutTax: moneyOf(call, "withoutTax", prices.withoutTax),
     withTax: moneyOf(call, "withTax", prices.withTax),
   };

@@ -94,6 +94,7 @@ export async function planWithQuotes(
       request.duration,
       request.license,
       request.quantity,
+      request.storageQuota,
     );
     quotes.set(quoteKey(request), quoteFromApiOrder(request, order));
   };

@@ -21,6 +21,7 @@ import {
   type Renewal,
   type ResetChange,
   type TerminateChange,
+  type StorageQuota,
   type UpdateChange,
 } from "../model.js";
 import { formatMoney } from "../render/format.js";
@@ -331,6 +332,7 @@ export function orderChange(
   renewal: Renewal,
   wanted: Creatable[],
   quote: OrderQuote | undefined,
+  storageQuota?: StorageQuota,
 ): OrderChange {
   const duration = durationOf(renewal);
   const accounts = wanted
@@ -346,6 +348,7 @@ export function orderChange(
     renewal,
     duration,
     quantity,
+    ...(storageQuota === undefined ? {} : { storageQuota }),
     accounts,
     before: null,
     after: { exists: true, license, renewal },
@@ -357,6 +360,7 @@ export function orderChange(
     rule: "H1",
     reason:
       `${quantity} declared ${license} account${quantity === 1 ? "" : "s"} missing, with no blank account of that licence to reuse: ` +
-      `ordered in one order for ${Number(duration)} month${duration === "01" ? "" : "s"} (duration ${duration}), renewed ${renewal} (H1)`,
+      `ordered in one order for ${Number(duration)} month${duration === "01" ? "" : "s"} (duration ${duration}), renewed ${renewal}` +
+      `${storageQuota === undefined ? "" : `, ${storageQuota} GB each`} (H1)`,
   };
 }

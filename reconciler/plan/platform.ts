@@ -20,6 +20,7 @@ import {
   type PresentAccount,
   type RemovalMode,
   type Renewal,
+  type StorageQuota,
   type Unmanaged,
   type Waiting,
 } from "../model.js";
@@ -139,7 +140,7 @@ export function planPlatform(
   if (desired.offer === "private") {
     for (const account of creatable) sink.changes.push(addChange(scope, account));
   } else {
-    planHostedCreations(scope, actual, taken, creatable, inputs, sink);
+    planHostedCreations(scope, actual, taken, creatable, inputs, sink, desired.storageQuota);
   }
 
   // Live accounts the manifest does not declare (and no declared account reuses), in the API's order.
@@ -324,6 +325,7 @@ function planHostedCreations(
   creatable: Creatable[],
   inputs: PlatformInputs,
   sink: PlanSink,
+  storageQuota: StorageQuota | undefined,
 ): void {
   const reusable: ActualAccount[] = [];
   const indexOf = new Map<ActualAccount, number>();
@@ -359,9 +361,15 @@ function planHostedCreations(
   }
   for (const { license, renewal, wanted } of batches.values()) {
     const quote = inputs.quotes.get(
-      quoteKey({ ...scope.ref, license, duration: durationOf(renewal), quantity: wanted.length }),
+      quoteKey({
+        ...scope.ref,
+        license,
+        duration: durationOf(renewal),
+        quantity: wanted.length,
+        storageQuota,
+      }),
     );
-    sink.changes.push(orderChange(scope, license, renewal, wanted, quote));
+    sink.changes.push(orderChange(scope, license, renewal, wanted, quote, storageQuota));
     const inFlight = delivering.get(license) ?? 0;
     if (inFlight > 0) {
       inputs.warnings.add(
