@@ -11,6 +11,7 @@
  *  - every change's result goes to the history.
  */
 import { APPLY_ORDER, destructiveChanges, isEmpty, platformKey, type Change, type Plan } from "./model.js";
+import { InterruptedError } from "./errors.js";
 import type { HeldLock, HistoryEntry } from "./ports.js";
 import { ApplyRefusedError, type ApplyContext } from "./apply/context.js";
 import { applyOrder } from "./apply/order.js";
@@ -30,6 +31,8 @@ export interface ApplyReport {
   /** Platforms where a change failed; their later changes were not run. */
   failedPlatforms: { platform: string; error: string }[];
   writes: number;
+  /** Stopped by Ctrl-C (or SIGTERM) at a safe point: the changes not finished are `not-run`. */
+  interrupted: boolean;
 }
 
 /** The checks made before the first write; throws ApplyRefusedError. */
@@ -66,7 +69,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, lock: HeldLock): 
   checkApplyAllowed(plan, ctx.options);
   const unlocked = plan.platforms.map(platformKey).filter((key) => !lock.scope.includes(key));
   if (unlocked.length > 0) throw new Error(`applyPlan called without the lock of ${unlocked.join(", ")}`);
-  if (isEmpty(plan)) return { outcomes: [], failedPlatforms: [], writes: 0 };
+  if (isEmpty(plan)) return { outcomes: [], failedPlatforms: [], writes: 0, interrupted: false };
 
   const byPlatform = new Map<string, Change[]>();
   for (const change of plan.changes) {
@@ -81,12 +84,17 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, lock: HeldLock): 
   const results = await Promise.all(
     [...byPlatform.entries()].map(([platform, changes]) => applyPlatform(ctx, platform, changes, recorder)),
   );
-  const report: ApplyReport = { outcomes: [], failedPlatforms: [], writes: 0 };
+  const report: ApplyReport = { outcomes: [], failedPlatforms: [], writes: 0, interrupted: false };
   for (const result of results) {
     report.outcomes.push(...result.outcomes);
     if (result.error) report.failedPlatforms.push({ platform: result.platform, error: result.error });
   }
   report.writes = report.outcomes.reduce((sum, o) => sum + o.writes, 0);
+  report.interrupted = ctx.signal?.aborted === true;
+  if (report.interrupted) {
+    recorder.throwIfFailed();
+    return report;
+  }
   // Every platform of the plan, not only those with changes: an operation an earlier run left
   // open may have taken effect since (a delete that answered 500 after deleting).
   await Promise.all(plan.platforms.map((p) => settleJournal(ctx, p)));
@@ -106,9 +114,13 @@ async function applyPlatform(
   for (const action of APPLY_ORDER) {
     const group = changes.filter((c) => c.action === action);
     if (group.length === 0) continue;
-    if (error) {
+    if (error || ctx.signal?.aborted) {
       const skipped = group.map((c) =>
-        outcome(c, "not-run", { message: "not run: an earlier change on this platform failed" }),
+        outcome(c, "not-run", {
+          message: error
+            ? "not run: an earlier change on this platform failed"
+            : "not run: interrupted; run apply again to carry it out",
+        }),
       );
       outcomes.push(...skipped);
       await recorder.record(skipped);
@@ -126,6 +138,13 @@ async function applyPlatform(
         if (result.value.result === "failed" && !error) error = result.value.message ?? "a change failed";
         ctx.log(
           `  ${marker(result.value)} ${change.action} ${result.value.address ?? ""} on ${platform}: ${result.value.result}${result.value.message ? ` (${result.value.message})` : ""}`,
+        );
+      } else if (result.reason instanceof InterruptedError) {
+        // Stopped at a safe point: what it did is recorded, and a rerun carries it on.
+        outcomes.push(
+          outcome(change, "not-run", {
+            message: "interrupted before it finished; run apply again to finish it",
+          }),
         );
       } else {
         const message = result.reason instanceof Error ? result.reason.message : String(result.reason);

@@ -4,15 +4,17 @@
  * Exit codes: 0 success (nothing to do), 1 error, 2 changes or drift (with --detailed-exitcode).
  */
 import { Command, CommanderError, Option } from "commander";
-import { ExrecError } from "./errors.js";
+import { ExrecError, InterruptedError } from "./errors.js";
 import { applyCommand } from "./commands/apply.js";
 import { driftCommand } from "./commands/drift.js";
 import { historyCommand } from "./commands/history.js";
 import { importCommand } from "./commands/import.js";
 import { planCommand } from "./commands/plan.js";
 import { sandboxCommand } from "./commands/sandbox.js";
+import { showCommand } from "./commands/show.js";
 import { collect } from "./commands/select.js";
 import { validateCommand } from "./commands/validate.js";
+import { registerTerraformCommand } from "./commands/terraform.js";
 
 function withConnection(command: Command): Command {
   return command
@@ -65,7 +67,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
               .default("text"),
           )
           .option("--detailed-exitcode", "exit 2 when there are changes, 0 when none, 1 on error")
-          .option("--out <file>", "save the plan, for apply to carry out exactly (mode 0600)"),
+          .option("--out <file>", "save the plan, for apply to carry out exactly (mode 0600)")
+          .option(
+            "--fingerprints",
+            "with --format json: also list the fingerprint of every live object read (plan files always hold them)",
+          ),
       ),
     ),
   ).action(async (files: string[], options) => setExit(await planCommand(files, options)));
@@ -87,6 +93,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
       ),
     ),
   ).action(async (files: string[], options) => setExit(await applyCommand(files, options)));
+
+  program
+    .command("show")
+    .description("render a plan saved with plan --out, as plan showed it (reads no API)")
+    .argument("<plan>", "a plan file written by exrec plan --out")
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"),
+    )
+    .action(async (file: string, options) => setExit(await showCommand(file, options)));
 
   withBackend(
     withSelection(
@@ -137,7 +152,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--batch", "answer batch reads (X-Ovh-Batch)")
     .action(async (options) => setExit(await sandboxCommand(options)));
 
+  registerTerraformCommand(program, setExit);
   return program;
+}
+
+/**
+ * The sandbox's errors (a damaged state file, a bad seed) are its own classes, since it imports
+ * nothing from the engine; they carry a stable `EXREC_SANDBOX_…` code and a hint like ours.
+ */
+function isSandboxError(error: unknown): error is Error & { code: string; hint: string | undefined } {
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === "string" &&
+    (error as unknown as { code: string }).code.startsWith("EXREC_SANDBOX_")
+  );
 }
 
 /** Runs the CLI; returns the exit code. The only catch of the program. */
@@ -153,18 +181,34 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version exit 0; usage errors were already printed by commander.
       return error.exitCode === 0 ? 0 : 1;
     }
-    if (error instanceof ExrecError) {
+    if (error instanceof ExrecError || isSandboxError(error)) {
       process.stderr.write(`Error: ${error.message}\n`);
       if (error.hint) process.stderr.write(`  ${error.hint}\n`);
       if (debug) process.stderr.write(`  (${error.code})\n`);
-      return 1;
+      // 128 + SIGINT, as shells report a command stopped by Ctrl-C.
+      return error instanceof InterruptedError ? 130 : 1;
     }
     process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (isSystemError(error)) {
+      // The machine said no (a full disk, a permission, a port): not a bug, nothing to report.
+      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      return 1;
+    }
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     else
       process.stderr.write("  This is a bug in exrec; run again with --debug for details and report it.\n");
     return 1;
   }
+}
+
+/** An error of the operating system (`EACCES`, `ENOSPC`, `EADDRINUSE`…), as Node.js reports them. */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).code === "string" &&
+    /^E[A-Z0-9]+$/.test((error as NodeJS.ErrnoException).code!) &&
+    typeof (error as NodeJS.ErrnoException).syscall === "string"
+  );
 }
 
 // Exit once stdout and stderr are flushed: idle keep-alive sockets must not hold the process open.

@@ -87,3 +87,20 @@ export class PlanFileError extends ExrecError {
     super(`plan file ${file}: ${problem}`, options);
   }
 }
+
+/**
+ * The user asked exrec to stop (Ctrl-C, SIGTERM): raised at the next API call after the signal,
+ * so that a call in flight, and the journal entry that records its answer, always finish first.
+ * The CLI exits 130 and says how to resume; it is never reported as a bug.
+ */
+export class InterruptedError extends ExrecError {
+  readonly code = "EXREC_INTERRUPTED";
+}
+
+/**
+ * An expected condition of the machine rather than a mistake of exrec: a port already in use, a
+ * file or folder that cannot be written. Reported plainly, exit 1.
+ */
+export class EnvironmentError extends ExrecError {
+  readonly code = "EXREC_ENVIRONMENT";
+}

@@ -7,6 +7,7 @@
  * decisions are in plan/platform.ts, the changes' descriptions in plan/changes.ts.
  */
 import { PlanRefusedError } from "./errors.js";
+import { defineLazy } from "./lazy.js";
 import {
   platformKey,
   type Actual,
@@ -50,7 +51,7 @@ export interface PlanContext {
 export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
   const warnings = new Warnings();
   const prices = new PriceReader(ctx.prices, warnings, ctx.quotes);
-  const sink: PlanSink = { changes: [], waiting: [], unmanaged: [], problems: [] };
+  const sink: PlanSink = { changes: [], waiting: [], unmanaged: [], problems: [], uncreatable: [] };
 
   const liveByKey = new Map<string, ActualPlatform>();
   for (const platform of actual.platforms) liveByKey.set(platformKey(platform), platform);
@@ -78,11 +79,11 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
 
   const changes = inApplyOrder(sink.changes);
   const totals = totalsOf(changes, covered, prices, warnings);
-  return {
+  const result: Plan = {
     format_version: "1",
     created_at: ctx.now.toISOString(),
-    manifest_digest: desired.digest,
-    fingerprint: actual.fingerprint,
+    manifest_digest: "",
+    fingerprint: {},
     platforms,
     changes,
     waiting: sink.waiting,
@@ -90,6 +91,9 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
     warnings: warnings.all(),
     totals,
   };
+  // Both digests cost a pass over every account; only plan files, apply and JSON output read them.
+  defineLazy(result, "manifest_digest", () => desired.digest);
+  return defineLazy(result, "fingerprint", () => actual.fingerprint);
 }
 
 /**

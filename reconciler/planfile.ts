@@ -7,7 +7,7 @@
 import { randomBytes, createHash } from "node:crypto";
 import { constants } from "node:fs";
 import { chmod, open, rename, unlink, type FileHandle } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { PlanFileError } from "./errors.js";
 import type { Plan } from "./model.js";
 import { canonicalJson } from "./render/canonical-json.js";
@@ -250,4 +250,23 @@ function describeFsError(error: unknown): string {
     default:
       return typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
   }
+}
+
+/**
+ * The manifest paths a plan file records: relative to the plan file's own folder, with `/`, so
+ * that `apply PLAN` finds them from any working folder, and in another checkout of the repository
+ * where the plan sits at the same place (a CI job that downloads the plan of an earlier job).
+ */
+export function manifestPathsToStore(planPath: string, manifests: readonly string[]): string[] {
+  const base = dirname(resolve(planPath));
+  return manifests.map((file) => {
+    const rel = relative(base, resolve(file));
+    return (rel === "" ? "." : rel).split(sep).join("/");
+  });
+}
+
+/** The manifest paths of a plan file, resolved against the plan file's folder (absolute ones kept). */
+export function manifestPathsOf(planPath: string, plan: Plan): string[] {
+  const base = dirname(resolve(planPath));
+  return (plan.manifest_files ?? []).map((file) => (isAbsolute(file) ? file : resolve(base, file)));
 }

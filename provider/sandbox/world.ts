@@ -22,6 +22,11 @@ export class World {
   readonly prng: Prng;
   /** Paid orders not yet delivered (not stored: derived from the orders at load). */
   readonly openOrders = new Set<number>();
+  /**
+   * SHA-256 of the initial password of each account added in this run (`org/svc/address`), in
+   * memory only: what a log-in would check, so tests can tell a kept password from a lost one.
+   */
+  readonly passwordDigests = new Map<string, string>();
   private dirty = false;
   private readonly dirtyServices = new Set<ServiceRecord>();
 

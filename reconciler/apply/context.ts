@@ -4,6 +4,7 @@
  */
 import { ExrecError } from "../errors.js";
 import type { Backend, ApiAccount, ApiTask, ExchangeApi } from "../ports.js";
+import { interrupted, sleepUnlessStopped } from "./interrupt.js";
 
 export interface ApplyOptions {
   /** Destructive changes (reset, Private delete) are refused without it. */
@@ -49,6 +50,8 @@ export interface ApplyContext {
   log: (line: string) => void;
   who: string | null;
   commit: string | null;
+  /** Aborted on Ctrl-C: waits end at once, and the next API call throws InterruptedError. */
+  signal?: AbortSignal;
 }
 
 export class ApplyRefusedError extends ExrecError {
@@ -83,8 +86,6 @@ export async function readAccount(
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Polls `check` with a growing interval (200 ms doubling up to the maximum) until it returns a value. */
 export async function pollUntil<T>(
   ctx: ApplyContext,
@@ -97,12 +98,13 @@ export async function pollUntil<T>(
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
+    if (ctx.signal?.aborted) throw interrupted();
     if (Date.now() + interval > deadline) {
       throw new WaitTimeoutError(`gave up waiting for ${what} after ${Math.round(timeoutMs / 1000)} s`, {
         hint: "run apply again later: it resumes where it stopped, and never orders twice",
       });
     }
-    await sleep(interval);
+    await sleepUnlessStopped(interval, ctx.signal);
     interval = Math.min(interval * 2, ctx.options.maxPollIntervalMs);
   }
 }

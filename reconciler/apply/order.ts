@@ -9,7 +9,8 @@
  *     after the POST) is matched against the orders placed since, before anything is ordered again.
  */
 import { randomUUID } from "node:crypto";
-import { PLACEHOLDER_DOMAIN, platformKey, type Money, type OrderChange } from "../model.js";
+import { hasTaskPending, isBlank, onPlaceholderDomain } from "../account-state.js";
+import { platformKey, type Money, type OrderChange } from "../model.js";
 import type { ApiAccount, JournalEntry } from "../ports.js";
 import { moneyOfPrice } from "../prices.js";
 import { ApplyRefusedError, pollUntil, WaitTimeoutError, type ApplyContext } from "./context.js";
@@ -357,15 +358,15 @@ async function configureBlanks(
   const { organization: org, service: svc } = change.platform;
   const take = async (): Promise<ApiAccount[]> => {
     const ids = await ctx.api.listAccounts(org, svc);
-    const blankIds = ids.filter((id) => id.toLowerCase().endsWith(`@${PLACEHOLDER_DOMAIN}`)).sort();
+    const blankIds = ids.filter(onPlaceholderDomain).sort();
     const blanks: ApiAccount[] = [];
     for (const id of blankIds) {
       const account = await ctx.api.getAccount(org, svc, id);
       if (
-        !account.configured &&
+        isBlank(account) &&
         account.accountLicense === change.license &&
         account.state === "ok" &&
-        account.taskPendingId === null &&
+        !hasTaskPending(account) &&
         account.deleteAtExpiration !== true
       ) {
         blanks.push(account);

@@ -14,7 +14,7 @@ import {
   type ApplyContext,
 } from "./context.js";
 import { failpoint } from "./failpoint.js";
-import { generatePassword, recordSecret } from "./secrets.js";
+import { passwordFor } from "./secrets.js";
 
 export type OutcomeResult = "done" | "unchanged" | "failed" | "not-run" | "awaiting-payment";
 
@@ -183,14 +183,8 @@ async function add(ctx: ApplyContext, change: Extract<Change, { action: "add" }>
   const secretsOut = ctx.options.secretsOut;
   if (!secretsOut)
     throw new ApplyRefusedError("adding an account needs --secrets-out FILE for its initial password");
-  const password = generatePassword();
-  // Written before the request: a crash after it must not lose the password of a created account.
-  await recordSecret(secretsOut, {
-    platform: key,
-    email: change.address,
-    password,
-    createdAt: ctx.now().toISOString(),
-  });
+  // On disk before the request: a crash after it must not lose the password of a created account.
+  const password = await passwordFor(secretsOut, key, change.address, ctx.now().toISOString());
   const journalId = randomUUID();
   await ctx.backend.journalOpen({
     id: journalId,

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { hostname } from "node:os";
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
+import { extname } from "node:path";
 import { createInterface } from "node:readline/promises";
 import {
   applyPlan,
@@ -9,13 +10,15 @@ import {
   type ApplyOptions,
   type ApplyReport,
 } from "../apply.js";
-import { ExrecError, UsageError } from "../errors.js";
+import { ExrecError, InterruptedError, UsageError } from "../errors.js";
+import { Interruption } from "./interrupt.js";
+import { checkSecretsFile } from "../apply/secrets.js";
 import { loadDesired } from "../load/index.js";
 import { isEmpty, platformKey, type Actual, type Change, type Desired, type Plan } from "../model.js";
 import { plan as replan } from "../plan.js";
 import { unknownPriceBook } from "../prices.js";
 import { canonicalJson } from "../render/canonical-json.js";
-import { readPlanFile } from "../planfile.js";
+import { manifestPathsOf, readPlanFile } from "../planfile.js";
 import { refresh, staleObjects } from "../refresh.js";
 import { renderPlanText } from "../render/plan-text.js";
 import { note, print } from "./output.js";
@@ -44,15 +47,32 @@ export class StalePlanError extends ExrecError {
   readonly code = "EXREC_STALE_PLAN";
 }
 
-/** Is this one file a saved plan (rather than a cdk.tf.json)? Decided by its content, not its name. */
+/**
+ * Is this one file a saved plan (rather than a manifest)? Decided by its content, not its name:
+ * `plan --out saved.plan` must be applied as `apply saved.plan`. A file that is not a manifest by
+ * its extension (.yaml, .yml, .json) is taken as a plan, so that a damaged one is refused with the
+ * plan file's own message rather than as "not a manifest".
+ */
 async function isPlanFile(files: string[]): Promise<boolean> {
-  if (files.length !== 1 || !files[0]!.endsWith(".json")) return false;
+  if (files.length !== 1) return false;
+  const file = files[0]!;
+  let head: string;
   try {
-    const head = (await readFile(files[0]!, "utf8")).slice(0, 4096);
-    return /"format_version"\s*:/.test(head) && !/"resource"\s*:/.test(head);
+    const handle = await open(file, "r");
+    try {
+      if (!(await handle.stat()).isFile()) return false;
+      const buffer = Buffer.alloc(4096);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      head = buffer.subarray(0, bytesRead).toString("utf8");
+    } finally {
+      await handle.close();
+    }
   } catch {
     return false;
   }
+  if (/^\uFEFF?\s*\{/.test(head) && /"format_version"\s*:/.test(head) && !/"resource"\s*:/.test(head))
+    return true;
+  return ![".yaml", ".yml", ".json"].includes(extname(file).toLowerCase());
 }
 
 function applyOptions(options: ApplyCommandOptions): ApplyOptions {
@@ -96,6 +116,7 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
   const input = saved ? null : await loadPlanInput(files, options);
   const scope = (saved ? saved.platforms : input!.desired.platforms).map(platformKey).sort();
   const now = runningClock();
+  const interruption = new Interruption();
   const backend = await openBackendFor(options);
   try {
     // The lock comes before the live state is read, as Terraform's does: a plan shown to the user
@@ -105,17 +126,25 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
       { pid: process.pid, host: hostname(), who: whoRuns(), startedAt: now().toISOString() },
       settings.lockWaitMs,
     );
+    // From here on Ctrl-C stops at a safe point (before it, the default exit loses nothing).
+    interruption.install();
     try {
       const { plan, api, close } = saved
-        ? await verifySavedPlan(files[0]!, saved, options)
-        : await planInput(input!, options);
+        ? await verifySavedPlan(files[0]!, saved, options, interruption.signal)
+        : await planInput(input!, options, interruption.signal);
       try {
         print(renderPlanText(plan, { color: useColor(process.stdout) }));
         if (isEmpty(plan)) return 0;
         checkApplyAllowed(plan, settings);
+        // A secrets file that cannot take the passwords must stop the run before an account is made.
+        if (settings.secretsOut && plan.changes.some((c) => c.action === "add"))
+          await checkSecretsFile(settings.secretsOut);
         if (!(await confirmed(options))) {
           note("Apply cancelled; nothing was written.");
           return 1;
+        }
+        if (interruption.signal.aborted) {
+          throw new InterruptedError("interrupted before the first write; nothing was written");
         }
         const report = await applyPlan(
           plan,
@@ -127,6 +156,7 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
             log: (line) => note(line),
             who: whoRuns(),
             commit: currentCommit(),
+            signal: interruption.signal,
           },
           lock,
         );
@@ -137,15 +167,24 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
     } finally {
       await lock.release();
     }
+  } catch (error) {
+    if (error instanceof InterruptedError && error.message.startsWith("interrupted: stopped before")) {
+      // Stopped while reading the live state or the plan: there was no write yet.
+      throw new InterruptedError("interrupted before the first write; nothing was written", {
+        hint: "run the same command again when you are ready",
+      });
+    }
+    throw error;
   } finally {
+    interruption.dispose();
     await backend.close();
   }
 }
 
 /** A saved plan is applied only if the manifest and every live object it read are unchanged. */
-async function verifySavedPlan(file: string, plan: Plan, options: ApplyCommandOptions) {
+async function verifySavedPlan(file: string, plan: Plan, options: ApplyCommandOptions, signal: AbortSignal) {
   const connection = resolveConfig(options);
-  const manifests = plan.manifest_files ?? [];
+  const manifests = manifestPathsOf(file, plan);
   if (manifests.length === 0) {
     throw new StalePlanError(
       `${file} does not name the manifest files it was planned from; nothing was applied`,
@@ -163,7 +202,7 @@ async function verifySavedPlan(file: string, plan: Plan, options: ApplyCommandOp
       },
     );
   }
-  const session = await openSession(connection, options);
+  const session = await openSession(connection, options, signal);
   try {
     const { actual } = await refresh(session.api, plan.platforms);
     const stale = staleObjects(plan.fingerprint, actual.fingerprint);
@@ -231,8 +270,16 @@ async function confirmed(options: ApplyCommandOptions): Promise<boolean> {
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question("Apply these changes? Only 'yes' is accepted: ");
-    return answer.trim() === "yes";
+    // Ctrl-C or Ctrl-D at the prompt is a "no", not an error.
+    const answer = await new Promise<string | null>((resolve) => {
+      rl.once("SIGINT", () => {
+        process.stderr.write("\n");
+        resolve(null);
+      });
+      rl.once("close", () => resolve(null));
+      rl.question("Apply these changes? Only 'yes' is accepted: ").then(resolve, () => resolve(null));
+    });
+    return answer !== null && answer.trim() === "yes";
   } finally {
     rl.close();
   }
@@ -242,12 +289,26 @@ function summarise(report: ApplyReport): number {
   const count = (result: string) => report.outcomes.filter((o) => o.result === result).length;
   const awaiting = report.outcomes.filter((o) => o.result === "awaiting-payment");
   note(
-    `Apply ${report.failedPlatforms.length > 0 ? "stopped" : "complete"}: ${count("done")} done, ${count("unchanged")} already as declared, ` +
+    `Apply ${report.interrupted ? "interrupted" : report.failedPlatforms.length > 0 ? "stopped" : "complete"}: ${count("done")} done, ${count("unchanged")} already as declared, ` +
       `${count("failed")} failed, ${count("not-run")} not run, ${awaiting.length} awaiting payment. ${report.writes} write request(s).`,
   );
   for (const o of awaiting) note(`  ${o.message}`);
   for (const f of report.failedPlatforms) note(`  ${f.platform}: stopped after a failure: ${f.error}`);
+  if (report.interrupted) {
+    note(
+      "Every request sent was seen through and recorded; what was not finished is in the journal. To resume, run:\n" +
+        `  ${resumeCommand()}\n` +
+        "It re-reads the live state, pays orders already placed instead of ordering again, and carries on.",
+    );
+    return 130;
+  }
   return report.failedPlatforms.length > 0 ? 1 : 0;
+}
+
+/** The command line of this run, to run again (arguments quoted where the shell needs it). */
+function resumeCommand(): string {
+  const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
+  return ["exrec", ...process.argv.slice(2)].map(quote).join(" ");
 }
 
 /**

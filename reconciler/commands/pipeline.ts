@@ -16,6 +16,7 @@ import {
 } from "../prices.js";
 import { refresh, type ReadMode } from "../refresh.js";
 import { ExrecError } from "../errors.js";
+import { defineLazy } from "../lazy.js";
 import { Progress } from "./progress.js";
 import { selects, type Selection } from "./select.js";
 
@@ -32,7 +33,9 @@ export interface LiveState {
 /** The declared platforms that the selection keeps (an empty result is a usage error). */
 export function selectedDesired(desired: Desired, selection: Selection): Desired {
   const platforms = desired.platforms.filter((p) => selects(selection, p));
-  return { ...desired, platforms };
+  // The digest stays the whole manifest's, and is computed only if something reads it.
+  const selected = { platforms, files: desired.files } as unknown as Desired;
+  return defineLazy(selected, "digest", () => desired.digest);
 }
 
 export async function readLive(

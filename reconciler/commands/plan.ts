@@ -1,7 +1,7 @@
 import { loadDesired } from "../load/index.js";
 import { isEmpty, type Desired, type Plan } from "../model.js";
 import type { ExchangeApi } from "../ports.js";
-import { writePlanFile } from "../planfile.js";
+import { manifestPathsToStore, writePlanFile } from "../planfile.js";
 import { renderPlanJson } from "../render/plan-json.js";
 import { renderPlanMarkdown } from "../render/plan-markdown.js";
 import { renderPlanText } from "../render/plan-text.js";
@@ -22,16 +22,17 @@ export interface PlanOptions extends GlobalOptions, Selection {
   format: string;
   detailedExitcode?: boolean;
   out?: string;
+  fingerprints?: boolean;
 }
 
-export function renderPlan(plan: Plan, format: string): string {
+export function renderPlan(plan: Plan, format: string, options: { fingerprints?: boolean } = {}): string {
   switch (format) {
     case "text":
       return renderPlanText(plan, { color: useColor(process.stdout) });
     case "markdown":
       return renderPlanMarkdown(plan);
     case "json":
-      return renderPlanJson(plan);
+      return renderPlanJson(plan, options);
     default:
       throw new UsageError(`--format takes text, markdown or json, not ${JSON.stringify(format)}`);
   }
@@ -59,9 +60,10 @@ export async function loadPlanInput(files: string[], options: GlobalOptions & Se
 export async function planInput(
   input: PlanInput,
   options: GlobalOptions,
+  signal?: AbortSignal,
 ): Promise<{ plan: Plan; api: ExchangeApi; close: () => Promise<void> }> {
   const now = planningClock();
-  const session = await openSession(input.connection, options);
+  const session = await openSession(input.connection, options, signal);
   try {
     const live = await readLive(session.api, input.desired, { progress: wantsProgress(options) });
     const prices = await readPrices(session.api);
@@ -92,9 +94,9 @@ export async function planCommand(files: string[], options: PlanOptions): Promis
   checkFormat(options.format);
   const { plan, close } = await planInput(await loadPlanInput(files, options), options);
   await close();
-  print(renderPlan(plan, options.format));
+  print(renderPlan(plan, options.format, { fingerprints: options.fingerprints }));
   if (options.out) {
-    await writePlanFile(options.out, { ...plan, manifest_files: files });
+    await writePlanFile(options.out, { ...plan, manifest_files: manifestPathsToStore(options.out, files) });
     note(`Plan saved to ${options.out}. Apply exactly this plan with: exrec apply ${options.out}`);
   }
   return options.detailedExitcode && !isEmpty(plan) ? 2 : 0;

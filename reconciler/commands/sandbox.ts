@@ -1,5 +1,5 @@
 import { parseSeed } from "../../provider/sandbox/seed.js";
-import { UsageError } from "../errors.js";
+import { EnvironmentError, UsageError } from "../errors.js";
 import { note, print } from "./output.js";
 
 export interface SandboxOptions {
@@ -27,14 +27,34 @@ export async function sandboxCommand(options: SandboxOptions): Promise<number> {
     throw new UsageError(`--seed: ${(error as Error).message}`);
   }
   const { startSandbox } = await import("../../provider/sandbox/server.js");
-  const sandbox = await startSandbox({
-    host: options.host,
-    port,
-    stateFile: options.state,
-    seed,
-    latencyMs,
-    readModes: { pages: Boolean(options.pages), batch: Boolean(options.batch) },
-  });
+  let sandbox;
+  try {
+    sandbox = await startSandbox({
+      host: options.host,
+      port,
+      stateFile: options.state,
+      seed,
+      latencyMs,
+      readModes: { pages: Boolean(options.pages), batch: Boolean(options.batch) },
+    });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === "EADDRINUSE") {
+      throw new EnvironmentError(
+        `port ${port} on ${options.host} is already in use (another exrec sandbox?)`,
+        {
+          hint: "stop what listens there, or choose another port with --port (--port 0 takes any free one)",
+        },
+      );
+    }
+    if (code === "EACCES" || code === "EADDRNOTAVAIL") {
+      throw new EnvironmentError(
+        `cannot listen on ${options.host}:${port} (${code === "EACCES" ? "permission denied" : "no such local address"})`,
+        { hint: "choose a port above 1023 with --port, and an address of this machine with --host" },
+      );
+    }
+    throw error;
+  }
   print(`exrec sandbox listening on ${sandbox.url} (state in ${options.state})`);
   print(`Point exrec at it from another shell with:  export EXREC_SANDBOX=${sandbox.url}`);
   await new Promise<void>((resolve) => {

@@ -18,6 +18,7 @@ import { SANDBOX_CREDENTIALS } from "../../provider/sandbox/types.js";
 import { openBackend } from "../../provider/backend/index.js";
 import type { Backend, ExchangeApi } from "../ports.js";
 import { UsageError } from "../errors.js";
+import { stoppingApi } from "../apply/interrupt.js";
 
 export interface GlobalOptions {
   debug?: boolean;
@@ -62,7 +63,16 @@ export interface Session {
  * Opens the API. With no OVHcloud credentials: `EXREC_SANDBOX` (the URL printed by `exrec sandbox`),
  * or else an in-process sandbox on `.exrec/sandbox.json`, announced once on stderr.
  */
-export async function openSession(connection: Connection, options: GlobalOptions): Promise<Session> {
+export async function openSession(
+  connection: Connection,
+  options: GlobalOptions,
+  signal?: AbortSignal,
+): Promise<Session> {
+  const session = await openApi(connection, options);
+  return signal ? { ...session, api: stoppingApi(session.api, signal) } : session;
+}
+
+async function openApi(connection: Connection, options: GlobalOptions): Promise<Session> {
   const debug = options.debug ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined;
   // On a terminal (or with --progress), a request left unanswered says what it waits for.
   const onSlow =

@@ -27,6 +27,7 @@ import {
 import { formatMoney } from "../render/format.js";
 import { monthlyDifference, negate, noCost, perMonth, recurring, unknownCost } from "./costs.js";
 import { expiryDate, UNKNOWN_DATE } from "./dates.js";
+import type { FieldDifference } from "./differences.js";
 import type { PlatformPrices } from "./price-reader.js";
 import type { Warnings } from "./warnings.js";
 
@@ -223,20 +224,21 @@ export function deleteChange(scope: Scope, live: ActualAccount, cause: RemovalCa
 export function updateChange(
   scope: Scope,
   live: ActualAccount,
-  declared: PresentAccount,
+  differences: readonly FieldDifference[],
 ): UpdateChange | null {
   const before: AccountFields = {};
   const after: AccountFields = {};
   const touched: string[] = [];
-  if (declared.license !== undefined && declared.license !== live.license) {
-    before.license = live.license;
-    after.license = declared.license;
-    touched.push(`licence ${live.license} → ${declared.license}`);
-  }
-  if (declared.displayName !== undefined && declared.displayName !== live.displayName) {
-    before.displayName = live.displayName;
-    after.displayName = declared.displayName;
-    touched.push(`display name "${live.displayName ?? ""}" → "${declared.displayName}"`);
+  for (const difference of differences) {
+    if (difference.field === "license") {
+      before.license = difference.live;
+      after.license = difference.declared;
+      touched.push(`licence ${difference.live} → ${difference.declared}`);
+    } else if (difference.field === "displayName") {
+      before.displayName = difference.live;
+      after.displayName = difference.declared;
+      touched.push(`display name "${difference.live ?? ""}" → "${difference.declared}"`);
+    }
   }
   if (touched.length === 0) return null;
 

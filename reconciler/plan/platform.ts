@@ -24,7 +24,8 @@ import {
   type Unmanaged,
   type Waiting,
 } from "../model.js";
-import { isBlank, isReusableBlank, isTransitional, waitingReason } from "./accounts.js";
+import { isBlank, isTransitional } from "../account-state.js";
+import { isReusableBlank, waitingReason } from "./accounts.js";
 import { assignBlanks } from "./blanks.js";
 import {
   addChange,
@@ -40,6 +41,7 @@ import {
   type RemovalCause,
   type Scope,
 } from "./changes.js";
+import { accountDifferences } from "./differences.js";
 import type { PriceReader } from "./price-reader.js";
 import type { Warnings } from "./warnings.js";
 
@@ -57,6 +59,11 @@ export interface PlanSink {
   waiting: Waiting[];
   unmanaged: Unmanaged[];
   problems: Problem[];
+  /**
+   * Declared present, missing, and not creatable for lack of a licence or renewal: each is also a
+   * problem (the plan is refused), and drift still reports it as missing.
+   */
+  uncreatable: { platform: string; account: PresentAccount }[];
 }
 
 export interface PlatformInputs {
@@ -257,14 +264,13 @@ function where(account: DesiredAccount): string {
 /** A declared, present, live account: cancel its termination, renew, update; never on Private renew (P1). */
 function planExisting(scope: Scope, live: ActualAccount, declared: PresentAccount, sink: PlanSink): void {
   const account = live.email === declared.email ? live : { ...live, email: declared.email };
-  if (scope.ref.offer === "hosted") {
-    if (account.deleteAtExpiration === true) sink.changes.push(cancelTerminationChange(scope, account));
-    if (declared.renewal !== undefined && declared.renewal !== account.renewal) {
-      sink.changes.push(renewChange(scope, account, declared.renewal));
-    }
+  const differences = accountDifferences(declared, account, scope.ref.offer);
+  for (const difference of differences) {
+    if (difference.field === "deleteAtExpiration") sink.changes.push(cancelTerminationChange(scope, account));
+    else if (difference.field === "renewal")
+      sink.changes.push(renewChange(scope, account, difference.declared));
   }
-  // P1: a Private account renews monthly; whatever renewal the API or the manifest gives is ignored.
-  const update = updateChange(scope, account, declared);
+  const update = updateChange(scope, account, differences);
   if (update) sink.changes.push(update);
 }
 
@@ -297,6 +303,7 @@ function checkCreatable(scope: Scope, missing: PresentAccount[], sink: PlanSink)
     if (account.license === undefined) lacks.push("`license`");
     if (hosted && account.renewal === undefined) lacks.push("`renewal` (monthly or yearly)");
     if (lacks.length > 0) {
+      sink.uncreatable.push({ platform: scope.key, account });
       sink.problems.push({
         platform: scope.key,
         address: account.email,

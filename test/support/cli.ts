@@ -23,6 +23,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   input?: string;
   timeoutMs?: number;
+  /** The run is expected to hit a real exception of exrec (its "This is a bug" message). */
+  expectBug?: boolean;
 }
 
 /** The environment of a run against the given sandbox URL, isolated from the machine's credentials. */
@@ -66,6 +68,11 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      // Only a real exception of exrec may call itself a bug: an expected condition never does.
+      if (/This is a bug in exrec/.test(stdout + stderr) && !options.expectBug) {
+        reject(new Error(`exrec ${args.join(" ")} reported a bug:\n${stderr}`));
+        return;
+      }
       resolvePromise({ code, signal, stdout, stderr });
     });
     child.stdin.end(options.input ?? "");

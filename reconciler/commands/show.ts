@@ -1,0 +1,18 @@
+/**
+ * `exrec show PLAN`: a saved plan, rendered as `exrec plan` would have shown it (like
+ * `terraform show PLANFILE`). It reads the plan file only: no manifest, no API, no lock.
+ */
+import { readPlanFile } from "../planfile.js";
+import { print } from "./output.js";
+import { checkFormat, renderPlan } from "./plan.js";
+
+export interface ShowOptions {
+  format: string;
+}
+
+export async function showCommand(file: string, options: ShowOptions): Promise<number> {
+  checkFormat(options.format);
+  const plan = await readPlanFile(file);
+  print(renderPlan(plan, options.format));
+  return 0;
+}
