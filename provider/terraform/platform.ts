@@ -12,7 +12,7 @@ import type { Engine } from "./engine.js";
 import { ImportIdError, ResourceConfigError } from "./errors.js";
 import type { ResourceResult } from "./account.js";
 import type { PlatformSettings, PlatformSettingsStore } from "./settings.js";
-import { bool, oneOf, str } from "./values.js";
+import { bool, oneOf, readPrivate, str, writePrivate } from "./values.js";
 
 export const PLATFORM_TYPE = "exrec_platform";
 
@@ -74,13 +74,30 @@ export class PlatformResource {
     return [];
   }
 
-  async read(current: ObjectValue): Promise<ResourceResult> {
+  /**
+   * The live platform must exist. A platform just imported has only its identity in the state: its
+   * settings are exrec's, not OVHcloud's, so they are taken from the configuration (as the
+   * validate walk recorded it), and an import of a platform plans no change of its own.
+   */
+  async read(current: ObjectValue, privateBytes: Buffer | undefined): Promise<ResourceResult> {
     const ref = { organization: str(current, "organization") ?? "", service: str(current, "service") ?? "" };
     const live = await this.engine.platform(ref);
-    return {
-      state: { ...current, id: idOf(ref), offer: str(current, "offer") ?? live.offer },
-      diagnostics: [],
-    };
+    const state: ObjectValue = { ...current, id: idOf(ref), offer: str(current, "offer") ?? live.offer };
+    let imported = readPrivate<{ imported: boolean }>(privateBytes).imported === true;
+    if (imported) {
+      // `terraform import` reads before any validation has recorded the configuration: then the
+      // mark stays, and the next plan's read fills the settings in.
+      const declared = await this.settings.get(ref);
+      if (declared && declared.offer === live.offer) {
+        imported = false;
+        state.offer = declared.offer;
+        state.removal =
+          declared.offer === "hosted" && declared.removal !== "expire" ? declared.removal : null;
+        state.default_license = declared.defaultLicense;
+        state.default_renewal = declared.defaultRenewal;
+      }
+    }
+    return { state, private: writePrivate(imported ? { imported } : {}), diagnostics: [] };
   }
 
   async plan(prior: ObjectValue | null, proposed: ObjectValue | null): Promise<ResourceResult> {

@@ -11,7 +11,7 @@ import { Engine, type ProviderConfig } from "./engine.js";
 import { PlatformResource, PLATFORM_TYPE } from "./platform.js";
 import { attributeNames, providerSchemas, toProtoSchema } from "./schema.js";
 import { PlatformSettingsStore } from "./settings.js";
-import { bool, str } from "./values.js";
+import { bool, str, writePrivate } from "./values.js";
 import { ExrecError } from "../../reconciler/errors.js";
 import { STATE_DIR } from "../../reconciler/commands/session.js";
 
@@ -113,10 +113,12 @@ export class ExrecProvider {
           request.config as DynamicValue,
           attributeNames(providerSchemas().provider),
         );
+        // Unset attributes fall back to exrec's environment variables, as OVHcloud's provider does for its own.
+        const env = process.env;
         const settings: ProviderConfig = {
-          allowDestroy: bool(config, "allow_destroy") === true,
-          secretsOut: str(config, "secrets_out"),
-          backend: str(config, "backend"),
+          allowDestroy: bool(config, "allow_destroy") ?? /^(1|true)$/i.test(env.EXREC_ALLOW_DESTROY ?? ""),
+          secretsOut: str(config, "secrets_out") ?? (env.EXREC_SECRETS_OUT || null),
+          backend: str(config, "backend") ?? (env.EXREC_BACKEND || null),
         };
         this.engine = new Engine(settings);
         return {};
@@ -131,7 +133,7 @@ export class ExrecProvider {
         const result =
           type === ACCOUNT_TYPE
             ? await this.account().read(current, bytes(request.private))
-            : await this.platform().read(current);
+            : await this.platform().read(current, bytes(request.private));
         return this.answer(result, names, "new_state", bytes(request.private));
       }),
 
@@ -177,7 +179,8 @@ export class ExrecProvider {
             : this.platform().importState(id, names);
         return {
           imported_resources: [
-            { type_name: type, state: encodeObject(state, names), private: Buffer.alloc(0) },
+            // Marked, so that the first read after an import knows the state holds only what the id said.
+            { type_name: type, state: encodeObject(state, names), private: writePrivate({ imported: true }) },
           ],
         };
       }),
