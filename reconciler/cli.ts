@@ -4,6 +4,8 @@
  * Exit codes: 0 success (nothing to do), 1 error, 2 changes or drift (with --detailed-exitcode).
  */
 import { Command, CommanderError, Option } from "commander";
+import { failpointKillerFrom } from "../provider/system/process.js";
+import { armFailpoints } from "./apply/failpoint.js";
 import { ExrecError, InterruptedError } from "./errors.js";
 import { applyCommand } from "./commands/apply.js";
 import { driftCommand } from "./commands/drift.js";
@@ -211,6 +213,7 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   );
 }
 
+armFailpoints(failpointKillerFrom(process.env));
 // Exit once stdout and stderr are flushed: idle keep-alive sockets must not hold the process open.
 main(process.argv).then((code) => {
   process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));

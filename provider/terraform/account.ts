@@ -33,6 +33,8 @@ import {
   UNKNOWN_EFFECTIVE,
 } from "../../reconciler/render/plan-describe.js";
 import { resolveConfig } from "../../reconciler/commands/session.js";
+import { secretsFileStore } from "../secrets/file.js";
+import { paymentMeanFrom, realSleep } from "../system/process.js";
 import { UNKNOWN, type ObjectValue, type Value } from "./cty.js";
 import { error, warning, type Diagnostic } from "./diagnostics.js";
 import type { Engine } from "./engine.js";
@@ -481,6 +483,7 @@ export class AccountResource {
         maxDestroy: Number.MAX_SAFE_INTEGER,
         secretsOut: this.engine.config.secretsOut,
         unknownOutcomeGraceMs: resolveConfig({}).limits.timeoutMs,
+        paymentMean: paymentMeanFrom(process.env),
       };
       checkApplyAllowed(plan, options);
       const offset = this.engine.now().getTime() - Date.now();
@@ -491,6 +494,8 @@ export class AccountResource {
           backend,
           options,
           now: () => new Date(Date.now() + offset),
+          sleep: realSleep,
+          secrets: options.secretsOut ? secretsFileStore(options.secretsOut) : null,
           log: (line) => process.stderr.write(`exrec: ${line}\n`),
           who: null,
           commit: null,

@@ -12,7 +12,8 @@ import {
 } from "../apply.js";
 import { ExrecError, InterruptedError, UsageError } from "../errors.js";
 import { Interruption } from "./interrupt.js";
-import { checkSecretsFile } from "../apply/secrets.js";
+import { checkSecretsFile, secretsFileStore } from "../../provider/secrets/file.js";
+import { paymentMeanFrom, realSleep } from "../../provider/system/process.js";
 import { loadDesired } from "../load/index.js";
 import { isEmpty, platformKey, type Actual, type Change, type Desired, type Plan } from "../model.js";
 import { plan as replan } from "../plan.js";
@@ -94,6 +95,7 @@ function applyOptions(options: ApplyCommandOptions): ApplyOptions {
     maxDestroy,
     pay: options.pay !== false,
     secretsOut: options.secretsOut ?? null,
+    paymentMean: paymentMeanFrom(process.env),
     deliveryTimeoutMs: seconds(
       "--delivery-timeout",
       options.deliveryTimeout,
@@ -153,6 +155,8 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
             backend,
             options: settings,
             now,
+            sleep: realSleep,
+            secrets: settings.secretsOut ? secretsFileStore(settings.secretsOut) : null,
             log: (line) => note(line),
             who: whoRuns(),
             commit: currentCommit(),
