@@ -16,15 +16,17 @@ const PROVIDER = join(REPO, "dist", "provider", "terraform", "main.js");
 
 describe("terraform-provider-exrec run by hand", () => {
   it("refuses to run outside Terraform, naming how to use it, and writes nothing on stdout", async () => {
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [PROVIDER], { env: { PATH: process.env.PATH ?? "" } });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn(process.execPath, [PROVIDER], { env: { PATH: process.env.PATH ?? "" } });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+      },
+    );
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain("is a Terraform plugin, started by terraform or tofu");
@@ -34,25 +36,36 @@ describe("terraform-provider-exrec run by hand", () => {
 
 let ws: Workspace;
 
-describe.skipIf(missing !== null)(`exrec terraform install into the implied local mirror${missing ? ` (${missing})` : ""}`, () => {
-  beforeAll(async () => {
-    // No sandbox is needed: init reads no API.
-    ws = await openWorkspace("http://127.0.0.1:9/1.0", { mirror: "implied" });
-  }, 60_000);
+describe.skipIf(missing !== null)(
+  `exrec terraform install into the implied local mirror${missing ? ` (${missing})` : ""}`,
+  () => {
+    beforeAll(async () => {
+      // No sandbox is needed: init reads no API.
+      ws = await openWorkspace("http://127.0.0.1:9/1.0", { mirror: "implied" });
+    }, 60_000);
 
-  afterAll(async () => {
-    await ws?.close();
-  });
+    afterAll(async () => {
+      await ws?.close();
+    });
 
-  it("lets terraform init find the provider offline and record it in the lock file", async () => {
-    const installed = join(ws.home, ".terraform.d", "plugins", "registry.terraform.io", "exrec", "exrec", "0.1.0");
-    expect(existsSync(installed)).toBe(true);
-    await ws.config("");
-    const init = await ws.terraform(["init", "-input=false"]);
-    expect(init.code, init.output).toBe(0);
-    expect(init.output).toContain("Installing exrec/exrec v0.1.0...");
-    const lock = await readFile(join(ws.dir, ".terraform.lock.hcl"), "utf8");
-    expect(lock).toContain('provider "registry.terraform.io/exrec/exrec"');
-    expect(lock).toMatch(/version\s+= "0\.1\.0"/);
-  }, 120_000);
-});
+    it("lets terraform init find the provider offline and record it in the lock file", async () => {
+      const installed = join(
+        ws.home,
+        ".terraform.d",
+        "plugins",
+        "registry.terraform.io",
+        "exrec",
+        "exrec",
+        "0.1.0",
+      );
+      expect(existsSync(installed)).toBe(true);
+      await ws.config("");
+      const init = await ws.terraform(["init", "-input=false"]);
+      expect(init.code, init.output).toBe(0);
+      expect(init.output).toContain("Installing exrec/exrec v0.1.0...");
+      const lock = await readFile(join(ws.dir, ".terraform.lock.hcl"), "utf8");
+      expect(lock).toContain('provider "registry.terraform.io/exrec/exrec"');
+      expect(lock).toMatch(/version\s+= "0\.1\.0"/);
+    }, 120_000);
+  },
+);
