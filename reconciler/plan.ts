@@ -33,7 +33,10 @@ export interface PlanContext {
   /** The clock: `created_at`, and whether a blank account's paid term has run out. */
   now: Date;
   prices: PriceBook;
-  /** Order quotes by `quoteKey(...)`; an order without one has an unknown cost. */
+  /**
+   * Order quotes by `quoteKey(...)`: an order without one has an unknown cost; the quotes of ONE
+   * account for `01` and `12` months give a Hosted platform's recurring prices (else the catalog's).
+   */
   quotes: ReadonlyMap<string, OrderQuote>;
 }
 
@@ -47,7 +50,7 @@ export interface PlanContext {
  */
 export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
   const warnings = new Warnings();
-  const prices = new PriceReader(ctx.prices, warnings);
+  const prices = new PriceReader(ctx.prices, warnings, ctx.quotes);
   const sink: PlanSink = { changes: [], waiting: [], unmanaged: [], problems: [], uncreatable: [] };
 
   const liveByKey = new Map<string, ActualPlatform>();
@@ -107,6 +110,7 @@ export function quotesNeeded(plan: Plan): QuoteRequest[] {
       license: change.license,
       duration: change.duration,
       quantity: change.quantity,
+      ...(change.storageQuota === undefined ? {} : { storageQuota: change.storageQuota }),
     });
   }
   return requests;

@@ -137,7 +137,12 @@ function desiredOf(settings: PlatformSettings, account: DesiredAccount): Desired
   };
   const platform: DesiredPlatform =
     settings.offer === "hosted"
-      ? { ...base, offer: "hosted", removal: settings.removal }
+      ? {
+          ...base,
+          offer: "hosted",
+          removal: settings.removal,
+          ...(settings.storageQuota ? { storageQuota: settings.storageQuota } : {}),
+        }
       : { ...base, offer: "private" };
   return { platforms: [platform], digest: "", files: [] };
 }

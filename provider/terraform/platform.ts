@@ -5,7 +5,7 @@
  * its accounts are planned with. Removing it from the configuration leaves the platform and its
  * accounts as they are.
  */
-import { LICENSES, RENEWALS, type PlatformRef } from "../../reconciler/model.js";
+import { LICENSES, RENEWALS, STORAGE_QUOTAS, type PlatformRef } from "../../reconciler/model.js";
 import { isUnknown, type ObjectValue } from "./cty.js";
 import { error, warning, type Diagnostic } from "./diagnostics.js";
 import type { Engine } from "./engine.js";
@@ -25,6 +25,7 @@ export function settingsOf(config: ObjectValue): PlatformSettings | null {
   const removal = oneOf(config, "removal", ["expire", "reset"] as const);
   const defaultLicense = oneOf(config, "default_license", LICENSES);
   const defaultRenewal = oneOf(config, "default_renewal", RENEWALS);
+  const storageQuota = oneOf(config, "storage_quota", STORAGE_QUOTAS);
   if (bool(config, "prune") === true) {
     throw new ResourceConfigError(
       "prune = true cannot be expressed through Terraform: Terraform manages only the accounts declared as resources, and never sees the others",
@@ -44,6 +45,11 @@ export function settingsOf(config: ObjectValue): PlatformSettings | null {
       "default_renewal is Hosted only: Private accounts renew monthly (P1)",
       "default_renewal",
     );
+  if (offer === "private" && storageQuota !== null)
+    throw new ResourceConfigError(
+      "storage_quota is Hosted only: it is the size of the accounts exrec orders (H1)",
+      "storage_quota",
+    );
   const organization = str(config, "organization");
   const service = str(config, "service");
   if (!organization || !service || !offer) return null;
@@ -54,6 +60,7 @@ export function settingsOf(config: ObjectValue): PlatformSettings | null {
     removal: removal ?? "expire",
     defaultLicense,
     defaultRenewal,
+    storageQuota,
   };
 }
 
@@ -95,6 +102,7 @@ export class PlatformResource {
           declared.offer === "hosted" && declared.removal !== "expire" ? declared.removal : null;
         state.default_license = declared.defaultLicense;
         state.default_renewal = declared.defaultRenewal;
+        state.storage_quota = declared.storageQuota ?? null;
       }
     }
     return { state, private: writePrivate(imported ? { imported } : {}), diagnostics: [] };

@@ -67,7 +67,9 @@ export async function planInput(
   try {
     const live = await readLive(session.api, input.desired, { progress: wantsProgress(options) });
     const prices = await readPrices(session.api);
-    const plan = await planWithQuotes(session.api, live, now, prices);
+    const plan = await planWithQuotes(session.api, live, now, prices, (line) =>
+      process.stderr.write(`${line}\n`),
+    );
     return { plan, api: session.api, close: () => session.close() };
   } catch (error) {
     await session.close();

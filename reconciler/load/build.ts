@@ -2,7 +2,13 @@
  * A valid manifest document → the desired model: defaults applied, addresses lower-cased, every
  * platform and account located in its file. Only called on documents without problems.
  */
-import type { DesiredAccount, DesiredPlatform, PresentAccount, SourceLocation } from "../model.js";
+import type {
+  DesiredAccount,
+  DesiredPlatform,
+  PresentAccount,
+  SourceLocation,
+  StorageQuota,
+} from "../model.js";
 import type { AccountV1, ManifestV1, PlatformV1 } from "./document.js";
 import type { DocPath, ManifestSource } from "./source.js";
 
@@ -27,9 +33,16 @@ function desiredPlatform(source: ManifestSource, path: DocPath, platform: Platfo
     prune: platform.prune ?? false,
     accounts,
   };
-  return platform.offer === "hosted"
-    ? { ...common, offer: "hosted", removal: platform.removal ?? "expire" }
-    : { ...common, offer: "private" };
+  if (platform.offer !== "hosted") return { ...common, offer: "private" };
+  // Left out of the model when not declared: OVHcloud's default applies, and the digest is unchanged.
+  const storageQuota =
+    platform.storageQuota === undefined ? undefined : (String(platform.storageQuota) as StorageQuota);
+  return {
+    ...common,
+    offer: "hosted",
+    removal: platform.removal ?? "expire",
+    ...(storageQuota === undefined ? {} : { storageQuota }),
+  };
 }
 
 /** Built field by field (no spreads): a manifest may hold 100,000 accounts. */

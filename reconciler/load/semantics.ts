@@ -37,6 +37,16 @@ function platformProblems(source: ManifestSource, path: DocPath, value: unknown)
       ),
     );
   }
+  if (isPrivate && platform.storageQuota !== undefined) {
+    problems.push(
+      problemAt(
+        source.file,
+        at(["storageQuota"], "key"),
+        "`storageQuota` applies to Hosted platforms only: it is the mailbox size of the accounts exrec orders, and Private accounts are added, not ordered; remove this field",
+        "P2",
+      ),
+    );
+  }
   const defaults = asRecord(platform.defaults);
   if (isPrivate && defaults !== null && isNonMonthlyRenewal(defaults.renewal)) {
     problems.push(privateRenewalProblem(source, at(["defaults", "renewal"]), defaults.renewal as string));
