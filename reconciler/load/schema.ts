@@ -5,7 +5,7 @@
  */
 import type { ErrorObject } from "ajv/dist/2020.js";
 import manifestSchema from "../../schemas/manifest.schema.json" with { type: "json" };
-import { validate as generated } from "./gen/manifest-validator.js";
+
 import { describeType, describeValue, placeLabel, quote } from "./describe.js";
 import { closestWord } from "./did-you-mean.js";
 import { problemAt, type Problem } from "./problem.js";
@@ -16,8 +16,24 @@ export { manifestSchema };
 /** ajv's validator: true or false, and the errors of the last call. */
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-/** Written out as code by the build (generate-validator.ts): no compiler loaded, nothing compiled. */
-const validator = (): Validator => generated as Validator;
+/**
+ * The validator the build wrote out as code (generate-validator.ts): no compiler to load, nothing
+ * to compile. Where it was not generated (sources run as they are, by tests), ajv compiles the
+ * schema once, with the same options.
+ */
+async function loadValidator(): Promise<Validator> {
+  const generated = new URL("./gen/manifest-validator.js", import.meta.url).href;
+  try {
+    return ((await import(/* @vite-ignore */ generated)) as { validate: Validator }).validate;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    const { manifestAjv } = await import("./manifest-ajv.js");
+    return manifestAjv().compile(manifestSchema) as Validator;
+  }
+}
+
+const compiled = await loadValidator();
+const validator = (): Validator => compiled;
 
 /** Every way the document departs from the manifest schema. */
 export function schemaProblems(source: ManifestSource): Problem[] {
