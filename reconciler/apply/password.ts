@@ -15,12 +15,17 @@
 import { randomUUID } from "node:crypto";
 import { platformKey, type PlatformRef } from "../model.js";
 import type { AccountUpdate, ApiAccount, JournalEntry } from "../ports.js";
-import { ApplyRefusedError, readAccount, TaskFailedError, waitForTask, type ApplyContext } from "./context.js";
+import {
+  ApplyRefusedError,
+  readAccount,
+  TaskFailedError,
+  waitForTask,
+  type ApplyContext,
+} from "./context.js";
 import { failpoint } from "./failpoint.js";
 import { passwordFor } from "./secrets.js";
 
 export const SET_PASSWORD = "set-password";
-
 
 /** Gives a blank Hosted account its address (and display name, and renewal where it differs), then its password. */
 export async function configureBlank(

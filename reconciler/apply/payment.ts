@@ -18,12 +18,9 @@ export class NoPaymentMethodError extends ExrecError {
     readonly url: string | null,
     detail: string,
   ) {
-    super(
-      `order ${orderId} was placed but not paid: ${detail}${url ? `; it can be paid at ${url}` : ""}`,
-      {
-        hint: "add a default payment method in OVHcloud's control panel (or pay the order there), then run apply again: it pays or continues that same order, it does not order again",
-      },
-    );
+    super(`order ${orderId} was placed but not paid: ${detail}${url ? `; it can be paid at ${url}` : ""}`, {
+      hint: "add a default payment method in OVHcloud's control panel (or pay the order there), then run apply again: it pays or continues that same order, it does not order again",
+    });
   }
 }
 
