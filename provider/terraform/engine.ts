@@ -76,7 +76,7 @@ export class Engine {
       // A failed read is not kept: the next call tries again.
       pending.catch(() => this.platforms.delete(key));
     }
-    return (await pending).platforms[0]!;
+    return (await pending).platforms[0];
   }
 
   /** Forgets the platform's live state after a write, so that the next step reads it again. */

@@ -86,7 +86,7 @@ export async function openWorkspace(
     EXREC_SECRETS_OUT: join(root, "secrets.json"),
   };
   if (options.mirror === "implied")
-    await writeFile(env.TF_CLI_CONFIG_FILE!, "# no provider_installation: the implied local mirror\n");
+    await writeFile(env.TF_CLI_CONFIG_FILE, "# no provider_installation: the implied local mirror\n");
   return {
     root,
     dir,
