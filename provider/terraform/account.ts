@@ -433,7 +433,7 @@ export class AccountResource {
     const desired = desiredOf(settings, account);
 
     const outcome = await this.engine.withPlatformLock(ref, async (lock, backend) => {
-      const platform = await this.engine.platform(ref);
+      const platform = await this.engine.sync(ref, email);
       const plan = await this.engine.plan(desired, platform, email);
       const allowed = new Set(stored.actions ?? []);
       const surprise = plan.changes.filter((c) => !allowed.has(c.action));
