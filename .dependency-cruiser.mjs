@@ -123,7 +123,7 @@ export default {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "^(dist|node_modules|provider/cdktf/gen)/" },
+    exclude: { path: "^(dist|node_modules|provider/cdktf/gen|reconciler/load/gen)/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: {

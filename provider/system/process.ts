@@ -17,12 +17,6 @@ export const realSleep: Sleep = (ms, signal) =>
     signal?.addEventListener("abort", done, { once: true });
   });
 
-/** The registered payment mean `EXREC_PAYMENT_MEAN` names, or null for the first one offered. */
-export function paymentMeanFrom(env: NodeJS.ProcessEnv): string | null {
-  const wanted = env.EXREC_PAYMENT_MEAN;
-  return wanted === undefined || wanted === "" ? null : wanted;
-}
-
 /**
  * What the crash tests ask for with `EXREC_FAILPOINT=name`: the process is killed outright
  * (SIGKILL: no cleanup, no finally blocks, exactly like a crash or an OOM kill) at that failpoint.

@@ -10,7 +10,7 @@ import { isUnknown, type ObjectValue } from "./cty.js";
 import { error, warning, type Diagnostic } from "./diagnostics.js";
 import type { Engine } from "./engine.js";
 import { ImportIdError, ResourceConfigError } from "./errors.js";
-import type { ResourceResult } from "./account.js";
+import type { ResourceResult } from "./account-config.js";
 import type { PlatformSettings, PlatformSettingsStore } from "./settings.js";
 import { bool, oneOf, readPrivate, str, writePrivate } from "./values.js";
 
@@ -73,13 +73,6 @@ export class PlatformResource {
     private readonly engine: Engine,
     private readonly settings: PlatformSettingsStore,
   ) {}
-
-  /** Also where the validate walk, which sees every platform first, records their settings. */
-  async validate(config: ObjectValue): Promise<Diagnostic[]> {
-    const settings = settingsOf(config);
-    if (settings) await this.settings.put(settings);
-    return [];
-  }
 
   /**
    * The live platform must exist. A platform just imported has only its identity in the state: its
@@ -157,6 +150,6 @@ export class PlatformResource {
     }
     const state: ObjectValue = {};
     for (const name of attributes) state[name] = null;
-    return { ...state, organization: parts[0]!, service: parts[1]!, id };
+    return { ...state, organization: parts[0], service: parts[1], id };
   }
 }

@@ -34,8 +34,6 @@ export interface ApplyOptions {
    * a request the API is still working on may land that much later.
    */
   unknownOutcomeGraceMs: number;
-  /** The registered payment mean to pay orders with (`EXREC_PAYMENT_MEAN`); null: the first one offered. */
-  paymentMean: string | null;
 }
 
 export const DEFAULT_APPLY_OPTIONS: ApplyOptions = {
@@ -49,7 +47,6 @@ export const DEFAULT_APPLY_OPTIONS: ApplyOptions = {
   lockWaitMs: 0,
   maxPollIntervalMs: 10_000,
   unknownOutcomeGraceMs: 30_000,
-  paymentMean: null,
 };
 
 export interface ApplyContext {
