@@ -1,4 +1,12 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+
+/**
+ * Most of the slow test files spend their time waiting: on the CLI child processes they start, on
+ * a sandbox answering over loopback, on a lock another process holds. One worker per core would
+ * leave the cores idle during those waits, so files run two per core.
+ */
+const WORKERS = Math.max(2, availableParallelism() * 2);
 
 export default defineConfig({
   test: {
@@ -6,6 +14,10 @@ export default defineConfig({
     // Integration tests start real sandboxes and child processes; the machines are small and shared.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // One process per test file: some tests measure their own process's CPU time, which worker
+    // threads would share.
     pool: "forks",
+    maxWorkers: WORKERS,
+    fileParallelism: true,
   },
 });

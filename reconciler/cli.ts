@@ -14,6 +14,7 @@ import { sandboxCommand } from "./commands/sandbox.js";
 import { showCommand } from "./commands/show.js";
 import { collect } from "./commands/select.js";
 import { validateCommand } from "./commands/validate.js";
+import { registerTerraformCommand } from "./commands/terraform.js";
 
 function withConnection(command: Command): Command {
   return command
@@ -66,7 +67,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
               .default("text"),
           )
           .option("--detailed-exitcode", "exit 2 when there are changes, 0 when none, 1 on error")
-          .option("--out <file>", "save the plan, for apply to carry out exactly (mode 0600)"),
+          .option("--out <file>", "save the plan, for apply to carry out exactly (mode 0600)")
+          .option(
+            "--fingerprints",
+            "with --format json: also list the fingerprint of every live object read (plan files always hold them)",
+          ),
       ),
     ),
   ).action(async (files: string[], options) => setExit(await planCommand(files, options)));
@@ -152,7 +157,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--batch", "answer batch reads (X-Ovh-Batch)")
     .action(async (options) => setExit(await sandboxCommand(options)));
 
+  registerTerraformCommand(program, setExit);
   return program;
+}
+
+/**
+ * The sandbox's errors (a damaged state file, a bad seed) are its own classes, since it imports
+ * nothing from the engine; they carry a stable `EXREC_SANDBOX_…` code and a hint like ours.
+ */
+function isSandboxError(error: unknown): error is Error & { code: string; hint: string | undefined } {
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === "string" &&
+    (error as unknown as { code: string }).code.startsWith("EXREC_SANDBOX_")
+  );
 }
 
 /** Runs the CLI; returns the exit code. The only catch of the program. */
@@ -168,7 +186,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version exit 0; usage errors were already printed by commander.
       return error.exitCode === 0 ? 0 : 1;
     }
-    if (error instanceof ExrecError) {
+    if (error instanceof ExrecError || isSandboxError(error)) {
       process.stderr.write(`Error: ${error.message}\n`);
       if (error.hint) process.stderr.write(`  ${error.hint}\n`);
       if (debug) process.stderr.write(`  (${error.code})\n`);

@@ -9,6 +9,7 @@
  * Pure: the clock and the place the state was read from are passed in.
  */
 import { stringify } from "yaml";
+import { isBlank, onPlaceholderDomain } from "./account-state.js";
 import {
   PLACEHOLDER_DOMAIN,
   platformKey,
@@ -54,8 +55,8 @@ function platformLines(platform: ActualPlatform): string[] {
     `    offer: ${platform.offer}${apiOffer}`,
     "    prune: false",
   ];
-  const blank = platform.accounts.filter(isBlank).sort(byEmail);
-  const declared = platform.accounts.filter((account) => !isBlank(account)).sort(byEmail);
+  const blank = platform.accounts.filter(undeclarable).sort(byEmail);
+  const declared = platform.accounts.filter((account) => !undeclarable(account)).sort(byEmail);
   if (declared.length === 0) lines.push("    accounts: []");
   else {
     lines.push("    accounts:");
@@ -71,13 +72,12 @@ function platformLines(platform: ActualPlatform): string[] {
   return lines;
 }
 
-/** Blank accounts sit on OVHcloud's placeholder domain until configured; they cannot be declared. */
-function isBlank(account: ActualAccount): boolean {
-  return (
-    !account.configured ||
-    account.domain.toLowerCase() === PLACEHOLDER_DOMAIN ||
-    account.email.endsWith(`@${PLACEHOLDER_DOMAIN}`)
-  );
+/**
+ * Accounts with no address of their own to declare: blank ones, and any other still on the
+ * placeholder domain, which a manifest may not name.
+ */
+function undeclarable(account: ActualAccount): boolean {
+  return isBlank(account) || onPlaceholderDomain(account.email) || account.domain === PLACEHOLDER_DOMAIN;
 }
 
 function accountLines(account: ActualAccount, platform: ActualPlatform): string[] {

@@ -19,7 +19,7 @@ import {
   type NetworkFailure,
   type OvhApiErrorCode,
 } from "./errors.js";
-import { ConcurrencyGate, TokenBucket, realSleep } from "./limiter.js";
+import { AdaptiveLimits, ConcurrencyGate, TokenBucket, realSleep } from "./limiter.js";
 import { Redactor } from "./redact.js";
 import {
   DEFAULT_RETRY_POLICY,
@@ -137,6 +137,8 @@ export class OvhHttpClient {
   private readonly random: () => number;
   private readonly gate: ConcurrencyGate;
   private readonly bucket: TokenBucket;
+  /** Halves the two brakes on a 429 and grows them back on clean answers. */
+  readonly adaptive: AdaptiveLimits;
   private readonly agent: Agent;
   private readonly auth: RequestAuth;
   private readonly redactor = new Redactor();
@@ -160,6 +162,7 @@ export class OvhHttpClient {
     this.random = options.random ?? Math.random;
     this.gate = new ConcurrencyGate(options.limits.concurrency);
     this.bucket = new TokenBucket(options.limits.ratePerSecond);
+    this.adaptive = new AdaptiveLimits(this.gate, this.bucket);
     this.agent = new Agent({
       connect: { timeout: options.limits.timeoutMs },
       headersTimeout: options.limits.timeoutMs,
@@ -273,6 +276,7 @@ export class OvhHttpClient {
       let result: AttemptResult;
       const started = performance.now();
       await this.gate.acquire();
+      const round = this.adaptive.started();
       try {
         await this.bucket.take();
         const auth = ex.authenticated ? this.auth.headers(ex.method, ex.url, ex.body) : NO_AUTH;
@@ -330,6 +334,8 @@ export class OvhHttpClient {
       }
 
       const { status, headers, text } = result;
+      if (status === 429) this.adaptive.refused(round);
+      else this.adaptive.answered();
       const parsed = parseJson(text);
       if (status >= 200 && status < 300) {
         this.log(redactor, ex, String(status), elapsed);

@@ -1,7 +1,7 @@
 /**
  * Adding, renaming and removing accounts of a service, keeping its index by address right.
  */
-import { PLACEHOLDER_DOMAIN, type License } from "../../reconciler/model.js";
+import { PLACEHOLDER_DOMAIN, type Licence as License } from "./models.js";
 import type { Prng } from "./prng.js";
 import {
   nextId,

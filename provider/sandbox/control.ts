@@ -5,12 +5,20 @@
  */
 import { ApiFailure, SandboxControlError } from "./errors.js";
 import type { Answer } from "./router.js";
-import type { FaultSpec, ReadModes, Sandbox, SandboxStats } from "./types.js";
+import type { AnswerModes, FaultSpec, ReadModes, Sandbox, SandboxStats } from "./types.js";
 
 /** The sandbox's knobs, as the control API and the programmatic face (`Sandbox`) both use them. */
 export type Controls = Pick<
   Sandbox,
-  "resetStats" | "addFault" | "clearFaults" | "setReadModes" | "setLatency" | "patchAccount"
+  | "resetStats"
+  | "addFault"
+  | "clearFaults"
+  | "setReadModes"
+  | "setLatency"
+  | "patchAccount"
+  | "setAnswerModes"
+  | "setDefaultPaymentMethod"
+  | "passwordChanges"
 > & {
   readStats(): SandboxStats;
 };
@@ -55,6 +63,35 @@ function readModesFromJson(body: unknown): ReadModes {
   return { pages: input.pages, batch: input.batch };
 }
 
+/** A partial AnswerModes from JSON: only the keys given change. */
+function answerModesFromJson(body: unknown): Partial<AnswerModes> {
+  const input = object(body);
+  const modes: Partial<AnswerModes> = {};
+  for (const [key, value] of Object.entries(input)) {
+    switch (key) {
+      case "idleTaskPendingId":
+        if (value !== 0 && value !== null) throw new SandboxControlError("idleTaskPendingId is 0 or null");
+        modes.idleTaskPendingId = value;
+        break;
+      case "detailQuantity":
+        if (value !== "string" && value !== "number")
+          throw new SandboxControlError('detailQuantity is "string" or "number"');
+        modes.detailQuantity = value;
+        break;
+      case "nullPrices":
+      case "legacyPaymentMeans":
+        if (typeof value !== "boolean") throw new SandboxControlError(`${key} is a boolean`);
+        modes[key] = value;
+        break;
+      default:
+        throw new SandboxControlError(`${key} is not an answer mode`, 400, {
+          hint: "idleTaskPendingId, detailQuantity, nullPrices, legacyPaymentMeans",
+        });
+    }
+  }
+  return modes;
+}
+
 function latencyFromJson(body: unknown): number {
   const input = object(body);
   const ms = input.latencyMs ?? input.ms;
@@ -88,6 +125,17 @@ export function control(controls: Controls, method: string, segments: string[], 
       controls.setLatency(ms);
       return { body: { latencyMs: ms } };
     }
+    case "PUT answers":
+      return { body: controls.setAnswerModes(answerModesFromJson(body)) };
+    case "PUT payment-method": {
+      const input = object(body);
+      if (typeof input.default !== "boolean")
+        throw new SandboxControlError('the payment method is {"default": boolean}');
+      controls.setDefaultPaymentMethod(input.default);
+      return { body: { default: input.default } };
+    }
+    case "GET password-changes":
+      return { body: controls.passwordChanges() };
     case "PATCH account": {
       if (segments.length !== 4)
         throw new SandboxControlError("PATCH /_sandbox/account/{org}/{svc}/{email}", 404);
@@ -97,7 +145,7 @@ export function control(controls: Controls, method: string, segments: string[], 
     }
     default:
       throw new SandboxControlError(`no control route ${method} /_sandbox/${segments.join("/")}`, 404, {
-        hint: "GET stats, POST stats/reset, POST|DELETE faults, PUT read-modes, PUT latency, PATCH account/{org}/{svc}/{email}",
+        hint: "GET stats, POST stats/reset, POST|DELETE faults, PUT read-modes, PUT latency, PUT answers, PUT payment-method, GET password-changes, PATCH account/{org}/{svc}/{email}",
       });
   }
 }

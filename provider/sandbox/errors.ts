@@ -3,10 +3,25 @@
  * state file, a bad control request), thrown to whoever started it; and `ApiFailure`, an OVHcloud
  * error answer that a route handler throws and the server turns into an HTTP response.
  */
-import { ExrecError } from "../../reconciler/errors.js";
+
+/**
+ * An error the sandbox raises on purpose: a stable `code` (`EXREC_SANDBOX_…`), a message naming
+ * what is wrong and, where there is one, the fix. The sandbox imports nothing from the engine; the
+ * CLI recognises these by their code as it does its own errors.
+ */
+export abstract class SandboxError extends Error {
+  abstract readonly code: string;
+  readonly hint: string | undefined;
+
+  constructor(message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options?.hint;
+  }
+}
 
 /** `--seed` (or a SeedSpec text) names no seed. */
-export class SeedSpecError extends ExrecError {
+export class SeedSpecError extends SandboxError {
   readonly code = "EXREC_SANDBOX_SEED";
   constructor(
     readonly text: string,
@@ -19,7 +34,7 @@ export class SeedSpecError extends ExrecError {
 }
 
 /** The state file exists but cannot be read back as a sandbox state. */
-export class SandboxStateFileError extends ExrecError {
+export class SandboxStateFileError extends SandboxError {
   readonly code = "EXREC_SANDBOX_STATE_FILE";
   constructor(
     readonly file: string,
@@ -34,7 +49,7 @@ export class SandboxStateFileError extends ExrecError {
 }
 
 /** A control request (patchAccount, a fault, read modes) the sandbox cannot carry out. */
-export class SandboxControlError extends ExrecError {
+export class SandboxControlError extends SandboxError {
   readonly code = "EXREC_SANDBOX_CONTROL";
   constructor(
     message: string,
@@ -58,7 +73,7 @@ export type OvhErrorClass =
   | "Server::InternalServerError";
 
 /** An error answer of the API, with the exact body to send. Route handlers throw it. */
-export class ApiFailure extends ExrecError {
+export class ApiFailure extends SandboxError {
   readonly code = "EXREC_SANDBOX_ANSWER";
   constructor(
     readonly status: number,

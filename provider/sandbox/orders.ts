@@ -3,8 +3,7 @@
  * `delivering`, then `delivered` after `deliveryDelayMs` (real clock), settled lazily on requests.
  * On delivery its accounts appear on the platform as blanks on configureme.me.
  */
-import type { ApiOrderStatus } from "../../reconciler/ports.js";
-import { PLACEHOLDER_DOMAIN } from "../../reconciler/model.js";
+import { PLACEHOLDER_DOMAIN, type OrderStatus as ApiOrderStatus } from "./models.js";
 import { insertAccount, placeholderLogin } from "./accounts.js";
 import { addMonths, parisDateOf, parisDateTime, parisMidnight } from "./dates.js";
 import type { OrderRecord } from "./state.js";

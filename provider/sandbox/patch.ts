@@ -2,7 +2,7 @@
  * Changing an account behind exrec's back (`patchAccount`, `PATCH /_sandbox/account/...`), for
  * tests of drift and of re-checks: any field of the API object, checked for type, no business rule.
  */
-import { LICENSES, RENEWALS } from "../../reconciler/model.js";
+import { LICENCES as LICENSES, RENEW_PERIODS as RENEWALS } from "./models.js";
 import { renameAccount } from "./accounts.js";
 import { SandboxControlError } from "./errors.js";
 import { primaryAddress, type AccountRecord, type ServiceRecord } from "./state.js";

@@ -3,8 +3,34 @@
  * are plausible, not OVHcloud's: the sandbox must never be read as a source of real prices. The
  * plan codes are the ones exrec's planner recognises (the real ones are unverified).
  */
-import type { License, OrderDuration, Renewal } from "../../reconciler/model.js";
-import type { ApiCatalog, ApiCatalogPlan, ApiPrice } from "../../reconciler/ports.js";
+import type { Licence as License, OrderDuration, OrderPrice, RenewPeriod as Renewal } from "./models.js";
+
+/** A plan of `order.catalog.public.Catalog`, with the fields the sandbox gives. */
+interface CatalogPlan {
+  planCode: string;
+  invoiceName: string;
+  product: string;
+  pricingType: string;
+  pricings: {
+    interval: number;
+    intervalUnit: "day" | "month" | "none" | "year";
+    price: number;
+    tax: number;
+    mode: string;
+    phase: number;
+    capacities: string[];
+    commitment: number;
+    description: string;
+  }[];
+}
+
+/** `order.catalog.public.Catalog`, with the fields the sandbox gives. */
+interface Catalog {
+  catalogId: number;
+  locale: { currencyCode: string; subsidiary: string; taxRate: number };
+  plans: CatalogPlan[];
+  addons: CatalogPlan[];
+}
 
 export const CURRENCY = "EUR";
 export const TAX_RATE_PERCENT = 20;
@@ -46,19 +72,27 @@ export function taxOf(ucents: number): number {
   return Math.round((ucents * TAX_RATE_PERCENT) / 100);
 }
 
-/** `order.Price`: the value in currency units, the text as a person reads it, and micro-cents. */
-export function apiPrice(ucents: number): ApiPrice {
+/**
+ * `order.Price`: the value in currency units, the text as a person reads it, and micro-cents,
+ * which the schema lets be null (`withoutUcents`, to test clients that must then read `value`).
+ */
+export function apiPrice(ucents: number, withoutUcents = false): OrderPrice {
   const value = Math.round(ucents / UCENTS_PER_CENT) / 100;
-  return { currencyCode: CURRENCY, value, text: `${value.toFixed(2)} €`, priceInUcents: ucents };
+  return {
+    currencyCode: CURRENCY,
+    value,
+    text: `${value.toFixed(2)} €`,
+    priceInUcents: withoutUcents ? null : ucents,
+  };
 }
 
 function title(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function plan(offer: PriceOffer, license: License): ApiCatalogPlan {
+function plan(offer: PriceOffer, license: License): CatalogPlan {
   const prices = PRICE_CENTS[offer][license];
-  const pricings: ApiCatalogPlan["pricings"] = [];
+  const pricings: CatalogPlan["pricings"] = [];
   for (const [renewal, interval] of [
     ["monthly", 1],
     ["yearly", 12],
@@ -88,7 +122,7 @@ function plan(offer: PriceOffer, license: License): ApiCatalogPlan {
 }
 
 /** `GET /order/catalog/public/exchange?ovhSubsidiary=FR`. */
-export function publicCatalog(): ApiCatalog {
+export function publicCatalog(): Catalog {
   return {
     catalogId: 4242,
     locale: { currencyCode: CURRENCY, subsidiary: "FR", taxRate: TAX_RATE_PERCENT },

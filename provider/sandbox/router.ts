@@ -5,7 +5,8 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { ApiFailure } from "./errors.js";
-import type { ReadModes } from "./types.js";
+import type { PasswordBook } from "./passwords.js";
+import type { AnswerModes, ReadModes } from "./types.js";
 import type { World } from "./world.js";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
@@ -29,6 +30,8 @@ export interface ApiCall {
 export interface RouteContext {
   world: World;
   readModes: ReadModes;
+  answers: AnswerModes;
+  passwords: PasswordBook;
 }
 
 export interface Answer {

@@ -6,11 +6,11 @@
  */
 import {
   PLACEHOLDER_DOMAIN,
-  type AccountState,
-  type ApiOffer,
-  type License,
-  type Renewal,
-} from "../../reconciler/model.js";
+  type ObjectState as AccountState,
+  type ServiceOffer as ApiOffer,
+  type Licence as License,
+  type RenewPeriod as Renewal,
+} from "./models.js";
 import { defaultQuota, insertAccount, placeholderLogin } from "./accounts.js";
 import { addDays, addMonths, parisDateOf, parisDateTime, parisMidnight, type CalendarDate } from "./dates.js";
 import { SeedSpecError } from "./errors.js";

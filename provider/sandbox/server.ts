@@ -13,7 +13,7 @@
  * - The signature is checked over `http://` + the Host header + the path and query as received.
  * - No rate limit: 429 and 5xx only happen when injected as faults.
  * - Tasks go `todo` → `doing` (half their delay) → `done`/`error`; they are never `cancelled`, and
- *   only addAccount, deleteAccount and the demo's setAccount exist. The demo's two transitional
+ *   only addAccount, deleteAccount, changePassword and the demo's setAccount exist. The demo's two transitional
  *   accounts have tasks that never end by themselves (patch them through the control API).
  * - Expiry (H4): an account set to expire disappears on its expiration date; OVHcloud suspends
  *   it first. Renewals at expiry record no invoice.
@@ -21,10 +21,19 @@
  *   behaviour is not documented).
  * - Accounts and services carry the schema's main fields; the others hold fixed neutral values.
  *   The service's `taskPendingId` reads 0 (the schema says it cannot be null).
- * - Payment means are fixed (a fidelity account and bank account 1234); orders cannot be
- *   cancelled; an order has one detail line.
+ * - One payment method (id 1, a bank account whose payment mean is 1234), default unless the
+ *   control API says otherwise; registered means are a fidelity account (whose balance pays
+ *   only orders that cost 0) and that bank account. Orders cannot be cancelled; an order has
+ *   one detail line.
+ * - Some answers follow older shapes unless `answers` (AnswerModes) asks for the schema's: an
+ *   idle account's `taskPendingId` (null, or OVHcloud's 0), `billing.OrderDetail.quantity`
+ *   (number, or the schema's string), `priceInUcents`/`billing.Order.date` (never null unless
+ *   asked), and registered payment means with ids.
+ * - `changePassword` requires a password (the schema marks it optional) and keeps it in memory
+ *   only, for tests (`passwordChanges`); no complexity policy is checked.
  * - A new account's password is only checked to be present (no complexity policy); only its
- *   SHA-256 is kept, in memory, for `passwordMatches` (what a log-in would check). Logins are checked against the sandbox's own rule (letters, digits, `.`, `_`, `-`).
+ *   SHA-256 is kept, in memory, for `passwordMatches` (what a log-in would check); changePassword
+ *   replaces it. Logins are checked against the sandbox's own rule (letters, digits, `.`, `_`, `-`).
  *
  * Guessed (not confirmed by public material)
  * - Error bodies other than the three authentication errors of docs/OVH-API.md and the `class`
@@ -50,9 +59,9 @@
  *   mailbox 50 GB (300 GB for enterprise) unless `storageQuota` said otherwise.
  *
  * Not implemented
- * - Aliases, passwords (changePassword), domains, service settings, mailing lists, resources,
+ * - Aliases, domains, service settings, mailing lists, resources,
  *   devices, anything outside /email/exchange, /order and /me/order.
- * - Bills, refunds, contracts, vouchers; orders other than Exchange accounts; order cancellation.
+ * - Payment methods other than the one above; registering one; bills, refunds, contracts, vouchers; orders other than Exchange accounts; order cancellation.
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -62,6 +71,8 @@ import { control, controlFailure, type Controls } from "./control.js";
 import { ApiFailure, SandboxControlError } from "./errors.js";
 import { FaultBook } from "./faults.js";
 import { readBody, sendJson, sleep, type BodyResult } from "./http.js";
+import { PasswordBook } from "./passwords.js";
+import { QueryIds } from "./query-id.js";
 import { patchAccountRecord } from "./patch.js";
 import { apiRouter, settle } from "./routes/index.js";
 import { decodedPath, type Answer, type ApiCall, type EffectFault, type Method } from "./router.js";
@@ -70,7 +81,9 @@ import { loadState, StateFileWriter, toDocument } from "./state-file.js";
 import type { SandboxState } from "./state.js";
 import { StatsRecorder } from "./stats.js";
 import {
+  DEFAULT_ANSWER_MODES,
   SANDBOX_CREDENTIALS,
+  type AnswerModes,
   type FaultSpec,
   type ReadModes,
   type Sandbox,
@@ -133,9 +146,12 @@ class SandboxRuntime {
   private readonly router = apiRouter();
   private readonly faults = new FaultBook();
   private readonly recorder = new StatsRecorder();
+  private readonly passwords = new PasswordBook();
+  private readonly queryIds = new QueryIds();
   private readonly auth: Authenticator;
   private readonly maxBodyBytes: number;
   private readModes: ReadModes;
+  private answers: AnswerModes;
   private latencyMs: number;
 
   constructor(
@@ -150,6 +166,7 @@ class SandboxRuntime {
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.readModes = { ...(options.readModes ?? { pages: false, batch: false }) };
     this.latencyMs = options.latencyMs ?? 0;
+    this.answers = { ...DEFAULT_ANSWER_MODES, ...(options.answers ?? {}) };
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -224,7 +241,11 @@ class SandboxRuntime {
       req.socket.destroy();
       return;
     }
-    sendJson(res, answer.status ?? 200, answer.body, answer.headers);
+    // Every answer carries a query id, as OVHcloud's do: support asks for it.
+    sendJson(res, answer.status ?? 200, answer.body, {
+      ...answer.headers,
+      "X-Ovh-QueryID": this.queryIds.next(),
+    });
   }
 
   private async answerApi(
@@ -249,7 +270,7 @@ class SandboxRuntime {
     if (this.latencyMs > 0) await sleep(this.latencyMs);
 
     let effect: EffectFault | null = null;
-    const fault = this.faults.take(method, path);
+    const fault = this.faults.take(method, path, this.recorder.inFlightNow);
     if (fault) {
       switch (fault.kind) {
         case "429": {
@@ -297,7 +318,12 @@ class SandboxRuntime {
       effect,
     };
     settle(this.world, call.params.org, call.params.svc);
-    const answer = match.route.handle(call, { world: this.world, readModes: this.readModes });
+    const answer = match.route.handle(call, {
+      world: this.world,
+      readModes: this.readModes,
+      answers: this.answers,
+      passwords: this.passwords,
+    });
     if (effect === "effect-then-500") {
       return failure(ApiFailure.of(500, "Server::InternalServerError", "Internal server error"));
     }
@@ -369,6 +395,16 @@ class SandboxRuntime {
         throw new SandboxControlError(`latency must be a number of milliseconds ≥ 0, not ${ms}`);
       this.latencyMs = ms;
     },
+    setAnswerModes: (modes: Partial<AnswerModes>) => {
+      this.answers = { ...this.answers, ...modes };
+      return { ...this.answers };
+    },
+    setDefaultPaymentMethod: (present: boolean) => {
+      this.world.state.defaultPaymentMethod = present;
+      this.world.changed("orders");
+      this.saveIfChanged();
+    },
+    passwordChanges: () => this.passwords.list(),
     patchAccount: (org: string, svc: string, email: string, patch: Record<string, unknown>) => {
       settle(this.world, org, svc);
       const service = this.world.findService(org, svc);
@@ -393,6 +429,9 @@ class SandboxRuntime {
       clearFaults: controls.clearFaults,
       setReadModes: controls.setReadModes,
       setLatency: controls.setLatency,
+      setAnswerModes: controls.setAnswerModes,
+      setDefaultPaymentMethod: controls.setDefaultPaymentMethod,
+      passwordChanges: controls.passwordChanges,
       patchAccount: controls.patchAccount,
       snapshot: () => toDocument(world.state),
       passwordMatches: (org: string, svc: string, email: string, password: string) =>

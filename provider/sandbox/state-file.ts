@@ -29,6 +29,8 @@ interface StateDocument {
   counters: SandboxState["counters"];
   organizations: { name: string; services: ServiceDocument[] }[];
   orders: OrderRecord[];
+  /** Absent in files written before payment methods: a default method then. */
+  defaultPaymentMethod?: boolean;
 }
 
 type ServiceDocument = Omit<ServiceRecord, "accounts" | "tasks" | "openTasks" | "nextExpiryMs"> & {
@@ -58,6 +60,7 @@ function header(state: SandboxState) {
     seed: state.seed,
     rng: state.rng,
     counters: { ...state.counters },
+    defaultPaymentMethod: state.defaultPaymentMethod,
   } as const;
 }
 
@@ -327,7 +330,10 @@ export function fromDocument(json: unknown, fail: (problem: string) => Error): S
     counters: { ...read<SandboxState["counters"]>(doc.counters, COUNTERS, "counters", fail) },
     organizations: new Map(),
     orders: new Map(),
+    defaultPaymentMethod: doc.defaultPaymentMethod === undefined ? true : doc.defaultPaymentMethod === true,
   };
+  if (doc.defaultPaymentMethod !== undefined && typeof doc.defaultPaymentMethod !== "boolean")
+    throw fail("the document.defaultPaymentMethod is not a boolean");
   (doc.organizations as unknown[]).forEach((orgValue, o) => {
     const org = read<{ name: string; services: unknown[] }>(
       orgValue,

@@ -5,7 +5,15 @@
  * Records keep exactly the fields the API shows (plus what the sandbox needs to evolve them);
  * passwords are never part of it.
  */
-import type { AccountState, ApiOffer, License, OrderDuration, Renewal } from "../../reconciler/model.js";
+import type {
+  Licence as License,
+  ObjectState as AccountState,
+  OrderDuration,
+  RenewPeriod as Renewal,
+  ServiceOffer as ApiOffer,
+  TaskFunction,
+  TaskStatus,
+} from "./models.js";
 
 /** One mailbox. The primary address is `login@domain`, always lower-case. */
 export interface AccountRecord {
@@ -27,8 +35,7 @@ export interface AccountRecord {
   currentUsage: number;
 }
 
-export type TaskFunction = "addAccount" | "deleteAccount" | "setAccount";
-export type TaskStatus = "todo" | "doing" | "done" | "error" | "cancelled";
+export type { TaskFunction, TaskStatus };
 
 /**
  * What a task does to its account when it ends `done`: finish an addition, remove the account,
@@ -114,6 +121,8 @@ export interface SandboxState {
   /** Organisation → service name → service. */
   organizations: Map<string, Map<string, ServiceRecord>>;
   orders: Map<number, OrderRecord>;
+  /** Whether the account's one payment method is its default one (`/me/payment/method?default=true`). */
+  defaultPaymentMethod: boolean;
 }
 
 export function primaryAddress(account: Pick<AccountRecord, "login" | "domain">): string {
@@ -138,6 +147,7 @@ export function emptyState(seed: string, rng: number): SandboxState {
     counters: { account: 0, task: 0, order: 0, detail: 0 },
     organizations: new Map(),
     orders: new Map(),
+    defaultPaymentMethod: true,
   };
 }
 

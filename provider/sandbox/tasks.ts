@@ -4,7 +4,7 @@
  * Tasks are settled lazily, when a request touches their service: with `taskDelayMs` 0 a task is
  * `done` on the next request after the one that created it.
  */
-import { PLACEHOLDER_DOMAIN } from "../../reconciler/model.js";
+import { PLACEHOLDER_DOMAIN } from "./models.js";
 import { placeholderLogin, removeAccount, renameAccount } from "./accounts.js";
 import { parisDateTime } from "./dates.js";
 import {

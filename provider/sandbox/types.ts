@@ -39,6 +39,42 @@ export interface ReadModes {
   batch: boolean;
 }
 
+/**
+ * How some answers are shaped where OVHcloud's schema and exrec's older client disagree. Each mode
+ * has the schema's behaviour and an older one; the defaults are the older ones until the client
+ * reads the schema's, so that switching one is a deliberate step with its own tests.
+ */
+export interface AnswerModes {
+  /** What an account with no task pending reads as `taskPendingId`: 0 (OVHcloud's examples) or null. */
+  idleTaskPendingId: 0 | null;
+  /** `billing.OrderDetail.quantity` as the schema's string, or as a number (older answers). */
+  detailQuantity: "string" | "number";
+  /** Answer `order.Price.priceInUcents` and `billing.Order.date` as null, which the schema allows. */
+  nullPrices: boolean;
+  /**
+   * Older payment means: `availableRegisteredPaymentMean` names the bank account's id and the
+   * fidelity account pays any order. Off: the schema's `[{paymentMean}]` with no id, and the
+   * fidelity account pays only orders that cost 0.
+   */
+  legacyPaymentMeans: boolean;
+}
+
+export const DEFAULT_ANSWER_MODES: Readonly<AnswerModes> = {
+  idleTaskPendingId: null,
+  detailQuantity: "number",
+  nullPrices: false,
+  legacyPaymentMeans: true,
+};
+
+/** A password handed to `changePassword`, kept in memory only, for tests to check what was set. */
+export interface PasswordChange {
+  organization: string;
+  service: string;
+  primaryEmailAddress: string;
+  password: string;
+  taskId: number;
+}
+
 /** A fault injected on the requests that match it, `times` times (Infinity: until cleared). */
 export interface FaultSpec {
   method?: string;
@@ -55,6 +91,11 @@ export interface FaultSpec {
   times?: number;
   retryAfterSeconds?: number;
   delayMs?: number;
+  /**
+   * Fire only on requests that arrive while more than this many are in flight (and spend no shot
+   * otherwise): a 429 with it behaves like an API's quota of concurrent requests.
+   */
+  inFlightAbove?: number;
 }
 
 export interface SandboxStats {
@@ -92,6 +133,8 @@ export interface SandboxOptions {
   deliveryDelayMs?: number;
   /** How long a task stays `todo`/`doing`, in ms (default 0). */
   taskDelayMs?: number;
+  /** Answer shapes (AnswerModes); the rest keep DEFAULT_ANSWER_MODES. */
+  answers?: Partial<AnswerModes>;
   /** How long an OAuth2 token issued at `/auth/oauth2/token` is valid, in seconds (default 3600). */
   tokenLifetimeSeconds?: number;
 }
@@ -105,6 +148,11 @@ export interface Sandbox {
   clearFaults(): void;
   setReadModes(modes: ReadModes): void;
   setLatency(ms: number): void;
+  setAnswerModes(modes: Partial<AnswerModes>): AnswerModes;
+  /** Whether the account has a default payment method (`GET /me/payment/method?default=true`). */
+  setDefaultPaymentMethod(present: boolean): void;
+  /** Every `changePassword` received since the start, oldest first (memory only, never saved). */
+  passwordChanges(): PasswordChange[];
   /** Change an account behind exrec's back (tests of drift): a partial API account object. */
   patchAccount(org: string, svc: string, email: string, patch: Record<string, unknown>): void;
   /** The state as stored (a deep copy). */

@@ -3,10 +3,12 @@
  * `email.exchange.Task`. Fields the sandbox does not model are given the neutral values of a
  * fresh mailbox, so that clients reading the whole object see the schema's shape.
  */
-import type { ApiAccount, ApiService, ApiTask } from "../../reconciler/ports.js";
+import type { ExchangeAccount, ExchangeService, ExchangeTask } from "./models.js";
 import { primaryAddress, type AccountRecord, type ServiceRecord, type TaskRecord } from "./state.js";
+import type { AnswerModes } from "./types.js";
 
-export function accountView(account: AccountRecord): ApiAccount {
+/** `idleTaskPendingId`: what `taskPendingId` reads when no task is pending (0 or null, AnswerModes). */
+export function accountView(account: AccountRecord, idleTaskPendingId: 0 | null): ExchangeAccount {
   return {
     primaryEmailAddress: primaryAddress(account),
     login: account.login,
@@ -21,7 +23,7 @@ export function accountView(account: AccountRecord): ApiAccount {
     creationDate: account.creationDate,
     configured: account.configured,
     state: account.state,
-    taskPendingId: account.taskPendingId,
+    taskPendingId: account.taskPendingId ?? idleTaskPendingId,
     quota: account.quota,
     currentUsage: account.currentUsage,
     id: account.id,
@@ -35,7 +37,7 @@ export function accountView(account: AccountRecord): ApiAccount {
   };
 }
 
-export function serviceView(service: ServiceRecord): ApiService {
+export function serviceView(service: ServiceRecord): ExchangeService {
   return {
     domain: service.domain,
     displayName: service.displayName,
@@ -53,7 +55,7 @@ export function serviceView(service: ServiceRecord): ApiService {
   };
 }
 
-export function taskView(task: TaskRecord): ApiTask {
+export function taskView(task: TaskRecord): ExchangeTask {
   return {
     id: task.id,
     function: task.function,
@@ -61,4 +63,9 @@ export function taskView(task: TaskRecord): ApiTask {
     todoDate: task.todoDate,
     finishDate: task.finishDate,
   };
+}
+
+/** The account view under the answer modes of a request. */
+export function accountViewFor(modes: AnswerModes): (account: AccountRecord) => ExchangeAccount {
+  return (account) => accountView(account, modes.idleTaskPendingId);
 }

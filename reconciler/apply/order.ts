@@ -9,10 +9,18 @@
  *     after the POST) is matched against the orders placed since, before anything is ordered again.
  */
 import { randomUUID } from "node:crypto";
-import { PLACEHOLDER_DOMAIN, platformKey, type Money, type OrderChange } from "../model.js";
+import { hasTaskPending, isBlank, onPlaceholderDomain } from "../account-state.js";
+import { platformKey, type Money, type OrderChange } from "../model.js";
 import type { ApiAccount, JournalEntry } from "../ports.js";
 import { moneyOfPrice } from "../prices.js";
-import { ApplyRefusedError, pollUntil, WaitTimeoutError, type ApplyContext } from "./context.js";
+import {
+  ApplyRefusedError,
+  isNotFound,
+  pollUntil,
+  readAccount,
+  WaitTimeoutError,
+  type ApplyContext,
+} from "./context.js";
 import { failpoint } from "./failpoint.js";
 import { accountsOrderedFor, refuseForeignOrders, unclaimedRecentOrders } from "./foreign-orders.js";
 import { closeJournal, configureBlank, outcome, type ChangeOutcome } from "./steps.js";
@@ -52,6 +60,9 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
       delivered += typeof entry.detail.quantity === "number" ? entry.detail.quantity : 0;
     }
   }
+  // An order no journal here claims (another checkout, a runner whose journal was lost) stops it,
+  // before it buys, and before it takes blank accounts that such an order may have brought.
+  await refuseForeignOrders(ctx, change);
   const afterResume = await configureBlanks(ctx, change, needed, Math.min(delivered, needed.length));
   writes += needed.length - afterResume.length;
   needed = afterResume;
@@ -84,8 +95,6 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
       );
     }
   }
-  // An order no journal here claims (another checkout, a runner whose journal was lost) stops it.
-  await refuseForeignOrders(ctx, change);
   const entry: Omit<JournalEntry, "status" | "updatedAt"> = {
     id: randomUUID(),
     platform: key,
@@ -331,15 +340,15 @@ async function configureBlanks(
   const { organization: org, service: svc } = change.platform;
   const take = async (): Promise<ApiAccount[]> => {
     const ids = await ctx.api.listAccounts(org, svc);
-    const blankIds = ids.filter((id) => id.toLowerCase().endsWith(`@${PLACEHOLDER_DOMAIN}`)).sort();
+    const blankIds = ids.filter(onPlaceholderDomain).sort();
     const blanks: ApiAccount[] = [];
     for (const id of blankIds) {
       const account = await ctx.api.getAccount(org, svc, id);
       if (
-        !account.configured &&
+        isBlank(account) &&
         account.accountLicense === change.license &&
         account.state === "ok" &&
-        account.taskPendingId === null &&
+        !hasTaskPending(account) &&
         account.deleteAtExpiration !== true
       ) {
         blanks.push(account);
@@ -365,7 +374,14 @@ async function configureBlanks(
   for (const blank of blanks) {
     const need = remaining.shift();
     if (!need) break;
-    await configureBlank(ctx, org, svc, blank, need.email, need.displayName, change.renewal);
+    try {
+      await configureBlank(ctx, org, svc, blank, need.email, need.displayName, change.renewal);
+    } catch (error) {
+      // The blank was taken meanwhile (another run reused it): level-based, look again.
+      if (!isNotFound(error)) throw error;
+      if (!(await readAccount(ctx, org, svc, need.email))) remaining.unshift(need);
+      continue;
+    }
     if (first) failpoint("order:after-first-configure");
     first = false;
   }

@@ -2,23 +2,26 @@
  * Classification of one platform's accounts: changed, missing, unmanaged or pending.
  * Pure; the rules are in docs/DRIFT.md, the billing rules they cite in docs/RULES.md.
  *
- * Quiet by construction: only declared fields are compared (undefined means unmanaged), an
- * account with a task in flight or an operation exrec started is pending rather than drifted,
- * and anything whose effect is only waiting for a date is pending.
+ * Drift never compares fields itself: it asks the planner what it would change (the one comparison
+ * of desired and actual, reconciler/plan/platform.ts) and classifies those changes, plus what is
+ * pending (tasks in flight, operations exrec started, effects waiting for a date) and unmanaged.
+ * So a drift report and the next plan always agree on what differs.
  */
+import { hasTaskPending, isBlank } from "../account-state.js";
 import {
-  PLACEHOLDER_DOMAIN,
   platformKey,
-  type AbsentAccount,
-  type AccountState,
   type ActualAccount,
   type ActualPlatform,
+  type Change,
+  type DesiredAccount,
   type DesiredPlatform,
   type Offer,
-  type PresentAccount,
-  type RemovalMode,
+  type PriceBook,
   type RuleId,
 } from "../model.js";
+import { planPlatform, type PlanSink } from "../plan/platform.js";
+import { PriceReader } from "../plan/price-reader.js";
+import { Warnings } from "../plan/warnings.js";
 import type { HistoryEntry, JournalEntry } from "../ports.js";
 import { calendarDateOrNull, offsetOf } from "./dates.js";
 import { latestRenewal, openOperationFor, pendingRenewal } from "./in-flight.js";
@@ -26,25 +29,21 @@ import type { ChangedItem, DriftField, DriftItem, PendingItem, UnmanagedItem } f
 
 export interface ClassifyContext {
   now: Date;
+  prices: PriceBook;
   history: HistoryEntry[];
   journal: JournalEntry[];
 }
 
-/** The account states in which OVHcloud is still working on the account. */
-const TRANSITIONAL: ReadonlySet<AccountState> = new Set([
-  "creating",
-  "deleting",
-  "internalMigration",
-  "reopening",
-  "suspending",
-]);
-
-interface PlatformFacts {
+/** What classification reads about one platform: the planner's comparison, indexed by address. */
+interface Platform {
   key: string;
-  /** The live offer decides the rules: the API's behaviour follows it, whatever the manifest says. */
+  /** The live offer: its rules decide, as the API's behaviour follows it. */
   offer: Offer;
-  removal: RemovalMode;
-  prune: boolean;
+  desired: DesiredPlatform;
+  live: Map<string, ActualAccount>;
+  /** The planner's changes that touch each address (an order touches every address it buys). */
+  changes: Map<string, Change[]>;
+  ctx: ClassifyContext;
 }
 
 export function classifyPlatform(
@@ -52,117 +51,131 @@ export function classifyPlatform(
   actual: ActualPlatform,
   ctx: ClassifyContext,
 ): DriftItem[] {
-  const facts: PlatformFacts = {
-    key: platformKey(desired),
+  const key = platformKey(desired);
+  const compared = compare(byLiveRules(desired, actual), actual, ctx);
+  const platform: Platform = {
+    key,
     offer: actual.offer,
-    removal: desired.offer === "hosted" ? desired.removal : "expire",
-    prune: desired.prune,
+    desired,
+    live: new Map(actual.accounts.map((a) => [a.email.toLowerCase(), a])),
+    changes: changesByAddress(compared.changes),
+    ctx,
   };
-  const live = new Map(actual.accounts.map((a) => [a.email.toLowerCase(), a]));
-  const declared = new Set(desired.accounts.map((d) => d.email.toLowerCase()));
   const items: DriftItem[] = [];
+  // Accounts the planner leaves alone, or treats as outside the manifest, whatever they hold.
+  const settled = new Set<string>();
+  for (const waiting of compared.waiting) {
+    settled.add(waiting.address);
+    items.push(taskPending(key, waiting.address, platform.live.get(waiting.address)!));
+  }
+  for (const unmanaged of compared.unmanaged) {
+    settled.add(unmanaged.address);
+    items.push(unmanagedItem(platform, unmanaged.address, null));
+  }
+  // A blank the planner gives a declared address is accounted for by that address's item.
+  for (const change of compared.changes) if (change.action === "configure") settled.add(change.placeholder);
+  const uncreatable = new Set(compared.uncreatable.map((u) => u.account.email));
 
+  const declared = new Set<string>();
   for (const account of desired.accounts) {
     const address = account.email.toLowerCase();
-    const found = live.get(address);
-    if (account.state === "present") {
-      items.push(
-        ...(found
-          ? classifyPresent(account, found, facts, ctx)
-          : classifyMissing(address, account, facts, ctx)),
-      );
-    } else if (found) {
-      items.push(...classifyDeclaredAbsent(account, found, facts, ctx));
-    }
+    declared.add(address);
+    if (settled.has(address)) continue;
+    items.push(...classifyDeclared(platform, address, account, uncreatable.has(address)));
   }
-  for (const [address, account] of live) {
-    if (!declared.has(address)) items.push(...classifyUndeclared(address, account, facts, ctx));
+  for (const address of platform.live.keys()) {
+    if (declared.has(address) || settled.has(address)) continue;
+    items.push(...classifyUndeclared(platform, address));
   }
   return items;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Declared present
-// ---------------------------------------------------------------------------------------------
-
-function classifyMissing(
-  address: string,
-  account: PresentAccount,
-  facts: PlatformFacts,
-  ctx: ClassifyContext,
-): DriftItem[] {
-  const operation = openOperationFor(ctx.journal, facts.key, address);
-  if (operation) return [operationPending(facts.key, address, operation, null)];
-  return [
-    {
-      kind: "missing",
-      platform: facts.key,
-      address,
-      license: account.license ?? null,
-      rule: facts.offer === "hosted" ? "H1" : "P2",
-    },
-  ];
+/**
+ * Drift compares by the live offer's rules, since the API's behaviour follows it whatever the
+ * manifest says (the mismatch itself is a warning of the report; the planner refuses it).
+ */
+function byLiveRules(desired: DesiredPlatform, actual: ActualPlatform): DesiredPlatform {
+  if (desired.offer === actual.offer) return desired;
+  const { organization, service, source, prune, accounts } = desired;
+  const common = { organization, service, source, prune, accounts };
+  return actual.offer === "hosted"
+    ? { ...common, offer: "hosted", removal: "expire" }
+    : { ...common, offer: "private" };
 }
 
-function classifyPresent(
-  declared: PresentAccount,
-  live: ActualAccount,
-  facts: PlatformFacts,
-  ctx: ClassifyContext,
-): DriftItem[] {
-  const address = declared.email.toLowerCase();
-  if (inTransit(live)) return [taskPending(facts.key, address, live)];
-  const expires = calendarDateOrNull(live.expirationDate);
-  const changed: ChangedItem[] = [];
-  const pending: PendingItem[] = [];
-  const change = (
-    field: DriftField,
-    declaredValue: string | boolean,
-    liveValue: string | boolean | null,
-    extra: Partial<ChangedItem> = {},
-  ) =>
-    changed.push({
-      kind: "changed",
-      platform: facts.key,
-      address,
-      field,
-      declared: declaredValue,
-      live: liveValue,
-      rule: null,
-      effective: null,
-      note: null,
-      ...extra,
-    });
+/** The planner's comparison of one platform; its costs, warnings and refusals are the plan's business. */
+function compare(desired: DesiredPlatform, actual: ActualPlatform, ctx: ClassifyContext): PlanSink {
+  const warnings = new Warnings();
+  const sink: PlanSink = { changes: [], waiting: [], unmanaged: [], problems: [], uncreatable: [] };
+  planPlatform(
+    desired,
+    actual,
+    { now: ctx.now, prices: new PriceReader(ctx.prices, warnings), quotes: new Map(), warnings },
+    sink,
+  );
+  return sink;
+}
 
-  if (declared.license !== undefined && declared.license !== live.license) {
-    change("license", declared.license, live.license);
+function changesByAddress(changes: Change[]): Map<string, Change[]> {
+  const byAddress = new Map<string, Change[]>();
+  const add = (address: string, change: Change) => {
+    const list = byAddress.get(address);
+    if (list) list.push(change);
+    else byAddress.set(address, [change]);
+  };
+  for (const change of changes) {
+    if (change.action === "order") for (const address of change.addresses) add(address, change);
+    else add(change.address, change);
   }
-  // Private accounts renew monthly, with nothing to configure (P1): renewal is compared on Hosted only.
-  if (declared.renewal !== undefined && facts.offer === "hosted") {
-    if (declared.renewal !== live.renewal) {
-      const recorded = latestRenewal(ctx.history, facts.key, address);
-      const switchedBack =
-        recorded?.renewal === declared.renewal
-          ? ` exrec switched it to ${declared.renewal} on ${recorded.at.slice(0, 10)}; it was switched back outside exrec.`
-          : "";
-      change("renewal", declared.renewal, live.renewal, {
-        rule: "H3",
-        effective: expires,
-        note: `The bill follows the live period from the expiry${expires ? ` on ${expires}` : " (date unknown)"} (H3), but the live period already differs from the manifest.${switchedBack}`,
-      });
-    } else {
+  return byAddress;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Declared accounts
+// ---------------------------------------------------------------------------------------------
+
+function classifyDeclared(
+  platform: Platform,
+  address: string,
+  account: DesiredAccount,
+  uncreatable: boolean,
+): DriftItem[] {
+  const live = platform.live.get(address);
+  const changes = platform.changes.get(address) ?? [];
+  if (!live) {
+    // Declared absent and gone: nothing to say. Declared present and gone: missing, unless in flight.
+    if (account.state === "absent" || (changes.length === 0 && !uncreatable)) return [];
+    const operation = openOperationFor(platform.ctx.journal, platform.key, address);
+    if (operation) return [operationPending(platform.key, address, operation, null)];
+    const creation = changes[0];
+    return [
+      {
+        kind: "missing",
+        platform: platform.key,
+        address,
+        license: account.state === "present" ? (account.license ?? null) : null,
+        rule: creation?.rule ?? (platform.offer === "hosted" ? "H1" : "P2"),
+      },
+    ];
+  }
+
+  const changed = changes.flatMap((change) => changedItems(platform, address, live, change));
+  const pending: PendingItem[] = [];
+  if (account.state === "present") {
+    const renewal = account.renewal;
+    if (renewal !== undefined && !changes.some((c) => c.action === "renew")) {
       const recorded = pendingRenewal(
-        ctx.history,
-        facts.key,
+        platform.ctx.history,
+        platform.key,
         address,
         live.renewal,
-        ctx.now,
+        platform.ctx.now,
         offsetOf(live.expirationDate ?? ""),
       );
-      if (recorded) {
+      if (recorded && platform.offer === "hosted") {
         pending.push({
           kind: "pending",
-          platform: facts.key,
+          platform: platform.key,
           address,
           cause: "renewal",
           field: "renewal",
@@ -173,109 +186,127 @@ function classifyPresent(
         });
       }
     }
-  }
-  if (declared.displayName !== undefined && declared.displayName !== (live.displayName ?? "")) {
-    change("displayName", declared.displayName, live.displayName);
-  }
-  if (live.deleteAtExpiration === true) {
-    change("deleteAtExpiration", false, true, {
-      rule: "H4",
-      effective: expires,
-      note: `Terminated outside exrec: the account is suspended at its expiry${expires ? ` on ${expires}` : " (date unknown)"} unless the termination is cancelled.`,
-    });
+  } else if (changed.length === 0) {
+    return [terminationPending(platform.key, address, live)];
   }
 
-  const operation = changed.length > 0 ? openOperationFor(ctx.journal, facts.key, address) : null;
+  const operation = changed.length > 0 ? openOperationFor(platform.ctx.journal, platform.key, address) : null;
   if (operation)
     return [
-      operationPending(facts.key, address, operation, changed.length === 1 ? changed[0]!.field : null),
+      operationPending(platform.key, address, operation, changed.length === 1 ? changed[0]!.field : null),
       ...pending,
     ];
   return [...changed, ...pending];
 }
 
-// ---------------------------------------------------------------------------------------------
-// To be removed: declared absent, or undeclared on a prune platform
-// ---------------------------------------------------------------------------------------------
-
-/** What removing a live account still needs, by the offer's rules; empty when its termination is under way. */
-function removalGaps(
+/** The drift items one planned change on a live, declared account stands for: one per field it touches. */
+function changedItems(
+  platform: Platform,
+  address: string,
   live: ActualAccount,
-  facts: PlatformFacts,
-): { field: DriftField; rule: RuleId; declared: boolean; live: boolean | null }[] {
-  // P3: a Private account is deleted at once; its being there at all is the difference.
-  if (facts.offer === "private") return [{ field: "exists", rule: "P3", declared: false, live: true }];
-  const gaps: { field: DriftField; rule: RuleId; declared: boolean; live: boolean | null }[] = [];
-  // H4: a Hosted account is removed by terminating it at its expiry.
-  if (live.deleteAtExpiration !== true)
-    gaps.push({ field: "deleteAtExpiration", rule: "H4", declared: true, live: live.deleteAtExpiration });
-  // H5: with `removal: reset` the address must also be gone now. A blank account has none.
-  if (facts.removal === "reset" && !isBlank(live))
-    gaps.push({ field: "exists", rule: "H5", declared: false, live: true });
-  return gaps;
-}
-
-function classifyDeclaredAbsent(
-  declared: AbsentAccount,
-  live: ActualAccount,
-  facts: PlatformFacts,
-  ctx: ClassifyContext,
-): DriftItem[] {
-  const address = declared.email.toLowerCase();
-  if (inTransit(live)) return [taskPending(facts.key, address, live)];
-  const gaps = removalGaps(live, facts);
-  if (gaps.length === 0) return [terminationPending(facts.key, address, live)];
-  const operation = openOperationFor(ctx.journal, facts.key, address);
-  if (operation)
-    return [operationPending(facts.key, address, operation, gaps.length === 1 ? gaps[0]!.field : null)];
+  change: Change,
+): ChangedItem[] {
   const expires = calendarDateOrNull(live.expirationDate);
-  return gaps.map((gap): ChangedItem => ({
+  const item = (
+    field: DriftField,
+    declared: ChangedItem["declared"],
+    liveValue: ChangedItem["live"],
+    extra: Pick<ChangedItem, "rule" | "effective" | "note"> = { rule: null, effective: null, note: null },
+  ): ChangedItem => ({
     kind: "changed",
-    platform: facts.key,
+    platform: platform.key,
     address,
-    field: gap.field,
-    declared: gap.declared,
-    live: gap.live,
-    rule: gap.rule,
-    effective: gap.rule === "H4" ? expires : null,
-    note:
-      gap.rule === "H4"
-        ? `Declared absent but not terminating: it renews${expires ? ` on ${expires}` : ""} unless terminated (H4).`
-        : gap.rule === "H5"
-          ? "Declared absent with removal: reset, but the address is still hosted (H5)."
-          : "Declared absent but still on the platform (P3).",
-  }));
-}
-
-function classifyUndeclared(
-  address: string,
-  live: ActualAccount,
-  facts: PlatformFacts,
-  ctx: ClassifyContext,
-): DriftItem[] {
-  if (facts.prune) {
-    if (inTransit(live)) return [taskPending(facts.key, address, live)];
-    const gaps = removalGaps(live, facts);
-    if (gaps.length === 0) return [terminationPending(facts.key, address, live)];
-    const operation = openOperationFor(ctx.journal, facts.key, address);
-    if (operation) return [operationPending(facts.key, address, operation, null)];
-    return [unmanaged(address, live, facts, gaps.some((g) => g.rule === "H5") ? "H5" : gaps[0]!.rule)];
+    field,
+    declared,
+    live: liveValue,
+    ...extra,
+  });
+  switch (change.action) {
+    case "update": {
+      const items: ChangedItem[] = [];
+      if (change.after.license !== undefined)
+        items.push(item("license", change.after.license, change.before.license ?? null));
+      if (change.after.displayName !== undefined)
+        items.push(item("displayName", change.after.displayName, change.before.displayName ?? null));
+      return items;
+    }
+    case "renew": {
+      const declared = change.after.renewal ?? null;
+      const recorded = latestRenewal(platform.ctx.history, platform.key, address);
+      const switchedBack =
+        declared !== null && recorded?.renewal === declared
+          ? ` exrec switched it to ${declared} on ${recorded.at.slice(0, 10)}; it was switched back outside exrec.`
+          : "";
+      return [
+        item("renewal", declared, live.renewal, {
+          rule: "H3",
+          effective: expires,
+          note: `The bill follows the live period from the expiry${expires ? ` on ${expires}` : " (date unknown)"} (H3), but the live period already differs from the manifest.${switchedBack}`,
+        }),
+      ];
+    }
+    case "cancel-termination":
+      return [
+        item("deleteAtExpiration", false, true, {
+          rule: "H4",
+          effective: expires,
+          note: `Terminated outside exrec: the account is suspended at its expiry${expires ? ` on ${expires}` : " (date unknown)"} unless the termination is cancelled.`,
+        }),
+      ];
+    case "terminate":
+      return [
+        item("deleteAtExpiration", true, live.deleteAtExpiration, {
+          rule: "H4",
+          effective: expires,
+          note: `Declared absent but not terminating: it renews${expires ? ` on ${expires}` : ""} unless terminated (H4).`,
+        }),
+      ];
+    case "reset":
+      return [
+        item("exists", false, true, {
+          rule: "H5",
+          effective: null,
+          note: "Declared absent with removal: reset, but the address is still hosted (H5).",
+        }),
+      ];
+    case "delete":
+      return [
+        item("exists", false, true, {
+          rule: "P3",
+          effective: null,
+          note: "Declared absent but still on the platform (P3).",
+        }),
+      ];
+    case "order":
+    case "configure":
+    case "add":
+      // Creations are about missing accounts, never about a live one.
+      return [];
   }
-  return [unmanaged(address, live, facts, null)];
 }
 
-function unmanaged(
-  address: string,
-  live: ActualAccount,
-  facts: PlatformFacts,
-  rule: RuleId | null,
-): UnmanagedItem {
+// ---------------------------------------------------------------------------------------------
+// Undeclared accounts on a prune platform
+// ---------------------------------------------------------------------------------------------
+
+function classifyUndeclared(platform: Platform, address: string): DriftItem[] {
+  const live = platform.live.get(address)!;
+  const changes = platform.changes.get(address) ?? [];
+  if (changes.length === 0) return [terminationPending(platform.key, address, live)];
+  const operation = openOperationFor(platform.ctx.journal, platform.key, address);
+  if (operation) return [operationPending(platform.key, address, operation, null)];
+  const rule = changes.some((c) => c.rule === "H5") ? "H5" : changes[0]!.rule;
+  return [unmanagedItem(platform, address, rule)];
+}
+
+function unmanagedItem(platform: Platform, address: string, rule: RuleId | null): UnmanagedItem {
+  const live = platform.live.get(address)!;
   return {
     kind: "unmanaged",
-    platform: facts.key,
+    platform: platform.key,
     address,
     blank: isBlank(live),
-    prune: facts.prune,
+    prune: platform.desired.prune,
     license: live.license,
     renewal: live.renewal,
     deleteAtExpiration: live.deleteAtExpiration === true,
@@ -288,17 +319,8 @@ function unmanaged(
 // Pending items
 // ---------------------------------------------------------------------------------------------
 
-function inTransit(live: ActualAccount): boolean {
-  return live.taskPendingId !== null || TRANSITIONAL.has(live.state);
-}
-
-/** A delivered Hosted account nobody has configured: it has no address of its own yet. */
-function isBlank(live: ActualAccount): boolean {
-  return !live.configured || live.domain.toLowerCase() === PLACEHOLDER_DOMAIN;
-}
-
 function taskPending(platform: string, address: string, live: ActualAccount): PendingItem {
-  const task = live.taskPendingId !== null ? `, task ${live.taskPendingId} in flight` : "";
+  const task = hasTaskPending(live) ? `, task ${live.taskPendingId} in flight` : "";
   return {
     kind: "pending",
     platform,

@@ -133,7 +133,8 @@ function unknownKeyMessage(key: string, label: string, error: ErrorObject): stri
 }
 
 function enumMessage(label: string, value: unknown, error: ErrorObject): string {
-  const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
+  // An enum may list one value as a number and as a string (storageQuota: 50 or "50"): name it once.
+  const allowed = [...new Set((error.params as { allowedValues: unknown[] }).allowedValues.map(String))];
   let message = `${label} must be one of ${allowed.join(", ")}; found ${describeValue(value)}`;
   if (typeof value === "string") {
     const suggestion = closestWord(value, allowed);

@@ -1,6 +1,8 @@
 /**
- * YAML manifests → ManifestSource. Parsing keeps every node's source range (`parseDocument` with a
- * `LineCounter`), so that every later check can say `file:line:col`.
+ * YAML manifests → ManifestSource, so that every later check can say `file:line:col`. A manifest in
+ * plain YAML (what people and `exrec import` write) is read by plain-yaml.ts, which keeps only the
+ * offsets where values start; anything else goes through the full `yaml` library, which keeps every
+ * node's source range and words every error.
  *
  * Hostile input: duplicate keys are errors (`uniqueKeys`), a file holds exactly one document,
  * unknown tags are errors, and aliases are capped (`maxAliasCount`) so that an alias bomb ("billion
@@ -18,6 +20,7 @@ import {
   type YAMLError,
   type YAMLWarning,
 } from "yaml";
+import { readPlainYaml } from "./plain-yaml.js";
 import { problemAt, START, type Position, type Problem } from "./problem.js";
 import type { DocPath, LocateTarget, ManifestSource } from "./source.js";
 
@@ -33,19 +36,65 @@ export const MAX_ALIAS_COUNT = 100;
 export const MAX_FLOW_DEPTH = 64;
 export const MAX_INDENT = 120;
 
+/**
+ * The largest file the full `yaml` library is given. It holds about 70 bytes of memory per byte of
+ * text; a larger file must be plain YAML (plain-yaml.ts), which needs a tenth of that.
+ */
+export const MAX_FULL_YAML_CHARS = 8 * 1024 * 1024;
+
 export type YamlSourceResult = { ok: true; source: ManifestSource } | { ok: false; problems: Problem[] };
 
 export function yamlSource(text: string, file: string): YamlSourceResult {
+  const tooDeep = excessiveNesting(text);
+  if (tooDeep !== null) {
+    return { ok: false, problems: [problemAt(file, tooDeep.at, tooDeep.message)] };
+  }
+
+  const plain = readPlainYaml(text);
+  if (plain.ok) {
+    const positionOf = lineIndex(text);
+    const { document, offsetOf } = plain.yaml;
+    const locate = (path: DocPath, target: LocateTarget = "value"): Position =>
+      positionOf(offsetOf(path, target));
+    return { ok: true, source: { file, document, locate } };
+  }
+  if (text.length > MAX_FULL_YAML_CHARS) {
+    return {
+      ok: false,
+      problems: [
+        problemAt(
+          file,
+          lineIndex(text)(plain.offset),
+          `YAML: ${plain.reason} here; a manifest over ${MAX_FULL_YAML_CHARS} characters must be plain YAML (block maps and lists, one-line values, no anchors, tags or tabs): write this plainly, or split the file`,
+        ),
+      ],
+    };
+  }
+  return fullYamlSource(text, file);
+}
+
+/** Line and column (1-based) of an offset, from a table of where each line starts. */
+function lineIndex(text: string): (offset: number) => Position {
+  const starts: number[] = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, col: offset - starts[low]! + 1 };
+  };
+}
+
+export function fullYamlSource(text: string, file: string): YamlSourceResult {
   const lineCounter = new LineCounter();
   const positionOf = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
   };
-
-  const tooDeep = excessiveNesting(text);
-  if (tooDeep !== null) {
-    return { ok: false, problems: [problemAt(file, tooDeep.at, tooDeep.message)] };
-  }
 
   let documents: Document.Parsed[];
   try {
@@ -138,6 +187,12 @@ export function excessiveNesting(text: string): { at: Position; message: string 
   let lineStart = 0;
   let leading = true;
   for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // Most characters are none of those counted: skip them before building a one-character string.
+    if (code > 0x7d || (code > 0x3f && code < 0x5b) || (code >= 0x61 && code < 0x7b)) {
+      leading = false;
+      continue;
+    }
     const c = text[i]!;
     if (c === "\n") {
       line++;

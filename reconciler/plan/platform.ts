@@ -20,10 +20,12 @@ import {
   type PresentAccount,
   type RemovalMode,
   type Renewal,
+  type StorageQuota,
   type Unmanaged,
   type Waiting,
 } from "../model.js";
-import { isBlank, isReusableBlank, isTransitional, waitingReason } from "./accounts.js";
+import { isBlank, isTransitional } from "../account-state.js";
+import { isReusableBlank, waitingReason } from "./accounts.js";
 import { assignBlanks } from "./blanks.js";
 import {
   addChange,
@@ -39,6 +41,7 @@ import {
   type RemovalCause,
   type Scope,
 } from "./changes.js";
+import { accountDifferences } from "./differences.js";
 import type { PriceReader } from "./price-reader.js";
 import type { Warnings } from "./warnings.js";
 
@@ -56,6 +59,11 @@ export interface PlanSink {
   waiting: Waiting[];
   unmanaged: Unmanaged[];
   problems: Problem[];
+  /**
+   * Declared present, missing, and not creatable for lack of a licence or renewal: each is also a
+   * problem (the plan is refused), and drift still reports it as missing.
+   */
+  uncreatable: { platform: string; account: PresentAccount }[];
 }
 
 export interface PlatformInputs {
@@ -97,7 +105,7 @@ export function planPlatform(
   const scope: Scope = {
     ref: { organization: desired.organization, service: desired.service, offer: desired.offer },
     key,
-    prices: inputs.prices,
+    prices: inputs.prices.forPlatform(desired),
     warnings: inputs.warnings,
   };
   const firstChange = sink.changes.length;
@@ -139,7 +147,7 @@ export function planPlatform(
   if (desired.offer === "private") {
     for (const account of creatable) sink.changes.push(addChange(scope, account));
   } else {
-    planHostedCreations(scope, actual, taken, creatable, inputs, sink);
+    planHostedCreations(scope, actual, taken, creatable, inputs, sink, desired.storageQuota);
   }
 
   // Live accounts the manifest does not declare (and no declared account reuses), in the API's order.
@@ -178,7 +186,30 @@ export function planPlatform(
       });
     }
   }
+  if (actual.apiOffer === "provider") refuseDestructiveOnProvider(scope, sink, firstChange);
   return true;
+}
+
+/**
+ * A `provider` platform follows the Hosted rules, except that on the old Exchange 2010 ones
+ * OVHcloud's control panel removes accounts like Private (`removeAccountInsteadOfReset`): there
+ * the DELETE exrec sends for a reset may destroy the account rather than empty it. Nothing in the
+ * API says which kind a platform is, so no destructive change is planned on any of them.
+ */
+function refuseDestructiveOnProvider(scope: Scope, sink: PlanSink, firstChange: number): void {
+  for (let i = firstChange; i < sink.changes.length; i++) {
+    const change = sink.changes[i]!;
+    if (!change.destructive || change.action === "order") continue;
+    sink.problems.push({
+      platform: scope.key,
+      address: change.address,
+      rule: change.rule,
+      message:
+        `the plan would ${change.action} ${change.address}, but ${scope.key} is a \`provider\` platform, where the same DELETE ` +
+        `empties the account on some platforms and removes it on others (Exchange 2010), and exrec cannot tell which: ` +
+        `use \`removal: expire\` on this platform, or reset the account in OVHcloud's control panel`,
+    });
+  }
 }
 
 function refOf(desired: DesiredPlatform): { organization: string; service: string } {
@@ -233,14 +264,13 @@ function where(account: DesiredAccount): string {
 /** A declared, present, live account: cancel its termination, renew, update; never on Private renew (P1). */
 function planExisting(scope: Scope, live: ActualAccount, declared: PresentAccount, sink: PlanSink): void {
   const account = live.email === declared.email ? live : { ...live, email: declared.email };
-  if (scope.ref.offer === "hosted") {
-    if (account.deleteAtExpiration === true) sink.changes.push(cancelTerminationChange(scope, account));
-    if (declared.renewal !== undefined && declared.renewal !== account.renewal) {
-      sink.changes.push(renewChange(scope, account, declared.renewal));
-    }
+  const differences = accountDifferences(declared, account, scope.ref.offer);
+  for (const difference of differences) {
+    if (difference.field === "deleteAtExpiration") sink.changes.push(cancelTerminationChange(scope, account));
+    else if (difference.field === "renewal")
+      sink.changes.push(renewChange(scope, account, difference.declared));
   }
-  // P1: a Private account renews monthly; whatever renewal the API or the manifest gives is ignored.
-  const update = updateChange(scope, account, declared);
+  const update = updateChange(scope, account, differences);
   if (update) sink.changes.push(update);
 }
 
@@ -273,6 +303,7 @@ function checkCreatable(scope: Scope, missing: PresentAccount[], sink: PlanSink)
     if (account.license === undefined) lacks.push("`license`");
     if (hosted && account.renewal === undefined) lacks.push("`renewal` (monthly or yearly)");
     if (lacks.length > 0) {
+      sink.uncreatable.push({ platform: scope.key, account });
       sink.problems.push({
         platform: scope.key,
         address: account.email,
@@ -301,6 +332,7 @@ function planHostedCreations(
   creatable: Creatable[],
   inputs: PlatformInputs,
   sink: PlanSink,
+  storageQuota: StorageQuota | undefined,
 ): void {
   const reusable: ActualAccount[] = [];
   const indexOf = new Map<ActualAccount, number>();
@@ -336,9 +368,15 @@ function planHostedCreations(
   }
   for (const { license, renewal, wanted } of batches.values()) {
     const quote = inputs.quotes.get(
-      quoteKey({ ...scope.ref, license, duration: durationOf(renewal), quantity: wanted.length }),
+      quoteKey({
+        ...scope.ref,
+        license,
+        duration: durationOf(renewal),
+        quantity: wanted.length,
+        storageQuota,
+      }),
     );
-    sink.changes.push(orderChange(scope, license, renewal, wanted, quote));
+    sink.changes.push(orderChange(scope, license, renewal, wanted, quote, storageQuota));
     const inFlight = delivering.get(license) ?? 0;
     if (inFlight > 0) {
       inputs.warnings.add(

@@ -86,8 +86,9 @@ function runRateToday(
 ): number | null {
   let sum = 0;
   for (const { live, offer } of platforms) {
+    const platformPrices = prices.forPlatform(live);
     for (const account of live.accounts) {
-      const price = prices.monthly(offer, account.license, account.renewal);
+      const price = platformPrices.monthly(offer, account.license, account.renewal);
       if (!price.known) return null;
       sum += price.price.ucents;
     }

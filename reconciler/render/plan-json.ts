@@ -7,13 +7,24 @@ import type { Plan } from "../model.js";
 import { orderKeysBySchema } from "./canonical-json.js";
 import { PLAN_SCHEMA } from "./plan-schema.js";
 
+export interface PlanJsonOptions {
+  /** Also write `fingerprint`: one key per live object read, 100,100 of them for 100,000 accounts. */
+  fingerprints?: boolean;
+}
+
 /**
  * Pretty JSON (2 spaces, trailing newline) with keys in the schema's order. `manifest_files` is
- * left out: it belongs to plan files, and a rendered plan must not depend on local paths.
+ * left out: it belongs to plan files, and a rendered plan must not depend on local paths. So is
+ * `fingerprint` unless asked for: plan files carry it for apply, and it is only computed if read.
  */
-export function renderPlanJson(plan: Plan): string {
-  const { manifest_files: _pathsOfThisMachine, ...rendered } = plan;
-  return renderPlanObjectJson(rendered);
+export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): string {
+  const rendered: Record<string, unknown> = {};
+  // Object.keys reads no value: a fingerprint left out is never computed.
+  for (const key of Object.keys(plan)) {
+    if (key === "manifest_files" || (key === "fingerprint" && !options.fingerprints)) continue;
+    rendered[key] = (plan as unknown as Record<string, unknown>)[key];
+  }
+  return renderPlanObjectJson(rendered as unknown as Plan);
 }
 
 /** Every field given, for a plan file: its `manifest_files` and `digest` included. */

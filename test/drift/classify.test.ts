@@ -108,11 +108,11 @@ const rows: Row[] = [
     drift: true,
   },
   {
-    name: "A declared empty display name matches the API's null",
+    name: "A declared empty display name differs from the API's null, as in the plan, which sets it",
     desired: desired(hosted([present(A, { displayName: "" })])),
     actual: actual(livePlatform([live(A, { displayName: null })])),
-    items: [],
-    drift: false,
+    items: [{ kind: "changed", field: "displayName", declared: "", live: null }],
+    drift: true,
   },
   {
     name: "H4: a declared account terminated outside exrec is changed: deleteAtExpiration declared false, live true",

@@ -1,6 +1,8 @@
 /**
  * Properties of the planner over generated manifests and live states (fast-check): it is
- * deterministic, and it never removes what it must not (H4, H5, P3).
+ * deterministic, it never removes what it must not (H4, H5, P3), its plans are well formed, and it
+ * refuses exactly what it cannot plan. The properties about plans run on inputs the planner must
+ * accept, so every run checks a plan; the refusals have a property of their own.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -99,36 +101,89 @@ interface Case {
   live: ActualPlatform;
 }
 
-const platformCase: fc.Arbitrary<Case> = fc
-  .record({
-    hosted: fc.boolean(),
-    mismatch: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
-    prune: fc.boolean(),
-    reset: fc.boolean(),
-    index: fc.integer({ min: 1, max: 3 }),
-  })
-  .chain(({ hosted, mismatch, prune, reset, index }) =>
-    fc
-      .record({
-        declared: fc.uniqueArray(declaredArb(hosted), { selector: (a) => a.email, maxLength: 6 }),
-        accounts: fc.uniqueArray(liveAccountArb(hosted), { selector: (a) => a.email, maxLength: 9 }),
-      })
-      .map(({ declared, accounts }): Case => {
-        const ref = { organization: `org-${index}`, service: `svc-${hosted ? "h" : "p"}-${index}` };
-        const desired = hosted
-          ? hostedPlatform({ ...ref, prune, removal: reset ? "reset" : "expire", accounts: declared })
-          : privatePlatform({ ...ref, prune, accounts: declared });
-        const liveHostedOffer = hosted !== mismatch;
-        const live = liveHostedOffer ? liveHosted(accounts, ref) : livePrivate(accounts, ref);
-        return { desired, live };
-      }),
-  );
+/**
+ * One platform, declared and live. A valid case is one the planner must accept: its offer matches
+ * the live one, and every declared account that is missing states what creating it needs (a
+ * licence, and on Hosted a renewal). Any case may also be refused, for those two reasons only.
+ */
+function platformCase(valid: boolean): fc.Arbitrary<Case> {
+  return fc
+    .record({
+      hosted: fc.boolean(),
+      mismatch: valid ? fc.constant(false) : fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+      prune: fc.boolean(),
+      reset: fc.boolean(),
+      index: fc.integer({ min: 1, max: 3 }),
+    })
+    .chain(({ hosted, mismatch, prune, reset, index }) =>
+      fc
+        .record({
+          declared: fc.uniqueArray(declaredArb(hosted), { selector: (a) => a.email, maxLength: 6 }),
+          accounts: fc.uniqueArray(liveAccountArb(hosted), { selector: (a) => a.email, maxLength: 9 }),
+        })
+        .map(({ declared, accounts }): Case => {
+          const ref = { organization: `org-${index}`, service: `svc-${hosted ? "h" : "p"}-${index}` };
+          const live = new Set(accounts.map((a) => a.email));
+          const creatable = (account: DesiredAccount): DesiredAccount =>
+            account.state === "present" && !live.has(account.email)
+              ? {
+                  ...account,
+                  license: account.license ?? "standard",
+                  ...(hosted ? { renewal: account.renewal ?? "yearly" } : {}),
+                }
+              : account;
+          const accountsDeclared = valid ? declared.map(creatable) : declared;
+          const desired = hosted
+            ? hostedPlatform({
+                ...ref,
+                prune,
+                removal: reset ? "reset" : "expire",
+                accounts: accountsDeclared,
+              })
+            : privatePlatform({ ...ref, prune, accounts: accountsDeclared });
+          const liveHostedOffer = hosted !== mismatch;
+          const liveSide = liveHostedOffer ? liveHosted(accounts, ref) : livePrivate(accounts, ref);
+          return { desired, live: liveSide };
+        }),
+    );
+}
 
-const world = fc.uniqueArray(platformCase, {
-  selector: (c) => platformKey(c.desired),
-  minLength: 1,
-  maxLength: 3,
-});
+function worldOf(platform: fc.Arbitrary<Case>): fc.Arbitrary<Case[]> {
+  return fc.uniqueArray(platform, { selector: (c) => platformKey(c.desired), minLength: 1, maxLength: 3 });
+}
+
+/** Manifests and live states the planner may refuse. */
+const anyWorld = worldOf(platformCase(false));
+/** Manifests and live states the planner must plan. */
+const validWorld = worldOf(platformCase(true));
+
+/** What the planner must refuse in these cases: `platform` or `platform/address`, sorted. */
+function expectedRefusals(cases: Case[]): string[] {
+  const refusals: string[] = [];
+  for (const { desired, live } of cases) {
+    const key = platformKey(desired);
+    if ((live.offer === "hosted") !== (desired.offer === "hosted")) {
+      refusals.push(key);
+      continue;
+    }
+    const liveAddresses = new Set(live.accounts.map((a) => a.email));
+    for (const account of desired.accounts) {
+      if (account.state !== "present" || liveAddresses.has(account.email)) continue;
+      if (account.license === undefined || (desired.offer === "hosted" && account.renewal === undefined))
+        refusals.push(`${key}/${account.email}`);
+    }
+  }
+  return refusals.sort();
+}
+
+/** The plan of valid cases; a refusal of them fails the property, naming its problems. */
+function planOf(cases: Case[]): Plan {
+  const outcome = run(cases);
+  if ("plan" in outcome) return outcome.plan;
+  throw new Error(
+    `a valid manifest was refused: ${outcome.refused.problems.map((p) => p.message).join("; ")}`,
+  );
+}
 
 type Outcome = { plan: Plan } | { refused: PlanRefusedError };
 
@@ -146,7 +201,7 @@ function run(cases: Case[]): Outcome {
 describe("plan properties", () => {
   it("is deterministic: the same inputs (even copied) give the same plan, or the same refusal", () => {
     fc.assert(
-      fc.property(world, (cases) => {
+      fc.property(anyWorld, (cases) => {
         const first = run(cases);
         const second = run(structuredClone(cases));
         if ("plan" in first && "plan" in second)
@@ -160,14 +215,15 @@ describe("plan properties", () => {
   });
 
   it("H4, H5, P3: never terminates, resets or deletes a protected account, or an undeclared one on a platform that does not prune", () => {
+    let removals = 0;
     fc.assert(
-      fc.property(world, (cases) => {
-        const outcome = run(cases);
-        if (!("plan" in outcome)) return;
+      fc.property(validWorld, (cases) => {
+        const plan = planOf(cases);
         const byKey = new Map(cases.map((c) => [platformKey(c.desired), c.desired]));
-        for (const change of outcome.plan.changes) {
+        for (const change of plan.changes) {
           if (change.action !== "terminate" && change.action !== "reset" && change.action !== "delete")
             continue;
+          removals++;
           const desired = byKey.get(platformKey(change.platform))!;
           const declaration = desired.accounts.find((a) => a.email === change.address);
           if (declaration?.state === "present")
@@ -178,18 +234,14 @@ describe("plan properties", () => {
       }),
       { numRuns: 300 },
     );
+    // The generated cases do plan removals, so the checks above were exercised.
+    expect(removals).toBeGreaterThan(20);
   });
 
   it("H1-H5, P1-P3: every plan is well formed: unique ids, apply order, destructive exactly for reset and delete, waiting accounts untouched", () => {
     fc.assert(
-      fc.property(world, (cases) => {
-        const outcome = run(cases);
-        if (!("plan" in outcome)) {
-          // With each address declared once, only offers and missing licences or renewals can refuse a plan.
-          for (const problem of outcome.refused.problems) expect(problem.message).not.toMatch(/protected/);
-          return;
-        }
-        const { changes, waiting } = outcome.plan;
+      fc.property(validWorld, (cases) => {
+        const { changes, waiting } = planOf(cases);
         expect(new Set(changes.map((c) => c.id)).size).toBe(changes.length);
         const ranks = changes.map((c) => APPLY_ORDER.indexOf(c.action));
         expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
@@ -214,5 +266,28 @@ describe("plan properties", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("refuses exactly the platforms whose offer differs and the missing accounts it cannot create, naming each", () => {
+    let refused = 0;
+    fc.assert(
+      fc.property(anyWorld, (cases) => {
+        const expected = expectedRefusals(cases);
+        const outcome = run(cases);
+        if ("plan" in outcome) {
+          expect(expected).toEqual([]);
+          return;
+        }
+        refused++;
+        const named = outcome.refused.problems.map((p) =>
+          p.address ? `${p.platform}/${p.address}` : p.platform,
+        );
+        expect(named.sort()).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+    // Both outcomes were met often enough for the comparison to mean something.
+    expect(refused).toBeGreaterThan(50);
+    expect(refused).toBeLessThan(250);
   });
 });

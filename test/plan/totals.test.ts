@@ -178,7 +178,7 @@ const rows: Row[] = [
     warnings: [/^prices are unknown: the price catalog could not be read: HTTP 503/],
   },
   {
-    name: "Totals (H1): with the catalog unknown, the order quote still gives the one-time total in its currency",
+    name: "Totals (H1): with the catalog unknown, the order quote still gives the one-time total in its currency, and no monthly step (one-time and monthly are never mixed)",
     desired: desiredOf(
       hostedPlatform({ accounts: [present("ann@acme.example", { license: "basic", renewal: "yearly" })] }),
     ),
@@ -189,6 +189,7 @@ const rows: Row[] = [
       currency: "EUR",
       oneTime: eur(12),
       unknownCosts: 0,
+      // old@ (standard, yearly) has neither a quote nor a catalog price.
       monthlyBefore: null,
       monthlySteps: [],
       monthlyAfter: null,

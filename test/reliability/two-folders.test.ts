@@ -22,7 +22,9 @@ import { startCli } from "./process.js";
 describe("two checkouts, one account, no shared backend", () => {
   let run: Run;
   beforeAll(async () => {
-    run = await startRun();
+    // A delivery takes a few seconds, as OVHcloud's do: the two runs are both at work while the
+    // first one's order is on its way.
+    run = await startRun({ deliveryDelayMs: 4000 });
   });
   afterAll(async () => {
     await run.sandbox.close();
@@ -32,8 +34,11 @@ describe("two checkouts, one account, no shared backend", () => {
     const before = platformAccounts(run.sandbox, HOSTED);
     const folders = [join(run.home, "checkout-a"), join(run.home, "checkout-b")];
     for (const folder of folders) await mkdir(folder);
+    // A little latency, as OVHcloud has, so that the two runs overlap however slowly each starts.
+    run.sandbox.setLatency(30);
     const runs = folders.map((folder) => startCli(["apply", TWO_ORDERS, "--auto-approve"], folder, run.env));
     const results = await Promise.all(runs.map((r) => r.done));
+    run.sandbox.setLatency(0);
 
     for (const result of results) {
       expect(result.stderr).toMatch(/lock, journal and history in \S+\.exrec \(local backend\)/);

@@ -7,7 +7,7 @@ import { ApiFailure } from "../errors.js";
 import { decodeSegment, type Answer, type ApiCall, type Route, type RouteContext } from "../router.js";
 import { primaryAddress, type AccountRecord, type ServiceRecord } from "../state.js";
 import { tasksOf } from "../tasks.js";
-import { accountView, serviceView, taskView } from "../views.js";
+import { accountViewFor, serviceView, taskView } from "../views.js";
 import { likePattern, pathId } from "./input.js";
 
 const SERVICE = "/email/exchange/{org}/service/{svc}";
@@ -61,7 +61,7 @@ function listAccounts(call: ApiCall, context: RouteContext): Answer {
   const number = pageParameter(call.headers, "x-pagination-number", 1);
   const page = accounts.slice((number - 1) * size, number * size);
   return {
-    body: page.map(accountView),
+    body: page.map(accountViewFor(context.answers)),
     headers: {
       "X-Pagination-Mode": PAGES_MODE,
       "X-Pagination-Elements": String(accounts.length),
@@ -73,6 +73,7 @@ function listAccounts(call: ApiCall, context: RouteContext): Answer {
 
 function getAccount(call: ApiCall, context: RouteContext): Answer {
   const service = serviceOf(call, context);
+  const view = accountViewFor(context.answers);
   const separator = header(call.headers, "x-ovh-batch");
   if (context.readModes.batch && separator !== undefined && separator !== "") {
     // Split before decoding: an encoded separator (%2C) belongs to an address.
@@ -81,12 +82,12 @@ function getAccount(call: ApiCall, context: RouteContext): Answer {
       body: keys.map((key) => {
         const account = service.accounts.get(key.toLowerCase());
         return account
-          ? { key, value: accountView(account), error: null }
+          ? { key, value: view(account), error: null }
           : { key, value: null, error: `The requested object (primaryEmailAddress = ${key}) does not exist` };
       }),
     };
   }
-  return { body: accountView(context.world.account(service, call.params.email as string)) };
+  return { body: view(context.world.account(service, call.params.email as string)) };
 }
 
 function accountTasks(call: ApiCall, context: RouteContext): Answer {

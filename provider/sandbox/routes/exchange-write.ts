@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
 /**
  * Writing accounts, with the rules of each offer (docs/RULES.md):
  * Hosted accounts are ordered (H1), get a renewal period (H2, H3), are terminated at expiry (H4)
  * and reset by DELETE (H5); Private accounts renew monthly only (P1), are added (P2) and deleted
  * at once (P3). Both are renamed (configured, for a blank Hosted account) by a PUT of login/domain.
  */
-import { offerOf } from "../../../reconciler/model.js";
+import { createHash } from "node:crypto";
+import { isHostedOffer } from "../models.js";
 import { defaultQuota, insertAccount, renameAccount } from "../accounts.js";
 import { parisDateTime } from "../dates.js";
 import { ApiFailure } from "../errors.js";
@@ -23,12 +23,13 @@ function target(call: ApiCall, { world }: RouteContext): { service: ServiceRecor
 }
 
 function isHosted(service: ServiceRecord): boolean {
-  return offerOf(service.offer) === "hosted";
+  return isHostedOffer(service.offer);
 }
 
 /** An account with a task in progress, or not yet created, takes no other change. */
 function refuseWhileBusy(account: AccountRecord): void {
-  if (account.taskPendingId !== null) {
+  // Task ids are positive: 0, like null, is no task.
+  if (account.taskPendingId !== null && account.taskPendingId !== 0) {
     throw ApiFailure.conflict(
       `A task is already in progress on ${primaryAddress(account)} (task ${account.taskPendingId}); wait for it to end`,
     );
@@ -131,6 +132,43 @@ function terminateAccount(call: ApiCall, context: RouteContext): Answer {
   return { body: `Account ${primaryAddress(account)} will be deleted at its expiration date` };
 }
 
+/**
+ * `POST …/account/{email}/changePassword` `{password, forcePasswordChangeAtNextLogon?}`: a task.
+ * The password goes to the in-memory password book (for tests) and nowhere else.
+ */
+function changePassword(call: ApiCall, context: RouteContext): Answer {
+  const { service, account } = target(call, context);
+  const body = bodyObject(call.body);
+  const password = body.password;
+  // The schema marks it optional (the same call can only force a change at next logon); the
+  // sandbox, which models nothing else, wants one.
+  if (typeof password !== "string" || password === "")
+    throw ApiFailure.badRequest("Missing parameter password");
+  if (body.forcePasswordChangeAtNextLogon !== undefined)
+    boolean(body.forcePasswordChangeAtNextLogon, "forcePasswordChangeAtNextLogon");
+  refuseWhileBusy(account);
+  const task = openTask(
+    context.world,
+    service,
+    account,
+    "changePassword",
+    "release",
+    call.effect === "task-error",
+  );
+  context.world.passwordDigests.set(
+    `${call.params.org as string}/${service.name}/${primaryAddress(account)}`.toLowerCase(),
+    createHash("sha256").update(password, "utf8").digest("hex"),
+  );
+  context.passwords.record({
+    organization: call.params.org as string,
+    service: service.name,
+    primaryEmailAddress: primaryAddress(account),
+    password,
+    taskId: task.id,
+  });
+  return { body: taskView(task) };
+}
+
 function addAccount(call: ApiCall, context: RouteContext): Answer {
   const { world } = context;
   const service = world.service(call.params.org as string, call.params.svc as string);
@@ -182,5 +220,6 @@ export const exchangeWriteRoutes: Route[] = [
   { method: "PUT", pattern: `${SERVICE}/account/{email}`, handle: updateAccount },
   { method: "DELETE", pattern: `${SERVICE}/account/{email}`, handle: deleteAccount },
   { method: "POST", pattern: `${SERVICE}/account/{email}/terminate`, handle: terminateAccount },
+  { method: "POST", pattern: `${SERVICE}/account/{email}/changePassword`, handle: changePassword },
   { method: "POST", pattern: `${SERVICE}/account`, handle: addAccount },
 ];

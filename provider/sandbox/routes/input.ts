@@ -2,7 +2,12 @@
  * Reading request bodies and query parameters the way OVHcloud's API refuses them: a 400 naming
  * the parameter. Never echoes a value that could be a secret.
  */
-import { LICENSES, RENEWALS, type License, type Renewal } from "../../../reconciler/model.js";
+import {
+  LICENCES as LICENSES,
+  RENEW_PERIODS as RENEWALS,
+  type Licence as License,
+  type RenewPeriod as Renewal,
+} from "../models.js";
 import { ApiFailure } from "../errors.js";
 
 export function bodyObject(body: unknown): Record<string, unknown> {

@@ -1,19 +1,25 @@
 /**
- * `/me/order`: past orders, their details, their status, and paying them with a registered
- * payment mean (the sandbox has a fidelity account and a bank account, id 1234).
+ * `/me`: past orders (`billing.Order`, `billing.OrderDetail`), their status, and paying them.
+ *
+ * Payment as OVHcloud's schema has it: the account's payment methods under `/me/payment/method`
+ * (the sandbox has one, a bank account, default unless switched off through the control API),
+ * `POST /me/order/{id}/pay` with `{"paymentMethod":{"id":N}}`, and the older
+ * `payWithRegisteredPaymentMean`, where the fidelity account pays only orders that cost 0 and a
+ * bank account, credit card or PayPal needs its `paymentMeanId`.
  */
-import type { ApiPaymentMean, ApiPastOrder } from "../../../reconciler/ports.js";
 import { ApiFailure } from "../errors.js";
+import type { BillingOrder, BillingOrderDetail, PaymentMethod, RegisteredPaymentMean } from "../models.js";
 import { orderStatus } from "../orders.js";
 import type { Answer, ApiCall, Route, RouteContext } from "../router.js";
 import type { OrderRecord } from "../state.js";
-import { orderDetailView, orderPrices } from "./order.js";
 import { bodyObject, pathId, required, text } from "./input.js";
+import { orderLineView, orderPrices } from "./order.js";
 
-const PAYMENT_MEANS: readonly ApiPaymentMean[] = [
-  { paymentMean: "fidelityAccount" },
-  { paymentMean: "bankAccount", paymentMeanId: 1234 },
-];
+/** The sandbox's one payment method, and the payment mean behind it. */
+const PAYMENT_METHOD_ID = 1;
+const BANK_ACCOUNT_ID = 1234;
+/** Means that OVHcloud's schema says need a `paymentMeanId`. */
+const MEANS_WITH_ID = new Set(["bankAccount", "creditCard", "paypal"]);
 
 function orderOf(call: ApiCall, { world }: RouteContext): OrderRecord {
   return world.order(pathId(call.params.orderId as string, "orderId"));
@@ -43,12 +49,16 @@ function listOrders(call: ApiCall, { world }: RouteContext): Answer {
 
 function getOrder(call: ApiCall, context: RouteContext): Answer {
   const order = orderOf(call, context);
-  const prices = orderPrices(order);
-  const view: ApiPastOrder = {
+  const nulls = context.answers.nullPrices;
+  const prices = orderPrices(order, nulls);
+  const view: BillingOrder = {
     orderId: order.orderId,
-    date: order.date,
+    date: nulls ? null : order.date,
     expirationDate: order.expirationDate,
     url: order.url,
+    pdfUrl: `${order.url}&format=pdf`,
+    password: "sandbox",
+    retractionDate: null,
     priceWithTax: prices.withTax,
     priceWithoutTax: prices.withoutTax,
     tax: prices.tax,
@@ -56,37 +66,131 @@ function getOrder(call: ApiCall, context: RouteContext): Answer {
   return { body: view };
 }
 
+/** `billing.OrderDetail`, distinct from the quote's `order.OrderDetail`: a string quantity, `cancelled`. */
 function orderDetail(call: ApiCall, context: RouteContext): Answer {
   const order = orderOf(call, context);
   const detailId = pathId(call.params.detailId as string, "detailId");
   if (!order.detailIds.includes(detailId))
     throw ApiFailure.notFound(`The requested object (detailId = ${detailId}) does not exist`);
-  return { body: orderDetailView(order) };
+  const line = orderLineView(order, context.answers.nullPrices);
+  const view: BillingOrderDetail = {
+    orderDetailId: detailId,
+    description: line.description,
+    domain: line.domain,
+    detailType: line.detailType,
+    quantity: context.answers.detailQuantity === "string" ? String(line.quantity) : line.quantity,
+    unitPrice: line.unitPrice,
+    totalPrice: line.totalPrice,
+    cancelled: false,
+  };
+  return { body: view };
 }
 
-function pay(call: ApiCall, context: RouteContext): Answer {
-  const { world } = context;
+function registeredMeans(context: RouteContext): RegisteredPaymentMean[] {
+  if (context.answers.legacyPaymentMeans)
+    return [
+      { paymentMean: "fidelityAccount" },
+      { paymentMean: "bankAccount", paymentMeanId: BANK_ACCOUNT_ID },
+    ];
+  return [{ paymentMean: "fidelityAccount" }, { paymentMean: "bankAccount" }];
+}
+
+function markPaid(call: ApiCall, context: RouteContext, order: OrderRecord, mean: string): Answer {
+  if (order.paidAtMs !== null) throw ApiFailure.badRequest(`The order ${order.orderId} is already paid`);
+  order.paidAtMs = context.world.realNow();
+  order.paymentMean = mean;
+  if (call.effect === "never-deliver") order.neverDeliver = true;
+  context.world.openOrders.add(order.orderId);
+  context.world.changed("orders");
+  return { body: null };
+}
+
+function orderCostsNothing(order: OrderRecord): boolean {
+  return order.unitUcents * order.quantity === 0;
+}
+
+function payWithRegisteredPaymentMean(call: ApiCall, context: RouteContext): Answer {
   const order = orderOf(call, context);
   const body = bodyObject(call.body);
   const meanName = required(body, "paymentMean", text);
-  const mean = PAYMENT_MEANS.find((m) => m.paymentMean === meanName);
-  if (!mean) {
+  const means = registeredMeans(context);
+  if (!means.some((m) => m.paymentMean === meanName)) {
     throw ApiFailure.badRequest(
-      `The payment mean ${meanName} is not available for this order (available: ${PAYMENT_MEANS.map((m) => m.paymentMean).join(", ")})`,
+      `The payment mean ${meanName} is not available for this order (available: ${means.map((m) => m.paymentMean).join(", ")})`,
     );
   }
-  if (mean.paymentMeanId !== undefined && body.paymentMeanId !== mean.paymentMeanId) {
+  if (MEANS_WITH_ID.has(meanName) && body.paymentMeanId !== BANK_ACCOUNT_ID) {
     throw ApiFailure.badRequest(
-      `The payment mean ${meanName} needs its paymentMeanId (${mean.paymentMeanId})`,
+      body.paymentMeanId === undefined
+        ? `Missing parameter paymentMeanId: the payment mean ${meanName} needs it`
+        : `No ${meanName} with id ${JSON.stringify(body.paymentMeanId)}`,
     );
   }
-  if (order.paidAtMs !== null) throw ApiFailure.badRequest(`The order ${order.orderId} is already paid`);
-  order.paidAtMs = world.realNow();
-  order.paymentMean = meanName;
-  if (call.effect === "never-deliver") order.neverDeliver = true;
-  world.openOrders.add(order.orderId);
-  world.changed("orders");
-  return { body: null };
+  if (meanName === "fidelityAccount" && !context.answers.legacyPaymentMeans && !orderCostsNothing(order)) {
+    throw ApiFailure.badRequest(
+      `The fidelity account cannot pay the order ${order.orderId}: it costs more than its balance`,
+    );
+  }
+  return markPaid(call, context, order, meanName);
+}
+
+/** `POST /me/order/{orderId}/pay` `{"paymentMethod":{"id":N}}` (`billing.order.PayWithPaymentMethod`). */
+function pay(call: ApiCall, context: RouteContext): Answer {
+  const order = orderOf(call, context);
+  const body = bodyObject(call.body);
+  const method = body.paymentMethod;
+  if (typeof method !== "object" || method === null || Array.isArray(method))
+    throw ApiFailure.badRequest("Missing parameter paymentMethod");
+  const id = (method as Record<string, unknown>).id;
+  if (typeof id !== "number" || !Number.isInteger(id))
+    throw ApiFailure.badRequest("Invalid value for parameter paymentMethod.id: a number is expected");
+  if (id !== PAYMENT_METHOD_ID)
+    throw ApiFailure.notFound(`The requested object (paymentMethodId = ${id}) does not exist`);
+  return markPaid(call, context, order, "bankAccount");
+}
+
+function paymentMethodView(context: RouteContext): PaymentMethod {
+  return {
+    paymentMethodId: PAYMENT_METHOD_ID,
+    paymentMeanId: BANK_ACCOUNT_ID,
+    paymentType: "SEPA_DIRECT_DEBIT",
+    paymentSubType: null,
+    default: context.world.state.defaultPaymentMethod,
+    status: "VALID",
+    label: "FR76 **** **** **** **** **** 234",
+    description: "Sandbox bank account",
+    icon: { name: "SEPA_DIRECT_DEBIT", data: null, url: null },
+    integration: null,
+    oneclick: null,
+    billingContactId: null,
+    merchantId: null,
+    formSessionId: null,
+    creationDate: "2024-01-02T10:00:00+01:00",
+    lastUpdate: null,
+    expirationDate: null,
+  };
+}
+
+/** `GET /me/payment/method`, filters `default`, `paymentType`, `status` (=). */
+function listPaymentMethods(call: ApiCall, context: RouteContext): Answer {
+  const view = paymentMethodView(context);
+  const wantDefault = call.query.get("default");
+  if (wantDefault !== null && wantDefault !== "true" && wantDefault !== "false")
+    throw ApiFailure.badRequest(
+      `Invalid value for parameter default: ${JSON.stringify(wantDefault)} is not a boolean`,
+    );
+  const matches =
+    (wantDefault === null || String(view.default) === wantDefault) &&
+    (call.query.get("paymentType") ?? view.paymentType) === view.paymentType &&
+    (call.query.get("status") ?? view.status) === view.status;
+  return { body: matches ? [view.paymentMethodId] : [] };
+}
+
+function getPaymentMethod(call: ApiCall, context: RouteContext): Answer {
+  const id = pathId(call.params.paymentMethodId as string, "paymentMethodId");
+  if (id !== PAYMENT_METHOD_ID)
+    throw ApiFailure.notFound(`The requested object (paymentMethodId = ${id}) does not exist`);
+  return { body: paymentMethodView(context) };
 }
 
 const ORDER = "/me/order/{orderId}";
@@ -110,8 +214,11 @@ export const meRoutes: Route[] = [
     pattern: `${ORDER}/availableRegisteredPaymentMean`,
     handle: (call, context) => {
       orderOf(call, context);
-      return { body: PAYMENT_MEANS.map((mean) => ({ ...mean })) };
+      return { body: registeredMeans(context) };
     },
   },
-  { method: "POST", pattern: `${ORDER}/payWithRegisteredPaymentMean`, handle: pay },
+  { method: "POST", pattern: `${ORDER}/payWithRegisteredPaymentMean`, handle: payWithRegisteredPaymentMean },
+  { method: "POST", pattern: `${ORDER}/pay`, handle: pay },
+  { method: "GET", pattern: "/me/payment/method", handle: listPaymentMethods },
+  { method: "GET", pattern: "/me/payment/method/{paymentMethodId}", handle: getPaymentMethod },
 ];

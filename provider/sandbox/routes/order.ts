@@ -2,8 +2,13 @@
  * Ordering Hosted accounts (H1): the durations on offer, a quote (nothing bought), and the order
  * itself, priced from the sandbox catalog (N × the price of the duration, 20% tax).
  */
-import { offerOf, type License, type OrderDuration } from "../../../reconciler/model.js";
-import type { ApiOrder } from "../../../reconciler/ports.js";
+import {
+  isHostedOffer,
+  type Licence as License,
+  type OrderDuration,
+  type OrderOrder,
+  type OrderOrderDetail,
+} from "../models.js";
 import { addDays, parisDateOf, parisDateTime, parisMidnight } from "../dates.js";
 import { ApiFailure } from "../errors.js";
 import { apiPrice, hostedPriceUcents, taxOf } from "../prices.js";
@@ -15,12 +20,13 @@ const ORDER_ACCOUNT = "/order/email/exchange/{org}/service/{svc}/account";
 const DURATIONS: readonly OrderDuration[] = ["01", "12"];
 /** How long a placed order may wait for its payment (a guess: OVHcloud's is not documented). */
 const ORDER_VALIDITY_DAYS = 14;
-/** Mailbox sizes on offer, in GB. */
+/** Mailbox sizes on offer, in GB (`storageQuota`), and the one an order gets without it. */
 const STORAGE_QUOTAS = ["50", "300"];
+const DEFAULT_STORAGE_QUOTA = 50;
 
 function hostedService(call: ApiCall, { world }: RouteContext): ServiceRecord {
   const service = world.service(call.params.org as string, call.params.svc as string);
-  if (offerOf(service.offer) !== "hosted") {
+  if (!isHostedOffer(service.offer)) {
     throw ApiFailure.badRequest(
       `Accounts of ${service.name} (offer ${service.offer}) are not ordered: add them with POST …/account (P2)`,
     );
@@ -50,30 +56,56 @@ function describe(line: OrderLine): string {
   return `Exchange Hosted ${line.licence} account, ${line.duration === "01" ? "1 month" : "12 months"}`;
 }
 
-/** `order.Order` for a line: a quote when `placed` is null. */
-function orderView(line: OrderLine, placed: { orderId: number; url: string } | null): ApiOrder {
+/** `order.OrderDetail` for a line; `nulls`: answer priceInUcents as null (AnswerModes.nullPrices). */
+function detailView(line: OrderLine, nulls: boolean): OrderOrderDetail {
   const withoutTax = line.unitUcents * line.quantity;
-  const tax = taxOf(withoutTax);
-  // `order.OrderDetail` has more fields than exrec reads; they are given as OVHcloud names them.
-  const detail = {
+  return {
     description: describe(line),
     detailType: "DURATION",
     domain: line.service,
     quantity: line.quantity,
-    unitPrice: apiPrice(line.unitUcents),
-    totalPrice: apiPrice(withoutTax),
-    originalTotalPrice: apiPrice(withoutTax),
-    reductionTotalPrice: apiPrice(0),
+    unitPrice: apiPrice(line.unitUcents, nulls),
+    totalPrice: apiPrice(withoutTax, nulls),
+    originalTotalPrice: apiPrice(withoutTax, nulls),
+    reductionTotalPrice: apiPrice(0, nulls),
     reductions: [],
     cartItemID: null,
   };
+}
+
+function pricesView(line: OrderLine, nulls: boolean): OrderOrder["prices"] {
+  const withoutTax = line.unitUcents * line.quantity;
+  const tax = taxOf(withoutTax);
+  return {
+    withoutTax: apiPrice(withoutTax, nulls),
+    withTax: apiPrice(withoutTax + tax, nulls),
+    tax: apiPrice(tax, nulls),
+  };
+}
+
+/** `order.Order` for a line: a quote when `placed` is null. */
+function orderView(
+  line: OrderLine,
+  placed: { orderId: number; url: string } | null,
+  nulls: boolean,
+): OrderOrder {
   return {
     orderId: placed?.orderId ?? null,
     url: placed?.url ?? null,
-    prices: { withoutTax: apiPrice(withoutTax), withTax: apiPrice(withoutTax + tax), tax: apiPrice(tax) },
-    details: [detail],
+    prices: pricesView(line, nulls),
+    details: [detailView(line, nulls)],
     contracts: [],
   };
+}
+
+/** `storageQuota` of the quote (query) and the order (body): the mailbox size in GB. */
+function storageQuota(value: unknown, licence: License): number {
+  if (value === undefined || value === null) return licence === "enterprise" ? 300 : DEFAULT_STORAGE_QUOTA;
+  if (typeof value !== "string" || !STORAGE_QUOTAS.includes(value))
+    throw ApiFailure.badRequest(
+      `Invalid value for parameter storageQuota: ${JSON.stringify(value)} is not one of ${STORAGE_QUOTAS.join(", ")}`,
+    );
+  return Number(value);
 }
 
 function line(
@@ -113,7 +145,11 @@ function quote(call: ApiCall, context: RouteContext): Answer {
   const service = hostedService(call, context);
   const licence = license(call.query.get("licence") ?? undefined, "licence");
   const quantity = count(call.query.get("number") ?? undefined, "number");
-  return { body: orderView(line(service, licence, quantity, duration(call)), null) };
+  // Checked like the order's; the price does not depend on it.
+  storageQuota(call.query.get("storageQuota") ?? undefined, licence);
+  return {
+    body: orderView(line(service, licence, quantity, duration(call)), null, context.answers.nullPrices),
+  };
 }
 
 function place(call: ApiCall, context: RouteContext): Answer {
@@ -123,15 +159,7 @@ function place(call: ApiCall, context: RouteContext): Answer {
   const body = bodyObject(call.body);
   const licence = required(body, "licence", license);
   const quantity = count(body.number, "number");
-  let quota = licence === "enterprise" ? 300 : 50;
-  if (body.storageQuota !== undefined) {
-    const asked = String(body.storageQuota);
-    if (!STORAGE_QUOTAS.includes(asked))
-      throw ApiFailure.badRequest(
-        `Invalid value for parameter storageQuota: one of ${STORAGE_QUOTAS.join(", ")}`,
-      );
-    quota = Number(asked);
-  }
+  const quota = storageQuota(body.storageQuota, licence);
   const orderLine = line(service, licence, quantity, orderDuration);
   const orderId = nextId(world.state, "order");
   const url = `https://www.ovh.com/cgi-bin/order/display-order.cgi?orderId=${orderId}&orderPassword=sandbox`;
@@ -156,17 +184,17 @@ function place(call: ApiCall, context: RouteContext): Answer {
   };
   world.state.orders.set(orderId, order);
   world.changed("orders");
-  return { body: orderView(orderLine, { orderId, url }) };
+  return { body: orderView(orderLine, { orderId, url }, context.answers.nullPrices) };
 }
 
-/** The detail line of a placed order, as `/me/order/{id}/details/{detailId}` shows it. */
-export function orderDetailView(order: OrderRecord): Record<string, unknown> {
-  return { orderDetailId: order.detailIds[0], ...orderView(lineOf(order), null).details![0] };
+/** The line of a placed order, at the price it was placed at (for `/me/order/{id}/details/{id}`). */
+export function orderLineView(order: OrderRecord, nulls: boolean): OrderOrderDetail {
+  return detailView(lineOf(order), nulls);
 }
 
 /** Prices of a placed order, as `/me/order/{id}` shows them. */
-export function orderPrices(order: OrderRecord): ApiOrder["prices"] {
-  return orderView(lineOf(order), null).prices;
+export function orderPrices(order: OrderRecord, nulls: boolean): OrderOrder["prices"] {
+  return pricesView(lineOf(order), nulls);
 }
 
 export const orderRoutes: Route[] = [

@@ -1,0 +1,190 @@
+/**
+ * The engine as one provider process uses it: one API session, the catalog read once, each
+ * platform read once (in bulk, by the same refresh as `exrec plan`) and shared by every
+ * ReadResource and PlanResourceChange of its accounts, order quotes read once per licence and
+ * duration, and the backend's lock taken around every write, as `exrec apply` takes it.
+ */
+import { hostname } from "node:os";
+import { PlanRefusedError } from "../../reconciler/errors.js";
+import {
+  quoteKey,
+  platformKey,
+  type Actual,
+  type ActualPlatform,
+  type Desired,
+  type OrderQuote,
+  type Plan,
+  type PlatformRef,
+  type PriceBook,
+} from "../../reconciler/model.js";
+import { plan as makePlan, quotesNeeded } from "../../reconciler/plan.js";
+import type { Backend, ExchangeApi, HeldLock } from "../../reconciler/ports.js";
+import { quoteFromApiOrder } from "../../reconciler/prices.js";
+import { refresh } from "../../reconciler/refresh.js";
+import { readPrices } from "../../reconciler/commands/pipeline.js";
+import {
+  openBackendFor,
+  openSession,
+  planningClock,
+  resolveConfig,
+  type Session,
+} from "../../reconciler/commands/session.js";
+
+export interface ProviderConfig {
+  allowDestroy: boolean;
+  secretsOut: string | null;
+  backend: string | null;
+}
+
+export class Engine {
+  private session: Promise<Session> | null = null;
+  private backendPromise: Promise<Backend> | null = null;
+  private prices: Promise<PriceBook> | null = null;
+  private readonly platforms = new Map<string, Promise<Actual>>();
+  private readonly quotes = new Map<string, OrderQuote>();
+  /** Per platform, the tail of the chain of writes, so that one process never races itself. */
+  private readonly writeChains = new Map<string, Promise<unknown>>();
+  /** Per platform, blank accounts a planned account reuses: placeholder → the address it gets. */
+  private readonly claims = new Map<string, Map<string, string>>();
+  /** Set by StopProvider: no new write starts (one in flight finishes; the journal covers a kill). */
+  stopping = false;
+
+  constructor(readonly config: ProviderConfig) {}
+
+  async api(): Promise<ExchangeApi> {
+    // Configuration is resolved on first use, so that a plan with no resources needs no credentials.
+    this.session ??= openSession(resolveConfig({}), {});
+    return (await this.session).api;
+  }
+
+  backend(): Promise<Backend> {
+    this.backendPromise ??= openBackendFor(this.config.backend ? { backend: this.config.backend } : {});
+    return this.backendPromise;
+  }
+
+  now(): Date {
+    return planningClock();
+  }
+
+  /** The live platform, read once per process (and again after a write to it); null when it does not exist. */
+  async platform(ref: PlatformRef): Promise<ActualPlatform> {
+    const key = platformKey(ref);
+    let pending = this.platforms.get(key);
+    if (!pending) {
+      pending = this.api().then(async (api) => (await refresh(api, [ref])).actual);
+      this.platforms.set(key, pending);
+      // A failed read is not kept: the next call tries again.
+      pending.catch(() => this.platforms.delete(key));
+    }
+    return (await pending).platforms[0]!;
+  }
+
+  /** Forgets the platform's live state after a write, so that the next step reads it again. */
+  forget(ref: PlatformRef): void {
+    this.platforms.delete(platformKey(ref));
+  }
+
+  private async priceBook(): Promise<PriceBook> {
+    this.prices ??= this.api().then((api) => readPrices(api));
+    return this.prices;
+  }
+
+  /**
+   * Plans `desired` (one platform, the accounts of one resource) against the live platform, with
+   * the prices and order quotes `exrec plan` would use. Blank accounts another account of this run
+   * already reuses are left out, so that two new accounts are never promised the same blank.
+   */
+  async plan(desired: Desired, live: ActualPlatform, owner: string): Promise<Plan> {
+    const key = platformKey(live);
+    const claimed = this.claims.get(key) ?? new Map<string, string>();
+    const visible: ActualPlatform = {
+      ...live,
+      accounts: live.accounts.filter((a) => {
+        const holder = claimed.get(a.email);
+        return holder === undefined || holder === owner;
+      }),
+    };
+    const actual: Actual = { platforms: [visible], fingerprint: {} };
+    const prices = await this.priceBook();
+    const now = this.now();
+    let planned = makePlan(desired, actual, { now, prices, quotes: this.quotes });
+    const missing = quotesNeeded(planned);
+    if (missing.length > 0) {
+      const api = await this.api();
+      await Promise.all(
+        missing.map(async (request) => {
+          const order = await api.quoteOrder(
+            request.organization,
+            request.service,
+            request.duration,
+            request.license,
+            request.quantity,
+          );
+          this.quotes.set(quoteKey(request), quoteFromApiOrder(request, order));
+        }),
+      );
+      planned = makePlan(desired, actual, { now, prices, quotes: this.quotes });
+    }
+    for (const [placeholder, holder] of claimed) if (holder === owner) claimed.delete(placeholder);
+    for (const change of planned.changes) {
+      if (change.action === "configure") claimed.set(change.placeholder, owner);
+    }
+    this.claims.set(key, claimed);
+    return planned;
+  }
+
+  /**
+   * Runs `write` for one platform under the backend's lock (the same lock as `exrec apply`), one
+   * write at a time per platform within this process. The platform is read again afterwards.
+   */
+  async withPlatformLock<T>(
+    ref: PlatformRef,
+    write: (lock: HeldLock, backend: Backend) => Promise<T>,
+  ): Promise<T> {
+    if (this.stopping) {
+      throw new PlanRefusedError([
+        {
+          platform: platformKey(ref),
+          address: null,
+          rule: null,
+          message: "Terraform asked the provider to stop; nothing more is written",
+        },
+      ]);
+    }
+    const key = platformKey(ref);
+    const previous = this.writeChains.get(key) ?? Promise.resolve();
+    const run = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const backend = await this.backend();
+        const lock = await backend.lock(
+          [key],
+          { pid: process.pid, host: hostname(), who: whoRuns(), startedAt: new Date().toISOString() },
+          LOCK_WAIT_MS,
+        );
+        try {
+          return await write(lock, backend);
+        } finally {
+          this.forget(ref);
+          await lock.release();
+        }
+      });
+    this.writeChains.set(key, run);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    const closing: Promise<unknown>[] = [];
+    if (this.session) closing.push(this.session.then((s) => s.close()).catch(() => undefined));
+    if (this.backendPromise) closing.push(this.backendPromise.then((b) => b.close()).catch(() => undefined));
+    await Promise.all(closing);
+  }
+}
+
+/** How long a write waits for another tool's lock (an `exrec apply` running at the same time). */
+const LOCK_WAIT_MS = 60_000;
+
+export function whoRuns(): string | null {
+  const env = process.env;
+  return env.EXREC_ACTOR ?? env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? env.USER ?? env.USERNAME ?? null;
+}

@@ -1,0 +1,108 @@
+/**
+ * Starting as a Terraform plugin (HashiCorp go-plugin, as Terraform 1.x and OpenTofu run it):
+ * check the magic cookie, serve gRPC over a Unix socket with mutual TLS, print the one handshake
+ * line on stdout, and answer the health check, the controller's Shutdown and the stdio stream
+ * beside the provider service. Nothing else is ever written to stdout: logs go to stderr.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { NotAPluginError } from "./errors.js";
+import { loadProtocol } from "./protocol.js";
+import { ExrecProvider, grpcImplementation } from "./provider.js";
+import { makeServerCertificate } from "./tls.js";
+
+/** go-plugin's handshake cookie for Terraform providers (the same for OpenTofu). */
+export const MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE";
+export const MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+const CORE_PROTOCOL_VERSION = 1;
+const APP_PROTOCOL_VERSION = 6;
+
+export interface ServeOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Where the handshake line goes (stdout). */
+  write?: (line: string) => void;
+}
+
+export interface RunningPlugin {
+  handshake: string;
+  stop(): Promise<void>;
+}
+
+export async function servePlugin(options: ServeOptions = {}): Promise<RunningPlugin> {
+  const env = options.env ?? process.env;
+  if (env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
+    throw new NotAPluginError(
+      "terraform-provider-exrec is a Terraform plugin, started by terraform or tofu; it does nothing on its own",
+      {
+        hint: "run `npx exrec terraform install`, then `terraform init` in your configuration (see docs/TERRAFORM.md); or use `exrec plan` / `exrec apply` directly",
+      },
+    );
+  }
+  const versions = (env.PLUGIN_PROTOCOL_VERSIONS ?? String(APP_PROTOCOL_VERSION))
+    .split(",")
+    .map((v) => v.trim());
+  if (!versions.includes(String(APP_PROTOCOL_VERSION))) {
+    throw new NotAPluginError(
+      `this Terraform offers plugin protocol(s) ${versions.join(", ")}; terraform-provider-exrec speaks protocol 6 (Terraform 1.0 and later, OpenTofu)`,
+    );
+  }
+
+  const protocol = loadProtocol();
+  const server = new grpc.Server({ "grpc.max_receive_message_length": 256 * 1024 * 1024 });
+  let shutdown: () => void = () => undefined;
+  const provider = new ExrecProvider();
+  server.addService(protocol.provider, grpcImplementation(provider));
+  server.addService(protocol.health, {
+    Check: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback(null, { status: "SERVING" }),
+    Watch: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+      call.write({ status: "SERVING" });
+    },
+  });
+  server.addService(protocol.controller, {
+    Shutdown: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => {
+      callback(null, {});
+      // Answer first, then go: Terraform otherwise waits for the process to end on its own.
+      setImmediate(() => shutdown());
+    },
+  });
+  server.addService(protocol.stdio, {
+    StreamStdio: (call: grpc.ServerWritableStream<unknown, unknown>) => call.end(),
+  });
+
+  const clientCert = env.PLUGIN_CLIENT_CERT;
+  let credentials: grpc.ServerCredentials;
+  let certificate = "";
+  if (clientCert && !env.TF_DISABLE_PLUGIN_TLS) {
+    const cert = await makeServerCertificate();
+    certificate = cert.handshakeBase64;
+    credentials = grpc.ServerCredentials.createSsl(
+      Buffer.from(clientCert),
+      [{ cert_chain: Buffer.from(cert.certPem), private_key: Buffer.from(cert.keyPem) }],
+      true,
+    );
+  } else {
+    credentials = grpc.ServerCredentials.createInsecure();
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), "exrec-plugin-"));
+  const socket = join(dir, "plugin.sock");
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(`unix://${socket}`, credentials, (err) => (err ? reject(err) : resolve())),
+  );
+  const handshake = `${CORE_PROTOCOL_VERSION}|${APP_PROTOCOL_VERSION}|unix|${socket}|grpc|${certificate}`;
+  (options.write ?? ((line) => process.stdout.write(line)))(`${handshake}\n`);
+
+  let stopped: Promise<void> | null = null;
+  const stop = () => {
+    stopped ??= (async () => {
+      server.forceShutdown();
+      await provider.close();
+      rmSync(dir, { recursive: true, force: true });
+    })();
+    return stopped;
+  };
+  shutdown = () => void stop().finally(() => process.exit(0));
+  return { handshake, stop };
+}
