@@ -20,7 +20,7 @@ import {
 import { plan as makePlan, quotesNeeded } from "../../reconciler/plan.js";
 import type { Backend, ExchangeApi, HeldLock } from "../../reconciler/ports.js";
 import { quoteFromApiOrder } from "../../reconciler/prices.js";
-import { refresh } from "../../reconciler/refresh.js";
+import { refresh, toActualAccount } from "../../reconciler/refresh.js";
 import { readPrices } from "../../reconciler/commands/pipeline.js";
 import {
   openBackendFor,
@@ -76,12 +76,55 @@ export class Engine {
       // A failed read is not kept: the next call tries again.
       pending.catch(() => this.platforms.delete(key));
     }
-    return (await pending).platforms[0]!;
+    return (await pending).platforms[0];
   }
 
-  /** Forgets the platform's live state after a write, so that the next step reads it again. */
+  /** Forgets the platform's live state, so that the next step reads it again in full. */
   forget(ref: PlatformRef): void {
     this.platforms.delete(platformKey(ref));
+  }
+
+  /**
+   * Brings the platform read earlier up to date before a write, without reading it all again
+   * (on an API without bulk reads that is one GET per account, for every resource applied): the
+   * account list once, then every account that appeared since (a delivered order, a blank given
+   * an address) and `address` itself, which the write is about. Accounts gone from the list are
+   * dropped. Other accounts keep their earlier reading: apply's steps read each one again before
+   * they write to it.
+   */
+  async sync(ref: PlatformRef, address: string): Promise<ActualPlatform> {
+    const key = platformKey(ref);
+    const pending = this.platforms.get(key);
+    if (!pending) return this.platform(ref);
+    const earlier = await pending.then(
+      (actual) => actual.platforms[0],
+      () => null,
+    );
+    if (!earlier) return this.platform(ref);
+    const api = await this.api();
+    const ids = new Set(
+      (await api.listAccounts(ref.organization, ref.service)).map((id) => id.toLowerCase()),
+    );
+    const known = new Map(earlier.accounts.map((a) => [a.email, a]));
+    const wanted = address.toLowerCase();
+    const toRead = [...ids].filter((id) => !known.has(id) || id === wanted);
+    const read = await Promise.all(
+      toRead.map(async (id) => {
+        try {
+          return toActualAccount(await api.getAccount(ref.organization, ref.service, id));
+        } catch (thrown) {
+          if ((thrown as { status?: unknown }).status === 404) return null;
+          throw thrown;
+        }
+      }),
+    );
+    for (const account of read) if (account) known.set(account.email, account);
+    const accounts = [...known.values()]
+      .filter((a) => ids.has(a.email) && (a.email !== wanted || read.some((r) => r?.email === wanted)))
+      .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+    const platform: ActualPlatform = { ...earlier, accounts };
+    this.platforms.set(key, Promise.resolve({ platforms: [platform], fingerprint: {} }));
+    return platform;
   }
 
   private async priceBook(): Promise<PriceBook> {
@@ -95,21 +138,14 @@ export class Engine {
    * already reuses are left out, so that two new accounts are never promised the same blank.
    */
   async plan(desired: Desired, live: ActualPlatform, owner: string): Promise<Plan> {
-    const key = platformKey(live);
-    const claimed = this.claims.get(key) ?? new Map<string, string>();
-    const visible: ActualPlatform = {
-      ...live,
-      accounts: live.accounts.filter((a) => {
-        const holder = claimed.get(a.email);
-        return holder === undefined || holder === owner;
-      }),
-    };
-    const actual: Actual = { platforms: [visible], fingerprint: {} };
     const prices = await this.priceBook();
     const now = this.now();
-    let planned = makePlan(desired, actual, { now, prices, quotes: this.quotes });
-    const missing = quotesNeeded(planned);
-    if (missing.length > 0) {
+    let planned = this.planClaiming(desired, live, owner, now, prices);
+    // Quotes are read while other accounts are planned: plan again with them (and again if this
+    // account's blank went to another one meanwhile, so that its order needs a quote of its own).
+    for (let round = 0; round < 3; round++) {
+      const missing = quotesNeeded(planned);
+      if (missing.length === 0) break;
       const api = await this.api();
       await Promise.all(
         missing.map(async (request) => {
@@ -123,8 +159,33 @@ export class Engine {
           this.quotes.set(quoteKey(request), quoteFromApiOrder(request, order));
         }),
       );
-      planned = makePlan(desired, actual, { now, prices, quotes: this.quotes });
+      planned = this.planClaiming(desired, live, owner, now, prices);
     }
+    return planned;
+  }
+
+  /**
+   * Plans and records the blank accounts the plan reuses, with no await in between: Terraform plans
+   * many accounts at once, and two of them must never both be promised the same blank.
+   */
+  private planClaiming(
+    desired: Desired,
+    live: ActualPlatform,
+    owner: string,
+    now: Date,
+    prices: PriceBook,
+  ): Plan {
+    const key = platformKey(live);
+    const claimed = this.claims.get(key) ?? new Map<string, string>();
+    const visible: ActualPlatform = {
+      ...live,
+      accounts: live.accounts.filter((a) => {
+        const holder = claimed.get(a.email);
+        return holder === undefined || holder === owner;
+      }),
+    };
+    const actual: Actual = { platforms: [visible], fingerprint: {} };
+    const planned = makePlan(desired, actual, { now, prices, quotes: this.quotes });
     for (const [placeholder, holder] of claimed) if (holder === owner) claimed.delete(placeholder);
     for (const change of planned.changes) {
       if (change.action === "configure") claimed.set(change.placeholder, owner);
@@ -135,7 +196,7 @@ export class Engine {
 
   /**
    * Runs `write` for one platform under the backend's lock (the same lock as `exrec apply`), one
-   * write at a time per platform within this process. The platform is read again afterwards.
+   * write at a time per platform within this process.
    */
   async withPlatformLock<T>(
     ref: PlatformRef,
@@ -164,8 +225,11 @@ export class Engine {
         );
         try {
           return await write(lock, backend);
-        } finally {
+        } catch (thrown) {
+          // After a failure nothing is assumed of the platform: it is read again in full.
           this.forget(ref);
+          throw thrown;
+        } finally {
           await lock.release();
         }
       });

@@ -23,7 +23,9 @@ import {
 } from "./context.js";
 import { failpoint } from "./failpoint.js";
 import { accountsOrderedFor, refuseForeignOrders, unclaimedRecentOrders } from "./foreign-orders.js";
-import { closeJournal, configureBlank, outcome, type ChangeOutcome } from "./steps.js";
+import { knownToHaveNoPaymentMethod, payOrder } from "./payment.js";
+import { configureBlank } from "./password.js";
+import { closeJournal, outcome, type ChangeOutcome } from "./steps.js";
 
 interface Need {
   email: string;
@@ -64,7 +66,8 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
   // before it buys, and before it takes blank accounts that such an order may have brought.
   await refuseForeignOrders(ctx, change);
   const afterResume = await configureBlanks(ctx, change, needed, Math.min(delivered, needed.length));
-  writes += needed.length - afterResume.length;
+  // A configured blank is two writes: the configure PUT and its changePassword.
+  writes += 2 * (needed.length - afterResume.length);
   needed = afterResume;
   if (needed.length === 0) {
     return outcome(change, "done", {
@@ -76,6 +79,12 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
   }
 
   // Place one order for what is still missing.
+  if (ctx.options.pay && (await knownToHaveNoPaymentMethod(ctx))) {
+    throw new ApplyRefusedError(
+      `not ordering ${needed.length} ${change.license} account(s) on ${key}: the OVHcloud account has no default payment method, so the order could not be paid`,
+      { hint: "add a default payment method in OVHcloud's control panel, then run apply again" },
+    );
+  }
   const quantity = needed.length;
   const quote = await ctx.api.quoteOrder(
     org,
@@ -164,7 +173,7 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     });
   }
   const remaining = await configureBlanks(ctx, change, needed, needed.length);
-  writes += needed.length - remaining.length;
+  writes += 2 * (needed.length - remaining.length);
   if (remaining.length > 0) {
     return outcome(change, "failed", {
       orderId: placed.orderId,
@@ -280,21 +289,10 @@ async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: Journa
     }
     // Of two runs without a shared backend that placed at once, only the first to place pays.
     await refuseForeignOrders(ctx, change, orderId);
-    const means = await ctx.api.paymentMeans(orderId);
-    const wanted = process.env.EXREC_PAYMENT_MEAN;
-    const mean = wanted ? means.find((m) => m.paymentMean === wanted) : means[0];
-    if (!mean) {
-      return {
-        state: "awaiting-payment",
-        orderId,
-        writes,
-        message: `order ${orderId} has no registered payment mean${wanted ? ` named ${wanted}` : ""}; pay it${url ? ` at ${url}` : " in the control panel"}, then run apply again`,
-      };
-    }
-    await ctx.api.payWithRegisteredPaymentMean(orderId, mean);
+    const how = await payOrder(ctx, orderId, url);
     writes++;
     failpoint("order:after-pay");
-    ctx.log(`  paid order ${orderId} with ${mean.paymentMean}`);
+    ctx.log(`  paid order ${orderId} with ${how}`);
     status = "checking";
   }
   const id = orderId;
@@ -375,7 +373,7 @@ async function configureBlanks(
     const need = remaining.shift();
     if (!need) break;
     try {
-      await configureBlank(ctx, org, svc, blank, need.email, need.displayName, change.renewal);
+      await configureBlank(ctx, org, svc, change.id, blank, need.email, need.displayName, change.renewal);
     } catch (error) {
       // The blank was taken meanwhile (another run reused it): level-based, look again.
       if (!isNotFound(error)) throw error;

@@ -6,18 +6,20 @@ import { createInterface } from "node:readline/promises";
 import {
   applyPlan,
   checkApplyAllowed,
+  needsSecretsOut,
   DEFAULT_APPLY_OPTIONS,
   type ApplyOptions,
   type ApplyReport,
 } from "../apply.js";
 import { ExrecError, InterruptedError, UsageError } from "../errors.js";
 import { Interruption } from "./interrupt.js";
+import { resumePasswordChanges } from "../apply/password.js";
 import { checkSecretsFile } from "../apply/secrets.js";
 import { loadDesired } from "../load/index.js";
 import { isEmpty, platformKey, type Actual, type Change, type Desired, type Plan } from "../model.js";
 import { plan as replan } from "../plan.js";
 import { unknownPriceBook } from "../prices.js";
-import { canonicalJson } from "../render/canonical-json.js";
+import { canonicalJson } from "../plan-format/canonical-json.js";
 import { manifestPathsOf, readPlanFile } from "../planfile.js";
 import { refresh, staleObjects } from "../refresh.js";
 import { renderPlanText } from "../render/plan-text.js";
@@ -57,7 +59,7 @@ export class StalePlanError extends ExrecError {
  */
 async function isPlanFile(files: string[]): Promise<boolean> {
   if (files.length !== 1) return false;
-  const file = files[0]!;
+  const file = files[0];
   let head: string;
   try {
     const handle = await open(file, "r");
@@ -96,7 +98,8 @@ function applyOptions(options: ApplyCommandOptions): ApplyOptions {
     maxDestroy,
     allowRemoveAll: Boolean(options.allowRemoveAll),
     pay: options.pay !== false,
-    secretsOut: options.secretsOut ?? null,
+    // The same variable the Terraform provider reads; the flag wins.
+    secretsOut: options.secretsOut ?? (process.env.EXREC_SECRETS_OUT || null),
     deliveryTimeoutMs: seconds(
       "--delivery-timeout",
       options.deliveryTimeout,
@@ -115,7 +118,7 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
   if (files.length === 0)
     throw new UsageError("name the manifest files, or a plan file saved with plan --out");
   // Everything that needs no request first: flags, configuration, the manifest or the plan file.
-  const saved = (await isPlanFile(files)) ? await readPlanFile(files[0]!) : null;
+  const saved = (await isPlanFile(files)) ? await readPlanFile(files[0]) : null;
   const input = saved ? null : await loadPlanInput(files, options);
   const scope = (saved ? saved.platforms : input!.desired.platforms).map(platformKey).sort();
   const now = runningClock();
@@ -139,14 +142,30 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
     interruption.install();
     try {
       const { plan, api, close } = saved
-        ? await verifySavedPlan(files[0]!, saved, options, interruption.signal)
+        ? await verifySavedPlan(files[0], saved, options, interruption.signal)
         : await planInput(input!, options, interruption.signal);
       try {
         print(renderPlanText(plan, { color: useColor(process.stdout) }));
-        if (isEmpty(plan)) return 0;
+        if (isEmpty(plan)) {
+          // An interrupted run may have configured a blank without setting its password: finish it.
+          await resumePasswordChanges(
+            {
+              api,
+              backend,
+              options: settings,
+              now,
+              log: (line) => note(line),
+              who: whoRuns(),
+              commit: currentCommit(),
+              signal: interruption.signal,
+            },
+            scope,
+          );
+          return 0;
+        }
         checkApplyAllowed(plan, settings);
         // A secrets file that cannot take the passwords must stop the run before an account is made.
-        if (settings.secretsOut && plan.changes.some((c) => c.action === "add"))
+        if (settings.secretsOut && plan.changes.some((c) => needsSecretsOut(c, settings)))
           await checkSecretsFile(settings.secretsOut);
         if (!(await confirmed(options))) {
           note("Apply cancelled; nothing was written.");
@@ -254,7 +273,7 @@ function checkChangesAreDerived(file: string, saved: Plan, desired: Desired, act
   };
   const expected = new Set(again.changes.map(shape));
   const actualShapes = saved.changes.map(shape);
-  const foreign = saved.changes.filter((_, i) => !expected.has(actualShapes[i]!));
+  const foreign = saved.changes.filter((_, i) => !expected.has(actualShapes[i]));
   const missing = again.changes.length - (saved.changes.length - foreign.length);
   // The platforms a plan empties decide a refusal: they must be those the re-plan gives too.
   const emptiedAltered =

@@ -8,18 +8,8 @@
  * unknown tags are errors, and aliases are capped (`maxAliasCount`) so that an alias bomb ("billion
  * laughs") is refused instead of expanding into gigabytes.
  */
-import {
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  visit,
-  type Document,
-  type Node as YamlNode,
-  type YAMLError,
-  type YAMLWarning,
-} from "yaml";
+import { createRequire } from "node:module";
+import type { Document, Node as YamlNode, YAMLError, YAMLWarning } from "yaml";
 import { readPlainYaml } from "./plain-yaml.js";
 import { problemAt, START, type Position, type Problem } from "./problem.js";
 import type { DocPath, LocateTarget, ManifestSource } from "./source.js";
@@ -89,7 +79,17 @@ function lineIndex(text: string): (offset: number) => Position {
   };
 }
 
+/**
+ * The full `yaml` library, loaded on the first file the fast reader hands over: the plain
+ * manifests of most runs never pay for loading it.
+ */
+let yamlLibrary: typeof import("yaml") | undefined;
+function yaml(): typeof import("yaml") {
+  return (yamlLibrary ??= createRequire(import.meta.url)("yaml") as typeof import("yaml"));
+}
+
 export function fullYamlSource(text: string, file: string): YamlSourceResult {
+  const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
   const positionOf = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -229,7 +229,7 @@ export function excessiveNesting(text: string): { at: Position; message: string 
 
 /** No node, or the empty scalar a document made only of `---` holds. */
 function isEmptyNode(node: unknown): boolean {
-  return node === null || (isScalar(node) && node.value === null && node.source === "");
+  return node === null || (yaml().isScalar(node) && node.value === null && node.source === "");
 }
 
 function parserFailure(error: unknown): string {
@@ -260,10 +260,10 @@ function firstLine(message: string): string {
 
 function firstAliasPosition(document: Document.Parsed, positionOf: (offset: number) => Position): Position {
   let offset: number | null = null;
-  visit(document, {
+  yaml().visit(document, {
     Alias(_key, node) {
       offset = node.range?.[0] ?? null;
-      return visit.BREAK;
+      return yaml().visit.BREAK;
     },
   });
   return offset === null ? START : positionOf(offset);
@@ -276,9 +276,9 @@ function complexKeyProblems(
   positionOf: (offset: number) => Position,
 ): Problem[] {
   const problems: Problem[] = [];
-  visit(document, {
+  yaml().visit(document, {
     Pair(_key, pair) {
-      if (pair.key === null || isScalar(pair.key)) return;
+      if (pair.key === null || yaml().isScalar(pair.key)) return;
       const offset = (pair.key as YamlNode).range?.[0];
       problems.push(
         problemAt(
@@ -299,17 +299,18 @@ function offsetOf(root: unknown, path: DocPath, target: LocateTarget): number | 
   for (let i = 0; i < path.length; i++) {
     const segment = path[i]!;
     const last = i === path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+    if (yaml().isMap(node)) {
+      const pair = node.items.find((p) => yaml().isScalar(p.key) && String(p.key.value) === String(segment));
       if (pair === undefined) return best;
       const keyStart = startOf(pair.key as YamlNode | null);
       const valueStart = startOf(pair.value as YamlNode | null);
       // A key with no value (`email:`) has an empty value node; point at the key instead.
-      const valueIsEmpty = isScalar(pair.value) && pair.value.value === null && pair.value.source === "";
+      const valueIsEmpty =
+        yaml().isScalar(pair.value) && pair.value.value === null && pair.value.source === "";
       if (last && (target === "key" || valueIsEmpty || valueStart === null)) return keyStart ?? best;
       node = pair.value as YamlNode | null;
       best = valueStart ?? keyStart ?? best;
-    } else if (isSeq(node)) {
+    } else if (yaml().isSeq(node)) {
       const item = node.items[Number(segment)] as YamlNode | undefined;
       if (item === undefined) return best;
       node = item;

@@ -24,7 +24,7 @@ import {
   type StorageQuota,
   type UpdateChange,
 } from "../model.js";
-import { formatMoney } from "../render/format.js";
+import { formatMoney } from "../format.js";
 import { monthlyDifference, negate, noCost, perMonth, recurring, unknownCost } from "./costs.js";
 import { expiryDate, UNKNOWN_DATE } from "./dates.js";
 import type { FieldDifference } from "./differences.js";

@@ -4,7 +4,7 @@
  * reason, never a guess.
  */
 import type { Cost, Effective, Money, RecurringSource } from "../model.js";
-import { formatMoney } from "../render/format.js";
+import { formatMoney } from "../format.js";
 import type { MonthlyPrice } from "./price-reader.js";
 
 export function noCost(note: string): Cost {

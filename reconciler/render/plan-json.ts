@@ -1,11 +1,9 @@
 /**
- * The plan as JSON, for machines: `exrec plan --format json`, and the body of plan files.
- * Keys are written in the order schemas/plan.schema.json lists them, whatever order the planner
- * built its objects in, so that the same plan is always the same bytes.
+ * The plan as JSON, for machines: `exrec plan --format json` (the plan format itself is in
+ * reconciler/plan-format/, which plan files share).
  */
 import type { Plan } from "../model.js";
-import { orderKeysBySchema } from "./canonical-json.js";
-import { PLAN_SCHEMA } from "./plan-schema.js";
+import { planObjectJson } from "../plan-format/json.js";
 
 export interface PlanJsonOptions {
   /** Also write `fingerprint`: one key per live object read, 100,100 of them for 100,000 accounts. */
@@ -24,10 +22,5 @@ export function renderPlanJson(plan: Plan, options: PlanJsonOptions = {}): strin
     if (key === "manifest_files" || (key === "fingerprint" && !options.fingerprints)) continue;
     rendered[key] = (plan as unknown as Record<string, unknown>)[key];
   }
-  return renderPlanObjectJson(rendered as unknown as Plan);
-}
-
-/** Every field given, for a plan file: its `manifest_files` and `digest` included. */
-export function renderPlanObjectJson(plan: Plan & { digest?: string }): string {
-  return `${JSON.stringify(orderKeysBySchema(plan, PLAN_SCHEMA), null, 2)}\n`;
+  return planObjectJson(rendered as unknown as Plan);
 }

@@ -4,7 +4,7 @@
  * and date (the one-time sum, then each monthly change), never one figure mixing both.
  */
 import { isEmpty, type Plan, type SummaryCost } from "../model.js";
-import { formatMoney } from "./format.js";
+import { formatMoney } from "../format.js";
 import { describeStart } from "./plan-describe.js";
 
 function plural(count: number, singular: string, pluralForm = `${singular}s`): string {

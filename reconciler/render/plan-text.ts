@@ -7,7 +7,7 @@
  */
 import pc from "picocolors";
 import { isEmpty, platformKey, type Change, type Plan } from "../model.js";
-import { printable } from "./escape.js";
+import { printable } from "../printable.js";
 import {
   LEGEND_OF_TONE,
   MARKER_OF_TONE,
@@ -45,7 +45,7 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
   const empty = isEmpty(plan);
   const blocks: string[][] = [];
 
-  if (empty) blocks.push([summaryLines(plan)[0]!]);
+  if (empty) blocks.push([summaryLines(plan)[0]]);
   else blocks.push(wrap(legend(plan.changes, colors), "", "  "));
   for (const group of groups) {
     // An empty plan shows only the platforms that have something to tell.
@@ -196,7 +196,7 @@ export function wrap(text: string, first: string, next: string): string[] {
 function summary(plan: Plan, colors: Colors): string[] {
   const lines = summaryLines(plan);
   // The removals are the part nobody may miss.
-  lines[0] = lines[0]!.replace(/\b([1-9]\d*) to remove\b/, (match) => colors.bold(colors.red(match)));
+  lines[0] = lines[0].replace(/\b([1-9]\d*) to remove\b/, (match) => colors.bold(colors.red(match)));
   return lines;
 }
 

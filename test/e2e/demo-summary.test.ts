@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../reconciler/model.js";
-import { formatMoney } from "../../reconciler/render/format.js";
+import { formatMoney } from "../../reconciler/format.js";
 import { REPO } from "../support/cli.js";
 
 const golden = (name: string) => readFileSync(join(REPO, "test", "e2e", "golden", name), "utf8");

@@ -3,7 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { APPLY_ORDER, type Plan } from "../../reconciler/model.js";
-import { canonicalJson } from "../../reconciler/render/canonical-json.js";
+import { canonicalJson } from "../../reconciler/plan-format/canonical-json.js";
 import { renderPlanJson } from "../../reconciler/render/plan-json.js";
 import { expectGolden } from "../support/golden.js";
 import {

@@ -85,7 +85,7 @@ describe("renderPlanText: summary", () => {
   it("leaves the one-time line out when no order has a known price", () => {
     const plan = withSummary({
       ...emptyPlan,
-      changes: [{ ...order, cost: { kind: "unknown", reason: "the quote failed" } } as Change],
+      changes: [{ ...order, cost: { kind: "unknown", reason: "the quote failed" } }],
       totals: { ...emptyPlan.totals, oneTime: null, unknownCosts: 1 },
     });
     expect(summaryOf(plan)).toEqual([
