@@ -15,6 +15,7 @@ import { InterruptedError } from "./errors.js";
 import type { HeldLock, HistoryEntry } from "./ports.js";
 import { ApplyRefusedError, type ApplyContext } from "./apply/context.js";
 import { applyOrder } from "./apply/order.js";
+import { resumePasswordChanges } from "./apply/password.js";
 import { settleJournal } from "./apply/journal.js";
 import { applyAccountChange, outcome, type ChangeOutcome } from "./apply/steps.js";
 
@@ -56,12 +57,25 @@ export function checkApplyAllowed(plan: Plan, options: ApplyContext["options"]):
       { hint: "split the change, or raise --max-destroy if this is really intended" },
     );
   }
-  if (!options.secretsOut && plan.changes.some((c) => c.action === "add")) {
+  if (!options.secretsOut && plan.changes.some((c) => needsSecretsOut(c, options))) {
+    const what = plan.changes.some((c) => c.action === "add")
+      ? "the plan adds accounts, whose initial passwords are generated"
+      : "the plan configures blank Hosted accounts (reused or ordered), whose passwords are generated";
     throw new ApplyRefusedError(
-      "the plan adds accounts, whose initial passwords are generated and written only to the file named by --secrets-out; nothing was written",
+      `${what} and written only to the file named by --secrets-out; nothing was written`,
       { hint: "run apply with --secrets-out FILE (it is written with mode 0600)" },
     );
   }
+}
+
+/**
+ * Changes that generate a password: a Private add, a blank configured, and an order (its blanks are
+ * configured once delivered; with --no-pay the run stops before that).
+ */
+export function needsSecretsOut(change: Change, options: ApplyContext["options"]): boolean {
+  return (
+    change.action === "add" || change.action === "configure" || (change.action === "order" && options.pay)
+  );
 }
 
 /** Applies `plan` under `lock`, which must cover every platform of the plan. */
@@ -70,6 +84,8 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, lock: HeldLock): 
   const unlocked = plan.platforms.map(platformKey).filter((key) => !lock.scope.includes(key));
   if (unlocked.length > 0) throw new Error(`applyPlan called without the lock of ${unlocked.join(", ")}`);
   if (isEmpty(plan)) return { outcomes: [], failedPlatforms: [], writes: 0, interrupted: false };
+  // Passwords an interrupted run could not set, on blanks it configured, come first.
+  await resumePasswordChanges(ctx, plan.platforms.map(platformKey));
 
   const byPlatform = new Map<string, Change[]>();
   for (const change of plan.changes) {

@@ -15,7 +15,9 @@ import type { ApiAccount, JournalEntry } from "../ports.js";
 import { moneyOfPrice } from "../prices.js";
 import { ApplyRefusedError, pollUntil, WaitTimeoutError, type ApplyContext } from "./context.js";
 import { failpoint } from "./failpoint.js";
-import { closeJournal, configureBlank, outcome, type ChangeOutcome } from "./steps.js";
+import { knownToHaveNoPaymentMethod, payOrder } from "./payment.js";
+import { configureBlank } from "./password.js";
+import { closeJournal, outcome, type ChangeOutcome } from "./steps.js";
 
 interface Need {
   email: string;
@@ -56,7 +58,8 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
   // (a crash on a CI runner whose journal was lost): wait for them rather than buy again.
   delivered += await waitForUnknownOrders(ctx, change);
   const afterResume = await configureBlanks(ctx, change, needed, Math.min(delivered, needed.length));
-  writes += needed.length - afterResume.length;
+  // A configured blank is two writes: the configure PUT and its changePassword.
+  writes += 2 * (needed.length - afterResume.length);
   needed = afterResume;
   if (needed.length === 0) {
     return outcome(change, "done", {
@@ -68,6 +71,12 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
   }
 
   // Place one order for what is still missing.
+  if (ctx.options.pay && (await knownToHaveNoPaymentMethod(ctx))) {
+    throw new ApplyRefusedError(
+      `not ordering ${needed.length} ${change.license} account(s) on ${key}: the OVHcloud account has no default payment method, so the order could not be paid`,
+      { hint: "add a default payment method in OVHcloud's control panel, then run apply again" },
+    );
+  }
   const quantity = needed.length;
   const quote = await ctx.api.quoteOrder(
     org,
@@ -156,7 +165,7 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     });
   }
   const remaining = await configureBlanks(ctx, change, needed, needed.length);
-  writes += needed.length - remaining.length;
+  writes += 2 * (needed.length - remaining.length);
   if (remaining.length > 0) {
     return outcome(change, "failed", {
       orderId: placed.orderId,
@@ -270,21 +279,10 @@ async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: Journa
         message: `order ${orderId} awaits payment${url ? `: ${url}` : ""} (--no-pay); run apply again once it is paid`,
       };
     }
-    const means = await ctx.api.paymentMeans(orderId);
-    const wanted = process.env.EXREC_PAYMENT_MEAN;
-    const mean = wanted ? means.find((m) => m.paymentMean === wanted) : means[0];
-    if (!mean) {
-      return {
-        state: "awaiting-payment",
-        orderId,
-        writes,
-        message: `order ${orderId} has no registered payment mean${wanted ? ` named ${wanted}` : ""}; pay it${url ? ` at ${url}` : " in the control panel"}, then run apply again`,
-      };
-    }
-    await ctx.api.payWithRegisteredPaymentMean(orderId, mean);
+    const how = await payOrder(ctx, orderId, url);
     writes++;
     failpoint("order:after-pay");
-    ctx.log(`  paid order ${orderId} with ${mean.paymentMean}`);
+    ctx.log(`  paid order ${orderId} with ${how}`);
     status = "checking";
   }
   const id = orderId;
@@ -392,7 +390,7 @@ async function configureBlanks(
   for (const blank of blanks) {
     const need = remaining.shift();
     if (!need) break;
-    await configureBlank(ctx, org, svc, blank, need.email, need.displayName, change.renewal);
+    await configureBlank(ctx, org, svc, change.id, blank, need.email, need.displayName, change.renewal);
     if (first) failpoint("order:after-first-configure");
     first = false;
   }

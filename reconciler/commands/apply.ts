@@ -6,12 +6,14 @@ import { createInterface } from "node:readline/promises";
 import {
   applyPlan,
   checkApplyAllowed,
+  needsSecretsOut,
   DEFAULT_APPLY_OPTIONS,
   type ApplyOptions,
   type ApplyReport,
 } from "../apply.js";
 import { ExrecError, InterruptedError, UsageError } from "../errors.js";
 import { Interruption } from "./interrupt.js";
+import { resumePasswordChanges } from "../apply/password.js";
 import { checkSecretsFile } from "../apply/secrets.js";
 import { loadDesired } from "../load/index.js";
 import { isEmpty, platformKey, type Actual, type Change, type Desired, type Plan } from "../model.js";
@@ -93,7 +95,8 @@ function applyOptions(options: ApplyCommandOptions): ApplyOptions {
     allowDestroy: Boolean(options.allowDestroy),
     maxDestroy,
     pay: options.pay !== false,
-    secretsOut: options.secretsOut ?? null,
+    // The same variable the Terraform provider reads; the flag wins.
+    secretsOut: options.secretsOut ?? (process.env.EXREC_SECRETS_OUT || null),
     deliveryTimeoutMs: seconds(
       "--delivery-timeout",
       options.deliveryTimeout,
@@ -134,10 +137,26 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
         : await planInput(input!, options, interruption.signal);
       try {
         print(renderPlanText(plan, { color: useColor(process.stdout) }));
-        if (isEmpty(plan)) return 0;
+        if (isEmpty(plan)) {
+          // An interrupted run may have configured a blank without setting its password: finish it.
+          await resumePasswordChanges(
+            {
+              api,
+              backend,
+              options: settings,
+              now,
+              log: (line) => note(line),
+              who: whoRuns(),
+              commit: currentCommit(),
+              signal: interruption.signal,
+            },
+            scope,
+          );
+          return 0;
+        }
         checkApplyAllowed(plan, settings);
         // A secrets file that cannot take the passwords must stop the run before an account is made.
-        if (settings.secretsOut && plan.changes.some((c) => c.action === "add"))
+        if (settings.secretsOut && plan.changes.some((c) => needsSecretsOut(c, settings)))
           await checkSecretsFile(settings.secretsOut);
         if (!(await confirmed(options))) {
           note("Apply cancelled; nothing was written.");
