@@ -36,7 +36,7 @@ type Positions = MapPositions | SeqPositions;
 export interface PlainYaml {
   document: unknown;
   /** Offset of the node at `path` (or of the deepest one on the way that exists), as yaml-source locates. */
-  offsetOf(path: readonly (string | number)[], target: "key" | "value"): number;
+  offsetOf: (path: readonly (string | number)[], target: "key" | "value") => number;
 }
 
 export type PlainYamlResult = { ok: true; yaml: PlainYaml } | { ok: false; offset: number; reason: string };

@@ -18,7 +18,6 @@ type Colors = ReturnType<typeof createColors>;
 
 /** Control characters in values read from the API would drive the terminal: show them escaped. */
 function safe(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(
     /[\u0000-\u001f\u007f-\u009f]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,

@@ -189,7 +189,6 @@ function wrap(items: readonly string[], firstPrefix: string, nextPrefix: string)
 
 /** Length without ANSI colour codes. */
 function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
   return [...text.replace(/\u001b\[[0-9;]*m/g, "")].length;
 }
 
