@@ -42,11 +42,13 @@ export interface PlainYaml {
 export type PlainYamlResult = { ok: true; yaml: PlainYaml } | { ok: false; offset: number; reason: string };
 
 /** Thrown inside the reader only, to stop at the first construct it does not read. */
-class NotPlain {
+class NotPlain extends Error {
   constructor(
     readonly offset: number,
     readonly reason: string,
-  ) {}
+  ) {
+    super(reason);
+  }
 }
 
 const SPACE = 0x20;

@@ -79,7 +79,7 @@ function itemLines(item: DriftItem, c: Colors): string[] {
       body = `pending ${words.what}${words.when ? `, effective ${words.when}` : ""}`;
       break;
   }
-  const lines = [`  ${paint(MARKS[standing]!)} ${safe(item.address)}  ${paint(body)}${rule}`];
+  const lines = [`  ${paint(MARKS[standing])} ${safe(item.address)}  ${paint(body)}${rule}`];
   if (words.note) lines.push(`      ${c.dim(safe(words.note))}`);
   return lines;
 }

@@ -33,9 +33,23 @@ async function firstIdleAccount(api: TestClient): Promise<any> {
 }
 
 describe("taskPendingId of an idle account", () => {
-  it("reads null by default", async () => {
-    const api = await start();
+  it("reads null when asked (older answers)", async () => {
+    const api = await start({ answers: { idleTaskPendingId: null } });
     expect((await firstIdleAccount(api)).taskPendingId).toBeNull();
+  });
+
+  it("reads 0 by default, as in OVHcloud's examples", async () => {
+    const { startSandbox } = await import("../../provider/sandbox/server.js");
+    const bare = await startSandbox({ stateFile: null, seed: { kind: "demo" } });
+    try {
+      expect(bare.setAnswerModes({})).toMatchObject({
+        idleTaskPendingId: 0,
+        detailQuantity: "string",
+        legacyPaymentMeans: false,
+      });
+    } finally {
+      await bare.close();
+    }
   });
 
   it("reads 0 when asked, as in OVHcloud's examples, and the task id while one runs", async () => {
@@ -54,7 +68,7 @@ describe("taskPendingId of an idle account", () => {
   });
 
   it("switches through setAnswerModes while running", async () => {
-    const api = await start();
+    const api = await start({ answers: { idleTaskPendingId: null } });
     expect(sandbox!.setAnswerModes({ idleTaskPendingId: 0 }).idleTaskPendingId).toBe(0);
     expect((await firstIdleAccount(api)).taskPendingId).toBe(0);
   });
