@@ -11,16 +11,9 @@
 import { randomUUID } from "node:crypto";
 import { hasTaskPending, isBlank, onPlaceholderDomain } from "../account-state.js";
 import { platformKey, type Money, type OrderChange } from "../model.js";
-import { isOutcomeUnknown, type ApiAccount, type JournalEntry } from "../ports.js";
+import { isNotFound, isOutcomeUnknown, type ApiAccount, type JournalEntry } from "../ports.js";
 import { moneyOfPrice } from "../prices.js";
-import {
-  ApplyRefusedError,
-  isNotFound,
-  pollUntil,
-  readAccount,
-  WaitTimeoutError,
-  type ApplyContext,
-} from "./context.js";
+import { ApplyRefusedError, pollUntil, readAccount, WaitTimeoutError, type ApplyContext } from "./context.js";
 import { failpoint } from "./failpoint.js";
 import { accountsOrderedFor, refuseForeignOrders, unclaimedRecentOrders } from "./foreign-orders.js";
 import { knownToHaveNoPaymentMethod, payOrder } from "./payment.js";
