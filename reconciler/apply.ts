@@ -1,7 +1,8 @@
 /**
  * Carries out a Plan. The promises it keeps:
  *  - it refuses before its first write when the plan is destructive and `--allow-destroy` was not
- *    given, or holds more destructive changes than `--max-destroy`;
+ *    given, removes more accounts than `--max-destroy` (terminations included), or removes every
+ *    account of a platform without `--allow-remove-all`;
  *  - it runs only under the backend's lock over the plan's platforms (the caller takes it before
  *    reading the live state), so two applies never interleave;
  *  - non-destructive changes first, destructive last (APPLY_ORDER); on a failure it stops that
@@ -10,7 +11,15 @@
  *  - orders are journalled and resumed, never placed twice for one need (apply/order.ts);
  *  - every change's result goes to the history.
  */
-import { APPLY_ORDER, destructiveChanges, isEmpty, platformKey, type Change, type Plan } from "./model.js";
+import {
+  APPLY_ORDER,
+  destructiveChanges,
+  isEmpty,
+  platformKey,
+  removals,
+  type Change,
+  type Plan,
+} from "./model.js";
 import { InterruptedError } from "./errors.js";
 import type { HeldLock, HistoryEntry } from "./ports.js";
 import { ApplyRefusedError, type ApplyContext } from "./apply/context.js";
@@ -51,10 +60,23 @@ export function checkApplyAllowed(plan: Plan, options: ApplyContext["options"]):
       { hint: "review them, then run apply with --allow-destroy" },
     );
   }
-  if (destructive.length > options.maxDestroy) {
+  // A termination is a deletion at the expiry date: it counts, as Terraform counts every destroy.
+  const removed = removals(plan);
+  if (removed.length > options.maxDestroy) {
+    const now = removed.filter((r) => r.now).length;
     throw new ApplyRefusedError(
-      `the plan holds ${destructive.length} destructive changes, more than --max-destroy ${options.maxDestroy}; nothing was written`,
-      { hint: "split the change, or raise --max-destroy if this is really intended" },
+      `the plan removes ${removed.length} accounts (${removed.length - now} terminated at expiry, ${now} destroyed now), ` +
+        `more than --max-destroy ${options.maxDestroy}; nothing was written`,
+      { hint: `review them, then run apply with --max-destroy ${removed.length} if this is really intended` },
+    );
+  }
+  const emptied = plan.summary.emptiedPlatforms;
+  if (emptied.length > 0 && !options.allowRemoveAll) {
+    throw new ApplyRefusedError(
+      `the plan removes every account of ${emptied.join(", ")}; nothing was written`,
+      {
+        hint: "a manifest that prunes with its accounts missing does this: check it, then run apply with --allow-remove-all if it is really intended",
+      },
     );
   }
   if (!options.secretsOut && plan.changes.some((c) => needsSecretsOut(c, options))) {

@@ -36,17 +36,19 @@ type Positions = MapPositions | SeqPositions;
 export interface PlainYaml {
   document: unknown;
   /** Offset of the node at `path` (or of the deepest one on the way that exists), as yaml-source locates. */
-  offsetOf(path: readonly (string | number)[], target: "key" | "value"): number;
+  offsetOf: (path: readonly (string | number)[], target: "key" | "value") => number;
 }
 
 export type PlainYamlResult = { ok: true; yaml: PlainYaml } | { ok: false; offset: number; reason: string };
 
 /** Thrown inside the reader only, to stop at the first construct it does not read. */
-class NotPlain {
+class NotPlain extends Error {
   constructor(
     readonly offset: number,
     readonly reason: string,
-  ) {}
+  ) {
+    super(reason);
+  }
 }
 
 const SPACE = 0x20;
