@@ -223,6 +223,7 @@ export type Action =
   | "update";
 
 /** `now`, or the calendar date (YYYY-MM-DD, in the API date's own offset) a change takes effect. */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- "now" is named for the reader; any other string is a date
 export type Effective = "now" | string;
 
 /**
