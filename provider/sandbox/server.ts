@@ -64,6 +64,12 @@
  * - Payment methods other than the one above; registering one; bills, refunds, contracts, vouchers; orders other than Exchange accounts; order cancellation.
  */
 import { createHash } from "node:crypto";
+import {
+  loadConformanceChecker,
+  type CheckedRequest,
+  type ConformanceChecker,
+  type KnownGap,
+} from "./conformance.js";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Authenticator } from "./auth.js";
@@ -91,6 +97,26 @@ import {
 } from "./types.js";
 import { World } from "./world.js";
 
+/**
+ * Known gaps as data: where the sandbox's requests or answers differ from OVHcloud's published
+ * schema on purpose, and why. The conformance checker (EXREC_SANDBOX_CONFORMANCE) fails every
+ * other difference.
+ */
+export const KNOWN_GAPS: readonly KnownGap[] = [
+  {
+    route: "GET /order/catalog/public/exchange",
+    field: "answer",
+    reason:
+      "the catalog's model is not in the schema subset; the sandbox's plan codes and prices are its own (see Guessed)",
+  },
+  {
+    route: "GET /me/order/{orderId}/availableRegisteredPaymentMean",
+    field: "answer[1].paymentMeanId",
+    reason:
+      "older answers (AnswerModes.legacyPaymentMeans, on by default) name the bank account's id, which billing.order.RegisteredPaymentMean lacks",
+  },
+];
+
 const API_PREFIX = "/1.0";
 const CONTROL_PREFIX = "/_sandbox";
 const TOKEN_PATH = "/auth/oauth2/token";
@@ -109,7 +135,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     taskDelayMs: options.taskDelayMs ?? 0,
     deliveryDelayMs: options.deliveryDelayMs ?? 0,
   });
-  const runtime = new SandboxRuntime(world, writer, options);
+  const checker = await loadConformanceChecker(KNOWN_GAPS);
+  const runtime = new SandboxRuntime(world, writer, options, checker);
   const server = createServer((req, res) => {
     runtime.handle(req, res).catch((error: unknown) => {
       process.stderr.write(`exrec sandbox: ${(error as Error).stack ?? String(error)}\n`);
@@ -148,6 +175,7 @@ class SandboxRuntime {
   private readonly recorder = new StatsRecorder();
   private readonly passwords = new PasswordBook();
   private readonly queryIds = new QueryIds();
+  private readonly violations: string[] = [];
   private readonly auth: Authenticator;
   private readonly maxBodyBytes: number;
   private readModes: ReadModes;
@@ -158,6 +186,7 @@ class SandboxRuntime {
     private readonly world: World,
     private readonly writer: StateFileWriter | null,
     options: SandboxOptions,
+    private readonly checker: ConformanceChecker | null = null,
   ) {
     this.auth = new Authenticator(
       options.credentials ?? SANDBOX_CREDENTIALS,
@@ -317,6 +346,15 @@ class SandboxRuntime {
       body: parseJson(body.text),
       effect,
     };
+    const checked: CheckedRequest = {
+      method,
+      rawPath: rawApiPath(req.url ?? ""),
+      query: call.query,
+      headers: req.headers,
+      body: call.body,
+    };
+    const refused = this.conformance(this.checker?.checkRequest(checked) ?? []);
+    if (refused) return refused;
     settle(this.world, call.params.org, call.params.svc);
     const answer = match.route.handle(call, {
       world: this.world,
@@ -327,7 +365,25 @@ class SandboxRuntime {
     if (effect === "effect-then-500") {
       return failure(ApiFailure.of(500, "Server::InternalServerError", "Internal server error"));
     }
-    return answer;
+    return (
+      this.conformance(
+        this.checker?.checkAnswer(checked, { status: answer.status ?? 200, body: answer.body }) ?? [],
+      ) ?? answer
+    );
+  }
+
+  /** Records violations and turns them into the answer that names them (null: none). */
+  private conformance(problems: string[]): Answer | null {
+    if (problems.length === 0) return null;
+    this.violations.push(...problems);
+    for (const problem of problems) process.stderr.write(`exrec sandbox: conformance: ${problem}\n`);
+    return {
+      status: 500,
+      body: {
+        class: "Server::InternalServerError",
+        message: `Conformance to OVHcloud's published schema: ${problems.join("; ")}`,
+      },
+    };
   }
 
   private saveIfChanged(): void {
@@ -405,6 +461,7 @@ class SandboxRuntime {
       this.saveIfChanged();
     },
     passwordChanges: () => this.passwords.list(),
+    conformanceViolations: () => [...this.violations],
     patchAccount: (org: string, svc: string, email: string, patch: Record<string, unknown>) => {
       settle(this.world, org, svc);
       const service = this.world.findService(org, svc);
@@ -432,6 +489,7 @@ class SandboxRuntime {
       setAnswerModes: controls.setAnswerModes,
       setDefaultPaymentMethod: controls.setDefaultPaymentMethod,
       passwordChanges: controls.passwordChanges,
+      conformanceViolations: controls.conformanceViolations,
       patchAccount: controls.patchAccount,
       snapshot: () => toDocument(world.state),
       passwordMatches: (org: string, svc: string, email: string, password: string) =>
@@ -444,6 +502,13 @@ class SandboxRuntime {
         }),
     };
   }
+}
+
+/** The path below `/1.0` of a request URL, still URL-encoded. */
+function rawApiPath(rawUrl: string): string {
+  const queryAt = rawUrl.indexOf("?");
+  const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+  return rawPath.slice(API_PREFIX.length);
 }
 
 function parseJson(text: string): unknown {

@@ -60,8 +60,8 @@ export interface AnswerModes {
 }
 
 export const DEFAULT_ANSWER_MODES: Readonly<AnswerModes> = {
-  idleTaskPendingId: null,
-  detailQuantity: "number",
+  idleTaskPendingId: 0,
+  detailQuantity: "string",
   nullPrices: false,
   legacyPaymentMeans: true,
 };
@@ -148,6 +148,8 @@ export interface Sandbox {
   setDefaultPaymentMethod(present: boolean): void;
   /** Every `changePassword` received since the start, oldest first (memory only, never saved). */
   passwordChanges(): PasswordChange[];
+  /** Conformance violations seen since the start (empty unless a checker is loaded). */
+  conformanceViolations(): string[];
   /** Change an account behind exrec's back (tests of drift): a partial API account object. */
   patchAccount(org: string, svc: string, email: string, patch: Record<string, unknown>): void;
   /** The state as stored (a deep copy). */

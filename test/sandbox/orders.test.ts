@@ -78,7 +78,9 @@ describe("the public catalog", () => {
 
   it("needs ovhSubsidiary", async () => {
     const api = await start();
-    expect((await api.get("/order/catalog/public/exchange", { anonymous: true })).status).toBe(400);
+    expect(
+      (await api.get("/order/catalog/public/exchange", { anonymous: true, offSchema: true })).status,
+    ).toBe(400);
   });
 });
 
@@ -104,9 +106,10 @@ describe("H1: ordering Hosted accounts", () => {
 
   it("refuses a quote without a valid licence or number, or for an unknown duration", async () => {
     const api = await start();
-    expect((await api.get(`${orderPath(HOSTED)}/12?licence=gold&number=1`)).status).toBe(400);
+    const offSchema = { offSchema: true };
+    expect((await api.get(`${orderPath(HOSTED)}/12?licence=gold&number=1`, offSchema)).status).toBe(400);
     expect((await api.get(`${orderPath(HOSTED)}/12?licence=basic&number=0`)).status).toBe(400);
-    expect((await api.get(`${orderPath(HOSTED)}/12?licence=basic`)).status).toBe(400);
+    expect((await api.get(`${orderPath(HOSTED)}/12?licence=basic`, offSchema)).status).toBe(400);
     expect((await api.get(`${orderPath(HOSTED)}/24?licence=basic&number=1`)).status).toBe(400);
   });
 
@@ -231,7 +234,7 @@ describe("H1: ordering Hosted accounts", () => {
     const detailIds: number[] = (await api.get(`/me/order/${placed.orderId}/details`)).body;
     expect(detailIds).toHaveLength(1);
     const detail = (await api.get(`/me/order/${placed.orderId}/details/${detailIds[0]}`)).body;
-    expect(detail).toMatchObject({ domain: HOSTED, quantity: 4 });
+    expect(detail).toMatchObject({ domain: HOSTED, quantity: "4", cancelled: false });
     expect(detail.totalPrice.priceInUcents).toBe(placed.prices.withoutTax.priceInUcents);
     expect((await api.get(`/me/order/${placed.orderId}/details/1`)).status).toBe(404);
     expect((await api.get("/me/order/999")).status).toBe(404);

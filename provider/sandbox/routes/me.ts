@@ -166,7 +166,7 @@ function paymentMethodView(context: RouteContext): PaymentMethod {
     merchantId: null,
     formSessionId: null,
     creationDate: "2024-01-02T10:00:00+01:00",
-    lastUpdate: null,
+    lastUpdate: "2024-01-02T10:00:00+01:00",
     expirationDate: null,
   };
 }
