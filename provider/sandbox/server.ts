@@ -71,6 +71,7 @@ import {
   type KnownGap,
 } from "./conformance.js";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Authenticator } from "./auth.js";
 import { control, controlFailure, type Controls } from "./control.js";
@@ -86,6 +87,7 @@ import { seedState } from "./seed.js";
 import { loadState, StateFileWriter, toDocument } from "./state-file.js";
 import type { SandboxState } from "./state.js";
 import { StatsRecorder } from "./stats.js";
+import { selfSignedCertificate } from "./tls.js";
 import {
   DEFAULT_ANSWER_MODES,
   SANDBOX_CREDENTIALS,
@@ -137,17 +139,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const checker = await loadConformanceChecker(KNOWN_GAPS);
   const runtime = new SandboxRuntime(world, writer, options, checker);
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     runtime.handle(req, res).catch((error: unknown) => {
       process.stderr.write(`exrec sandbox: ${(error as Error).stack ?? String(error)}\n`);
       sendJson(res, 500, { class: "Server::InternalServerError", message: "Internal sandbox error" });
     });
-  });
-  await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
+  };
+  const bindHost = options.host ?? "127.0.0.1";
+  const tls = options.tls ? await selfSignedCertificate(bindHost) : null;
+  const server: Server = tls
+    ? createTlsServer({ cert: tls.cert, key: tls.key }, listener)
+    : createServer(listener);
+  await listen(server, options.port ?? 0, bindHost);
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}${API_PREFIX}`;
-  return runtime.facade(url, server);
+  const url = `${tls ? "https" : "http"}://${host}:${address.port}${API_PREFIX}`;
+  return runtime.facade(url, server, tls?.cert ?? null);
 }
 
 /** The state to start from: the file's when there is one, else the seed's (written out at once). */
@@ -181,6 +188,8 @@ class SandboxRuntime {
   private readModes: ReadModes;
   private answers: AnswerModes;
   private latencyMs: number;
+  private readonly publicUrl: string | null;
+  private readonly scheme: "http" | "https";
 
   constructor(
     private readonly world: World,
@@ -196,6 +205,8 @@ class SandboxRuntime {
     this.readModes = { ...(options.readModes ?? { pages: false, batch: false }) };
     this.latencyMs = options.latencyMs ?? 0;
     this.answers = { ...DEFAULT_ANSWER_MODES, ...(options.answers ?? {}) };
+    this.publicUrl = options.publicUrl === undefined ? null : publicBase(options.publicUrl);
+    this.scheme = options.tls ? "https" : "http";
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -204,13 +215,7 @@ class SandboxRuntime {
     const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
     const rawQuery = queryAt < 0 ? "" : rawUrl.slice(queryAt + 1);
     if (rawPath === API_PREFIX || rawPath.startsWith(`${API_PREFIX}/`)) {
-      await this.serveApi(
-        req,
-        res,
-        rawPath.slice(API_PREFIX.length),
-        rawQuery,
-        `http://${req.headers.host ?? ""}${rawUrl}`,
-      );
+      await this.serveApi(req, res, rawPath.slice(API_PREFIX.length), rawQuery, this.signedUrl(req, rawUrl));
     } else if (rawPath === TOKEN_PATH) {
       await this.serveToken(req, res);
     } else if (rawPath === CONTROL_PREFIX || rawPath.startsWith(`${CONTROL_PREFIX}/`)) {
@@ -221,6 +226,15 @@ class SandboxRuntime {
         message: `Nothing here: the API is under ${API_PREFIX}, the control API under ${CONTROL_PREFIX}`,
       });
     }
+  }
+
+  /**
+   * The URL a client signed: the public base URL the sandbox stands for followed by what comes
+   * after `/1.0`, or else the URL the request reached.
+   */
+  private signedUrl(req: IncomingMessage, rawUrl: string): string {
+    if (this.publicUrl !== null) return `${this.publicUrl}${rawUrl.slice(API_PREFIX.length)}`;
+    return `${this.scheme}://${req.headers.host ?? ""}${rawUrl}`;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -474,10 +488,11 @@ class SandboxRuntime {
     },
   };
 
-  facade(url: string, server: Server): Sandbox {
+  facade(url: string, server: Server, certificate: string | null): Sandbox {
     const { controls, world } = this;
     return {
       url,
+      certificate,
       get stats() {
         return controls.readStats();
       },
@@ -502,6 +517,26 @@ class SandboxRuntime {
         }),
     };
   }
+}
+
+/** `https://eu.api.ovh.com/1.0` as given, without a trailing slash; refused unless http(s) and ending in /1.0. */
+function publicBase(text: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new SandboxControlError(`the public URL ${JSON.stringify(text)} is not a URL`);
+  }
+  const base = text.replace(/\/+$/, "");
+  if (
+    (parsed.protocol !== "https:" && parsed.protocol !== "http:") ||
+    !base.endsWith(API_PREFIX) ||
+    parsed.search !== ""
+  )
+    throw new SandboxControlError(
+      `the public URL ${JSON.stringify(text)} must be an http(s) base URL ending in ${API_PREFIX}, e.g. https://eu.api.ovh.com/1.0`,
+    );
+  return base;
 }
 
 /** The path below `/1.0` of a request URL, still URL-encoded. */

@@ -128,6 +128,14 @@ export interface SandboxOptions {
   deliveryDelayMs?: number;
   /** How long a task stays `todo`/`doing`, in ms (default 0). */
   taskDelayMs?: number;
+  /** Serve HTTPS with a self-signed certificate made at start (`Sandbox.certificate`). */
+  tls?: boolean;
+  /**
+   * The base URL the sandbox stands for, e.g. `https://eu.api.ovh.com/1.0`: signatures are checked
+   * against it, as official clients sign the URL they were given rather than the one they reach.
+   * Default: the URL the request reached (scheme, Host header, path and query).
+   */
+  publicUrl?: string;
   /** Answer shapes (AnswerModes); the rest keep DEFAULT_ANSWER_MODES. */
   answers?: Partial<AnswerModes>;
   /** How long an OAuth2 token issued at `/auth/oauth2/token` is valid, in seconds (default 3600). */
@@ -135,8 +143,10 @@ export interface SandboxOptions {
 }
 
 export interface Sandbox {
-  /** Base URL including `/1.0`, e.g. `http://127.0.0.1:41234/1.0`. */
+  /** Base URL including `/1.0`, e.g. `http://127.0.0.1:41234/1.0` (`https://` with `tls`). */
   readonly url: string;
+  /** PEM of the self-signed certificate with `tls`, for clients to trust; null over HTTP. */
+  readonly certificate: string | null;
   readonly stats: SandboxStats;
   resetStats(): void;
   addFault(fault: FaultSpec): void;
