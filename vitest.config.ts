@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -11,6 +12,11 @@ const WORKERS = Math.max(2, availableParallelism() * 2);
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Every sandbox the suite starts (child processes inherit it) checks requests and answers
+    // against OVHcloud's published schema (test/conformance/).
+    env: {
+      EXREC_SANDBOX_CONFORMANCE: fileURLToPath(new URL("./test/conformance/checker.ts", import.meta.url)),
+    },
     // Integration tests start real sandboxes and child processes; the machines are small and shared.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -10,7 +10,9 @@
  * - Only the routes of docs/OVH-API.md exist; any other path under /1.0 answers 404.
  * - One set of credentials with every right: consumer-key access rules (ACLs) are not checked;
  *   the OAuth2 `scope` is ignored; issued tokens live in memory and die with the process.
- * - The signature is checked over `http://` + the Host header + the path and query as received.
+ * - The signature is checked over the public base URL given as `publicUrl` (`--public-url`) and
+ *   the path and query after `/1.0`, or, without one, over the scheme, Host header, path and query
+ *   as received. HTTPS (`tls`) uses a self-signed certificate made at start.
  * - No rate limit: 429 and 5xx only happen when injected as faults.
  * - Tasks go `todo` → `doing` (half their delay) → `done`/`error`; they are never `cancelled`, and
  *   only addAccount, deleteAccount, changePassword and the demo's setAccount exist. The demo's two transitional
@@ -57,6 +59,11 @@
  *   login on configureme.me; the licence, expiry, renewal and deleteAtExpiration stay.
  * - Delivered accounts: renewPeriod monthly for "01", yearly for "12", expiry = delivery + duration,
  *   mailbox 50 GB (300 GB for enterprise) unless `storageQuota` said otherwise.
+ *
+ * Checked against OVHcloud's published schema
+ * - With EXREC_SANDBOX_CONFORMANCE set (the whole test suite sets it), every request and answer
+ *   under /1.0 is held against the schema subset in test/fixtures/ovh-api/; KNOWN_GAPS below lists,
+ *   as data the checker reads, what differs on purpose.
  *
  * Not implemented
  * - Aliases, domains, service settings, mailing lists, resources,

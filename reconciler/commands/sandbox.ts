@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseSeed } from "../../provider/sandbox/seed.js";
 import { EnvironmentError, UsageError } from "../errors.js";
 import { note, print } from "./output.js";
@@ -10,6 +12,8 @@ export interface SandboxOptions {
   latency: string;
   pages?: boolean;
   batch?: boolean;
+  tls?: boolean;
+  publicUrl?: string;
 }
 
 /** `exrec sandbox`: the local OVHcloud-compatible API in the foreground, until interrupted. */
