@@ -1,13 +1,45 @@
 import { availableParallelism } from "node:os";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /**
- * Most of the slow test files spend their time waiting: on the CLI child processes they start, on
- * a sandbox answering over loopback, on a lock another process holds. One worker per core would
- * leave the cores idle during those waits, so files run two per core.
+ * Most of the slow test files spend their time waiting: on the CLI or terraform child processes
+ * they start, on a sandbox answering over loopback, on a lock another process holds. One worker
+ * per core would leave the cores idle during those waits, so files run two per core.
  */
 const WORKERS = Math.max(2, availableParallelism() * 2);
+
+/**
+ * Folders whose files run for long (real processes, real terraform, kills and reruns), first in
+ * this order. Started last, one of them would run alone at the end while the other workers idle.
+ */
+const LONG_RUNNING = ["test/terraform/", "test/reliability/", "test/e2e/", "test/gitops/", "test/backend/"];
+
+/**
+ * Vitest's own order (failed first, then longest first) once a run has recorded how long each file
+ * takes; before that (a fresh clone, CI), the long-running folders first.
+ */
+class LongRunningFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const cache = this.ctx.cache;
+    const key = (file: TestSpecification) =>
+      `${file.project.name}:${relative(this.ctx.config.root, file.moduleId)}`;
+    if (sorted.every((file) => cache.getFileTestResults(key(file)))) return sorted;
+    const rank = (file: TestSpecification) => {
+      const path = relative(this.ctx.config.root, file.moduleId).split("\\").join("/");
+      const index = LONG_RUNNING.findIndex((folder) => path.startsWith(folder));
+      return index === -1 ? LONG_RUNNING.length : index;
+    };
+    // A stable sort: within a folder, vitest's order (larger files first) stays.
+    return sorted
+      .map((file, i) => ({ file, i }))
+      .sort((a, b) => rank(a.file) - rank(b.file) || a.i - b.i)
+      .map(({ file }) => file);
+  }
+}
 
 export default defineConfig({
   test: {
@@ -25,5 +57,6 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: WORKERS,
     fileParallelism: true,
+    sequence: { sequencer: LongRunningFirst },
   },
 });

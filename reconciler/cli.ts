@@ -5,16 +5,30 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { ExrecError, InterruptedError } from "./errors.js";
-import { applyCommand } from "./commands/apply.js";
-import { driftCommand } from "./commands/drift.js";
-import { historyCommand } from "./commands/history.js";
-import { importCommand } from "./commands/import.js";
-import { planCommand } from "./commands/plan.js";
-import { sandboxCommand } from "./commands/sandbox.js";
-import { showCommand } from "./commands/show.js";
 import { collect } from "./commands/select.js";
-import { validateCommand } from "./commands/validate.js";
 import { registerTerraformCommand } from "./commands/terraform.js";
+
+/*
+ * Each command's module (and with it ajv, yaml, undici, pg or the sandbox) is loaded only when that
+ * command runs: `exrec --help` starts in about the time of bare Node.js.
+ */
+const validateCommand = async (
+  ...args: Parameters<typeof import("./commands/validate.js").validateCommand>
+) => (await import("./commands/validate.js")).validateCommand(...args);
+const planCommand = async (...args: Parameters<typeof import("./commands/plan.js").planCommand>) =>
+  (await import("./commands/plan.js")).planCommand(...args);
+const applyCommand = async (...args: Parameters<typeof import("./commands/apply.js").applyCommand>) =>
+  (await import("./commands/apply.js")).applyCommand(...args);
+const showCommand = async (...args: Parameters<typeof import("./commands/show.js").showCommand>) =>
+  (await import("./commands/show.js")).showCommand(...args);
+const driftCommand = async (...args: Parameters<typeof import("./commands/drift.js").driftCommand>) =>
+  (await import("./commands/drift.js")).driftCommand(...args);
+const importCommand = async (...args: Parameters<typeof import("./commands/import.js").importCommand>) =>
+  (await import("./commands/import.js")).importCommand(...args);
+const historyCommand = async (...args: Parameters<typeof import("./commands/history.js").historyCommand>) =>
+  (await import("./commands/history.js")).historyCommand(...args);
+const sandboxCommand = async (...args: Parameters<typeof import("./commands/sandbox.js").sandboxCommand>) =>
+  (await import("./commands/sandbox.js")).sandboxCommand(...args);
 
 function withConnection(command: Command): Command {
   return command
@@ -67,7 +81,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
               .default("text"),
           )
           .option("--detailed-exitcode", "exit 2 when there are changes, 0 when none, 1 on error")
-          .option("--out <file>", "save the plan, for apply to carry out exactly (mode 0600)"),
+          .option("--out <file>", "save the plan, for apply to carry out exactly (mode 0600)")
+          .option(
+            "--fingerprints",
+            "with --format json: also list the fingerprint of every live object read (plan files always hold them)",
+          ),
       ),
     ),
   ).action(async (files: string[], options) => setExit(await planCommand(files, options)));

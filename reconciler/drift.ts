@@ -2,7 +2,7 @@
  * Drift detection: where the live state has moved away from the manifest, read-only and pure.
  *
  * `detectDrift` classifies every account of every declared platform that was read
- * (reconciler/drift/classify.ts), drops what `.exrecignore` silences (reconciler/ignore.ts),
+ * (reconciler/drift/classify.ts), drops what `.exrecignore` silences (reconciler/drift/ignore.ts),
  * and adds the renewal calendar (reconciler/drift/calendar.ts). `hasDrift` is the one answer to
  * "is there drift?" that exit codes and renderers use.
  */
@@ -11,7 +11,7 @@ import type { HistoryEntry, JournalEntry } from "./ports.js";
 import { renewalCalendar } from "./drift/calendar.js";
 import { classifyPlatform } from "./drift/classify.js";
 import type { DriftCounts, DriftItem, DriftKind, DriftPlatformSummary, DriftReport } from "./drift/types.js";
-import { applyIgnore, type IgnoreRule } from "./ignore.js";
+import { applyIgnore, type IgnoreRule } from "./drift/ignore.js";
 
 export * from "./drift/types.js";
 

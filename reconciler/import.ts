@@ -17,7 +17,7 @@ import {
   type ActualAccount,
   type ActualPlatform,
 } from "./model.js";
-import { calendarDate } from "./render/format.js";
+import { calendarDate } from "./format.js";
 
 export interface ImportOptions {
   now: Date;

@@ -99,7 +99,15 @@ export type DesiredPlatform = PlatformRef & {
   /** true: live accounts not declared here are removed. */
   prune: boolean;
   accounts: DesiredAccount[];
-} & ({ offer: "hosted"; removal: RemovalMode } | { offer: "private" });
+} & (
+    | {
+        offer: "hosted";
+        removal: RemovalMode;
+        /** The storage of the accounts exrec orders here; absent: not sent, OVHcloud's default. */
+        storageQuota?: StorageQuota;
+      }
+    | { offer: "private" }
+  );
 
 export interface Desired {
   platforms: DesiredPlatform[];
@@ -163,15 +171,23 @@ export interface OrderQuote {
   license: License;
   duration: OrderDuration;
   quantity: number;
+  /** Absent: quoted without `storageQuota` (OVHcloud's default). */
+  storageQuota?: StorageQuota;
   withoutTax: Money;
   withTax: Money;
 }
 
 /** Key of an order quote: `org/svc/license/duration/quantity`. */
 export function quoteKey(
-  q: PlatformRef & { license: License; duration: OrderDuration; quantity: number },
+  q: PlatformRef & {
+    license: License;
+    duration: OrderDuration;
+    quantity: number;
+    storageQuota?: StorageQuota | undefined;
+  },
 ): string {
-  return `${platformKey(q)}/${q.license}/${q.duration}/${q.quantity}`;
+  const base = `${platformKey(q)}/${q.license}/${q.duration}/${q.quantity}`;
+  return q.storageQuota === undefined ? base : `${base}/storage-${q.storageQuota}`;
 }
 
 /**
@@ -209,13 +225,20 @@ export type Action =
 /** `now`, or the calendar date (YYYY-MM-DD, in the API date's own offset) a change takes effect. */
 export type Effective = "now" | string;
 
+/**
+ * Where a recurring price comes from: `quote`, the order quote of one account of the platform (a GET
+ * that buys nothing); `catalog`, the public catalog (its Exchange plan codes are unverified);
+ * `quote+catalog`, a difference of two prices, one from each.
+ */
+export type RecurringSource = "quote" | "catalog" | "quote+catalog";
+
 export type Cost =
   /** No billing effect. */
   | { kind: "none"; note?: string }
   /** Paid once, now (an order quote). */
   | { kind: "one-time"; amount: Money; taxIncluded: Money | null; source: "quote" }
   /** The monthly run rate changes by `delta` from `from` (negative: a saving). */
-  | { kind: "recurring"; delta: Money; from: Effective; source: "catalog"; note?: string }
+  | { kind: "recurring"; delta: Money; from: Effective; source: RecurringSource; note?: string }
   /** What the API does not tell us: shown as unknown, never guessed. */
   | { kind: "unknown"; reason: string };
 

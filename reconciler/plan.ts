@@ -7,6 +7,7 @@
  * decisions are in plan/platform.ts, the changes' descriptions in plan/changes.ts.
  */
 import { PlanRefusedError } from "./errors.js";
+import { defineLazy } from "./lazy.js";
 import {
   platformKey,
   type Actual,
@@ -32,7 +33,10 @@ export interface PlanContext {
   /** The clock: `created_at`, and whether a blank account's paid term has run out. */
   now: Date;
   prices: PriceBook;
-  /** Order quotes by `quoteKey(...)`; an order without one has an unknown cost. */
+  /**
+   * Order quotes by `quoteKey(...)`: an order without one has an unknown cost; the quotes of ONE
+   * account for `01` and `12` months give a Hosted platform's recurring prices (else the catalog's).
+   */
   quotes: ReadonlyMap<string, OrderQuote>;
 }
 
@@ -46,7 +50,7 @@ export interface PlanContext {
  */
 export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
   const warnings = new Warnings();
-  const prices = new PriceReader(ctx.prices, warnings);
+  const prices = new PriceReader(ctx.prices, warnings, ctx.quotes);
   const sink: PlanSink = { changes: [], waiting: [], unmanaged: [], problems: [], uncreatable: [] };
 
   const liveByKey = new Map<string, ActualPlatform>();
@@ -75,11 +79,11 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
 
   const changes = inApplyOrder(sink.changes);
   const totals = totalsOf(changes, covered, prices, warnings);
-  return {
+  const result: Plan = {
     format_version: "1",
     created_at: ctx.now.toISOString(),
-    manifest_digest: desired.digest,
-    fingerprint: actual.fingerprint,
+    manifest_digest: "",
+    fingerprint: {},
     platforms,
     changes,
     waiting: sink.waiting,
@@ -87,6 +91,9 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
     warnings: warnings.all(),
     totals,
   };
+  // Both digests cost a pass over every account; only plan files, apply and JSON output read them.
+  defineLazy(result, "manifest_digest", () => desired.digest);
+  return defineLazy(result, "fingerprint", () => actual.fingerprint);
 }
 
 /**
@@ -103,6 +110,7 @@ export function quotesNeeded(plan: Plan): QuoteRequest[] {
       license: change.license,
       duration: change.duration,
       quantity: change.quantity,
+      ...(change.storageQuota === undefined ? {} : { storageQuota: change.storageQuota }),
     });
   }
   return requests;

@@ -10,10 +10,10 @@ import { chmod, open, rename, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { PlanFileError } from "./errors.js";
 import type { Plan } from "./model.js";
-import { canonicalJson } from "./render/canonical-json.js";
-import { printable } from "./render/escape.js";
-import { renderPlanObjectJson } from "./render/plan-json.js";
-import type { SchemaCheck, SchemaProblem } from "./render/plan-validate.js";
+import { canonicalJson } from "./plan-format/canonical-json.js";
+import { printable } from "./printable.js";
+import { planObjectJson } from "./plan-format/json.js";
+import type { SchemaCheck, SchemaProblem } from "./plan-format/validate.js";
 
 /** The largest plan file read back: far above any real plan, small enough to read into memory. */
 export const MAX_PLAN_FILE_BYTES = 256 * 1024 * 1024;
@@ -30,7 +30,7 @@ const REMAKE_HINT = "make a new plan with `exrec plan --out FILE` and apply that
  * only: the commands that never touch one do not pay for it.
  */
 async function checkSchema(value: unknown, allErrors: boolean): Promise<SchemaCheck> {
-  const { checkPlanSchema } = await import("./render/plan-validate.js");
+  const { checkPlanSchema } = await import("./plan-format/validate.js");
   return checkPlanSchema(value, { allErrors });
 }
 
@@ -58,7 +58,7 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
       },
     );
   }
-  const text = renderPlanObjectJson({ ...(body as Plan), digest: planDigest(body as Plan) });
+  const text = planObjectJson({ ...(body as Plan), digest: planDigest(body as Plan) });
   const temporary = join(
     dirname(path),
     `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,

@@ -10,14 +10,20 @@
  */
 import { PriceDataError } from "./errors.js";
 import {
+  durationOf,
+  platformKey,
   priceKey,
+  quoteKey,
+  type Actual,
   type License,
   type Money,
   type Offer,
   type OrderDuration,
   type OrderQuote,
+  type Plan,
   type PriceBook,
   type Renewal,
+  type StorageQuota,
 } from "./model.js";
 import type { ApiCatalog, ApiCatalogPlan, ApiOrder, ApiPrice } from "./ports.js";
 
@@ -28,9 +34,59 @@ export interface QuoteRequest {
   license: License;
   duration: OrderDuration;
   quantity: number;
+  /** Absent: not sent (OVHcloud's default). */
+  storageQuota?: StorageQuota;
 }
 
 const CATALOG_CALL = "GET /order/catalog/public/exchange";
+
+/**
+ * The quotes that give the recurring prices of a plan's Hosted platforms: for each one, ONE account
+ * of each licence it holds or is given, for `01` (monthly) and `12` (yearly) months as its accounts
+ * renew. An order quote is a GET that buys nothing; these are read once per run, sorted so that the
+ * requests go out in the same order every time. Keys already in `have` are left out.
+ */
+export function recurringQuoteRequests(
+  plan: Plan,
+  actual: Actual,
+  have: ReadonlySet<string> = new Set(),
+): QuoteRequest[] {
+  const live = new Map(actual.platforms.map((p) => [platformKey(p), p]));
+  const requests = new Map<string, QuoteRequest>();
+  for (const ref of plan.platforms) {
+    if (ref.offer !== "hosted") continue;
+    const key = platformKey(ref);
+    const licenses = new Set<License>();
+    const renewals = new Set<Renewal>();
+    for (const account of live.get(key)?.accounts ?? []) {
+      licenses.add(account.license);
+      if (account.renewal !== null) renewals.add(account.renewal);
+    }
+    for (const change of plan.changes) {
+      if (platformKey(change.platform) !== key) continue;
+      if (change.action === "order") {
+        licenses.add(change.license);
+        renewals.add(change.renewal);
+      }
+      if (change.after.license) licenses.add(change.after.license);
+      if (change.after.renewal) renewals.add(change.after.renewal);
+    }
+    for (const license of licenses) {
+      for (const renewal of renewals) {
+        const request: QuoteRequest = {
+          organization: ref.organization,
+          service: ref.service,
+          license,
+          duration: durationOf(renewal),
+          quantity: 1,
+        };
+        const id = quoteKey(request);
+        if (!have.has(id)) requests.set(id, request);
+      }
+    }
+  }
+  return [...requests.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
 
 /**
  * The plan codes exrec reads, `exchange-{hosted|private}-{licence}`. UNVERIFIED: OVHcloud does not
@@ -130,7 +186,8 @@ export function unknownPriceBook(reason: string): PriceBook {
 export function quoteFromApiOrder(request: QuoteRequest, apiOrder: ApiOrder): OrderQuote {
   const call =
     `GET /order/email/exchange/${request.organization}/service/${request.service}/account/${request.duration}` +
-    `?licence=${request.license}&number=${request.quantity}`;
+    `?licence=${request.license}&number=${request.quantity}` +
+    (request.storageQuota === undefined ? "" : `&storageQuota=${request.storageQuota}`);
   const prices = (apiOrder as unknown as { prices?: Record<string, unknown> } | null)?.prices;
   if (typeof prices !== "object" || prices === null)
     throw new PriceDataError(call, "the quote has no prices");
@@ -139,6 +196,7 @@ export function quoteFromApiOrder(request: QuoteRequest, apiOrder: ApiOrder): Or
     license: request.license,
     duration: request.duration,
     quantity: request.quantity,
+    ...(request.storageQuota === undefined ? {} : { storageQuota: request.storageQuota }),
     withoutTax: moneyOf(call, "withoutTax", prices.withoutTax),
     withTax: moneyOf(call, "withTax", prices.withTax),
   };

@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { ExrecError } from "./errors.js";
+import { defineLazy } from "./lazy.js";
 import {
   offerOf,
   platformKey,
@@ -114,7 +115,6 @@ export async function refresh(
   options: RefreshOptions = {},
 ): Promise<RefreshResult> {
   const readModes: Record<string, ReadMode> = {};
-  const fingerprint: Record<string, string> = {};
   const platforms = await Promise.all(
     targets.map(async (ref) => {
       const key = platformKey(ref);
@@ -127,8 +127,13 @@ export async function refresh(
       }
     }),
   );
-  for (const platform of platforms) Object.assign(fingerprint, fingerprintOf(platform));
-  return { actual: { platforms, fingerprint }, readModes };
+  // Fingerprints are for saved plans and apply only: computed when one of them reads them.
+  const actual = defineLazy({ platforms } as Actual, "fingerprint", () => {
+    const fingerprint: Record<string, string> = {};
+    for (const platform of platforms) Object.assign(fingerprint, fingerprintOf(platform));
+    return fingerprint;
+  });
+  return { actual, readModes };
 }
 
 async function readPlatform(
@@ -332,7 +337,11 @@ export function fingerprintOf(platform: ActualPlatform): Record<string, string> 
   return out;
 }
 
+/** Objects fingerprinted by this process, counted for the tests that show plain plans compute none. */
+export const fingerprintCount = { objects: 0 };
+
 function digest(value: unknown): string {
+  fingerprintCount.objects++;
   return createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
 }
 

@@ -4,17 +4,18 @@
  * Run by `npm run build` before tsc: `tsx provider/cdktf/generate.ts`. Offline and fast (about two
  * seconds): it needs no terraform binary and no network, because it feeds our own provider schema
  * straight to @cdktf/provider-generator's generator class instead of going through `cdktf get`.
- * Idempotent: the output folder is replaced as a whole.
+ * Idempotent: the output folder is replaced as a whole. Run as a script, it regenerates only when
+ * what the bindings are made from has changed since the last run (a digest kept beside them).
  *
  * The generator writes TypeScript for CommonJS projects; generated-source-fixes.ts makes it
  * compile under the repository's NodeNext, strict settings, and the CommonJS-only
  * `lazy-index.ts` is dropped.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { addMissingOverrides, withNodeNextImports } from "./generated-source-fixes.js";
 
 /** The repository root, whether this runs from source (provider/cdktf) or from dist/provider/cdktf. */
 function repositoryRoot(): string {
@@ -73,6 +74,9 @@ export async function generateBindings(options: GenerateOptions = {}): Promise<G
 
 /** Makes the generator's output compile here; returns the TypeScript files, relative, sorted. */
 async function fixGeneratedSources(dir: string, schemaFile: string): Promise<string[]> {
+  // Loaded here, not at the top: it brings in the TypeScript compiler, which a run that finds the
+  // bindings up to date does not need.
+  const { addMissingOverrides, withNodeNextImports } = await import("./generated-source-fixes.js");
   const tsFiles: string[] = [];
   for (const file of await listFiles(dir)) {
     if (file.endsWith("lazy-index.ts")) {
@@ -157,12 +161,44 @@ async function listFiles(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
+/** Where a generation records the digest of what it was generated from. */
+const INPUTS_DIGEST_FILE = ".inputs-sha256";
+
+/**
+ * The digest of everything the default bindings depend on: the schema, this generator and its
+ * fixes, the compiler settings the fixes read, and the locked versions of the generator packages.
+ */
+function defaultInputsDigest(): string {
+  const hash = createHash("sha256");
+  const here = dirname(fileURLToPath(import.meta.url));
+  const ext = extname(fileURLToPath(import.meta.url));
+  for (const file of [
+    DEFAULT_SCHEMA_FILE,
+    join(here, `generate${ext}`),
+    join(here, `generated-source-fixes${ext}`),
+    TSCONFIG_FILE,
+    join(ROOT, "package-lock.json"),
+  ]) {
+    hash.update(file.slice(ROOT.length)).update("\0");
+    hash.update(existsSync(file) ? readFileSync(file) : "(missing)").update("\0");
+  }
+  return hash.digest("hex");
+}
+
 const invokedDirectly =
   process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
   const started = Date.now();
-  const result = await generateBindings();
-  console.log(
-    `exrec: generated ${result.files.length} CDKTF binding files into ${relative(process.cwd(), result.outDir) || "."} in ${Date.now() - started} ms`,
-  );
+  const digest = defaultInputsDigest();
+  const digestFile = join(DEFAULT_OUT_DIR, INPUTS_DIGEST_FILE);
+  // `npm ci` builds, and `npm test` builds again: unchanged inputs give the same bindings.
+  if (existsSync(digestFile) && readFileSync(digestFile, "utf8").trim() === digest) {
+    console.log(`exrec: the CDKTF bindings in ${relative(process.cwd(), DEFAULT_OUT_DIR)} are up to date`);
+  } else {
+    const result = await generateBindings();
+    await writeFile(digestFile, digest + "\n");
+    console.log(
+      `exrec: generated ${result.files.length} CDKTF binding files into ${relative(process.cwd(), result.outDir) || "."} in ${Date.now() - started} ms`,
+    );
+  }
 }

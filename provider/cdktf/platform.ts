@@ -1,7 +1,7 @@
 /**
  * The friendly constructs: an Exchange platform and its accounts, typed so that what the manifest
- * forbids does not compile (a renewal period on a Private platform (P1), `removal` on Private, a
- * licence outside basic/standard/enterprise).
+ * forbids does not compile (a renewal period on a Private platform (P1), `removal` or
+ * `storageQuota` on Private, a licence outside basic/standard/enterprise).
  *
  * They are thin: each synthesizes exactly one generated `exrec_platform` / `exrec_account`
  * resource, with the platform's organization and service written literally into every account,
@@ -9,7 +9,7 @@
  */
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import type { License, Offer, RemovalMode, Renewal } from "../../reconciler/model.js";
+import type { License, Offer, RemovalMode, Renewal, StorageQuota } from "../../reconciler/model.js";
 import { Account } from "./gen/providers/exrec/account/index.js";
 import { Platform } from "./gen/providers/exrec/platform/index.js";
 import { DuplicateAccountError } from "./errors.js";
@@ -28,6 +28,8 @@ export interface HostedPlatformProps extends PlatformPropsBase {
   readonly offer: "hosted";
   /** How accounts are removed: terminate at expiry (`expire`, default, H4) or also reset now (`reset`, H5). */
   readonly removal?: RemovalMode;
+  /** The mailbox size in GB of each account exrec orders here. Unset: OVHcloud's default (50). */
+  readonly storageQuota?: StorageQuota;
   /** Applied to accounts that do not set their own. */
   readonly defaults?: { readonly license?: License; readonly renewal?: Renewal };
 }
@@ -103,6 +105,7 @@ export class ExchangePlatform<O extends Offer = Offer> extends Construct {
       offer: props.offer,
       prune: props.prune,
       removal: hosted?.removal,
+      storageQuota: hosted?.storageQuota,
       defaultLicense: props.defaults?.license,
       defaultRenewal: hosted?.defaults?.renewal,
     });

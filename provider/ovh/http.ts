@@ -8,7 +8,7 @@
  * twice and a second DELETE may remove what the first already reset. When one of those fails after
  * it may have reached the server, the caller gets an OutcomeUnknownError and must look before acting.
  */
-import { Agent, request as undiciRequest, type Dispatcher } from "undici";
+import { Pool, type Dispatcher } from "undici";
 import { ApplicationKeyRequestAuth, OAuth2RequestAuth, type RequestAuth, type TokenAnswer } from "./auth.js";
 import type { Auth, Limits } from "./config.js";
 import {
@@ -19,7 +19,7 @@ import {
   type NetworkFailure,
   type OvhApiErrorCode,
 } from "./errors.js";
-import { ConcurrencyGate, TokenBucket, realSleep } from "./limiter.js";
+import { AdaptiveLimits, ConcurrencyGate, TokenBucket, realSleep } from "./limiter.js";
 import { Redactor } from "./redact.js";
 import {
   DEFAULT_RETRY_POLICY,
@@ -137,7 +137,12 @@ export class OvhHttpClient {
   private readonly random: () => number;
   private readonly gate: ConcurrencyGate;
   private readonly bucket: TokenBucket;
-  private readonly agent: Agent;
+  /** Halves the two brakes on a 429 and grows them back on clean answers. */
+  readonly adaptive: AdaptiveLimits;
+  /** One connection pool per origin (the API's, and the token endpoint's if it differs). */
+  private readonly pools = new Map<string, Pool>();
+  /** The base URL as `normaliseUrl` writes it, so that most request URLs need no parsing. */
+  private readonly normalBase: string;
   private readonly auth: RequestAuth;
   private readonly redactor = new Redactor();
   private readonly onSlow: ((line: string) => void) | undefined;
@@ -160,11 +165,8 @@ export class OvhHttpClient {
     this.random = options.random ?? Math.random;
     this.gate = new ConcurrencyGate(options.limits.concurrency);
     this.bucket = new TokenBucket(options.limits.ratePerSecond);
-    this.agent = new Agent({
-      connect: { timeout: options.limits.timeoutMs },
-      headersTimeout: options.limits.timeoutMs,
-      bodyTimeout: options.limits.timeoutMs,
-    });
+    this.adaptive = new AdaptiveLimits(this.gate, this.bucket);
+    this.normalBase = normaliseUrl(this.baseUrl);
     this.auth =
       options.auth.method === "application-key"
         ? new ApplicationKeyRequestAuth(options.auth, () => this.fetchServerTime(), this.clock)
@@ -179,7 +181,10 @@ export class OvhHttpClient {
   /** One API call below the base URL, e.g. `request("GET", "/email/exchange")`. `path` must be encoded already. */
   async request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<OvhResponse<T>> {
     const query = encodeQuery(options.query);
-    const url = normaliseUrl(`${this.baseUrl}${path}${query}`);
+    // A plain path needs no URL parser: it is sent, and signed, exactly as written.
+    const url = PLAIN_PATH.test(path + query)
+      ? `${this.normalBase}${path}${query}`
+      : normaliseUrl(`${this.baseUrl}${path}${query}`);
     const body = options.body === undefined ? "" : JSON.stringify(options.body);
     const answer = await this.exchange({
       method,
@@ -191,14 +196,29 @@ export class OvhHttpClient {
       headers: options.headers ?? {},
       retryable: isRetryableMethod(method) || options.idempotent === true,
       authenticated: true,
-      redactor: this.redactor.with(options.secrets ?? []),
+      redactor: options.secrets === undefined ? this.redactor : this.redactor.with(options.secrets),
     });
     return { status: answer.status, headers: answer.headers, body: answer.body as T };
   }
 
   /** Closes the connections kept alive. The client cannot be used afterwards. */
   async close(): Promise<void> {
-    await this.agent.close();
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+
+  private poolFor(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (pool === undefined) {
+      pool = new Pool(origin, {
+        connect: { timeout: this.limits.timeoutMs },
+        headersTimeout: this.limits.timeoutMs,
+        bodyTimeout: this.limits.timeoutMs,
+      });
+      this.pools.set(origin, pool);
+    }
+    return pool;
   }
 
   private async fetchServerTime(): Promise<number> {
@@ -273,6 +293,7 @@ export class OvhHttpClient {
       let result: AttemptResult;
       const started = performance.now();
       await this.gate.acquire();
+      const round = this.adaptive.started();
       try {
         await this.bucket.take();
         const auth = ex.authenticated ? this.auth.headers(ex.method, ex.url, ex.body) : NO_AUTH;
@@ -282,7 +303,11 @@ export class OvhHttpClient {
         this.gate.release();
       }
       const elapsed = Math.round(performance.now() - started);
-      const redactor = ex.redactor.with(secrets);
+      // The redactor that also knows this attempt's signature, built only to log or to raise.
+      const attemptSecrets = secrets;
+      let withSecrets: Redactor | undefined;
+      const redactor = (): Redactor =>
+        (withSecrets ??= attemptSecrets.length === 0 ? ex.redactor : ex.redactor.with(attemptSecrets));
       const canRetry = ex.retryable && attempt < this.retry.attempts;
 
       if (result.kind === "too-large") {
@@ -307,7 +332,7 @@ export class OvhHttpClient {
           continue;
         }
         this.log(redactor, ex, `${result.failure}`, elapsed);
-        const cause = redactor.cause(result.error);
+        const cause = redactor().cause(result.error);
         if (!ex.retryable && result.maybeSent) {
           throw new OutcomeUnknownError(
             { method: ex.method, path: ex.errorPath, status: null, host: this.host },
@@ -330,6 +355,8 @@ export class OvhHttpClient {
       }
 
       const { status, headers, text } = result;
+      if (status === 429) this.adaptive.refused(round);
+      else this.adaptive.answered();
       const parsed = parseJson(text);
       if (status >= 200 && status < 300) {
         this.log(redactor, ex, String(status), elapsed);
@@ -339,7 +366,14 @@ export class OvhHttpClient {
       }
 
       const transient = isTransientStatus(status);
-      const error = this.apiError(ex, redactor, status, headers, parsed.ok ? parsed.value : text, transient);
+      const error = this.apiError(
+        ex,
+        redactor(),
+        status,
+        headers,
+        parsed.ok ? parsed.value : text,
+        transient,
+      );
 
       if (
         status === 401 &&
@@ -416,22 +450,23 @@ export class OvhHttpClient {
       ...authHeaders,
     };
     if (ex.contentType !== null) headers["content-type"] = ex.contentType;
-    const signal = AbortSignal.timeout(this.limits.timeoutMs);
+    // No AbortSignal per attempt: the pool's connect, headers and body timeouts (each the request
+    // timeout) end an attempt that hangs, with the undici codes TIMEOUT_CODES names.
+    const { origin, path } = splitUrl(ex.url);
     try {
-      const response = await undiciRequest(ex.url, {
+      const response = await this.poolFor(origin).request({
         method: ex.method,
+        path,
         headers,
         body: ex.body === "" ? null : ex.body,
-        dispatcher: this.agent,
-        signal,
       });
-      const text = await readBounded(response.body, MAX_ANSWER_BYTES);
+      const text = await readBounded(response.body, response.headers["content-length"], MAX_ANSWER_BYTES);
       if (text === null) return { kind: "too-large", status: response.statusCode };
       return { kind: "answer", status: response.statusCode, headers: flattenHeaders(response.headers), text };
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       const known = typeof code === "string" ? code : "";
-      const timeout = signal.aborted || TIMEOUT_CODES.has(known);
+      const timeout = TIMEOUT_CODES.has(known);
       return {
         kind: "failure",
         error,
@@ -476,16 +511,37 @@ export class OvhHttpClient {
     });
   }
 
-  private log(redactor: Redactor, ex: Exchange, outcome: string, elapsedMs: number, note?: string): void {
+  private log(
+    redactor: () => Redactor,
+    ex: Exchange,
+    outcome: string,
+    elapsedMs: number,
+    note?: string,
+  ): void {
     if (!this.debug) return;
     this.debug(
-      redactor.text(`${ex.method} ${ex.display} ${outcome} ${elapsedMs}ms${note ? ` (${note})` : ""}`),
+      redactor().text(`${ex.method} ${ex.display} ${outcome} ${elapsedMs}ms${note ? ` (${note})` : ""}`),
     );
   }
 }
 
 /** The body as UTF-8 text, or null (and the connection dropped) once it exceeds `limit` bytes. */
-async function readBounded(body: Dispatcher.ResponseData["body"], limit: number): Promise<string | null> {
+/**
+ * The body as UTF-8 text, or null (and the connection dropped) once it exceeds `limit` bytes. A body
+ * whose length is announced within the limit is read in one go; others are counted as they come.
+ */
+async function readBounded(
+  body: Dispatcher.ResponseData["body"],
+  contentLength: string | string[] | undefined,
+  limit: number,
+): Promise<string | null> {
+  const announced =
+    typeof contentLength === "string" && /^\d+$/.test(contentLength) ? Number(contentLength) : NaN;
+  if (announced > limit) {
+    body.destroy();
+    return null;
+  }
+  if (announced <= limit) return body.text();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -499,6 +555,16 @@ async function readBounded(body: Dispatcher.ResponseData["body"], limit: number)
   }
   return Buffer.concat(chunks).toString("utf8");
 }
+
+/** `https://host:port` and `/path?query` of an absolute URL written by normaliseUrl. */
+function splitUrl(url: string): { origin: string; path: string } {
+  const slash = url.indexOf("/", url.indexOf("://") + 3);
+  return slash === -1 ? { origin: url, path: "/" } : { origin: url.slice(0, slash), path: url.slice(slash) };
+}
+
+/** Paths made only of characters sent as they are, with no `.` or `..` segment to resolve. */
+const PLAIN_PATH =
+  /^(?:\/(?!\.\.?(?:[/?]|$))[A-Za-z0-9\-._~%!$&'()*+,;=:@]*)+(?:\?[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*)?$/;
 
 function encodeQuery(query: Record<string, QueryValue> | undefined): string {
   if (!query) return "";

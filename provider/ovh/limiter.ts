@@ -1,31 +1,50 @@
 /**
  * The two brakes every request attempt (retries included) goes through: a cap on requests in flight,
  * and a token bucket on requests started per second. Both are first come, first served.
+ *
+ * Both adapt (AdaptiveLimits): OVHcloud publishes no rate limit and says "too many" with a 429, so
+ * exrec starts at its configured limits, halves them on a 429 and grows them back, one request in
+ * flight at a time, while the answers are clean, never beyond what was configured.
  */
 
-/** At most `max` holders at once; the others wait in order. */
+/** At most `limit` holders at once (`max` at first); the others wait in order. */
 export class ConcurrencyGate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  /** The current cap, between 1 and `max`. */
+  limit: number;
 
   constructor(readonly max: number) {
     if (!Number.isInteger(max) || max < 1)
       throw new RangeError(`concurrency must be a whole number ≥ 1, not ${max}`);
+    this.limit = max;
   }
 
   async acquire(): Promise<void> {
-    if (this.active < this.max) {
+    if (this.active < this.limit && this.waiting.length === 0) {
       this.active++;
       return;
     }
     await new Promise<void>((resolve) => this.waiting.push(resolve));
-    // The releasing holder handed its place over: `active` is unchanged.
+    // The place was counted in `active` by whoever woke us.
   }
 
   release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
+    this.active--;
+    this.wake();
+  }
+
+  /** A new cap: a lower one takes effect as holders leave, a higher one at once. */
+  setLimit(limit: number): void {
+    this.limit = Math.max(1, Math.min(this.max, Math.floor(limit)));
+    this.wake();
+  }
+
+  private wake(): void {
+    while (this.active < this.limit && this.waiting.length > 0) {
+      this.active++;
+      this.waiting.shift()!();
+    }
   }
 }
 
@@ -37,6 +56,8 @@ export class TokenBucket {
   private tokens: number;
   private last: number;
   private queue: Promise<void> = Promise.resolve();
+  /** The current rate, between 1 and `ratePerSecond` (0: no limit). */
+  rate: number;
 
   constructor(
     readonly ratePerSecond: number,
@@ -47,6 +68,15 @@ export class TokenBucket {
       throw new RangeError(`rate must be ≥ 0, not ${ratePerSecond}`);
     this.tokens = ratePerSecond;
     this.last = now();
+    this.rate = ratePerSecond;
+  }
+
+  /** A new rate, within 1 and the configured one (a bucket without a limit stays without). */
+  setRate(rate: number): void {
+    if (this.ratePerSecond === 0) return;
+    this.refill();
+    this.rate = Math.max(1, Math.min(this.ratePerSecond, rate));
+    this.tokens = Math.min(this.tokens, this.rate);
   }
 
   take(): Promise<void> {
@@ -59,7 +89,7 @@ export class TokenBucket {
   private async waitForToken(): Promise<void> {
     this.refill();
     if (this.tokens < 1) {
-      await this.sleep(Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000));
+      await this.sleep(Math.ceil(((1 - this.tokens) / this.rate) * 1000));
       this.refill();
     }
     // May dip a hair below zero when a timer fires a fraction early; the next caller waits it off.
@@ -68,8 +98,53 @@ export class TokenBucket {
 
   private refill(): void {
     const now = this.now();
-    this.tokens = Math.min(this.ratePerSecond, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
+    this.tokens = Math.min(this.rate, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
+  }
+}
+
+/**
+ * Additive increase, multiplicative decrease over both brakes, as TCP does with its window. A 429
+ * halves the requests in flight and the rate, once per round (the answers of requests that were
+ * already in flight when it came say nothing new); after as many clean answers in a row as the cap
+ * allows in flight, one more request may be in flight and the rate grows by as much.
+ */
+export class AdaptiveLimits {
+  private clean = 0;
+  /** Counts attempts started; a 429 only halves if its attempt started after the last halving. */
+  private round = 0;
+  /** How often the limits were halved and grown: tests and `--debug` read these. */
+  readonly stats = { backoffs: 0, growths: 0 };
+
+  constructor(
+    readonly gate: ConcurrencyGate,
+    readonly bucket: TokenBucket,
+  ) {}
+
+  /** The round an attempt starts in, to give back to `refused`. */
+  started(): number {
+    return this.round;
+  }
+
+  /** A 429 for an attempt started in `round`. */
+  refused(round: number): void {
+    this.clean = 0;
+    if (round !== this.round) return;
+    this.round++;
+    this.stats.backoffs++;
+    this.gate.setLimit(this.gate.limit / 2);
+    this.bucket.setRate(this.bucket.rate / 2);
+  }
+
+  /** An answer that was not a 429. */
+  answered(): void {
+    if (this.gate.limit >= this.gate.max && this.bucket.rate >= this.bucket.ratePerSecond) return;
+    if (++this.clean < this.gate.limit) return;
+    this.clean = 0;
+    this.stats.growths++;
+    const step = this.bucket.ratePerSecond / this.gate.max;
+    this.gate.setLimit(this.gate.limit + 1);
+    this.bucket.setRate(this.bucket.rate + step);
   }
 }
 

@@ -19,7 +19,13 @@ export interface LimitFlags {
   timeoutMs?: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { concurrency: 8, ratePerSecond: 20, timeoutMs: 30_000 };
+/**
+ * OVHcloud publishes no rate limit and sends no rate-limit headers; it refuses with 429 when asked
+ * too much. So the defaults are ceilings that keep a large estate's read latency-bound (32 in
+ * flight: a 100,000-account read in pages takes a few hundred requests), and the client's adaptive
+ * limits (limiter.ts) halve both on the first 429 and grow them back while answers are clean.
+ */
+export const DEFAULT_LIMITS: Limits = { concurrency: 32, ratePerSecond: 50, timeoutMs: 30_000 };
 
 export function resolveLimits(env: NodeJS.ProcessEnv, flags: LimitFlags = {}): Limits {
   const concurrency =

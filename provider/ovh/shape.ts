@@ -92,30 +92,51 @@ export function optional<T>(check: Check<T>): Check<T | undefined> {
   return (v, at) => (v === undefined ? undefined : check(v, at));
 }
 
+/**
+ * Checked in place: the answer was parsed for this check alone, so an item a check normalises is
+ * written back into the same array; one path function per array, not one per item.
+ */
 export function arrayOf<T>(check: Check<T>): Check<T[]> {
   return (v, at) => {
     if (!Array.isArray(v)) throw new ShapeProblem(at, "an array", v);
-    return v.map((item, i) => check(item, () => `${where(at)}[${i}]`));
+    let index = 0;
+    const itemAt = () => `${where(at)}[${index}]`;
+    for (; index < v.length; index++) {
+      const item: unknown = v[index];
+      const checked = check(item, itemAt);
+      if (checked !== item) v[index] = checked;
+    }
+    return v as T[];
   };
 }
 
 type Checked<S extends Record<string, Check<unknown>>> = { [K in keyof S]: ReturnType<S[K]> };
 
-/** An object with at least these fields; the others are kept as they are. */
+/**
+ * An object with at least these fields; the others are kept as they are. Checked in place, with
+ * one path function per object, built into a message only if a field fails: on the good path a
+ * page of 500 accounts costs no copy and no closure per field.
+ */
 export function object<S extends Record<string, Check<unknown>>>(
   fields: S,
 ): Check<Checked<S> & Record<string, unknown>> {
+  const entries = Object.entries(fields);
   return (v, at) => {
     if (v === null || typeof v !== "object" || Array.isArray(v)) throw new ShapeProblem(at, "an object", v);
-    const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
-    for (const [name, check] of Object.entries(fields)) {
-      const value = check((v as Record<string, unknown>)[name], () => {
-        const parent = where(at);
-        return parent ? `${parent}.${name}` : name;
-      });
-      if (value !== undefined) out[name] = value;
+    const record = v as Record<string, unknown>;
+    let name = "";
+    const fieldAt = () => {
+      const parent = where(at);
+      return parent ? `${parent}.${name}` : name;
+    };
+    for (let i = 0; i < entries.length; i++) {
+      const [field, check] = entries[i]!;
+      name = field;
+      const before = record[field];
+      const value = check(before, fieldAt);
+      if (value !== before && value !== undefined) record[field] = value;
     }
-    return out as Checked<S> & Record<string, unknown>;
+    return record as Checked<S> & Record<string, unknown>;
   };
 }
 

@@ -38,9 +38,13 @@ export class FaultBook {
     this.armed = [];
   }
 
-  /** The fault for this request, if any, spending one of its shots. */
-  take(method: string, path: string): FaultSpec | null {
-    const index = this.armed.findIndex((fault) => matches(fault.spec, method, path));
+  /** The fault for this request, if any, spending one of its shots; `inFlight` counts this one. */
+  take(method: string, path: string, inFlight = 1): FaultSpec | null {
+    const index = this.armed.findIndex(
+      (fault) =>
+        matches(fault.spec, method, path) &&
+        (fault.spec.inFlightAbove === undefined || inFlight > fault.spec.inFlightAbove),
+    );
     if (index < 0) return null;
     const fault = this.armed[index] as ArmedFault;
     fault.left -= 1;

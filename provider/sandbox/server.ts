@@ -320,7 +320,7 @@ class SandboxRuntime {
     if (this.latencyMs > 0) await sleep(this.latencyMs);
 
     let effect: EffectFault | null = null;
-    const fault = this.faults.take(method, path);
+    const fault = this.faults.take(method, path, this.recorder.inFlightNow);
     if (fault) {
       switch (fault.kind) {
         case "429": {

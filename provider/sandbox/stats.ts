@@ -16,6 +16,11 @@ export class StatsRecorder {
     return this.current;
   }
 
+  /** Requests being handled right now. */
+  get inFlightNow(): number {
+    return this.inFlight;
+  }
+
   reset(): void {
     this.current = emptyStats();
     this.current.maxInFlight = this.inFlight;

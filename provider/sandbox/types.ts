@@ -91,6 +91,11 @@ export interface FaultSpec {
   times?: number;
   retryAfterSeconds?: number;
   delayMs?: number;
+  /**
+   * Fire only on requests that arrive while more than this many are in flight (and spend no shot
+   * otherwise): a 429 with it behaves like an API's quota of concurrent requests.
+   */
+  inFlightAbove?: number;
 }
 
 export interface SandboxStats {

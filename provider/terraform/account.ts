@@ -36,11 +36,10 @@ import { resolveConfig } from "../../reconciler/commands/session.js";
 import { UNKNOWN, type ObjectValue, type Value } from "./cty.js";
 import { error, warning, type Diagnostic } from "./diagnostics.js";
 import type { Engine } from "./engine.js";
+import { ACCOUNT_TYPE, EMAIL, validateAccount, type ResourceResult } from "./account-config.js";
 import { ImportIdError, PlanDriftedError, PlatformUnknownError, ResourceConfigError } from "./errors.js";
 import type { PlatformSettings, PlatformSettingsStore } from "./settings.js";
 import { anyUnknown, bool, oneOf, readPrivate, str, writePrivate } from "./values.js";
-
-export const ACCOUNT_TYPE = "exrec_account";
 
 /** What the account's private data (kept by Terraform beside its state) holds. */
 interface AccountPrivate {
@@ -63,41 +62,12 @@ const INPUTS = [
   "protect",
 ] as const;
 
-const EMAIL = /^[^@\s,/]+@[^@\s,/]+\.[^@\s,/]+$/;
-
-export interface ResourceResult {
-  state: ObjectValue | null;
-  private?: Buffer;
-  diagnostics: Diagnostic[];
-  requiresReplace?: string[];
-}
-
 function refOf(object: ObjectValue): PlatformRef {
   return { organization: str(object, "organization") ?? "", service: str(object, "service") ?? "" };
 }
 
 function idOf(ref: PlatformRef, email: string): string {
   return `${ref.organization}/${ref.service}/${email.toLowerCase()}`;
-}
-
-/** Value checks that need nothing but the configuration (ValidateResourceConfig and plan). */
-export function validateAccount(config: ObjectValue): void {
-  const email = str(config, "email");
-  if (email !== null && !EMAIL.test(email))
-    throw new ResourceConfigError(`email = ${JSON.stringify(email)} is not an e-mail address`, "email");
-  oneOf(config, "license", LICENSES);
-  oneOf(config, "renewal", RENEWALS);
-  const state = oneOf(config, "state", ["present", "absent"] as const);
-  bool(config, "protect");
-  if (state === "absent") {
-    for (const name of ["license", "renewal", "display_name", "protect"]) {
-      if (config[name] !== null)
-        throw new ResourceConfigError(
-          `an account with state = "absent" takes no ${name}: it is being removed`,
-          name,
-        );
-    }
-  }
 }
 
 /** The account of the configuration as exrec's desired model, with its platform's defaults applied. */
@@ -137,7 +107,12 @@ function desiredOf(settings: PlatformSettings, account: DesiredAccount): Desired
   };
   const platform: DesiredPlatform =
     settings.offer === "hosted"
-      ? { ...base, offer: "hosted", removal: settings.removal }
+      ? {
+          ...base,
+          offer: "hosted",
+          removal: settings.removal,
+          ...(settings.storageQuota ? { storageQuota: settings.storageQuota } : {}),
+        }
       : { ...base, offer: "private" };
   return { platforms: [platform], digest: "", files: [] };
 }
@@ -153,7 +128,7 @@ function destroyRefusal(plan: Plan, allowDestroy: boolean): Diagnostic | null {
   if (destructive.length === 0 || allowDestroy) return null;
   const what = destructive.map((c) => `${c.action} (${c.rule ?? "–"})`).join(", ");
   return error(
-    `exrec refuses a destructive change: ${what} of ${destructive[0]!.action === "order" ? "" : (destructive[0] as { address: string }).address}`,
+    `exrec refuses a destructive change: ${what} of ${destructive[0].action === "order" ? "" : (destructive[0] as { address: string }).address}`,
     "It destroys mailbox data now. Set allow_destroy = true in the exrec provider block to allow it, as `exrec apply --allow-destroy` does; nothing was written.",
   );
 }
@@ -268,11 +243,6 @@ export class AccountResource {
     private readonly engine: Engine,
     private readonly settings: PlatformSettingsStore,
   ) {}
-
-  validate(config: ObjectValue): Diagnostic[] {
-    validateAccount(config);
-    return [];
-  }
 
   private async settingsFor(
     ref: PlatformRef,
@@ -459,7 +429,7 @@ export class AccountResource {
     const desired = desiredOf(settings, account);
 
     const outcome = await this.engine.withPlatformLock(ref, async (lock, backend) => {
-      const platform = await this.engine.platform(ref);
+      const platform = await this.engine.sync(ref, email);
       const plan = await this.engine.plan(desired, platform, email);
       const allowed = new Set(stored.actions ?? []);
       const surprise = plan.changes.filter((c) => !allowed.has(c.action));
@@ -521,7 +491,7 @@ export class AccountResource {
   /** `terraform import exrec_account.NAME ORGANIZATION/SERVICE/EMAIL`. */
   importState(id: string, attributes: readonly string[]): ObjectValue {
     const parts = id.split("/");
-    if (parts.length !== 3 || parts.some((p) => p.trim() === "") || !EMAIL.test(parts[2]!)) {
+    if (parts.length !== 3 || parts.some((p) => p.trim() === "") || !EMAIL.test(parts[2])) {
       throw new ImportIdError(
         `${JSON.stringify(id)} is not an account id: exrec_account is imported by ORGANIZATION/SERVICE/EMAIL, for example hosted-ab12345-1/hosted-ab12345-1/alice@acme.example`,
       );

@@ -20,7 +20,7 @@ import {
 import { plan as makePlan, quotesNeeded } from "../../reconciler/plan.js";
 import type { Backend, ExchangeApi, HeldLock } from "../../reconciler/ports.js";
 import { quoteFromApiOrder } from "../../reconciler/prices.js";
-import { refresh } from "../../reconciler/refresh.js";
+import { refresh, toActualAccount } from "../../reconciler/refresh.js";
 import { readPrices } from "../../reconciler/commands/pipeline.js";
 import {
   openBackendFor,
@@ -76,12 +76,55 @@ export class Engine {
       // A failed read is not kept: the next call tries again.
       pending.catch(() => this.platforms.delete(key));
     }
-    return (await pending).platforms[0]!;
+    return (await pending).platforms[0];
   }
 
-  /** Forgets the platform's live state after a write, so that the next step reads it again. */
+  /** Forgets the platform's live state, so that the next step reads it again in full. */
   forget(ref: PlatformRef): void {
     this.platforms.delete(platformKey(ref));
+  }
+
+  /**
+   * Brings the platform read earlier up to date before a write, without reading it all again
+   * (on an API without bulk reads that is one GET per account, for every resource applied): the
+   * account list once, then every account that appeared since (a delivered order, a blank given
+   * an address) and `address` itself, which the write is about. Accounts gone from the list are
+   * dropped. Other accounts keep their earlier reading: apply's steps read each one again before
+   * they write to it.
+   */
+  async sync(ref: PlatformRef, address: string): Promise<ActualPlatform> {
+    const key = platformKey(ref);
+    const pending = this.platforms.get(key);
+    if (!pending) return this.platform(ref);
+    const earlier = await pending.then(
+      (actual) => actual.platforms[0],
+      () => null,
+    );
+    if (!earlier) return this.platform(ref);
+    const api = await this.api();
+    const ids = new Set(
+      (await api.listAccounts(ref.organization, ref.service)).map((id) => id.toLowerCase()),
+    );
+    const known = new Map(earlier.accounts.map((a) => [a.email, a]));
+    const wanted = address.toLowerCase();
+    const toRead = [...ids].filter((id) => !known.has(id) || id === wanted);
+    const read = await Promise.all(
+      toRead.map(async (id) => {
+        try {
+          return toActualAccount(await api.getAccount(ref.organization, ref.service, id));
+        } catch (thrown) {
+          if ((thrown as { status?: unknown }).status === 404) return null;
+          throw thrown;
+        }
+      }),
+    );
+    for (const account of read) if (account) known.set(account.email, account);
+    const accounts = [...known.values()]
+      .filter((a) => ids.has(a.email) && (a.email !== wanted || read.some((r) => r?.email === wanted)))
+      .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+    const platform: ActualPlatform = { ...earlier, accounts };
+    this.platforms.set(key, Promise.resolve({ platforms: [platform], fingerprint: {} }));
+    return platform;
   }
 
   private async priceBook(): Promise<PriceBook> {
@@ -135,7 +178,7 @@ export class Engine {
 
   /**
    * Runs `write` for one platform under the backend's lock (the same lock as `exrec apply`), one
-   * write at a time per platform within this process. The platform is read again afterwards.
+   * write at a time per platform within this process.
    */
   async withPlatformLock<T>(
     ref: PlatformRef,
@@ -164,8 +207,11 @@ export class Engine {
         );
         try {
           return await write(lock, backend);
-        } finally {
+        } catch (thrown) {
+          // After a failure nothing is assumed of the platform: it is read again in full.
           this.forget(ref);
+          throw thrown;
+        } finally {
           await lock.release();
         }
       });

@@ -5,14 +5,14 @@
  * its accounts are planned with. Removing it from the configuration leaves the platform and its
  * accounts as they are.
  */
-import { LICENSES, RENEWALS, type PlatformRef } from "../../reconciler/model.js";
+import { LICENSES, RENEWALS, STORAGE_QUOTAS, type PlatformRef } from "../../reconciler/model.js";
 import { isUnknown, type ObjectValue } from "./cty.js";
 import { error, warning, type Diagnostic } from "./diagnostics.js";
 import type { Engine } from "./engine.js";
 import { ImportIdError, ResourceConfigError } from "./errors.js";
-import type { ResourceResult } from "./account.js";
+import type { ResourceResult } from "./account-config.js";
 import type { PlatformSettings, PlatformSettingsStore } from "./settings.js";
-import { bool, oneOf, str } from "./values.js";
+import { bool, oneOf, readPrivate, str, writePrivate } from "./values.js";
 
 export const PLATFORM_TYPE = "exrec_platform";
 
@@ -25,6 +25,7 @@ export function settingsOf(config: ObjectValue): PlatformSettings | null {
   const removal = oneOf(config, "removal", ["expire", "reset"] as const);
   const defaultLicense = oneOf(config, "default_license", LICENSES);
   const defaultRenewal = oneOf(config, "default_renewal", RENEWALS);
+  const storageQuota = oneOf(config, "storage_quota", STORAGE_QUOTAS);
   if (bool(config, "prune") === true) {
     throw new ResourceConfigError(
       "prune = true cannot be expressed through Terraform: Terraform manages only the accounts declared as resources, and never sees the others",
@@ -44,6 +45,11 @@ export function settingsOf(config: ObjectValue): PlatformSettings | null {
       "default_renewal is Hosted only: Private accounts renew monthly (P1)",
       "default_renewal",
     );
+  if (offer === "private" && storageQuota !== null)
+    throw new ResourceConfigError(
+      "storage_quota is Hosted only: it is the size of the accounts exrec orders (H1)",
+      "storage_quota",
+    );
   const organization = str(config, "organization");
   const service = str(config, "service");
   if (!organization || !service || !offer) return null;
@@ -54,6 +60,7 @@ export function settingsOf(config: ObjectValue): PlatformSettings | null {
     removal: removal ?? "expire",
     defaultLicense,
     defaultRenewal,
+    storageQuota,
   };
 }
 
@@ -67,20 +74,31 @@ export class PlatformResource {
     private readonly settings: PlatformSettingsStore,
   ) {}
 
-  /** Also where the validate walk, which sees every platform first, records their settings. */
-  async validate(config: ObjectValue): Promise<Diagnostic[]> {
-    const settings = settingsOf(config);
-    if (settings) await this.settings.put(settings);
-    return [];
-  }
-
-  async read(current: ObjectValue): Promise<ResourceResult> {
+  /**
+   * The live platform must exist. A platform just imported has only its identity in the state: its
+   * settings are exrec's, not OVHcloud's, so they are taken from the configuration (as the
+   * validate walk recorded it), and an import of a platform plans no change of its own.
+   */
+  async read(current: ObjectValue, privateBytes: Buffer | undefined): Promise<ResourceResult> {
     const ref = { organization: str(current, "organization") ?? "", service: str(current, "service") ?? "" };
     const live = await this.engine.platform(ref);
-    return {
-      state: { ...current, id: idOf(ref), offer: str(current, "offer") ?? live.offer },
-      diagnostics: [],
-    };
+    const state: ObjectValue = { ...current, id: idOf(ref), offer: str(current, "offer") ?? live.offer };
+    let imported = readPrivate<{ imported: boolean }>(privateBytes).imported === true;
+    if (imported) {
+      // `terraform import` reads before any validation has recorded the configuration: then the
+      // mark stays, and the next plan's read fills the settings in.
+      const declared = await this.settings.get(ref);
+      if (declared && declared.offer === live.offer) {
+        imported = false;
+        state.offer = declared.offer;
+        state.removal =
+          declared.offer === "hosted" && declared.removal !== "expire" ? declared.removal : null;
+        state.default_license = declared.defaultLicense;
+        state.default_renewal = declared.defaultRenewal;
+        state.storage_quota = declared.storageQuota ?? null;
+      }
+    }
+    return { state, private: writePrivate(imported ? { imported } : {}), diagnostics: [] };
   }
 
   async plan(prior: ObjectValue | null, proposed: ObjectValue | null): Promise<ResourceResult> {
@@ -132,6 +150,6 @@ export class PlatformResource {
     }
     const state: ObjectValue = {};
     for (const name of attributes) state[name] = null;
-    return { ...state, organization: parts[0]!, service: parts[1]!, id };
+    return { ...state, organization: parts[0], service: parts[1], id };
   }
 }

@@ -48,9 +48,9 @@ export function loadProtocol(): ProtocolServices {
   const plugin = load("go-plugin.proto") as Loaded;
   const health = load("health.proto") as { grpc: { health: { v1: Loaded[string] } } };
   return {
-    provider: tf.tfplugin6!.Provider!.service,
-    controller: plugin.plugin!.GRPCController!.service,
-    stdio: plugin.plugin!.GRPCStdio!.service,
-    health: health.grpc.health.v1.Health!.service,
+    provider: tf.tfplugin6.Provider.service,
+    controller: plugin.plugin.GRPCController.service,
+    stdio: plugin.plugin.GRPCStdio.service,
+    health: health.grpc.health.v1.Health.service,
   };
 }

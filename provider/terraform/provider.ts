@@ -4,19 +4,22 @@
  * at the resource and the plugin never dies of one.
  */
 import type * as grpc from "@grpc/grpc-js";
-import { AccountResource, ACCOUNT_TYPE, type ResourceResult } from "./account.js";
+import type { AccountResource } from "./account.js";
+import { ACCOUNT_TYPE, validateAccount, type ResourceResult } from "./account-config.js";
 import { decodeObject, encodeObject, type DynamicValue, type ObjectValue } from "./cty.js";
-import { fromError, type Diagnostic } from "./diagnostics.js";
-import { Engine, type ProviderConfig } from "./engine.js";
-import { PlatformResource, PLATFORM_TYPE } from "./platform.js";
+import { fromError } from "./diagnostics.js";
+import type { Engine, ProviderConfig } from "./engine.js";
+import { PlatformResource, settingsOf } from "./platform.js";
 import { attributeNames, providerSchemas, toProtoSchema } from "./schema.js";
 import { PlatformSettingsStore } from "./settings.js";
-import { bool, str } from "./values.js";
+import { bool, str, writePrivate } from "./values.js";
 import { ExrecError } from "../../reconciler/errors.js";
-import { STATE_DIR } from "../../reconciler/commands/session.js";
+
+/** exrec's local state folder (STATE_DIR of reconciler/commands/session.ts), named here so that validation loads no engine. */
+const STATE_DIR = ".exrec";
 
 type Request = Record<string, unknown>;
-type Handler = (request: Request) => Promise<Record<string, unknown>>;
+type Handler = (request: Request) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 const CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: false, move_resource_state: false };
 
@@ -34,35 +37,48 @@ function pathsOf(names: string[] | undefined) {
   return (names ?? []).map((name) => ({ steps: [{ attribute_name: name }] }));
 }
 
+interface Resources {
+  engine: Engine;
+  account: AccountResource;
+  platform: PlatformResource;
+}
+
 export class ExrecProvider {
-  private engine: Engine | null = null;
+  private config: ProviderConfig = { allowDestroy: false, secretsOut: null, backend: null };
+  private loaded: Promise<Resources> | null = null;
   private readonly settings = new PlatformSettingsStore(STATE_DIR);
 
   constructor(private readonly onStop: () => void = () => undefined) {}
 
-  /** Before ConfigureProvider (the validate walk) an unconfigured engine is enough: it reads nothing. */
-  private configured(): Engine {
-    this.engine ??= new Engine({ allowDestroy: false, secretsOut: null, backend: null });
-    return this.engine;
-  }
-
-  private account(): AccountResource {
-    return new AccountResource(this.configured(), this.settings);
-  }
-
-  private platform(): PlatformResource {
-    return new PlatformResource(this.configured(), this.settings);
+  /**
+   * The engine and the resources, loaded on first use: the processes Terraform starts only for the
+   * schema or for validation never load the engine, the API client or the backends.
+   */
+  private resources(): Promise<Resources> {
+    this.loaded ??= (async () => {
+      const [{ Engine }, { AccountResource }] = await Promise.all([
+        import("./engine.js"),
+        import("./account.js"),
+      ]);
+      const engine = new Engine(this.config);
+      return {
+        engine,
+        account: new AccountResource(engine, this.settings),
+        platform: new PlatformResource(engine, this.settings),
+      };
+    })();
+    return this.loaded;
   }
 
   readonly handlers: Record<string, Handler> = {
-    GetMetadata: async () => ({
+    GetMetadata: () => ({
       server_capabilities: CAPABILITIES,
       diagnostics: [],
       data_sources: [],
       resources: Object.keys(providerSchemas().resources).map((type_name) => ({ type_name })),
     }),
 
-    GetProviderSchema: async () => {
+    GetProviderSchema: () => {
       const schemas = providerSchemas();
       return {
         provider: toProtoSchema(schemas.provider),
@@ -76,7 +92,7 @@ export class ExrecProvider {
     },
 
     ValidateProviderConfig: async (request) =>
-      this.guard(async () => {
+      this.guard(() => {
         const config = decodeObject(
           request.config as DynamicValue,
           attributeNames(providerSchemas().provider),
@@ -92,13 +108,17 @@ export class ExrecProvider {
         const type = String(request.type_name);
         const config = decodeObject(request.config as DynamicValue, attributesOf(type));
         if (!config) return {};
-        const diagnostics =
-          type === ACCOUNT_TYPE ? this.account().validate(config) : await this.platform().validate(config);
-        return { diagnostics };
+        if (type === ACCOUNT_TYPE) validateAccount(config);
+        else {
+          // The validate walk sees every platform before anything is planned: record their settings.
+          const settings = settingsOf(config);
+          if (settings) await this.settings.put(settings);
+        }
+        return { diagnostics: [] };
       }),
 
     UpgradeResourceState: async (request) =>
-      this.guard(async () => {
+      this.guard(() => {
         const type = String(request.type_name);
         const raw = (request.raw_state as { json?: Uint8Array } | undefined)?.json;
         const parsed =
@@ -108,17 +128,18 @@ export class ExrecProvider {
       }),
 
     ConfigureProvider: async (request) =>
-      this.guard(async () => {
+      this.guard(() => {
         const config = decodeObject(
           request.config as DynamicValue,
           attributeNames(providerSchemas().provider),
         );
-        const settings: ProviderConfig = {
-          allowDestroy: bool(config, "allow_destroy") === true,
-          secretsOut: str(config, "secrets_out"),
-          backend: str(config, "backend"),
+        // Unset attributes fall back to exrec's environment variables, as OVHcloud's provider does for its own.
+        const env = process.env;
+        this.config = {
+          allowDestroy: bool(config, "allow_destroy") ?? /^(1|true)$/i.test(env.EXREC_ALLOW_DESTROY ?? ""),
+          secretsOut: str(config, "secrets_out") ?? (env.EXREC_SECRETS_OUT || null),
+          backend: str(config, "backend") ?? (env.EXREC_BACKEND || null),
         };
-        this.engine = new Engine(settings);
         return {};
       }),
 
@@ -128,10 +149,11 @@ export class ExrecProvider {
         const names = attributesOf(type);
         const current = decodeObject(request.current_state as DynamicValue, names);
         if (!current) return { new_state: encodeObject(null, names) };
+        const { account, platform } = await this.resources();
         const result =
           type === ACCOUNT_TYPE
-            ? await this.account().read(current, bytes(request.private))
-            : await this.platform().read(current);
+            ? await account.read(current, bytes(request.private))
+            : await platform.read(current, bytes(request.private));
         return this.answer(result, names, "new_state", bytes(request.private));
       }),
 
@@ -142,10 +164,11 @@ export class ExrecProvider {
         const prior = decodeObject(request.prior_state as DynamicValue, names);
         const proposed = decodeObject(request.proposed_new_state as DynamicValue, names);
         const config = decodeObject(request.config as DynamicValue, names);
+        const { account, platform } = await this.resources();
         const result =
           type === ACCOUNT_TYPE
-            ? await this.account().plan(prior, proposed, config, bytes(request.prior_private))
-            : await this.platform().plan(prior, proposed);
+            ? await account.plan(prior, proposed, config, bytes(request.prior_private))
+            : await platform.plan(prior, proposed);
         return {
           ...this.answer(result, names, "planned_state", undefined, "planned_private"),
           requires_replace: pathsOf(result.requiresReplace),
@@ -159,10 +182,11 @@ export class ExrecProvider {
         const prior = decodeObject(request.prior_state as DynamicValue, names);
         const planned = decodeObject(request.planned_state as DynamicValue, names);
         const config = decodeObject(request.config as DynamicValue, names);
+        const { account, platform } = await this.resources();
         const result =
           type === ACCOUNT_TYPE
-            ? await this.account().apply(prior, planned, config, bytes(request.planned_private))
-            : await this.platform().apply(planned);
+            ? await account.apply(prior, planned, config, bytes(request.planned_private))
+            : await platform.apply(planned);
         return this.answer(result, names, "new_state", undefined, "private");
       }),
 
@@ -170,21 +194,21 @@ export class ExrecProvider {
       this.guard(async () => {
         const type = String(request.type_name);
         const names = attributesOf(type);
-        const id = String(request.id ?? "");
+        const id = typeof request.id === "string" ? request.id : "";
+        const { account, platform } = await this.resources();
         const state =
-          type === ACCOUNT_TYPE
-            ? this.account().importState(id, names)
-            : this.platform().importState(id, names);
+          type === ACCOUNT_TYPE ? account.importState(id, names) : platform.importState(id, names);
         return {
           imported_resources: [
-            { type_name: type, state: encodeObject(state, names), private: Buffer.alloc(0) },
+            // Marked, so that the first read after an import knows the state holds only what the id said.
+            { type_name: type, state: encodeObject(state, names), private: writePrivate({ imported: true }) },
           ],
         };
       }),
 
     StopProvider: async () => {
       // An apply in flight finishes its current step; what it started is in the journal either way.
-      if (this.engine) this.engine.stopping = true;
+      if (this.loaded) (await this.loaded).engine.stopping = true;
       this.onStop();
       return { Error: "" };
     },
@@ -206,12 +230,12 @@ export class ExrecProvider {
 
   /** Runs an RPC; any error becomes diagnostics in the field the response has for them. */
   private async guard(
-    run: () => Promise<Record<string, unknown>>,
+    run: () => Promise<Record<string, unknown>> | Record<string, unknown>,
     field = "diagnostics",
   ): Promise<Record<string, unknown>> {
     try {
       const response = await run();
-      return { ...response, [field]: (response.diagnostics as Diagnostic[] | undefined) ?? [] };
+      return { ...response, [field]: response.diagnostics ?? [] };
     } catch (thrown) {
       // Expected refusals reach the user as diagnostics; only a bug's stack goes to the log (TF_LOG).
       if (!(thrown instanceof ExrecError))
@@ -223,7 +247,7 @@ export class ExrecProvider {
   }
 
   async close(): Promise<void> {
-    await this.engine?.close();
+    if (this.loaded) await (await this.loaded).engine.close();
   }
 }
 
@@ -232,10 +256,12 @@ export function grpcImplementation(provider: ExrecProvider): grpc.UntypedService
   const out: grpc.UntypedServiceImplementation = {};
   for (const [name, handler] of Object.entries(provider.handlers)) {
     out[name] = (call: grpc.ServerUnaryCall<Request, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      handler(call.request).then(
-        (response) => callback(null, response),
-        (thrown: unknown) => callback(null, { diagnostics: fromError(thrown) }),
-      );
+      Promise.resolve()
+        .then(() => handler(call.request))
+        .then(
+          (response) => callback(null, response),
+          (thrown: unknown) => callback(null, { diagnostics: fromError(thrown) }),
+        );
     };
   }
   return out;

@@ -16,6 +16,7 @@ import {
   type PlatformRef,
   type RemovalMode,
   type Renewal,
+  type StorageQuota,
 } from "../../reconciler/model.js";
 
 export interface PlatformSettings extends PlatformRef {
@@ -23,6 +24,8 @@ export interface PlatformSettings extends PlatformRef {
   removal: RemovalMode;
   defaultLicense: License | null;
   defaultRenewal: Renewal | null;
+  /** Hosted only: the storage of the accounts ordered there; null: OVHcloud's default. */
+  storageQuota?: StorageQuota | null;
 }
 
 /** The file, inside the local state folder (`.exrec`). */

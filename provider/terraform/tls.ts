@@ -25,12 +25,7 @@ function pem(label: string, der: ArrayBuffer): string {
 }
 
 export async function makeServerCertificate(now = new Date()): Promise<ServerCertificate> {
-  // @peculiar/x509 is typed against the DOM's Crypto, which Node's webcrypto implements.
-  const crypto = webcrypto as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[1];
-  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, [
-    "sign",
-    "verify",
-  ])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"]);
   const cert = await x509.X509CertificateGenerator.createSelfSigned(
     {
       serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString("hex"),
@@ -55,7 +50,7 @@ export async function makeServerCertificate(now = new Date()): Promise<ServerCer
         new x509.SubjectAlternativeNameExtension([{ type: "dns", value: "localhost" }]),
       ],
     },
-    crypto,
+    // Node's global webcrypto, which @peculiar/x509 uses by default.
   );
   const pkcs8 = await webcrypto.subtle.exportKey("pkcs8", keys.privateKey);
   return {

@@ -2,7 +2,7 @@
  * Small readers of Terraform object values, with the attribute named in every complaint.
  */
 import { ResourceConfigError } from "./errors.js";
-import { isUnknown, type ObjectValue, type Value } from "./cty.js";
+import { isUnknown, type ObjectValue } from "./cty.js";
 
 export function str(object: ObjectValue | null, name: string): string | null {
   const v = object?.[name];
@@ -36,7 +36,7 @@ export function oneOf<T extends string>(
 }
 
 export function anyUnknown(object: ObjectValue | null, names: readonly string[]): boolean {
-  return object !== null && names.some((n) => isUnknown(object[n] as Value));
+  return object !== null && names.some((n) => isUnknown(object[n]));
 }
 
 /** Private data travels as bytes; exrec keeps JSON in it. */

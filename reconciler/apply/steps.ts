@@ -225,6 +225,12 @@ async function destroy(
         `${platformKey(change.platform)} is ${liveOffer} (API offer ${service.offer}); on Hosted the DELETE resets, on Private it destroys`,
     );
   }
+  if (service.offer === "provider") {
+    // The planner never plans one there (plan/platform.ts); a plan saved by an older exrec might.
+    throw new ApplyRefusedError(
+      `refusing to ${change.action} ${change.address}: ${platformKey(change.platform)} is a provider platform, where the DELETE may remove the account instead of emptying it`,
+    );
+  }
   const live = await readAccount(ctx, org, svc, change.address);
   if (!live || (change.action === "reset" && !live.configured)) {
     await closeJournal(ctx, platformKey(change.platform), change.id);

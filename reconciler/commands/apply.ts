@@ -17,7 +17,7 @@ import { loadDesired } from "../load/index.js";
 import { isEmpty, platformKey, type Actual, type Change, type Desired, type Plan } from "../model.js";
 import { plan as replan } from "../plan.js";
 import { unknownPriceBook } from "../prices.js";
-import { canonicalJson } from "../render/canonical-json.js";
+import { canonicalJson } from "../plan-format/canonical-json.js";
 import { manifestPathsOf, readPlanFile } from "../planfile.js";
 import { refresh, staleObjects } from "../refresh.js";
 import { renderPlanText } from "../render/plan-text.js";

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { detectDrift, hasDrift, type DriftReport } from "../drift.js";
-import { baselineIgnore, parseIgnore } from "../ignore.js";
+import { baselineIgnore, parseIgnore } from "../drift/ignore.js";
 import { loadDesired } from "../load/index.js";
 import { platformKey } from "../model.js";
 import { renderDriftHtml } from "../render/drift-html.js";

@@ -7,9 +7,16 @@ import { formatProblem } from "../load/index.js";
 import { quoteKey, type Actual, type Desired, type OrderQuote, type Plan, type PriceBook } from "../model.js";
 import { plan as makePlan, quotesNeeded } from "../plan.js";
 import type { ExchangeApi } from "../ports.js";
-import { priceBookFromCatalog, quoteFromApiOrder, unknownPriceBook } from "../prices.js";
+import {
+  priceBookFromCatalog,
+  quoteFromApiOrder,
+  recurringQuoteRequests,
+  unknownPriceBook,
+  type QuoteRequest,
+} from "../prices.js";
 import { refresh, type ReadMode } from "../refresh.js";
 import { ExrecError } from "../errors.js";
+import { defineLazy } from "../lazy.js";
 import { Progress } from "./progress.js";
 import { selects, type Selection } from "./select.js";
 
@@ -26,7 +33,9 @@ export interface LiveState {
 /** The declared platforms that the selection keeps (an empty result is a usage error). */
 export function selectedDesired(desired: Desired, selection: Selection): Desired {
   const platforms = desired.platforms.filter((p) => selects(selection, p));
-  return { ...desired, platforms };
+  // The digest stays the whole manifest's, and is computed only if something reads it.
+  const selected = { platforms, files: desired.files } as unknown as Desired;
+  return defineLazy(selected, "digest", () => desired.digest);
 }
 
 export async function readLive(
@@ -60,28 +69,51 @@ export async function readPrices(api: ExchangeApi): Promise<PriceBook> {
   }
 }
 
-/** Plans, then reads the order quotes the plan needs, then plans again with them. */
+/**
+ * Plans, then reads the order quotes the plan needs (its orders' prices, and the quotes of one
+ * account that give each Hosted platform's recurring prices), then plans again with them.
+ *
+ * An order's quote that cannot be read fails the plan (an order is never shown with a price exrec
+ * could not read). A recurring-price quote that cannot be read leaves that price to the catalog,
+ * and `note` says so; the JSON plan names the source of every recurring cost.
+ */
 export async function planWithQuotes(
   api: ExchangeApi,
   live: LiveState,
   now: Date,
   prices: PriceBook,
+  note: (line: string) => void = () => {},
 ): Promise<Plan> {
   const first = makePlan(live.desired, live.actual, { now, prices, quotes: new Map() });
-  const requests = quotesNeeded(first);
-  if (requests.length === 0) return first;
+  const orders = quotesNeeded(first);
+  const orderKeys = new Set(orders.map((r) => quoteKey(r)));
+  const recurring = recurringQuoteRequests(first, live.actual, orderKeys);
+  if (orders.length === 0 && recurring.length === 0) return first;
   const quotes = new Map<string, OrderQuote>();
-  await Promise.all(
-    requests.map(async (request) => {
-      const order = await api.quoteOrder(
-        request.organization,
-        request.service,
-        request.duration,
-        request.license,
-        request.quantity,
-      );
-      quotes.set(quoteKey({ ...request }), quoteFromApiOrder(request, order));
-    }),
-  );
+  const read = async (request: QuoteRequest): Promise<void> => {
+    const order = await api.quoteOrder(
+      request.organization,
+      request.service,
+      request.duration,
+      request.license,
+      request.quantity,
+      request.storageQuota,
+    );
+    quotes.set(quoteKey(request), quoteFromApiOrder(request, order));
+  };
+  const unread: string[] = [];
+  await Promise.all([
+    ...orders.map(read),
+    ...recurring.map((request) =>
+      read(request).catch((error: unknown) => {
+        unread.push(
+          `note: the order quote of 1 ${request.license} account for ${request.duration} month(s) on ` +
+            `${request.organization}/${request.service} could not be read (${error instanceof Error ? error.message : String(error)}); ` +
+            "its recurring price comes from the catalog",
+        );
+      }),
+    ),
+  ]);
+  for (const line of unread.sort()) note(line);
   return makePlan(live.desired, live.actual, { now, prices, quotes });
 }

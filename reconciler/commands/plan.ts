@@ -22,16 +22,17 @@ export interface PlanOptions extends GlobalOptions, Selection {
   format: string;
   detailedExitcode?: boolean;
   out?: string;
+  fingerprints?: boolean;
 }
 
-export function renderPlan(plan: Plan, format: string): string {
+export function renderPlan(plan: Plan, format: string, options: { fingerprints?: boolean } = {}): string {
   switch (format) {
     case "text":
       return renderPlanText(plan, { color: useColor(process.stdout) });
     case "markdown":
       return renderPlanMarkdown(plan);
     case "json":
-      return renderPlanJson(plan);
+      return renderPlanJson(plan, options);
     default:
       throw new UsageError(`--format takes text, markdown or json, not ${JSON.stringify(format)}`);
   }
@@ -66,7 +67,9 @@ export async function planInput(
   try {
     const live = await readLive(session.api, input.desired, { progress: wantsProgress(options) });
     const prices = await readPrices(session.api);
-    const plan = await planWithQuotes(session.api, live, now, prices);
+    const plan = await planWithQuotes(session.api, live, now, prices, (line) =>
+      process.stderr.write(`${line}\n`),
+    );
     return { plan, api: session.api, close: () => session.close() };
   } catch (error) {
     await session.close();
@@ -91,7 +94,7 @@ export async function planCommand(files: string[], options: PlanOptions): Promis
   checkFormat(options.format);
   const { plan, close } = await planInput(await loadPlanInput(files, options), options);
   await close();
-  print(renderPlan(plan, options.format));
+  print(renderPlan(plan, options.format, { fingerprints: options.fingerprints }));
   if (options.out) {
     await writePlanFile(options.out, { ...plan, manifest_files: manifestPathsToStore(options.out, files) });
     note(`Plan saved to ${options.out}. Apply exactly this plan with: exrec apply ${options.out}`);

@@ -2,7 +2,7 @@
  * Date arithmetic for drift detection. API dates keep their own offset (an expiry on
  * `2027-03-31T00:00:00+02:00` is in March, whatever the reader's zone); months are `YYYY-MM` keys.
  */
-import { calendarDate } from "../render/format.js";
+import { calendarDate } from "../format.js";
 
 const OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 

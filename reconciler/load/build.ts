@@ -2,7 +2,13 @@
  * A valid manifest document → the desired model: defaults applied, addresses lower-cased, every
  * platform and account located in its file. Only called on documents without problems.
  */
-import type { DesiredAccount, DesiredPlatform, SourceLocation } from "../model.js";
+import type {
+  DesiredAccount,
+  DesiredPlatform,
+  PresentAccount,
+  SourceLocation,
+  StorageQuota,
+} from "../model.js";
 import type { AccountV1, ManifestV1, PlatformV1 } from "./document.js";
 import type { DocPath, ManifestSource } from "./source.js";
 
@@ -18,7 +24,7 @@ function locationOf(source: ManifestSource, path: DocPath): SourceLocation {
 
 function desiredPlatform(source: ManifestSource, path: DocPath, platform: PlatformV1): DesiredPlatform {
   const accounts = (platform.accounts ?? []).map((account, index) =>
-    desiredAccount(source, [...path, "accounts", index], account, platform),
+    desiredAccount(source, [path[0]!, path[1]!, "accounts", index], account, platform),
   );
   const common = {
     organization: platform.organization,
@@ -27,29 +33,41 @@ function desiredPlatform(source: ManifestSource, path: DocPath, platform: Platfo
     prune: platform.prune ?? false,
     accounts,
   };
-  return platform.offer === "hosted"
-    ? { ...common, offer: "hosted", removal: platform.removal ?? "expire" }
-    : { ...common, offer: "private" };
+  if (platform.offer !== "hosted") return { ...common, offer: "private" };
+  // Left out of the model when not declared: OVHcloud's default applies, and the digest is unchanged.
+  const storageQuota =
+    platform.storageQuota === undefined ? undefined : (String(platform.storageQuota) as StorageQuota);
+  return {
+    ...common,
+    offer: "hosted",
+    removal: platform.removal ?? "expire",
+    ...(storageQuota === undefined ? {} : { storageQuota }),
+  };
 }
 
+/** Built field by field (no spreads): a manifest may hold 100,000 accounts. */
 function desiredAccount(
   source: ManifestSource,
   path: DocPath,
   account: AccountV1,
   platform: PlatformV1,
 ): DesiredAccount {
-  const base = { email: account.email.toLowerCase(), source: locationOf(source, path) };
-  if (account.state === "absent") return { ...base, state: "absent" };
+  const email = account.email.toLowerCase();
+  const location = locationOf(source, path);
+  if (account.state === "absent") return { email, source: location, state: "absent" };
   const defaults = platform.defaults ?? {};
   const license = account.license ?? defaults.license;
   // Private accounts renew monthly whatever is written (P1); a declared monthly is accepted and dropped.
   const renewal = platform.offer === "hosted" ? (account.renewal ?? defaults.renewal) : undefined;
-  return {
-    ...base,
+  // Fields in the order they have always had; absent ones are left out, never set to undefined.
+  const built: Omit<PresentAccount, "protect"> & { protect?: boolean } = {
+    email,
+    source: location,
     state: "present",
-    ...(license === undefined ? {} : { license }),
-    ...(renewal === undefined ? {} : { renewal }),
-    ...(account.displayName === undefined ? {} : { displayName: account.displayName }),
-    protect: account.protect ?? false,
   };
+  if (license !== undefined) built.license = license;
+  if (renewal !== undefined) built.renewal = renewal;
+  if (account.displayName !== undefined) built.displayName = account.displayName;
+  built.protect = account.protect ?? false;
+  return built as PresentAccount;
 }

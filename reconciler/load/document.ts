@@ -3,7 +3,7 @@
  * guarantees once a document has passed it. Only the model builder relies on these; the checks
  * that run before (or beside) the schema read documents as `unknown`.
  */
-import type { License, Offer, RemovalMode, Renewal } from "../model.js";
+import type { License, Offer, RemovalMode, Renewal, StorageQuota } from "../model.js";
 
 export interface ManifestV1 {
   version: 1;
@@ -16,6 +16,8 @@ export interface PlatformV1 {
   offer: Offer;
   prune?: boolean;
   removal?: RemovalMode;
+  /** Hosted only; YAML may give it as a number. */
+  storageQuota?: StorageQuota | 50 | 300;
   defaults?: { license?: License; renewal?: Renewal };
   accounts?: AccountV1[];
 }

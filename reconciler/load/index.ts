@@ -7,6 +7,7 @@
  * terraform-json.ts) → JSON Schema → semantic checks; then checks across all files (duplicates);
  * then, only when nothing is wrong, the model.
  */
+import { defineLazy } from "../lazy.js";
 import type { Desired, DesiredPlatform } from "../model.js";
 import { desiredPlatforms } from "./build.js";
 import { desiredDigest } from "./digest.js";
@@ -30,7 +31,8 @@ export { MAX_ALIAS_COUNT } from "./yaml-source.js";
 export async function loadDesired(paths: string[]): Promise<Desired> {
   const { problems, platforms } = await analyse(paths);
   if (problems.length > 0) throw new ManifestError(problems, [...paths]);
-  return { platforms, digest: desiredDigest(platforms), files: [...paths] };
+  const desired = { platforms, files: [...paths] } as unknown as Desired;
+  return defineLazy(desired, "digest", () => desiredDigest(platforms));
 }
 
 /** The same checks as loadDesired, returning the problems (sorted; empty when the files are valid). */

@@ -6,8 +6,12 @@
 import { open } from "node:fs/promises";
 import { problemAt, START, type Position, type Problem } from "./problem.js";
 
-/** The largest manifest file exrec reads: far above any real manifest, far below a memory problem. */
-export const DEFAULT_MAX_MANIFEST_BYTES = 5 * 1024 * 1024;
+/**
+ * The largest manifest file exrec reads: 32 MiB holds about 270,000 accounts as `exrec import` writes
+ * them (120 bytes each), and loads in well under a gigabyte of memory. Larger estates are split
+ * into a folder of files.
+ */
+export const DEFAULT_MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
 
 /** The size limit, which `EXREC_MAX_MANIFEST_BYTES` (a positive integer) overrides, for tests. */
 export function maxManifestBytes(env: NodeJS.ProcessEnv = process.env): number {

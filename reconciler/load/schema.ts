@@ -3,9 +3,9 @@
  * (editors read the same file through yaml-language-server). ajv's errors become Problems in the
  * words of a YAML user, located at the key or value they are about, with "did you mean" for typos.
  */
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import type { ErrorObject } from "ajv/dist/2020.js";
 import manifestSchema from "../../schemas/manifest.schema.json" with { type: "json" };
+
 import { describeType, describeValue, placeLabel, quote } from "./describe.js";
 import { closestWord } from "./did-you-mean.js";
 import { problemAt, type Problem } from "./problem.js";
@@ -13,18 +13,27 @@ import type { DocPath, ManifestSource } from "./source.js";
 
 export { manifestSchema };
 
-type Validator = ReturnType<Ajv2020["compile"]>;
-let compiled: Validator | undefined;
+/** ajv's validator: true or false, and the errors of the last call. */
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-function validator(): Validator {
-  if (compiled === undefined) {
-    // allErrors: report every mistake at once; verbose: the failing schema, for allowed keys.
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
-    addFormats.default(ajv, ["email"]);
-    compiled = ajv.compile(manifestSchema);
+/**
+ * The validator the build wrote out as code (generate-validator.ts): no compiler to load, nothing
+ * to compile. Where it was not generated (sources run as they are, by tests), ajv compiles the
+ * schema once, with the same options.
+ */
+async function loadValidator(): Promise<Validator> {
+  const generated = new URL("./gen/manifest-validator.js", import.meta.url).href;
+  try {
+    return ((await import(/* @vite-ignore */ generated)) as { validate: Validator }).validate;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    const { manifestAjv } = await import("./manifest-ajv.js");
+    return manifestAjv().compile(manifestSchema) as Validator;
   }
-  return compiled;
 }
+
+const compiled = await loadValidator();
+const validator = (): Validator => compiled;
 
 /** Every way the document departs from the manifest schema. */
 export function schemaProblems(source: ManifestSource): Problem[] {
@@ -133,7 +142,8 @@ function unknownKeyMessage(key: string, label: string, error: ErrorObject): stri
 }
 
 function enumMessage(label: string, value: unknown, error: ErrorObject): string {
-  const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
+  // An enum may list one value as a number and as a string (storageQuota: 50 or "50"): name it once.
+  const allowed = [...new Set((error.params as { allowedValues: unknown[] }).allowedValues.map(String))];
   let message = `${label} must be one of ${allowed.join(", ")}; found ${describeValue(value)}`;
   if (typeof value === "string") {
     const suggestion = closestWord(value, allowed);

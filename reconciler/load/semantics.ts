@@ -37,6 +37,16 @@ function platformProblems(source: ManifestSource, path: DocPath, value: unknown)
       ),
     );
   }
+  if (isPrivate && platform.storageQuota !== undefined) {
+    problems.push(
+      problemAt(
+        source.file,
+        at(["storageQuota"], "key"),
+        "`storageQuota` applies to Hosted platforms only: it is the mailbox size of the accounts exrec orders, and Private accounts are added, not ordered; remove this field",
+        "P2",
+      ),
+    );
+  }
   const defaults = asRecord(platform.defaults);
   if (isPrivate && defaults !== null && isNonMonthlyRenewal(defaults.renewal)) {
     problems.push(privateRenewalProblem(source, at(["defaults", "renewal"]), defaults.renewal as string));
@@ -116,8 +126,11 @@ export function domainOf(email: string): string {
  */
 export function crossSourceProblems(sources: readonly ManifestSource[]): Problem[] {
   const problems: Problem[] = [];
-  const platforms = new Map<string, string>();
-  const addresses = new Map<string, string>();
+  // Where each was first declared, located only when a second declaration needs to name it.
+  const platforms = new Map<string, { source: ManifestSource; path: DocPath }>();
+  const addresses = new Map<string, { source: ManifestSource; path: DocPath }>();
+  const firstAt = (first: { source: ManifestSource; path: DocPath }): string =>
+    formatPosition(first.source.file, first.source.locate(first.path));
   for (const source of sources) {
     asList(asRecord(source.document)?.platforms).forEach((value, platformIndex) => {
       const platform = asRecord(value);
@@ -125,31 +138,30 @@ export function crossSourceProblems(sources: readonly ManifestSource[]): Problem
       const platformPath: DocPath = ["platforms", platformIndex];
       if (typeof platform.organization === "string" && typeof platform.service === "string") {
         const key = platformKey({ organization: platform.organization, service: platform.service });
-        const here = source.locate(platformPath);
         const first = platforms.get(key);
-        if (first === undefined) platforms.set(key, formatPosition(source.file, here));
+        if (first === undefined) platforms.set(key, { source, path: platformPath });
         else
           problems.push(
             problemAt(
               source.file,
-              here,
-              `platform ${key} is declared twice: also declared at ${first}; keep one`,
+              source.locate(platformPath),
+              `platform ${key} is declared twice: also declared at ${firstAt(first)}; keep one`,
             ),
           );
       }
       asList(platform.accounts).forEach((account, accountIndex) => {
         const email = asRecord(account)?.email;
         if (typeof email !== "string") return;
-        const here = source.locate([...platformPath, "accounts", accountIndex, "email"]);
+        const path: DocPath = ["platforms", platformIndex, "accounts", accountIndex, "email"];
         const address = email.toLowerCase();
         const first = addresses.get(address);
-        if (first === undefined) addresses.set(address, formatPosition(source.file, here));
+        if (first === undefined) addresses.set(address, { source, path });
         else
           problems.push(
             problemAt(
               source.file,
-              here,
-              `${quote(address)} is declared twice: also declared at ${first}; keep one`,
+              source.locate(path),
+              `${quote(address)} is declared twice: also declared at ${firstAt(first)}; keep one`,
             ),
           );
       });

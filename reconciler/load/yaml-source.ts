@@ -1,23 +1,16 @@
 /**
- * YAML manifests → ManifestSource. Parsing keeps every node's source range (`parseDocument` with a
- * `LineCounter`), so that every later check can say `file:line:col`.
+ * YAML manifests → ManifestSource, so that every later check can say `file:line:col`. A manifest in
+ * plain YAML (what people and `exrec import` write) is read by plain-yaml.ts, which keeps only the
+ * offsets where values start; anything else goes through the full `yaml` library, which keeps every
+ * node's source range and words every error.
  *
  * Hostile input: duplicate keys are errors (`uniqueKeys`), a file holds exactly one document,
  * unknown tags are errors, and aliases are capped (`maxAliasCount`) so that an alias bomb ("billion
  * laughs") is refused instead of expanding into gigabytes.
  */
-import {
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-  visit,
-  type Document,
-  type Node as YamlNode,
-  type YAMLError,
-  type YAMLWarning,
-} from "yaml";
+import { createRequire } from "node:module";
+import type { Document, Node as YamlNode, YAMLError, YAMLWarning } from "yaml";
+import { readPlainYaml } from "./plain-yaml.js";
 import { problemAt, START, type Position, type Problem } from "./problem.js";
 import type { DocPath, LocateTarget, ManifestSource } from "./source.js";
 
@@ -33,19 +26,75 @@ export const MAX_ALIAS_COUNT = 100;
 export const MAX_FLOW_DEPTH = 64;
 export const MAX_INDENT = 120;
 
+/**
+ * The largest file the full `yaml` library is given. It holds about 70 bytes of memory per byte of
+ * text; a larger file must be plain YAML (plain-yaml.ts), which needs a tenth of that.
+ */
+export const MAX_FULL_YAML_CHARS = 8 * 1024 * 1024;
+
 export type YamlSourceResult = { ok: true; source: ManifestSource } | { ok: false; problems: Problem[] };
 
 export function yamlSource(text: string, file: string): YamlSourceResult {
+  const tooDeep = excessiveNesting(text);
+  if (tooDeep !== null) {
+    return { ok: false, problems: [problemAt(file, tooDeep.at, tooDeep.message)] };
+  }
+
+  const plain = readPlainYaml(text);
+  if (plain.ok) {
+    const positionOf = lineIndex(text);
+    const { document, offsetOf } = plain.yaml;
+    const locate = (path: DocPath, target: LocateTarget = "value"): Position =>
+      positionOf(offsetOf(path, target));
+    return { ok: true, source: { file, document, locate } };
+  }
+  if (text.length > MAX_FULL_YAML_CHARS) {
+    return {
+      ok: false,
+      problems: [
+        problemAt(
+          file,
+          lineIndex(text)(plain.offset),
+          `YAML: ${plain.reason} here; a manifest over ${MAX_FULL_YAML_CHARS} characters must be plain YAML (block maps and lists, one-line values, no anchors, tags or tabs): write this plainly, or split the file`,
+        ),
+      ],
+    };
+  }
+  return fullYamlSource(text, file);
+}
+
+/** Line and column (1-based) of an offset, from a table of where each line starts. */
+function lineIndex(text: string): (offset: number) => Position {
+  const starts: number[] = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, col: offset - starts[low]! + 1 };
+  };
+}
+
+/**
+ * The full `yaml` library, loaded on the first file the fast reader hands over: the plain
+ * manifests of most runs never pay for loading it.
+ */
+let yamlLibrary: typeof import("yaml") | undefined;
+function yaml(): typeof import("yaml") {
+  return (yamlLibrary ??= createRequire(import.meta.url)("yaml") as typeof import("yaml"));
+}
+
+export function fullYamlSource(text: string, file: string): YamlSourceResult {
+  const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
   const positionOf = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
   };
-
-  const tooDeep = excessiveNesting(text);
-  if (tooDeep !== null) {
-    return { ok: false, problems: [problemAt(file, tooDeep.at, tooDeep.message)] };
-  }
 
   let documents: Document.Parsed[];
   try {
@@ -138,6 +187,12 @@ export function excessiveNesting(text: string): { at: Position; message: string 
   let lineStart = 0;
   let leading = true;
   for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // Most characters are none of those counted: skip them before building a one-character string.
+    if (code > 0x7d || (code > 0x3f && code < 0x5b) || (code >= 0x61 && code < 0x7b)) {
+      leading = false;
+      continue;
+    }
     const c = text[i]!;
     if (c === "\n") {
       line++;
@@ -174,7 +229,7 @@ export function excessiveNesting(text: string): { at: Position; message: string 
 
 /** No node, or the empty scalar a document made only of `---` holds. */
 function isEmptyNode(node: unknown): boolean {
-  return node === null || (isScalar(node) && node.value === null && node.source === "");
+  return node === null || (yaml().isScalar(node) && node.value === null && node.source === "");
 }
 
 function parserFailure(error: unknown): string {
@@ -205,10 +260,10 @@ function firstLine(message: string): string {
 
 function firstAliasPosition(document: Document.Parsed, positionOf: (offset: number) => Position): Position {
   let offset: number | null = null;
-  visit(document, {
+  yaml().visit(document, {
     Alias(_key, node) {
       offset = node.range?.[0] ?? null;
-      return visit.BREAK;
+      return yaml().visit.BREAK;
     },
   });
   return offset === null ? START : positionOf(offset);
@@ -221,9 +276,9 @@ function complexKeyProblems(
   positionOf: (offset: number) => Position,
 ): Problem[] {
   const problems: Problem[] = [];
-  visit(document, {
+  yaml().visit(document, {
     Pair(_key, pair) {
-      if (pair.key === null || isScalar(pair.key)) return;
+      if (pair.key === null || yaml().isScalar(pair.key)) return;
       const offset = (pair.key as YamlNode).range?.[0];
       problems.push(
         problemAt(
@@ -244,17 +299,18 @@ function offsetOf(root: unknown, path: DocPath, target: LocateTarget): number | 
   for (let i = 0; i < path.length; i++) {
     const segment = path[i]!;
     const last = i === path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+    if (yaml().isMap(node)) {
+      const pair = node.items.find((p) => yaml().isScalar(p.key) && String(p.key.value) === String(segment));
       if (pair === undefined) return best;
       const keyStart = startOf(pair.key as YamlNode | null);
       const valueStart = startOf(pair.value as YamlNode | null);
       // A key with no value (`email:`) has an empty value node; point at the key instead.
-      const valueIsEmpty = isScalar(pair.value) && pair.value.value === null && pair.value.source === "";
+      const valueIsEmpty =
+        yaml().isScalar(pair.value) && pair.value.value === null && pair.value.source === "";
       if (last && (target === "key" || valueIsEmpty || valueStart === null)) return keyStart ?? best;
       node = pair.value as YamlNode | null;
       best = valueStart ?? keyStart ?? best;
-    } else if (isSeq(node)) {
+    } else if (yaml().isSeq(node)) {
       const item = node.items[Number(segment)] as YamlNode | undefined;
       if (item === undefined) return best;
       node = item;

@@ -21,13 +21,14 @@ import {
   type Renewal,
   type ResetChange,
   type TerminateChange,
+  type StorageQuota,
   type UpdateChange,
 } from "../model.js";
-import { formatMoney } from "../render/format.js";
+import { formatMoney } from "../format.js";
 import { monthlyDifference, negate, noCost, perMonth, recurring, unknownCost } from "./costs.js";
 import { expiryDate, UNKNOWN_DATE } from "./dates.js";
 import type { FieldDifference } from "./differences.js";
-import type { PriceReader } from "./price-reader.js";
+import type { PlatformPrices } from "./price-reader.js";
 import type { Warnings } from "./warnings.js";
 
 /** The platform a change is on, and what every constructor needs to describe it. */
@@ -35,7 +36,8 @@ export interface Scope {
   ref: PlatformRef & { offer: Offer };
   /** `organization/service`. */
   key: string;
-  prices: PriceReader;
+  /** This platform's prices: its quotes first, then the catalog. */
+  prices: PlatformPrices;
   warnings: Warnings;
 }
 
@@ -75,7 +77,7 @@ export function renewChange(scope: Scope, live: ActualAccount, renewal: Renewal)
     when.date === null
       ? unknownCost(`${NO_EXPIRY}, so when the new period is billed is unknown`)
       : difference.known
-        ? recurring(difference.delta, when.date)
+        ? recurring(difference.delta, when.date, difference.source)
         : unknownCost(difference.reason);
   return {
     id: id(scope, live.email, "renew"),
@@ -128,7 +130,7 @@ export function terminateChange(scope: Scope, live: ActualAccount, cause: Remova
     when.date === null
       ? unknownCost(`${NO_EXPIRY}, so when its billing stops is unknown`)
       : price.known
-        ? recurring(negate(price.price), when.date, "billed until its expiry, then no more")
+        ? recurring(negate(price.price), when.date, price.source, "billed until its expiry, then no more")
         : unknownCost(price.reason);
   return {
     id: id(scope, live.email, "terminate"),
@@ -182,7 +184,7 @@ export function addChange(scope: Scope, declared: PresentAccount & { license: Li
     after,
     effective: "now",
     cost: price.known
-      ? recurring(price.price, "now", "billed for the current month (P2)")
+      ? recurring(price.price, "now", price.source, "billed for the current month (P2)")
       : unknownCost(price.reason),
     destructive: false,
     rule: "P2",
@@ -202,7 +204,12 @@ export function deleteChange(scope: Scope, live: ActualAccount, cause: RemovalCa
     after: { exists: false },
     effective: "now",
     cost: price.known
-      ? recurring(negate(price.price), "now", "the guide does not say whether the current month is refunded")
+      ? recurring(
+          negate(price.price),
+          "now",
+          price.source,
+          "the guide does not say whether the current month is refunded",
+        )
       : unknownCost(price.reason),
     destructive: true,
     rule: "P3",
@@ -243,7 +250,7 @@ export function updateChange(
       scope.prices.monthly(offer, after.license, live.renewal),
     );
     const known = difference.known
-      ? `; the catalog's monthly difference is ${formatMoney(difference.delta, { signed: true })} per account`
+      ? `; the ${difference.source === "quote" ? "quoted" : "catalog's"} monthly difference is ${formatMoney(difference.delta, { signed: true })} per account`
       : "";
     cost = unknownCost(`the guide does not say when a licence change is billed${known}`);
   }
@@ -295,6 +302,7 @@ export function configureChange(scope: Scope, blank: ActualAccount, declared: Cr
           ? recurring(
               difference.delta,
               date,
+              difference.source,
               "reuses a blank account already paid for; the new renewal period applies at its expiry (H3)",
             )
           : unknownCost(difference.reason);
@@ -326,6 +334,7 @@ export function orderChange(
   renewal: Renewal,
   wanted: Creatable[],
   quote: OrderQuote | undefined,
+  storageQuota?: StorageQuota,
 ): OrderChange {
   const duration = durationOf(renewal);
   const accounts = wanted
@@ -341,6 +350,7 @@ export function orderChange(
     renewal,
     duration,
     quantity,
+    ...(storageQuota === undefined ? {} : { storageQuota }),
     accounts,
     before: null,
     after: { exists: true, license, renewal },
@@ -352,6 +362,7 @@ export function orderChange(
     rule: "H1",
     reason:
       `${quantity} declared ${license} account${quantity === 1 ? "" : "s"} missing, with no blank account of that licence to reuse: ` +
-      `ordered in one order for ${Number(duration)} month${duration === "01" ? "" : "s"} (duration ${duration}), renewed ${renewal} (H1)`,
+      `ordered in one order for ${Number(duration)} month${duration === "01" ? "" : "s"} (duration ${duration}), renewed ${renewal}` +
+      `${storageQuota === undefined ? "" : `, ${storageQuota} GB each`} (H1)`,
   };
 }

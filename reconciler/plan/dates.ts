@@ -3,7 +3,7 @@
  * the date a change takes effect is the calendar date in that offset, never re-zoned to UTC (H3).
  */
 import type { ActualAccount } from "../model.js";
-import { calendarDate } from "../render/format.js";
+import { calendarDate } from "../format.js";
 
 /**
  * What the plan says when the API gives no expiry date for an account whose change takes effect at

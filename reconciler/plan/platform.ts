@@ -20,6 +20,7 @@ import {
   type PresentAccount,
   type RemovalMode,
   type Renewal,
+  type StorageQuota,
   type Unmanaged,
   type Waiting,
 } from "../model.js";
@@ -104,7 +105,7 @@ export function planPlatform(
   const scope: Scope = {
     ref: { organization: desired.organization, service: desired.service, offer: desired.offer },
     key,
-    prices: inputs.prices,
+    prices: inputs.prices.forPlatform(desired),
     warnings: inputs.warnings,
   };
   const firstChange = sink.changes.length;
@@ -146,7 +147,7 @@ export function planPlatform(
   if (desired.offer === "private") {
     for (const account of creatable) sink.changes.push(addChange(scope, account));
   } else {
-    planHostedCreations(scope, actual, taken, creatable, inputs, sink);
+    planHostedCreations(scope, actual, taken, creatable, inputs, sink, desired.storageQuota);
   }
 
   // Live accounts the manifest does not declare (and no declared account reuses), in the API's order.
@@ -185,7 +186,30 @@ export function planPlatform(
       });
     }
   }
+  if (actual.apiOffer === "provider") refuseDestructiveOnProvider(scope, sink, firstChange);
   return true;
+}
+
+/**
+ * A `provider` platform follows the Hosted rules, except that on the old Exchange 2010 ones
+ * OVHcloud's control panel removes accounts like Private (`removeAccountInsteadOfReset`): there
+ * the DELETE exrec sends for a reset may destroy the account rather than empty it. Nothing in the
+ * API says which kind a platform is, so no destructive change is planned on any of them.
+ */
+function refuseDestructiveOnProvider(scope: Scope, sink: PlanSink, firstChange: number): void {
+  for (let i = firstChange; i < sink.changes.length; i++) {
+    const change = sink.changes[i]!;
+    if (!change.destructive || change.action === "order") continue;
+    sink.problems.push({
+      platform: scope.key,
+      address: change.address,
+      rule: change.rule,
+      message:
+        `the plan would ${change.action} ${change.address}, but ${scope.key} is a \`provider\` platform, where the same DELETE ` +
+        `empties the account on some platforms and removes it on others (Exchange 2010), and exrec cannot tell which: ` +
+        `use \`removal: expire\` on this platform, or reset the account in OVHcloud's control panel`,
+    });
+  }
 }
 
 function refOf(desired: DesiredPlatform): { organization: string; service: string } {
@@ -308,6 +332,7 @@ function planHostedCreations(
   creatable: Creatable[],
   inputs: PlatformInputs,
   sink: PlanSink,
+  storageQuota: StorageQuota | undefined,
 ): void {
   const reusable: ActualAccount[] = [];
   const indexOf = new Map<ActualAccount, number>();
@@ -343,9 +368,15 @@ function planHostedCreations(
   }
   for (const { license, renewal, wanted } of batches.values()) {
     const quote = inputs.quotes.get(
-      quoteKey({ ...scope.ref, license, duration: durationOf(renewal), quantity: wanted.length }),
+      quoteKey({
+        ...scope.ref,
+        license,
+        duration: durationOf(renewal),
+        quantity: wanted.length,
+        storageQuota,
+      }),
     );
-    sink.changes.push(orderChange(scope, license, renewal, wanted, quote));
+    sink.changes.push(orderChange(scope, license, renewal, wanted, quote, storageQuota));
     const inFlight = delivering.get(license) ?? 0;
     if (inFlight > 0) {
       inputs.warnings.add(

@@ -5,7 +5,7 @@
  * The monthly figures are a run rate, not a cash flow: `monthlyBefore` is what the covered
  * platforms' live accounts cost per month today (blank accounts included: they are billed), and
  * each step says from when the run rate moves. An ordered account joins the run rate from now at
- * its monthly-equivalent catalog price (a yearly account at a twelfth of its yearly price), even
+ * its monthly-equivalent price (plan/price-reader.ts: the platform's quote, else the catalog) (a yearly account at a twelfth of its yearly price), even
  * though its first term is paid at once by the order.
  */
 import type { ActualPlatform, Change, Effective, Money, Offer, RunRateStep, Totals } from "../model.js";
@@ -42,8 +42,8 @@ export function totalsOf(
       }
     }
     if (change.action === "order") {
-      // The one-time price is the quote; the run rate is the catalog's (see above).
-      const price = prices.monthly("hosted", change.license, change.renewal);
+      // The one-time price is the order's quote; the run rate is the monthly price (see above).
+      const price = prices.forPlatform(change.platform).monthly("hosted", change.license, change.renewal);
       if (price.known) step("now", price.price.ucents * change.quantity);
       else runRateKnown = false;
     } else if (cost.kind === "recurring") {
@@ -88,8 +88,9 @@ function runRateToday(
 ): number | null {
   let sum = 0;
   for (const { live, offer } of platforms) {
+    const platformPrices = prices.forPlatform(live);
     for (const account of live.accounts) {
-      const price = prices.monthly(offer, account.license, account.renewal);
+      const price = platformPrices.monthly(offer, account.license, account.renewal);
       if (!price.known) return null;
       sum += price.price.ucents;
     }

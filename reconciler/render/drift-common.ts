@@ -11,7 +11,7 @@ import {
   type FieldValue,
   type PendingItem,
 } from "../drift/types.js";
-import { formatMoney } from "./format.js";
+import { formatMoney } from "../format.js";
 
 /** Drift first, then pending, then informational (unmanaged on platforms that do not prune). */
 export function itemsForDisplay(report: Pick<DriftReport, "items">): DriftItem[] {

@@ -3,18 +3,7 @@
  * quote them) safe to print. A display name is whatever someone typed in OVHcloud's control
  * panel: it must not be able to move the cursor of a terminal, reorder text, or break a table.
  */
-
-/**
- * Control characters that would act on a terminal instead of being shown: C0 (newlines
- * included: one value stays on one line), DEL, C1, and the bidirectional overrides and
- * isolates that reorder what follows them.
- */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** The text with every unprintable character shown as a JSON-style escape, `\u001b`. */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
+import { printable } from "../printable.js";
 
 /**
  * Characters that mean something to GitHub-flavoured Markdown or to HTML in running text or in a

@@ -4,7 +4,7 @@
  * recorded, in their own offset, never re-zoned.
  */
 import type { HistoryEntry } from "../ports.js";
-import { formatMoney } from "./format.js";
+import { formatMoney } from "../format.js";
 
 const COLUMNS = [
   "time",

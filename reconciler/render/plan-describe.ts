@@ -4,7 +4,7 @@
  * Values that come from outside are returned raw; each renderer escapes them for its medium.
  */
 import type { AccountFields, Change, Cost, Effective, OrderDuration, Unmanaged, Waiting } from "../model.js";
-import { formatEffective, formatMoney } from "./format.js";
+import { formatEffective, formatMoney } from "../format.js";
 
 /** `+` adds, `~` changes, `-` removes at expiry, `!` destroys data now. */
 export type Marker = "+" | "~" | "-" | "!";

@@ -6,7 +6,7 @@
  */
 import { destructiveChanges, isEmpty, type Change, type Plan } from "../model.js";
 import { markdownText } from "./escape.js";
-import { formatMoney } from "./format.js";
+import { formatMoney } from "../format.js";
 import {
   MARKER_OF_TONE,
   describeCost,

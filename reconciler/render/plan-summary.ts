@@ -3,7 +3,7 @@
  * by the text summary line and the Markdown summary table, so that both always agree.
  */
 import { destructiveChanges, isEmpty, type Action, type Plan, type RunRateStep } from "../model.js";
-import { formatMoney } from "./format.js";
+import { formatMoney } from "../format.js";
 import { describeFrom, describeStart } from "./plan-describe.js";
 
 /** One line of the summary: a kind of change and how many the plan has. */

@@ -5,7 +5,7 @@
  */
 import pc from "picocolors";
 import { isEmpty, type Change, type Plan } from "../model.js";
-import { printable } from "./escape.js";
+import { printable } from "../printable.js";
 import {
   LEGEND_OF_TONE,
   MARKER_OF_TONE,

@@ -2,6 +2,9 @@
  * What the backend tests share: a fresh backend of each kind per test (a temporary `.exrec`
  * folder; for PostgreSQL, a fresh database on a throw-away server too), and child processes that
  * take locks (fixtures/lock-child.ts) so that exclusion is tested between real processes.
+ *
+ * The children run compiled, from dist/ (built by `npm test`'s pretest, as the CLI the other tests
+ * run is): a TypeScript loader would cost each child more start-up than the test it serves.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
@@ -12,8 +15,8 @@ import type { Backend, LockOwner } from "../../reconciler/ports.js";
 import { createDatabase, startThrowawayPostgres, type ThrowawayPostgres } from "../support/postgres.js";
 
 export const REPO = resolve(import.meta.dirname, "..", "..");
-const LOCK_CHILD = join(REPO, "test", "backend", "fixtures", "lock-child.ts");
-const JOURNAL_CHILD = join(REPO, "test", "backend", "fixtures", "journal-child.ts");
+const LOCK_CHILD = join(REPO, "dist", "test", "backend", "fixtures", "lock-child.js");
+const JOURNAL_CHILD = join(REPO, "dist", "test", "backend", "fixtures", "journal-child.js");
 
 export type BackendKind = "local" | "postgres";
 
@@ -109,9 +112,9 @@ export interface LockChildConfig {
   holdMs?: number;
 }
 
-/** Starts `node --import tsx fixtures/lock-child.ts`; killed after 30 s whatever happens. */
+/** Starts fixtures/lock-child.ts (compiled); killed after 30 s whatever happens. */
 export function startLockChild(config: LockChildConfig): LockChild {
-  const child = spawn(process.execPath, ["--import", "tsx", LOCK_CHILD, JSON.stringify(config)], {
+  const child = spawn(process.execPath, [LOCK_CHILD, JSON.stringify(config)], {
     cwd: REPO,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -147,7 +150,7 @@ export function runJournalChild(config: {
   count: number;
 }): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", JOURNAL_CHILD, JSON.stringify(config)], {
+    const child = spawn(process.execPath, [JOURNAL_CHILD, JSON.stringify(config)], {
       cwd: REPO,
       stdio: ["ignore", "pipe", "pipe"],
       timeout: 30_000,

@@ -12,7 +12,15 @@
  *   --fleets 1x100,10x1000   only these fleets        --no-write   print the section, leave the file
  *   --latency MS             (default 20)             --concurrency N   (default 32)
  *
- * Internal: `--reader SPEC_JSON` and `--planning FLEET_JSON` run one measurement in a child.
+ * It also measures whole processes (whole.ts): start-up against bare `node`, the end-to-end plan of
+ * the 100,000-account fleet's imported manifest, whole `exrec plan` processes against the plain
+ * reader's on a 20×200 fleet, and, in every fleet and mode, the plain undici reader as the floor of
+ * the reader's CPU. One GET per account and the Terraform-like baseline are measured up to 10,000
+ * accounts only: at 100,000 they take minutes of a machine shared with others, and their figures
+ * per request do not change with the fleet.
+ *
+ * Internal: `--reader SPEC_JSON`, `--plain SPEC_JSON`, `--e2e SPEC_JSON` and `--planning FLEET_JSON`
+ * run one measurement in a child.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -36,11 +44,37 @@ import {
   type Measurement,
 } from "./report.js";
 import { SandboxProcess } from "./sandbox-process.js";
+import { runEndToEndSteps, type EndToEndSpec, type EndToEndSteps } from "./end-to-end.js";
+import {
+  runPlainReader,
+  type PlainMode,
+  type PlainReaderResult,
+  type PlainReaderSpec,
+} from "./plain-reader.js";
+import {
+  measureMedian,
+  measureProcess,
+  renderEndToEnd,
+  renderFloorReads,
+  renderStartup,
+  renderWholeProcess,
+  type EndToEndResult,
+  type FloorReadRow,
+  type StartupResult,
+  type WholeProcessResult,
+} from "./whole.js";
 
 const HERE = fileURLToPath(import.meta.url);
 /** The repository root, from dist/test/bench/run.js. */
 const REPO = resolve(HERE, "..", "..", "..", "..");
 const CLI = join(REPO, "dist", "reconciler", "cli.js");
+const PLAIN_READER = join(REPO, "dist", "test", "bench", "plain-reader.js");
+/** One GET per account and the Terraform-like baseline are measured on fleets up to this size. */
+const SINGLE_MODE_MAX_ACCOUNTS = 10_000;
+const STARTUP_RUNS = 5;
+const WHOLE_FLEET: Fleet = { platforms: 20, accounts: 200 };
+const WHOLE_CONCURRENCY = 64;
+const WHOLE_RUNS = 3;
 const BENCHMARKS = join(REPO, "BENCHMARKS.md");
 
 const DEFAULT_FLEETS: Fleet[] = [
@@ -141,7 +175,12 @@ async function measureFleet(
   fleet: Fleet,
   options: Options,
   workDir: string,
-): Promise<{ measurements: Measurement[]; sandboxPeakRssMb: number | null }> {
+): Promise<{
+  measurements: Measurement[];
+  sandboxPeakRssMb: number | null;
+  floorReads: FloorReadRow[];
+  endToEnd: EndToEndResult | null;
+}> {
   log(`fleet ${fleetName(fleet)}: seeding the sandbox`);
   const sandbox = await SandboxProcess.start({
     cli: CLI,
@@ -155,10 +194,15 @@ async function measureFleet(
     if (targets.length !== fleet.platforms)
       throw new Error(`the sandbox holds ${targets.length} platforms, expected ${fleet.platforms}`);
     const measurements: Measurement[] = [];
-    const readers: { reader: Reader; pages: boolean; batch: boolean }[] = [
+    const floorReads: FloorReadRow[] = [];
+    const accounts = fleet.platforms * fleet.accounts;
+    const all: { reader: Reader; pages: boolean; batch: boolean }[] = [
       ...MODES,
       { reader: "terraform-like", pages: false, batch: false },
     ];
+    const readers = all.filter(
+      (r) => accounts <= SINGLE_MODE_MAX_ACCOUNTS || r.reader === "pages" || r.reader === "batch",
+    );
     for (const { reader, pages, batch } of readers) {
       await sandbox.setReadModes({ pages, batch });
       await sandbox.resetStats();
@@ -191,11 +235,172 @@ async function measureFleet(
         `fleet ${fleetName(fleet)}, ${reader}: ${Math.round(result.wallMs)} ms, ${stats.total} requests, ` +
           `${Math.round(result.peakRssMb)} MB, reader CPU ${Math.round(result.cpuMs)} ms, sandbox CPU ${measurement.sandboxCpuMs ?? "?"} ms`,
       );
+      if (reader === "terraform-like") continue;
+      // The floor of this mode: the plain reader, in the same sandbox and mode.
+      await sandbox.resetStats();
+      const plainSpec: PlainReaderSpec = {
+        mode: reader,
+        url: sandbox.url,
+        targets,
+        concurrency: options.concurrency,
+        expectedAccounts: accounts,
+      };
+      const plain = await child<PlainReaderResult>("--plain", plainSpec);
+      const plainStats = await sandbox.stats();
+      floorReads.push({
+        fleet,
+        mode: reader,
+        requests: plainStats.total,
+        exrec: { wallMs: result.wallMs, cpuMs: result.cpuMs, requests: stats.total },
+        plain: { wallMs: plain.wallMs, cpuMs: plain.cpuMs, requests: plainStats.total },
+      });
+      log(
+        `fleet ${fleetName(fleet)}, plain ${reader}: ${Math.round(plain.wallMs)} ms, CPU ${Math.round(plain.cpuMs)} ms`,
+      );
     }
-    return { measurements, sandboxPeakRssMb: sandbox.peakRssMb() };
+    const endToEnd = accounts === 100_000 ? await measureEndToEnd(fleet, sandbox, workDir, options) : null;
+    return { measurements, sandboxPeakRssMb: sandbox.peakRssMb(), floorReads, endToEnd };
   } finally {
     await sandbox.stop();
   }
+}
+
+/** The environment of a CLI run against a sandbox process: its keys, no rate limit, N in flight. */
+function cliEnv(url: string, home: string, concurrency: number): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: home,
+    NO_COLOR: "1",
+    CI: "true",
+    OVH_ENDPOINT: url,
+    OVH_APPLICATION_KEY: SANDBOX_CREDENTIALS.applicationKey,
+    OVH_APPLICATION_SECRET: SANDBOX_CREDENTIALS.applicationSecret,
+    OVH_CONSUMER_KEY: SANDBOX_CREDENTIALS.consumerKey,
+    EXREC_RATE_LIMIT: "0",
+    EXREC_CONCURRENCY: String(concurrency),
+  };
+}
+
+/** `exrec import --out FILE` of the whole fleet; returns the file's size. */
+async function importManifest(url: string, file: string, home: string): Promise<number> {
+  const imported = await measureProcess([CLI, "import", "--out", file], {
+    env: cliEnv(url, home, 32),
+    cwd: home,
+  });
+  if (imported.code !== 0) throw new Error(`exrec import failed: ${imported.stderr.slice(0, 800)}`);
+  const { size } = await import("node:fs/promises").then((fs) => fs.stat(file));
+  return size;
+}
+
+async function measureStartup(workDir: string): Promise<StartupResult> {
+  const home = await mkdtemp(join(workDir, "startup-"));
+  const env = { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1", CI: "true" };
+  const demo = join(REPO, "examples", "demo.yaml");
+  // No credentials: `plan` of the demo runs against the embedded sandbox, asked for by name.
+  const sandboxEnv = { ...env, EXREC_USE_SANDBOX: "1" };
+  await measureProcess([CLI, "plan", demo], { env: sandboxEnv, cwd: home });
+  return {
+    runs: STARTUP_RUNS,
+    bare: await measureMedian(STARTUP_RUNS, ["-e", "0"], { env, cwd: home }),
+    help: await measureMedian(STARTUP_RUNS, [CLI, "--help"], { env, cwd: home }),
+    validate: await measureMedian(STARTUP_RUNS, [CLI, "validate", demo], { env, cwd: home }),
+    planDemo: await measureMedian(STARTUP_RUNS, [CLI, "plan", demo], { env: sandboxEnv, cwd: home }),
+  };
+}
+
+async function measureWholeProcesses(options: Options, workDir: string): Promise<WholeProcessResult> {
+  const fleet = WHOLE_FLEET;
+  const sandbox = await SandboxProcess.start({
+    cli: CLI,
+    seed: `fleet:${fleet.platforms}x${fleet.accounts}`,
+    latencyMs: options.latencyMs,
+    stateFile: join(workDir, `whole-${fleet.platforms}x${fleet.accounts}.json`),
+    readModes: { pages: true, batch: true },
+  });
+  try {
+    const home = await mkdtemp(join(workDir, "whole-"));
+    const manifest = join(home, "fleet.yaml");
+    await importManifest(sandbox.url, manifest, home);
+    const targets = await discover(sandbox.url);
+    const rows: WholeProcessResult["rows"] = [];
+    for (const { reader, pages, batch } of MODES) {
+      await sandbox.setReadModes({ pages, batch });
+      const exrec = await measureMedian(WHOLE_RUNS, [CLI, "plan", manifest], {
+        env: cliEnv(sandbox.url, home, WHOLE_CONCURRENCY),
+        cwd: home,
+      });
+      const spec: PlainReaderSpec = {
+        mode: reader as PlainMode,
+        url: sandbox.url,
+        targets,
+        concurrency: WHOLE_CONCURRENCY,
+        expectedAccounts: fleet.platforms * fleet.accounts,
+      };
+      const plain = await measureMedian(WHOLE_RUNS, [PLAIN_READER, JSON.stringify(spec)], {
+        env: { PATH: process.env.PATH ?? "" },
+        cwd: home,
+      });
+      rows.push({ mode: reader as PlainMode, exrec, plain });
+      log(`whole ${reader}: exrec ${Math.round(exrec.wallMs)} ms, plain ${Math.round(plain.wallMs)} ms`);
+    }
+    return { fleet, latencyMs: options.latencyMs, concurrency: WHOLE_CONCURRENCY, runs: WHOLE_RUNS, rows };
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+async function measureEndToEnd(
+  fleet: Fleet,
+  sandbox: SandboxProcess,
+  workDir: string,
+  options: Options,
+): Promise<EndToEndResult> {
+  log(`end to end: importing the ${fleetName(fleet)} fleet`);
+  await sandbox.setReadModes({ pages: true, batch: true });
+  const home = await mkdtemp(join(workDir, "e2e-"));
+  const manifest = join(home, "fleet.yaml");
+  const manifestBytes = await importManifest(sandbox.url, manifest, home);
+  const env = cliEnv(sandbox.url, home, options.concurrency);
+  await sandbox.resetStats();
+  const whole = await measureProcess([CLI, "plan", manifest], { env, cwd: home });
+  if (whole.code !== 0) throw new Error(`exrec plan failed: ${whole.stderr.slice(0, 800)}`);
+  const requests = (await sandbox.stats()).total;
+  const steps = await new Promise<EndToEndSteps>((resolvePromise, reject) => {
+    const proc = spawn(process.execPath, [HERE, "--e2e", JSON.stringify({ manifest })], {
+      env,
+      cwd: home,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    proc.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    proc.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    proc.on("error", reject);
+    proc.on("close", (code) =>
+      code === 0
+        ? resolvePromise(JSON.parse(stdout) as EndToEndSteps)
+        : reject(new Error(`--e2e failed: ${stderr.slice(0, 800)}`)),
+    );
+  });
+  log(
+    `end to end: ${Math.round(whole.wallMs)} ms wall, ${Math.round(whole.cpuMs)} ms CPU, ${Math.round(whole.peakRssMb)} MB; ` +
+      `load ${Math.round(steps.loadMs)} ms, refresh ${Math.round(steps.refreshMs)} ms, plan ${Math.round(steps.planMs)} ms`,
+  );
+  return {
+    fleet,
+    latencyMs: options.latencyMs,
+    concurrency: options.concurrency,
+    manifestBytes,
+    process: whole,
+    steps: {
+      loadMs: steps.loadMs,
+      refreshMs: steps.refreshMs,
+      planMs: steps.planMs,
+      renderMs: steps.renderMs,
+    },
+    changes: steps.changes,
+    requests,
+  };
 }
 
 function machine(loadAtStart: number[]): Machine {
@@ -223,6 +428,18 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(JSON.stringify(await runReader(JSON.parse(argv[1] as string) as ReaderSpec)));
     return;
   }
+  if (argv[0] === "--plain") {
+    process.stdout.write(
+      JSON.stringify(await runPlainReader(JSON.parse(argv[1] as string) as PlainReaderSpec)),
+    );
+    return;
+  }
+  if (argv[0] === "--e2e") {
+    process.stdout.write(
+      JSON.stringify(await runEndToEndSteps(JSON.parse(argv[1] as string) as EndToEndSpec)),
+    );
+    return;
+  }
   if (argv[0] === "--planning") {
     process.stdout.write(
       JSON.stringify(benchPlanning(JSON.parse(argv[1] as string) as Fleet, PLANNING_RUNS)),
@@ -236,10 +453,21 @@ async function main(argv: string[]): Promise<void> {
   const workDir = await mkdtemp(join(tmpdir(), "exrec-bench-"));
   const measurements: Measurement[] = [];
   const sandboxPeakRssMb: Record<string, number | null> = {};
+  const floorReads: FloorReadRow[] = [];
+  let endToEnd: EndToEndResult | null = null;
+  let startup: StartupResult | null = null;
+  let whole: WholeProcessResult | null = null;
   try {
+    log("start-up");
+    startup = await measureStartup(workDir);
+    log(`start-up: bare ${Math.round(startup.bare.wallMs)} ms, --help ${Math.round(startup.help.wallMs)} ms`);
+    log(`whole processes on ${fleetName(WHOLE_FLEET)}`);
+    whole = await measureWholeProcesses(options, workDir);
     for (const fleet of options.fleets) {
       const result = await measureFleet(fleet, options, workDir);
       measurements.push(...result.measurements);
+      floorReads.push(...result.floorReads);
+      endToEnd ??= result.endToEnd;
       sandboxPeakRssMb[fleetName(fleet)] = result.sandboxPeakRssMb;
     }
   } finally {
@@ -263,7 +491,13 @@ async function main(argv: string[]): Promise<void> {
     durationS: (Date.now() - startedAt.getTime()) / 1000,
     sandboxPeakRssMb,
   };
-  const section = renderSection(run);
+  const extras = [
+    ...renderStartup(startup),
+    ...renderEndToEnd(endToEnd),
+    ...renderWholeProcess(whole),
+    ...renderFloorReads(floorReads),
+  ];
+  const section = `${renderSection(run).replace(/\n*$/, "\n")}\n${extras.join("\n")}`;
   if (options.write) {
     insertSection(BENCHMARKS, section);
     log(`results written to ${BENCHMARKS}`);

@@ -254,7 +254,11 @@ describe("drift ⇔ plan, over generated manifests and live states", () => {
         }
         const manifest = desired(
           platform.isHosted
-            ? hosted(accounts, { prune: platform.prune, removal: platform.removal })
+            ? hosted(accounts, {
+                prune: platform.prune,
+                // Valid input: exrec refuses to reset on a `provider` platform (the DELETE may remove there).
+                removal: platform.apiOffer === "provider" ? "expire" : platform.removal,
+              })
             : privatePlatform(accounts, { prune: platform.prune }),
         );
         const state = actual(livePlatform(liveAccounts, { apiOffer: platform.apiOffer }));

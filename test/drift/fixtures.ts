@@ -3,7 +3,7 @@
  * that need escaping), and one with no drift at all.
  */
 import { detectDrift, type DriftReport } from "../../reconciler/drift.js";
-import { parseIgnore } from "../../reconciler/ignore.js";
+import { parseIgnore } from "../../reconciler/drift/ignore.js";
 import {
   absent,
   actual,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { detectDrift, driftItems, hasDrift } from "../../reconciler/drift.js";
 import { IgnoreFileError } from "../../reconciler/errors.js";
-import { baselineIgnore, globMatches, parseIgnore } from "../../reconciler/ignore.js";
+import { baselineIgnore, globMatches, parseIgnore } from "../../reconciler/drift/ignore.js";
 import {
   PLATFORM,
   absent,

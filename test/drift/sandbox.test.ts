@@ -16,7 +16,7 @@ import type {
   DesiredPlatform,
 } from "../../reconciler/model.js";
 import { refresh } from "../../reconciler/refresh.js";
-import { calendarDate } from "../../reconciler/render/format.js";
+import { calendarDate } from "../../reconciler/format.js";
 import { appKeyConnection } from "../ovh/helpers.js";
 import { FIXED_NOW, testSandbox } from "../support/sandbox.js";
 import { PRICES } from "./builders.js";

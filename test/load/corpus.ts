@@ -224,6 +224,14 @@ export const BROKEN: BrokenManifest[] = [
     expect: [{ line: 6, col: 5, message: /^`removal` applies to Hosted platforms only/, rule: "P3" }],
   },
   {
+    file: `${dir}/storage-quota-on-private.yaml`,
+    expect: [{ line: 6, col: 5, message: /^`storageQuota` applies to Hosted platforms only/, rule: "P2" }],
+  },
+  {
+    file: `${dir}/storage-quota-value.yaml`,
+    expect: [{ line: 6, col: 19, message: /^`storageQuota` must be one of 50, 300; found the number 100$/ }],
+  },
+  {
     file: `${dir}/protect-and-absent.yaml`,
     expect: [
       {

@@ -17,8 +17,8 @@ afterEach(() => {
 const VALID = "version: 1\nplatforms: []\n";
 
 describe("size limit", () => {
-  it("is 5 MiB unless EXREC_MAX_MANIFEST_BYTES sets another", () => {
-    expect(DEFAULT_MAX_MANIFEST_BYTES).toBe(5 * 1024 * 1024);
+  it("is 32 MiB unless EXREC_MAX_MANIFEST_BYTES sets another", () => {
+    expect(DEFAULT_MAX_MANIFEST_BYTES).toBe(32 * 1024 * 1024);
     expect(maxManifestBytes({})).toBe(DEFAULT_MAX_MANIFEST_BYTES);
     expect(maxManifestBytes({ EXREC_MAX_MANIFEST_BYTES: "64" })).toBe(64);
     expect(maxManifestBytes({ EXREC_MAX_MANIFEST_BYTES: "-1" })).toBe(DEFAULT_MAX_MANIFEST_BYTES);
@@ -41,9 +41,9 @@ describe("size limit", () => {
     ]);
   });
 
-  it("refuses a generated file over the default 5 MiB", async () => {
+  it("refuses a generated file over the default 32 MiB", async () => {
     const big = dir.write("big.yaml", `${VALID}${"# padding\n".repeat(DEFAULT_MAX_MANIFEST_BYTES / 10 + 1)}`);
-    await expect(loadDesired([big])).rejects.toThrow(/over exrec's limit of 5242880 bytes/);
+    await expect(loadDesired([big])).rejects.toThrow(/over exrec's limit of 33554432 bytes/);
   });
 });
 

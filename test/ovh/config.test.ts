@@ -45,7 +45,7 @@ describe("resolveConnection: where the settings come from", () => {
   it("answers none, with the default limits, when no credentials are set anywhere", () => {
     expect(resolve({})).toEqual({
       kind: "none",
-      limits: { concurrency: 8, ratePerSecond: 20, timeoutMs: 30_000 },
+      limits: { concurrency: 32, ratePerSecond: 50, timeoutMs: 30_000 },
     });
   });
 
@@ -60,7 +60,7 @@ describe("resolveConnection: where the settings come from", () => {
         applicationSecret: "as-secret-from-env",
         consumerKey: "ck-secret-from-env",
       },
-      limits: { concurrency: 8, ratePerSecond: 20, timeoutMs: 30_000 },
+      limits: { concurrency: 32, ratePerSecond: 50, timeoutMs: 30_000 },
       source: "environment",
     });
   });

@@ -71,6 +71,49 @@ const rows: Row[] = [
     ],
   },
   {
+    name: "H5: a reset on a provider platform is refused, since the same DELETE removes the account on some of them",
+    desired: desiredOf(
+      hostedPlatform({
+        organization: "org",
+        service: "svc",
+        removal: "reset",
+        accounts: [absent("ann@acme.example")],
+      }),
+    ),
+    actual: actualOf(
+      liveHosted([liveAccount("ann@acme.example")], {
+        organization: "org",
+        service: "svc",
+        apiOffer: "provider",
+      }),
+    ),
+    problems: [
+      {
+        address: "ann@acme.example",
+        rule: "H5",
+        message:
+          /would reset ann@acme\.example, but org\/svc is a `provider` platform.*exrec cannot tell which: use `removal: expire`/,
+      },
+    ],
+  },
+  {
+    name: "H5: pruning with reset on a provider platform is refused for every account it would reset",
+    desired: desiredOf(
+      hostedPlatform({ organization: "org", service: "svc", removal: "reset", prune: true, accounts: [] }),
+    ),
+    actual: actualOf(
+      liveHosted([liveAccount("ann@acme.example"), liveAccount("bob@acme.example")], {
+        organization: "org",
+        service: "svc",
+        apiOffer: "provider",
+      }),
+    ),
+    problems: [
+      { address: "ann@acme.example", rule: "H5", message: /`provider` platform/ },
+      { address: "bob@acme.example", rule: "H5", message: /`provider` platform/ },
+    ],
+  },
+  {
     name: "H1: a missing Hosted account without a licence cannot be ordered: the plan says to declare it",
     desired: desiredOf(hostedPlatform({ accounts: [present("ann@acme.example", { renewal: "yearly" })] })),
     actual: actualOf(liveHosted([])),

@@ -178,7 +178,7 @@ const rows: Row[] = [
     warnings: [/^prices are unknown: the price catalog could not be read: HTTP 503/],
   },
   {
-    name: "Totals (H1): with the catalog unknown, the order quote still gives the one-time total in its currency",
+    name: "Totals (H1): with the catalog unknown, the order quote still gives the one-time total in its currency, and as the quote of one account a year, the run rate it adds",
     desired: desiredOf(
       hostedPlatform({ accounts: [present("ann@acme.example", { license: "basic", renewal: "yearly" })] }),
     ),
@@ -189,8 +189,9 @@ const rows: Row[] = [
       currency: "EUR",
       oneTime: eur(12),
       unknownCosts: 0,
+      // old@ (standard, yearly) has neither a quote nor a catalog price.
       monthlyBefore: null,
-      monthlySteps: [],
+      monthlySteps: [{ from: "now", delta: eur(1) }],
       monthlyAfter: null,
     },
   },

@@ -3,7 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { APPLY_ORDER, type Plan } from "../../reconciler/model.js";
-import { canonicalJson } from "../../reconciler/render/canonical-json.js";
+import { canonicalJson } from "../../reconciler/plan-format/canonical-json.js";
 import { renderPlanJson } from "../../reconciler/render/plan-json.js";
 import { expectGolden } from "../support/golden.js";
 import {
@@ -62,8 +62,29 @@ describe("renderPlanJson", () => {
     });
   }
 
-  it("loses nothing: the JSON reads back as the same plan", () => {
-    for (const [, plan] of fixtures) expect(JSON.parse(renderPlanJson(plan))).toEqual(plan);
+  it("loses nothing when asked for the fingerprints: the JSON reads back as the same plan", () => {
+    for (const [, plan] of fixtures) {
+      expect(JSON.parse(renderPlanJson(plan, { fingerprints: true }))).toEqual(plan);
+    }
+  });
+
+  it("leaves the fingerprints out unless asked, and then never reads them", () => {
+    let reads = 0;
+    const plan = { ...richPlan };
+    Object.defineProperty(plan, "fingerprint", {
+      enumerable: true,
+      get: () => {
+        reads++;
+        return richPlan.fingerprint;
+      },
+    });
+    const { fingerprint: _left, ...rest } = richPlan;
+    expect(JSON.parse(renderPlanJson(plan))).toEqual(rest);
+    expect(reads).toBe(0);
+    expect(JSON.parse(renderPlanJson(plan, { fingerprints: true })).fingerprint).toEqual(
+      richPlan.fingerprint,
+    );
+    expect(reads).toBe(1);
   });
 
   it("is byte-stable whatever order the planner built its objects in", () => {

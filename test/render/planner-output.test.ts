@@ -12,7 +12,7 @@ import { plan } from "../../reconciler/plan.js";
 import { readPlanFile, writePlanFile } from "../../reconciler/planfile.js";
 import { renderPlanJson } from "../../reconciler/render/plan-json.js";
 import { renderPlanMarkdown } from "../../reconciler/render/plan-markdown.js";
-import { checkPlanSchema } from "../../reconciler/render/plan-validate.js";
+import { checkPlanSchema } from "../../reconciler/plan-format/validate.js";
 import { renderPlanText } from "../../reconciler/render/plan-text.js";
 import {
   absent,

@@ -84,7 +84,7 @@ export async function openWorkspace(
     EXREC_NOW: FIXED_NOW,
   };
   if (options.mirror === "implied")
-    await writeFile(env.TF_CLI_CONFIG_FILE!, "# no provider_installation: the implied local mirror\n");
+    await writeFile(env.TF_CLI_CONFIG_FILE, "# no provider_installation: the implied local mirror\n");
   return {
     root,
     dir,

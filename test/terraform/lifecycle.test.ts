@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxConnection } from "../../provider/ovh/config.js";
 import { createExchangeApi } from "../../provider/ovh/exchange.js";
 import { SANDBOX_CREDENTIALS, type Sandbox } from "../../provider/sandbox/types.js";
-import { calendarDate, formatMoney } from "../../reconciler/render/format.js";
+import { calendarDate, formatMoney } from "../../reconciler/format.js";
 import { testSandbox } from "../support/sandbox.js";
 import { hcl, openWorkspace, terraformMissing, unwrapped, type Workspace } from "./harness.js";
 

@@ -2,7 +2,7 @@
  * Formatting shared by every renderer (plans, drift reports, history), so that an amount or a date
  * reads the same everywhere.
  */
-import type { Effective, Money } from "../model.js";
+import type { Effective, Money } from "./model.js";
 
 /** OVHcloud's micro-cents: 1 currency unit = 100,000,000 ucents. */
 export const UCENTS_PER_UNIT = 100_000_000;

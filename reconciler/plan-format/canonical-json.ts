@@ -6,7 +6,7 @@
  * - `orderKeysBySchema`: the same value with its object keys in the order a JSON Schema lists
  *   them, for output people read and diff.
  */
-import type { SchemaNode } from "./plan-schema.js";
+import type { SchemaNode } from "./schema.js";
 
 /**
  * RFC 8785 canonical JSON. Numbers and strings are written as ECMAScript's JSON.stringify writes

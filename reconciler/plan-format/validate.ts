@@ -4,7 +4,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { PLAN_SCHEMA } from "./plan-schema.js";
+import { PLAN_SCHEMA } from "./schema.js";
 
 /** One reason a value is not a valid plan: where (a JSON Pointer, "" for the whole) and what. */
 export interface SchemaProblem {

@@ -11,14 +11,8 @@
  * matched against the whole address), optionally prefixed by `organization/service:` and
  * optionally followed by one field or kind.
  */
-import { IgnoreFileError } from "./errors.js";
-import {
-  DRIFT_FIELDS,
-  driftItems,
-  type DriftField,
-  type DriftItem,
-  type DriftReport,
-} from "./drift/types.js";
+import { IgnoreFileError } from "../errors.js";
+import { DRIFT_FIELDS, driftItems, type DriftField, type DriftItem, type DriftReport } from "./types.js";
 
 /** What a rule may name after the glob: a managed field, or a whole kind of item. */
 export type IgnoreTarget = DriftField | "unmanaged" | "missing";

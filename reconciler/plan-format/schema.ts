@@ -1,6 +1,6 @@
 /**
  * The plan's JSON Schema (schemas/plan.schema.json): the one description of the plan format. The
- * JSON renderer takes its key order from it; plan files are checked against it (plan-validate.ts).
+ * JSON renderer takes its key order from it; plan files are checked against it (validate.ts).
  */
 import planSchemaJson from "../../schemas/plan.schema.json" with { type: "json" };
 

@@ -1,0 +1,13 @@
+/**
+ * The plan's JSON text, the same bytes for the same plan: what `plan --format json` prints and
+ * what a plan file holds. Keys are written in the order schemas/plan.schema.json lists them,
+ * whatever order the planner built its objects in.
+ */
+import type { Plan } from "../model.js";
+import { orderKeysBySchema } from "./canonical-json.js";
+import { PLAN_SCHEMA } from "./schema.js";
+
+/** Pretty JSON (2 spaces, trailing newline) of every field given, with keys in the schema's order. */
+export function planObjectJson(plan: Plan & { digest?: string }): string {
+  return `${JSON.stringify(orderKeysBySchema(plan, PLAN_SCHEMA), null, 2)}\n`;
+}
