@@ -339,7 +339,7 @@ class SandboxRuntime {
           await sleep(fault.delayMs ?? 1000);
           break;
         default:
-          if (EFFECT_FAULTS.has(fault.kind)) effect = fault.kind as EffectFault;
+          if (EFFECT_FAULTS.has(fault.kind)) effect = fault.kind;
       }
     }
 

@@ -24,10 +24,7 @@ export async function selfSignedCertificate(host: string): Promise<TlsMaterial> 
   const crypto = webcrypto;
   // @peculiar/x509 is typed against the DOM's Crypto; node's webcrypto is that API.
   x509.cryptoProvider.set(crypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-  const keys = (await crypto.subtle.generateKey(ALGORITHM, true, [
-    "sign",
-    "verify",
-  ])) as webcrypto.CryptoKeyPair;
+  const keys = await crypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"]);
   const names = new Map<string, "ip" | "dns">([
     ["127.0.0.1", "ip"],
     ["::1", "ip"],
@@ -40,7 +37,7 @@ export async function selfSignedCertificate(host: string): Promise<TlsMaterial> 
     name: "CN=exrec sandbox",
     notBefore: new Date(now.getTime() - 60_000),
     notAfter: new Date(now.getTime() + VALID_DAYS * 86_400_000),
-    keys: keys as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]["keys"],
+    keys: keys,
     signingAlgorithm: ALGORITHM,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),

@@ -40,6 +40,8 @@ export async function sandboxCommand(options: SandboxOptions): Promise<number> {
       seed,
       latencyMs,
       readModes: { pages: Boolean(options.pages), batch: Boolean(options.batch) },
+      tls: Boolean(options.tls),
+      ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
@@ -60,6 +62,16 @@ export async function sandboxCommand(options: SandboxOptions): Promise<number> {
     throw error;
   }
   print(`exrec sandbox listening on ${sandbox.url} (state in ${options.state})`);
+  if (sandbox.certificate !== null) {
+    // Only the certificate (public); its key never leaves this process.
+    const certificateFile = join(dirname(options.state), "sandbox-cert.pem");
+    mkdirSync(dirname(certificateFile), { recursive: true });
+    writeFileSync(certificateFile, sandbox.certificate);
+    print(
+      `Its self-signed certificate: ${certificateFile} (trust it with NODE_EXTRA_CA_CERTS=${certificateFile})`,
+    );
+  }
+  if (options.publicUrl !== undefined) print(`Signatures are checked against ${options.publicUrl}`);
   print(`Point exrec at it from another shell with:  export EXREC_SANDBOX=${sandbox.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

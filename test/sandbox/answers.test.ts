@@ -77,7 +77,7 @@ describe("billing.OrderDetail and nullable prices", () => {
     const placed = await api.post(`${orderPath(HOSTED)}/12`, { licence: "standard", number: 3 });
     const orderId = placed.body.orderId as number;
     const [detailId] = (await api.get(`/me/order/${orderId}/details`)).body as number[];
-    return { orderId, detailId: detailId as number };
+    return { orderId, detailId: detailId };
   }
 
   it("answers a detail as billing.OrderDetail: orderDetailId, cancelled, a string quantity", async () => {
@@ -123,7 +123,7 @@ describe("storageQuota", () => {
     const after: string[] = (await api.get(`${servicePath(HOSTED)}/account`)).body;
     const delivered = after.filter((id) => !before.includes(id));
     expect(delivered).toHaveLength(1);
-    expect((await api.get(accountPath(HOSTED, delivered[0] as string))).body.quota).toBe(300);
+    expect((await api.get(accountPath(HOSTED, delivered[0]))).body.quota).toBe(300);
   });
 
   it("refuses a value outside the enum on the quote and the order", async () => {

@@ -150,7 +150,7 @@ describe("H1: ordering Hosted accounts", () => {
       expect(account.expirationDate).toBe("2027-11-26T00:00:00+01:00");
     }
 
-    const configure = await api.put(accountPath(HOSTED, delivered[0] as string), {
+    const configure = await api.put(accountPath(HOSTED, delivered[0]), {
       login: "heidi",
       domain: "acme.example",
       displayName: "Heidi Klein",
@@ -168,7 +168,7 @@ describe("H1: ordering Hosted accounts", () => {
     const orderId = (await api.post(`${orderPath(HOSTED)}/01`, { licence: "basic", number: 1 })).body.orderId;
     await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, { paymentMean: "fidelityAccount" });
     const [id] = (await blankIds(api)).filter((blank) => !before.includes(blank));
-    const account = (await api.get(accountPath(HOSTED, id as string))).body;
+    const account = (await api.get(accountPath(HOSTED, id))).body;
     expect(account).toMatchObject({ renewPeriod: "monthly", accountLicense: "basic" });
     expect(account.expirationDate).toBe("2026-12-26T00:00:00+01:00");
   });
