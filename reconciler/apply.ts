@@ -1,7 +1,8 @@
 /**
  * Carries out a Plan. The promises it keeps:
  *  - it refuses before its first write when the plan is destructive and `--allow-destroy` was not
- *    given, or holds more destructive changes than `--max-destroy`;
+ *    given, removes more accounts than `--max-destroy` (terminations included), or removes every
+ *    account of a platform without `--allow-remove-all`;
  *  - it runs only under the backend's lock over the plan's platforms (the caller takes it before
  *    reading the live state), so two applies never interleave;
  *  - non-destructive changes first, destructive last (APPLY_ORDER); on a failure it stops that
@@ -10,11 +11,20 @@
  *  - orders are journalled and resumed, never placed twice for one need (apply/order.ts);
  *  - every change's result goes to the history.
  */
-import { APPLY_ORDER, destructiveChanges, isEmpty, platformKey, type Change, type Plan } from "./model.js";
+import {
+  APPLY_ORDER,
+  destructiveChanges,
+  isEmpty,
+  platformKey,
+  removals,
+  type Change,
+  type Plan,
+} from "./model.js";
 import { InterruptedError } from "./errors.js";
 import type { HeldLock, HistoryEntry } from "./ports.js";
 import { ApplyRefusedError, type ApplyContext } from "./apply/context.js";
 import { applyOrder } from "./apply/order.js";
+import { resumePasswordChanges } from "./apply/password.js";
 import { settleJournal } from "./apply/journal.js";
 import { applyAccountChange, outcome, type ChangeOutcome } from "./apply/steps.js";
 
@@ -50,18 +60,44 @@ export function checkApplyAllowed(plan: Plan, options: ApplyContext["options"]):
       { hint: "review them, then run apply with --allow-destroy" },
     );
   }
-  if (destructive.length > options.maxDestroy) {
+  // A termination is a deletion at the expiry date: it counts, as Terraform counts every destroy.
+  const removed = removals(plan);
+  if (removed.length > options.maxDestroy) {
+    const now = removed.filter((r) => r.now).length;
     throw new ApplyRefusedError(
-      `the plan holds ${destructive.length} destructive changes, more than --max-destroy ${options.maxDestroy}; nothing was written`,
-      { hint: "split the change, or raise --max-destroy if this is really intended" },
+      `the plan removes ${removed.length} accounts (${removed.length - now} terminated at expiry, ${now} destroyed now), ` +
+        `more than --max-destroy ${options.maxDestroy}; nothing was written`,
+      { hint: `review them, then run apply with --max-destroy ${removed.length} if this is really intended` },
     );
   }
-  if (!options.secretsOut && plan.changes.some((c) => c.action === "add")) {
+  const emptied = plan.summary.emptiedPlatforms;
+  if (emptied.length > 0 && !options.allowRemoveAll) {
     throw new ApplyRefusedError(
-      "the plan adds accounts, whose initial passwords are generated and written only to the file named by --secrets-out; nothing was written",
+      `the plan removes every account of ${emptied.join(", ")}; nothing was written`,
+      {
+        hint: "a manifest that prunes with its accounts missing does this: check it, then run apply with --allow-remove-all if it is really intended",
+      },
+    );
+  }
+  if (!options.secretsOut && plan.changes.some((c) => needsSecretsOut(c, options))) {
+    const what = plan.changes.some((c) => c.action === "add")
+      ? "the plan adds accounts, whose initial passwords are generated"
+      : "the plan configures blank Hosted accounts (reused or ordered), whose passwords are generated";
+    throw new ApplyRefusedError(
+      `${what} and written only to the file named by --secrets-out; nothing was written`,
       { hint: "run apply with --secrets-out FILE (it is written with mode 0600)" },
     );
   }
+}
+
+/**
+ * Changes that generate a password: a Private add, a blank configured, and an order (its blanks are
+ * configured once delivered; with --no-pay the run stops before that).
+ */
+export function needsSecretsOut(change: Change, options: ApplyContext["options"]): boolean {
+  return (
+    change.action === "add" || change.action === "configure" || (change.action === "order" && options.pay)
+  );
 }
 
 /** Applies `plan` under `lock`, which must cover every platform of the plan. */
@@ -70,6 +106,8 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, lock: HeldLock): 
   const unlocked = plan.platforms.map(platformKey).filter((key) => !lock.scope.includes(key));
   if (unlocked.length > 0) throw new Error(`applyPlan called without the lock of ${unlocked.join(", ")}`);
   if (isEmpty(plan)) return { outcomes: [], failedPlatforms: [], writes: 0, interrupted: false };
+  // Passwords an interrupted run could not set, on blanks it configured, come first.
+  await resumePasswordChanges(ctx, plan.platforms.map(platformKey));
 
   const byPlatform = new Map<string, Change[]>();
   for (const change of plan.changes) {

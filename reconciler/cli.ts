@@ -99,7 +99,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
           .argument("<files...>", "manifests, or one saved plan file")
           .option("--auto-approve", "do not ask for confirmation (needed without a terminal)")
           .option("--allow-destroy", "allow destructive changes (Hosted reset, Private delete)")
-          .option("--max-destroy <n>", "refuse more destructive changes than this in one apply", "5")
+          .option(
+            "--max-destroy <n>",
+            "refuse more account removals than this in one apply (terminations at expiry count)",
+            "5",
+          )
+          .option("--allow-remove-all", "allow a plan that removes every account of a platform")
           .option("--no-pay", "place orders but do not pay them: print their URL and stop")
           .option("--secrets-out <file>", "where generated initial passwords are written (mode 0600)")
           .option("--delivery-timeout <seconds>", "how long to wait for an order's delivery", "1800")

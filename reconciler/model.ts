@@ -404,6 +404,38 @@ export interface Plan {
   unmanaged: Unmanaged[];
   warnings: string[];
   totals: Totals;
+  /** What the plan amounts to, as every renderer shows it: counts and the cost table. */
+  summary: PlanSummary;
+}
+
+/** One line of the cost table: a one-time sum, or a change of the monthly run rate from a date. */
+export interface SummaryCost {
+  kind: "one-time" | "monthly";
+  /** `now` for one-time costs; the first day of a monthly change. */
+  from: Effective;
+  amount: Money;
+  /** Every amount of a plan excludes tax (the catalog's and the quotes' prices without tax). */
+  tax: "excluded";
+}
+
+export interface PlanSummary {
+  /** Accounts the plan creates: ordered, configured from a blank, or added. */
+  add: number;
+  /** Accounts changed in place: renewal, licence, display name, a termination cancelled. */
+  change: number;
+  /** Accounts removed: terminated at expiry, reset or deleted (each once). */
+  remove: number;
+  /** Of those, removed now, their data destroyed (a Hosted reset, a Private delete). */
+  removeNow: number;
+  /** Platforms of which no live account is left once the plan and the terminations under way are done. */
+  emptiedPlatforms: string[];
+  /**
+   * The one-time sum (what would be bought anew; orders already placed are not counted again), then
+   * the monthly changes by start date: each the sum of the rows of that kind and date.
+   */
+  costs: SummaryCost[];
+  /** Changes whose cost is unknown, left out of `costs`. */
+  unknownCosts: number;
 }
 
 /** The one answer to "is there anything to do?": exit codes, prompts and renderers all ask it. */
@@ -413,4 +445,33 @@ export function isEmpty(plan: Pick<Plan, "changes">): boolean {
 
 export function destructiveChanges(plan: Pick<Plan, "changes">): Change[] {
   return plan.changes.filter((c) => c.destructive);
+}
+
+/** The actions that remove an account: now (reset, Private delete) or at its expiry (terminate). */
+export const REMOVAL_ACTIONS: readonly Action[] = ["terminate", "reset", "delete"];
+
+/** An account the plan removes, with how (a reset account is also terminated: one account, two changes). */
+export interface Removal {
+  platform: string;
+  address: string;
+  /** true when its data is destroyed now (reset, delete); false for a termination at expiry only. */
+  now: boolean;
+}
+
+/**
+ * Every account the plan removes, once each. A termination counts: it is a deletion scheduled for
+ * the expiry date, what Terraform would count as a destroy.
+ */
+export function removals(plan: { changes: readonly Change[] }): Removal[] {
+  const byAccount = new Map<string, Removal>();
+  for (const change of plan.changes) {
+    if (change.action !== "terminate" && change.action !== "reset" && change.action !== "delete") continue;
+    const platform = platformKey(change.platform);
+    const key = `${platform}/${change.address}`;
+    const now = change.action !== "terminate";
+    const known = byAccount.get(key);
+    if (known) known.now ||= now;
+    else byAccount.set(key, { platform, address: change.address, now });
+  }
+  return [...byAccount.values()];
 }

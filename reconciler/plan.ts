@@ -22,6 +22,7 @@ import {
 import { inApplyOrder } from "./plan/order.js";
 import { planPlatform, type PlanSink } from "./plan/platform.js";
 import { PriceReader } from "./plan/price-reader.js";
+import { summaryOf, type CoveredPlatform } from "./plan/summary.js";
 import { totalsOf } from "./plan/totals.js";
 import { Warnings } from "./plan/warnings.js";
 import type { QuoteRequest } from "./prices.js";
@@ -79,6 +80,11 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
 
   const changes = inApplyOrder(sink.changes);
   const totals = totalsOf(changes, covered, prices, warnings);
+  const summary = summaryOf(
+    changes,
+    totals,
+    covered.map(({ live }) => coveredOf(live, desired)),
+  );
   const result: Plan = {
     format_version: "1",
     created_at: ctx.now.toISOString(),
@@ -90,10 +96,21 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
     unmanaged: sink.unmanaged,
     warnings: warnings.all(),
     totals,
+    summary,
   };
   // Both digests cost a pass over every account; only plan files, apply and JSON output read them.
   defineLazy(result, "manifest_digest", () => desired.digest);
   return defineLazy(result, "fingerprint", () => actual.fingerprint);
+}
+
+/** The addresses a pruning platform keeps (null when it does not prune: it keeps what it does not name). */
+function coveredOf(live: ActualPlatform, desired: Desired): CoveredPlatform {
+  const declared = desired.platforms.find((p) => platformKey(p) === platformKey(live));
+  if (!declared || !declared.prune) return { live, kept: null };
+  return {
+    live,
+    kept: new Set(declared.accounts.filter((a) => a.state === "present").map((a) => a.email)),
+  };
 }
 
 /**

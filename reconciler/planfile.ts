@@ -58,7 +58,7 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
       },
     );
   }
-  const text = planObjectJson({ ...(body as Plan), digest: planDigest(body as Plan) });
+  const text = planObjectJson({ ...body, digest: planDigest(body) });
   const temporary = join(
     dirname(path),
     `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,

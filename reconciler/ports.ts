@@ -131,12 +131,6 @@ export interface ApiOrderDetail {
   [extra: string]: unknown;
 }
 
-/** `GET /me/order/{orderId}/availableRegisteredPaymentMean` (not used to pay: it gives no id). */
-export interface ApiPaymentMean {
-  paymentMean: string;
-  paymentMeanId?: number | null;
-}
-
 /** `GET /order/catalog/public/exchange`. Prices are in micro-cents. */
 export interface ApiCatalog {
   catalogId?: number;
@@ -247,13 +241,10 @@ export interface ExchangeApi {
   /** `POST /me/order/{orderId}/pay` with `{"paymentMethod":{"id": N}}`. */
   payOrder(orderId: number, paymentMethodId: number): Promise<void>;
   /**
-   * `POST /me/order/{orderId}/payWithRegisteredPaymentMean`. OVHcloud needs `paymentMeanId` for
-   * every mean but `fidelityAccount`, and gives no id to send: exrec uses it for the fidelity
-   * account, and only for orders that cost 0.
+   * `POST /me/order/{orderId}/payWithRegisteredPaymentMean` `{"paymentMean":"fidelityAccount"}`:
+   * for orders that cost 0 only (every other mean needs a `paymentMeanId` exrec cannot learn).
    */
-  payWithRegisteredPaymentMean(orderId: number, mean: ApiPaymentMean): Promise<void>;
-  /** `GET /me/order/{orderId}/availableRegisteredPaymentMean`: `[{paymentMean}]`, with no id. */
-  paymentMeans(orderId: number): Promise<ApiPaymentMean[]>;
+  payWithFidelityAccount(orderId: number): Promise<void>;
   orderStatus(orderId: number): Promise<ApiOrderStatus>;
   listOrders(range: { from?: string; to?: string }): Promise<number[]>;
   getOrder(orderId: number): Promise<ApiPastOrder>;

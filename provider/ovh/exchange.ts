@@ -15,7 +15,6 @@ import type {
   ApiOrderDetail,
   ApiOrderStatus,
   ApiPastOrder,
-  ApiPaymentMean,
   ApiService,
   ApiTask,
   ExchangeApi,
@@ -247,18 +246,14 @@ export class OvhExchangeApi implements ExchangeApi {
     });
   }
 
-  /** Pays with a registered payment mean; exrec uses it for the fidelity account only. */
-  async payWithRegisteredPaymentMean(orderId: number, mean: ApiPaymentMean): Promise<void> {
-    const body =
-      mean.paymentMeanId === undefined || mean.paymentMeanId === null
-        ? { paymentMean: mean.paymentMean }
-        : { paymentMean: mean.paymentMean, paymentMeanId: mean.paymentMeanId };
-    await this.http.request("POST", `${meOrderPath(orderId)}/payWithRegisteredPaymentMean`, { body });
-  }
-
-  /** `[{paymentMean}]`, with no id: it cannot tell which bank account, card or PayPal to use. */
-  paymentMeans(orderId: number): Promise<ApiPaymentMean[]> {
-    return this.call("GET", `${meOrderPath(orderId)}/availableRegisteredPaymentMean`, shape.paymentMeans);
+  /**
+   * `payWithRegisteredPaymentMean` with the fidelity account, which needs no `paymentMeanId`: exrec
+   * uses it only for orders that cost 0 (every other mean needs an id this route cannot give).
+   */
+  async payWithFidelityAccount(orderId: number): Promise<void> {
+    await this.http.request("POST", `${meOrderPath(orderId)}/payWithRegisteredPaymentMean`, {
+      body: { paymentMean: "fidelityAccount" },
+    });
   }
 
   orderStatus(orderId: number): Promise<ApiOrderStatus> {

@@ -562,9 +562,12 @@ function splitUrl(url: string): { origin: string; path: string } {
   return slash === -1 ? { origin: url, path: "/" } : { origin: url.slice(0, slash), path: url.slice(slash) };
 }
 
-/** Paths made only of characters sent as they are, with no `.` or `..` segment to resolve. */
+/**
+ * Paths made only of characters the URL parser leaves as they are (no `'`, which it escapes in a
+ * query), with no `.` or `..` segment (written plainly or as `%2e`) for it to resolve.
+ */
 const PLAIN_PATH =
-  /^(?:\/(?!\.\.?(?:[/?]|$))[A-Za-z0-9\-._~%!$&'()*+,;=:@]*)+(?:\?[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*)?$/;
+  /^(?:\/(?!(?:\.|%2[eE]){1,2}(?:[/?]|$))[A-Za-z0-9\-._~%!$&()*+,;=:@]*)+(?:\?[A-Za-z0-9\-._~%!$&()*+,;=:@/?]*)?$/;
 
 function encodeQuery(query: Record<string, QueryValue> | undefined): string {
   if (!query) return "";

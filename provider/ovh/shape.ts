@@ -11,7 +11,6 @@ import type {
   ApiOrderDetail,
   ApiOrderStatus,
   ApiPastOrder,
-  ApiPaymentMean,
   ApiPrice,
   ApiService,
   ApiTask,
@@ -250,10 +249,6 @@ export const order: Check<ApiOrder> = object({
 
 /** `GET /me/payment/method?default=true`: the ids of the default payment method (none: empty). */
 export const paymentMethodIds: Check<number[]> = arrayOf(int);
-
-export const paymentMeans: Check<ApiPaymentMean[]> = arrayOf(
-  object({ paymentMean: str, paymentMeanId: nullable(int) }),
-);
 
 export const orderStatus: Check<ApiOrderStatus> = oneOf([
   "cancelled",

@@ -122,7 +122,7 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
     route: "GET /me/order/{orderId}/availableRegisteredPaymentMean",
     field: "answer[1].paymentMeanId",
     reason:
-      "older answers (AnswerModes.legacyPaymentMeans, on by default) name the bank account's id, which billing.order.RegisteredPaymentMean lacks",
+      "older answers (AnswerModes.legacyPaymentMeans, off by default) name the bank account's id, which billing.order.RegisteredPaymentMean lacks",
   },
 ];
 

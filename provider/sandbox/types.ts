@@ -41,8 +41,9 @@ export interface ReadModes {
 
 /**
  * How some answers are shaped where OVHcloud's schema and exrec's older client disagree. Each mode
- * has the schema's behaviour and an older one; the defaults are the older ones until the client
- * reads the schema's, so that switching one is a deliberate step with its own tests.
+ * has the schema's behaviour and an older one. The defaults are the schema's (idle objects answer
+ * `taskPendingId: 0` as OVHcloud's examples show, string detail quantities, payment through the
+ * payment method), except `nullPrices`, which the schema allows but does not require.
  */
 export interface AnswerModes {
   /** What an account with no task pending reads as `taskPendingId`: 0 (OVHcloud's examples) or null. */
@@ -63,7 +64,7 @@ export const DEFAULT_ANSWER_MODES: Readonly<AnswerModes> = {
   idleTaskPendingId: 0,
   detailQuantity: "string",
   nullPrices: false,
-  legacyPaymentMeans: true,
+  legacyPaymentMeans: false,
 };
 
 /** A password handed to `changePassword`, kept in memory only, for tests to check what was set. */

@@ -9,6 +9,7 @@ import {
   applyPlan,
   checkApplyAllowed,
   DEFAULT_APPLY_OPTIONS,
+  needsSecretsOut,
   type ApplyReport,
 } from "../../reconciler/apply.js";
 import { checkAgainstLive, formatProblem } from "../../reconciler/load/index.js";
@@ -352,10 +353,13 @@ export class AccountResource {
     const diagnostics = changeWarnings(planned);
     const refusal = destroyRefusal(planned, this.engine.config.allowDestroy);
     if (refusal) diagnostics.push(refusal);
-    if (planned.changes.some((c) => c.action === "add") && !this.engine.config.secretsOut) {
+    if (
+      planned.changes.some((c) => needsSecretsOut(c, DEFAULT_APPLY_OPTIONS)) &&
+      !this.engine.config.secretsOut
+    ) {
       diagnostics.push(
         error(
-          `adding ${account.email} generates its initial password, which exrec writes only to the file named by secrets_out`,
+          `${planned.changes.some((c) => c.action === "add") ? "adding" : "configuring"} ${account.email} generates its password, which exrec writes only to the file named by secrets_out`,
           'Set secrets_out = "PATH" in the exrec provider block (the file is written with mode 0600; the password never goes to the Terraform state).',
         ),
       );

@@ -138,21 +138,14 @@ export class Engine {
    * already reuses are left out, so that two new accounts are never promised the same blank.
    */
   async plan(desired: Desired, live: ActualPlatform, owner: string): Promise<Plan> {
-    const key = platformKey(live);
-    const claimed = this.claims.get(key) ?? new Map<string, string>();
-    const visible: ActualPlatform = {
-      ...live,
-      accounts: live.accounts.filter((a) => {
-        const holder = claimed.get(a.email);
-        return holder === undefined || holder === owner;
-      }),
-    };
-    const actual: Actual = { platforms: [visible], fingerprint: {} };
     const prices = await this.priceBook();
     const now = this.now();
-    let planned = makePlan(desired, actual, { now, prices, quotes: this.quotes });
-    const missing = quotesNeeded(planned);
-    if (missing.length > 0) {
+    let planned = this.planClaiming(desired, live, owner, now, prices);
+    // Quotes are read while other accounts are planned: plan again with them (and again if this
+    // account's blank went to another one meanwhile, so that its order needs a quote of its own).
+    for (let round = 0; round < 3; round++) {
+      const missing = quotesNeeded(planned);
+      if (missing.length === 0) break;
       const api = await this.api();
       await Promise.all(
         missing.map(async (request) => {
@@ -166,8 +159,33 @@ export class Engine {
           this.quotes.set(quoteKey(request), quoteFromApiOrder(request, order));
         }),
       );
-      planned = makePlan(desired, actual, { now, prices, quotes: this.quotes });
+      planned = this.planClaiming(desired, live, owner, now, prices);
     }
+    return planned;
+  }
+
+  /**
+   * Plans and records the blank accounts the plan reuses, with no await in between: Terraform plans
+   * many accounts at once, and two of them must never both be promised the same blank.
+   */
+  private planClaiming(
+    desired: Desired,
+    live: ActualPlatform,
+    owner: string,
+    now: Date,
+    prices: PriceBook,
+  ): Plan {
+    const key = platformKey(live);
+    const claimed = this.claims.get(key) ?? new Map<string, string>();
+    const visible: ActualPlatform = {
+      ...live,
+      accounts: live.accounts.filter((a) => {
+        const holder = claimed.get(a.email);
+        return holder === undefined || holder === owner;
+      }),
+    };
+    const actual: Actual = { platforms: [visible], fingerprint: {} };
+    const planned = makePlan(desired, actual, { now, prices, quotes: this.quotes });
     for (const [placeholder, holder] of claimed) if (holder === owner) claimed.delete(placeholder);
     for (const change of planned.changes) {
       if (change.action === "configure") claimed.set(change.placeholder, owner);

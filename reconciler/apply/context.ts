@@ -9,8 +9,10 @@ import { interrupted, sleepUnlessStopped } from "./interrupt.js";
 export interface ApplyOptions {
   /** Destructive changes (reset, Private delete) are refused without it. */
   allowDestroy: boolean;
-  /** More destructive changes than this in one apply are refused even with allowDestroy. */
+  /** More account removals (terminations, resets, deletions) than this in one apply are refused. */
   maxDestroy: number;
+  /** A plan that removes every account of a platform is refused without it. */
+  allowRemoveAll: boolean;
   /** false (`--no-pay`): orders are placed, their URL printed, and apply stops there. */
   pay: boolean;
   /** Where generated passwords are written (mode 0600); required when the plan adds accounts. */
@@ -31,6 +33,7 @@ export interface ApplyOptions {
 export const DEFAULT_APPLY_OPTIONS: ApplyOptions = {
   allowDestroy: false,
   maxDestroy: 5,
+  allowRemoveAll: false,
   pay: true,
   secretsOut: null,
   // OVHcloud's Terraform provider waits up to 30 minutes for an order's delivery.

@@ -11,6 +11,8 @@ export const FAILPOINTS = [
   "order:after-pay",
   "order:after-delivery",
   "order:after-first-configure",
+  "configure:after-put",
+  "configure:after-change-password",
   "add:after-post",
   "write:after-first",
 ] as const;

@@ -13,9 +13,19 @@ import { hasTaskPending, isBlank, onPlaceholderDomain } from "../account-state.j
 import { platformKey, type Money, type OrderChange } from "../model.js";
 import type { ApiAccount, JournalEntry } from "../ports.js";
 import { moneyOfPrice } from "../prices.js";
-import { ApplyRefusedError, pollUntil, WaitTimeoutError, type ApplyContext } from "./context.js";
+import {
+  ApplyRefusedError,
+  isNotFound,
+  pollUntil,
+  readAccount,
+  WaitTimeoutError,
+  type ApplyContext,
+} from "./context.js";
 import { failpoint } from "./failpoint.js";
-import { closeJournal, configureBlank, outcome, type ChangeOutcome } from "./steps.js";
+import { accountsOrderedFor, refuseForeignOrders, unclaimedRecentOrders } from "./foreign-orders.js";
+import { knownToHaveNoPaymentMethod, payOrder } from "./payment.js";
+import { configureBlank } from "./password.js";
+import { closeJournal, outcome, type ChangeOutcome } from "./steps.js";
 
 interface Need {
   email: string;
@@ -52,11 +62,12 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
       delivered += typeof entry.detail.quantity === "number" ? entry.detail.quantity : 0;
     }
   }
-  // Orders of this platform that are paid and on their way, but that no journal here knows of
-  // (a crash on a CI runner whose journal was lost): wait for them rather than buy again.
-  delivered += await waitForUnknownOrders(ctx, change);
+  // An order no journal here claims (another checkout, a runner whose journal was lost) stops it,
+  // before it buys, and before it takes blank accounts that such an order may have brought.
+  await refuseForeignOrders(ctx, change);
   const afterResume = await configureBlanks(ctx, change, needed, Math.min(delivered, needed.length));
-  writes += needed.length - afterResume.length;
+  // A configured blank is two writes: the configure PUT and its changePassword.
+  writes += 2 * (needed.length - afterResume.length);
   needed = afterResume;
   if (needed.length === 0) {
     return outcome(change, "done", {
@@ -68,6 +79,12 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
   }
 
   // Place one order for what is still missing.
+  if (ctx.options.pay && (await knownToHaveNoPaymentMethod(ctx))) {
+    throw new ApplyRefusedError(
+      `not ordering ${needed.length} ${change.license} account(s) on ${key}: the OVHcloud account has no default payment method, so the order could not be paid`,
+      { hint: "add a default payment method in OVHcloud's control panel, then run apply again" },
+    );
+  }
   const quantity = needed.length;
   const quote = await ctx.api.quoteOrder(
     org,
@@ -156,7 +173,7 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     });
   }
   const remaining = await configureBlanks(ctx, change, needed, needed.length);
-  writes += needed.length - remaining.length;
+  writes += 2 * (needed.length - remaining.length);
   if (remaining.length > 0) {
     return outcome(change, "failed", {
       orderId: placed.orderId,
@@ -270,21 +287,12 @@ async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: Journa
         message: `order ${orderId} awaits payment${url ? `: ${url}` : ""} (--no-pay); run apply again once it is paid`,
       };
     }
-    const means = await ctx.api.paymentMeans(orderId);
-    const wanted = process.env.EXREC_PAYMENT_MEAN;
-    const mean = wanted ? means.find((m) => m.paymentMean === wanted) : means[0];
-    if (!mean) {
-      return {
-        state: "awaiting-payment",
-        orderId,
-        writes,
-        message: `order ${orderId} has no registered payment mean${wanted ? ` named ${wanted}` : ""}; pay it${url ? ` at ${url}` : " in the control panel"}, then run apply again`,
-      };
-    }
-    await ctx.api.payWithRegisteredPaymentMean(orderId, mean);
+    // Of two runs without a shared backend that placed at once, only the first to place pays.
+    await refuseForeignOrders(ctx, change, orderId);
+    const how = await payOrder(ctx, orderId, url);
     writes++;
     failpoint("order:after-pay");
-    ctx.log(`  paid order ${orderId} with ${mean.paymentMean}`);
+    ctx.log(`  paid order ${orderId} with ${how}`);
     status = "checking";
   }
   const id = orderId;
@@ -297,34 +305,6 @@ async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: Journa
   failpoint("order:after-delivery");
   await ctx.backend.journalUpdate(entry.id, { detail: { ...entry.detail, orderId, delivered: true } });
   return { state: "delivered", orderId, writes };
-}
-
-/** How many of the account's most recent orders are looked at when looking for one of ours. */
-const RECENT_ORDERS = 20;
-
-/**
- * The account's most recent orders that no journal entry or history line claims, newest first.
- * Not filtered by date: the local clock may be off from OVHcloud's, and order ids only grow.
- */
-async function unclaimedRecentOrders(ctx: ApplyContext): Promise<number[]> {
-  const claimed = new Set<number>();
-  for (const e of await ctx.backend.journalOpenEntries())
-    if (typeof e.detail.orderId === "number") claimed.add(e.detail.orderId);
-  for (const h of await ctx.backend.historyList(null)) if (h.orderId !== null) claimed.add(h.orderId);
-  const ids = (await ctx.api.listOrders({})).filter((id) => !claimed.has(id));
-  return ids.sort((a, b) => b - a).slice(0, RECENT_ORDERS);
-}
-
-/** How many accounts an order buys on this service (0: it is not for this service). */
-async function accountsOrderedFor(ctx: ApplyContext, orderId: number, service: string): Promise<number> {
-  let quantity = 0;
-  for (const detailId of await ctx.api.listOrderDetails(orderId)) {
-    const detail = await ctx.api.getOrderDetail(orderId, detailId);
-    if (detail.domain !== service || detail.cancelled === true) continue;
-    // `billing.OrderDetail.quantity` is a string ("1"); the client checked it is a whole number.
-    quantity += Number(detail.quantity);
-  }
-  return quantity;
 }
 
 /**
@@ -392,42 +372,17 @@ async function configureBlanks(
   for (const blank of blanks) {
     const need = remaining.shift();
     if (!need) break;
-    await configureBlank(ctx, org, svc, blank, need.email, need.displayName, change.renewal);
+    try {
+      await configureBlank(ctx, org, svc, change.id, blank, need.email, need.displayName, change.renewal);
+    } catch (error) {
+      // The blank was taken meanwhile (another run reused it): level-based, look again.
+      if (!isNotFound(error)) throw error;
+      if (!(await readAccount(ctx, org, svc, need.email))) remaining.unshift(need);
+      continue;
+    }
     if (first) failpoint("order:after-first-configure");
     first = false;
   }
   if (remaining.length === 0) await closeJournal(ctx, platformKey(change.platform), change.id);
   return remaining;
-}
-
-/**
- * Recent orders for this platform's service that no journal entry claims. Paid ones still on their
- * way are waited for (returns how many accounts they bring); an unpaid one stops the apply, since
- * paying or duplicating an order of unknown origin are both wrong guesses.
- */
-async function waitForUnknownOrders(ctx: ApplyContext, change: OrderChange): Promise<number> {
-  let coming = 0;
-  for (const id of await unclaimedRecentOrders(ctx)) {
-    const status = await ctx.api.orderStatus(id);
-    if (status !== "notPaid" && status !== "checking" && status !== "delivering") continue;
-    const quantity = await accountsOrderedFor(ctx, id, change.platform.service);
-    if (quantity === 0) continue;
-    if (status === "notPaid") {
-      throw new ApplyRefusedError(
-        `order ${id} for ${platformKey(change.platform)} (${quantity} account(s)) awaits payment and no journal here knows it; ` +
-          "exrec will neither pay an order of unknown origin nor order again beside it",
-        {
-          hint: "pay it (then run apply again: its accounts will be reused) or cancel it in the control panel",
-        },
-      );
-    }
-    ctx.log(
-      `  order ${id} for ${platformKey(change.platform)} is on its way (${status}): waiting for it instead of ordering`,
-    );
-    await pollUntil(ctx, `the delivery of order ${id}`, ctx.options.deliveryTimeoutMs, async () =>
-      (await ctx.api.orderStatus(id)) === "delivered" ? true : undefined,
-    );
-    coming += quantity;
-  }
-  return coming;
 }

@@ -28,12 +28,12 @@ const SYMBOLS = "!#%+-=?@_";
 /** 20 characters with every class Exchange's complexity policy asks for. */
 export function generatePassword(): string {
   const all = LOWER + UPPER + DIGITS + SYMBOLS;
-  const pick = (set: string) => set[randomInt(set.length)]!;
+  const pick = (set: string) => set[randomInt(set.length)];
   const chars = [pick(LOWER), pick(UPPER), pick(DIGITS), pick(SYMBOLS)];
   while (chars.length < 20) chars.push(pick(all));
   for (let i = chars.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);
-    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+    [chars[i], chars[j]] = [chars[j], chars[i]];
   }
   return chars.join("");
 }

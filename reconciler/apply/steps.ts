@@ -14,6 +14,7 @@ import {
   type ApplyContext,
 } from "./context.js";
 import { failpoint } from "./failpoint.js";
+import { configureBlank } from "./password.js";
 import { passwordFor } from "./secrets.js";
 
 export type OutcomeResult = "done" | "unchanged" | "failed" | "not-run" | "awaiting-payment";
@@ -147,29 +148,16 @@ async function configure(
     ctx,
     org,
     svc,
+    change.id,
     blank,
     change.address,
     change.after.displayName ?? null,
     change.after.renewal ?? null,
   );
-  return outcome(change, "done", { writes: 1 });
-}
-
-/** Gives a blank Hosted account its address (and display name, and renewal where it differs). */
-export async function configureBlank(
-  ctx: ApplyContext,
-  org: string,
-  svc: string,
-  blank: ApiAccount,
-  address: string,
-  displayName: string | null,
-  renewal: "monthly" | "yearly" | null,
-): Promise<void> {
-  const at = address.lastIndexOf("@");
-  const body: AccountUpdate = { login: address.slice(0, at), domain: address.slice(at + 1) };
-  if (displayName) body.displayName = displayName;
-  if (renewal && blank.renewPeriod !== renewal) body.renewPeriod = renewal;
-  await ctx.api.updateAccount(org, svc, blank.primaryEmailAddress, body);
+  return outcome(change, "done", {
+    writes: 2,
+    message: `password written to ${ctx.options.secretsOut ?? "the secrets file"}`,
+  });
 }
 
 async function add(ctx: ApplyContext, change: Extract<Change, { action: "add" }>): Promise<ChangeOutcome> {

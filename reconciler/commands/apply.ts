@@ -1,17 +1,19 @@
 import { execFileSync } from "node:child_process";
 import { hostname } from "node:os";
 import { open } from "node:fs/promises";
-import { extname } from "node:path";
+import { extname, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import {
   applyPlan,
   checkApplyAllowed,
+  needsSecretsOut,
   DEFAULT_APPLY_OPTIONS,
   type ApplyOptions,
   type ApplyReport,
 } from "../apply.js";
 import { ExrecError, InterruptedError, UsageError } from "../errors.js";
 import { Interruption } from "./interrupt.js";
+import { resumePasswordChanges } from "../apply/password.js";
 import { checkSecretsFile } from "../apply/secrets.js";
 import { loadDesired } from "../load/index.js";
 import { isEmpty, platformKey, type Actual, type Change, type Desired, type Plan } from "../model.js";
@@ -28,6 +30,7 @@ import {
   openSession,
   planningClock,
   resolveConfig,
+  STATE_DIR,
   useColor,
   type GlobalOptions,
 } from "./session.js";
@@ -37,6 +40,7 @@ export interface ApplyCommandOptions extends GlobalOptions, Selection {
   autoApprove?: boolean;
   allowDestroy?: boolean;
   maxDestroy?: string;
+  allowRemoveAll?: boolean;
   pay?: boolean;
   secretsOut?: string;
   deliveryTimeout?: string;
@@ -55,7 +59,7 @@ export class StalePlanError extends ExrecError {
  */
 async function isPlanFile(files: string[]): Promise<boolean> {
   if (files.length !== 1) return false;
-  const file = files[0]!;
+  const file = files[0];
   let head: string;
   try {
     const handle = await open(file, "r");
@@ -92,8 +96,10 @@ function applyOptions(options: ApplyCommandOptions): ApplyOptions {
     ...DEFAULT_APPLY_OPTIONS,
     allowDestroy: Boolean(options.allowDestroy),
     maxDestroy,
+    allowRemoveAll: Boolean(options.allowRemoveAll),
     pay: options.pay !== false,
-    secretsOut: options.secretsOut ?? null,
+    // The same variable the Terraform provider reads; the flag wins.
+    secretsOut: options.secretsOut ?? (process.env.EXREC_SECRETS_OUT || null),
     deliveryTimeoutMs: seconds(
       "--delivery-timeout",
       options.deliveryTimeout,
@@ -112,7 +118,7 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
   if (files.length === 0)
     throw new UsageError("name the manifest files, or a plan file saved with plan --out");
   // Everything that needs no request first: flags, configuration, the manifest or the plan file.
-  const saved = (await isPlanFile(files)) ? await readPlanFile(files[0]!) : null;
+  const saved = (await isPlanFile(files)) ? await readPlanFile(files[0]) : null;
   const input = saved ? null : await loadPlanInput(files, options);
   const scope = (saved ? saved.platforms : input!.desired.platforms).map(platformKey).sort();
   const now = runningClock();
@@ -126,18 +132,40 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
       { pid: process.pid, host: hostname(), who: whoRuns(), startedAt: now().toISOString() },
       settings.lockWaitMs,
     );
+    // Said once: the local lock only keeps out applies run from this same folder.
+    if (!options.backend && !process.env.EXREC_BACKEND) {
+      note(
+        `exrec: lock, journal and history in ${resolve(STATE_DIR)} (local backend): an apply run from another folder does not see this lock; to share it, use --backend postgres://…`,
+      );
+    }
     // From here on Ctrl-C stops at a safe point (before it, the default exit loses nothing).
     interruption.install();
     try {
       const { plan, api, close } = saved
-        ? await verifySavedPlan(files[0]!, saved, options, interruption.signal)
+        ? await verifySavedPlan(files[0], saved, options, interruption.signal)
         : await planInput(input!, options, interruption.signal);
       try {
         print(renderPlanText(plan, { color: useColor(process.stdout) }));
-        if (isEmpty(plan)) return 0;
+        if (isEmpty(plan)) {
+          // An interrupted run may have configured a blank without setting its password: finish it.
+          await resumePasswordChanges(
+            {
+              api,
+              backend,
+              options: settings,
+              now,
+              log: (line) => note(line),
+              who: whoRuns(),
+              commit: currentCommit(),
+              signal: interruption.signal,
+            },
+            scope,
+          );
+          return 0;
+        }
         checkApplyAllowed(plan, settings);
         // A secrets file that cannot take the passwords must stop the run before an account is made.
-        if (settings.secretsOut && plan.changes.some((c) => c.action === "add"))
+        if (settings.secretsOut && plan.changes.some((c) => needsSecretsOut(c, settings)))
           await checkSecretsFile(settings.secretsOut);
         if (!(await confirmed(options))) {
           note("Apply cancelled; nothing was written.");
@@ -245,9 +273,12 @@ function checkChangesAreDerived(file: string, saved: Plan, desired: Desired, act
   };
   const expected = new Set(again.changes.map(shape));
   const actualShapes = saved.changes.map(shape);
-  const foreign = saved.changes.filter((_, i) => !expected.has(actualShapes[i]!));
+  const foreign = saved.changes.filter((_, i) => !expected.has(actualShapes[i]));
   const missing = again.changes.length - (saved.changes.length - foreign.length);
-  if (foreign.length > 0 || missing !== 0) {
+  // The platforms a plan empties decide a refusal: they must be those the re-plan gives too.
+  const emptiedAltered =
+    canonicalJson(saved.summary.emptiedPlatforms) !== canonicalJson(again.summary.emptiedPlatforms);
+  if (foreign.length > 0 || missing !== 0 || emptiedAltered) {
     throw new StalePlanError(
       `${file} holds changes that the manifest and the live state do not give, so it was not made by exrec plan or was altered; nothing was applied:\n` +
         (foreign.length > 0
@@ -255,7 +286,9 @@ function checkChangesAreDerived(file: string, saved: Plan, desired: Desired, act
               .slice(0, 20)
               .map((c) => `  - ${c.id}`)
               .join("\n")
-          : `  - ${missing} change(s) of the manifest are missing from it`),
+          : missing !== 0
+            ? `  - ${missing} change(s) of the manifest are missing from it`
+            : "  - its summary does not name the platforms it removes every account of"),
       { hint: "make the plan again with `exrec plan FILE... --out PLAN` and review it" },
     );
   }

@@ -40,7 +40,7 @@ export function selects(selection: Selection, ref: PlatformRef): boolean {
 export function mayHoldSelected(selection: Selection, organization: string): boolean {
   return (
     selection.platform.length === 0 ||
-    selection.platform.some((p) => globToRegExp(p.split("/")[0]!).test(organization))
+    selection.platform.some((p) => globToRegExp(p.split("/")[0]).test(organization))
   );
 }
 

@@ -36,17 +36,19 @@ type Positions = MapPositions | SeqPositions;
 export interface PlainYaml {
   document: unknown;
   /** Offset of the node at `path` (or of the deepest one on the way that exists), as yaml-source locates. */
-  offsetOf(path: readonly (string | number)[], target: "key" | "value"): number;
+  offsetOf: (path: readonly (string | number)[], target: "key" | "value") => number;
 }
 
 export type PlainYamlResult = { ok: true; yaml: PlainYaml } | { ok: false; offset: number; reason: string };
 
 /** Thrown inside the reader only, to stop at the first construct it does not read. */
-class NotPlain {
+class NotPlain extends Error {
   constructor(
     readonly offset: number,
     readonly reason: string,
-  ) {}
+  ) {
+    super(reason);
+  }
 }
 
 const SPACE = 0x20;
@@ -99,8 +101,12 @@ class Reader {
   private seenContent = false;
 
   constructor(private readonly text: string) {
-    const bad = firstOf(text, ["\t", "\r"]);
-    if (bad !== -1) throw new NotPlain(bad, text[bad] === "\t" ? "a tab character" : "a carriage return");
+    const tab = text.indexOf("\t");
+    if (tab !== -1) throw new NotPlain(tab, "a tab character");
+    // Windows line ends (CRLF) are line ends; a carriage return anywhere else is not plain.
+    for (let cr = text.indexOf("\r"); cr !== -1; cr = text.indexOf("\r", cr + 1)) {
+      if (text.charCodeAt(cr + 1) !== 0x0a) throw new NotPlain(cr, "a carriage return");
+    }
   }
 
   readDocument(): { document: unknown; positions: Positions | null } {
@@ -126,6 +132,7 @@ class Reader {
       let end = text.indexOf("\n", start);
       if (end === -1) end = text.length;
       this.next = end + 1;
+      if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
       let i = start;
       while (i < end && text.charCodeAt(i) === SPACE) i++;
       if (i === end || text.charCodeAt(i) === HASH) continue;
@@ -474,15 +481,6 @@ function resolvePlain(source: string, at: number): unknown {
   if (!numberLike || !CORE_NUMBER.test(source)) return source;
   if (DECIMAL.test(source) && source.length < 16) return Number(source);
   throw new NotPlain(at, "a number other than a small integer");
-}
-
-function firstOf(text: string, characters: string[]): number {
-  let first = -1;
-  for (const c of characters) {
-    const i = text.indexOf(c);
-    if (i !== -1 && (first === -1 || i < first)) first = i;
-  }
-  return first;
 }
 
 /** The offset for `path`, walking the positions the reader kept, with yaml-source's rules. */

@@ -50,16 +50,16 @@ class BlankQueue {
     const list = this.byRenewal.get(renewal);
     if (!list) return null;
     let cursor = this.renewalCursor.get(renewal) ?? 0;
-    while (cursor < list.length && this.used.has(list[cursor]!)) cursor++;
+    while (cursor < list.length && this.used.has(list[cursor])) cursor++;
     this.renewalCursor.set(renewal, cursor + 1);
-    return cursor < list.length ? this.claim(list[cursor]!) : null;
+    return cursor < list.length ? this.claim(list[cursor]) : null;
   }
 
   /** The preferred unused blank whatever its renewal, or null. */
   takeAny(): ActualAccount | null {
-    while (this.anyCursor < this.sorted.length && this.used.has(this.sorted[this.anyCursor]!))
+    while (this.anyCursor < this.sorted.length && this.used.has(this.sorted[this.anyCursor]))
       this.anyCursor++;
-    return this.anyCursor < this.sorted.length ? this.claim(this.sorted[this.anyCursor++]!) : null;
+    return this.anyCursor < this.sorted.length ? this.claim(this.sorted[this.anyCursor++]) : null;
   }
 
   private claim(blank: ActualAccount): ActualAccount {

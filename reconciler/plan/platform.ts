@@ -115,14 +115,14 @@ export function planPlatform(
   // Live accounts by address → their index; `taken` marks those a declaration (or a reuse) claims,
   // so that the undeclared ones are found without a second lookup per account.
   const liveIndex = new Map<string, number>();
-  for (let i = 0; i < actual.accounts.length; i++) liveIndex.set(actual.accounts[i]!.email.toLowerCase(), i);
+  for (let i = 0; i < actual.accounts.length; i++) liveIndex.set(actual.accounts[i].email.toLowerCase(), i);
   const taken = new Uint8Array(actual.accounts.length);
 
   // Declared accounts, in the manifest's order.
   const missing: PresentAccount[] = [];
   for (const [address, account] of declared.accounts) {
     const index = liveIndex.get(address);
-    const found = index === undefined ? undefined : actual.accounts[index]!;
+    const found = index === undefined ? undefined : actual.accounts[index];
     if (index !== undefined) taken[index] = 1;
     if (found && isTransitional(found)) {
       sink.waiting.push(waitingFor(desired, address, found));
@@ -153,7 +153,7 @@ export function planPlatform(
   // Live accounts the manifest does not declare (and no declared account reuses), in the API's order.
   for (let i = 0; i < actual.accounts.length; i++) {
     if (taken[i]) continue;
-    const account = actual.accounts[i]!;
+    const account = actual.accounts[i];
     const address = account.email.toLowerCase();
     if (!desired.prune) {
       sink.unmanaged.push({ platform: refOf(desired), address, configured: account.configured });
@@ -176,7 +176,7 @@ export function planPlatform(
 
   // A protected account is never terminated, reset or deleted, whatever else the manifest says.
   for (let i = firstChange; i < sink.changes.length; i++) {
-    const change = sink.changes[i]!;
+    const change = sink.changes[i];
     if (change.action !== "order" && REMOVALS.has(change.action) && declared.protected.has(change.address)) {
       sink.problems.push({
         platform: key,
@@ -198,7 +198,7 @@ export function planPlatform(
  */
 function refuseDestructiveOnProvider(scope: Scope, sink: PlanSink, firstChange: number): void {
   for (let i = firstChange; i < sink.changes.length; i++) {
-    const change = sink.changes[i]!;
+    const change = sink.changes[i];
     if (!change.destructive || change.action === "order") continue;
     sink.problems.push({
       platform: scope.key,
@@ -318,7 +318,7 @@ function checkCreatable(scope: Scope, missing: PresentAccount[], sink: PlanSink)
     creatable.push({
       ...account,
       license: account.license!,
-      renewal: (account.renewal ?? "monthly") as Renewal,
+      renewal: account.renewal ?? "monthly",
     });
   }
   return creatable;
@@ -338,7 +338,7 @@ function planHostedCreations(
   const indexOf = new Map<ActualAccount, number>();
   const delivering = new Map<License, number>();
   for (let i = 0; i < actual.accounts.length; i++) {
-    const account = actual.accounts[i]!;
+    const account = actual.accounts[i];
     if (taken[i] || !isBlank(account)) continue;
     if (isReusableBlank(account, inputs.now)) {
       reusable.push(account);

@@ -4,9 +4,10 @@
  *
  * The monthly figures are a run rate, not a cash flow: `monthlyBefore` is what the covered
  * platforms' live accounts cost per month today (blank accounts included: they are billed), and
- * each step says from when the run rate moves. An ordered account joins the run rate from now at
- * its monthly-equivalent price (plan/price-reader.ts: the platform's quote, else the catalog) (a yearly account at a twelfth of its yearly price), even
- * though its first term is paid at once by the order.
+ * each step, the sum of the recurring costs of the changes that start that day, says from when the
+ * run rate moves. One-time and recurring amounts are never mixed: an order is a one-time cost (its
+ * first term, paid now) and adds no step; `monthlyAfter` is before plus the steps, and so leaves out
+ * the renewals of ordered accounts, which start at the end of their first term.
  */
 import type { ActualPlatform, Change, Effective, Money, Offer, RunRateStep, Totals } from "../model.js";
 import type { PriceReader } from "./price-reader.js";
@@ -41,12 +42,9 @@ export function totalsOf(
         );
       }
     }
-    if (change.action === "order") {
-      // The one-time price is the order's quote; the run rate is the monthly price (see above).
-      const price = prices.forPlatform(change.platform).monthly("hosted", change.license, change.renewal);
-      if (price.known) step("now", price.price.ucents * change.quantity);
-      else runRateKnown = false;
-    } else if (cost.kind === "recurring") {
+    // An order's cost is one-time (its first term, paid now); its renewals are not a step of the
+    // monthly run rate here, which would mix a one-time amount into a monthly one.
+    if (cost.kind === "recurring") {
       step(cost.from, cost.delta.ucents);
     } else if (cost.kind === "unknown") {
       runRateKnown = false;

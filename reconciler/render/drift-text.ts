@@ -18,7 +18,6 @@ type Colors = ReturnType<typeof createColors>;
 
 /** Control characters in values read from the API would drive the terminal: show them escaped. */
 function safe(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(
     /[\u0000-\u001f\u007f-\u009f]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
@@ -80,7 +79,7 @@ function itemLines(item: DriftItem, c: Colors): string[] {
       body = `pending ${words.what}${words.when ? `, effective ${words.when}` : ""}`;
       break;
   }
-  const lines = [`  ${paint(MARKS[standing]!)} ${safe(item.address)}  ${paint(body)}${rule}`];
+  const lines = [`  ${paint(MARKS[standing])} ${safe(item.address)}  ${paint(body)}${rule}`];
   if (words.note) lines.push(`      ${c.dim(safe(words.note))}`);
   return lines;
 }

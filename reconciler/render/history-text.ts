@@ -31,14 +31,14 @@ export function renderHistoryText(entries: HistoryEntry[]): string {
   const widths = COLUMNS.map((column) => Math.max(column.length, ...rows.map((row) => row[column].length)));
   const line = (row: Record<Column, string>) =>
     COLUMNS.map((column, i) =>
-      RIGHT_ALIGNED.has(column) ? row[column].padStart(widths[i]!) : row[column].padEnd(widths[i]!),
+      RIGHT_ALIGNED.has(column) ? row[column].padStart(widths[i]) : row[column].padEnd(widths[i]),
     )
       .join("  ")
       .trimEnd();
   const header = Object.fromEntries(COLUMNS.map((column) => [column, column])) as Record<Column, string>;
   const out = [line(header)];
   entries.forEach((entry, index) => {
-    out.push(line(rows[index]!));
+    out.push(line(rows[index]));
     if (entry.message) out.push(`  ${entry.result === "done" ? "note" : entry.result}: ${entry.message}`);
   });
   return out.join("\n") + "\n";

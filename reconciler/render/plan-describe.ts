@@ -20,10 +20,10 @@ export const MARKER_OF_TONE: Readonly<Record<Tone, Marker>> = {
 };
 
 export const LEGEND_OF_TONE: Readonly<Record<Tone, string>> = {
-  addition: "adds",
-  change: "changes",
-  removal: "removes at expiry",
-  destructive: "destroys data now",
+  addition: "create",
+  change: "change",
+  removal: "remove at expiry",
+  destructive: "destroy data now",
 };
 
 /** The legend's order, from the mildest to the most serious. */
@@ -157,25 +157,34 @@ export function describeFrom(from: Effective): string {
 }
 
 /**
- * `107.88 EUR once`, `+3.80 EUR/month from 2026-12-31`, `unknown: <reason>`, `–` for none.
- * With `notes`, a cost's note follows in parentheses (where there is room for it: Markdown).
+ * `107.88 EUR once, excl. tax`, `+3.80 EUR/month excl. tax, from 2026-12-31`, `unknown: <reason>`,
+ * `–` for none: every amount says that it excludes tax. With `notes`, a cost's note follows in
+ * parentheses.
  */
 export function describeCost(cost: Cost, options: { notes?: boolean } = {}): string {
   const withNote = (text: string, note: string | undefined): string =>
-    options.notes === true && note !== undefined ? `${text} (${note})` : text;
+    options.notes === true && note !== undefined ? `${text} (${statingTax(note)})` : text;
   switch (cost.kind) {
     case "none":
       return withNote("–", cost.note);
     case "one-time":
-      return `${formatMoney(cost.amount)} once`;
+      return `${formatMoney(cost.amount)} once, excl. tax`;
     case "recurring":
       return withNote(
-        `${formatMoney(cost.delta, { signed: true })}/month ${describeFrom(cost.from)}`,
+        `${formatMoney(cost.delta, { signed: true })}/month excl. tax, ${describeFrom(cost.from)}`,
         cost.note,
       );
     case "unknown":
-      return `unknown: ${cost.reason}`;
+      return `unknown: ${statingTax(cost.reason)}`;
   }
+}
+
+/**
+ * Amounts in the planner's notes and reasons (`3.23 EUR/month`) come from the same tax-free prices
+ * as the rest of the plan: say so after each, as every amount of a plan does.
+ */
+function statingTax(text: string): string {
+  return text.replace(/([-+]?\d+\.\d{2} [A-Z]{3}(?:\/month)?)(?! excl\. tax)/g, "$1 excl. tax");
 }
 
 /** The rule id, or `–` when the change follows none. */

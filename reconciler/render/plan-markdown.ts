@@ -4,9 +4,8 @@
  * Values that come from outside are escaped, and the comment fits GitHub's size limit by leaving
  * out whole rows, saying how many.
  */
-import { destructiveChanges, isEmpty, type Change, type Plan } from "../model.js";
+import { isEmpty, platformKey, type Change, type Plan } from "../model.js";
 import { markdownText } from "./escape.js";
-import { formatMoney } from "../format.js";
 import {
   MARKER_OF_TONE,
   describeCost,
@@ -19,10 +18,11 @@ import {
 } from "./plan-describe.js";
 import { groupByPlatform, type PlatformGroup } from "./plan-groups.js";
 import {
+  COSTS_HEADING,
   NO_CHANGES,
-  describeStep,
-  kindCounts,
-  orderedAccounts,
+  NO_COSTS,
+  costAmount,
+  costLabel,
   unknownCostsSentence,
 } from "./plan-summary.js";
 
@@ -98,11 +98,27 @@ function prepare(plan: Plan): Prepared {
   const rowsInOrder = groups.flatMap((group) =>
     group.changes.map((change) => ({ change, markdown: tableRow(change) })),
   );
-  const destructive = destructiveChanges(plan).map((change) => ({
+  const destructive = removalChanges(plan).map((change) => ({
     change,
     markdown: destructiveItem(change),
   }));
   return { groups, rowsInOrder, destructive };
+}
+
+/**
+ * One change per account removed: its reset or delete when it has one (the data goes now), else
+ * its termination; destroyed-now first.
+ */
+function removalChanges(plan: Plan): Change[] {
+  const byAccount = new Map<string, Change>();
+  for (const change of plan.changes) {
+    if (change.action !== "terminate" && change.action !== "reset" && change.action !== "delete") continue;
+    const key = `${platformKey(change.platform)}/${change.address}`;
+    const known = byAccount.get(key);
+    if (!known || (!known.destructive && change.destructive)) byAccount.set(key, change);
+  }
+  const all = [...byAccount.values()];
+  return [...all.filter((c) => c.destructive), ...all.filter((c) => !c.destructive)];
 }
 
 function compose(
@@ -153,9 +169,25 @@ function destructiveItem(change: Change): string {
 
 function destructiveBlock(parts: Prepared, shown: number): string {
   const count = parts.destructive.length;
+  const now = parts.destructive.filter((item) => item.change.destructive).length;
+  const atExpiry = count - now;
+  const said: string[] = [];
+  if (now > 0) {
+    said.push(
+      `${now} ${now === 1 ? "is" : "are"} destroyed now with ${now === 1 ? "its" : "their"} mailbox data, which cannot be undone (\`exrec apply\` refuses ${now === 1 ? "it" : "them"} without \`--allow-destroy\`).`,
+    );
+  }
+  if (atExpiry > 0) {
+    said.push(
+      `${atExpiry} ${atExpiry === 1 ? "is" : "are"} terminated at ${atExpiry === 1 ? "its" : "their"} expiry, a deletion on that date unless declared again before it.`,
+    );
+  }
+  said.push(
+    "`exrec apply` refuses more removals than `--max-destroy` (default 5), and a plan that removes every account of a platform without `--allow-remove-all`.",
+  );
   const lines = [
     "> [!CAUTION]",
-    `> **${plural(count, "destructive change")}.** ${count === 1 ? "It destroys" : "They destroy"} mailbox data as soon as ${count === 1 ? "it is" : "they are"} applied, and cannot be undone. \`exrec apply\` refuses ${count === 1 ? "it" : "them"} without \`--allow-destroy\`.`,
+    `> **${plural(count, "account")} removed.** ${said.join(" ")}`,
     ">",
     ...parts.destructive.slice(0, shown).map((item) => item.markdown),
   ];
@@ -163,41 +195,27 @@ function destructiveBlock(parts: Prepared, shown: number): string {
   return lines.join("\n");
 }
 
+/** The same counts as the text summary: accounts created, changed, removed. */
 function summaryTable(plan: Plan): string {
-  const lines = ["| Change | Count |", "| --- | ---: |"];
-  for (const kind of kindCounts(plan)) {
-    const count =
-      kind.action === "order"
-        ? `${kind.count} (${plural(orderedAccounts(plan), "account")})`
-        : `${kind.count}`;
-    lines.push(`| ${kind.label} | ${count} |`);
-  }
-  const destructive = destructiveChanges(plan).length;
-  lines.push(destructive > 0 ? `| **destructive** | **${destructive}** |` : "| destructive | 0 |");
-  return lines.join("\n");
+  const { add, change, remove, removeNow } = plan.summary;
+  return [
+    "| Plan | Accounts |",
+    "| --- | ---: |",
+    `| to create | ${add} |`,
+    `| to change | ${change} |`,
+    remove > 0
+      ? `| **to remove** | **${remove}** (${remove - removeNow} at expiry, ${removeNow} now) |`
+      : "| to remove | 0 |",
+  ].join("\n");
 }
 
+/** The same cost table as the text summary: the one-time sum, then each monthly change. */
 function costSection(plan: Plan): string {
-  const { totals } = plan;
-  const lines = ["**Cost** (excluding tax)", ""];
-  lines.push(`- One-time: ${totals.oneTime === null ? "none" : formatMoney(totals.oneTime)}`);
-  const steps = totals.monthlySteps.map(describeStep).join(", ");
-  if (totals.monthlyBefore !== null && totals.monthlyAfter !== null) {
-    const change = steps === "" ? "unchanged" : steps;
-    lines.push(
-      `- Monthly: ${formatMoney(totals.monthlyBefore)} → ${formatMoney(totals.monthlyAfter)} (${change})`,
-    );
-  } else if (totals.monthlyBefore !== null) {
-    // Known today, unknown after: a change whose billing the API does not tell (see the unknown costs).
-    lines.push(
-      `- Monthly: ${formatMoney(totals.monthlyBefore)} today → unknown after${steps === "" ? "" : `; known moves: ${steps}`}`,
-    );
-  } else {
-    lines.push(`- Monthly: unknown today${steps === "" ? "" : `; moves ${steps}`}`);
-  }
+  const lines = [`| ${COSTS_HEADING} | Amount |`, "| --- | ---: |"];
+  for (const cost of plan.summary.costs) lines.push(`| ${costLabel(cost)} | ${costAmount(cost)} |`);
+  if (plan.summary.costs.length === 0) lines.push(`| ${NO_COSTS} | – |`);
   const unknown = unknownCostsSentence(plan);
-  if (unknown !== null)
-    lines.push(`- ${unknown} The totals do not include ${totals.unknownCosts === 1 ? "it" : "them"}.`);
+  if (unknown !== null) lines.push("", unknown);
   return lines.join("\n");
 }
 

@@ -1,10 +1,12 @@
 /**
- * The plan for a terminal: `exrec plan` and the confirmation screen of `exrec apply`.
- * Platform by platform, one line per change (marker, action, subject, fields before → after,
- * when, cost, rule), then what the plan waits for or leaves alone, warnings, and one summary line.
+ * The plan for a terminal: `exrec plan`, `exrec show` and the confirmation screen of `exrec apply`.
+ * Terraform's layout: platform by platform, then account by account, a header line per account
+ * with its symbol and what happens to it, then one indented line per field `before → after`, then
+ * when it takes effect and what it costs. Every line fits 100 columns (long values wrap under their
+ * own indent). A one-line legend explains the symbols, the rule ids and `–`; the summary ends it.
  */
 import pc from "picocolors";
-import { isEmpty, type Change, type Plan } from "../model.js";
+import { isEmpty, platformKey, type Change, type Plan } from "../model.js";
 import { printable } from "../printable.js";
 import {
   LEGEND_OF_TONE,
@@ -13,15 +15,14 @@ import {
   describeCost,
   describeEffective,
   describeFields,
-  describeRule,
-  describeSubject,
   describeUnmanaged,
   describeWaiting,
+  formatDuration,
   toneOf,
   type Tone,
 } from "./plan-describe.js";
 import { groupByPlatform, platformTitle, type PlatformGroup } from "./plan-groups.js";
-import { planSummaryLine } from "./plan-summary.js";
+import { summaryLines } from "./plan-summary.js";
 
 export interface TextOptions {
   /** ANSI colours; the CLI decides (a terminal, and no NO_COLOR). */
@@ -30,13 +31,13 @@ export interface TextOptions {
 
 type Colors = ReturnType<typeof pc.createColors>;
 
-/** Cells longer than this overflow their column instead of widening it for every line. */
-const MAX_ALIGNED_WIDTH = 40;
+/** Every line fits in this many columns. */
+export const TEXT_WIDTH = 100;
 /** Unmanaged accounts listed by name before the rest are only counted. */
 const MAX_UNMANAGED_LISTED = 20;
-/** Width the unmanaged list wraps at. */
-const WRAP_WIDTH = 100;
 const INDENT = "  ";
+/** Where an account's field, when and cost lines start. */
+const DETAIL = "      ";
 
 export function renderPlanText(plan: Plan, options: TextOptions): string {
   const colors = pc.createColors(options.color);
@@ -44,117 +45,105 @@ export function renderPlanText(plan: Plan, options: TextOptions): string {
   const empty = isEmpty(plan);
   const blocks: string[][] = [];
 
-  if (empty) {
-    blocks.push([planSummaryLine(plan)]);
-  } else {
-    blocks.push([legend(plan.changes, colors)]);
-  }
-  const rows = new Map(plan.changes.map((change) => [change, cellsOf(change)]));
-  const widths = columnWidths([...rows.values()].map((row) => row.cells));
+  if (empty) blocks.push([summaryLines(plan)[0]]);
+  else blocks.push(wrap(legend(plan.changes, colors), "", "  "));
   for (const group of groups) {
     // An empty plan shows only the platforms that have something to tell.
     if (empty && group.waiting.length === 0 && group.unmanaged.length === 0) continue;
-    blocks.push(platformBlock(group, rows, widths, colors));
+    blocks.push(platformBlock(group, colors));
   }
   if (plan.warnings.length > 0) {
-    blocks.push(plan.warnings.map((warning) => colors.yellow(`Warning: ${printable(warning)}`)));
+    blocks.push(
+      plan.warnings.flatMap((warning) =>
+        wrap(`Warning: ${printable(warning)}`, "", "  ").map((line) => colors.yellow(line)),
+      ),
+    );
   }
-  if (!empty) blocks.push([summary(plan, colors)]);
+  if (!empty) blocks.push(summary(plan, colors));
   return `${blocks.map((lines) => lines.join("\n")).join("\n\n")}\n`;
 }
 
-/** `Symbols: + adds, ~ changes, ...`: only the markers this plan uses. */
+/** `Legend: + create  ~ change ...  (H1) rule: docs/RULES.md  – none`: the symbols this plan uses. */
 function legend(changes: readonly Change[], colors: Colors): string {
   const used = new Set(changes.map(toneOf));
   const entries = TONES.filter((tone) => used.has(tone)).map(
     (tone) => `${paint(tone, MARKER_OF_TONE[tone], colors)} ${LEGEND_OF_TONE[tone]}`,
   );
-  return `Symbols: ${entries.join(", ")}`;
+  return `Legend: ${entries.join("  ")}  (H1) rule: docs/RULES.md  – none`;
 }
 
-interface Row {
-  change: Change;
-  tone: Tone;
-  /** marker, action, subject, fields, effective, cost, rule: plain text, already printable. */
-  cells: string[];
+/** One account's changes (an order is its own subject: the accounts it buys). */
+interface Subject {
+  header: string;
+  changes: Change[];
 }
 
-function cellsOf(change: Change): Row {
-  const tone = toneOf(change);
-  const fields = describeFields(change);
-  return {
-    change,
-    tone,
-    cells: [
-      MARKER_OF_TONE[tone],
-      change.action,
-      printable(describeSubject(change)),
-      fields.length === 0 ? "–" : printable(fields.join(", ")),
-      describeEffective(change.effective),
-      printable(describeCost(change.cost)),
-      describeRule(change),
-    ],
-  };
-}
-
-/** The width of each column: its widest cell, not counting cells too long to align. */
-function columnWidths(rows: readonly string[][]): number[] {
-  const widths: number[] = [];
-  for (const cells of rows) {
-    cells.forEach((cell, column) => {
-      const width = [...cell].length;
-      if (width <= MAX_ALIGNED_WIDTH) widths[column] = Math.max(widths[column] ?? 0, width);
-    });
+/** The platform's changes by account, in the order of their first change (apply order). */
+function subjectsOf(changes: readonly Change[]): Subject[] {
+  const byKey = new Map<string, Subject>();
+  for (const change of changes) {
+    const key = change.action === "order" ? change.id : `${platformKey(change.platform)}/${change.address}`;
+    const known = byKey.get(key);
+    if (known) known.changes.push(change);
+    else byKey.set(key, { header: headerOf(change), changes: [change] });
   }
-  return widths;
+  return [...byKey.values()];
 }
 
-function platformBlock(
-  group: PlatformGroup,
-  rows: ReadonlyMap<Change, Row>,
-  widths: readonly number[],
-  colors: Colors,
-): string[] {
+function headerOf(change: Change): string {
+  if (change.action === "order") return change.addresses.join(", ");
+  if (change.action === "configure") return `${change.address} (reuses ${change.placeholder})`;
+  return change.address;
+}
+
+/** `renew`; for an order, what it buys: `order 2 × standard, 12 months`. */
+function actionOf(change: Change): string {
+  if (change.action !== "order") return change.action;
+  return `order ${change.quantity} × ${change.license}, ${formatDuration(change.duration)}`;
+}
+
+/** The most serious tone of an account's changes gives its symbol. */
+function toneOfSubject(subject: Subject): Tone {
+  return subject.changes.map(toneOf).reduce((a, b) => (TONES.indexOf(b) > TONES.indexOf(a) ? b : a));
+}
+
+function platformBlock(group: PlatformGroup, colors: Colors): string[] {
   const lines = [colors.bold(printable(platformTitle(group)))];
   if (group.changes.length === 0 && group.waiting.length === 0 && group.unmanaged.length === 0) {
     lines.push(`${INDENT}no changes`);
   }
-  for (const change of group.changes) lines.push(`${INDENT}${formatRow(rows.get(change)!, widths, colors)}`);
+  for (const subject of subjectsOf(group.changes)) lines.push(...subjectLines(subject, colors));
   for (const waiting of group.waiting) {
+    const text = `waiting: ${printable(waiting.address)} ${printable(describeWaiting(waiting))}`;
     lines.push(
-      `${INDENT}${colors.dim("waiting:")} ${printable(waiting.address)} ${printable(describeWaiting(waiting))}`,
+      ...wrap(text, INDENT, DETAIL).map((line, i) => (i === 0 ? dimHead(line, "waiting:", colors) : line)),
     );
   }
   if (group.unmanaged.length > 0) lines.push(...unmanagedLines(group, colors));
   return lines;
 }
 
-function formatRow(row: Row, widths: readonly number[], colors: Colors): string {
-  const last = row.cells.length - 1;
-  const padded = row.cells.map((cell, column) =>
-    column === last ? cell : cell + " ".repeat(Math.max(0, (widths[column] ?? 0) - [...cell].length)),
+/**
+ * `  ! dave@acme.example: terminate (H4), reset (H5)`, then each change's fields, when and cost.
+ * An account with several changes names the change before each of its when/cost lines.
+ */
+function subjectLines(subject: Subject, colors: Colors): string[] {
+  const tone = toneOfSubject(subject);
+  const actions = subject.changes.map((c) => `${actionOf(c)}${c.rule === null ? "" : ` (${c.rule})`}`);
+  const head = `${MARKER_OF_TONE[tone]} ${printable(subject.header)}: ${actions.join(", ")}`;
+  const lines = wrap(head, INDENT, `${INDENT}    `).map((line, i) =>
+    i === 0 ? `${INDENT}${paint(tone, line.slice(INDENT.length), colors)}` : line,
   );
-  const [marker, action, subject, fields, effective, cost, rule] = padded as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  const costPainted = row.change.cost.kind === "unknown" ? colors.yellow(cost) : cost;
-  return [
-    paint(row.tone, marker, colors),
-    paint(row.tone, action, colors),
-    row.tone === "destructive" ? paint(row.tone, subject, colors) : subject,
-    fields,
-    effective,
-    costPainted,
-    colors.dim(rule),
-  ]
-    .join("  ")
-    .trimEnd();
+  const several = subject.changes.length > 1;
+  for (const change of subject.changes) {
+    for (const field of describeFields(change)) lines.push(...wrap(printable(field), DETAIL, `${DETAIL}  `));
+    const prefix = several ? `${change.action} ` : "";
+    lines.push(...wrap(`${prefix}when: ${describeEffective(change.effective)}`, DETAIL, `${DETAIL}  `));
+    const cost = printable(describeCost(change.cost, { notes: true }));
+    const costLines = wrap(`${prefix}cost: ${cost}`, DETAIL, `${DETAIL}  `);
+    lines.push(...(change.cost.kind === "unknown" ? costLines.map((l) => colors.yellow(l)) : costLines));
+  }
+  return lines;
 }
 
 /** `unmanaged: 3 accounts, left alone: a@x, b@x, 1a2b@configureme.me (blank)`, wrapped, the rest counted. */
@@ -163,40 +152,52 @@ function unmanagedLines(group: PlatformGroup, colors: Colors): string[] {
   const listed = group.unmanaged.slice(0, MAX_UNMANAGED_LISTED).map((u) => printable(describeUnmanaged(u)));
   const rest = count - listed.length;
   const items = rest > 0 ? [...listed, `and ${rest} more`] : listed;
-  const head = `${INDENT}${colors.dim("unmanaged:")} ${count} account${count === 1 ? "" : "s"}, left alone: `;
-  return wrap(items, head, `${INDENT}${INDENT}`);
+  const text = `unmanaged: ${count} account${count === 1 ? "" : "s"}, left alone: ${items.join(", ")}`;
+  return wrap(text, INDENT, `${INDENT}${INDENT}`).map((line, i) =>
+    i === 0 ? dimHead(line, "unmanaged:", colors) : line,
+  );
 }
 
-/** Comma-separated items on lines of at most WRAP_WIDTH characters (an item longer than that gets its own line). */
-function wrap(items: readonly string[], firstPrefix: string, nextPrefix: string): string[] {
+function dimHead(line: string, head: string, colors: Colors): string {
+  return line.replace(head, colors.dim(head));
+}
+
+/**
+ * `text` on lines of at most TEXT_WIDTH characters, broken at spaces: the first line after
+ * `first`, the others after `next`. A word longer than a line is cut.
+ */
+export function wrap(text: string, first: string, next: string): string[] {
   const lines: string[] = [];
-  let line = firstPrefix;
-  let lineHasItem = false;
-  items.forEach((item, index) => {
-    const text = index < items.length - 1 ? `${item},` : item;
-    const separator = lineHasItem ? " " : "";
-    if (lineHasItem && visibleLength(line) + separator.length + text.length > WRAP_WIDTH) {
-      lines.push(line);
-      line = nextPrefix + text;
-    } else {
-      line += separator + text;
+  let prefix = first;
+  let rest = text;
+  for (;;) {
+    const room = TEXT_WIDTH - [...prefix].length;
+    const chars = [...rest];
+    if (chars.length <= room) {
+      lines.push(prefix + rest);
+      return lines;
     }
-    lineHasItem = true;
-  });
-  lines.push(line);
+    // The last space that leaves the line within its room (none: cut the word).
+    let cut = -1;
+    for (let i = Math.min(room, chars.length - 1); i > 0; i--) {
+      if (chars[i] === " ") {
+        cut = i;
+        break;
+      }
+    }
+    const head = cut > 0 ? chars.slice(0, cut).join("") : chars.slice(0, room).join("");
+    const tail = cut > 0 ? chars.slice(cut + 1).join("") : chars.slice(room).join("");
+    lines.push(prefix + head);
+    prefix = next;
+    rest = tail;
+  }
+}
+
+function summary(plan: Plan, colors: Colors): string[] {
+  const lines = summaryLines(plan);
+  // The removals are the part nobody may miss.
+  lines[0] = lines[0].replace(/\b([1-9]\d*) to remove\b/, (match) => colors.bold(colors.red(match)));
   return lines;
-}
-
-/** Length without ANSI colour codes. */
-function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return [...text.replace(/\u001b\[[0-9;]*m/g, "")].length;
-}
-
-function summary(plan: Plan, colors: Colors): string {
-  const line = planSummaryLine(plan);
-  // The destructive count is the part nobody may miss.
-  return line.replace(/\b([1-9]\d*) destructive\b/, (match) => colors.bold(colors.red(match)));
 }
 
 function paint(tone: Tone, text: string, colors: Colors): string {

@@ -251,8 +251,11 @@ const TITLE = "# Benchmarks";
 const INTRO = [
   "",
   "`npm run bench` reads fleets of Exchange accounts from the sandbox with a fixed latency per request, in each read mode the",
-  "API may offer, next to a Terraform-like reader, and times the pure planning of 100,000 accounts. Each run adds a section",
-  "below, newest first. Timings depend on the machine and on what else it was doing: the load average is given with each run.",
+  "API may offer, next to a Terraform-like reader and a plain undici reader (the floor of a reader's CPU), times the pure",
+  "planning of 100,000 accounts, the end-to-end `exrec plan` of a 100,000-account manifest, whole `exrec plan` processes",
+  "against the plain reader's, and the CLI's start-up against bare `node`. Each run adds a section below, newest first.",
+  "Timings depend on the machine and on what else it was doing: the load average is given with each run. On a shared",
+  "machine, read the CPU times and the request counts first (they are the process's own), and wall times as an upper bound.",
   "",
 ].join("\n");
 

@@ -41,7 +41,7 @@ describe("saved plans: recognised by content, applied from anywhere, shown in an
     expect(applied.code, shown(applied)).toBe(0);
     expect(applied.stderr).toMatch(/Apply complete: 1 done/);
     expect(orderPosts(run.sandbox)).toBe(1);
-  });
+  }, 180_000);
 
   it("a damaged plan file without a manifest extension is refused as a plan file, naming it", async () => {
     await writeFile(join(run.home, "repo", "broken.plan"), "{ not json");

@@ -152,9 +152,9 @@ describe("ordering Hosted accounts (H1)", () => {
     expect(order.orderId).toEqual(expect.any(Number));
     const orderId = order.orderId!;
 
-    const means = await api.paymentMeans(orderId);
-    expect(means.length).toBeGreaterThan(0);
-    await api.payWithRegisteredPaymentMean(orderId, means[0]!);
+    const methods = await api.defaultPaymentMethods();
+    expect(methods.length).toBeGreaterThan(0);
+    await api.payOrder(orderId, methods[0]!);
     expect(["checking", "delivering", "delivered"]).toContain(await api.orderStatus(orderId));
 
     expect(await api.listOrders({})).toContain(orderId);

@@ -72,7 +72,7 @@ const rows: Row[] = [
     },
   },
   {
-    name: "Totals (H1): ordered accounts cost the quote once and join the run rate from now at their monthly-equivalent price",
+    name: "Totals (H1): ordered accounts cost the quote once, a one-time amount never mixed into the monthly steps",
     desired: desiredOf(
       hostedPlatform({
         accounts: [
@@ -92,12 +92,12 @@ const rows: Row[] = [
       oneTime: eur(146),
       unknownCosts: 0,
       monthlyBefore: eur(0),
-      monthlySteps: [{ from: "now", delta: eur(2 * 6 + 2) }],
-      monthlyAfter: eur(14),
+      monthlySteps: [],
+      monthlyAfter: eur(0),
     },
   },
   {
-    name: "Totals (H1): an order without its quote is an unknown cost; its run rate is still known from the catalog",
+    name: "Totals (H1): an order without its quote is an unknown cost, and adds no monthly step",
     desired: desiredOf(
       hostedPlatform({ accounts: [present("ann@acme.example", { license: "basic", renewal: "yearly" })] }),
     ),
@@ -107,8 +107,8 @@ const rows: Row[] = [
       oneTime: eur(0),
       unknownCosts: 1,
       monthlyBefore: eur(3),
-      monthlySteps: [{ from: "now", delta: eur(1) }],
-      monthlyAfter: eur(4),
+      monthlySteps: [],
+      monthlyAfter: null,
     },
   },
   {
@@ -178,7 +178,7 @@ const rows: Row[] = [
     warnings: [/^prices are unknown: the price catalog could not be read: HTTP 503/],
   },
   {
-    name: "Totals (H1): with the catalog unknown, the order quote still gives the one-time total in its currency, and as the quote of one account a year, the run rate it adds",
+    name: "Totals (H1): with the catalog unknown, the order quote still gives the one-time total in its currency, and no monthly step (one-time and monthly are never mixed)",
     desired: desiredOf(
       hostedPlatform({ accounts: [present("ann@acme.example", { license: "basic", renewal: "yearly" })] }),
     ),
@@ -191,7 +191,7 @@ const rows: Row[] = [
       unknownCosts: 0,
       // old@ (standard, yearly) has neither a quote nor a catalog price.
       monthlyBefore: null,
-      monthlySteps: [{ from: "now", delta: eur(1) }],
+      monthlySteps: [],
       monthlyAfter: null,
     },
   },

@@ -123,7 +123,7 @@ describe("faults on the order and payment requests (two accounts to order)", () 
     run.sandbox.addFault({ method: "POST", path: PAY_POST, kind: "drop", times: 1 });
     const first = await apply();
     expect(first.code, shown(first)).toBe(1);
-    expect(first.stderr).toMatch(/payWithRegisteredPaymentMean: the outcome is unknown/);
+    expect(first.stderr).toMatch(/\/pay: the outcome is unknown/);
     expect(ordersPlaced(run.sandbox)).toBe(1);
 
     const rerun = await apply();

@@ -137,7 +137,7 @@ describe("faults on tasks and deliveries", () => {
     run = await startRun({ stateFile });
     run.sandbox.addFault({
       method: "POST",
-      path: /payWithRegisteredPaymentMean$/,
+      path: /\/me\/order\/\d+\/pay$/,
       kind: "never-deliver",
       times: 1,
     });

@@ -16,7 +16,7 @@ export const PRIVATE = "private-ab12345-1";
 
 /** The order POST (`…/account/{duration}`), not the quote GET of the same path. */
 export const ORDER_POST = /^\/order\/email\/exchange\/[^/]+\/service\/[^/]+\/account\/\d+$/;
-export const PAY_POST = /\/me\/order\/\d+\/payWithRegisteredPaymentMean$/;
+export const PAY_POST = /\/me\/order\/\d+\/pay$/;
 
 export interface Run {
   sandbox: Sandbox;

@@ -15,9 +15,9 @@ export function startCli(args: string[], cwd: string, env: Record<string, string
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  child.stdin!.end();
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stdin.end();
   const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on("error", reject);

@@ -115,6 +115,6 @@ describe("thirty Private adds, killed five times at random moments", () => {
     await expectNoPasswordLost("after the last run");
     const file = JSON.parse(await readFile(secrets, "utf8")) as SecretsFile;
     expect(file.accounts.filter((a) => a.platform === KEY)).toHaveLength(30);
-    expect(last.stdout + last.stderr).not.toContain(file.accounts[0]!.password);
+    expect(last.stdout + last.stderr).not.toContain(file.accounts[0].password);
   });
 });

@@ -15,6 +15,7 @@ import type {
   Unmanaged,
   Waiting,
 } from "../../reconciler/model.js";
+import { summaryOf } from "../../reconciler/plan/summary.js";
 
 /** `"107.88"` EUR → Money, exactly (no floating point on the way). */
 export function eur(amount: string): Money {
@@ -217,7 +218,7 @@ function totals(partial: Partial<Totals>): Totals {
 }
 
 function plan(partial: Partial<Plan>): Plan {
-  return {
+  const built: Omit<Plan, "summary"> = {
     format_version: "1",
     created_at: "2026-11-30T09:15:00.000Z",
     manifest_digest: DIGEST,
@@ -230,6 +231,8 @@ function plan(partial: Partial<Plan>): Plan {
     totals: totals({}),
     ...partial,
   };
+  // What the planner derives from the changes and totals (no live platform is emptied here).
+  return { ...built, summary: partial.summary ?? summaryOf(built.changes, built.totals, []) };
 }
 
 const waitingCreating: Waiting = {

@@ -41,30 +41,50 @@ describe("renderPlanMarkdown: golden output", () => {
 describe("renderPlanMarkdown: structure", () => {
   const markdown = renderPlanMarkdown(richPlan);
 
-  it("puts the destructive warning first, listing each destructive change (H5 reset, P3 delete)", () => {
-    const afterTitle = markdown.split("\n\n")[1]!;
+  it("puts the removals first, destroyed-now ones before terminations (H5 reset, P3 delete, H4 termination)", () => {
+    const afterTitle = markdown.split("\n\n")[1];
     expect(afterTitle.startsWith("> [!CAUTION]")).toBe(true);
-    expect(afterTitle).toContain("**2 destructive changes.**");
-    expect(afterTitle).toContain("**reset** <code>ivan@acme.example</code> on acme/hosted-acme-1, now (H5)");
-    expect(afterTitle).toContain("**delete** <code>leo@acme.example</code> on acme/private-acme-1, now (P3)");
-  });
-
-  it("has no warning block when nothing is destructive", () => {
-    expect(renderPlanMarkdown(summaryExamplePlan)).not.toContain("[!CAUTION]");
-  });
-
-  it("summarises counts by kind, with the destructive count always there", () => {
-    expect(markdown).toContain("| to order | 1 (2 accounts) |");
-    expect(markdown).toContain("| **destructive** | **2** |");
-    expect(renderPlanMarkdown(summaryExamplePlan)).toContain("| destructive | 0 |");
-  });
-
-  it("shows the monthly run rate before → after with its steps, and the unknown costs", () => {
-    expect(markdown).toContain(
-      "- Monthly: 120.00 EUR → 107.70 EUR (now -9.00 EUR, from 2026-12-31 +0.50 EUR, from 2027-03-31 -3.80 EUR)",
+    expect(afterTitle).toContain("**3 accounts removed.** 2 are destroyed now with their mailbox data");
+    expect(afterTitle).toContain("1 is terminated at its expiry");
+    const reset = afterTitle.indexOf(
+      "**reset** <code>ivan@acme.example</code> on acme/hosted-acme-1, now (H5)",
     );
-    expect(markdown).toContain("- One-time: 215.76 EUR");
-    expect(markdown).toContain("- 1 cost unknown. The totals do not include it.");
+    const remove = afterTitle.indexOf(
+      "**delete** <code>leo@acme.example</code> on acme/private-acme-1, now (P3)",
+    );
+    const terminate = afterTitle.indexOf(
+      "**terminate** <code>henri@acme.example</code> on acme/hosted-acme-1, on 2027-03-31 (H4)",
+    );
+    expect(reset).toBeGreaterThan(0);
+    expect(remove).toBeGreaterThan(reset);
+    expect(terminate).toBeGreaterThan(remove);
+  });
+
+  it("counts a plan that only terminates as removals in its caution block (H4)", () => {
+    const markdown = renderPlanMarkdown(summaryExamplePlan);
+    expect(markdown).toContain("> [!CAUTION]\n> **1 account removed.** 1 is terminated at its expiry");
+    expect(renderPlanMarkdown(emptyPlan)).not.toContain("[!CAUTION]");
+  });
+
+  it("summarises accounts created, changed and removed, as the text plan does", () => {
+    expect(markdown).toContain("| to create | 4 |");
+    expect(markdown).toContain("| to change | 3 |");
+    expect(markdown).toContain("| **to remove** | **3** (1 at expiry, 2 now) |");
+  });
+
+  it("gives the cost table of the text plan: one-time, then each monthly change, excluding tax", () => {
+    expect(markdown).toContain(
+      [
+        "| Costs, excluding tax | Amount |",
+        "| --- | ---: |",
+        "| one-time, now | 215.76 EUR |",
+        "| monthly, from now | -9.00 EUR |",
+        "| monthly, from 2026-12-31 | +0.50 EUR |",
+        "| monthly, from 2027-03-31 | -3.80 EUR |",
+        "",
+        "1 change of unknown cost is not included.",
+      ].join("\n"),
+    );
   });
 
   it("has one collapsible block per platform, with one seven-cell row per change", () => {
@@ -76,13 +96,13 @@ describe("renderPlanMarkdown: structure", () => {
 
   it("shows the expiry date of a renewal change (H3) in the effective column", () => {
     const row = changeRows(markdown).find((line) => line.includes("bob@acme.example"))!;
-    expect(cells(row)[4]!.trim()).toBe("on 2026-12-31");
-    expect(cells(row)[6]!.trim()).toBe("H3");
+    expect(cells(row)[4].trim()).toBe("on 2026-12-31");
+    expect(cells(row)[6].trim()).toBe("H3");
   });
 
   it("says so for an empty plan", () => {
     expect(renderPlanMarkdown(emptyPlan)).toContain("No changes. The live platforms match the manifest.");
-    expect(renderPlanMarkdown(emptyPlan)).not.toContain("| Change | Count |");
+    expect(renderPlanMarkdown(emptyPlan)).not.toContain("| Plan | Accounts |");
   });
 });
 
@@ -92,7 +112,7 @@ describe("renderPlanMarkdown: hostile values", () => {
   it("keeps a display name with pipes from breaking the table", () => {
     const rows = changeRows(markdown);
     expect(rows).toHaveLength(1);
-    expect(cells(rows[0]!)).toHaveLength(7);
+    expect(cells(rows[0])).toHaveLength(7);
   });
 
   it("never lets a value open an HTML tag, a link, code or math", () => {
@@ -144,7 +164,7 @@ describe("renderPlanMarkdown: size limit", () => {
     expect(cut.length).toBeLessThanOrEqual(maxChars);
     expect(cut).toMatch(new RegExp(`… ${60 - shown} more changes not shown; see the full report\\n$`));
     // The room left is less than the next row (and its line break) would take.
-    const nextRow = changeRows(renderPlanMarkdown(plan)).filter((row) => !changeRows(cut).includes(row))[0]!;
+    const nextRow = changeRows(renderPlanMarkdown(plan)).filter((row) => !changeRows(cut).includes(row))[0];
     expect(maxChars - cut.length).toBeLessThan(nextRow.length + 1);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderPlanText } from "../../reconciler/render/plan-text.js";
-import { planSummaryLine } from "../../reconciler/render/plan-summary.js";
+import { summaryOf as summarise } from "../../reconciler/plan/summary.js";
 import { expectGolden } from "../support/golden.js";
 import {
   destructiveOnlyPlan,
@@ -15,6 +15,11 @@ import {
 import type { Change, Plan } from "../../reconciler/model.js";
 
 const ESC = "\u001b";
+
+/** A hand-edited plan with its summary derived again, as the planner would. */
+function withSummary(plan: Plan): Plan {
+  return { ...plan, summary: summarise(plan.changes, plan.totals, []) };
+}
 
 describe("renderPlanText: golden output", () => {
   const cases: [string, Plan][] = [
@@ -36,19 +41,31 @@ describe("renderPlanText: golden output", () => {
   }
 });
 
-describe("renderPlanText: summary line", () => {
-  it("matches the specified example exactly", () => {
-    const text = renderPlanText(summaryExamplePlan, { color: false });
-    const lastLine = text.trimEnd().split("\n").at(-1);
-    expect(lastLine).toBe(
-      "Plan: 1 to order (1 account), 1 to reuse, 1 renewal change at expiry, 1 to terminate at expiry, 0 destructive. One-time: 107.88 EUR. Monthly from 2026-12-31: +3.80 EUR.",
-    );
+describe("renderPlanText: summary", () => {
+  const summaryOf = (plan: Plan) => {
+    const lines = renderPlanText(plan, { color: false }).trimEnd().split("\n");
+    return lines.slice(lines.findIndex((line) => line.startsWith("Plan: ")));
+  };
+
+  it("counts accounts as Terraform counts resources, then gives a cost table excluding tax", () => {
+    expect(summaryOf(summaryExamplePlan)).toEqual([
+      "Plan: 2 to create, 1 to change, 1 to remove (1 at expiry, 0 now).",
+      "Costs, excluding tax:",
+      "  one-time, now               107.88 EUR",
+      "  monthly, from 2026-12-31     +3.80 EUR",
+    ]);
   });
 
-  it("lists several monthly steps in order and counts unknown costs", () => {
-    expect(planSummaryLine(richPlan)).toBe(
-      "Plan: 1 to order (2 accounts), 1 to reuse, 1 renewal change at expiry, 1 termination to cancel, 1 to terminate at expiry, 1 to reset now, 1 to add, 1 to delete now, 1 to update, 2 destructive. One-time: 215.76 EUR. Monthly: now -9.00 EUR, from 2026-12-31 +0.50 EUR, from 2027-03-31 -3.80 EUR. 1 cost unknown.",
-    );
+  it("lists several monthly changes by date, and says how many costs are unknown", () => {
+    expect(summaryOf(richPlan)).toEqual([
+      "Plan: 4 to create, 3 to change, 3 to remove (1 at expiry, 2 now).",
+      "Costs, excluding tax:",
+      "  one-time, now               215.76 EUR",
+      "  monthly, from now            -9.00 EUR",
+      "  monthly, from 2026-12-31     +0.50 EUR",
+      "  monthly, from 2027-03-31     -3.80 EUR",
+      "  1 change of unknown cost is not included.",
+    ]);
   });
 
   it("uses plurals for counts above one", () => {
@@ -57,21 +74,26 @@ describe("renderPlanText: summary line", () => {
       id: "acme/hosted-acme-1/zoe@acme.example/renew",
       address: "zoe@acme.example",
     } as Change;
-    const plan: Plan = {
+    const plan = withSummary({
       ...emptyPlan,
       changes: [renew, second],
       totals: { ...emptyPlan.totals, unknownCosts: 2 },
-    };
-    expect(planSummaryLine(plan)).toBe("Plan: 2 renewal changes at expiry, 0 destructive. 2 costs unknown.");
+    });
+    expect(summaryOf(plan).at(-1)).toBe("  2 changes of unknown cost are not included.");
   });
 
-  it("leaves the one-time sentence out when no order has a known price", () => {
-    const plan: Plan = {
+  it("leaves the one-time line out when no order has a known price", () => {
+    const plan = withSummary({
       ...emptyPlan,
-      changes: [{ ...order, cost: { kind: "unknown", reason: "the quote failed" } } as Change],
+      changes: [{ ...order, cost: { kind: "unknown", reason: "the quote failed" } }],
       totals: { ...emptyPlan.totals, oneTime: null, unknownCosts: 1 },
-    };
-    expect(planSummaryLine(plan)).toBe("Plan: 1 to order (2 accounts), 0 destructive. 1 cost unknown.");
+    });
+    expect(summaryOf(plan)).toEqual([
+      "Plan: 2 to create, 0 to change, 0 to remove.",
+      "Costs, excluding tax:",
+      "  no billing change known",
+      "  1 change of unknown cost is not included.",
+    ]);
   });
 
   it("says there is nothing to do for an empty plan, and still tells what it leaves alone", () => {
@@ -87,34 +109,59 @@ describe("renderPlanText: summary line", () => {
   });
 });
 
-describe("renderPlanText: lines", () => {
+describe("renderPlanText: accounts", () => {
   const text = renderPlanText(richPlan, { color: false });
-  const lineOf = (needle: string) => text.split("\n").find((line) => line.includes(needle)) ?? "";
+  /** An account's block: its header line, then its indented field, when and cost lines. */
+  const blockOf = (needle: string): string[] => {
+    const lines = text.split("\n");
+    const start = lines.findIndex((line) => /^ {2}[+~!-] /.test(line) && line.includes(needle));
+    if (start < 0) return [];
+    const end = lines.findIndex((line, i) => i > start && !/^ {4}/.test(line));
+    return lines.slice(start, end < 0 ? undefined : end);
+  };
 
-  it("marks each kind of change (H1 order +, H3 renewal ~, H4 termination -, H5 reset !, P3 delete !)", () => {
-    expect(lineOf(" order ").trimStart().startsWith("+")).toBe(true);
-    expect(lineOf(" renew ").trimStart().startsWith("~")).toBe(true);
-    expect(lineOf(" terminate ").trimStart().startsWith("-")).toBe(true);
-    expect(lineOf(" reset ").trimStart().startsWith("!")).toBe(true);
-    expect(lineOf(" delete ").trimStart().startsWith("!")).toBe(true);
+  it("gives each account a header with its symbol (H1 order +, H3 renewal ~, H4 termination -, H5 reset !, P3 delete !)", () => {
+    expect(blockOf("frank@acme.example")[0]).toMatch(
+      /^ {2}\+ frank@acme\.example, gina@acme\.example: order 2/,
+    );
+    expect(blockOf("bob@acme.example")[0]).toBe("  ~ bob@acme.example: renew (H3)");
+    expect(blockOf("henri@acme.example")[0]).toBe("  - henri@acme.example: terminate (H4)");
+    expect(blockOf("ivan@acme.example")[0]).toBe("  ! ivan@acme.example: reset (H5)");
+    expect(blockOf("leo@acme.example")[0]).toBe("  ! leo@acme.example: delete (P3)");
   });
 
-  it("shows the expiry date of a renewal change (H3) and of a termination (H4)", () => {
-    expect(lineOf("bob@acme.example")).toMatch(
-      /renewal: yearly → monthly\s+on 2026-12-31\s+\+0\.50 EUR\/month from 2026-12-31\s+H3$/,
+  it("shows each field before → after on its own line, then when and the cost excluding tax (H3, H4)", () => {
+    expect(blockOf("bob@acme.example").slice(1)).toEqual([
+      "      renewal: yearly → monthly",
+      "      when: on 2026-12-31",
+      "      cost: +0.50 EUR/month excl. tax, from 2026-12-31",
+    ]);
+    expect(blockOf("henri@acme.example")).toContain("      when: on 2027-03-31");
+    expect(blockOf("henri@acme.example").join("\n")).toMatch(
+      /cost: -3\.80 EUR\/month excl\. tax, from 2027-03-31/,
     );
-    expect(lineOf("henri@acme.example")).toMatch(/on 2027-03-31\s+-3\.80 EUR\/month from 2027-03-31\s+H4$/);
   });
 
-  it("shows an order as N × licence duration with its addresses and its one-time cost (H1)", () => {
-    expect(lineOf(" order ")).toMatch(
-      /2 × standard 12 months: frank@acme\.example, gina@acme\.example .* 215\.76 EUR once\s+H1$/,
-    );
+  it("shows an order as N × licence and duration with its addresses and its one-time cost (H1)", () => {
+    const order = blockOf("frank@acme.example");
+    expect(order[0]).toBe("  + frank@acme.example, gina@acme.example: order 2 × standard, 12 months (H1)");
+    expect(order).toContain("      cost: 215.76 EUR once, excl. tax");
   });
 
   it("shows an unknown cost with its reason, never an amount (P2)", () => {
-    expect(lineOf("kim@acme.example")).toContain(
+    expect(blockOf("kim@acme.example").join(" ")).toContain(
       "unknown: the public catalog gives no price for private/enterprise/monthly",
+    );
+  });
+
+  it("fits every line in 100 columns and opens with a one-line legend of symbols and rule ids", () => {
+    for (const plan of [richPlan, hostilePlan, destructiveOnlyPlan, summaryExamplePlan]) {
+      for (const line of renderPlanText(plan, { color: false }).split("\n")) {
+        expect([...line].length, line).toBeLessThanOrEqual(100);
+      }
+    }
+    expect(text.split("\n")[0]).toBe(
+      "Legend: + create  ~ change  - remove at expiry  ! destroy data now  (H1) rule: docs/RULES.md  – none",
     );
   });
 
@@ -146,16 +193,16 @@ describe("renderPlanText: lines", () => {
       effective: "unknown",
       cost: { kind: "unknown", reason: "the API gives no expiry date for this account" },
     } as Change;
-    const plan: Plan = {
+    const plan = withSummary({
       ...emptyPlan,
       changes: [atUnknownExpiry],
       totals: { ...emptyPlan.totals, unknownCosts: 1 },
-    };
-    const line = renderPlanText(plan, { color: false })
-      .split("\n")
-      .find((l) => l.includes("bob@acme.example"))!;
-    expect(line).toMatch(/on an unknown date\s+unknown: the API gives no expiry date for this account\s+H3$/);
-    expect(line).not.toContain("on unknown");
+    });
+    const rendered = renderPlanText(plan, { color: false });
+    expect(rendered).toContain(
+      "      when: on an unknown date\n      cost: unknown: the API gives no expiry date for this account\n",
+    );
+    expect(rendered).not.toContain("on unknown");
   });
 
   it("never lets a value write control characters to the terminal", () => {

@@ -40,6 +40,20 @@ describe("taskPendingId of an idle account", () => {
     expect((await firstIdleAccount(api)).taskPendingId).toBeNull();
   });
 
+  it("reads 0 by default, as in OVHcloud's examples", async () => {
+    const { startSandbox } = await import("../../provider/sandbox/server.js");
+    const bare = await startSandbox({ stateFile: null, seed: { kind: "demo" } });
+    try {
+      expect(bare.setAnswerModes({})).toMatchObject({
+        idleTaskPendingId: 0,
+        detailQuantity: "string",
+        legacyPaymentMeans: false,
+      });
+    } finally {
+      await bare.close();
+    }
+  });
+
   it("reads 0 when asked, as in OVHcloud's examples, and the task id while one runs", async () => {
     const api = await start({ answers: { idleTaskPendingId: 0 }, taskDelayMs: 300 });
     const account = await firstIdleAccount(api);

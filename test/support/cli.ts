@@ -41,6 +41,8 @@ export function sandboxEnv(url: string, home: string): Record<string, string> {
     // The sandbox is local: no need for the polite defaults meant for OVHcloud.
     EXREC_RATE_LIMIT: "0",
     EXREC_CONCURRENCY: "16",
+    // Configuring a blank account generates its password, which apply writes only to this file.
+    EXREC_SECRETS_OUT: join(home, ".exrec", "test-secrets.json"),
   };
 }
 

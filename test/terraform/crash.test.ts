@@ -13,7 +13,7 @@ const missing = terraformMissing();
 const ORG = "hosted-ab12345-1";
 const SVC = "hosted-ab12345-1";
 const ORDERS = /^\/order\/email\/exchange\/[^/]+\/service\/[^/]+\/account\/\d+$/;
-const PAYMENTS = /^\/me\/order\/\d+\/payWithRegisteredPaymentMean$/;
+const PAYMENTS = /^\/me\/order\/\d+\/pay$/;
 
 let sandbox: Sandbox;
 let ws: Workspace;

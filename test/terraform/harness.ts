@@ -82,6 +82,8 @@ export async function openWorkspace(
     EXREC_RATE_LIMIT: "0",
     EXREC_CONCURRENCY: "16",
     EXREC_NOW: FIXED_NOW,
+    // Configuring a blank (ordered or reused) generates its password, written only to this file.
+    EXREC_SECRETS_OUT: join(root, "secrets.json"),
   };
   if (options.mirror === "implied")
     await writeFile(env.TF_CLI_CONFIG_FILE, "# no provider_installation: the implied local mirror\n");

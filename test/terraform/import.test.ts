@@ -110,5 +110,19 @@ describe.skipIf(missing !== null)(
       expect(again.output).toContain("No changes.");
       expect(again.code).toBe(0);
     }, 300_000);
+
+    it("refuses at plan time to remove an account whose state says protect = true: exit 1, no write", async () => {
+      await ws.config(platform + bob.replace("}\n", "  protect = true\n}\n") + alice);
+      const protect = await ws.terraform(["apply", "-input=false", "-auto-approve"]);
+      expect(protect.code, protect.output).toBe(0);
+      await ws.config(platform + alice);
+      sandbox.resetStats();
+      const plan = await ws.terraform(["plan", "-input=false", "-detailed-exitcode"]);
+      expect(plan.code).toBe(1);
+      expect(unwrapped(plan.output)).toContain(
+        "Error: exrec refuses to remove bob@acme.example: it is protected (protect = true)",
+      );
+      expect(sandbox.stats.writes).toEqual([]);
+    }, 300_000);
   },
 );

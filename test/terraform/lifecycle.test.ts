@@ -29,6 +29,11 @@ const platforms =
 const account = (name: string, service: string, attributes: Record<string, string | boolean | undefined>) =>
   hcl("exrec_account", name, { organization: ORG, service, ...attributes });
 
+/** Two new standard accounts and one standard blank account: one is reused (configured), one ordered. */
+const newcomers =
+  account("grace", HOSTED, { email: "grace@acme.example", display_name: "Grace Hopper" }) +
+  account("gina", HOSTED, { email: "gina@acme.example", display_name: "Gina Rossi" });
+
 /** alice as she is live, heidi new (an order), bob switched to yearly (a renewal change), it@ as is on Private. */
 const first =
   platforms +
@@ -39,7 +44,8 @@ const first =
     display_name: "Heidi Klein",
   }) +
   account("bob", HOSTED, { email: "bob@acme.example", license: "basic", renewal: "yearly" }) +
-  account("it", PRIVATE, { email: "it@globex.example", license: "enterprise" });
+  account("it", PRIVATE, { email: "it@globex.example", license: "enterprise" }) +
+  newcomers;
 
 let sandbox: Sandbox;
 let ws: Workspace;
@@ -124,11 +130,18 @@ describe.skipIf(missing !== null)(
         new RegExp(`Warning: exrec renew bob@acme.example: .*takes effect on ${bobExpiry} \\(H3\\)`),
       );
       expect(text).toContain("with exrec_account.heidi");
-      expect(text).toContain("Plan: 6 to add, 0 to change, 0 to destroy.");
+      // The one blank standard account is promised to one newcomer only; the other is ordered.
+      expect(
+        text.match(/Warning: exrec configure (grace|gina)@acme\.example \(reuses [^)]+@configureme\.me\)/g),
+      ).toHaveLength(1);
+      expect(
+        text.match(/Warning: exrec order 1 × standard 12 months: (grace|gina)@acme\.example:/g),
+      ).toHaveLength(1);
+      expect(text).toContain("Plan: 8 to add, 0 to change, 0 to destroy.");
 
       const apply = await ws.terraform(["apply", "-input=false", "-auto-approve"]);
       expect(apply.code, apply.output).toBe(0);
-      expect(apply.output).toContain("Apply complete! Resources: 6 added, 0 changed, 0 destroyed.");
+      expect(apply.output).toContain("Apply complete! Resources: 8 added, 0 changed, 0 destroyed.");
       const heidi = await liveAccount(HOSTED, "heidi@acme.example");
       expect(heidi).toMatchObject({
         accountLicense: "enterprise",
@@ -140,7 +153,12 @@ describe.skipIf(missing !== null)(
       const orders = sandbox.stats.writes.filter(
         (w) => w.method === "POST" && /^\/order\/email\/exchange\//.test(w.path),
       );
-      expect(orders).toHaveLength(1);
+      expect(orders).toHaveLength(2);
+      for (const email of ["grace@acme.example", "gina@acme.example"])
+        expect(await liveAccount(HOSTED, email)).toMatchObject({
+          accountLicense: "standard",
+          configured: true,
+        });
 
       const again = await ws.terraform(["plan", "-input=false", "-detailed-exitcode"]);
       expect(again.output).toContain("No changes.");
@@ -163,7 +181,8 @@ describe.skipIf(missing !== null)(
             license: "enterprise",
             display_name: "Heidi Klein",
           }) +
-          account("it", PRIVATE, { email: "it@globex.example", license: "enterprise" }),
+          account("it", PRIVATE, { email: "it@globex.example", license: "enterprise" }) +
+          newcomers,
       );
       const plan = await ws.terraform(["plan", "-input=false", "-detailed-exitcode"]);
       const text = unwrapped(plan.output);
@@ -204,7 +223,8 @@ describe.skipIf(missing !== null)(
             email: "heidi@acme.example",
             license: "enterprise",
             display_name: "Heidi Klein",
-          }),
+          }) +
+          newcomers,
       );
       sandbox.resetStats();
       const plan = await ws.terraform(["plan", "-input=false", "-detailed-exitcode"]);

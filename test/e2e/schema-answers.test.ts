@@ -1,0 +1,215 @@
+/**
+ * The engine against the sandbox answering as OVHcloud's published schema does (its defaults):
+ * idle objects with `taskPendingId: 0`, `billing.OrderDetail.quantity` as a string, payment through
+ * the default payment method and `POST /me/order/{id}/pay`, passwords set with `changePassword`.
+ * Everything over real HTTP, through the CLI a user runs.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createExchangeApi } from "../../provider/ovh/exchange.js";
+import type { Sandbox } from "../../provider/sandbox/types.js";
+import { TestClient } from "../sandbox/helpers.js";
+import { appKeyConnection } from "../ovh/helpers.js";
+import { REPO, runCli, sandboxEnv, tempDir, type CliResult } from "../support/cli.js";
+import { FIXED_NOW, testSandbox, writesMatching } from "../support/sandbox.js";
+
+const DEMO = join(REPO, "examples", "demo.yaml");
+const TWO_ORDERS = join(REPO, "test", "e2e", "fixtures", "two-orders.yaml");
+const ORG = "hosted-ab12345-1";
+const ORDER_POST = /^\/order\/email\/exchange\/[^/]+\/service\/[^/]+\/account\/\d+$/;
+const PAY = /^\/me\/order\/\d+\/pay$/;
+const FIDELITY = /^\/me\/order\/\d+\/payWithRegisteredPaymentMean$/;
+
+function all(result: CliResult): string {
+  return `${result.stdout}\n${result.stderr}`;
+}
+
+describe("the engine against the schema's answers", () => {
+  let sandbox: Sandbox;
+  let home: string;
+  let env: Record<string, string>;
+  let secrets: string;
+
+  beforeEach(async () => {
+    sandbox = await testSandbox();
+    home = await tempDir();
+    secrets = join(home, "secrets.json");
+    env = { ...sandboxEnv(sandbox.url, home), EXREC_NOW: FIXED_NOW, EXREC_SECRETS_OUT: secrets };
+  });
+  afterEach(async () => {
+    await sandbox.close();
+  });
+
+  it("idle accounts answering taskPendingId 0: the demo plans, applies and converges, reusing the paid blanks; nothing waits for task 0", async () => {
+    // The sandbox really answers 0 for idle accounts (read without exrec's client).
+    const raw = await new TestClient(sandbox.url).get(
+      `/email/exchange/${ORG}/service/${ORG}/account/alice%40acme.example`,
+    );
+    expect(raw.body.taskPendingId).toBe(0);
+
+    const planned = await runCli(["plan", DEMO, "--format", "json"], { cwd: home, env });
+    expect(planned.code, planned.stderr).toBe(0);
+    const plan = JSON.parse(planned.stdout) as {
+      changes: { action: string; address?: string; placeholder?: string }[];
+      waiting: { taskPendingId: number | null }[];
+    };
+    expect(plan.waiting.every((w) => w.taskPendingId !== 0)).toBe(true);
+    const configures = plan.changes.filter((c) => c.action === "configure");
+    const orders = plan.changes.filter((c) => c.action === "order");
+    expect(configures.length).toBeGreaterThan(0);
+    const text = await runCli(["plan", DEMO], { cwd: home, env });
+    expect(all(text)).not.toMatch(/task 0\b/);
+
+    const applied = await runCli(["apply", DEMO, "--auto-approve", "--allow-destroy"], { cwd: home, env });
+    expect(applied.code, all(applied)).toBe(0);
+    expect(all(applied)).not.toMatch(/task 0\b/);
+    // The blanks were reused: no more orders than the plan had.
+    expect(writesMatching(sandbox, "POST", ORDER_POST)).toBe(orders.length);
+    const again = await runCli(["plan", DEMO, "--detailed-exitcode"], { cwd: home, env });
+    expect(again.code, all(again)).toBe(0);
+    expect(all(again)).not.toMatch(/task 0\b/);
+  });
+
+  it("a blank configured by apply has its password set with changePassword; the password is in the secrets file (0600) and in no output", async () => {
+    const applied = await runCli(["apply", DEMO, "--auto-approve", "--allow-destroy"], { cwd: home, env });
+    expect(applied.code, all(applied)).toBe(0);
+    const planned = await runCli(["plan", DEMO, "--format", "json"], { cwd: home, env: { ...env } });
+    expect(planned.code).toBe(0);
+
+    const changes = sandbox.passwordChanges();
+    expect(changes.length).toBeGreaterThan(0);
+    const file = JSON.parse(await readFile(secrets, "utf8")) as {
+      accounts: { platform: string; email: string; password: string }[];
+    };
+    expect((await stat(secrets)).mode & 0o777).toBe(0o600);
+    for (const change of changes) {
+      const record = file.accounts.find((r) => r.email === change.primaryEmailAddress);
+      expect(record?.password, change.primaryEmailAddress).toBe(change.password);
+      expect(all(applied)).not.toContain(change.password);
+      expect(all(planned)).not.toContain(change.password);
+    }
+    // Every address the apply configured from a blank got one.
+    const { api, http } = createExchangeApi(appKeyConnection(sandbox));
+    try {
+      for (const change of changes) {
+        expect((await api.getAccount(ORG, ORG, change.primaryEmailAddress)).configured).toBe(true);
+      }
+    } finally {
+      await http.close();
+    }
+  });
+
+  it("without --secrets-out, an apply that configures blanks is refused before any write", async () => {
+    const { EXREC_SECRETS_OUT: _unset, ...withoutSecrets } = env;
+    const result = await runCli(["apply", DEMO, "--auto-approve", "--allow-destroy"], {
+      cwd: home,
+      env: withoutSecrets,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--secrets-out/);
+    expect(sandbox.stats.writes).toEqual([]);
+  });
+
+  it("pays through the default payment method and /me/order/{id}/pay", async () => {
+    const applied = await runCli(["apply", TWO_ORDERS, "--auto-approve"], { cwd: home, env });
+    expect(applied.code, all(applied)).toBe(0);
+    expect(writesMatching(sandbox, "POST", ORDER_POST)).toBe(1);
+    expect(writesMatching(sandbox, "POST", PAY)).toBe(1);
+    expect(writesMatching(sandbox, "POST", FIDELITY)).toBe(0);
+    expect(applied.stderr).toMatch(/paid order \d+ with the default payment method/);
+  });
+
+  it("with no default payment method: apply stops naming the order and its URL, pays nothing; after a method is added the rerun pays that same order", async () => {
+    sandbox.setDefaultPaymentMethod(false);
+    const stopped = await runCli(["apply", TWO_ORDERS, "--auto-approve"], { cwd: home, env });
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(
+      /order (\d+) was placed but not paid: the OVHcloud account has no default payment method; it can be paid at https:\/\/\S+orderId=\1/,
+    );
+    expect(writesMatching(sandbox, "POST", ORDER_POST)).toBe(1);
+    expect(writesMatching(sandbox, "POST", PAY)).toBe(0);
+    expect(writesMatching(sandbox, "POST", FIDELITY)).toBe(0);
+
+    sandbox.setDefaultPaymentMethod(true);
+    const rerun = await runCli(["apply", TWO_ORDERS, "--auto-approve"], { cwd: home, env });
+    expect(rerun.code, all(rerun)).toBe(0);
+    expect(writesMatching(sandbox, "POST", ORDER_POST)).toBe(1);
+    expect(writesMatching(sandbox, "POST", PAY)).toBe(1);
+    const plan = await runCli(["plan", TWO_ORDERS, "--detailed-exitcode"], { cwd: home, env });
+    expect(plan.code).toBe(0);
+  });
+
+  it('killed right after ordering one account: the rerun finds that order, whose detail quantity is the string "1", and buys nothing more', async () => {
+    const manifest = join(home, "one.yaml");
+    await import("node:fs/promises").then((fs) =>
+      fs.writeFile(
+        manifest,
+        `version: 1
+platforms:
+  - organization: ${ORG}
+    service: ${ORG}
+    offer: hosted
+    accounts:
+      - email: solo@acme.example
+        license: enterprise
+        renewal: yearly
+`,
+      ),
+    );
+    const killed = await runCli(["apply", manifest, "--auto-approve"], {
+      cwd: home,
+      env: { ...env, EXREC_FAILPOINT: "order:after-place" },
+    });
+    expect(killed.signal).toBe("SIGKILL");
+
+    // The order as OVHcloud's schema shows it: billing.OrderDetail.quantity is a string.
+    const client = new TestClient(sandbox.url);
+    const orderId = ((await client.get("/me/order")).body as number[]).at(-1)!;
+    const detailId = ((await client.get(`/me/order/${orderId}/details`)).body as number[])[0]!;
+    expect((await client.get(`/me/order/${orderId}/details/${detailId}`)).body.quantity).toBe("1");
+
+    const rerun = await runCli(["apply", manifest, "--auto-approve"], { cwd: home, env });
+    expect(rerun.code, all(rerun)).toBe(0);
+    expect(rerun.stderr).toMatch(new RegExp(`found order ${orderId}, placed by an interrupted run`));
+    expect(writesMatching(sandbox, "POST", ORDER_POST)).toBe(1);
+    const plan = await runCli(["plan", manifest, "--detailed-exitcode"], { cwd: home, env });
+    expect(plan.code).toBe(0);
+  });
+
+  it("killed between a blank's configure and its password: the next apply, with nothing else to do, sets the password from the secrets file", async () => {
+    const manifest = join(home, "reuse.yaml");
+    await import("node:fs/promises").then((fs) =>
+      fs.writeFile(
+        manifest,
+        `version: 1
+platforms:
+  - organization: ${ORG}
+    service: ${ORG}
+    offer: hosted
+    accounts:
+      - email: reuser@acme.example
+        license: basic
+        renewal: monthly
+`,
+      ),
+    );
+    const killed = await runCli(["apply", manifest, "--auto-approve"], {
+      cwd: home,
+      env: { ...env, EXREC_FAILPOINT: "configure:after-put" },
+    });
+    expect(killed.signal).toBe("SIGKILL");
+    expect(sandbox.passwordChanges()).toEqual([]);
+
+    const rerun = await runCli(["apply", manifest, "--auto-approve"], { cwd: home, env });
+    expect(rerun.code, all(rerun)).toBe(0);
+    const changes = sandbox.passwordChanges();
+    expect(changes.map((c) => c.primaryEmailAddress)).toEqual(["reuser@acme.example"]);
+    const file = JSON.parse(await readFile(secrets, "utf8")) as {
+      accounts: { email: string; password: string }[];
+    };
+    expect(file.accounts.find((r) => r.email === "reuser@acme.example")?.password).toBe(changes[0]!.password);
+    expect(all(rerun)).not.toContain(changes[0]!.password);
+    expect(writesMatching(sandbox, "POST", ORDER_POST)).toBe(0);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Two applies started at once from two folders, each with its own local backend (so neither sees
+ * the other's lock), on one OVHcloud account: the need is bought once. The orders each sees in the
+ * account's order list are what stops the second: before it orders, and, if both placed at the
+ * same instant, before it pays (only the run that placed first pays).
+ */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  HOSTED,
+  TWO_ORDERS,
+  ordersPlaced,
+  payPosts,
+  platformAccounts,
+  shown,
+  startRun,
+  type Run,
+} from "./harness.js";
+import { startCli } from "./process.js";
+
+describe("two checkouts, one account, no shared backend", () => {
+  let run: Run;
+  beforeAll(async () => {
+    // A delivery takes a few seconds, as OVHcloud's do: the two runs are both at work while the
+    // first one's order is on its way.
+    run = await startRun({ deliveryDelayMs: 4000 });
+  });
+  afterAll(async () => {
+    await run.sandbox.close();
+  });
+
+  it("two applies at once buy the two accounts once; the second stops naming the order and the shared backend", async () => {
+    const before = platformAccounts(run.sandbox, HOSTED);
+    const folders = [join(run.home, "checkout-a"), join(run.home, "checkout-b")];
+    for (const folder of folders) await mkdir(folder);
+    // A little latency, as OVHcloud has, so that the two runs overlap however slowly each starts.
+    run.sandbox.setLatency(30);
+    const runs = folders.map((folder) => startCli(["apply", TWO_ORDERS, "--auto-approve"], folder, run.env));
+    const results = await Promise.all(runs.map((r) => r.done));
+    run.sandbox.setLatency(0);
+
+    for (const result of results) {
+      expect(result.stderr).toMatch(/lock, journal and history in \S+\.exrec \(local backend\)/);
+    }
+    const succeeded = results.filter((r) => r.code === 0);
+    const stopped = results.filter((r) => r.code !== 0);
+    expect(succeeded, results.map(shown).join("\n")).toHaveLength(1);
+    expect(stopped, results.map(shown).join("\n")).toHaveLength(1);
+    expect(stopped[0].code).toBe(1);
+    expect(stopped[0].stderr).toMatch(
+      /order \d+ for hosted-ab12345-1\/hosted-ab12345-1 \(2 account\(s\), [a-zA-Z]+.*\) was placed by no apply this backend knows of/,
+    );
+    expect(stopped[0].stderr).toMatch(/--backend postgres:\/\//);
+
+    // One payment, two accounts, no paid blank left over. Both runs may have placed an order at the
+    // same instant; the second then left its own unpaid, which bills nothing.
+    expect(payPosts(run.sandbox)).toBe(1);
+    const placed = ordersPlaced(run.sandbox);
+    if (placed === 2) expect(stopped[0].stderr).toMatch(/order \d+ of this run was left unpaid/);
+    else expect(placed).toBe(1);
+    const after = platformAccounts(run.sandbox, HOSTED);
+    expect(after.addresses).toEqual(
+      [...before.addresses, "new.one@acme.example", "new.two@acme.example"].sort(),
+    );
+    expect(after.blanks).toBe(before.blanks);
+
+    // From either folder, the manifest is now converged.
+    for (const folder of folders) {
+      const plan = await startCli(["plan", TWO_ORDERS, "--detailed-exitcode"], folder, run.env).done;
+      expect(plan.code, shown(plan)).toBe(0);
+    }
+  });
+});
