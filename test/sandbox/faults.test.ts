@@ -16,7 +16,11 @@ let api: TestClient;
 afterEach(() => sandbox.close());
 
 async function start(options: Parameters<typeof openSandbox>[0] = {}): Promise<void> {
-  ({ sandbox, api } = await openSandbox(options));
+  // Payments here use the fidelity account, which pays any order in the older payment mode.
+  ({ sandbox, api } = await openSandbox({
+    ...options,
+    answers: { legacyPaymentMeans: true, ...options.answers },
+  }));
 }
 
 describe("faults", () => {

@@ -129,28 +129,11 @@ export class Clock {
   }
 }
 
-/**
- * The route tests were written against the older answer shapes (idle `taskPendingId: null`, numeric
- * detail quantities, payment means with the bank account's id); they keep them unless a test asks
- * for others. The schema's shapes, the sandbox's defaults, are tested in answers.test.ts and
- * payment.test.ts.
- */
-const ROUTE_TEST_ANSWERS: SandboxOptions["answers"] = {
-  idleTaskPendingId: null,
-  detailQuantity: "number",
-  legacyPaymentMeans: true,
-};
-
 export async function openSandbox(
   options: SandboxOptions = {},
 ): Promise<{ sandbox: Sandbox; api: TestClient }> {
-  const sandbox = await startSandbox({
-    stateFile: null,
-    seed: { kind: "demo" },
-    now: () => NOW,
-    ...options,
-    answers: { ...ROUTE_TEST_ANSWERS, ...options.answers },
-  });
+  // The sandbox's defaults are the schema's answer shapes, which the conformance check holds it to.
+  const sandbox = await startSandbox({ stateFile: null, seed: { kind: "demo" }, now: () => NOW, ...options });
   return { sandbox, api: new TestClient(sandbox.url) };
 }
 

@@ -9,7 +9,8 @@ afterEach(async () => {
 });
 
 async function start(options: Parameters<typeof openSandbox>[0] = {}): Promise<TestClient> {
-  const opened = await openSandbox(options);
+  // These tests pay with the fidelity account, which pays any order in the older payment mode.
+  const opened = await openSandbox({ ...options, answers: { legacyPaymentMeans: true, ...options.answers } });
   sandbox = opened.sandbox;
   return opened.api;
 }
