@@ -54,6 +54,14 @@ export default {
       to: { path: "^provider/" },
     },
     {
+      name: "engine-reaches-outside-through-ports",
+      severity: "error",
+      comment:
+        "refresh and apply reach files, processes and the network only through the ports of reconciler/ports.ts (secrets, sleep, the API, the backend), which the edge hands them.",
+      from: { path: "^reconciler/(apply|refresh|prices)(\\.ts$|/)" },
+      to: { path: OUTSIDE_WORLD, dependencyTypesNot: ["type-only"] },
+    },
+    {
       name: "planner-and-drift-pure",
       severity: "error",
       comment:
