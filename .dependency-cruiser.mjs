@@ -54,6 +54,14 @@ export default {
       to: { path: "^provider/" },
     },
     {
+      name: "engine-reaches-outside-through-ports",
+      severity: "error",
+      comment:
+        "refresh and apply reach files, processes and the network only through the ports of reconciler/ports.ts (secrets, sleep, the API, the backend), which the edge hands them.",
+      from: { path: "^reconciler/(apply|refresh|prices)(\\.ts$|/)" },
+      to: { path: OUTSIDE_WORLD, dependencyTypesNot: ["type-only"] },
+    },
+    {
       name: "planner-and-drift-pure",
       severity: "error",
       comment:
@@ -97,6 +105,14 @@ export default {
         "The sandbox is a second, independent implementation of OVHcloud's API: it shares no code with the client, so neither can hide the other's mistakes.",
       from: { path: "^provider/sandbox/" },
       to: { path: "^provider/ovh/" },
+    },
+    {
+      name: "sandbox-independent-of-the-engine",
+      severity: "error",
+      comment:
+        "The sandbox has its own reading of OVHcloud's models (provider/sandbox/models.ts): sharing the engine's types would make it agree with the client by construction.",
+      from: { path: "^provider/sandbox/" },
+      to: { path: "^reconciler/" },
     },
     {
       name: "client-independent-of-the-sandbox",

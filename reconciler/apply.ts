@@ -170,7 +170,7 @@ async function applyPlatform(
       group.map((c) => (c.action === "order" ? applyOrder(ctx, c) : applyAccountChange(ctx, c))),
     );
     settled.forEach((result, i) => {
-      const change = group[i]!;
+      const change = group[i];
       if (result.status === "fulfilled") {
         outcomes.push(result.value);
         if (result.value.result === "failed" && !error) error = result.value.message ?? "a change failed";
@@ -228,6 +228,7 @@ class HistoryRecorder {
   }
 
   throwIfFailed(): void {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the backend threw, unchanged, as the catch that kept it would have
     if (this.failure !== null) throw this.failure;
   }
 }

@@ -4,6 +4,8 @@
  * Exit codes: 0 success (nothing to do), 1 error, 2 changes or drift (with --detailed-exitcode).
  */
 import { Command, CommanderError, Option } from "commander";
+import { failpointKillerFrom } from "../provider/system/process.js";
+import { armFailpoints } from "./apply/failpoint.js";
 import { ExrecError, InterruptedError } from "./errors.js";
 import { collect } from "./commands/select.js";
 import { registerTerraformCommand } from "./commands/terraform.js";
@@ -88,7 +90,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
           ),
       ),
     ),
-  ).action(async (files: string[], options) => setExit(await planCommand(files, options)));
+  ).action(async (files: string[], options: Parameters<typeof planCommand>[1]) =>
+    setExit(await planCommand(files, options)),
+  );
 
   withBackend(
     withSelection(
@@ -111,7 +115,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
           .option("--lock-timeout <seconds>", "how long to wait for another apply's lock", "0"),
       ),
     ),
-  ).action(async (files: string[], options) => setExit(await applyCommand(files, options)));
+  ).action(async (files: string[], options: Parameters<typeof applyCommand>[1]) =>
+    setExit(await applyCommand(files, options)),
+  );
 
   program
     .command("show")
@@ -120,7 +126,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(
       new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"),
     )
-    .action(async (file: string, options) => setExit(await showCommand(file, options)));
+    .action(async (file: string, options: Parameters<typeof showCommand>[1]) =>
+      setExit(await showCommand(file, options)),
+    );
 
   withBackend(
     withSelection(
@@ -140,7 +148,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
           .option("--write-ignore", "add rules to the ignore file that silence today's drift"),
       ),
     ),
-  ).action(async (files: string[], options) => setExit(await driftCommand(files, options)));
+  ).action(async (files: string[], options: Parameters<typeof driftCommand>[1]) =>
+    setExit(await driftCommand(files, options)),
+  );
 
   withSelection(
     withConnection(
@@ -149,7 +159,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         .description("write a manifest of the live platforms, whose plan is empty")
         .option("--out <file>", "write to this file instead of stdout"),
     ),
-  ).action(async (options) => setExit(await importCommand(options)));
+  ).action(async (options: Parameters<typeof importCommand>[0]) => setExit(await importCommand(options)));
 
   withBackend(
     program
@@ -157,7 +167,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .description("what each apply did: changes, results, orders and amounts, who and which commit")
       .option("--since <date>", "only entries from this date on")
       .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")),
-  ).action(async (options) => setExit(await historyCommand(options)));
+  ).action(async (options: Parameters<typeof historyCommand>[0]) => setExit(await historyCommand(options)));
 
   program
     .command("sandbox")
@@ -169,7 +179,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--latency <ms>", "latency added to every request", "0")
     .option("--pages", "answer bulk pages of whole accounts (X-Pagination-Mode)")
     .option("--batch", "answer batch reads (X-Ovh-Batch)")
-    .action(async (options) => setExit(await sandboxCommand(options)));
+    .option("--tls", "serve HTTPS with a self-signed certificate (written next to the state file)")
+    .option(
+      "--public-url <url>",
+      "the base URL clients were given and sign, e.g. https://eu.api.ovh.com/1.0 (default: the URL reached)",
+    )
+    .action(async (options: Parameters<typeof sandboxCommand>[0]) => setExit(await sandboxCommand(options)));
 
   registerTerraformCommand(program, setExit);
   return program;
@@ -230,7 +245,9 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   );
 }
 
+armFailpoints(failpointKillerFrom(process.env));
 // Exit once stdout and stderr are flushed: idle keep-alive sockets must not hold the process open.
-main(process.argv).then((code) => {
+// main never rejects: it catches every error and turns it into an exit code.
+void main(process.argv).then((code) => {
   process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
 });

@@ -330,3 +330,65 @@ export interface Backend {
   historyList(since: string | null): Promise<HistoryEntry[]>;
   close(): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Secrets and time
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Where the initial passwords of the accounts exrec creates are kept (the `--secrets-out` file).
+ * Nothing else ever sees a password.
+ */
+export interface SecretStore {
+  /** Where the passwords are, for messages (a path; never a secret). */
+  readonly location: string;
+  /**
+   * The password recorded for this account by an earlier run, or a new one: recorded durably
+   * before this returns, so a crash after the request that uses it cannot lose it.
+   */
+  passwordFor(platform: string, email: string, createdAt: string): Promise<string>;
+}
+
+/** Waiting: resolves after `ms`, or at once when `signal` is aborted. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+// ---------------------------------------------------------------------------------------------
+// What a failed call means: the error contract every provider implements
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What a provider's failed call means to the engine, whatever the provider's transport:
+ * - `not-found`: the object asked for does not exist (a single-object read; never a batch);
+ * - `outcome-unknown`: a write may or may not have taken effect; read the state before deciding;
+ * - `rejected`: the API understood the request and refused it as sent (validation, a read-only
+ *   field, a forbidden operation); nothing changed.
+ * The engine asks only these questions of an error: it never reads HTTP statuses or imports a
+ * provider's classes.
+ */
+export type CallFailure = "not-found" | "outcome-unknown" | "rejected";
+
+/** Implemented by the errors a provider throws; `failure` is null when none of the above applies. */
+export interface ProviderFailure {
+  readonly failure: CallFailure | null;
+}
+
+function failureOf(error: unknown): CallFailure | null {
+  if (typeof error !== "object" || error === null || !("failure" in error)) return null;
+  const failure = (error as ProviderFailure).failure;
+  return failure === "not-found" || failure === "outcome-unknown" || failure === "rejected" ? failure : null;
+}
+
+/** The object does not exist. */
+export function isNotFound(error: unknown): boolean {
+  return failureOf(error) === "not-found";
+}
+
+/** The write may or may not have taken effect. */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return failureOf(error) === "outcome-unknown";
+}
+
+/** The API refused the request as sent; nothing changed. */
+export function isRejected(error: unknown): boolean {
+  return failureOf(error) === "rejected";
+}

@@ -114,7 +114,7 @@ function overrideInsertionPoint(sourceFile: ts.SourceFile, nameStart: number): n
 }
 
 function compilerOptions(tsconfigFile: string): ts.CompilerOptions {
-  const read = ts.readConfigFile(tsconfigFile, ts.sys.readFile);
+  const read = ts.readConfigFile(tsconfigFile, (path) => ts.sys.readFile(path));
   if (read.error) throw new Error(ts.formatDiagnostic(read.error, formatHost));
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(tsconfigFile));
   return parsed.options;

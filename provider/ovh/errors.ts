@@ -5,6 +5,7 @@
  * and causes are replaced by plain copies so that no socket, request or header object rides along.
  */
 import { ExrecError } from "../../reconciler/errors.js";
+import type { CallFailure, ProviderFailure } from "../../reconciler/ports.js";
 
 /** The connection settings (environment, `ovh.conf`, flags) are wrong; nothing was sent. */
 export class ConfigError extends ExrecError {
@@ -95,10 +96,22 @@ export interface OvhApiErrorDetails {
   code?: OvhApiErrorCode;
 }
 
+/**
+ * What an HTTP error status means to the engine (reconciler/ports.ts): 404 is "not found"; the other
+ * 4xx answers, except an unauthenticated call (401) and rate limiting (429), refuse the request as
+ * sent. A server error after the client's retries is none of these.
+ */
+export function callFailureFor(status: number): CallFailure | null {
+  if (status === 404) return "not-found";
+  if (status >= 400 && status < 500 && status !== 401 && status !== 429) return "rejected";
+  return null;
+}
+
 /** OVHcloud (or the sandbox) answered with an HTTP error status. */
-export class OvhApiError extends ExrecError {
+export class OvhApiError extends ExrecError implements ProviderFailure {
   readonly code: OvhApiErrorCode;
   readonly status: number;
+  readonly failure: CallFailure | null;
   readonly method: string;
   readonly path: string;
   readonly apiMessage: string | null;
@@ -128,6 +141,7 @@ export class OvhApiError extends ExrecError {
     this.code =
       details.code ?? apiErrorCodeFor(details.status, details.errorCode, details.errorClass ?? null);
     this.status = details.status;
+    this.failure = callFailureFor(details.status);
     this.method = details.method;
     this.path = details.path;
     this.apiMessage = details.apiMessage;
@@ -193,8 +207,9 @@ export class NetworkError extends ExrecError {
  * failed (5xx) or the connection broke after it was sent. It is never retried blindly, because a
  * second POST could buy or pay twice; whoever sent it must read the state and decide.
  */
-export class OutcomeUnknownError extends ExrecError {
+export class OutcomeUnknownError extends ExrecError implements ProviderFailure {
   readonly code = "EXREC_OUTCOME_UNKNOWN";
+  readonly failure = "outcome-unknown";
   readonly retryable = false;
   readonly method: string;
   readonly path: string;

@@ -34,6 +34,8 @@ import {
   UNKNOWN_EFFECTIVE,
 } from "../../reconciler/render/plan-describe.js";
 import { resolveConfig } from "../../reconciler/commands/session.js";
+import { secretsFileStore } from "../secrets/file.js";
+import { realSleep } from "../system/process.js";
 import { UNKNOWN, type ObjectValue, type Value } from "./cty.js";
 import { error, warning, type Diagnostic } from "./diagnostics.js";
 import type { Engine } from "./engine.js";
@@ -460,6 +462,8 @@ export class AccountResource {
           backend,
           options,
           now: () => new Date(Date.now() + offset),
+          sleep: realSleep,
+          secrets: options.secretsOut ? secretsFileStore(options.secretsOut) : null,
           log: (line) => process.stderr.write(`exrec: ${line}\n`),
           who: null,
           commit: null,

@@ -5,9 +5,12 @@
  * Terraform stop it (StopProvider, then Shutdown), so that a write in flight is not cut in half.
  */
 import { ExrecError } from "../../reconciler/errors.js";
+import { armFailpoints } from "../../reconciler/apply/failpoint.js";
+import { failpointKillerFrom } from "../system/process.js";
 import { servePlugin } from "./server.js";
 
 process.on("SIGINT", () => undefined);
+armFailpoints(failpointKillerFrom(process.env));
 
 servePlugin().then(
   (plugin) => {

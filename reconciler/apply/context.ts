@@ -3,8 +3,16 @@
  * step level-based (re-read before writing) and patient (wait for tasks and deliveries).
  */
 import { ExrecError } from "../errors.js";
-import type { Backend, ApiAccount, ApiTask, ExchangeApi } from "../ports.js";
-import { interrupted, sleepUnlessStopped } from "./interrupt.js";
+import {
+  isNotFound,
+  type Backend,
+  type ApiAccount,
+  type ApiTask,
+  type ExchangeApi,
+  type SecretStore,
+  type Sleep,
+} from "../ports.js";
+import { interrupted } from "./interrupt.js";
 
 export interface ApplyOptions {
   /** Destructive changes (reset, Private delete) are refused without it. */
@@ -49,6 +57,10 @@ export interface ApplyContext {
   backend: Backend;
   options: ApplyOptions;
   now: () => Date;
+  /** The only way apply waits (between polls of tasks and orders). */
+  sleep: Sleep;
+  /** Where initial passwords go; required when the plan adds accounts (`--secrets-out`). */
+  secrets: SecretStore | null;
   /** Human progress lines (stderr). Never given a secret. */
   log: (line: string) => void;
   who: string | null;
@@ -67,11 +79,6 @@ export class TaskFailedError extends ExrecError {
 
 export class WaitTimeoutError extends ExrecError {
   readonly code = "EXREC_WAIT_TIMEOUT";
-}
-
-/** The API said 404 for this object. Only a single-object GET may be read this way, never a batch. */
-export function isNotFound(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { status?: unknown }).status === 404;
 }
 
 /** The live account, or null when a single GET says it does not exist. */
@@ -96,18 +103,18 @@ export async function pollUntil<T>(
   timeoutMs: number,
   check: () => Promise<T | undefined>,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = ctx.now().getTime() + timeoutMs;
   let interval = 200;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
     if (ctx.signal?.aborted) throw interrupted();
-    if (Date.now() + interval > deadline) {
+    if (ctx.now().getTime() + interval > deadline) {
       throw new WaitTimeoutError(`gave up waiting for ${what} after ${Math.round(timeoutMs / 1000)} s`, {
         hint: "run apply again later: it resumes where it stopped, and never orders twice",
       });
     }
-    await sleepUnlessStopped(interval, ctx.signal);
+    await ctx.sleep(interval, ctx.signal);
     interval = Math.min(interval * 2, ctx.options.maxPollIntervalMs);
   }
 }

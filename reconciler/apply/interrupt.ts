@@ -26,17 +26,3 @@ export function interrupted(): InterruptedError {
     hint: "run the same command again: apply resumes from its journal and never orders twice",
   });
 }
-
-/** Resolves after `ms`, or at once when `signal` is aborted (a poll must not hold a stop for 10 s). */
-export function sleepUnlessStopped(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}

@@ -11,16 +11,9 @@
 import { randomUUID } from "node:crypto";
 import { hasTaskPending, isBlank, onPlaceholderDomain } from "../account-state.js";
 import { platformKey, type Money, type OrderChange } from "../model.js";
-import type { ApiAccount, JournalEntry } from "../ports.js";
+import { isNotFound, isOutcomeUnknown, type ApiAccount, type JournalEntry } from "../ports.js";
 import { moneyOfPrice } from "../prices.js";
-import {
-  ApplyRefusedError,
-  isNotFound,
-  pollUntil,
-  readAccount,
-  WaitTimeoutError,
-  type ApplyContext,
-} from "./context.js";
+import { ApplyRefusedError, pollUntil, readAccount, WaitTimeoutError, type ApplyContext } from "./context.js";
 import { failpoint } from "./failpoint.js";
 import { accountsOrderedFor, refuseForeignOrders, unclaimedRecentOrders } from "./foreign-orders.js";
 import { knownToHaveNoPaymentMethod, payOrder } from "./payment.js";
@@ -132,7 +125,7 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     // The POST may have bought something even though no answer came back: look before anything else.
     const journalled: JournalEntry = { ...entry, status: "open", updatedAt: entry.startedAt };
     let found = await findPlacedOrder(ctx, svc, journalled);
-    if (found === null && outcomeUnknown(error)) {
+    if (found === null && isOutcomeUnknown(error)) {
       // An API still working on the request when the answer was given up on may place the order a
       // moment later: keep looking for as long as a request may take, rather than leave an order
       // behind that a rerun started at once would not yet see.
@@ -208,15 +201,6 @@ async function lookForLateOrder(
     if (error instanceof WaitTimeoutError) return null;
     throw error;
   });
-}
-
-/** The API client's sign that a write may or may not have taken effect (matched by code: no import of the provider). */
-function outcomeUnknown(error: unknown): boolean {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    (error as { code?: unknown }).code === "EXREC_OUTCOME_UNKNOWN"
-  );
 }
 
 /** The declared addresses that do not exist yet on the platform. */

@@ -15,15 +15,8 @@
 import { randomUUID } from "node:crypto";
 import { platformKey, type PlatformRef } from "../model.js";
 import type { AccountUpdate, ApiAccount, JournalEntry } from "../ports.js";
-import {
-  ApplyRefusedError,
-  readAccount,
-  TaskFailedError,
-  waitForTask,
-  type ApplyContext,
-} from "./context.js";
+import { ApplyRefusedError, readAccount, waitForTask, type ApplyContext } from "./context.js";
 import { failpoint } from "./failpoint.js";
-import { passwordFor } from "./secrets.js";
 
 export const SET_PASSWORD = "set-password";
 
@@ -38,15 +31,15 @@ export async function configureBlank(
   displayName: string | null,
   renewal: "monthly" | "yearly" | null,
 ): Promise<void> {
-  const secretsOut = ctx.options.secretsOut;
-  if (!secretsOut) {
+  const secrets = ctx.secrets;
+  if (!secrets) {
     throw new ApplyRefusedError(
       `configuring ${address} needs --secrets-out FILE for its generated password; it was not configured`,
     );
   }
   const key = platformKey({ organization: org, service: svc });
   // On disk before the account can be logged in to: a crash after the PUT must not lose it.
-  const password = await passwordFor(secretsOut, key, address, ctx.now().toISOString());
+  const password = await secrets.passwordFor(key, address, ctx.now().toISOString());
   const journalId = randomUUID();
   await ctx.backend.journalOpen({
     id: journalId,
@@ -75,17 +68,9 @@ async function setPassword(
   const { organization: org, service: svc } = ref;
   const task = await ctx.api.changePassword(org, svc, address, password);
   failpoint("configure:after-change-password");
-  try {
-    await waitForTask(ctx, org, svc, task, `the password of ${address}`);
-  } catch (error) {
-    if (error instanceof TaskFailedError) {
-      await ctx.backend.journalUpdate(journalId, {
-        status: "failed",
-        detail: { address, taskId: task.id, outcome: error.message },
-      });
-    }
-    throw error;
-  }
+  // A task that ends in error leaves the entry open: the account has no password yet, and the
+  // next apply tries again (with the same password, from the secrets file).
+  await waitForTask(ctx, org, svc, task, `the password of ${address}`);
   await ctx.backend.journalUpdate(journalId, { status: "done", detail: { address, taskId: task.id } });
 }
 
@@ -115,14 +100,14 @@ export async function resumePasswordChanges(ctx: ApplyContext, platforms: string
       continue;
     }
     if (!live.configured) continue;
-    const secretsOut = ctx.options.secretsOut;
-    if (!secretsOut) {
+    const secrets = ctx.secrets;
+    if (!secrets) {
       throw new ApplyRefusedError(
         `${address} on ${entry.platform} was configured by an interrupted run that could not set its password; run apply with --secrets-out FILE to set it`,
       );
     }
     ctx.log(`  ${address} on ${entry.platform} was configured by an interrupted run: setting its password`);
-    const password = await passwordFor(secretsOut, entry.platform, address, ctx.now().toISOString());
+    const password = await secrets.passwordFor(entry.platform, address, ctx.now().toISOString());
     await setPassword(ctx, { organization: org, service: svc }, address, password, entry.id);
     set++;
   }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { offerOf, platformKey, type Change, type Money, type Offer } from "../model.js";
-import type { AccountUpdate, ApiAccount, ApiTask } from "../ports.js";
+import { isRejected, type AccountUpdate, type ApiAccount, type ApiTask } from "../ports.js";
 import {
   ApplyRefusedError,
   readAccount,
@@ -15,7 +15,6 @@ import {
 } from "./context.js";
 import { failpoint } from "./failpoint.js";
 import { configureBlank } from "./password.js";
-import { passwordFor } from "./secrets.js";
 
 export type OutcomeResult = "done" | "unchanged" | "failed" | "not-run" | "awaiting-payment";
 
@@ -114,11 +113,10 @@ async function terminate(ctx: ApplyContext, change: AccountChange): Promise<Chan
     await ctx.api.updateAccount(org, svc, live.primaryEmailAddress, { deleteAtExpiration: true });
     return outcome(change, "done", { writes: 1 });
   } catch (error) {
-    const status = (error as { status?: number }).status;
     // Older schemas mark deleteAtExpiration read-only: fall back to the terminate route, and say so.
-    if (status === 400 || status === 403) {
+    if (isRejected(error)) {
       ctx.log(
-        `  note: OVHcloud refused deleteAtExpiration on ${change.address} (${status}); using POST …/terminate instead`,
+        `  note: OVHcloud refused deleteAtExpiration on ${change.address} (${error instanceof Error ? error.message : "refused"}); using POST …/terminate instead`,
       );
       await ctx.api.terminateAccount(org, svc, live.primaryEmailAddress);
       return outcome(change, "done", {
@@ -168,11 +166,11 @@ async function add(ctx: ApplyContext, change: Extract<Change, { action: "add" }>
     await closeJournal(ctx, key, change.id);
     return outcome(change, "unchanged", { message: "the account already exists" });
   }
-  const secretsOut = ctx.options.secretsOut;
-  if (!secretsOut)
+  const secrets = ctx.secrets;
+  if (!secrets)
     throw new ApplyRefusedError("adding an account needs --secrets-out FILE for its initial password");
-  // On disk before the request: a crash after it must not lose the password of a created account.
-  const password = await passwordFor(secretsOut, key, change.address, ctx.now().toISOString());
+  // Recorded before the request: a crash after it must not lose the password of a created account.
+  const password = await secrets.passwordFor(key, change.address, ctx.now().toISOString());
   const journalId = randomUUID();
   await ctx.backend.journalOpen({
     id: journalId,
@@ -195,7 +193,7 @@ async function add(ctx: ApplyContext, change: Extract<Change, { action: "add" }>
   await waitForTaskJournalled(ctx, org, svc, task, `adding ${change.address}`, journalId);
   // Closes this entry, and any an earlier, interrupted attempt at the same change left open.
   await closeJournal(ctx, key, change.id);
-  return outcome(change, "done", { writes: 1, message: `initial password written to ${secretsOut}` });
+  return outcome(change, "done", { writes: 1, message: `initial password written to ${secrets.location}` });
 }
 
 /** Reset (Hosted) or delete (Private): the same DELETE, so the live offer is read again first. */

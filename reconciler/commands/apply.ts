@@ -13,8 +13,9 @@ import {
 } from "../apply.js";
 import { ExrecError, InterruptedError, UsageError } from "../errors.js";
 import { Interruption } from "./interrupt.js";
+import { checkSecretsFile, secretsFileStore } from "../../provider/secrets/file.js";
+import { realSleep } from "../../provider/system/process.js";
 import { resumePasswordChanges } from "../apply/password.js";
-import { checkSecretsFile } from "../apply/secrets.js";
 import { loadDesired } from "../load/index.js";
 import { isEmpty, platformKey, type Actual, type Change, type Desired, type Plan } from "../model.js";
 import { plan as replan } from "../plan.js";
@@ -154,6 +155,8 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
               backend,
               options: settings,
               now,
+              sleep: realSleep,
+              secrets: settings.secretsOut ? secretsFileStore(settings.secretsOut) : null,
               log: (line) => note(line),
               who: whoRuns(),
               commit: currentCommit(),
@@ -181,6 +184,8 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
             backend,
             options: settings,
             now,
+            sleep: realSleep,
+            secrets: settings.secretsOut ? secretsFileStore(settings.secretsOut) : null,
             log: (line) => note(line),
             who: whoRuns(),
             commit: currentCommit(),

@@ -32,7 +32,7 @@ export interface TerraformJsonManifest {
    * for a platform or an account. A path that goes further than the document gives its deepest
    * known ancestor; `defaults` gives its first attribute, `accounts` its platform.
    */
-  locate(path: DocumentPath, target?: LocateTarget): Position;
+  locate: (path: DocumentPath, target?: LocateTarget) => Position;
 }
 
 /**
@@ -79,7 +79,7 @@ export function manifestFromTerraformJson(text: string, file: string): Terraform
   const platforms: BuiltPlatform[] = resources.platforms.map((resource) => buildPlatform(resource, resolver));
   const byKey = new Map<string, BuiltPlatform>();
   for (const platform of platforms) {
-    const key = `${platform.organization}/${platform.service}`;
+    const key = `${String(platform.organization)}/${String(platform.service)}`;
     const earlier = byKey.get(key);
     if (earlier) {
       throw new TerraformJsonError(

@@ -43,7 +43,6 @@ describe("every renderer says the verdict of hasDrift", () => {
   });
 
   it("text colours only when asked", () => {
-    // eslint-disable-next-line no-control-regex
     const ansi = /\u001b\[/;
     expect(renderDriftText(richReport(), { color: false })).not.toMatch(ansi);
     expect(renderDriftText(richReport(), { color: true })).toMatch(ansi);

@@ -36,7 +36,7 @@ describe("the demo against the sandbox", () => {
       const result = await runCli(["plan", DEMO, "--format", format], { cwd: home, env });
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
-      await expectGolden(`e2e/golden/demo-plan.${ext}`, result.stdout);
+      expectGolden(`e2e/golden/demo-plan.${ext}`, result.stdout);
     }
   });
 

@@ -166,7 +166,7 @@ platforms:
     // The order as OVHcloud's schema shows it: billing.OrderDetail.quantity is a string.
     const client = new TestClient(sandbox.url);
     const orderId = ((await client.get("/me/order")).body as number[]).at(-1)!;
-    const detailId = ((await client.get(`/me/order/${orderId}/details`)).body as number[])[0]!;
+    const detailId = ((await client.get(`/me/order/${orderId}/details`)).body as number[])[0];
     expect((await client.get(`/me/order/${orderId}/details/${detailId}`)).body.quantity).toBe("1");
 
     const rerun = await runCli(["apply", manifest, "--auto-approve"], { cwd: home, env });
@@ -208,8 +208,8 @@ platforms:
     const file = JSON.parse(await readFile(secrets, "utf8")) as {
       accounts: { email: string; password: string }[];
     };
-    expect(file.accounts.find((r) => r.email === "reuser@acme.example")?.password).toBe(changes[0]!.password);
-    expect(all(rerun)).not.toContain(changes[0]!.password);
+    expect(file.accounts.find((r) => r.email === "reuser@acme.example")?.password).toBe(changes[0].password);
+    expect(all(rerun)).not.toContain(changes[0].password);
     expect(writesMatching(sandbox, "POST", ORDER_POST)).toBe(0);
   });
 });

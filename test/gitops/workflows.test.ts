@@ -82,7 +82,7 @@ describe("the CI examples", () => {
       const problems: string[] = [];
       walk(file.document, (key, value, path) => {
         if (!CREDENTIAL_NAME.test(key) || typeof value === "object") return;
-        const text = String(value);
+        const text = String(value as string | number | boolean | undefined);
         const reference =
           file.system === "github" ? GITHUB_SECRET_REFERENCE.exec(text) : SHELL_REFERENCE.exec(text);
         if (!reference)
@@ -182,8 +182,10 @@ describe("the jobs are wired as promised", () => {
         if (system === "github") {
           expect(Object.keys((file.document.on ?? {}) as object)).toContain("pull_request");
           const steps = jobOf(plan).steps as Record<string, unknown>[];
-          const poster = steps.find((s) => String(s.uses ?? "").startsWith("actions/github-script@"));
-          const script = String((poster?.with as Record<string, unknown> | undefined)?.script ?? "");
+          const poster = steps.find((s) =>
+            (typeof s.uses === "string" ? s.uses : "").startsWith("actions/github-script@"),
+          );
+          const script = (poster?.with as { script?: string } | undefined)?.script ?? "";
           for (const needed of [
             "<!-- exrec-plan -->",
             output,
@@ -248,7 +250,9 @@ describe("the jobs are wired as promised", () => {
             expect.arrayContaining(["schedule", "workflow_dispatch"]),
           );
           const steps = jobOf(drift).steps as Record<string, unknown>[];
-          const upload = steps.find((s) => String(s.uses ?? "").startsWith("actions/upload-artifact@"));
+          const upload = steps.find((s) =>
+            (typeof s.uses === "string" ? s.uses : "").startsWith("actions/upload-artifact@"),
+          );
           expect(upload?.if).toMatch(/always\(\)/);
           expect((upload?.with as Record<string, unknown>).path).toBe(report);
         } else {

@@ -76,6 +76,14 @@ const rows: Row[] = [
     rule: "planner-and-drift-pure",
   },
   {
+    name: "apply writing a file itself instead of through its port",
+    add: {
+      "reconciler/apply/secrets.ts":
+        'import { writeFile } from "node:fs/promises";\nexport const save = writeFile;\n',
+    },
+    rule: "engine-reaches-outside-through-ports",
+  },
+  {
     name: "the engine importing the API client instead of its port",
     add: {
       "reconciler/refresh.ts":

@@ -32,8 +32,6 @@ function client(options: { attempts?: number; timeoutMs?: number } = {}) {
   );
 }
 
-const ACCOUNTS_PATH = `/email/exchange/${ORG}/service/${HOSTED}/account`;
-
 describe("retried: GET and PUT", () => {
   it("a GET answered 429 with Retry-After: 1 waits that second, then succeeds", async () => {
     const { api, http } = client();

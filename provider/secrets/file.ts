@@ -18,7 +18,8 @@ import { randomBytes, randomInt } from "node:crypto";
 import { constants } from "node:fs";
 import { mkdir, open, readFile, readdir, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { ExrecError } from "../errors.js";
+import { ExrecError } from "../../reconciler/errors.js";
+import type { SecretStore } from "../../reconciler/ports.js";
 
 const LOWER = "abcdefghijkmnopqrstuvwxyz";
 const UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -321,4 +322,12 @@ async function holderIsGone(lock: string): Promise<boolean> {
 function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
+}
+
+/** The secrets file as the engine's SecretStore (reconciler/ports.ts). */
+export function secretsFileStore(file: string): SecretStore {
+  return {
+    location: file,
+    passwordFor: (platform, email, createdAt) => passwordFor(file, platform, email, createdAt),
+  };
 }
