@@ -107,6 +107,14 @@ export default {
       to: { path: "^provider/ovh/" },
     },
     {
+      name: "sandbox-independent-of-the-engine",
+      severity: "error",
+      comment:
+        "The sandbox has its own reading of OVHcloud's models (provider/sandbox/models.ts): sharing the engine's types would make it agree with the client by construction.",
+      from: { path: "^provider/sandbox/" },
+      to: { path: "^reconciler/" },
+    },
+    {
       name: "client-independent-of-the-sandbox",
       severity: "error",
       comment: "The client is checked against OVHcloud's schema, never against the sandbox's code.",

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
@@ -43,6 +44,11 @@ class LongRunningFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Every sandbox the suite starts (child processes inherit it) checks requests and answers
+    // against OVHcloud's published schema (test/conformance/).
+    env: {
+      EXREC_SANDBOX_CONFORMANCE: fileURLToPath(new URL("./test/conformance/checker.ts", import.meta.url)),
+    },
     // Integration tests start real sandboxes and child processes; the machines are small and shared.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -179,6 +179,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--latency <ms>", "latency added to every request", "0")
     .option("--pages", "answer bulk pages of whole accounts (X-Pagination-Mode)")
     .option("--batch", "answer batch reads (X-Ovh-Batch)")
+    .option("--tls", "serve HTTPS with a self-signed certificate (written next to the state file)")
+    .option(
+      "--public-url <url>",
+      "the base URL clients were given and sign, e.g. https://eu.api.ovh.com/1.0 (default: the URL reached)",
+    )
     .action(async (options: Parameters<typeof sandboxCommand>[0]) => setExit(await sandboxCommand(options)));
 
   registerTerraformCommand(program, setExit);

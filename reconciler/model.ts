@@ -266,6 +266,15 @@ interface ChangeBase {
   reason: string;
 }
 
+/** An order placed by an earlier apply, as its journal records it, with the status OVHcloud gives now. */
+export interface PlacedOrder {
+  orderId: number;
+  /** How many accounts it buys. */
+  quantity: number;
+  /** OVHcloud's order status when the plan was made: `notPaid`, apply pays it; any other, apply awaits its delivery. */
+  status: string;
+}
+
 /** Buy N Hosted accounts of one licence and duration; once delivered they are configured (H1). */
 export interface OrderChange extends ChangeBase {
   action: "order";
@@ -278,6 +287,11 @@ export interface OrderChange extends ChangeBase {
   storageQuota?: StorageQuota;
   /** Per address, what the delivered account is configured with. */
   accounts: { email: string; displayName: string | null }[];
+  /**
+   * Orders an earlier apply already placed for this change (its journal says so) and that are not
+   * delivered yet: apply pays or awaits them instead of buying again. Absent: none.
+   */
+  placed?: PlacedOrder[];
   before: null;
   after: { exists: true; license: License; renewal: Renewal };
 }

@@ -20,6 +20,7 @@ import {
   type PriceBook,
 } from "./model.js";
 import { inApplyOrder } from "./plan/order.js";
+import { markPlacedOrders, type JournalledOrder } from "./plan/placed.js";
 import { planPlatform, type PlanSink } from "./plan/platform.js";
 import { PriceReader } from "./plan/price-reader.js";
 import { summaryOf, type CoveredPlatform } from "./plan/summary.js";
@@ -28,6 +29,7 @@ import { Warnings } from "./plan/warnings.js";
 import type { QuoteRequest } from "./prices.js";
 
 export type { QuoteRequest } from "./prices.js";
+export type { JournalledOrder } from "./plan/placed.js";
 export { UNKNOWN_DATE } from "./plan/dates.js";
 
 export interface PlanContext {
@@ -39,6 +41,8 @@ export interface PlanContext {
    * account for `01` and `12` months give a Hosted platform's recurring prices (else the catalog's).
    */
   quotes: ReadonlyMap<string, OrderQuote>;
+  /** Orders an earlier apply placed and that are not delivered yet (from the journal); absent: none. */
+  placedOrders?: readonly JournalledOrder[];
 }
 
 /**
@@ -78,7 +82,7 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
     });
   }
 
-  const changes = inApplyOrder(sink.changes);
+  const changes = markPlacedOrders(inApplyOrder(sink.changes), ctx.placedOrders ?? []);
   const totals = totalsOf(changes, covered, prices, warnings);
   const summary = summaryOf(
     changes,
@@ -120,7 +124,8 @@ function coveredOf(live: ActualPlatform, desired: Desired): CoveredPlatform {
 export function quotesNeeded(plan: Plan): QuoteRequest[] {
   const requests: QuoteRequest[] = [];
   for (const change of plan.changes) {
-    if (change.action !== "order" || change.cost.kind === "one-time") continue;
+    // A placed order is not bought again: its price is not asked for (the remainder's is unknown).
+    if (change.action !== "order" || change.cost.kind === "one-time" || change.placed) continue;
     requests.push({
       organization: change.platform.organization,
       service: change.platform.service,

@@ -19,6 +19,7 @@ export type Controls = Pick<
   | "setAnswerModes"
   | "setDefaultPaymentMethod"
   | "passwordChanges"
+  | "conformanceViolations"
 > & {
   readStats(): SandboxStats;
 };
@@ -136,6 +137,8 @@ export function control(controls: Controls, method: string, segments: string[], 
     }
     case "GET password-changes":
       return { body: controls.passwordChanges() };
+    case "GET conformance":
+      return { body: { violations: controls.conformanceViolations() } };
     case "PATCH account": {
       if (segments.length !== 4)
         throw new SandboxControlError("PATCH /_sandbox/account/{org}/{svc}/{email}", 404);
@@ -145,7 +148,7 @@ export function control(controls: Controls, method: string, segments: string[], 
     }
     default:
       throw new SandboxControlError(`no control route ${method} /_sandbox/${segments.join("/")}`, 404, {
-        hint: "GET stats, POST stats/reset, POST|DELETE faults, PUT read-modes, PUT latency, PUT answers, PUT payment-method, GET password-changes, PATCH account/{org}/{svc}/{email}",
+        hint: "GET stats, POST stats/reset, POST|DELETE faults, PUT read-modes, PUT latency, PUT answers, PUT payment-method, GET password-changes, GET conformance, PATCH account/{org}/{svc}/{email}",
       });
   }
 }

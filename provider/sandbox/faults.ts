@@ -46,7 +46,7 @@ export class FaultBook {
         (fault.spec.inFlightAbove === undefined || inFlight > fault.spec.inFlightAbove),
     );
     if (index < 0) return null;
-    const fault = this.armed[index] as ArmedFault;
+    const fault = this.armed[index];
     fault.left -= 1;
     if (fault.left <= 0) this.armed.splice(index, 1);
     return fault.spec;

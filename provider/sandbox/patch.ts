@@ -69,7 +69,7 @@ export function patchAccountRecord(
   if (address !== primaryAddress(account)) {
     if (service.accounts.has(address))
       throw new SandboxControlError(`patchAccount: ${address} is already used on ${service.name}`);
-    renameAccount(service, account, login as string, domain as string);
+    renameAccount(service, account, login, domain);
   }
   for (const field of Object.keys(WRITABLE)) {
     if (field in patch) (account as unknown as Record<string, unknown>)[field] = patch[field];

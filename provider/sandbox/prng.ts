@@ -21,14 +21,14 @@ export class Prng {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)] as T;
+    return items[Math.floor(this.next() * items.length)];
   }
 
   /** Lower-case letters and digits, starting with a letter (a plausible mailbox login). */
   login(length: number): string {
     const letters = "abcdefghijklmnopqrstuvwxyz";
     const alphabet = `${letters}0123456789`;
-    let text = letters[Math.floor(this.next() * letters.length)] as string;
+    let text = letters[Math.floor(this.next() * letters.length)];
     while (text.length < length) text += alphabet[Math.floor(this.next() * alphabet.length)];
     return text;
   }

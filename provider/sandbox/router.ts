@@ -83,8 +83,8 @@ function bind(pattern: string[], segments: string[]): Record<string, string> | n
   if (pattern.length !== segments.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
-    const expected = pattern[i] as string;
-    const actual = segments[i] as string;
+    const expected = pattern[i];
+    const actual = segments[i];
     if (expected.startsWith("{")) {
       if (actual === "") return null;
       params[expected.slice(1, -1)] = actual;

@@ -130,7 +130,7 @@ class SeedBuilder {
     const service = newService({
       name,
       offer,
-      domain: domains[0] as string,
+      domain: domains[0],
       displayName,
       domains,
       state: "ok",

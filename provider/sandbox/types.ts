@@ -134,6 +134,14 @@ export interface SandboxOptions {
   deliveryDelayMs?: number;
   /** How long a task stays `todo`/`doing`, in ms (default 0). */
   taskDelayMs?: number;
+  /** Serve HTTPS with a self-signed certificate made at start (`Sandbox.certificate`). */
+  tls?: boolean;
+  /**
+   * The base URL the sandbox stands for, e.g. `https://eu.api.ovh.com/1.0`: signatures are checked
+   * against it, as official clients sign the URL they were given rather than the one they reach.
+   * Default: the URL the request reached (scheme, Host header, path and query).
+   */
+  publicUrl?: string;
   /** Answer shapes (AnswerModes); the rest keep DEFAULT_ANSWER_MODES. */
   answers?: Partial<AnswerModes>;
   /** How long an OAuth2 token issued at `/auth/oauth2/token` is valid, in seconds (default 3600). */
@@ -141,8 +149,10 @@ export interface SandboxOptions {
 }
 
 export interface Sandbox {
-  /** Base URL including `/1.0`, e.g. `http://127.0.0.1:41234/1.0`. */
+  /** Base URL including `/1.0`, e.g. `http://127.0.0.1:41234/1.0` (`https://` with `tls`). */
   readonly url: string;
+  /** PEM of the self-signed certificate with `tls`, for clients to trust; null over HTTP. */
+  readonly certificate: string | null;
   readonly stats: SandboxStats;
   resetStats(): void;
   addFault(fault: FaultSpec): void;
@@ -154,6 +164,8 @@ export interface Sandbox {
   setDefaultPaymentMethod(present: boolean): void;
   /** Every `changePassword` received since the start, oldest first (memory only, never saved). */
   passwordChanges(): PasswordChange[];
+  /** Conformance violations seen since the start (empty unless a checker is loaded). */
+  conformanceViolations(): string[];
   /** Change an account behind exrec's back (tests of drift): a partial API account object. */
   patchAccount(org: string, svc: string, email: string, patch: Record<string, unknown>): void;
   /** The state as stored (a deep copy). */

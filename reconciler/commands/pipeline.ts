@@ -5,8 +5,8 @@
 import { checkAgainstLive } from "../load/live-checks.js";
 import { formatProblem } from "../load/index.js";
 import { quoteKey, type Actual, type Desired, type OrderQuote, type Plan, type PriceBook } from "../model.js";
-import { plan as makePlan, quotesNeeded } from "../plan.js";
-import type { ExchangeApi } from "../ports.js";
+import { plan as makePlan, quotesNeeded, type JournalledOrder } from "../plan.js";
+import type { Backend, ExchangeApi } from "../ports.js";
 import {
   priceBookFromCatalog,
   quoteFromApiOrder,
@@ -83,8 +83,9 @@ export async function planWithQuotes(
   now: Date,
   prices: PriceBook,
   note: (line: string) => void = () => {},
+  placedOrders: readonly JournalledOrder[] = [],
 ): Promise<Plan> {
-  const first = makePlan(live.desired, live.actual, { now, prices, quotes: new Map() });
+  const first = makePlan(live.desired, live.actual, { now, prices, quotes: new Map(), placedOrders });
   const orders = quotesNeeded(first);
   const orderKeys = new Set(orders.map((r) => quoteKey(r)));
   const recurring = recurringQuoteRequests(first, live.actual, orderKeys);
@@ -115,5 +116,40 @@ export async function planWithQuotes(
     ),
   ]);
   for (const line of unread.sort()) note(line);
-  return makePlan(live.desired, live.actual, { now, prices, quotes });
+  return makePlan(live.desired, live.actual, { now, prices, quotes, placedOrders });
+}
+
+/**
+ * The orders an earlier apply placed on these platforms and that are not delivered yet: the journal's
+ * open order entries that name an order id, with the status OVHcloud gives each now. Read-only: no
+ * lock is taken and nothing is written. A cancelled order is left out (apply orders anew), as is a
+ * delivered one (its blank accounts are planned as reuses).
+ */
+export async function readPlacedOrders(
+  api: ExchangeApi,
+  backend: Backend,
+  platforms: readonly string[],
+): Promise<JournalledOrder[]> {
+  const entries = (await backend.journalOpenEntries([...platforms])).filter(
+    (e) =>
+      e.action === "order" &&
+      typeof e.detail.orderId === "number" &&
+      typeof e.detail.quantity === "number" &&
+      e.detail.delivered !== true,
+  );
+  const placed = await Promise.all(
+    entries.map(async (e): Promise<JournalledOrder | null> => {
+      const orderId = e.detail.orderId as number;
+      const status = await api.orderStatus(orderId);
+      if (status === "cancelled" || status === "cancelling" || status === "delivered") return null;
+      return {
+        platform: e.platform,
+        changeId: e.changeId,
+        orderId,
+        quantity: e.detail.quantity as number,
+        status,
+      };
+    }),
+  );
+  return placed.filter((p): p is JournalledOrder => p !== null);
 }

@@ -1,15 +1,20 @@
 import { loadDesired } from "../load/index.js";
 import { isEmpty, type Desired, type Plan } from "../model.js";
-import type { ExchangeApi } from "../ports.js";
+import { existsSync } from "node:fs";
+import type { JournalledOrder } from "../plan.js";
+import { platformKey } from "../model.js";
+import type { Backend, ExchangeApi } from "../ports.js";
 import { manifestPathsToStore, writePlanFile } from "../planfile.js";
 import { renderPlanJson } from "../render/plan-json.js";
 import { renderPlanMarkdown } from "../render/plan-markdown.js";
 import { renderPlanText } from "../render/plan-text.js";
 import { UsageError } from "../errors.js";
 import { note, print } from "./output.js";
-import { planWithQuotes, readLive, readPrices, selectedDesired } from "./pipeline.js";
+import { planWithQuotes, readLive, readPlacedOrders, readPrices, selectedDesired } from "./pipeline.js";
 import {
+  openBackendFor,
   openSession,
+  STATE_DIR,
   planningClock,
   resolveConfig,
   useColor,
@@ -56,24 +61,57 @@ export async function loadPlanInput(files: string[], options: GlobalOptions & Se
   return { connection, desired };
 }
 
-/** Refreshes and plans: the part `plan` and `apply FILE...` share. The caller closes the session. */
+/**
+ * Refreshes and plans: the part `plan` and `apply FILE...` share. The caller closes the session.
+ * `backend`: the one apply holds; without it, the journal is read from the configured backend.
+ */
 export async function planInput(
   input: PlanInput,
   options: GlobalOptions,
   signal?: AbortSignal,
+  backend?: Backend,
 ): Promise<{ plan: Plan; api: ExchangeApi; close: () => Promise<void> }> {
   const now = planningClock();
   const session = await openSession(input.connection, options, signal);
   try {
     const live = await readLive(session.api, input.desired, { progress: wantsProgress(options) });
     const prices = await readPrices(session.api);
-    const plan = await planWithQuotes(session.api, live, now, prices, (line) =>
-      process.stderr.write(`${line}\n`),
+    const scope = input.desired.platforms.map(platformKey);
+    const placed = await journalledOrders(session.api, options, scope, backend);
+    const plan = await planWithQuotes(
+      session.api,
+      live,
+      now,
+      prices,
+      (line) => process.stderr.write(`${line}\n`),
+      placed,
     );
     return { plan, api: session.api, close: () => session.close() };
   } catch (error) {
     await session.close();
     throw error;
+  }
+}
+
+/**
+ * The orders earlier applies placed and left undelivered, so that the plan names them instead of
+ * showing them as bought again. Read-only: no lock, no write, and no local state folder is created
+ * where none exists (then no apply ran here, and there is no journal to read).
+ */
+async function journalledOrders(
+  api: ExchangeApi,
+  options: GlobalOptions,
+  platforms: readonly string[],
+  held?: Backend,
+): Promise<JournalledOrder[]> {
+  if (held) return readPlacedOrders(api, held, platforms);
+  const local = !(options.backend ?? process.env.EXREC_BACKEND);
+  if (local && !existsSync(STATE_DIR)) return [];
+  const backend = await openBackendFor(options);
+  try {
+    return await readPlacedOrders(api, backend, platforms);
+  } finally {
+    await backend.close();
   }
 }
 

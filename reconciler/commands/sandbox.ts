@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseSeed } from "../../provider/sandbox/seed.js";
 import { EnvironmentError, UsageError } from "../errors.js";
 import { note, print } from "./output.js";
@@ -10,6 +12,8 @@ export interface SandboxOptions {
   latency: string;
   pages?: boolean;
   batch?: boolean;
+  tls?: boolean;
+  publicUrl?: string;
 }
 
 /** `exrec sandbox`: the local OVHcloud-compatible API in the foreground, until interrupted. */
@@ -36,6 +40,8 @@ export async function sandboxCommand(options: SandboxOptions): Promise<number> {
       seed,
       latencyMs,
       readModes: { pages: Boolean(options.pages), batch: Boolean(options.batch) },
+      tls: Boolean(options.tls),
+      ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
@@ -56,6 +62,16 @@ export async function sandboxCommand(options: SandboxOptions): Promise<number> {
     throw error;
   }
   print(`exrec sandbox listening on ${sandbox.url} (state in ${options.state})`);
+  if (sandbox.certificate !== null) {
+    // Only the certificate (public); its key never leaves this process.
+    const certificateFile = join(dirname(options.state), "sandbox-cert.pem");
+    mkdirSync(dirname(certificateFile), { recursive: true });
+    writeFileSync(certificateFile, sandbox.certificate);
+    print(
+      `Its self-signed certificate: ${certificateFile} (trust it with NODE_EXTRA_CA_CERTS=${certificateFile})`,
+    );
+  }
+  if (options.publicUrl !== undefined) print(`Signatures are checked against ${options.publicUrl}`);
   print(`Point exrec at it from another shell with:  export EXREC_SANDBOX=${sandbox.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

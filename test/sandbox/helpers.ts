@@ -12,6 +12,9 @@ import {
   type SandboxOptions,
 } from "../../provider/sandbox/types.js";
 
+/** The header with which a test marks a request that is off the schema on purpose. */
+export const OFF_SCHEMA_HEADER = "X-Exrec-Conformance";
+
 export const NOW = new Date("2026-11-26T09:00:00.000Z");
 export const ORG = "hosted-ab12345-1";
 export const HOSTED = "hosted-ab12345-1";
@@ -49,6 +52,11 @@ export interface RequestOptions {
   bearer?: string;
   /** Change the signature after computing it. */
   tamper?: boolean;
+  /**
+   * The request is off OVHcloud's schema on purpose (to see the sandbox refuse it): the
+   * conformance checker lets it through to the sandbox instead of failing it.
+   */
+  offSchema?: boolean;
 }
 
 export class TestClient {
@@ -60,6 +68,7 @@ export class TestClient {
     const headers: Record<string, string> = {
       ...(text ? { "Content-Type": "application/json" } : {}),
       ...options.headers,
+      ...(options.offSchema ? { [OFF_SCHEMA_HEADER]: "off-schema" } : {}),
     };
     if (options.bearer !== undefined) {
       headers.Authorization = `Bearer ${options.bearer}`;
@@ -120,28 +129,11 @@ export class Clock {
   }
 }
 
-/**
- * The route tests were written against the older answer shapes (idle `taskPendingId: null`, numeric
- * detail quantities, payment means with the bank account's id); they keep them unless a test asks
- * for others. The schema's shapes, the sandbox's defaults, are tested in answers.test.ts and
- * payment.test.ts.
- */
-const ROUTE_TEST_ANSWERS: SandboxOptions["answers"] = {
-  idleTaskPendingId: null,
-  detailQuantity: "number",
-  legacyPaymentMeans: true,
-};
-
 export async function openSandbox(
   options: SandboxOptions = {},
 ): Promise<{ sandbox: Sandbox; api: TestClient }> {
-  const sandbox = await startSandbox({
-    stateFile: null,
-    seed: { kind: "demo" },
-    now: () => NOW,
-    ...options,
-    answers: { ...ROUTE_TEST_ANSWERS, ...options.answers },
-  });
+  // The sandbox's defaults are the schema's answer shapes, which the conformance check holds it to.
+  const sandbox = await startSandbox({ stateFile: null, seed: { kind: "demo" }, now: () => NOW, ...options });
   return { sandbox, api: new TestClient(sandbox.url) };
 }
 

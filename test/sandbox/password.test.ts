@@ -23,7 +23,7 @@ async function blank(api: TestClient): Promise<string> {
   ).body;
   for (const id of ids) {
     const account = (await api.get(accountPath(HOSTED, id))).body;
-    if (account.state === "ok" && account.taskPendingId === null) return id;
+    if (account.state === "ok" && account.taskPendingId === 0) return id;
   }
   throw new Error("no idle blank in the demo seed");
 }
@@ -71,7 +71,7 @@ describe("POST …/account/{email}/changePassword", () => {
   it("refuses a body without a password, and an account with a task running", async () => {
     const api = await start({ taskDelayMs: 2000 });
     const address = await blank(api);
-    const missing = await api.post(`${accountPath(HOSTED, address)}/changePassword`, {});
+    const missing = await api.post(`${accountPath(HOSTED, address)}/changePassword`, {}, { offSchema: true });
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ class: "Client::BadRequest" });
     const first = await api.post(`${accountPath(HOSTED, address)}/changePassword`, { password: "One-1111" });

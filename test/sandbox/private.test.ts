@@ -64,7 +64,7 @@ describe("Private accounts", () => {
     });
     expect((await waitForTask(api, PRIVATE, task.body.id)).status).toBe("done");
     const added = (await api.get(accountPath(PRIVATE, "nina@globex.example"))).body;
-    expect(added).toMatchObject({ state: "ok", taskPendingId: null, configured: true, renewPeriod: null });
+    expect(added).toMatchObject({ state: "ok", taskPendingId: 0, configured: true, renewPeriod: null });
   });
 
   it("P2: never keeps nor echoes the password", async () => {
@@ -88,7 +88,11 @@ describe("Private accounts", () => {
   ])("P2: refuses %s with 400 and adds nothing", async (_what, override, message) => {
     const api = await start();
     const before: string[] = (await api.get(`${servicePath(PRIVATE)}/account`)).body;
-    const reply = await api.post(`${servicePath(PRIVATE)}/account`, { ...newAccount, ...override });
+    const reply = await api.post(
+      `${servicePath(PRIVATE)}/account`,
+      { ...newAccount, ...override },
+      { offSchema: true },
+    );
     expect(reply.status).toBe(400);
     expect(reply.body.class).toBe("Client::BadRequest");
     expect(reply.body.message).toMatch(message);

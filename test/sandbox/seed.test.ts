@@ -127,7 +127,7 @@ describe("the demo seed", () => {
         "carol@acme.example",
       ]);
       expect(
-        hosted.filter((a) => a.taskPendingId !== null || a.state !== "ok").map((a) => a.primaryEmailAddress),
+        hosted.filter((a) => a.taskPendingId !== 0 || a.state !== "ok").map((a) => a.primaryEmailAddress),
       ).toEqual(["frank@acme.example"]);
       expect(priv.filter((a) => a.state === "creating").map((a) => a.primaryEmailAddress)).toEqual([
         "oscar@globex.example",

@@ -18,8 +18,8 @@ import { bodyObject, boolean, license, login, nullableText, renewal, required, t
 const SERVICE = "/email/exchange/{org}/service/{svc}";
 
 function target(call: ApiCall, { world }: RouteContext): { service: ServiceRecord; account: AccountRecord } {
-  const service = world.service(call.params.org as string, call.params.svc as string);
-  return { service, account: world.account(service, call.params.email as string) };
+  const service = world.service(call.params.org, call.params.svc);
+  return { service, account: world.account(service, call.params.email) };
 }
 
 function isHosted(service: ServiceRecord): boolean {
@@ -156,11 +156,11 @@ function changePassword(call: ApiCall, context: RouteContext): Answer {
     call.effect === "task-error",
   );
   context.world.passwordDigests.set(
-    `${call.params.org as string}/${service.name}/${primaryAddress(account)}`.toLowerCase(),
+    `${call.params.org}/${service.name}/${primaryAddress(account)}`.toLowerCase(),
     createHash("sha256").update(password, "utf8").digest("hex"),
   );
   context.passwords.record({
-    organization: call.params.org as string,
+    organization: call.params.org,
     service: service.name,
     primaryEmailAddress: primaryAddress(account),
     password,
@@ -171,7 +171,7 @@ function changePassword(call: ApiCall, context: RouteContext): Answer {
 
 function addAccount(call: ApiCall, context: RouteContext): Answer {
   const { world } = context;
-  const service = world.service(call.params.org as string, call.params.svc as string);
+  const service = world.service(call.params.org, call.params.svc);
   if (isHosted(service)) {
     throw ApiFailure.badRequest(
       `Hosted Exchange accounts are ordered, not added: use POST /order/email/exchange/${call.params.org}/service/${service.name}/account/{duration}`,
@@ -208,7 +208,7 @@ function addAccount(call: ApiCall, context: RouteContext): Answer {
     currentUsage: 0,
   });
   world.passwordDigests.set(
-    `${call.params.org as string}/${service.name}/${primaryAddress(account)}`.toLowerCase(),
+    `${call.params.org}/${service.name}/${primaryAddress(account)}`.toLowerCase(),
     createHash("sha256").update(password, "utf8").digest("hex"),
   );
   return {

@@ -22,7 +22,7 @@ const BANK_ACCOUNT_ID = 1234;
 const MEANS_WITH_ID = new Set(["bankAccount", "creditCard", "paypal"]);
 
 function orderOf(call: ApiCall, { world }: RouteContext): OrderRecord {
-  return world.order(pathId(call.params.orderId as string, "orderId"));
+  return world.order(pathId(call.params.orderId, "orderId"));
 }
 
 function dateParameter(query: URLSearchParams, name: string): number | null {
@@ -69,7 +69,7 @@ function getOrder(call: ApiCall, context: RouteContext): Answer {
 /** `billing.OrderDetail`, distinct from the quote's `order.OrderDetail`: a string quantity, `cancelled`. */
 function orderDetail(call: ApiCall, context: RouteContext): Answer {
   const order = orderOf(call, context);
-  const detailId = pathId(call.params.detailId as string, "detailId");
+  const detailId = pathId(call.params.detailId, "detailId");
   if (!order.detailIds.includes(detailId))
     throw ApiFailure.notFound(`The requested object (detailId = ${detailId}) does not exist`);
   const line = orderLineView(order, context.answers.nullPrices);
@@ -166,7 +166,7 @@ function paymentMethodView(context: RouteContext): PaymentMethod {
     merchantId: null,
     formSessionId: null,
     creationDate: "2024-01-02T10:00:00+01:00",
-    lastUpdate: null,
+    lastUpdate: "2024-01-02T10:00:00+01:00",
     expirationDate: null,
   };
 }
@@ -187,7 +187,7 @@ function listPaymentMethods(call: ApiCall, context: RouteContext): Answer {
 }
 
 function getPaymentMethod(call: ApiCall, context: RouteContext): Answer {
-  const id = pathId(call.params.paymentMethodId as string, "paymentMethodId");
+  const id = pathId(call.params.paymentMethodId, "paymentMethodId");
   if (id !== PAYMENT_METHOD_ID)
     throw ApiFailure.notFound(`The requested object (paymentMethodId = ${id}) does not exist`);
   return { body: paymentMethodView(context) };

@@ -1,0 +1,93 @@
+/**
+ * After `apply --no-pay`, the order it placed is named by `plan` (text, Markdown and JSON) and left
+ * out of the one-time total; the next apply pays that same order and places no other.
+ */
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Plan } from "../../reconciler/model.js";
+import type { Sandbox } from "../../provider/sandbox/types.js";
+import { REPO, runCli, sandboxEnv, tempDir } from "../support/cli.js";
+import { FIXED_NOW, testSandbox, writesMatching } from "../support/sandbox.js";
+
+const DEMO = join(REPO, "examples", "demo.yaml");
+const ORDER_POST = /^\/order\/email\/exchange\/[^/]+\/service\/[^/]+\/account\/\d+$/;
+const PAY_POST = /^\/me\/order\/(\d+)\/pay$/;
+
+describe("a plan after apply --no-pay", () => {
+  let sandbox: Sandbox;
+  let home: string;
+  let env: Record<string, string>;
+
+  beforeEach(async () => {
+    sandbox = await testSandbox();
+    home = await tempDir();
+    env = { ...sandboxEnv(sandbox.url, home), EXREC_NOW: FIXED_NOW };
+  });
+  afterEach(async () => {
+    await sandbox.close();
+  });
+
+  it("names the placed order, counts 0 for it, and applying that plan pays the order without ordering again", async () => {
+    const before = JSON.parse(
+      (await runCli(["plan", DEMO, "--format", "json"], { cwd: home, env })).stdout,
+    ) as Plan;
+    const ordersBefore = before.changes.filter((c) => c.action === "order");
+    expect(ordersBefore.length).toBeGreaterThan(0);
+    expect(before.totals.oneTime?.ucents).toBeGreaterThan(0);
+
+    const unpaid = await runCli(["apply", DEMO, "--auto-approve", "--allow-destroy", "--no-pay"], {
+      cwd: home,
+      env,
+    });
+    expect(unpaid.code).toBe(0);
+    expect(writesMatching(sandbox, "POST", ORDER_POST)).toBe(ordersBefore.length);
+    expect(writesMatching(sandbox, "POST", PAY_POST)).toBe(0);
+    const orderIds = [
+      ...new Set([...unpaid.stderr.matchAll(/order (\d+) awaits payment/g)].map((m) => Number(m[1]))),
+    ];
+    expect(orderIds).toHaveLength(ordersBefore.length);
+
+    const json = await runCli(["plan", DEMO, "--format", "json"], { cwd: home, env });
+    expect(json.code).toBe(0);
+    const after = JSON.parse(json.stdout) as Plan;
+    const ordersAfter = after.changes.filter((c) => c.action === "order");
+    expect(ordersAfter.map((c) => c.id).sort()).toEqual(ordersBefore.map((c) => c.id).sort());
+    for (const order of ordersAfter) {
+      if (order.action !== "order") continue;
+      expect(order.placed?.map((p) => p.status)).toEqual(["notPaid"]);
+      expect(orderIds).toContain(order.placed?.[0].orderId);
+      expect(order.cost).toEqual({
+        kind: "none",
+        note: `order ${order.placed?.[0].orderId} placed, awaiting payment: apply pays it`,
+      });
+    }
+    // Nothing is bought anew: the one-time total is 0, and the summary has no one-time line.
+    expect(after.totals.oneTime).toEqual({ ucents: 0, currency: before.totals.oneTime?.currency });
+    expect(after.summary.costs.filter((c) => c.kind === "one-time")).toEqual([]);
+
+    for (const format of ["text", "markdown"]) {
+      const rendered = await runCli(["plan", DEMO, "--format", format], { cwd: home, env });
+      expect(rendered.code).toBe(0);
+      for (const id of orderIds) {
+        expect(rendered.stdout).toContain(`order ${id} placed, awaiting payment: apply pays it`);
+      }
+    }
+    // Planning reads the journal only: it writes nothing to the API.
+    expect(writesMatching(sandbox, "POST", ORDER_POST)).toBe(ordersBefore.length);
+
+    // A plan saved now, naming the placed orders, is accepted by apply as it stands.
+    const saved = join(home, "after-no-pay.plan");
+    expect((await runCli(["plan", DEMO, "--out", saved], { cwd: home, env })).code).toBe(0);
+    const paid = await runCli(["apply", saved, "--auto-approve", "--allow-destroy"], { cwd: home, env });
+    expect(paid.code).toBe(0);
+    expect(writesMatching(sandbox, "POST", ORDER_POST)).toBe(ordersBefore.length);
+    const paidIds = sandbox.stats.writes
+      .filter((w) => w.method === "POST" && PAY_POST.test(w.path))
+      .map((w) => Number(PAY_POST.exec(w.path)?.[1]));
+    expect(paidIds.sort()).toEqual([...orderIds].sort());
+
+    const converged = await runCli(["plan", DEMO, "--detailed-exitcode"], { cwd: home, env });
+    expect(converged.stdout).toMatch(/No changes/);
+    expect(converged.code).toBe(0);
+  });
+});
