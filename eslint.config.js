@@ -110,8 +110,12 @@ export default defineConfig(
     },
   },
   {
-    // Plain JavaScript (this file): no type information to check against.
+    // Plain JavaScript (this file, scripts): no type information to check against.
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     extends: [tseslint.configs.disableTypeChecked],
+    // Scripts run by Node.js (TypeScript files get these from @types/node).
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly" },
+    },
   },
 );
