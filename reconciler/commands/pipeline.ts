@@ -140,7 +140,8 @@ export async function readPlacedOrders(
   const placed = await Promise.all(
     entries.map(async (e): Promise<JournalledOrder | null> => {
       const orderId = e.detail.orderId as number;
-      const status = await api.orderStatus(orderId);
+      // A status that cannot be read does not stop the plan: apply reads it again before acting.
+      const status = await api.orderStatus(orderId).catch((): "unknown" => "unknown");
       if (status === "cancelled" || status === "cancelling" || status === "delivered") return null;
       return {
         platform: e.platform,
