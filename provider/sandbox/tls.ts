@@ -5,7 +5,6 @@
  */
 import { webcrypto } from "node:crypto";
 import { isIP } from "node:net";
-import { installReflectMetadata } from "./reflect-metadata.js";
 
 export interface TlsMaterial {
   /** PEM of the certificate (what a client trusts). */
@@ -18,8 +17,8 @@ const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as con
 const VALID_DAYS = 30;
 
 export async function selfSignedCertificate(host: string): Promise<TlsMaterial> {
-  // Loaded here, after the metadata functions it needs at load time, and only when HTTPS is asked.
-  installReflectMetadata();
+  // Loaded only when HTTPS is asked; its dependency injector needs the Reflect metadata API first.
+  await import("reflect-metadata");
   const x509 = await import("@peculiar/x509");
   const crypto = webcrypto;
   // @peculiar/x509 is typed against the DOM's Crypto; node's webcrypto is that API.

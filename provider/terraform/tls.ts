@@ -4,7 +4,8 @@
  * Terraform pins the server certificate from the handshake line, so nothing here needs a CA.
  */
 import { webcrypto } from "node:crypto";
-import "./reflect-shim.js";
+// @peculiar/x509's dependency injector needs the Reflect metadata API before it loads.
+import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 
 export interface ServerCertificate {
