@@ -133,8 +133,10 @@ export async function readPlacedOrders(
   const entries = (await backend.journalOpenEntries([...platforms])).filter(
     (e) =>
       e.action === "order" &&
-      typeof e.detail.orderId === "number" &&
-      typeof e.detail.quantity === "number" &&
+      // A journal edited by hand or damaged must not put a malformed order into the plan.
+      Number.isInteger(e.detail.orderId) &&
+      Number.isInteger(e.detail.quantity) &&
+      (e.detail.quantity as number) >= 1 &&
       e.detail.delivered !== true,
   );
   const placed = await Promise.all(
@@ -148,7 +150,7 @@ export async function readPlacedOrders(
         changeId: e.changeId,
         orderId,
         quantity: e.detail.quantity as number,
-        status,
+        status: status || "unknown",
       };
     }),
   );
