@@ -133,21 +133,24 @@ export async function readPlacedOrders(
   const entries = (await backend.journalOpenEntries([...platforms])).filter(
     (e) =>
       e.action === "order" &&
-      typeof e.detail.orderId === "number" &&
-      typeof e.detail.quantity === "number" &&
+      // A journal edited by hand or damaged must not put a malformed order into the plan.
+      Number.isInteger(e.detail.orderId) &&
+      Number.isInteger(e.detail.quantity) &&
+      (e.detail.quantity as number) >= 1 &&
       e.detail.delivered !== true,
   );
   const placed = await Promise.all(
     entries.map(async (e): Promise<JournalledOrder | null> => {
       const orderId = e.detail.orderId as number;
-      const status = await api.orderStatus(orderId);
+      // A status that cannot be read does not stop the plan: apply reads it again before acting.
+      const status = await api.orderStatus(orderId).catch((): "unknown" => "unknown");
       if (status === "cancelled" || status === "cancelling" || status === "delivered") return null;
       return {
         platform: e.platform,
         changeId: e.changeId,
         orderId,
         quantity: e.detail.quantity as number,
-        status,
+        status: status || "unknown",
       };
     }),
   );

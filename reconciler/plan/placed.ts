@@ -49,9 +49,13 @@ function withPlaced(change: OrderChange, orders: readonly JournalledOrder[]): Or
   };
 }
 
+/** Statuses of an order that is paid and on its way (`GET /me/order/{orderId}/status`). */
+const PAID = new Set(["checking", "delivering"]);
+
 /** `order 123 placed, awaiting payment: apply pays it`. */
 export function describePlacedOrder(order: PlacedOrder): string {
-  return order.status === "notPaid"
-    ? `order ${order.orderId} placed, awaiting payment: apply pays it`
-    : `order ${order.orderId} placed (status ${order.status}), awaiting delivery: apply configures its accounts`;
+  if (order.status === "notPaid") return `order ${order.orderId} placed, awaiting payment: apply pays it`;
+  if (PAID.has(order.status))
+    return `order ${order.orderId} placed and paid (status ${order.status}), awaiting delivery: apply configures its accounts`;
+  return `order ${order.orderId} placed (status ${order.status}): apply resumes it rather than ordering again`;
 }

@@ -78,7 +78,19 @@ const rows: Row[] = [
     placed: [{ orderId: 124, quantity: 3, status: "delivering" }],
     cost: {
       kind: "none",
-      note: "order 124 placed (status delivering), awaiting delivery: apply configures its accounts",
+      note: "order 124 placed and paid (status delivering), awaiting delivery: apply configures its accounts",
+    },
+    oneTime: 0,
+    unknownCosts: 0,
+    quoteAsked: false,
+  },
+  {
+    name: "an order whose status could not be read: named as placed, with its status unknown",
+    placedOrders: [journalled(126, 3, "unknown")],
+    placed: [{ orderId: 126, quantity: 3, status: "unknown" }],
+    cost: {
+      kind: "none",
+      note: "order 126 placed (status unknown): apply resumes it rather than ordering again",
     },
     oneTime: 0,
     unknownCosts: 0,
