@@ -124,7 +124,7 @@ describe.skipIf(missing !== null)(
         currency: quote.prices.withoutTax.currencyCode,
       });
       expect(text).toContain(
-        `Warning: exrec order 1 × enterprise 12 months: heidi@acme.example: ${price} once, takes effect now (H1)`,
+        `Warning: exrec order 1 × enterprise 12 months: heidi@acme.example: ${price} once, excl. tax, takes effect now (H1)`,
       );
       expect(text).toMatch(
         new RegExp(`Warning: exrec renew bob@acme.example: .*takes effect on ${bobExpiry} \\(H3\\)`),
