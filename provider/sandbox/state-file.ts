@@ -250,7 +250,7 @@ const ACCOUNT: Shape = {
 
 const TASK: Shape = {
   id: isNumber,
-  function: oneOf("addAccount", "deleteAccount", "setAccount"),
+  function: oneOf("addAccount", "changePassword", "deleteAccount", "setAccount"),
   status: oneOf("todo", "doing", "done", "error", "cancelled"),
   todoDate: isString,
   finishDate: orNull(isString),

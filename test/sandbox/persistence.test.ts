@@ -63,6 +63,12 @@ describe("the state file", () => {
     await api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" });
     const task = await api.delete(accountPath(PRIVATE, "judy@globex.example"));
     await waitForTask(api, PRIVATE, task.body.id);
+    // Every kind of task the sandbox makes is written to the file and read back.
+    const password = await api.post(`${accountPath(HOSTED, "bob@acme.example")}/changePassword`, {
+      password: "a-new-Passw0rd",
+    });
+    expect(password.body.function).toBe("changePassword");
+    await waitForTask(api, HOSTED, password.body.id);
     await first.close();
 
     const second = await startSandbox({ stateFile: file, seed: { kind: "empty" }, now });
@@ -72,6 +78,10 @@ describe("the state file", () => {
       expect((await again.get(accountPath(HOSTED, "bob@acme.example"))).body.renewPeriod).toBe("yearly");
       expect((await again.get(accountPath(PRIVATE, "judy@globex.example"))).status).toBe(404);
       expect((await again.get(`${servicePath(PRIVATE)}/task/${task.body.id}`)).body.status).toBe("done");
+      expect((await again.get(`${servicePath(HOSTED)}/task/${password.body.id}`)).body).toMatchObject({
+        function: "changePassword",
+        status: "done",
+      });
       // The demo's transitional account is still waiting after a reload.
       expect((await again.get(accountPath(PRIVATE, "oscar@globex.example"))).body.state).toBe("creating");
     } finally {
