@@ -147,23 +147,22 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
         : await planInput(input!, options, interruption.signal, backend);
       try {
         print(renderPlanText(plan, { color: useColor(process.stdout) }));
+        // What every apply step reaches the outside through; built when a step is about to run.
+        const applyContext = () => ({
+          api,
+          backend,
+          options: settings,
+          now,
+          sleep: realSleep,
+          secrets: settings.secretsOut ? secretsFileStore(settings.secretsOut) : null,
+          log: (line: string) => note(line),
+          who: whoRuns(),
+          commit: currentCommit(),
+          signal: interruption.signal,
+        });
         if (isEmpty(plan)) {
           // An interrupted run may have configured a blank without setting its password: finish it.
-          await resumePasswordChanges(
-            {
-              api,
-              backend,
-              options: settings,
-              now,
-              sleep: realSleep,
-              secrets: settings.secretsOut ? secretsFileStore(settings.secretsOut) : null,
-              log: (line) => note(line),
-              who: whoRuns(),
-              commit: currentCommit(),
-              signal: interruption.signal,
-            },
-            scope,
-          );
+          await resumePasswordChanges(applyContext(), scope);
           return 0;
         }
         checkApplyAllowed(plan, settings);
@@ -177,22 +176,7 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
         if (interruption.signal.aborted) {
           throw new InterruptedError("interrupted before the first write; nothing was written");
         }
-        const report = await applyPlan(
-          plan,
-          {
-            api,
-            backend,
-            options: settings,
-            now,
-            sleep: realSleep,
-            secrets: settings.secretsOut ? secretsFileStore(settings.secretsOut) : null,
-            log: (line) => note(line),
-            who: whoRuns(),
-            commit: currentCommit(),
-            signal: interruption.signal,
-          },
-          lock,
-        );
+        const report = await applyPlan(plan, applyContext(), lock);
         return summarise(report);
       } finally {
         await close();
