@@ -18,6 +18,7 @@ import {
   type Run,
 } from "./harness.js";
 import { startCli } from "./process.js";
+import { first } from "../support/items.js";
 
 describe("two checkouts, one account, no shared backend", () => {
   let run: Run;
@@ -47,17 +48,18 @@ describe("two checkouts, one account, no shared backend", () => {
     const stopped = results.filter((r) => r.code !== 0);
     expect(succeeded, results.map(shown).join("\n")).toHaveLength(1);
     expect(stopped, results.map(shown).join("\n")).toHaveLength(1);
-    expect(stopped[0].code).toBe(1);
-    expect(stopped[0].stderr).toMatch(
+    const loser = first(stopped, "stopped run");
+    expect(loser.code).toBe(1);
+    expect(loser.stderr).toMatch(
       /order \d+ for hosted-ab12345-1\/hosted-ab12345-1 \(2 account\(s\), [a-zA-Z]+.*\) was placed by no apply this backend knows of/,
     );
-    expect(stopped[0].stderr).toMatch(/--backend postgres:\/\//);
+    expect(loser.stderr).toMatch(/--backend postgres:\/\//);
 
     // One payment, two accounts, no paid blank left over. Both runs may have placed an order at the
     // same instant; the second then left its own unpaid, which bills nothing.
     expect(payPosts(run.sandbox)).toBe(1);
     const placed = ordersPlaced(run.sandbox);
-    if (placed === 2) expect(stopped[0].stderr).toMatch(/order \d+ of this run was left unpaid/);
+    if (placed === 2) expect(loser.stderr).toMatch(/order \d+ of this run was left unpaid/);
     else expect(placed).toBe(1);
     const after = platformAccounts(run.sandbox, HOSTED);
     expect(after.addresses).toEqual(
