@@ -126,6 +126,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .addOption(
       new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"),
     )
+    .option(
+      "--fingerprints",
+      "with --format json: also list the fingerprint of every live object read (the plan file holds them)",
+    )
     .action(async (file: string, options: Parameters<typeof showCommand>[1]) =>
       setExit(await showCommand(file, options)),
     );

@@ -8,11 +8,13 @@ import { checkFormat, renderPlan } from "./plan.js";
 
 export interface ShowOptions {
   format: string;
+  /** With `--format json`: also the fingerprint of every live object read, as `plan --fingerprints`. */
+  fingerprints?: boolean;
 }
 
 export async function showCommand(file: string, options: ShowOptions): Promise<number> {
   checkFormat(options.format);
   const plan = await readPlanFile(file);
-  print(renderPlan(plan, options.format));
+  print(renderPlan(plan, options.format, { fingerprints: options.fingerprints }));
   return 0;
 }
