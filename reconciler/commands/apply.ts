@@ -14,6 +14,7 @@ import {
 import { ExrecError, InterruptedError, UsageError } from "../errors.js";
 import { Interruption } from "./interrupt.js";
 import { checkSecretsFile, secretsFileStore } from "../../provider/secrets/file.js";
+import { DEFAULT_ORDERING_WAIT_MS, hostOrderingTurns } from "../../provider/backend/index.js";
 import { realSleep } from "../../provider/system/process.js";
 import { resumePasswordChanges } from "../apply/password.js";
 import { loadDesired } from "../load/index.js";
@@ -27,6 +28,7 @@ import { renderPlanText } from "../render/plan-text.js";
 import { note, print } from "./output.js";
 import { loadPlanInput, planInput } from "./plan.js";
 import {
+  apiIdentity,
   openBackendFor,
   openSession,
   planningClock,
@@ -59,8 +61,8 @@ export class StalePlanError extends ExrecError {
  * plan file's own message rather than as "not a manifest".
  */
 async function isPlanFile(files: string[]): Promise<boolean> {
-  if (files.length !== 1) return false;
-  const file = files[0];
+  const [file, ...others] = files;
+  if (file === undefined || others.length > 0) return false;
   let head: string;
   try {
     const handle = await open(file, "r");
@@ -116,10 +118,11 @@ function applyOptions(options: ApplyCommandOptions): ApplyOptions {
 export async function applyCommand(files: string[], options: ApplyCommandOptions): Promise<number> {
   validateSelection(options);
   const settings = applyOptions(options);
-  if (files.length === 0)
+  const [first] = files;
+  if (first === undefined)
     throw new UsageError("name the manifest files, or a plan file saved with plan --out");
   // Everything that needs no request first: flags, configuration, the manifest or the plan file.
-  const saved = (await isPlanFile(files)) ? await readPlanFile(files[0]) : null;
+  const saved = (await isPlanFile(files)) ? await readPlanFile(first) : null;
   const input = saved ? null : await loadPlanInput(files, options);
   const scope = (saved ? saved.platforms : input!.desired.platforms).map(platformKey).sort();
   const now = runningClock();
@@ -143,10 +146,22 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
     interruption.install();
     try {
       const { plan, api, close } = saved
-        ? await verifySavedPlan(files[0], saved, options, interruption.signal)
+        ? await verifySavedPlan(first, saved, options, interruption.signal)
         : await planInput(input!, options, interruption.signal, backend);
       try {
         print(renderPlanText(plan, { color: useColor(process.stdout) }));
+        // Two exrec processes of this host ordering for the same account take turns, whatever
+        // their backends (docs/BACKENDS.md, "Ordering turns").
+        const orderingTurns = hostOrderingTurns({
+          account: apiIdentity(resolveConfig(options)),
+          owner: () => ({
+            pid: process.pid,
+            host: hostname(),
+            who: whoRuns(),
+            startedAt: now().toISOString(),
+          }),
+          waitMs: Math.max(DEFAULT_ORDERING_WAIT_MS, 4 * settings.unknownOutcomeGraceMs),
+        });
         // What every apply step reaches the outside through; built when a step is about to run.
         const applyContext = () => ({
           api,
@@ -159,6 +174,7 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
           who: whoRuns(),
           commit: currentCommit(),
           signal: interruption.signal,
+          orderingTurns,
         });
         if (isEmpty(plan)) {
           // An interrupted run may have configured a blank without setting its password: finish it.
@@ -268,8 +284,7 @@ function checkChangesAreDerived(file: string, saved: Plan, desired: Desired, act
     return canonicalJson(rest);
   };
   const expected = new Set(again.changes.map(shape));
-  const actualShapes = saved.changes.map(shape);
-  const foreign = saved.changes.filter((_, i) => !expected.has(actualShapes[i]));
+  const foreign = saved.changes.filter((c) => !expected.has(shape(c)));
   const missing = again.changes.length - (saved.changes.length - foreign.length);
   // The platforms a plan empties decide a refusal: they must be those the re-plan gives too.
   const emptiedAltered =
