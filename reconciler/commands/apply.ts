@@ -14,6 +14,7 @@ import {
 import { ExrecError, InterruptedError, UsageError } from "../errors.js";
 import { Interruption } from "./interrupt.js";
 import { checkSecretsFile, secretsFileStore } from "../../provider/secrets/file.js";
+import { DEFAULT_ORDERING_WAIT_MS, hostOrderingTurns } from "../../provider/backend/index.js";
 import { realSleep } from "../../provider/system/process.js";
 import { resumePasswordChanges } from "../apply/password.js";
 import { loadDesired } from "../load/index.js";
@@ -27,6 +28,7 @@ import { renderPlanText } from "../render/plan-text.js";
 import { note, print } from "./output.js";
 import { loadPlanInput, planInput } from "./plan.js";
 import {
+  apiIdentity,
   openBackendFor,
   openSession,
   planningClock,
@@ -148,6 +150,18 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
         : await planInput(input!, options, interruption.signal, backend);
       try {
         print(renderPlanText(plan, { color: useColor(process.stdout) }));
+        // Two exrec processes of this host ordering for the same account take turns, whatever
+        // their backends (docs/BACKENDS.md, "Ordering turns").
+        const orderingTurns = hostOrderingTurns({
+          account: apiIdentity(resolveConfig(options)),
+          owner: () => ({
+            pid: process.pid,
+            host: hostname(),
+            who: whoRuns(),
+            startedAt: now().toISOString(),
+          }),
+          waitMs: Math.max(DEFAULT_ORDERING_WAIT_MS, 4 * settings.unknownOutcomeGraceMs),
+        });
         // What every apply step reaches the outside through; built when a step is about to run.
         const applyContext = () => ({
           api,
@@ -160,6 +174,7 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
           who: whoRuns(),
           commit: currentCommit(),
           signal: interruption.signal,
+          orderingTurns,
         });
         if (isEmpty(plan)) {
           // An interrupted run may have configured a blank without setting its password: finish it.

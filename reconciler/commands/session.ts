@@ -4,7 +4,7 @@
  * resolved before anything else and without any request, so bad input never reaches the API.
  */
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import {
   resolveConnection,
   sandboxConnection,
@@ -125,6 +125,25 @@ async function openApi(connection: Connection, options: GlobalOptions): Promise<
       await sandbox.close();
     },
   };
+}
+
+/**
+ * Who the API calls of this connection are made as, for the host-wide ordering turns: the endpoint
+ * (for the embedded sandbox, its state file) and the credentials' identity. It holds keys: it is
+ * hashed by the turns at once and must never be printed.
+ */
+export function apiIdentity(connection: Connection): string {
+  if (connection.kind === "ovh") {
+    const auth = connection.auth;
+    const who =
+      auth.method === "application-key"
+        ? `application-key ${auth.applicationKey} ${auth.consumerKey}`
+        : `oauth2 ${auth.clientId}`;
+    return `${connection.baseUrl}\0${who}`;
+  }
+  const external = process.env.EXREC_SANDBOX;
+  if (external) return `${external.replace(/\/+$/, "")}\0sandbox`;
+  return `file://${resolve(STATE_DIR, "sandbox.json")}\0embedded sandbox`;
 }
 
 export async function openBackendFor(options: GlobalOptions): Promise<Backend> {
