@@ -10,6 +10,7 @@ import { renderPlanText } from "../render/plan-text.js";
 import { UsageError } from "../errors.js";
 import { note, print } from "./output.js";
 import { planWithQuotes, readLive, readPlacedOrders, readPrices, selectedDesired } from "./pipeline.js";
+import { declaredRecurringQuoteRequests, readQuotes } from "../prices.js";
 import {
   openBackendFor,
   openSession,
@@ -76,22 +77,34 @@ export async function planInput(
   const journal = backend ? null : await openJournalBackend(options);
   try {
     const session = await openSession(input.connection, options, signal);
+    // What depends only on the manifest (the price catalog, the recurring-price quotes its Hosted
+    // platforms call for, the journal's open orders) is read while the platforms are refreshed, not
+    // after: each is a round of requests the plan would otherwise wait for. The refresh asks first,
+    // so its requests are the first in flight. No promise here rejects unhandled when another fails
+    // first: each is awaited below, or settled before the connection closes.
+    const scope = input.desired.platforms.map(platformKey);
+    const reading = readLive(session.api, input.desired, { progress: wantsProgress(options) });
+    reading.catch(() => undefined);
+    const prices = readPrices(session.api);
+    const early = readQuotes(session.api, declaredRecurringQuoteRequests(input.desired));
+    const from = backend ?? journal;
+    const placed = from ? readPlacedOrders(session.api, from, scope) : Promise.resolve([]);
+    placed.catch(() => undefined);
     try {
-      const live = await readLive(session.api, input.desired, { progress: wantsProgress(options) });
-      const prices = await readPrices(session.api);
-      const scope = input.desired.platforms.map(platformKey);
-      const from = backend ?? journal;
-      const placed = from ? await readPlacedOrders(session.api, from, scope) : [];
+      const live = await reading;
       const plan = await planWithQuotes(
         session.api,
         live,
         now,
-        prices,
+        await prices,
         (line) => process.stderr.write(`${line}\n`),
-        placed,
+        await placed,
+        await early,
       );
       return { plan, api: session.api, close: () => session.close() };
     } catch (error) {
+      // The early reads answer (or fail) before the connection closes: none is left half done.
+      await Promise.allSettled([reading, prices, early, placed]);
       await session.close();
       throw error;
     }
