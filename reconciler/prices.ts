@@ -14,6 +14,7 @@ import {
   platformKey,
   priceKey,
   quoteKey,
+  type AccountFields,
   type Actual,
   type Desired,
   type License,
@@ -69,8 +70,10 @@ export function recurringQuoteRequests(
         licenses.add(change.license);
         renewals.add(change.renewal);
       }
-      if (change.after.license) licenses.add(change.after.license);
-      if (change.after.renewal) renewals.add(change.after.renewal);
+      // Every field a change leads to, whichever its action.
+      const after: AccountFields = change.after;
+      if (after.license) licenses.add(after.license);
+      if (after.renewal) renewals.add(after.renewal);
     }
     for (const license of licenses) {
       for (const renewal of renewals) {
