@@ -29,6 +29,7 @@ import { note, print } from "./output.js";
 import { loadPlanInput, planInput } from "./plan.js";
 import {
   apiIdentity,
+  isCi,
   openBackendFor,
   openSession,
   planningClock,
@@ -185,8 +186,13 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
         // A secrets file that cannot take the passwords must stop the run before an account is made.
         if (settings.secretsOut && plan.changes.some((c) => needsSecretsOut(c, settings)))
           await checkSecretsFile(settings.secretsOut);
-        if (!(await confirmed(options))) {
-          note("Apply cancelled; nothing was written.");
+        const answer = await confirmed(options, interruption);
+        if (answer !== "yes") {
+          note(
+            answer === "interrupted"
+              ? "Apply cancelled at the prompt (interrupted); nothing was written."
+              : "Apply cancelled; nothing was written.",
+          );
           return 1;
         }
         if (interruption.signal.aborted) {
@@ -305,27 +311,49 @@ function checkChangesAreDerived(file: string, saved: Plan, desired: Desired, act
   }
 }
 
-async function confirmed(options: ApplyCommandOptions): Promise<boolean> {
-  if (options.autoApprove) return true;
-  if (!process.stdin.isTTY || !process.stderr.isTTY) {
+type Answer = "yes" | "no" | "interrupted";
+
+/**
+ * The confirmation prompt, as Terraform's: on stderr, answered on stdin, terminal or not (`echo yes
+ * | exrec apply …` works), except in CI, where nobody would answer. End of input, Ctrl-C (typed at
+ * a terminal, or a SIGINT or SIGTERM sent to the process) and anything but "yes" are a refusal:
+ * nothing is written, and none of them is an error of exrec.
+ */
+async function confirmed(options: ApplyCommandOptions, interruption: Interruption): Promise<Answer> {
+  if (options.autoApprove) return "yes";
+  if (!process.stdin.isTTY && isCi()) {
     throw new UsageError("apply needs confirmation and there is no terminal to ask on; nothing was written", {
       hint: "review the plan, then run again with --auto-approve",
     });
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // While the prompt waits, a signal answers it: there is no request in flight to let finish.
+  interruption.dispose();
+  let onSignal: (() => void) | null = null;
   try {
-    // Ctrl-C or Ctrl-D at the prompt is a "no", not an error.
-    const answer = await new Promise<string | null>((resolve) => {
-      rl.once("SIGINT", () => {
+    return await new Promise<Answer>((resolve) => {
+      onSignal = () => {
         process.stderr.write("\n");
-        resolve(null);
-      });
-      rl.once("close", () => resolve(null));
-      rl.question("Apply these changes? Only 'yes' is accepted: ").then(resolve, () => resolve(null));
+        resolve("interrupted");
+      };
+      rl.once("SIGINT", onSignal);
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      rl.once("close", () => resolve("no"));
+      rl.question("Apply these changes? Only 'yes' is accepted: ").then(
+        (line) => resolve(line.trim() === "yes" ? "yes" : "no"),
+        () => resolve("no"),
+      );
     });
-    return answer !== null && answer.trim() === "yes";
   } finally {
+    if (onSignal) {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
     rl.close();
+    // Whatever the answer, stdin is not read again: an open pipe must not keep the process alive.
+    process.stdin.pause();
+    interruption.install();
   }
 }
 

@@ -161,7 +161,7 @@ export function planningClock(): Date {
 }
 
 /** A CI run, as CI systems announce themselves (GitHub Actions, GitLab CI and most others set CI). */
-function isCi(): boolean {
+export function isCi(): boolean {
   const ci = process.env.CI;
   return ci !== undefined && ci !== "" && ci !== "0" && ci.toLowerCase() !== "false";
 }
