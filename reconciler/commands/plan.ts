@@ -1,4 +1,4 @@
-import { loadDesired } from "../load/index.js";
+import { loadDesired, maxManifestBytes } from "../load/index.js";
 import { isEmpty, type Desired, type Plan } from "../model.js";
 import { existsSync } from "node:fs";
 import type { JournalledOrder } from "../plan.js";
@@ -9,15 +9,15 @@ import { renderPlanJson } from "../render/plan-json.js";
 import { renderPlanMarkdown } from "../render/plan-markdown.js";
 import { renderPlanText } from "../render/plan-text.js";
 import { UsageError } from "../errors.js";
-import { note, print } from "./output.js";
+import { note, pathIn, print, useColor, type CliIo } from "./io.js";
 import { planWithQuotes, readLive, readPlacedOrders, readPrices, selectedDesired } from "./pipeline.js";
 import {
+  backendSpec,
   openBackendFor,
   openSession,
   STATE_DIR,
   planningClock,
   resolveConfig,
-  useColor,
   type Connection,
   type GlobalOptions,
 } from "./session.js";
@@ -30,10 +30,14 @@ export interface PlanOptions extends GlobalOptions, Selection {
   fingerprints?: boolean;
 }
 
-export function renderPlan(plan: Plan, format: string, options: { fingerprints?: boolean } = {}): string {
+export function renderPlan(
+  plan: Plan,
+  format: string,
+  options: { fingerprints?: boolean; color?: boolean } = {},
+): string {
   switch (format) {
     case "text":
-      return renderPlanText(plan, { color: useColor(process.stdout) });
+      return renderPlanText(plan, { color: options.color ?? false });
     case "markdown":
       return renderPlanMarkdown(plan);
     case "json":
@@ -50,12 +54,16 @@ export interface PlanInput {
 }
 
 /** Checks the flags, resolves the configuration and loads the manifests: all before any request. */
-export async function loadPlanInput(files: string[], options: GlobalOptions & Selection): Promise<PlanInput> {
+export async function loadPlanInput(
+  io: CliIo,
+  files: string[],
+  options: GlobalOptions & Selection,
+): Promise<PlanInput> {
   if (files.length === 0)
     throw new UsageError("name at least one manifest file (YAML, cdk.tf.json or a cdktf.out folder)");
   validateSelection(options);
-  const connection = resolveConfig(options);
-  const desired = selectedDesired(await loadDesired(files), options);
+  const connection = resolveConfig(io, options);
+  const desired = selectedDesired(await loadDesired(files, manifestReading(io)), options);
   if (desired.platforms.length === 0)
     throw new UsageError("no declared platform matches --platform/--exclude");
   return { connection, desired };
@@ -66,26 +74,23 @@ export async function loadPlanInput(files: string[], options: GlobalOptions & Se
  * `backend`: the one apply holds; without it, the journal is read from the configured backend.
  */
 export async function planInput(
+  io: CliIo,
   input: PlanInput,
   options: GlobalOptions,
   signal?: AbortSignal,
   backend?: Backend,
 ): Promise<{ plan: Plan; api: ExchangeApi; close: () => Promise<void> }> {
-  const now = planningClock();
-  const session = await openSession(input.connection, options, signal);
+  const now = planningClock(io);
+  const session = await openSession(io, input.connection, options, signal);
   try {
-    const live = await readLive(session.api, input.desired, { progress: wantsProgress(options) });
-    const prices = await readPrices(session.api);
+    const live = await readLive(session.api, input.desired, {
+      progress: wantsProgress(io, options),
+      stream: io.stderr,
+    });
+    const prices = await readPrices(session.api, subsidiaryOf(io));
     const scope = input.desired.platforms.map(platformKey);
-    const placed = await journalledOrders(session.api, options, scope, backend);
-    const plan = await planWithQuotes(
-      session.api,
-      live,
-      now,
-      prices,
-      (line) => process.stderr.write(`${line}\n`),
-      placed,
-    );
+    const placed = await journalledOrders(io, session.api, options, scope, backend);
+    const plan = await planWithQuotes(session.api, live, now, prices, (line) => note(io, line), placed);
     return { plan, api: session.api, close: () => session.close() };
   } catch (error) {
     await session.close();
@@ -99,15 +104,16 @@ export async function planInput(
  * where none exists (then no apply ran here, and there is no journal to read).
  */
 async function journalledOrders(
+  io: CliIo,
   api: ExchangeApi,
   options: GlobalOptions,
   platforms: readonly string[],
   held?: Backend,
 ): Promise<JournalledOrder[]> {
   if (held) return readPlacedOrders(api, held, platforms);
-  const local = !(options.backend ?? process.env.EXREC_BACKEND);
-  if (local && !existsSync(STATE_DIR)) return [];
-  const backend = await openBackendFor(options);
+  const local = !backendSpec(io, options);
+  if (local && !existsSync(pathIn(io, STATE_DIR))) return [];
+  const backend = await openBackendFor(io, options);
   try {
     return await readPlacedOrders(api, backend, platforms);
   } finally {
@@ -115,8 +121,18 @@ async function journalledOrders(
   }
 }
 
-export function wantsProgress(options: GlobalOptions): boolean {
-  return options.progress ?? (Boolean(process.stderr.isTTY) && !process.env.CI);
+export function wantsProgress(io: CliIo, options: GlobalOptions): boolean {
+  return options.progress ?? (Boolean(io.stderr.isTTY) && !io.env.CI);
+}
+
+/** The OVHcloud subsidiary whose catalog gives the prices (`EXREC_SUBSIDIARY`, default FR). */
+export function subsidiaryOf(io: CliIo): string {
+  return io.env.EXREC_SUBSIDIARY ?? "FR";
+}
+
+/** How the run reads manifests: relative paths from its working folder, its size limit. */
+export function manifestReading(io: CliIo): { cwd: string; maxBytes: number } {
+  return { cwd: io.cwd, maxBytes: maxManifestBytes(io.env) };
 }
 
 const PLAN_FORMATS = ["text", "markdown", "json"];
@@ -128,14 +144,28 @@ export function checkFormat(format: string, allowed: string[] = PLAN_FORMATS): v
 }
 
 /** `exrec plan FILE...`: exit 0, or 2 with --detailed-exitcode when there are changes. */
-export async function planCommand(files: string[], options: PlanOptions): Promise<number> {
+export async function planCommand(io: CliIo, files: string[], options: PlanOptions): Promise<number> {
   checkFormat(options.format);
-  const { plan, close } = await planInput(await loadPlanInput(files, options), options);
+  const { plan, close } = await planInput(io, await loadPlanInput(io, files, options), options);
   await close();
-  print(renderPlan(plan, options.format, { fingerprints: options.fingerprints }));
+  print(
+    io,
+    renderPlan(plan, options.format, { fingerprints: options.fingerprints, color: useColor(io, io.stdout) }),
+  );
   if (options.out) {
-    await writePlanFile(options.out, { ...plan, manifest_files: manifestPathsToStore(options.out, files) });
-    note(`Plan saved to ${options.out}. Apply exactly this plan with: exrec apply ${options.out}`);
+    const out = pathIn(io, options.out);
+    await writePlanFile(
+      options.out,
+      {
+        ...plan,
+        manifest_files: manifestPathsToStore(
+          out,
+          files.map((f) => pathIn(io, f)),
+        ),
+      },
+      io.cwd,
+    );
+    note(io, `Plan saved to ${options.out}. Apply exactly this plan with: exrec apply ${options.out}`);
   }
   return options.detailedExitcode && !isEmpty(plan) ? 2 : 0;
 }

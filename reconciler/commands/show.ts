@@ -3,16 +3,16 @@
  * `terraform show PLANFILE`). It reads the plan file only: no manifest, no API, no lock.
  */
 import { readPlanFile } from "../planfile.js";
-import { print } from "./output.js";
+import { print, useColor, type CliIo } from "./io.js";
 import { checkFormat, renderPlan } from "./plan.js";
 
 export interface ShowOptions {
   format: string;
 }
 
-export async function showCommand(file: string, options: ShowOptions): Promise<number> {
+export async function showCommand(io: CliIo, file: string, options: ShowOptions): Promise<number> {
   checkFormat(options.format);
-  const plan = await readPlanFile(file);
-  print(renderPlan(plan, options.format));
+  const plan = await readPlanFile(file, io.cwd);
+  print(io, renderPlan(plan, options.format, { color: useColor(io, io.stdout) }));
   return 0;
 }

@@ -33,7 +33,9 @@ export async function startRun(options: SandboxOptions = {}): Promise<Run> {
     sandbox,
     home,
     env,
-    cli: (args, extraEnv = {}) => runCli(args, { cwd: home, env: { ...env, ...extraEnv } }),
+    // A failpoint SIGKILLs the process it runs in: that run is a child process.
+    cli: (args, extraEnv = {}) =>
+      runCli(args, { cwd: home, env: { ...env, ...extraEnv }, process: "EXREC_FAILPOINT" in extraEnv }),
   };
 }
 
