@@ -34,6 +34,9 @@ describe("faults on the order and payment requests (two accounts to order)", () 
   });
 
   const apply = (...extra: string[]) => run.cli(["apply", TWO_ORDERS, "--auto-approve", ...extra]);
+  /** As a child process: for a timeline that counts each run's start-up. */
+  const applyProcess = (...extra: string[]) =>
+    run.cli(["apply", TWO_ORDERS, "--auto-approve", ...extra], {}, { process: true });
 
   /** One order of two, paid once, both addresses configured, nothing else touched, an empty plan. */
   async function expectBoughtOnce(): Promise<void> {
@@ -104,12 +107,12 @@ describe("faults on the order and payment requests (two accounts to order)", () 
     // looking); the API places the order at ~13.5 s, while the rerun is looking for it again.
     const delayMs = 12_000;
     run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "slow", delayMs, times: 1 });
-    const first = await apply("--timeout", "4");
+    const first = await applyProcess("--timeout", "4");
     expect(first.code, shown(first)).toBe(1);
     expect(first.stderr).toMatch(/unknown outcome/);
     // It gave up before the API placed the order (the sandbox's record, not a stopwatch, says so).
     expect(ordersPlaced(run.sandbox)).toBe(0);
-    const rerun = await apply("--timeout", "4");
+    const rerun = await applyProcess("--timeout", "4");
     expect(rerun.stderr).toMatch(
       /an earlier order request for hosted-ab12345-1\/hosted-ab12345-1 had an unknown outcome/,
     );
