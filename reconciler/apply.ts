@@ -166,11 +166,10 @@ async function applyPlatform(
     }
     const before = outcomes.length;
     // Changes of one kind are independent of each other: run them concurrently (the API client caps it).
-    const settled = await Promise.allSettled(
-      group.map((c) => (c.action === "order" ? applyOrder(ctx, c) : applyAccountChange(ctx, c))),
+    const settled = await Promise.all(
+      group.map((c) => settle(c, c.action === "order" ? applyOrder(ctx, c) : applyAccountChange(ctx, c))),
     );
-    settled.forEach((result, i) => {
-      const change = group[i];
+    for (const { change, result } of settled) {
       if (result.status === "fulfilled") {
         outcomes.push(result.value);
         if (result.value.result === "failed" && !error) error = result.value.message ?? "a change failed";
@@ -192,7 +191,7 @@ async function applyPlatform(
           `  ✗ ${change.action} ${change.action === "order" ? change.addresses.join(", ") : change.address} on ${platform}: failed: ${message}`,
         );
       }
-    });
+    }
     if (!(await recorder.record(outcomes.slice(before))) && !error) {
       error = "the history could not be written; stopped so that nothing goes unrecorded";
     }
@@ -253,4 +252,16 @@ function toHistory(ctx: ApplyContext, change: Change | undefined, o: ChangeOutco
     effective: change?.effective ?? null,
     renewal: change?.action === "renew" ? (change.after.renewal ?? null) : null,
   };
+}
+
+/** What running one change gave, kept with the change: it never rejects. */
+async function settle<T>(
+  change: Change,
+  running: Promise<T>,
+): Promise<{ change: Change; result: PromiseSettledResult<T> }> {
+  try {
+    return { change, result: { status: "fulfilled", value: await running } };
+  } catch (reason) {
+    return { change, result: { status: "rejected", reason } };
+  }
 }

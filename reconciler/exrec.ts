@@ -137,6 +137,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(
       new Option("--format <format>", "output format").choices(["text", "markdown", "json"]).default("text"),
     )
+    .option(
+      "--fingerprints",
+      "with --format json: also list the fingerprint of every live object read (the plan file holds them)",
+    )
     .action(async (file: string, options: Parameters<typeof showCommand>[2]) =>
       setExit(await showCommand(io, file, options)),
     );

@@ -71,6 +71,31 @@ export class LockHeldError extends ExrecError {
   }
 }
 
+/**
+ * Another exrec process of this host kept the turn to order for the same OVHcloud account and
+ * service for the whole wait (provider/backend/ordering-turns.ts). Nothing was ordered.
+ */
+export class OrderingTurnTimeoutError extends ExrecError {
+  readonly code = "EXREC_ORDERING_BUSY";
+  constructor(
+    readonly platform: string,
+    readonly holder: LockOwner | null,
+    /** The lock file of the turn. */
+    readonly location: string,
+    waitedMs: number,
+  ) {
+    super(
+      `gave up waiting ${formatWait(waitedMs)} for the turn to order on ${platform}: ${describeHolder(holder)} ` +
+        `is ordering for the same OVHcloud account and service; nothing was ordered (turn: ${location})`,
+      {
+        hint:
+          "let the other apply finish, then run apply again: it sees what the other ordered. " +
+          `If no exrec is running on this host, remove ${location}`,
+      },
+    );
+  }
+}
+
 function describeHolder(holder: LockOwner | null): string {
   if (holder === null) return "an unknown holder";
   const who = holder.who ? ` (${holder.who})` : "";

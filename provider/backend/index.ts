@@ -24,7 +24,15 @@ export async function openBackend(spec: string | undefined, options: OpenBackend
 }
 
 export type { BackendOptions } from "./common.js";
-export { BackendError, BackendSchemaError, JournalError, LockHeldError, maskSecrets } from "./errors.js";
+export {
+  BackendError,
+  BackendSchemaError,
+  JournalError,
+  LockHeldError,
+  OrderingTurnTimeoutError,
+  maskSecrets,
+} from "./errors.js";
+export { DEFAULT_ORDERING_WAIT_MS, hostOrderingTurns } from "./ordering-turns.js";
 export type { LockHolderKind } from "./errors.js";
 export { LocalBackend, openLocalBackend } from "./local.js";
 export { lockFileName, lockFilePath } from "./local-lock.js";

@@ -45,8 +45,8 @@ export class FaultBook {
         matches(fault.spec, method, path) &&
         (fault.spec.inFlightAbove === undefined || inFlight > fault.spec.inFlightAbove),
     );
-    if (index < 0) return null;
     const fault = this.armed[index];
+    if (fault === undefined) return null;
     fault.left -= 1;
     if (fault.left <= 0) this.armed.splice(index, 1);
     return fault.spec;

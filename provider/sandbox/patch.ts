@@ -58,9 +58,10 @@ export function patchAccountRecord(
     if (!check(value))
       throw new SandboxControlError(`patchAccount: ${JSON.stringify(value)} is not a valid ${field}`);
   }
+  // primaryEmailAddress was checked above to hold exactly one "@".
   const [login, domain] =
     typeof patch.primaryEmailAddress === "string"
-      ? patch.primaryEmailAddress.toLowerCase().split("@")
+      ? splitAt(patch.primaryEmailAddress.toLowerCase())
       : [
           ((patch.login as string | undefined) ?? account.login).toLowerCase(),
           ((patch.domain as string | undefined) ?? account.domain).toLowerCase(),
@@ -75,4 +76,9 @@ export function patchAccountRecord(
     if (field in patch) (account as unknown as Record<string, unknown>)[field] = patch[field];
   }
   if ("expirationDate" in patch) service.nextExpiryMs = undefined;
+}
+
+function splitAt(address: string): [string, string] {
+  const at = address.indexOf("@");
+  return [address.slice(0, at), address.slice(at + 1)];
 }

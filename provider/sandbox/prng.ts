@@ -20,16 +20,16 @@ export class Prng {
     return min + Math.floor(this.next() * (max - min + 1));
   }
 
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
+  pick<T>(items: readonly [T, ...T[]]): T {
+    return items[Math.floor(this.next() * items.length)] ?? items[0];
   }
 
   /** Lower-case letters and digits, starting with a letter (a plausible mailbox login). */
   login(length: number): string {
     const letters = "abcdefghijklmnopqrstuvwxyz";
     const alphabet = `${letters}0123456789`;
-    let text = letters[Math.floor(this.next() * letters.length)];
-    while (text.length < length) text += alphabet[Math.floor(this.next() * alphabet.length)];
+    let text = letters.charAt(Math.floor(this.next() * letters.length));
+    while (text.length < length) text += alphabet.charAt(Math.floor(this.next() * alphabet.length));
     return text;
   }
 }

@@ -27,6 +27,17 @@ export interface ApiCall {
   effect: EffectFault | null;
 }
 
+/**
+ * A path parameter the route's pattern declares (`{org}` in `/email/exchange/{org}/service`). Its
+ * absence is a mistake in the route table, not in the request: answered as a server error.
+ */
+export function param(values: Readonly<Record<string, string>>, name: string): string {
+  const value = values[name];
+  if (value === undefined)
+    throw ApiFailure.of(500, "Server::InternalServerError", `the route has no path parameter {${name}}`);
+  return value;
+}
+
 export interface RouteContext {
   world: World;
   readModes: ReadModes;
@@ -82,9 +93,8 @@ export class Router {
 function bind(pattern: string[], segments: string[]): Record<string, string> | null {
   if (pattern.length !== segments.length) return null;
   const params: Record<string, string> = {};
-  for (let i = 0; i < pattern.length; i++) {
-    const expected = pattern[i];
-    const actual = segments[i];
+  for (const [i, expected] of pattern.entries()) {
+    const actual = segments[i] ?? "";
     if (expected.startsWith("{")) {
       if (actual === "") return null;
       params[expected.slice(1, -1)] = actual;

@@ -121,7 +121,13 @@ class SeedBuilder {
     return text;
   }
 
-  service(org: string, name: string, offer: ApiOffer, domains: string[], displayName: string): ServiceRecord {
+  service(
+    org: string,
+    name: string,
+    offer: ApiOffer,
+    domains: readonly [string, ...string[]],
+    displayName: string,
+  ): ServiceRecord {
     let services = this.state.organizations.get(org);
     if (!services) {
       services = new Map();
@@ -132,7 +138,7 @@ class SeedBuilder {
       offer,
       domain: domains[0],
       displayName,
-      domains,
+      domains: [...domains],
       state: "ok",
       creationDate: this.monthsAgo(30),
     });
@@ -226,7 +232,7 @@ const LAST_NAMES = [
   "Vincent",
   "Fournier",
   "Morel",
-];
+] as const;
 const PRIVATE_NAMES = ["Victor", "Wendy", "Xavier", "Yasmine", "Zoe", "Adele", "Bruno", "Celine"];
 
 function seedDemo(b: SeedBuilder): void {
@@ -405,7 +411,7 @@ function seedDemo(b: SeedBuilder): void {
 // ---------------------------------------------------------------------------------------------
 // fleet
 
-const FLEET_LICENSES: readonly License[] = ["basic", "standard", "standard", "enterprise"];
+const FLEET_LICENSES: readonly [License, ...License[]] = ["basic", "standard", "standard", "enterprise"];
 
 function seedFleet(
   b: SeedBuilder,

@@ -128,10 +128,11 @@ function liveAccount(platform: ActualPlatform, email: string): ActualAccount | u
 /** The planned (or applied) removal is destructive and the provider does not allow it. */
 function destroyRefusal(plan: Plan, allowDestroy: boolean): Diagnostic | null {
   const destructive = plan.changes.filter((c) => c.destructive);
-  if (destructive.length === 0 || allowDestroy) return null;
+  const [first] = destructive;
+  if (first === undefined || allowDestroy) return null;
   const what = destructive.map((c) => `${c.action} (${c.rule ?? "–"})`).join(", ");
   return error(
-    `exrec refuses a destructive change: ${what} of ${destructive[0].action === "order" ? "" : (destructive[0] as { address: string }).address}`,
+    `exrec refuses a destructive change: ${what} of ${first.action === "order" ? "" : first.address}`,
     "It destroys mailbox data now. Set allow_destroy = true in the exrec provider block to allow it, as `exrec apply --allow-destroy` does; nothing was written.",
   );
 }
@@ -498,13 +499,19 @@ export class AccountResource {
 
   /** `terraform import exrec_account.NAME ORGANIZATION/SERVICE/EMAIL`. */
   importState(id: string, attributes: readonly string[]): ObjectValue {
-    const parts = id.split("/");
-    if (parts.length !== 3 || parts.some((p) => p.trim() === "") || !EMAIL.test(parts[2])) {
+    const [organization, service, email, ...rest] = id.split("/");
+    if (
+      organization === undefined ||
+      service === undefined ||
+      email === undefined ||
+      rest.length > 0 ||
+      [organization, service, email].some((p) => p.trim() === "") ||
+      !EMAIL.test(email)
+    ) {
       throw new ImportIdError(
         `${JSON.stringify(id)} is not an account id: exrec_account is imported by ORGANIZATION/SERVICE/EMAIL, for example hosted-ab12345-1/hosted-ab12345-1/alice@acme.example`,
       );
     }
-    const [organization, service, email] = parts as [string, string, string];
     const state: ObjectValue = {};
     for (const name of attributes) state[name] = null;
     return {

@@ -18,7 +18,7 @@ import {
   type PriceBook,
 } from "../../reconciler/model.js";
 import { plan as makePlan, quotesNeeded } from "../../reconciler/plan.js";
-import type { Backend, ExchangeApi, HeldLock } from "../../reconciler/ports.js";
+import { isNotFound, type Backend, type ExchangeApi, type HeldLock } from "../../reconciler/ports.js";
 import { quoteFromApiOrder } from "../../reconciler/prices.js";
 import { refresh, toActualAccount } from "../../reconciler/refresh.js";
 import { readPrices } from "../../reconciler/commands/pipeline.js";
@@ -43,7 +43,7 @@ export class Engine {
   private session: Promise<Session> | null = null;
   private backendPromise: Promise<Backend> | null = null;
   private prices: Promise<PriceBook> | null = null;
-  private readonly platforms = new Map<string, Promise<Actual>>();
+  private readonly platforms = new Map<string, Promise<ActualPlatform>>();
   private readonly quotes = new Map<string, OrderQuote>();
   /** Per platform, the tail of the chain of writes, so that one process never races itself. */
   private readonly writeChains = new Map<string, Promise<unknown>>();
@@ -80,12 +80,12 @@ export class Engine {
     const key = platformKey(ref);
     let pending = this.platforms.get(key);
     if (!pending) {
-      pending = this.api().then(async (api) => (await refresh(api, [ref])).actual);
+      pending = this.api().then(async (api) => onlyPlatform((await refresh(api, [ref])).actual, key));
       this.platforms.set(key, pending);
       // A failed read is not kept: the next call tries again.
       pending.catch(() => this.platforms.delete(key));
     }
-    return (await pending).platforms[0];
+    return pending;
   }
 
   /** Forgets the platform's live state, so that the next step reads it again in full. */
@@ -105,10 +105,7 @@ export class Engine {
     const key = platformKey(ref);
     const pending = this.platforms.get(key);
     if (!pending) return this.platform(ref);
-    const earlier = await pending.then(
-      (actual) => actual.platforms[0],
-      () => null,
-    );
+    const earlier = await pending.catch(() => null);
     if (!earlier) return this.platform(ref);
     const api = await this.api();
     const ids = new Set(
@@ -122,7 +119,7 @@ export class Engine {
         try {
           return toActualAccount(await api.getAccount(ref.organization, ref.service, id));
         } catch (thrown) {
-          if ((thrown as { status?: unknown }).status === 404) return null;
+          if (isNotFound(thrown)) return null;
           throw thrown;
         }
       }),
@@ -132,7 +129,7 @@ export class Engine {
       .filter((a) => ids.has(a.email) && (a.email !== wanted || read.some((r) => r?.email === wanted)))
       .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
     const platform: ActualPlatform = { ...earlier, accounts };
-    this.platforms.set(key, Promise.resolve({ platforms: [platform], fingerprint: {} }));
+    this.platforms.set(key, Promise.resolve(platform));
     return platform;
   }
 
@@ -260,4 +257,11 @@ const LOCK_WAIT_MS = 60_000;
 export function whoRuns(): string | null {
   const env = process.env;
   return env.EXREC_ACTOR ?? env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? env.USER ?? env.USERNAME ?? null;
+}
+
+/** The one platform a refresh of one target returns. */
+function onlyPlatform(actual: Actual, key: string): ActualPlatform {
+  const [platform] = actual.platforms;
+  if (platform === undefined) throw new Error(`reading ${key} returned no platform`);
+  return platform;
 }

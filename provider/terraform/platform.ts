@@ -142,14 +142,20 @@ export class PlatformResource {
   }
 
   importState(id: string, attributes: readonly string[]): ObjectValue {
-    const parts = id.split("/");
-    if (parts.length !== 2 || parts.some((p) => p.trim() === "")) {
+    const [organization, service, ...rest] = id.split("/");
+    if (
+      organization === undefined ||
+      service === undefined ||
+      rest.length > 0 ||
+      organization.trim() === "" ||
+      service.trim() === ""
+    ) {
       throw new ImportIdError(
         `${JSON.stringify(id)} is not a platform id: exrec_platform is imported by ORGANIZATION/SERVICE, for example hosted-ab12345-1/hosted-ab12345-1`,
       );
     }
     const state: ObjectValue = {};
     for (const name of attributes) state[name] = null;
-    return { ...state, organization: parts[0], service: parts[1], id };
+    return { ...state, organization, service, id };
   }
 }

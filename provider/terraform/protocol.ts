@@ -38,19 +38,35 @@ export interface ProtocolServices {
   stdio: grpc.ServiceDefinition;
 }
 
-type Loaded = Record<string, Record<string, { service: grpc.ServiceDefinition }>>;
+/**
+ * The service `path` (e.g. `tfplugin6.Provider`) of a loaded .proto file. A missing one means the
+ * .proto files beside the provider are not the ones it was written for.
+ */
+function serviceAt(loaded: unknown, file: string, path: string): grpc.ServiceDefinition {
+  let node: unknown = loaded;
+  for (const name of path.split(".")) {
+    node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[name] : undefined;
+  }
+  const service =
+    typeof node === "function" || typeof node === "object"
+      ? (node as { service?: unknown } | null)?.service
+      : undefined;
+  if (typeof service !== "object" || service === null)
+    throw new Error(`the provider's protocol file ${file} defines no service ${path}`);
+  return service as grpc.ServiceDefinition;
+}
 
 export function loadProtocol(): ProtocolServices {
   const dir = protocolDir();
   const load = (file: string) =>
     grpc.loadPackageDefinition(protoLoader.loadSync(join(dir, file), LOADER_OPTIONS)) as unknown;
-  const tf = load("tfplugin6.proto") as Loaded;
-  const plugin = load("go-plugin.proto") as Loaded;
-  const health = load("health.proto") as { grpc: { health: { v1: Loaded[string] } } };
+  const tf = load("tfplugin6.proto");
+  const plugin = load("go-plugin.proto");
+  const health = load("health.proto");
   return {
-    provider: tf.tfplugin6.Provider.service,
-    controller: plugin.plugin.GRPCController.service,
-    stdio: plugin.plugin.GRPCStdio.service,
-    health: health.grpc.health.v1.Health.service,
+    provider: serviceAt(tf, "tfplugin6.proto", "tfplugin6.Provider"),
+    controller: serviceAt(plugin, "go-plugin.proto", "plugin.GRPCController"),
+    stdio: serviceAt(plugin, "go-plugin.proto", "plugin.GRPCStdio"),
+    health: serviceAt(health, "health.proto", "grpc.health.v1.Health"),
   };
 }

@@ -9,6 +9,7 @@ import {
   type ApiAccount,
   type ApiTask,
   type ExchangeApi,
+  type OrderingTurns,
   type SecretStore,
   type Sleep,
 } from "../ports.js";
@@ -67,6 +68,11 @@ export interface ApplyContext {
   commit: string | null;
   /** Aborted on Ctrl-C: waits end at once, and the next API call throws InterruptedError. */
   signal?: AbortSignal;
+  /**
+   * Host-wide turns at ordering, so that two exrec processes of this host with different backends
+   * never order for the same account and service at the same instant. Absent: no such turns.
+   */
+  orderingTurns?: OrderingTurns;
 }
 
 export class ApplyRefusedError extends ExrecError {

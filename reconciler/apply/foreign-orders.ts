@@ -9,7 +9,9 @@
  * within the last day. Such an order stops the apply, naming it: exrec neither pays an order of
  * unknown origin nor buys beside it. Called twice by order.ts: before the order is placed, and
  * before it is paid, where of two runs that placed at the same instant only the one that placed
- * first goes on (order ids only grow), so that nothing is paid twice.
+ * first goes on (order ids only grow), so that nothing is paid twice. The check before placing
+ * runs inside the host's ordering turn (order.ts), so on one machine two runs cannot both pass it
+ * before either has placed; runs on two machines without a shared backend still can.
  */
 import { platformKey, type OrderChange } from "../model.js";
 import type { ApiOrderStatus } from "../ports.js";

@@ -6,7 +6,11 @@
  *  2. The journal: an order is written to it before the POST and given its id after; a rerun resumes
  *     it (pays it, waits for it, configures it) instead of ordering again.
  *  3. The account's order list: a journal entry without an order id (a crash or a lost answer right
- *     after the POST) is matched against the orders placed since, before anything is ordered again.
+ *     after the POST) is matched against the orders placed since, before anything is ordered again;
+ *     and an order no journal here claims stops the apply (foreign-orders.ts).
+ *  4. The host's ordering turns: that last look, the POST and the recording of the order id run as
+ *     one turn per account and service on this machine, so two processes with different backends
+ *     (two checkouts) never both look, find nothing, and both buy.
  */
 import { randomUUID } from "node:crypto";
 import { hasTaskPending, isBlank, onPlaceholderDomain } from "../account-state.js";
@@ -97,6 +101,80 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
       );
     }
   }
+  // Look at the recent orders, place, and record the order id, as one turn of this host: another
+  // exrec here with its own backend (another checkout) that orders for the same account and service
+  // waits for it, then sees this order among the recent ones and stops instead of buying again.
+  const { entry, placed } = await inOrderingTurn(ctx, key, async () => {
+    await refuseForeignOrders(ctx, change);
+    return placeAndRecord(ctx, change, needed, quotedMoney);
+  });
+  writes++;
+  failpoint("order:after-journal-order-id");
+  ctx.log(`  ordered ${quantity} ${change.license} account(s) on ${key}: order ${placed.orderId}`);
+  const resumed = await resumeOrder(ctx, change, {
+    ...entry,
+    detail: { ...entry.detail, orderId: placed.orderId, url: placed.url },
+    status: "open",
+    updatedAt: entry.startedAt,
+  });
+  writes += resumed.writes;
+  const amount = quotedMoney;
+  if (resumed.state === "awaiting-payment") {
+    return outcome(change, "awaiting-payment", {
+      orderId: placed.orderId,
+      message: resumed.message,
+      writes,
+      amount,
+    });
+  }
+  const remaining = await configureBlanks(ctx, change, needed, needed.length);
+  writes += 2 * (needed.length - remaining.length);
+  if (remaining.length > 0) {
+    return outcome(change, "failed", {
+      orderId: placed.orderId,
+      amount,
+      writes,
+      message: `order ${placed.orderId} was delivered but ${remaining.length} account(s) could not be configured yet; run apply again`,
+    });
+  }
+  return outcome(change, "done", { orderId: placed.orderId, amount, writes });
+}
+
+/**
+ * Runs `critical` holding this host's turn to order on the platform, when the edge gave turns.
+ * The turn is taken after the backend's lock and released before anything else is waited for, so
+ * that no process ever holds one lock while waiting for another in the other order.
+ */
+async function inOrderingTurn<T>(ctx: ApplyContext, key: string, critical: () => Promise<T>): Promise<T> {
+  const turns = ctx.orderingTurns;
+  if (!turns) return critical();
+  const turn = await turns.take(key, {
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    onWait: (holder) =>
+      ctx.log(
+        `  waiting for the turn to order on ${key}: another exrec of this host (${holder}) is ordering`,
+      ),
+  });
+  try {
+    return await critical();
+  } finally {
+    await turn.release();
+  }
+}
+
+/** Journals the order, places it, and records its id: a crash anywhere in it is resumed from the journal. */
+async function placeAndRecord(
+  ctx: ApplyContext,
+  change: OrderChange,
+  needed: Need[],
+  quotedMoney: Money | null,
+): Promise<{
+  entry: Omit<JournalEntry, "status" | "updatedAt">;
+  placed: { orderId: number; url: string | null };
+}> {
+  const { organization: org, service: svc } = change.platform;
+  const key = platformKey(change.platform);
+  const quantity = needed.length;
   const entry: Omit<JournalEntry, "status" | "updatedAt"> = {
     id: randomUUID(),
     platform: key,
@@ -140,42 +218,13 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     ctx.log(`  the order request for ${key} failed, but order ${found} was placed: continuing with it`);
     placed = { orderId: found, url: null };
   }
-  writes++;
   failpoint("order:after-place");
   if (placed.orderId === null)
     throw new ApplyRefusedError(`OVHcloud answered the order for ${key} without an order id`);
   await ctx.backend.journalUpdate(entry.id, {
     detail: { ...entry.detail, orderId: placed.orderId, url: placed.url },
   });
-  failpoint("order:after-journal-order-id");
-  ctx.log(`  ordered ${quantity} ${change.license} account(s) on ${key}: order ${placed.orderId}`);
-  const resumed = await resumeOrder(ctx, change, {
-    ...entry,
-    detail: { ...entry.detail, orderId: placed.orderId, url: placed.url },
-    status: "open",
-    updatedAt: entry.startedAt,
-  });
-  writes += resumed.writes;
-  const amount = quotedMoney;
-  if (resumed.state === "awaiting-payment") {
-    return outcome(change, "awaiting-payment", {
-      orderId: placed.orderId,
-      message: resumed.message,
-      writes,
-      amount,
-    });
-  }
-  const remaining = await configureBlanks(ctx, change, needed, needed.length);
-  writes += 2 * (needed.length - remaining.length);
-  if (remaining.length > 0) {
-    return outcome(change, "failed", {
-      orderId: placed.orderId,
-      amount,
-      writes,
-      message: `order ${placed.orderId} was delivered but ${remaining.length} account(s) could not be configured yet; run apply again`,
-    });
-  }
-  return outcome(change, "done", { orderId: placed.orderId, amount, writes });
+  return { entry, placed: { orderId: placed.orderId, url: placed.url } };
 }
 
 /** The amount an order's journal entry recorded when it was placed, if any. */

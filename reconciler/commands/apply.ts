@@ -14,6 +14,7 @@ import {
 import { ExrecError, InterruptedError, UsageError } from "../errors.js";
 import { Interruption } from "./interrupt.js";
 import { checkSecretsFile, secretsFileStore } from "../../provider/secrets/file.js";
+import { DEFAULT_ORDERING_WAIT_MS, hostOrderingTurns } from "../../provider/backend/index.js";
 import { realSleep } from "../../provider/system/process.js";
 import { resumePasswordChanges } from "../apply/password.js";
 import { loadDesired } from "../load/index.js";
@@ -27,6 +28,7 @@ import { renderPlanText } from "../render/plan-text.js";
 import { note, pathIn, print, useColor, type CliIo } from "./io.js";
 import { loadPlanInput, manifestReading, planInput } from "./plan.js";
 import {
+  apiIdentity,
   backendSpec,
   openBackendFor,
   openSession,
@@ -59,8 +61,8 @@ export class StalePlanError extends ExrecError {
  * plan file's own message rather than as "not a manifest".
  */
 async function isPlanFile(io: CliIo, files: string[]): Promise<boolean> {
-  if (files.length !== 1) return false;
-  const file = files[0];
+  const [file, ...others] = files;
+  if (file === undefined || others.length > 0) return false;
   let head: string;
   try {
     const handle = await open(pathIn(io, file), "r");
@@ -125,10 +127,11 @@ export async function applyCommand(
 ): Promise<number> {
   validateSelection(options);
   const settings = applyOptions(io, options);
-  if (files.length === 0)
+  const [first] = files;
+  if (first === undefined)
     throw new UsageError("name the manifest files, or a plan file saved with plan --out");
   // Everything that needs no request first: flags, configuration, the manifest or the plan file.
-  const saved = (await isPlanFile(io, files)) ? await readPlanFile(files[0], io.cwd) : null;
+  const saved = (await isPlanFile(io, files)) ? await readPlanFile(first, io.cwd) : null;
   const input = saved ? null : await loadPlanInput(io, files, options);
   const scope = (saved ? saved.platforms : input!.desired.platforms).map(platformKey).sort();
   const now = runningClock(io);
@@ -153,10 +156,23 @@ export async function applyCommand(
     interruption.install();
     try {
       const { plan, api, close } = saved
-        ? await verifySavedPlan(io, files[0], saved, options, interruption.signal)
+        ? await verifySavedPlan(io, first, saved, options, interruption.signal)
         : await planInput(io, input!, options, interruption.signal, backend);
       try {
         print(io, renderPlanText(plan, { color: useColor(io, io.stdout) }));
+        // Two exrec processes of this host ordering for the same account take turns, whatever
+        // their backends (docs/BACKENDS.md, "Ordering turns").
+        const orderingTurns = hostOrderingTurns({
+          account: apiIdentity(io, resolveConfig(io, options)),
+          owner: () => ({
+            pid: process.pid,
+            host: hostname(),
+            who: whoRuns(io),
+            startedAt: now().toISOString(),
+          }),
+          waitMs: Math.max(DEFAULT_ORDERING_WAIT_MS, 4 * settings.unknownOutcomeGraceMs),
+          onWarning: (message) => note(io, `exrec: warning: ${message}`),
+        });
         // What every apply step reaches the outside through; built when a step is about to run.
         const applyContext = () => ({
           api,
@@ -169,6 +185,7 @@ export async function applyCommand(
           who: whoRuns(io),
           commit: currentCommit(io),
           signal: interruption.signal,
+          orderingTurns,
         });
         if (isEmpty(plan)) {
           // An interrupted run may have configured a blank without setting its password: finish it.
@@ -284,8 +301,7 @@ function checkChangesAreDerived(file: string, saved: Plan, desired: Desired, act
     return canonicalJson(rest);
   };
   const expected = new Set(again.changes.map(shape));
-  const actualShapes = saved.changes.map(shape);
-  const foreign = saved.changes.filter((_, i) => !expected.has(actualShapes[i]));
+  const foreign = saved.changes.filter((c) => !expected.has(shape(c)));
   const missing = again.changes.length - (saved.changes.length - foreign.length);
   // The platforms a plan empties decide a refusal: they must be those the re-plan gives too.
   const emptiedAltered =

@@ -40,8 +40,14 @@ export function selects(selection: Selection, ref: PlatformRef): boolean {
 export function mayHoldSelected(selection: Selection, organization: string): boolean {
   return (
     selection.platform.length === 0 ||
-    selection.platform.some((p) => globToRegExp(p.split("/")[0]).test(organization))
+    selection.platform.some((p) => globToRegExp(organizationPart(p)).test(organization))
   );
+}
+
+/** The organisation a platform pattern `org/svc` names (all of it when it has no slash). */
+function organizationPart(pattern: string): string {
+  const slash = pattern.indexOf("/");
+  return slash < 0 ? pattern : pattern.slice(0, slash);
 }
 
 export function collect(value: string, previous: string[]): string[] {

@@ -130,6 +130,25 @@ async function openApi(io: CliIo, connection: Connection, options: GlobalOptions
   };
 }
 
+/**
+ * Who the API calls of this connection are made as, for the host-wide ordering turns: the endpoint
+ * (for the embedded sandbox, its state file) and the credentials' identity. It holds keys: it is
+ * hashed by the turns at once and must never be printed.
+ */
+export function apiIdentity(io: CliIo, connection: Connection): string {
+  if (connection.kind === "ovh") {
+    const auth = connection.auth;
+    const who =
+      auth.method === "application-key"
+        ? `application-key ${auth.applicationKey} ${auth.consumerKey}`
+        : `oauth2 ${auth.clientId}`;
+    return `${connection.baseUrl}\0${who}`;
+  }
+  const external = io.env.EXREC_SANDBOX;
+  if (external) return `${external.replace(/\/+$/, "")}\0sandbox`;
+  return `file://${pathIn(io, join(STATE_DIR, "sandbox.json"))}\0embedded sandbox`;
+}
+
 /** The backend named by --backend or EXREC_BACKEND, else the local one in the working folder's `.exrec`. */
 export async function openBackendFor(io: CliIo, options: GlobalOptions): Promise<Backend> {
   return openBackend(backendSpec(io, options), {

@@ -8,11 +8,19 @@ import { checkFormat, renderPlan } from "./plan.js";
 
 export interface ShowOptions {
   format: string;
+  /** With `--format json`: also the fingerprint of every live object read, as `plan --fingerprints`. */
+  fingerprints?: boolean;
 }
 
 export async function showCommand(io: CliIo, file: string, options: ShowOptions): Promise<number> {
   checkFormat(options.format);
   const plan = await readPlanFile(file, io.cwd);
-  print(io, renderPlan(plan, options.format, { color: useColor(io, io.stdout) }));
+  print(
+    io,
+    renderPlan(plan, options.format, {
+      fingerprints: options.fingerprints,
+      color: useColor(io, io.stdout),
+    }),
+  );
   return 0;
 }

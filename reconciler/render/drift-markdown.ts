@@ -108,8 +108,9 @@ export function renderDriftMarkdown(report: DriftReport, options: DriftMarkdownO
   const fixed = join([...head, "", cutLine(rows.length), ...tail]).length;
   let shown = 0;
   let used = fixed;
-  while (shown < rows.length && used + rows[shown].length + 1 <= maxChars) {
-    used += rows[shown].length + 1;
+  for (const row of rows) {
+    if (used + row.length + 1 > maxChars) break;
+    used += row.length + 1;
     shown += 1;
   }
   return join([...head, ...rows.slice(0, shown), "", cutLine(rows.length - shown), ...tail]);

@@ -28,19 +28,22 @@ const COMMIT_SHORT = 7;
 export function renderHistoryText(entries: HistoryEntry[]): string {
   if (entries.length === 0) return "No history.\n";
   const rows = entries.map(cells);
-  const widths = COLUMNS.map((column) => Math.max(column.length, ...rows.map((row) => row[column].length)));
+  const widths = new Map(
+    COLUMNS.map((column) => [column, Math.max(column.length, ...rows.map((row) => row[column].length))]),
+  );
   const line = (row: Record<Column, string>) =>
-    COLUMNS.map((column, i) =>
-      RIGHT_ALIGNED.has(column) ? row[column].padStart(widths[i]) : row[column].padEnd(widths[i]),
-    )
+    COLUMNS.map((column) => {
+      const width = widths.get(column) ?? 0;
+      return RIGHT_ALIGNED.has(column) ? row[column].padStart(width) : row[column].padEnd(width);
+    })
       .join("  ")
       .trimEnd();
   const header = Object.fromEntries(COLUMNS.map((column) => [column, column])) as Record<Column, string>;
   const out = [line(header)];
-  entries.forEach((entry, index) => {
-    out.push(line(rows[index]));
+  for (const entry of entries) {
+    out.push(line(cells(entry)));
     if (entry.message) out.push(`  ${entry.result === "done" ? "note" : entry.result}: ${entry.message}`);
-  });
+  }
   return out.join("\n") + "\n";
 }
 

@@ -43,9 +43,9 @@ export function unknownCostsSentence(plan: Plan): string | null {
 export const NO_COSTS = "no billing change known";
 
 /** The summary as plain lines (the text plan's last block): counts, then the cost table. */
-export function summaryLines(plan: Plan): string[] {
+export function summaryLines(plan: Plan): [string, ...string[]] {
   if (isEmpty(plan)) return [NO_CHANGES];
-  const lines = [planCountsLine(plan), `${COSTS_HEADING}:`];
+  const lines: [string, ...string[]] = [planCountsLine(plan), `${COSTS_HEADING}:`];
   const costs = plan.summary.costs;
   const width = Math.max(0, ...costs.map((c) => costLabel(c).length));
   if (costs.length === 0) lines.push(`  ${NO_COSTS}`);

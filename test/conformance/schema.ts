@@ -83,9 +83,9 @@ export class Schema {
       const params: Record<string, string> = {};
       let literal = 0;
       let ok = true;
-      for (let i = 0; i < segments.length && ok; i++) {
-        const expected = route.segments[i];
-        const actual = segments[i];
+      for (const [i, expected] of route.segments.entries()) {
+        if (!ok) break;
+        const actual = segments[i] ?? "";
         if (expected.startsWith("{")) {
           if (actual === "") ok = false;
           else params[expected.slice(1, -1)] = safeDecode(actual);
@@ -99,7 +99,8 @@ export class Schema {
     }
     if (candidates.length === 0) return null;
     candidates.sort((a, b) => b.literal - a.literal);
-    const best = candidates[0];
+    const [best] = candidates;
+    if (best === undefined) return null;
     const operation = best.operations.find((op) => op.httpMethod === method);
     return operation
       ? { template: best.template, operation, pathParams: best.params }

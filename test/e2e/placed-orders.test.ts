@@ -8,6 +8,7 @@ import type { Plan } from "../../reconciler/model.js";
 import type { Sandbox } from "../../provider/sandbox/types.js";
 import { REPO, runCli, sandboxEnv, tempDir } from "../support/cli.js";
 import { FIXED_NOW, testSandbox, writesMatching } from "../support/sandbox.js";
+import { first } from "../support/items.js";
 
 const DEMO = join(REPO, "examples", "demo.yaml");
 const ORDER_POST = /^\/order\/email\/exchange\/[^/]+\/service\/[^/]+\/account\/\d+$/;
@@ -55,10 +56,11 @@ describe("a plan after apply --no-pay", () => {
     for (const order of ordersAfter) {
       if (order.action !== "order") continue;
       expect(order.placed?.map((p) => p.status)).toEqual(["notPaid"]);
-      expect(orderIds).toContain(order.placed?.[0].orderId);
+      const placed = first(order.placed ?? [], "placed order");
+      expect(orderIds).toContain(placed.orderId);
       expect(order.cost).toEqual({
         kind: "none",
-        note: `order ${order.placed?.[0].orderId} placed, awaiting payment: apply pays it`,
+        note: `order ${placed.orderId} placed, awaiting payment: apply pays it`,
       });
     }
     // Nothing is bought anew: the one-time total is 0, and the summary has no one-time line.

@@ -3,7 +3,7 @@
  * another folder (the manifest paths it records are resolved against the plan file), and
  * `show PLAN` to read it again in any format without touching the API.
  */
-import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TWO_ORDERS, orderPosts, shown, startRun, type Run } from "../reliability/harness.js";
@@ -42,6 +42,34 @@ describe("saved plans: recognised by content, applied from anywhere, shown in an
     expect(applied.stderr).toMatch(/Apply complete: 1 done/);
     expect(orderPosts(run.sandbox)).toBe(1);
   }, 180_000);
+
+  it("show --format json leaves the fingerprints out unless asked, as plan does", async () => {
+    const planned = await runIn("repo", ["plan", "manifests/exchange.yaml", "--out", "y.plan"]);
+    expect(planned.code, shown(planned)).toBe(0);
+    const saved = JSON.parse(await readFile(join(run.home, "repo", "y.plan"), "utf8")) as {
+      fingerprint: Record<string, string>;
+    };
+    const keys = Object.keys(saved.fingerprint);
+    expect(keys.length).toBeGreaterThan(1);
+
+    const plain = await runIn("elsewhere", ["show", "../repo/y.plan", "--format", "json"]);
+    expect(plain.code, shown(plain)).toBe(0);
+    expect(JSON.parse(plain.stdout)).not.toHaveProperty("fingerprint");
+
+    const asked = await runIn("elsewhere", ["show", "../repo/y.plan", "--format", "json", "--fingerprints"]);
+    expect(asked.code, shown(asked)).toBe(0);
+    expect((JSON.parse(asked.stdout) as { fingerprint: unknown }).fingerprint).toEqual(saved.fingerprint);
+    const live = await runIn("repo", [
+      "plan",
+      "manifests/exchange.yaml",
+      "--format",
+      "json",
+      "--fingerprints",
+    ]);
+    expect(Object.keys((JSON.parse(live.stdout) as { fingerprint: object }).fingerprint).sort()).toEqual(
+      keys.sort(),
+    );
+  }, 120_000);
 
   it("a damaged plan file without a manifest extension is refused as a plan file, naming it", async () => {
     await writeFile(join(run.home, "repo", "broken.plan"), "{ not json");

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OutcomeUnknownError, OvhApiError, ResponseShapeError } from "../../provider/ovh/errors.js";
 import { createExchangeApi } from "../../provider/ovh/exchange.js";
 import { moneyOfPrice, quoteFromApiOrder } from "../../reconciler/prices.js";
+import { first } from "../support/items.js";
 
 type Answer = { status?: number; body: unknown; headers?: Record<string, string> };
 
@@ -224,7 +225,7 @@ describe("a liberal reader: fields exrec does not use never fail, fields it uses
       },
     }));
     const catalog = await client().catalog("FR");
-    expect(catalog.plans[0].pricings[0].price).toBe(199000000);
+    expect(first(first(catalog.plans).pricings).price).toBe(199000000);
   });
 });
 
@@ -319,7 +320,7 @@ describe("changePassword", () => {
     expect(error).toBeInstanceOf(OvhApiError);
     expect(inspect(error, { depth: 10 })).not.toContain(password);
     expect(JSON.stringify(error)).not.toContain(password);
-    expect(JSON.parse(seen[0].body)).toEqual({ password });
+    expect(JSON.parse(first(seen, "request").body)).toEqual({ password });
   });
 
   it("answers the task it starts", async () => {

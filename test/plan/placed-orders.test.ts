@@ -17,6 +17,7 @@ import {
   samplePrices,
   sampleQuote,
 } from "../support/builders.js";
+import { first } from "../support/items.js";
 
 const KEY = `${HOSTED_REF.organization}/${HOSTED_REF.service}`;
 const STANDARD_YEARLY = `${KEY}/order/standard/12`;
@@ -150,7 +151,7 @@ describe("orders already placed, from the journal", () => {
     const result = plan(desired, actual, { ...ctx, quotes });
     const orders = result.changes.filter((c) => c.action === "order");
     expect(orders).toHaveLength(1);
-    const order = orders[0];
+    const order = first(orders, "order");
     if (order.action !== "order") throw new Error("not an order");
     expect(order.id).toBe(STANDARD_YEARLY);
     expect(order.quantity).toBe(3);

@@ -25,6 +25,7 @@ import {
   sampleQuote,
   samplePrices,
 } from "../support/builders.js";
+import { first } from "../support/items.js";
 
 interface Row {
   name: string;
@@ -168,7 +169,7 @@ describe("recurring prices of Hosted accounts from order quotes", () => {
   it.each(rows)("$name", (row) => {
     const result = planRow(row);
     expect(result.changes).toHaveLength(1);
-    expect(result.changes[0].cost).toEqual(row.cost);
+    expect(first(result.changes, "change").cost).toEqual(row.cost);
     if (row.monthlyBefore !== undefined) {
       expect(result.totals.monthlyBefore).toEqual(row.monthlyBefore === null ? null : eur(row.monthlyBefore));
     }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRIVATE, shown, startRun, type Run } from "./harness.js";
 import { startCli } from "./process.js";
+import { first } from "../support/items.js";
 
 const ORG = "hosted-ab12345-1";
 const KEY = `${ORG}/${PRIVATE}`;
@@ -115,6 +116,6 @@ describe("thirty Private adds, killed five times at random moments", () => {
     await expectNoPasswordLost("after the last run");
     const file = JSON.parse(await readFile(secrets, "utf8")) as SecretsFile;
     expect(file.accounts.filter((a) => a.platform === KEY)).toHaveLength(30);
-    expect(last.stdout + last.stderr).not.toContain(file.accounts[0].password);
+    expect(last.stdout + last.stderr).not.toContain(first(file.accounts, "secret").password);
   });
 });

@@ -10,6 +10,7 @@ import {
   summaryExamplePlan,
 } from "./fixtures.js";
 import type { Plan } from "../../reconciler/model.js";
+import { first, itemAt } from "../support/items.js";
 
 /** The cells of a Markdown table row, split the way GitHub splits them: on unescaped pipes. */
 function cells(row: string): string[] {
@@ -42,7 +43,7 @@ describe("renderPlanMarkdown: structure", () => {
   const markdown = renderPlanMarkdown(richPlan);
 
   it("puts the removals first, destroyed-now ones before terminations (H5 reset, P3 delete, H4 termination)", () => {
-    const afterTitle = markdown.split("\n\n")[1];
+    const afterTitle = itemAt(markdown.split("\n\n"), 1, "block");
     expect(afterTitle.startsWith("> [!CAUTION]")).toBe(true);
     expect(afterTitle).toContain("**3 accounts removed.** 2 are destroyed now with their mailbox data");
     expect(afterTitle).toContain("1 is terminated at its expiry");
@@ -96,8 +97,8 @@ describe("renderPlanMarkdown: structure", () => {
 
   it("shows the expiry date of a renewal change (H3) in the effective column", () => {
     const row = changeRows(markdown).find((line) => line.includes("bob@acme.example"))!;
-    expect(cells(row)[4].trim()).toBe("on 2026-12-31");
-    expect(cells(row)[6].trim()).toBe("H3");
+    expect(itemAt(cells(row), 4).trim()).toBe("on 2026-12-31");
+    expect(itemAt(cells(row), 6).trim()).toBe("H3");
   });
 
   it("says so for an empty plan", () => {
@@ -112,7 +113,7 @@ describe("renderPlanMarkdown: hostile values", () => {
   it("keeps a display name with pipes from breaking the table", () => {
     const rows = changeRows(markdown);
     expect(rows).toHaveLength(1);
-    expect(cells(rows[0])).toHaveLength(7);
+    expect(cells(first(rows, "row"))).toHaveLength(7);
   });
 
   it("never lets a value open an HTML tag, a link, code or math", () => {
@@ -164,7 +165,10 @@ describe("renderPlanMarkdown: size limit", () => {
     expect(cut.length).toBeLessThanOrEqual(maxChars);
     expect(cut).toMatch(new RegExp(`… ${60 - shown} more changes not shown; see the full report\\n$`));
     // The room left is less than the next row (and its line break) would take.
-    const nextRow = changeRows(renderPlanMarkdown(plan)).filter((row) => !changeRows(cut).includes(row))[0];
+    const nextRow = first(
+      changeRows(renderPlanMarkdown(plan)).filter((row) => !changeRows(cut).includes(row)),
+      "row left out",
+    );
     expect(maxChars - cut.length).toBeLessThan(nextRow.length + 1);
   });
 

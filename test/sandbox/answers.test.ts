@@ -9,6 +9,7 @@ import {
   TestClient,
   waitForTask,
 } from "./helpers.js";
+import { first } from "../support/items.js";
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => {
@@ -90,8 +91,8 @@ describe("billing.OrderDetail and nullable prices", () => {
   async function placedOrder(api: TestClient): Promise<{ orderId: number; detailId: number }> {
     const placed = await api.post(`${orderPath(HOSTED)}/12`, { licence: "standard", number: 3 });
     const orderId = placed.body.orderId as number;
-    const [detailId] = (await api.get(`/me/order/${orderId}/details`)).body as number[];
-    return { orderId, detailId: detailId };
+    const detailId = first((await api.get(`/me/order/${orderId}/details`)).body as number[], "detail");
+    return { orderId, detailId };
   }
 
   it("answers a detail as billing.OrderDetail: orderDetailId, cancelled, a string quantity", async () => {
@@ -137,7 +138,7 @@ describe("storageQuota", () => {
     const after: string[] = (await api.get(`${servicePath(HOSTED)}/account`)).body;
     const delivered = after.filter((id) => !before.includes(id));
     expect(delivered).toHaveLength(1);
-    expect((await api.get(accountPath(HOSTED, delivered[0]))).body.quota).toBe(300);
+    expect((await api.get(accountPath(HOSTED, first(delivered, "delivered account")))).body.quota).toBe(300);
   });
 
   it("refuses a value outside the enum on the quote and the order", async () => {

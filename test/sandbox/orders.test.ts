@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../provider/sandbox/types.js";
 import { accountPath, HOSTED, openSandbox, orderPath, servicePath, TestClient } from "./helpers.js";
+import { first } from "../support/items.js";
 
 let sandbox: Sandbox | undefined;
 afterEach(async () => {
@@ -151,7 +152,7 @@ describe("H1: ordering Hosted accounts", () => {
       expect(account.expirationDate).toBe("2027-11-26T00:00:00+01:00");
     }
 
-    const configure = await api.put(accountPath(HOSTED, delivered[0]), {
+    const configure = await api.put(accountPath(HOSTED, first(delivered, "delivered account")), {
       login: "heidi",
       domain: "acme.example",
       displayName: "Heidi Klein",
@@ -168,7 +169,10 @@ describe("H1: ordering Hosted accounts", () => {
     const before = await blankIds(api);
     const orderId = (await api.post(`${orderPath(HOSTED)}/01`, { licence: "basic", number: 1 })).body.orderId;
     await api.post(`/me/order/${orderId}/payWithRegisteredPaymentMean`, { paymentMean: "fidelityAccount" });
-    const [id] = (await blankIds(api)).filter((blank) => !before.includes(blank));
+    const id = first(
+      (await blankIds(api)).filter((blank) => !before.includes(blank)),
+      "delivered account",
+    );
     const account = (await api.get(accountPath(HOSTED, id))).body;
     expect(account).toMatchObject({ renewPeriod: "monthly", accountLicense: "basic" });
     expect(account.expirationDate).toBe("2026-12-26T00:00:00+01:00");

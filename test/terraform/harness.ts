@@ -66,6 +66,7 @@ export async function openWorkspace(
     options.mirror === "implied" ? ["terraform", "install"] : ["terraform", "install", "--dir", mirror];
   const installed = await runCli(installArgs, { env: { PATH: process.env.PATH ?? "", HOME: home } });
   if (installed.code !== 0) throw new Error(`exrec terraform install failed: ${installed.stderr}`);
+  const cliConfig = options.mirror === "implied" ? join(root, "empty.tfrc") : join(mirror, "exrec.tfrc");
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     HOME: home,
@@ -74,7 +75,7 @@ export async function openWorkspace(
     TF_IN_AUTOMATION: "1",
     CHECKPOINT_DISABLE: "1",
     TF_DATA_DIR: join(root, "tf-data"),
-    TF_CLI_CONFIG_FILE: options.mirror === "implied" ? join(root, "empty.tfrc") : join(mirror, "exrec.tfrc"),
+    TF_CLI_CONFIG_FILE: cliConfig,
     OVH_ENDPOINT: sandboxUrl,
     OVH_APPLICATION_KEY: SANDBOX_CREDENTIALS.applicationKey,
     OVH_APPLICATION_SECRET: SANDBOX_CREDENTIALS.applicationSecret,
@@ -86,7 +87,7 @@ export async function openWorkspace(
     EXREC_SECRETS_OUT: join(root, "secrets.json"),
   };
   if (options.mirror === "implied")
-    await writeFile(env.TF_CLI_CONFIG_FILE, "# no provider_installation: the implied local mirror\n");
+    await writeFile(cliConfig, "# no provider_installation: the implied local mirror\n");
   return {
     root,
     dir,

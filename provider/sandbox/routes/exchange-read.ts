@@ -4,7 +4,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { ApiFailure } from "../errors.js";
-import { decodeSegment, type Answer, type ApiCall, type Route, type RouteContext } from "../router.js";
+import { decodeSegment, param, type Answer, type ApiCall, type Route, type RouteContext } from "../router.js";
 import { primaryAddress, type AccountRecord, type ServiceRecord } from "../state.js";
 import { tasksOf } from "../tasks.js";
 import { accountViewFor, serviceView, taskView } from "../views.js";
@@ -19,7 +19,7 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 }
 
 function serviceOf(call: ApiCall, { world }: RouteContext): ServiceRecord {
-  return world.service(call.params.org, call.params.svc);
+  return world.service(param(call.params, "org"), param(call.params, "svc"));
 }
 
 /** The query filters of `GET …/account`: accountLicense (=), primaryEmailAddress, id, company (like). */
@@ -77,7 +77,7 @@ function getAccount(call: ApiCall, context: RouteContext): Answer {
   const separator = header(call.headers, "x-ovh-batch");
   if (context.readModes.batch && separator !== undefined && separator !== "") {
     // Split before decoding: an encoded separator (%2C) belongs to an address.
-    const keys = call.rawParams.email.split(separator).map(decodeSegment);
+    const keys = param(call.rawParams, "email").split(separator).map(decodeSegment);
     return {
       body: keys.map((key) => {
         const account = service.accounts.get(key.toLowerCase());
@@ -87,26 +87,27 @@ function getAccount(call: ApiCall, context: RouteContext): Answer {
       }),
     };
   }
-  return { body: view(context.world.account(service, call.params.email)) };
+  return { body: view(context.world.account(service, param(call.params, "email"))) };
 }
 
 function accountTasks(call: ApiCall, context: RouteContext): Answer {
   const service = serviceOf(call, context);
-  return { body: tasksOf(service, context.world.account(service, call.params.email)) };
+  return { body: tasksOf(service, context.world.account(service, param(call.params, "email"))) };
 }
 
 function accountTask(call: ApiCall, context: RouteContext): Answer {
   const service = serviceOf(call, context);
-  const account = context.world.account(service, call.params.email);
-  const task = service.tasks.get(pathId(call.params.id, "id"));
+  const account = context.world.account(service, param(call.params, "email"));
+  const task = service.tasks.get(pathId(param(call.params, "id"), "id"));
   if (!task || task.accountId !== account.id)
-    throw ApiFailure.notFound(`The requested object (id = ${call.params.id}) does not exist`);
+    throw ApiFailure.notFound(`The requested object (id = ${param(call.params, "id")}) does not exist`);
   return { body: taskView(task) };
 }
 
 function serviceTask(call: ApiCall, context: RouteContext): Answer {
-  const task = serviceOf(call, context).tasks.get(pathId(call.params.id, "id"));
-  if (!task) throw ApiFailure.notFound(`The requested object (id = ${call.params.id}) does not exist`);
+  const task = serviceOf(call, context).tasks.get(pathId(param(call.params, "id"), "id"));
+  if (!task)
+    throw ApiFailure.notFound(`The requested object (id = ${param(call.params, "id")}) does not exist`);
   return { body: taskView(task) };
 }
 
@@ -119,7 +120,7 @@ export const exchangeReadRoutes: Route[] = [
   {
     method: "GET",
     pattern: "/email/exchange/{org}/service",
-    handle: (call, { world }) => ({ body: [...world.organization(call.params.org).keys()] }),
+    handle: (call, { world }) => ({ body: [...world.organization(param(call.params, "org")).keys()] }),
   },
   {
     method: "GET",

@@ -9,7 +9,7 @@ import { isHostedOffer } from "../models.js";
 import { defaultQuota, insertAccount, renameAccount } from "../accounts.js";
 import { parisDateTime } from "../dates.js";
 import { ApiFailure } from "../errors.js";
-import type { Answer, ApiCall, Route, RouteContext } from "../router.js";
+import { param, type Answer, type ApiCall, type Route, type RouteContext } from "../router.js";
 import { primaryAddress, type AccountRecord, type ServiceRecord } from "../state.js";
 import { openTask } from "../tasks.js";
 import { taskView } from "../views.js";
@@ -18,8 +18,8 @@ import { bodyObject, boolean, license, login, nullableText, renewal, required, t
 const SERVICE = "/email/exchange/{org}/service/{svc}";
 
 function target(call: ApiCall, { world }: RouteContext): { service: ServiceRecord; account: AccountRecord } {
-  const service = world.service(call.params.org, call.params.svc);
-  return { service, account: world.account(service, call.params.email) };
+  const service = world.service(param(call.params, "org"), param(call.params, "svc"));
+  return { service, account: world.account(service, param(call.params, "email")) };
 }
 
 function isHosted(service: ServiceRecord): boolean {
@@ -156,11 +156,11 @@ function changePassword(call: ApiCall, context: RouteContext): Answer {
     call.effect === "task-error",
   );
   context.world.passwordDigests.set(
-    `${call.params.org}/${service.name}/${primaryAddress(account)}`.toLowerCase(),
+    `${param(call.params, "org")}/${service.name}/${primaryAddress(account)}`.toLowerCase(),
     createHash("sha256").update(password, "utf8").digest("hex"),
   );
   context.passwords.record({
-    organization: call.params.org,
+    organization: param(call.params, "org"),
     service: service.name,
     primaryEmailAddress: primaryAddress(account),
     password,
@@ -171,10 +171,10 @@ function changePassword(call: ApiCall, context: RouteContext): Answer {
 
 function addAccount(call: ApiCall, context: RouteContext): Answer {
   const { world } = context;
-  const service = world.service(call.params.org, call.params.svc);
+  const service = world.service(param(call.params, "org"), param(call.params, "svc"));
   if (isHosted(service)) {
     throw ApiFailure.badRequest(
-      `Hosted Exchange accounts are ordered, not added: use POST /order/email/exchange/${call.params.org}/service/${service.name}/account/{duration}`,
+      `Hosted Exchange accounts are ordered, not added: use POST /order/email/exchange/${param(call.params, "org")}/service/${service.name}/account/{duration}`,
     );
   }
   const body = bodyObject(call.body);
@@ -208,7 +208,7 @@ function addAccount(call: ApiCall, context: RouteContext): Answer {
     currentUsage: 0,
   });
   world.passwordDigests.set(
-    `${call.params.org}/${service.name}/${primaryAddress(account)}`.toLowerCase(),
+    `${param(call.params, "org")}/${service.name}/${primaryAddress(account)}`.toLowerCase(),
     createHash("sha256").update(password, "utf8").digest("hex"),
   );
   return {

@@ -10,7 +10,7 @@
 import { ApiFailure } from "../errors.js";
 import type { BillingOrder, BillingOrderDetail, PaymentMethod, RegisteredPaymentMean } from "../models.js";
 import { orderStatus } from "../orders.js";
-import type { Answer, ApiCall, Route, RouteContext } from "../router.js";
+import { param, type Answer, type ApiCall, type Route, type RouteContext } from "../router.js";
 import type { OrderRecord } from "../state.js";
 import { bodyObject, pathId, required, text } from "./input.js";
 import { orderLineView, orderPrices } from "./order.js";
@@ -22,7 +22,7 @@ const BANK_ACCOUNT_ID = 1234;
 const MEANS_WITH_ID = new Set(["bankAccount", "creditCard", "paypal"]);
 
 function orderOf(call: ApiCall, { world }: RouteContext): OrderRecord {
-  return world.order(pathId(call.params.orderId, "orderId"));
+  return world.order(pathId(param(call.params, "orderId"), "orderId"));
 }
 
 function dateParameter(query: URLSearchParams, name: string): number | null {
@@ -69,7 +69,7 @@ function getOrder(call: ApiCall, context: RouteContext): Answer {
 /** `billing.OrderDetail`, distinct from the quote's `order.OrderDetail`: a string quantity, `cancelled`. */
 function orderDetail(call: ApiCall, context: RouteContext): Answer {
   const order = orderOf(call, context);
-  const detailId = pathId(call.params.detailId, "detailId");
+  const detailId = pathId(param(call.params, "detailId"), "detailId");
   if (!order.detailIds.includes(detailId))
     throw ApiFailure.notFound(`The requested object (detailId = ${detailId}) does not exist`);
   const line = orderLineView(order, context.answers.nullPrices);
@@ -187,7 +187,7 @@ function listPaymentMethods(call: ApiCall, context: RouteContext): Answer {
 }
 
 function getPaymentMethod(call: ApiCall, context: RouteContext): Answer {
-  const id = pathId(call.params.paymentMethodId, "paymentMethodId");
+  const id = pathId(param(call.params, "paymentMethodId"), "paymentMethodId");
   if (id !== PAYMENT_METHOD_ID)
     throw ApiFailure.notFound(`The requested object (paymentMethodId = ${id}) does not exist`);
   return { body: paymentMethodView(context) };

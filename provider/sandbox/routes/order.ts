@@ -12,7 +12,7 @@ import {
 import { addDays, parisDateOf, parisDateTime, parisMidnight } from "../dates.js";
 import { ApiFailure } from "../errors.js";
 import { apiPrice, hostedPriceUcents, taxOf } from "../prices.js";
-import type { Answer, ApiCall, Route, RouteContext } from "../router.js";
+import { param, type Answer, type ApiCall, type Route, type RouteContext } from "../router.js";
 import { nextId, type OrderRecord, type ServiceRecord } from "../state.js";
 import { bodyObject, count, license, required } from "./input.js";
 
@@ -25,7 +25,7 @@ const STORAGE_QUOTAS = ["50", "300"];
 const DEFAULT_STORAGE_QUOTA = 50;
 
 function hostedService(call: ApiCall, { world }: RouteContext): ServiceRecord {
-  const service = world.service(call.params.org, call.params.svc);
+  const service = world.service(param(call.params, "org"), param(call.params, "svc"));
   if (!isHostedOffer(service.offer)) {
     throw ApiFailure.badRequest(
       `Accounts of ${service.name} (offer ${service.offer}) are not ordered: add them with POST …/account (P2)`,
@@ -35,7 +35,7 @@ function hostedService(call: ApiCall, { world }: RouteContext): ServiceRecord {
 }
 
 function duration(call: ApiCall): OrderDuration {
-  const value = call.params.duration;
+  const value = param(call.params, "duration");
   if (!DURATIONS.includes(value as OrderDuration)) {
     throw ApiFailure.badRequest(
       `Invalid duration ${JSON.stringify(value)}: available durations are ${DURATIONS.join(", ")}`,
@@ -169,7 +169,7 @@ function place(call: ApiCall, context: RouteContext): Answer {
     date: parisDateTime(now),
     expirationDate: parisMidnight(addDays(parisDateOf(now), ORDER_VALIDITY_DAYS)),
     url,
-    organization: call.params.org,
+    organization: param(call.params, "org"),
     service: service.name,
     licence,
     quantity,
