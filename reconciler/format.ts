@@ -2,7 +2,7 @@
  * Formatting shared by every renderer (plans, drift reports, history), so that an amount or a date
  * reads the same everywhere.
  */
-import type { Effective, Money } from "./model.js";
+import { UNKNOWN_DATE, type CalendarDate, type Effective, type Money } from "./model.js";
 
 /** OVHcloud's micro-cents: 1 currency unit = 100,000,000 ucents. */
 export const UCENTS_PER_UNIT = 100_000_000;
@@ -19,13 +19,33 @@ export function formatMoney(money: Money, options: { signed?: boolean } = {}): s
  * The calendar date of an API date-time, in the date's own offset: `2027-03-31T00:00:00+02:00`
  * is the 31st of March, whatever the reader's zone. Never re-zoned to UTC.
  */
-export function calendarDate(apiDateTime: string): string {
-  const match = /^(\d{4}-\d{2}-\d{2})/.exec(apiDateTime);
-  if (!match) throw new Error(`not an ISO date: ${JSON.stringify(apiDateTime)}`);
-  return match[1]!;
+export function calendarDate(apiDateTime: string): CalendarDate {
+  const date = /^(\d{4}-\d{2}-\d{2})/.exec(apiDateTime)?.[1];
+  if (date === undefined) throw new Error(`not an ISO date: ${JSON.stringify(apiDateTime)}`);
+  // The pattern above is the type's: four, two and two digits.
+  return date as CalendarDate;
 }
 
-/** `now`, or `on 2027-03-31`. */
+/** `now`, `on 2027-03-31`, `on an unknown date`. */
 export function formatEffective(effective: Effective): string {
-  return effective === "now" ? "now" : `on ${effective}`;
+  switch (effective) {
+    case "now":
+      return "now";
+    case UNKNOWN_DATE:
+      return "on an unknown date";
+    default:
+      return `on ${effective}`;
+  }
+}
+
+/** `now`, `2027-03-31`, `an unknown date`: the start of a run-rate change. */
+export function formatStart(from: Effective): string {
+  switch (from) {
+    case "now":
+      return "now";
+    case UNKNOWN_DATE:
+      return "an unknown date";
+    default:
+      return from;
+  }
 }

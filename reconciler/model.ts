@@ -222,9 +222,27 @@ export type Action =
   | "delete"
   | "update";
 
-/** `now`, or the calendar date (YYYY-MM-DD, in the API date's own offset) a change takes effect. */
-// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- "now" is named for the reader; any other string is a date
-export type Effective = "now" | string;
+/**
+ * A calendar date, `YYYY-MM-DD`, in the offset of the API date it was read from, never re-zoned
+ * (H3). The type keeps the words `now` and `unknown` out of it; a date read from outside is made
+ * by `calendarDate()` (reconciler/format.ts), or checked by the plan schema, never merely cast.
+ */
+export type CalendarDate = `${number}-${number}-${number}`;
+
+/**
+ * The one word for a date that takes effect at an account's expiry when the API gives no expiry:
+ * the plan says it is unknown rather than pretend it is now.
+ */
+export const UNKNOWN_DATE = "unknown";
+
+/** When something takes effect at an account's expiry: its calendar date, or unknown. */
+export type AtExpiry = CalendarDate | typeof UNKNOWN_DATE;
+
+/**
+ * When a change (or a part of the run rate) takes effect: `now`, or at an expiry. Readers switch
+ * on it: `now`, `unknown`, and otherwise a CalendarDate.
+ */
+export type Effective = "now" | AtExpiry;
 
 /**
  * Where a recurring price comes from: `quote`, the order quote of one account of the platform (a GET
@@ -243,7 +261,10 @@ export type Cost =
   /** What the API does not tell us: shown as unknown, never guessed. */
   | { kind: "unknown"; reason: string };
 
-/** Fields a change may touch, shown as before/after. */
+/**
+ * Every field a change may show before/after, for readers that go through them one by one (the
+ * renderers). Each change says exactly which of them it carries, by its action (below).
+ */
 export interface AccountFields {
   email?: string;
   license?: License;
@@ -260,7 +281,6 @@ interface ChangeBase {
   platform: PlatformRef & { offer: Offer };
   effective: Effective;
   cost: Cost;
-  destructive: boolean;
   rule: RuleId | null;
   /** For the reader only: apply never branches on it. */
   reason: string;
@@ -278,6 +298,7 @@ export interface PlacedOrder {
 /** Buy N Hosted accounts of one licence and duration; once delivered they are configured (H1). */
 export interface OrderChange extends ChangeBase {
   action: "order";
+  effective: "now";
   addresses: string[];
   license: License;
   renewal: Renewal;
@@ -299,42 +320,76 @@ export interface OrderChange extends ChangeBase {
 /** Give a blank, paid Hosted account (on configureme.me) a declared address (reuse, H1). */
 export interface ConfigureChange extends ChangeBase {
   action: "configure";
+  /** The address is given now; a renewal that differs applies at the expiry (`renewalEffective`). */
+  effective: "now";
   address: string;
   /** The blank account's current address. */
   placeholder: string;
-  before: AccountFields;
-  after: AccountFields;
+  /**
+   * The blank's address and state, then the declared ones. `displayName` only when declared (an
+   * undeclared one is not managed: the blank keeps its own); `renewal` only when the blank's differs.
+   */
+  before: { email: string; configured: false; displayName?: string | null; renewal?: Renewal | null };
+  after: { email: string; configured: true; displayName?: string; renewal?: Renewal };
   /** When the blank account's renewal differs: the date the new period applies (H3). */
-  renewalEffective: string | null;
+  renewalEffective: AtExpiry | null;
 }
 
 interface AccountChangeBase extends ChangeBase {
   address: string;
-  before: AccountFields;
-  after: AccountFields;
 }
 
+/** H2, H3: the renewal period, changed at the account's expiry. */
 export interface RenewChange extends AccountChangeBase {
   action: "renew";
+  effective: AtExpiry;
+  before: { renewal: Renewal | null };
+  after: { renewal: Renewal };
 }
+/** H4: an account set to expire at term is kept. */
 export interface CancelTerminationChange extends AccountChangeBase {
   action: "cancel-termination";
+  effective: "now";
+  before: { deleteAtExpiration: true };
+  after: { deleteAtExpiration: false };
 }
+/** H4: an account is not renewed, and is suspended at its expiry. */
 export interface TerminateChange extends AccountChangeBase {
   action: "terminate";
+  effective: AtExpiry;
+  before: { deleteAtExpiration: boolean | null };
+  after: { deleteAtExpiration: true };
 }
+/** H5: a configured Hosted account is emptied now and left blank. */
 export interface ResetChange extends AccountChangeBase {
   action: "reset";
+  effective: "now";
+  before: { email: string; configured: true };
+  after: { configured: false };
 }
+/** P2: an account added to a Private platform; it did not exist before. */
 export interface AddChange extends AccountChangeBase {
   action: "add";
+  effective: "now";
   license: License;
+  before: { exists: false };
+  /** The planner gives the address and licence, and `displayName` when declared; the plan schema requires none of them. */
+  after: { exists: true; email?: string; license?: License; displayName?: string };
 }
+/** P3: a Private account deleted now. */
 export interface DeleteChange extends AccountChangeBase {
   action: "delete";
+  effective: "now";
+  /** The planner gives the address and licence; the plan schema requires neither. */
+  before: { exists: true; email?: string; license?: License };
+  after: { exists: false };
 }
+/** The licence and the display name, each on both sides when it changes, absent when it does not. */
 export interface UpdateChange extends AccountChangeBase {
   action: "update";
+  effective: "now";
+  before: { license?: License; displayName?: string | null };
+  after: { license?: License; displayName?: string };
 }
 
 export type Change =
@@ -458,8 +513,19 @@ export function isEmpty(plan: Pick<Plan, "changes">): boolean {
   return plan.changes.length === 0;
 }
 
+/**
+ * Whether a change destroys data now (apply needs --allow-destroy for it). Derived from the
+ * action, never stored in a change, so a plan file that says otherwise cannot contradict it. Both
+ * actions send the DELETE that destroys data at once, whichever the offer: on Hosted it empties a
+ * configured account (a reset, H5), on Private it removes the account (P3); the offer only decides
+ * which of the two the planner plans.
+ */
+export function isDestructive(change: { action: Action }): boolean {
+  return change.action === "reset" || change.action === "delete";
+}
+
 export function destructiveChanges(plan: Pick<Plan, "changes">): Change[] {
-  return plan.changes.filter((c) => c.destructive);
+  return plan.changes.filter(isDestructive);
 }
 
 /** The actions that remove an account: now (reset, Private delete) or at its expiry (terminate). */

@@ -30,7 +30,7 @@ import type { QuoteRequest } from "./prices.js";
 
 export type { QuoteRequest } from "./prices.js";
 export type { JournalledOrder } from "./plan/placed.js";
-export { UNKNOWN_DATE } from "./plan/dates.js";
+export { UNKNOWN_DATE } from "./model.js";
 
 export interface PlanContext {
   /** The clock: `created_at`, and whether a blank account's paid term has run out. */

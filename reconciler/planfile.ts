@@ -11,6 +11,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "nod
 import { PlanFileError } from "./errors.js";
 import type { Plan } from "./model.js";
 import { canonicalJson } from "./plan-format/canonical-json.js";
+import { documentOf, planOf, withDerivedFlags, type PlanDocument } from "./plan-format/document.js";
 import { printable } from "./printable.js";
 import { planObjectJson } from "./plan-format/json.js";
 import type { SchemaCheck, SchemaProblem } from "./plan-format/validate.js";
@@ -34,9 +35,12 @@ async function checkSchema(value: unknown, allErrors: boolean): Promise<SchemaCh
   return checkPlanSchema(value, { allErrors });
 }
 
-/** `sha256:` and the hex SHA-256 of the RFC 8785 canonical JSON of the plan, `digest` left out. */
-export function planDigest(plan: Plan): string {
-  const { digest: _ignored, ...body } = plan as Plan & { digest?: unknown };
+/**
+ * `sha256:` and the hex SHA-256 of the RFC 8785 canonical JSON of the plan's document (as the file
+ * holds it, `destructive` flags included), `digest` left out.
+ */
+export function planDigest(plan: PlanDocument | Plan): string {
+  const { digest: _ignored, ...body } = plan as PlanDocument;
   return `sha256:${createHash("sha256").update(canonicalJson(body), "utf8").digest("hex")}`;
 }
 
@@ -46,7 +50,8 @@ export function planDigest(plan: Plan): string {
  * taken from `cwd` (by default the process's working folder); messages name it as given.
  */
 export async function writePlanFile(path: string, plan: Plan, cwd?: string): Promise<void> {
-  const { digest: _stale, ...body } = plan as Plan & { digest?: unknown };
+  const { digest: _stale, ...fields } = plan as Plan & { digest?: unknown };
+  const body = documentOf(fields);
   let check = await checkSchema(body, false);
   // Every problem, for the bug report: the plan is ours, so its size is no threat.
   if (!check.valid) check = await checkSchema(body, true);
@@ -191,15 +196,17 @@ async function verifyPlan(path: string, value: unknown, size: number): Promise<P
       },
     );
   }
-  const check = await checkSchema(body, false);
+  // What the file says of `destructive` is not trusted: the schema checks the flags the actions give.
+  const document = withDerivedFlags(body);
+  const check = await checkSchema(document, false);
   if (!check.valid) {
     const problems =
-      size <= LIST_ALL_PROBLEMS_BELOW_BYTES ? await allProblems(body, check.problems) : check.problems;
+      size <= LIST_ALL_PROBLEMS_BELOW_BYTES ? await allProblems(document, check.problems) : check.problems;
     throw new PlanFileError(path, `is not a valid plan: ${listProblems(problems)}`, {
       hint: `it may come from another exrec version; ${REMAKE_HINT}`,
     });
   }
-  return body as unknown as Plan;
+  return planOf(document as unknown as PlanDocument);
 }
 
 async function allProblems(value: unknown, first: SchemaProblem[]): Promise<SchemaProblem[]> {

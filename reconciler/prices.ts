@@ -14,7 +14,9 @@ import {
   platformKey,
   priceKey,
   quoteKey,
+  type AccountFields,
   type Actual,
+  type Desired,
   type License,
   type Money,
   type Offer,
@@ -25,7 +27,7 @@ import {
   type Renewal,
   type StorageQuota,
 } from "./model.js";
-import type { ApiCatalog, ApiCatalogPlan, ApiOrder, ApiPrice } from "./ports.js";
+import type { ApiCatalog, ApiCatalogPlan, ApiOrder, ApiPrice, ExchangeApi } from "./ports.js";
 
 /** What the planner asks to be quoted: one order of `quantity` accounts of a licence and duration. */
 export interface QuoteRequest {
@@ -68,8 +70,10 @@ export function recurringQuoteRequests(
         licenses.add(change.license);
         renewals.add(change.renewal);
       }
-      if (change.after.license) licenses.add(change.after.license);
-      if (change.after.renewal) renewals.add(change.after.renewal);
+      // Every field a change leads to, whichever its action.
+      const after: AccountFields = change.after;
+      if (after.license) licenses.add(after.license);
+      if (after.renewal) renewals.add(after.renewal);
     }
     for (const license of licenses) {
       for (const renewal of renewals) {
@@ -86,6 +90,80 @@ export function recurringQuoteRequests(
     }
   }
   return [...requests.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
+/**
+ * The recurring-price quotes the manifest alone calls for, known before anything is read: for each
+ * declared Hosted platform, ONE account of each licence its declared accounts name, for each renewal
+ * they name. Every one of them is among `recurringQuoteRequests` of the plan (a declared licence or
+ * renewal is either the live one or the one a change gives), so reading them while the platforms are
+ * refreshed asks for nothing the plan would not ask for; what the live accounts add (a licence no
+ * declared account names) is read after the plan, as before.
+ */
+export function declaredRecurringQuoteRequests(desired: Desired): QuoteRequest[] {
+  const requests = new Map<string, QuoteRequest>();
+  for (const platform of desired.platforms) {
+    if (platform.offer !== "hosted") continue;
+    const licenses = new Set<License>();
+    const renewals = new Set<Renewal>();
+    for (const account of platform.accounts) {
+      if (account.state !== "present") continue;
+      if (account.license) licenses.add(account.license);
+      if (account.renewal) renewals.add(account.renewal);
+    }
+    for (const license of licenses) {
+      for (const renewal of renewals) {
+        const request: QuoteRequest = {
+          organization: platform.organization,
+          service: platform.service,
+          license,
+          duration: durationOf(renewal),
+          quantity: 1,
+        };
+        requests.set(quoteKey(request), request);
+      }
+    }
+  }
+  return [...requests.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
+/** Quotes read, by `quoteKey`, and the ones that could not be read, with why. */
+export interface QuoteReads {
+  quotes: Map<string, OrderQuote>;
+  failures: Map<string, Error>;
+}
+
+/**
+ * Reads order quotes, all at once (the HTTP client bounds how many are in flight). Never rejects:
+ * a quote that cannot be read, or whose answer holds no exact price, is put in `failures`, and the
+ * caller decides what that means (an order's price is required, a recurring one is not).
+ */
+export async function readQuotes(
+  api: ExchangeApi,
+  requests: readonly QuoteRequest[],
+  into: QuoteReads = { quotes: new Map(), failures: new Map() },
+): Promise<QuoteReads> {
+  await Promise.all(
+    requests.map(async (request) => {
+      const key = quoteKey(request);
+      try {
+        const order = await api.quoteOrder(
+          request.organization,
+          request.service,
+          request.duration,
+          request.license,
+          request.quantity,
+          request.storageQuota,
+        );
+        into.quotes.set(key, quoteFromApiOrder(request, order));
+        into.failures.delete(key);
+      } catch (error) {
+        into.quotes.delete(key);
+        into.failures.set(key, error instanceof Error ? error : new Error(String(error)));
+      }
+    }),
+  );
+  return into;
 }
 
 /**

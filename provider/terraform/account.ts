@@ -14,9 +14,12 @@ import {
 } from "../../reconciler/apply.js";
 import { checkAgainstLive, formatProblem } from "../../reconciler/load/index.js";
 import {
+  destructiveChanges,
   LICENSES,
   RENEWALS,
+  UNKNOWN_DATE,
   type ActualAccount,
+  type AtExpiry,
   type ActualPlatform,
   type Change,
   type Desired,
@@ -31,7 +34,6 @@ import {
   describeFields,
   describeSubject,
   describeWaiting,
-  UNKNOWN_EFFECTIVE,
 } from "../../reconciler/render/plan-describe.js";
 import { resolveConfig } from "../../reconciler/commands/session.js";
 import { secretsFileStore } from "../secrets/file.js";
@@ -127,7 +129,7 @@ function liveAccount(platform: ActualPlatform, email: string): ActualAccount | u
 
 /** The planned (or applied) removal is destructive and the provider does not allow it. */
 function destroyRefusal(plan: Plan, allowDestroy: boolean): Diagnostic | null {
-  const destructive = plan.changes.filter((c) => c.destructive);
+  const destructive = destructiveChanges(plan);
   const [first] = destructive;
   if (first === undefined || allowDestroy) return null;
   const what = destructive.map((c) => `${c.action} (${c.rule ?? "–"})`).join(", ");
@@ -141,8 +143,7 @@ function destroyRefusal(plan: Plan, allowDestroy: boolean): Diagnostic | null {
 export function changeWarnings(plan: Plan): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const change of plan.changes) {
-    const effective =
-      change.effective === UNKNOWN_EFFECTIVE ? "on an unknown date" : describeEffective(change.effective);
+    const effective = describeEffective(change.effective);
     out.push(
       warning(
         `exrec ${change.action} ${describeSubject(change)}: ${describeCost(change.cost)}, takes effect ${effective} (${change.rule ?? "no rule"})`,
@@ -158,6 +159,11 @@ export function changeWarnings(plan: Plan): Diagnostic[] {
 const CREATIONS: ReadonlySet<Change["action"]> = new Set(["order", "configure", "add"]);
 
 /** A renewal change recorded in the state is pending until its date has come. */
+/** A date at an account's expiry as the attribute holds it: a date the API does not give is not known yet. */
+function expiryValue(at: AtExpiry): Value {
+  return at === UNKNOWN_DATE ? UNKNOWN : at;
+}
+
 function stillPending(date: Value | undefined, now: Date): string | null {
   if (typeof date !== "string") return null;
   return date >= now.toISOString().slice(0, 10) ? date : null;
@@ -217,8 +223,10 @@ function plannedState(
   if (changes.some((c) => c.action === "terminate")) out.delete_at_expiration = true;
   else if (changes.some((c) => c.action === "cancel-termination")) out.delete_at_expiration = false;
   else out.delete_at_expiration = creating || absent ? UNKNOWN : (live?.deleteAtExpiration ?? null);
-  if (renew) out.renewal_effective_date = renew.effective === UNKNOWN_EFFECTIVE ? UNKNOWN : renew.effective;
-  else if (configure?.action === "configure") out.renewal_effective_date = configure.renewalEffective;
+  if (renew?.action === "renew") out.renewal_effective_date = expiryValue(renew.effective);
+  else if (configure?.action === "configure")
+    out.renewal_effective_date =
+      configure.renewalEffective === null ? null : expiryValue(configure.renewalEffective);
   else if (creating || absent) out.renewal_effective_date = null;
   else out.renewal_effective_date = stillPending(prior?.renewal_effective_date, now);
   return out;

@@ -75,7 +75,7 @@ export async function servePlugin(options: ServeOptions = {}): Promise<RunningPl
   let credentials: grpc.ServerCredentials;
   let certificate = "";
   if (clientCert && !env.TF_DISABLE_PLUGIN_TLS) {
-    const cert = await makeServerCertificate();
+    const cert = makeServerCertificate();
     certificate = cert.handshakeBase64;
     credentials = grpc.ServerCredentials.createSsl(
       Buffer.from(clientCert),

@@ -9,9 +9,10 @@ import { plan as makePlan, quotesNeeded, type JournalledOrder } from "../plan.js
 import type { Backend, ExchangeApi } from "../ports.js";
 import {
   priceBookFromCatalog,
-  quoteFromApiOrder,
+  readQuotes,
   recurringQuoteRequests,
   unknownPriceBook,
+  type QuoteReads,
   type QuoteRequest,
 } from "../prices.js";
 import { refresh, type ReadMode } from "../refresh.js";
@@ -73,8 +74,14 @@ export async function readPrices(api: ExchangeApi, subsidiary = "FR"): Promise<P
 }
 
 /**
- * Plans, then reads the order quotes the plan needs (its orders' prices, and the quotes of one
- * account that give each Hosted platform's recurring prices), then plans again with them.
+ * Plans with the order quotes the plan needs: its orders' prices, and the quotes of one account that
+ * give each Hosted platform's recurring prices.
+ *
+ * `early`: quotes already read (or failed) while the platforms were refreshed, from what the
+ * manifest alone calls for (`declaredRecurringQuoteRequests`). The plan is made with them; only
+ * the quotes it still needs are read, and it is made again only then. The quotes the plan is
+ * finally made with are exactly those it needs, whether read early or late, so the plan is the same
+ * as without `early`, in fewer dependent rounds of requests.
  *
  * An order's quote that cannot be read fails the plan (an order is never shown with a price exrec
  * could not read). A recurring-price quote that cannot be read leaves that price to the catalog,
@@ -87,39 +94,61 @@ export async function planWithQuotes(
   prices: PriceBook,
   note: (line: string) => void = () => {},
   placedOrders: readonly JournalledOrder[] = [],
+  early: QuoteReads = { quotes: new Map(), failures: new Map() },
 ): Promise<Plan> {
-  const first = makePlan(live.desired, live.actual, { now, prices, quotes: new Map(), placedOrders });
-  const orders = quotesNeeded(first);
-  const orderKeys = new Set(orders.map((r) => quoteKey(r)));
+  const planWith = (quotes: ReadonlyMap<string, OrderQuote>) =>
+    makePlan(live.desired, live.actual, { now, prices, quotes, placedOrders });
+  const first = planWith(early.quotes);
+  const orderKeys = new Set(orderQuoteKeys(first));
   const recurring = recurringQuoteRequests(first, live.actual, orderKeys);
-  if (orders.length === 0 && recurring.length === 0) return first;
-  const quotes = new Map<string, OrderQuote>();
-  const read = async (request: QuoteRequest): Promise<void> => {
-    const order = await api.quoteOrder(
-      request.organization,
-      request.service,
-      request.duration,
-      request.license,
-      request.quantity,
-      request.storageQuota,
-    );
-    quotes.set(quoteKey(request), quoteFromApiOrder(request, order));
-  };
+  // Orders without a quote yet (an early quote of one account may already be an order's), and the
+  // recurring quotes neither read nor tried early.
+  const orders = quotesNeeded(first);
+  const known = (request: QuoteRequest) =>
+    early.quotes.has(quoteKey(request)) || early.failures.has(quoteKey(request));
+  const late = await readQuotes(api, [...orders, ...recurring.filter((r) => !known(r))]);
+  for (const request of orders) {
+    const failure = late.failures.get(quoteKey(request));
+    if (failure !== undefined) throw failure;
+  }
   const unread: string[] = [];
-  await Promise.all([
-    ...orders.map(read),
-    ...recurring.map((request) =>
-      read(request).catch((error: unknown) => {
-        unread.push(
-          `note: the order quote of 1 ${request.license} account for ${request.duration} month(s) on ` +
-            `${request.organization}/${request.service} could not be read (${error instanceof Error ? error.message : String(error)}); ` +
-            "its recurring price comes from the catalog",
-        );
-      }),
-    ),
-  ]);
+  for (const request of recurring) {
+    const key = quoteKey(request);
+    const failure = late.failures.get(key) ?? early.failures.get(key);
+    if (failure === undefined || late.quotes.has(key)) continue;
+    unread.push(
+      `note: the order quote of 1 ${request.license} account for ${request.duration} month(s) on ` +
+        `${request.organization}/${request.service} could not be read (${failure.message}); ` +
+        "its recurring price comes from the catalog",
+    );
+  }
   for (const line of unread.sort()) note(line);
-  return makePlan(live.desired, live.actual, { now, prices, quotes, placedOrders });
+
+  const needed = new Set([...orderKeys, ...recurring.map((r) => quoteKey(r))]);
+  const quotes = new Map<string, OrderQuote>();
+  for (const source of [early.quotes, late.quotes])
+    for (const [key, quote] of source) if (needed.has(key)) quotes.set(key, quote);
+  // Nothing read late, and every early quote used: the first plan is the plan.
+  if (late.quotes.size === 0 && quotes.size === early.quotes.size) return first;
+  return planWith(quotes);
+}
+
+/** The quote keys of the plan's orders that are not placed yet, priced or not (see quotesNeeded). */
+function orderQuoteKeys(plan: Plan): string[] {
+  const keys: string[] = [];
+  for (const change of plan.changes) {
+    if (change.action !== "order" || change.placed) continue;
+    keys.push(
+      quoteKey({
+        ...change.platform,
+        license: change.license,
+        duration: change.duration,
+        quantity: change.quantity,
+        storageQuota: change.storageQuota,
+      }),
+    );
+  }
+  return keys;
 }
 
 /**

@@ -11,6 +11,7 @@ import { renderPlanText } from "../render/plan-text.js";
 import { UsageError } from "../errors.js";
 import { note, pathIn, print, useColor, type CliIo } from "./io.js";
 import { planWithQuotes, readLive, readPlacedOrders, readPrices, selectedDesired } from "./pipeline.js";
+import { declaredRecurringQuoteRequests, readQuotes } from "../prices.js";
 import {
   backendSpec,
   openBackendFor,
@@ -82,17 +83,36 @@ export async function planInput(
 ): Promise<{ plan: Plan; api: ExchangeApi; close: () => Promise<void> }> {
   const now = planningClock(io);
   const session = await openSession(io, input.connection, options, signal);
+  // What depends only on the manifest (the price catalog, the recurring-price quotes its Hosted
+  // platforms call for, the journal's open orders) is read while the platforms are refreshed, not
+  // after: each is a round of requests the plan would otherwise wait for. The refresh asks first,
+  // so its requests are the first in flight. No promise here rejects unhandled when another fails
+  // first: each is awaited below, or settled before the connection closes.
+  const scope = input.desired.platforms.map(platformKey);
+  const reading = readLive(session.api, input.desired, {
+    progress: wantsProgress(io, options),
+    stream: io.stderr,
+  });
+  reading.catch(() => undefined);
+  const prices = readPrices(session.api, subsidiaryOf(io));
+  const early = readQuotes(session.api, declaredRecurringQuoteRequests(input.desired));
+  const placed = journalledOrders(io, session.api, options, scope, backend);
+  placed.catch(() => undefined);
   try {
-    const live = await readLive(session.api, input.desired, {
-      progress: wantsProgress(io, options),
-      stream: io.stderr,
-    });
-    const prices = await readPrices(session.api, subsidiaryOf(io));
-    const scope = input.desired.platforms.map(platformKey);
-    const placed = await journalledOrders(io, session.api, options, scope, backend);
-    const plan = await planWithQuotes(session.api, live, now, prices, (line) => note(io, line), placed);
+    const live = await reading;
+    const plan = await planWithQuotes(
+      session.api,
+      live,
+      now,
+      await prices,
+      (line) => note(io, line),
+      await placed,
+      await early,
+    );
     return { plan, api: session.api, close: () => session.close() };
   } catch (error) {
+    // The early reads answer (or fail) before the connection closes: none is left half done.
+    await Promise.allSettled([reading, prices, early, placed]);
     await session.close();
     throw error;
   }

@@ -5,8 +5,10 @@
  */
 import {
   durationOf,
-  type AccountFields,
+  UNKNOWN_DATE,
   type ActualAccount,
+  type AtExpiry,
+  type CalendarDate,
   type AddChange,
   type CancelTerminationChange,
   type ConfigureChange,
@@ -26,7 +28,7 @@ import {
 } from "../model.js";
 import { formatMoney } from "../format.js";
 import { monthlyDifference, negate, noCost, perMonth, recurring, unknownCost } from "./costs.js";
-import { expiryDate, UNKNOWN_DATE } from "./dates.js";
+import { expiryDate } from "./dates.js";
 import type { FieldDifference } from "./differences.js";
 import type { PlatformPrices } from "./price-reader.js";
 import type { Warnings } from "./warnings.js";
@@ -55,7 +57,7 @@ function atExpiry(
   scope: Scope,
   live: ActualAccount,
   what: string,
-): { effective: string; date: string | null } {
+): { effective: AtExpiry; date: CalendarDate | null } {
   const date = expiryDate(live);
   if (date === null) {
     scope.warnings.add(
@@ -88,7 +90,6 @@ export function renewChange(scope: Scope, live: ActualAccount, renewal: Renewal)
     after: { renewal },
     effective: when.effective,
     cost,
-    destructive: false,
     rule: "H3",
     reason:
       when.date === null
@@ -110,7 +111,6 @@ export function cancelTerminationChange(scope: Scope, live: ActualAccount): Canc
     after: { deleteAtExpiration: false },
     effective: "now",
     cost: noCost(`billing continues past the expiry${date ? ` on ${date}` : ""} at ${perMonth(price)}`),
-    destructive: false,
     rule: "H4",
     reason: `declared present but set to expire at term${date ? ` on ${date}` : ""}: the termination is cancelled (H4)`,
   };
@@ -141,7 +141,6 @@ export function terminateChange(scope: Scope, live: ActualAccount, cause: Remova
     after: { deleteAtExpiration: true },
     effective: when.effective,
     cost,
-    destructive: false,
     rule: "H4",
     reason:
       `${cause}: terminated at its expiry` +
@@ -163,7 +162,6 @@ export function resetChange(scope: Scope, live: ActualAccount, cause: RemovalCau
     after: { configured: false },
     effective: "now",
     cost: noCost(`the mailbox is wiped today; billing runs to ${until} (H5)`),
-    destructive: true,
     rule: "H5",
     reason: `${cause}, and the platform removes with a reset: the address and its mailbox data are destroyed now; the account stays blank until ${until} (H5)`,
   };
@@ -172,7 +170,7 @@ export function resetChange(scope: Scope, live: ActualAccount, cause: RemovalCau
 /** P2: an account added to a Private platform is billed for the current month. */
 export function addChange(scope: Scope, declared: PresentAccount & { license: License }): AddChange {
   const price = scope.prices.monthly("private", declared.license, "monthly");
-  const after: AccountFields = { exists: true, email: declared.email, license: declared.license };
+  const after: AddChange["after"] = { exists: true, email: declared.email, license: declared.license };
   if (declared.displayName !== undefined) after.displayName = declared.displayName;
   return {
     id: id(scope, declared.email, "add"),
@@ -186,7 +184,6 @@ export function addChange(scope: Scope, declared: PresentAccount & { license: Li
     cost: price.known
       ? recurring(price.price, "now", price.source, "billed for the current month (P2)")
       : unknownCost(price.reason),
-    destructive: false,
     rule: "P2",
     reason: `declared present but missing: added now, billed for the current month (P2)`,
   };
@@ -211,7 +208,6 @@ export function deleteChange(scope: Scope, live: ActualAccount, cause: RemovalCa
           "the guide does not say whether the current month is refunded",
         )
       : unknownCost(price.reason),
-    destructive: true,
     rule: "P3",
     reason: `${cause}: deleted now; the account and its mailbox data are gone at once (P3)`,
   };
@@ -226,8 +222,8 @@ export function updateChange(
   live: ActualAccount,
   differences: readonly FieldDifference[],
 ): UpdateChange | null {
-  const before: AccountFields = {};
-  const after: AccountFields = {};
+  const before: UpdateChange["before"] = {};
+  const after: UpdateChange["after"] = {};
   const touched: string[] = [];
   for (const difference of differences) {
     if (difference.field === "license") {
@@ -263,7 +259,6 @@ export function updateChange(
     after,
     effective: "now",
     cost,
-    destructive: false,
     rule: null,
     reason: `declared ${touched.join(", ")}`,
   };
@@ -276,8 +271,8 @@ export function updateChange(
 export function configureChange(scope: Scope, blank: ActualAccount, declared: Creatable): ConfigureChange {
   const date = expiryDate(blank);
   const renewalDiffers = blank.renewal !== declared.renewal;
-  const before: AccountFields = { email: blank.email, configured: false };
-  const after: AccountFields = { email: declared.email, configured: true };
+  const before: ConfigureChange["before"] = { email: blank.email, configured: false };
+  const after: ConfigureChange["after"] = { email: declared.email, configured: true };
   // A display name left undeclared is not managed: the blank keeps whatever it has.
   if (declared.displayName !== undefined) {
     before.displayName = blank.displayName;
@@ -285,7 +280,7 @@ export function configureChange(scope: Scope, blank: ActualAccount, declared: Cr
   }
   let cost = noCost(`reuses a blank account already paid for until ${date ?? "its expiry"} (H1)`);
   let reason = `declared present but missing: the blank account ${blank.email} (${blank.license}, already paid for) is given this address instead of ordering one (H1)`;
-  let renewalEffective: string | null = null;
+  let renewalEffective: AtExpiry | null = null;
   if (renewalDiffers) {
     before.renewal = blank.renewal;
     after.renewal = declared.renewal;
@@ -318,7 +313,6 @@ export function configureChange(scope: Scope, blank: ActualAccount, declared: Cr
     renewalEffective,
     effective: "now",
     cost,
-    destructive: false,
     rule: "H1",
     reason,
   };
@@ -358,7 +352,6 @@ export function orderChange(
     cost: quote
       ? { kind: "one-time", amount: quote.withoutTax, taxIncluded: quote.withTax, source: "quote" }
       : unknownCost("no order quote was read"),
-    destructive: false,
     rule: "H1",
     reason:
       `${quantity} declared ${license} account${quantity === 1 ? "" : "s"} missing, with no blank account of that licence to reuse: ` +

@@ -2,17 +2,11 @@
  * Account expiry dates. The API gives them with their own offset (`2027-03-31T00:00:00+02:00`);
  * the date a change takes effect is the calendar date in that offset, never re-zoned to UTC (H3).
  */
-import type { ActualAccount } from "../model.js";
+import type { ActualAccount, CalendarDate } from "../model.js";
 import { calendarDate } from "../format.js";
 
-/**
- * What the plan says when the API gives no expiry date for an account whose change takes effect at
- * expiry: the date is unknown, and the plan says so rather than pretend it is now.
- */
-export const UNKNOWN_DATE = "unknown";
-
 /** The account's expiry as a calendar date (YYYY-MM-DD, in the date's own offset), or null. */
-export function expiryDate(account: ActualAccount): string | null {
+export function expiryDate(account: ActualAccount): CalendarDate | null {
   if (account.expirationDate === null || Number.isNaN(Date.parse(account.expirationDate))) return null;
   try {
     return calendarDate(account.expirationDate);

@@ -7,6 +7,7 @@
  */
 import {
   durationOf,
+  isDestructive,
   offerOf,
   platformKey,
   quoteKey,
@@ -199,7 +200,7 @@ export function planPlatform(
 function refuseDestructiveOnProvider(scope: Scope, sink: PlanSink, firstChange: number): void {
   for (let i = firstChange; i < sink.changes.length; i++) {
     const change = sink.changes[i];
-    if (!change.destructive || change.action === "order") continue;
+    if (change.action === "order" || !isDestructive(change)) continue;
     sink.problems.push({
       platform: scope.key,
       address: change.address,

@@ -9,7 +9,16 @@
  * first term, paid now) and adds no step; `monthlyAfter` is before plus the steps, and so leaves out
  * the renewals of ordered accounts, which start at the end of their first term.
  */
-import type { ActualPlatform, Change, Effective, Money, Offer, RunRateStep, Totals } from "../model.js";
+import {
+  UNKNOWN_DATE,
+  type ActualPlatform,
+  type Change,
+  type Effective,
+  type Money,
+  type Offer,
+  type RunRateStep,
+  type Totals,
+} from "../model.js";
 import type { PriceReader } from "./price-reader.js";
 import type { Warnings } from "./warnings.js";
 
@@ -101,10 +110,17 @@ function firstQuoteCurrency(changes: readonly Change[]): string | null {
   return null;
 }
 
-/** `now` first, then calendar dates in order (YYYY-MM-DD sorts as text). */
+/** `now` first, then calendar dates in order (YYYY-MM-DD sorts as text), then the unknown date. */
 function compareEffective(a: Effective, b: Effective): number {
-  if (a === b) return 0;
-  if (a === "now") return -1;
-  if (b === "now") return 1;
-  return a < b ? -1 : 1;
+  const rank = (effective: Effective): number => {
+    switch (effective) {
+      case "now":
+        return 0;
+      case UNKNOWN_DATE:
+        return 2;
+      default:
+        return 1;
+    }
+  };
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
 }

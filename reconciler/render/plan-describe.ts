@@ -3,8 +3,17 @@
  * its marker, its subject, the fields it touches, when it takes effect and what it costs.
  * Values that come from outside are returned raw; each renderer escapes them for its medium.
  */
-import type { AccountFields, Change, Cost, Effective, OrderDuration, Unmanaged, Waiting } from "../model.js";
-import { formatEffective, formatMoney } from "../format.js";
+import {
+  isDestructive,
+  type AccountFields,
+  type Change,
+  type Cost,
+  type Effective,
+  type OrderDuration,
+  type Unmanaged,
+  type Waiting,
+} from "../model.js";
+import { formatEffective, formatMoney, formatStart } from "../format.js";
 
 /** `+` adds, `~` changes, `-` removes at expiry, `!` destroys data now. */
 export type Marker = "+" | "~" | "-" | "!";
@@ -30,8 +39,7 @@ export const LEGEND_OF_TONE: Readonly<Record<Tone, string>> = {
 export const TONES: readonly Tone[] = ["addition", "change", "removal", "destructive"];
 
 export function toneOf(change: Change): Tone {
-  // The flag wins over the action: whatever the planner marks destructive is shown as such.
-  if (change.destructive) return "destructive";
+  if (isDestructive(change)) return "destructive";
   switch (change.action) {
     case "order":
     case "add":
@@ -135,20 +143,14 @@ export function describeFields(change: Change): string[] {
   return lines;
 }
 
-/**
- * What the planner writes for a change that takes effect at an expiry the API does not give: the
- * date is unknown, and is shown as such.
- */
-export const UNKNOWN_EFFECTIVE = "unknown";
-
 /** `now`, `on 2027-03-31`, `on an unknown date`. */
 export function describeEffective(effective: Effective): string {
-  return effective === UNKNOWN_EFFECTIVE ? "on an unknown date" : formatEffective(effective);
+  return formatEffective(effective);
 }
 
 /** `now`, `2026-12-31`, `an unknown date`: the start of a run-rate change. */
 export function describeStart(from: Effective): string {
-  return from === UNKNOWN_EFFECTIVE ? "an unknown date" : from;
+  return formatStart(from);
 }
 
 /** `from now`, `from 2026-12-31`, `from an unknown date`. */

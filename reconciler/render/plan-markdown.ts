@@ -4,7 +4,7 @@
  * Values that come from outside are escaped, and the comment fits GitHub's size limit by leaving
  * out whole rows, saying how many.
  */
-import { isEmpty, platformKey, type Change, type Plan } from "../model.js";
+import { isDestructive, isEmpty, platformKey, type Change, type Plan } from "../model.js";
 import { markdownText } from "./escape.js";
 import {
   MARKER_OF_TONE,
@@ -115,10 +115,10 @@ function removalChanges(plan: Plan): Change[] {
     if (change.action !== "terminate" && change.action !== "reset" && change.action !== "delete") continue;
     const key = `${platformKey(change.platform)}/${change.address}`;
     const known = byAccount.get(key);
-    if (!known || (!known.destructive && change.destructive)) byAccount.set(key, change);
+    if (!known || (!isDestructive(known) && isDestructive(change))) byAccount.set(key, change);
   }
   const all = [...byAccount.values()];
-  return [...all.filter((c) => c.destructive), ...all.filter((c) => !c.destructive)];
+  return [...all.filter(isDestructive), ...all.filter((c) => !isDestructive(c))];
 }
 
 function compose(
@@ -169,7 +169,7 @@ function destructiveItem(change: Change): string {
 
 function destructiveBlock(parts: Prepared, shown: number): string {
   const count = parts.destructive.length;
-  const now = parts.destructive.filter((item) => item.change.destructive).length;
+  const now = parts.destructive.filter((item) => isDestructive(item.change)).length;
   const atExpiry = count - now;
   const said: string[] = [];
   if (now > 0) {
@@ -238,7 +238,7 @@ function tableRow(change: Change): string {
   const fields = describeFields(change);
   const cells = [
     MARKER_OF_TONE[toneOf(change)],
-    change.destructive ? `**${change.action}**` : change.action,
+    isDestructive(change) ? `**${change.action}**` : change.action,
     subjectMarkdown(change),
     fields.length === 0 ? "–" : fields.map((field) => markdownText(field)).join("<br>"),
     describeEffective(change.effective),
@@ -255,7 +255,7 @@ function platformBlock(
 ): string {
   const total = group.changes.length;
   const rows = group.changes.filter((change) => shown.has(change)).map((change) => rowOf.get(change)!);
-  const destructive = group.changes.some((change) => change.destructive);
+  const destructive = group.changes.some(isDestructive);
   let count = total === 0 ? "no changes" : plural(total, "change");
   if (rows.length < total) count += `, ${rows.length} shown`;
   const title = `<strong>${markdownText(group.key)}</strong>${group.platform.offer === null ? "" : ` (${group.platform.offer})`}`;

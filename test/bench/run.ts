@@ -11,6 +11,8 @@
  * Flags, for trying things out (a run that feeds BENCHMARKS.md uses none of them):
  *   --fleets 1x100,10x1000   only these fleets        --no-write   print the section, leave the file
  *   --latency MS             (default 20)             --concurrency N   (default 32)
+ *   --only PART,PART         only these parts: startup, whole-process, fleets, planning (implies --no-write)
+ *   --modes pages,batch,single   only these read modes, in the fleets and the whole processes
  *
  * It also measures whole processes (whole.ts): start-up against bare `node`, the end-to-end plan of
  * the 100,000-account fleet's imported manifest, whole `exrec plan` processes against the plain
@@ -92,15 +94,27 @@ const MODES: { reader: Reader; pages: boolean; batch: boolean }[] = [
 /** A child that has not finished by then is stuck, not slow (the slowest read takes a few minutes). */
 const CHILD_TIMEOUT_MS = 20 * 60_000;
 
+const PARTS = ["startup", "whole-process", "fleets", "planning"] as const;
+type Part = (typeof PARTS)[number];
+
 interface Options {
   fleets: Fleet[];
   latencyMs: number;
   concurrency: number;
   write: boolean;
+  parts: ReadonlySet<Part>;
+  modes: ReadonlySet<Reader>;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { fleets: DEFAULT_FLEETS, latencyMs: 20, concurrency: 32, write: true };
+  const options: Options = {
+    fleets: DEFAULT_FLEETS,
+    latencyMs: 20,
+    concurrency: 32,
+    write: true,
+    parts: new Set(PARTS),
+    modes: new Set(MODES.map((m) => m.reader)),
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -119,7 +133,22 @@ function parseOptions(argv: string[]): Options {
     } else if (flag === "--latency") options.latencyMs = Number(value());
     else if (flag === "--concurrency") options.concurrency = Number(value());
     else if (flag === "--no-write") options.write = false;
-    else throw new Error(`unknown flag ${flag}`);
+    else if (flag === "--only") {
+      const parts = value().split(",");
+      for (const part of parts)
+        if (!(PARTS as readonly string[]).includes(part))
+          throw new Error(`--only takes ${PARTS.join(", ")}, not ${part}`);
+      options.parts = new Set(parts as Part[]);
+      // A partial run is for trying things out: BENCHMARKS.md holds whole runs only.
+      options.write = false;
+    } else if (flag === "--modes") {
+      const modes = value().split(",");
+      for (const mode of modes)
+        if (!MODES.some((m) => m.reader === mode))
+          throw new Error(`--modes takes ${MODES.map((m) => m.reader).join(", ")}, not ${mode}`);
+      options.modes = new Set(modes as Reader[]);
+      options.write = false;
+    } else throw new Error(`unknown flag ${flag}`);
   }
   return options;
 }
@@ -201,7 +230,9 @@ async function measureFleet(
       { reader: "terraform-like", pages: false, batch: false },
     ];
     const readers = all.filter(
-      (r) => accounts <= SINGLE_MODE_MAX_ACCOUNTS || r.reader === "pages" || r.reader === "batch",
+      (r) =>
+        (accounts <= SINGLE_MODE_MAX_ACCOUNTS || r.reader === "pages" || r.reader === "batch") &&
+        (r.reader === "terraform-like" ? options.modes.has("single") : options.modes.has(r.reader)),
     );
     for (const { reader, pages, batch } of readers) {
       await sandbox.setReadModes({ pages, batch });
@@ -323,7 +354,7 @@ async function measureWholeProcesses(options: Options, workDir: string): Promise
     await importManifest(sandbox.url, manifest, home);
     const targets = await discover(sandbox.url);
     const rows: WholeProcessResult["rows"] = [];
-    for (const { reader, pages, batch } of MODES) {
+    for (const { reader, pages, batch } of MODES.filter((m) => options.modes.has(m.reader))) {
       await sandbox.setReadModes({ pages, batch });
       const exrec = await measureMedian(WHOLE_RUNS, [CLI, "plan", manifest], {
         env: cliEnv(sandbox.url, home, WHOLE_CONCURRENCY),
@@ -458,12 +489,19 @@ async function main(argv: string[]): Promise<void> {
   let startup: StartupResult | null = null;
   let whole: WholeProcessResult | null = null;
   try {
-    log("start-up");
-    startup = await measureStartup(workDir);
-    log(`start-up: bare ${Math.round(startup.bare.wallMs)} ms, --help ${Math.round(startup.help.wallMs)} ms`);
-    log(`whole processes on ${fleetName(WHOLE_FLEET)}`);
-    whole = await measureWholeProcesses(options, workDir);
-    for (const fleet of options.fleets) {
+    if (options.parts.has("startup")) {
+      log("start-up");
+      startup = await measureStartup(workDir);
+      log(
+        `start-up: bare ${Math.round(startup.bare.wallMs)} ms, --help ${Math.round(startup.help.wallMs)} ms, ` +
+          `validate ${Math.round(startup.validate.wallMs)} ms (CPU ${Math.round(startup.validate.cpuMs)} ms)`,
+      );
+    }
+    if (options.parts.has("whole-process")) {
+      log(`whole processes on ${fleetName(WHOLE_FLEET)}`);
+      whole = await measureWholeProcesses(options, workDir);
+    }
+    for (const fleet of options.parts.has("fleets") ? options.fleets : []) {
       const result = await measureFleet(fleet, options, workDir);
       measurements.push(...result.measurements);
       floorReads.push(...result.floorReads);
@@ -473,11 +511,14 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
-  log(`planning ${fleetName(PLANNING_FLEET)} accounts`);
-  const planning = await child<PlanningResult>("--planning", PLANNING_FLEET);
-  log(
-    `planning: median ${Math.round(planning.medianMs)} ms of ${planning.runsMs.map((r) => Math.round(r)).join(", ")}`,
-  );
+  let planning: PlanningResult | null = null;
+  if (options.parts.has("planning")) {
+    log(`planning ${fleetName(PLANNING_FLEET)} accounts`);
+    planning = await child<PlanningResult>("--planning", PLANNING_FLEET);
+    log(
+      `planning: median ${Math.round(planning.medianMs)} ms of ${planning.runsMs.map((r) => Math.round(r)).join(", ")}`,
+    );
+  }
 
   const run: BenchRun = {
     startedAt,
@@ -497,7 +538,12 @@ async function main(argv: string[]): Promise<void> {
     ...renderWholeProcess(whole),
     ...renderFloorReads(floorReads),
   ];
-  const section = `${renderSection(run).replace(/\n*$/, "\n")}\n${extras.join("\n")}`;
+  // A partial run (--only without the fleets) has no reads to sum up: only its own parts are shown.
+  const head =
+    measurements.length > 0
+      ? renderSection(run).replace(/\n*$/, "\n")
+      : `## Partial run: ${[...options.parts].join(", ")} (${Math.round(run.durationS)} s, load average ${loadAtStart.map((l) => l.toFixed(1)).join(" / ")})\n`;
+  const section = `${head}\n${extras.join("\n")}`;
   if (options.write) {
     insertSection(BENCHMARKS, section);
     log(`results written to ${BENCHMARKS}`);

@@ -7,6 +7,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../reconciler/model.js";
+import type { PlanDocument } from "../../reconciler/plan-format/document.js";
 import { HOSTED, shown, startRun, type Run } from "../reliability/harness.js";
 
 function manifest(accounts: string[]): string {
@@ -50,7 +51,7 @@ describe("removals: terminations count, and emptying a platform needs a flag", (
 
   it("the summary of a plan that only terminates counts its removals", async () => {
     const plan = await run.cli(["plan", pruneSix, "--format", "json"]);
-    const changes = (JSON.parse(plan.stdout) as Plan).changes;
+    const changes = (JSON.parse(plan.stdout) as PlanDocument).changes;
     expect(changes.filter((c) => c.action === "terminate")).toHaveLength(6);
     expect(changes.every((c) => !c.destructive)).toBe(true);
     const text = await run.cli(["plan", pruneSix]);

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { PlanRefusedError } from "../../reconciler/errors.js";
 import {
   APPLY_ORDER,
+  isDestructive,
   LICENSES,
   PLACEHOLDER_DOMAIN,
   platformKey,
@@ -246,7 +247,7 @@ describe("plan properties", () => {
         const ranks = changes.map((c) => APPLY_ORDER.indexOf(c.action));
         expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
         for (const change of changes) {
-          expect(change.destructive).toBe(change.action === "reset" || change.action === "delete");
+          expect(isDestructive(change)).toBe(change.action === "reset" || change.action === "delete");
           if (change.platform.offer === "private")
             expect(["renew", "order", "configure", "reset", "terminate", "cancel-termination"]).not.toContain(
               change.action,

@@ -6,12 +6,25 @@
  * one was used.
  */
 import { describe, expect, it } from "vitest";
-import type { Actual, Cost, Desired, OrderQuote, Plan, PriceBook } from "../../reconciler/model.js";
+import {
+  quoteKey,
+  type Actual,
+  type Cost,
+  type Desired,
+  type OrderQuote,
+  type Plan,
+  type PriceBook,
+} from "../../reconciler/model.js";
 import { plan } from "../../reconciler/plan.js";
-import { recurringQuoteRequests, unknownPriceBook } from "../../reconciler/prices.js";
+import {
+  declaredRecurringQuoteRequests,
+  recurringQuoteRequests,
+  unknownPriceBook,
+} from "../../reconciler/prices.js";
 import {
   absent,
   actualOf,
+  blankAccount,
   desiredOf,
   eur,
   hostedPlatform,
@@ -215,5 +228,94 @@ describe("recurringQuoteRequests: the quotes a plan's recurring prices need", ()
       quotes: new Map(),
     });
     expect(recurringQuoteRequests(privatePlan, privateActual)).toEqual([]);
+  });
+});
+
+describe("declaredRecurringQuoteRequests: the quotes read while the platforms are refreshed", () => {
+  it("asks, per declared Hosted platform, each licence its accounts declare for each renewal they declare", () => {
+    const desired = desiredOf(
+      hostedPlatform({
+        accounts: [
+          present("ann@acme.example", { license: "standard", renewal: "monthly" }),
+          present("bob@acme.example", { license: "basic" }),
+          present("cid@acme.example", { renewal: "yearly" }),
+          absent("dan@acme.example"),
+        ],
+      }),
+      privatePlatform({ accounts: [present("pat@globex.example", { license: "enterprise" })] }),
+    );
+    expect(
+      declaredRecurringQuoteRequests(desired).map(
+        (r) => `${r.organization}/${r.service} ${r.license} ${r.duration} ×${r.quantity}`,
+      ),
+    ).toEqual([
+      "hosted-acme-1/hosted-acme-1 basic 01 ×1",
+      "hosted-acme-1/hosted-acme-1 basic 12 ×1",
+      "hosted-acme-1/hosted-acme-1 standard 01 ×1",
+      "hosted-acme-1/hosted-acme-1 standard 12 ×1",
+    ]);
+  });
+
+  // Read before the plan exists, they must never be more than the plan asks for.
+  const declaring: { name: string; desired: Desired; actual: Actual }[] = [
+    {
+      name: "an account as it is",
+      desired: desiredOf(
+        hostedPlatform({
+          accounts: [present("ann@acme.example", { license: "standard", renewal: "yearly" })],
+        }),
+      ),
+      actual: actualOf(liveHosted([liveAccount("ann@acme.example")])),
+    },
+    {
+      name: "a licence changed",
+      desired: desiredOf(
+        hostedPlatform({
+          accounts: [present("ann@acme.example", { license: "enterprise", renewal: "yearly" })],
+        }),
+      ),
+      actual: actualOf(liveHosted([liveAccount("ann@acme.example")])),
+    },
+    {
+      name: "a renewal changed",
+      desired: desiredOf(
+        hostedPlatform({
+          accounts: [present("ann@acme.example", { license: "standard", renewal: "monthly" })],
+        }),
+      ),
+      actual: actualOf(liveHosted([liveAccount("ann@acme.example")])),
+    },
+    {
+      name: "an account ordered",
+      desired: desiredOf(
+        hostedPlatform({
+          accounts: [
+            present("ann@acme.example", { license: "standard", renewal: "yearly" }),
+            present("bob@acme.example", { license: "basic", renewal: "monthly" }),
+          ],
+        }),
+      ),
+      actual: actualOf(liveHosted([liveAccount("ann@acme.example")])),
+    },
+    {
+      name: "a blank account reused",
+      desired: desiredOf(
+        hostedPlatform({ accounts: [present("bob@acme.example", { license: "basic", renewal: "monthly" })] }),
+      ),
+      actual: actualOf(liveHosted([blankAccount("blank1", { license: "basic", renewal: "monthly" })])),
+    },
+  ];
+
+  it("asks nothing the plan would not ask for", () => {
+    let asked = 0;
+    for (const row of [...rows, ...declaring]) {
+      const first = plan(row.desired, row.actual, { now: NOW, prices: samplePrices(), quotes: new Map() });
+      const needed = new Set(recurringQuoteRequests(first, row.actual).map((r) => quoteKey(r)));
+      for (const request of declaredRecurringQuoteRequests(row.desired)) {
+        expect(needed, row.name).toContain(quoteKey(request));
+        asked++;
+      }
+    }
+    expect(asked).toBeGreaterThan(0);
   });
 });

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Plan } from "../../reconciler/model.js";
 import { plan } from "../../reconciler/plan.js";
 import { unknownPriceBook } from "../../reconciler/prices.js";
+import { documentOf } from "../../reconciler/plan-format/document.js";
 import planSchema from "../../schemas/plan.schema.json" with { type: "json" };
 import {
   absent,
@@ -31,7 +32,8 @@ addFormats.default(ajv);
 const validate = ajv.compile(planSchema);
 
 function problemsOf(result: Plan): string[] {
-  validate(JSON.parse(JSON.stringify(result)));
+  // The plan as its JSON writes it, with the `destructive` flags derived from the actions.
+  validate(JSON.parse(JSON.stringify(documentOf(result))));
   return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 

@@ -64,7 +64,6 @@ function base(
   return {
     id: `${key(platform)}/${subject}/${action}`,
     platform: { ...platform },
-    destructive: false,
     rule,
   };
 }
@@ -122,7 +121,6 @@ export const configure: Change = {
 export const order: Change = {
   id: `${key(HOSTED)}/order/standard/12`,
   platform: { ...HOSTED },
-  destructive: false,
   rule: "H1",
   action: "order",
   addresses: ["frank@acme.example", "gina@acme.example"],
@@ -154,7 +152,6 @@ export const terminate: Change = {
 
 export const reset: Change = {
   ...base(HOSTED, "ivan@acme.example", "reset", "H5"),
-  destructive: true,
   action: "reset",
   address: "ivan@acme.example",
   before: { email: "ivan@acme.example", configured: true },
@@ -178,7 +175,6 @@ export const add: Change = {
 
 export const remove: Change = {
   ...base(PRIVATE, "leo@acme.example", "delete", "P3"),
-  destructive: true,
   action: "delete",
   address: "leo@acme.example",
   before: { exists: true },

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlanFileError } from "../../reconciler/errors.js";
-import type { Plan } from "../../reconciler/model.js";
+import { ApplyRefusedError, checkApplyAllowed, DEFAULT_APPLY_OPTIONS } from "../../reconciler/apply.js";
+import { destructiveChanges, isDestructive, type Plan } from "../../reconciler/model.js";
 import { MAX_PLAN_FILE_BYTES, planDigest, readPlanFile, writePlanFile } from "../../reconciler/planfile.js";
 import { renderPlanJson } from "../../reconciler/render/plan-json.js";
 import { destructiveOnlyPlan, emptyPlan, hostilePlan, richPlan, summaryExamplePlan } from "./fixtures.js";
@@ -236,6 +237,45 @@ describe("readPlanFile refuses what it cannot trust", () => {
     const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
     await writeFile(path, `{"format_version":"1","digest":"sha256:${"0".repeat(64)}","x":${deep}}`);
     await refusal(path);
+  });
+});
+
+describe("a change's destructiveness comes from its action, never from the file", () => {
+  /** The rich plan's file, each change's stored `destructive` replaced, its digest recomputed. */
+  async function forged(flag: (action: string) => boolean): Promise<Plan> {
+    const path = fresh();
+    await writePlanFile(path, richPlan);
+    const object = JSON.parse(await readFile(path, "utf8")) as {
+      changes: { action: string; destructive: boolean }[];
+    };
+    for (const change of object.changes) change.destructive = flag(change.action);
+    await writeWithDigest(path, object);
+    return await readPlanFile(path);
+  }
+
+  it("a file whose reset and delete say `destructive: false` is still refused by apply without --allow-destroy", async () => {
+    expect(richPlan.changes.filter(isDestructive).map((c) => c.action)).toEqual(["reset", "delete"]);
+    const read = await forged(() => false);
+    expect(destructiveChanges(read).map((c) => c.action)).toEqual(["reset", "delete"]);
+    const options = { ...DEFAULT_APPLY_OPTIONS, maxDestroy: 100, allowRemoveAll: true, secretsOut: "s.json" };
+    let refused: unknown = null;
+    try {
+      checkApplyAllowed(read, options);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(ApplyRefusedError);
+    expect((refused as Error).message).toMatch(
+      /holds 2 destructive change\(s\) and --allow-destroy was not given/,
+    );
+    // The same plan passes once destruction is allowed: the refusal was about destructiveness alone.
+    expect(() => checkApplyAllowed(read, { ...options, allowDestroy: true })).not.toThrow();
+  });
+
+  it("a file that calls every change destructive makes none of the others so", async () => {
+    const read = await forged(() => true);
+    expect(destructiveChanges(read).map((c) => c.action)).toEqual(["reset", "delete"]);
+    expect(renderPlanJson(read)).toBe(renderPlanJson(richPlan));
   });
 });
 
