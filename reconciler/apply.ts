@@ -173,8 +173,15 @@ async function applyPlatform(
       if (result.status === "fulfilled") {
         outcomes.push(result.value);
         if (result.value.result === "failed" && !error) error = result.value.message ?? "a change failed";
+        // An order awaiting payment is told in full once, by the summary that ends the run.
+        const detail =
+          result.value.result === "awaiting-payment"
+            ? result.value.orderId !== null
+              ? `order ${result.value.orderId}`
+              : null
+            : result.value.message;
         ctx.log(
-          `  ${marker(result.value)} ${change.action} ${result.value.address ?? ""} on ${platform}: ${result.value.result}${result.value.message ? ` (${result.value.message})` : ""}`,
+          `  ${marker(result.value)} ${change.action} ${result.value.address ?? ""} on ${platform}: ${result.value.result}${detail ? ` (${detail})` : ""}`,
         );
       } else if (result.reason instanceof InterruptedError) {
         // Stopped at a safe point: what it did is recorded, and a rerun carries it on.

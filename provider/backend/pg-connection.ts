@@ -35,12 +35,23 @@ export function databaseError(doing: string, url: string, error: unknown): Backe
   const codes = [errorField(error, "code"), errorField(error, "errno")].filter(
     (c): c is string => c !== null,
   );
-  let message = `${doing} on the PostgreSQL backend ${maskSecrets(url)} failed: ${details || "no message"}${
+  const at = hostAndPort(url);
+  let message = `${doing} on the PostgreSQL backend${at ? ` at ${at}` : ""} (${maskSecrets(url)}) failed: ${details || "no message"}${
     codes.length ? ` (${codes[0]})` : ""
   }`;
   const password = passwordOf(url);
   if (password && password.length >= 3) message = message.split(password).join("****");
   return new BackendError(maskSecrets(message), { hint: hintFor(errorField(error, "code")) });
+}
+
+/** `host:port` of a connection URL (PostgreSQL's default port when none is given), for messages. */
+function hostAndPort(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.hostname === "" ? null : `${parsed.hostname}:${parsed.port || "5432"}`;
+  } catch {
+    return null;
+  }
 }
 
 function errorField(error: unknown, field: "code" | "errno"): string | null {

@@ -25,7 +25,7 @@ import { canonicalJson } from "../plan-format/canonical-json.js";
 import { manifestPathsOf, readPlanFile } from "../planfile.js";
 import { refresh, staleObjects } from "../refresh.js";
 import { renderPlanText } from "../render/plan-text.js";
-import { note, pathIn, print, useColor, type CliIo } from "./io.js";
+import { isCi, note, pathIn, print, useColor, type CliIo } from "./io.js";
 import { loadPlanInput, manifestReading, planInput } from "./plan.js";
 import {
   apiIdentity,
@@ -196,8 +196,14 @@ export async function applyCommand(
         // A secrets file that cannot take the passwords must stop the run before an account is made.
         if (settings.secretsOut && plan.changes.some((c) => needsSecretsOut(c, settings)))
           await checkSecretsFile(settings.secretsOut);
-        if (!(await confirmed(io, options))) {
-          note(io, "Apply cancelled; nothing was written.");
+        const answer = await confirmed(io, options, interruption);
+        if (answer !== "yes") {
+          note(
+            io,
+            answer === "interrupted"
+              ? "Apply cancelled at the prompt (interrupted); nothing was written."
+              : "Apply cancelled; nothing was written.",
+          );
           return 1;
         }
         if (interruption.signal.aborted) {
@@ -322,27 +328,49 @@ function checkChangesAreDerived(file: string, saved: Plan, desired: Desired, act
   }
 }
 
-async function confirmed(io: CliIo, options: ApplyCommandOptions): Promise<boolean> {
-  if (options.autoApprove) return true;
-  if (!io.stdin.isTTY || !io.stderr.isTTY) {
+type Answer = "yes" | "no" | "interrupted";
+
+/**
+ * The confirmation prompt, as Terraform's: on stderr, answered on stdin, terminal or not (`echo yes
+ * | exrec apply …` works), except in CI, where nobody would answer. End of input, Ctrl-C (typed at
+ * a terminal, or a SIGINT or SIGTERM sent to the process) and anything but "yes" are a refusal:
+ * nothing is written, and none of them is an error of exrec.
+ */
+async function confirmed(
+  io: CliIo,
+  options: ApplyCommandOptions,
+  interruption: Interruption,
+): Promise<Answer> {
+  if (options.autoApprove) return "yes";
+  if (!io.stdin.isTTY && isCi(io)) {
     throw new UsageError("apply needs confirmation and there is no terminal to ask on; nothing was written", {
       hint: "review the plan, then run again with --auto-approve",
     });
   }
   const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
+  // While the prompt waits, a signal answers it: there is no request in flight to let finish.
+  interruption.dispose();
+  let answer: (value: Answer) => void = () => undefined;
+  const answered = new Promise<Answer>((resolve) => (answer = resolve));
+  const onSignal = () => {
+    io.stderr.write("\n");
+    answer("interrupted");
+  };
+  rl.once("SIGINT", onSignal);
+  const stopListening = io.onStopSignal(onSignal);
   try {
-    // Ctrl-C or Ctrl-D at the prompt is a "no", not an error.
-    const answer = await new Promise<string | null>((resolve) => {
-      rl.once("SIGINT", () => {
-        io.stderr.write("\n");
-        resolve(null);
-      });
-      rl.once("close", () => resolve(null));
-      rl.question("Apply these changes? Only 'yes' is accepted: ").then(resolve, () => resolve(null));
-    });
-    return answer !== null && answer.trim() === "yes";
+    rl.once("close", () => answer("no"));
+    rl.question("Apply these changes? Only 'yes' is accepted: ").then(
+      (line) => answer(line.trim() === "yes" ? "yes" : "no"),
+      () => answer("no"),
+    );
+    return await answered;
   } finally {
+    stopListening();
     rl.close();
+    // Whatever the answer, stdin is not read again: an open pipe must not keep the process alive.
+    io.stdin.pause();
+    interruption.install();
   }
 }
 

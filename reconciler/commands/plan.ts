@@ -1,7 +1,6 @@
 import { loadDesired, maxManifestBytes } from "../load/index.js";
 import { isEmpty, type Desired, type Plan } from "../model.js";
 import { existsSync } from "node:fs";
-import type { JournalledOrder } from "../plan.js";
 import { platformKey } from "../model.js";
 import type { Backend, ExchangeApi } from "../ports.js";
 import { manifestPathsToStore, writePlanFile } from "../planfile.js";
@@ -82,63 +81,59 @@ export async function planInput(
   backend?: Backend,
 ): Promise<{ plan: Plan; api: ExchangeApi; close: () => Promise<void> }> {
   const now = planningClock(io);
-  const session = await openSession(io, input.connection, options, signal);
-  // What depends only on the manifest (the price catalog, the recurring-price quotes its Hosted
-  // platforms call for, the journal's open orders) is read while the platforms are refreshed, not
-  // after: each is a round of requests the plan would otherwise wait for. The refresh asks first,
-  // so its requests are the first in flight. No promise here rejects unhandled when another fails
-  // first: each is awaited below, or settled before the connection closes.
-  const scope = input.desired.platforms.map(platformKey);
-  const reading = readLive(session.api, input.desired, {
-    progress: wantsProgress(io, options),
-    stream: io.stderr,
-  });
-  reading.catch(() => undefined);
-  const prices = readPrices(session.api, subsidiaryOf(io));
-  const early = readQuotes(session.api, declaredRecurringQuoteRequests(input.desired));
-  const placed = journalledOrders(io, session.api, options, scope, backend);
-  placed.catch(() => undefined);
+  // The backend first, as `terraform plan` initialises its backend first: an unreachable database
+  // stops the plan before any request to the API, not after a long read of the live state.
+  const journal = backend ? null : await openJournalBackend(io, options);
   try {
-    const live = await reading;
-    const plan = await planWithQuotes(
-      session.api,
-      live,
-      now,
-      await prices,
-      (line) => note(io, line),
-      await placed,
-      await early,
-    );
-    return { plan, api: session.api, close: () => session.close() };
-  } catch (error) {
-    // The early reads answer (or fail) before the connection closes: none is left half done.
-    await Promise.allSettled([reading, prices, early, placed]);
-    await session.close();
-    throw error;
+    const session = await openSession(io, input.connection, options, signal);
+    // What depends only on the manifest (the price catalog, the recurring-price quotes its Hosted
+    // platforms call for, the journal's open orders) is read while the platforms are refreshed, not
+    // after: each is a round of requests the plan would otherwise wait for. The refresh asks first,
+    // so its requests are the first in flight. No promise here rejects unhandled when another fails
+    // first: each is awaited below, or settled before the connection closes.
+    const scope = input.desired.platforms.map(platformKey);
+    const reading = readLive(session.api, input.desired, {
+      progress: wantsProgress(io, options),
+      stream: io.stderr,
+    });
+    reading.catch(() => undefined);
+    const prices = readPrices(session.api, subsidiaryOf(io));
+    const early = readQuotes(session.api, declaredRecurringQuoteRequests(input.desired));
+    const from = backend ?? journal;
+    const placed = from ? readPlacedOrders(session.api, from, scope) : Promise.resolve([]);
+    placed.catch(() => undefined);
+    try {
+      const live = await reading;
+      const plan = await planWithQuotes(
+        session.api,
+        live,
+        now,
+        await prices,
+        (line) => note(io, line),
+        await placed,
+        await early,
+      );
+      return { plan, api: session.api, close: () => session.close() };
+    } catch (error) {
+      // The early reads answer (or fail) before the connection closes: none is left half done.
+      await Promise.allSettled([reading, prices, early, placed]);
+      await session.close();
+      throw error;
+    }
+  } finally {
+    await journal?.close();
   }
 }
 
 /**
- * The orders earlier applies placed and left undelivered, so that the plan names them instead of
- * showing them as bought again. Read-only: no lock, no write, and no local state folder is created
- * where none exists (then no apply ran here, and there is no journal to read).
+ * Where the orders earlier applies placed and left undelivered are read from, so that the plan
+ * names them instead of showing them as bought again. Read-only: no lock, no write, and no local
+ * state folder is created where none exists (then no apply ran here, and there is no journal).
  */
-async function journalledOrders(
-  io: CliIo,
-  api: ExchangeApi,
-  options: GlobalOptions,
-  platforms: readonly string[],
-  held?: Backend,
-): Promise<JournalledOrder[]> {
-  if (held) return readPlacedOrders(api, held, platforms);
+async function openJournalBackend(io: CliIo, options: GlobalOptions): Promise<Backend | null> {
   const local = !backendSpec(io, options);
-  if (local && !existsSync(pathIn(io, STATE_DIR))) return [];
-  const backend = await openBackendFor(io, options);
-  try {
-    return await readPlacedOrders(api, backend, platforms);
-  } finally {
-    await backend.close();
-  }
+  if (local && !existsSync(pathIn(io, STATE_DIR))) return null;
+  return openBackendFor(io, options);
 }
 
 export function wantsProgress(io: CliIo, options: GlobalOptions): boolean {

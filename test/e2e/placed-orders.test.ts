@@ -47,6 +47,11 @@ describe("a plan after apply --no-pay", () => {
       ...new Set([...unpaid.stderr.matchAll(/order (\d+) awaits payment/g)].map((m) => Number(m[1]))),
     ];
     expect(orderIds).toHaveLength(ordersBefore.length);
+    // Each order awaiting payment is told once, with its URL, not once per step and again at the end.
+    for (const id of orderIds) {
+      expect(unpaid.stderr.match(new RegExp(`order ${id} awaits payment`, "g"))).toHaveLength(1);
+      expect(unpaid.stderr.match(new RegExp(`orderId=${id}\\b`, "g"))).toHaveLength(1);
+    }
 
     const json = await runCli(["plan", DEMO, "--format", "json"], { cwd: home, env });
     expect(json.code).toBe(0);

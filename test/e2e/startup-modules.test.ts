@@ -1,0 +1,79 @@
+/**
+ * Start-up: each command loads only what it uses, counted by a module hook in the real CLI process
+ * (never timed). `--help` and `validate` load no HTTP client, no PostgreSQL client, no YAML library
+ * and no JSON Schema compiler; `plan` against an API loads the HTTP client but not the PostgreSQL
+ * client (only a postgres:// backend needs it), nor the embedded sandbox.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Sandbox } from "../../provider/sandbox/types.js";
+import { REPO, runCli, sandboxEnv, tempDir } from "../support/cli.js";
+import { testSandbox } from "../support/sandbox.js";
+
+const HOOK = join(REPO, "dist", "test", "support", "module-log.js");
+const DEMO = join(REPO, "examples", "demo.yaml");
+
+let sandbox: Sandbox;
+let home: string;
+
+beforeAll(async () => {
+  sandbox = await testSandbox();
+  home = await tempDir("exrec-modules-");
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+/** The ES modules one CLI run loaded: the packages by name, and our own files relative to dist/. */
+async function modulesOf(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ packages: string[]; own: string[] }> {
+  const log = join(home, `${name}.modules`);
+  const result = await runCli(args, {
+    cwd: home,
+    env: { ...env, EXREC_MODULE_LOG: log, NODE_OPTIONS: `--import ${HOOK}` },
+  });
+  expect(result.code, result.stderr).toBe(0);
+  const urls = (await readFile(log, "utf8")).split("\n").filter(Boolean);
+  const packages = new Set<string>();
+  const own: string[] = [];
+  for (const url of urls) {
+    const inPackage = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
+    if (inPackage) packages.add(inPackage[1]!);
+    else if (url.includes("/dist/")) own.push(url.slice(url.indexOf("/dist/") + "/dist/".length));
+  }
+  return { packages: [...packages].sort(), own };
+}
+
+describe("what each command loads", () => {
+  const bare = () => ({ PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1", CI: "true" });
+
+  it("--help: the argument parser and the command table, nothing of any command", async () => {
+    const { packages, own } = await modulesOf("help", ["--help"], bare());
+    expect(packages).toEqual(["commander"]);
+    expect(
+      own.filter((f) => /^reconciler\/(load|plan|render)\/|^provider\/(ovh|backend|sandbox)\//.test(f)),
+    ).toEqual([]);
+  });
+
+  it("validate: the manifest reader and the generated validator, no HTTP, database, YAML library or schema compiler", async () => {
+    const { packages, own } = await modulesOf("validate", ["validate", DEMO], bare());
+    expect(packages).toEqual(["commander"]);
+    expect(own).toContain("reconciler/load/gen/manifest-validator.js");
+    expect(own).not.toContain("reconciler/load/manifest-ajv.js");
+    expect(own.filter((f) => /^provider\/(ovh|backend|sandbox)\//.test(f))).toEqual([]);
+  });
+
+  it("plan against an API: the HTTP client, but neither the PostgreSQL client nor the embedded sandbox", async () => {
+    const { packages, own } = await modulesOf("plan", ["plan", DEMO], sandboxEnv(sandbox.url, home));
+    expect(packages).toContain("undici");
+    expect(packages).not.toContain("pg");
+    expect(packages).not.toContain("yaml");
+    expect(packages).not.toContain("ajv");
+    expect(own).not.toContain("provider/backend/postgres.js");
+    expect(own).not.toContain("provider/sandbox/server.js");
+  });
+});
