@@ -26,7 +26,8 @@ import { manifestPathsOf, readPlanFile } from "../planfile.js";
 import { refresh, staleObjects } from "../refresh.js";
 import { renderPlanText } from "../render/plan-text.js";
 import { isCi, note, pathIn, print, useColor, type CliIo } from "./io.js";
-import { loadPlanInput, manifestReading, planInput } from "./plan.js";
+import { manifestReading } from "./manifests.js";
+import { loadPlanInput, planInput } from "./plan.js";
 import {
   apiIdentity,
   backendSpec,

@@ -11,7 +11,8 @@ import { UsageError } from "../errors.js";
 import { note, pathIn, print, useColor, type CliIo } from "./io.js";
 import { writeOutputFile } from "./output.js";
 import { readLive, readPrices, selectedDesired } from "./pipeline.js";
-import { checkFormat, manifestReading, subsidiaryOf, wantsProgress } from "./plan.js";
+import { manifestReading } from "./manifests.js";
+import { checkFormat, subsidiaryOf, wantsProgress } from "./plan.js";
 import { openBackendFor, openSession, planningClock, resolveConfig, type GlobalOptions } from "./session.js";
 import { validateSelection, type Selection } from "./select.js";
 

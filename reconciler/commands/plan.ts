@@ -1,4 +1,5 @@
-import { loadDesired, maxManifestBytes } from "../load/index.js";
+import { loadDesired } from "../load/index.js";
+import { manifestReading } from "./manifests.js";
 import { isEmpty, type Desired, type Plan } from "../model.js";
 import { existsSync } from "node:fs";
 import { platformKey } from "../model.js";
@@ -143,11 +144,6 @@ export function wantsProgress(io: CliIo, options: GlobalOptions): boolean {
 /** The OVHcloud subsidiary whose catalog gives the prices (`EXREC_SUBSIDIARY`, default FR). */
 export function subsidiaryOf(io: CliIo): string {
   return io.env.EXREC_SUBSIDIARY ?? "FR";
-}
-
-/** How the run reads manifests: relative paths from its working folder, its size limit. */
-export function manifestReading(io: CliIo): { cwd: string; maxBytes: number } {
-  return { cwd: io.cwd, maxBytes: maxManifestBytes(io.env) };
 }
 
 const PLAN_FORMATS = ["text", "markdown", "json"];

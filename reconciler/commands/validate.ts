@@ -1,6 +1,6 @@
 import { formatProblem, validateFiles } from "../load/index.js";
 import { note, print, type CliIo } from "./io.js";
-import { manifestReading } from "./plan.js";
+import { manifestReading } from "./manifests.js";
 
 /** `exrec validate FILE...`: 0, or 1 with every problem as `file:line:col: message`. No API call. */
 export async function validateCommand(io: CliIo, files: string[]): Promise<number> {
