@@ -3,7 +3,7 @@
  * on these only; `provider/ovh` and `provider/backend` implement them. Shapes follow OVHcloud's
  * API v1 exactly (see docs/OVH-API.md), so the same objects come from the sandbox and from OVHcloud.
  */
-import type { AccountState, ApiOffer, License, Renewal, StorageQuota } from "./model.js";
+import type { AccountState, ApiOffer, License, Money, Renewal, StorageQuota } from "./model.js";
 
 export type { StorageQuota } from "./model.js";
 
@@ -273,20 +273,104 @@ export interface HeldLock {
   release(): Promise<void>;
 }
 
-/** One operation that apply started; kept until it is known to be done, so a crash can be resumed. */
-export interface JournalEntry {
+/** `open` until the outcome of the operation is confirmed. */
+export type JournalStatus = "open" | "done" | "failed";
+
+/**
+ * The journal holds only the operations whose outcome a crash could hide: the order (it spends
+ * money), the configuration of a blank with its password, and the account tasks add, reset and
+ * delete. Updates, renewals, terminations and their cancellation are single PUTs that apply, being
+ * level-based, simply sends again; they are not journalled.
+ */
+interface JournalEntryBase {
   id: string;
   /** The platform, `org/svc`. */
   platform: string;
   /** The change id from the plan. */
   changeId: string;
-  action: string;
-  /** What was sent and what identifies its outcome (an order id once known, addresses, a task id). */
-  detail: Record<string, unknown>;
   startedAt: string;
-  /** `open` until the outcome is confirmed. */
-  status: "open" | "done" | "failed";
+  status: JournalStatus;
   updatedAt: string;
+}
+
+/**
+ * An order of Hosted accounts (apply/order.ts), journalled before its POST so that a rerun resumes
+ * it instead of ordering again.
+ */
+export type OrderJournalDetail = {
+  license: License;
+  duration: string;
+  /** How many accounts it buys (at least 1): what identifies it in the order list before its id is known. */
+  quantity: number;
+  /** The addresses it is for. */
+  addresses: string[];
+  /** What the quote said it costs (without tax) when it was placed; null when the quote gave no amount. */
+  amount: Money | null;
+  /** Known once the POST answered, or once the order was found in the order list. */
+  orderId?: number;
+  /** Where to pay it by hand, when OVHcloud gave it. */
+  url?: string | null;
+  /** OVHcloud said it was delivered. */
+  delivered?: boolean;
+  /**
+   * `unknown`: the POST got no answer and the order was not seen in the order list; it may land
+   * still, so the next run looks again before ordering. Otherwise why the entry was closed.
+   */
+  outcome?: string;
+};
+
+/** A blank Hosted account given its address, then its password (apply/password.ts). */
+export type SetPasswordJournalDetail = {
+  /** The address the blank gets. */
+  address: string;
+  /** The blank's placeholder address before the configure PUT. */
+  placeholder?: string;
+  /** The changePassword task, once it is done. */
+  taskId?: number;
+  /** Why the entry was closed without the password set. */
+  outcome?: string;
+};
+
+/** An account task (apply/steps.ts): add (Private), reset (Hosted) or delete (Private). */
+export type AccountTaskJournalDetail = {
+  address: string;
+  /** The task, when it ended in error. */
+  taskId?: number;
+  /** Why the entry was closed without the task done. */
+  outcome?: string;
+};
+
+/** One operation that apply started; kept until it is known to be done, so a crash can be resumed. */
+export type JournalEntry =
+  | (JournalEntryBase & { action: "order"; detail: OrderJournalDetail })
+  | (JournalEntryBase & { action: "set-password"; detail: SetPasswordJournalDetail })
+  | (JournalEntryBase & { action: "add"; detail: AccountTaskJournalDetail })
+  | (JournalEntryBase & { action: "reset"; detail: AccountTaskJournalDetail })
+  | (JournalEntryBase & { action: "delete"; detail: AccountTaskJournalDetail });
+
+export type JournalAction = JournalEntry["action"];
+
+/** The entries of one action, e.g. `JournalEntryOf<"order">`. */
+export type JournalEntryOf<A extends JournalAction> = Extract<JournalEntry, { action: A }>;
+
+/** Every action the journal holds, for the backends that decode what they read. */
+export const JOURNAL_ACTIONS: readonly JournalAction[] = ["order", "set-password", "add", "reset", "delete"];
+
+/** A journal entry as apply opens it: the backend sets its status (`open`) and `updatedAt`. */
+export type NewJournalEntry = JournalEntry extends infer E
+  ? E extends JournalEntry
+    ? Omit<E, "status" | "updatedAt">
+    : never
+  : never;
+
+/**
+ * A change to an entry: its status, and detail fields merged into those it has (so that what was
+ * sent stays next to what was learnt: an order id, a task id).
+ */
+export interface JournalPatch {
+  status?: JournalStatus;
+  detail?:
+    Partial<OrderJournalDetail> | Partial<SetPasswordJournalDetail> | Partial<AccountTaskJournalDetail>;
 }
 
 export interface HistoryEntry {
@@ -319,11 +403,8 @@ export interface Backend {
    * is detected and named as stale.
    */
   lock(scope: string[], owner: LockOwner, waitMs: number): Promise<HeldLock>;
-  journalOpen(entry: Omit<JournalEntry, "status" | "updatedAt">): Promise<void>;
-  journalUpdate(
-    id: string,
-    patch: { status?: JournalEntry["status"]; detail?: Record<string, unknown> },
-  ): Promise<void>;
+  journalOpen(entry: NewJournalEntry): Promise<void>;
+  journalUpdate(id: string, patch: JournalPatch): Promise<void>;
   /** Entries not yet done, oldest first (every platform, or the given ones). */
   journalOpenEntries(platforms?: string[]): Promise<JournalEntry[]>;
   historyAppend(entries: HistoryEntry[]): Promise<void>;

@@ -9,10 +9,11 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
-import type { JournalEntry } from "../../reconciler/ports.js";
+import type { JournalEntry, JournalPatch, NewJournalEntry } from "../../reconciler/ports.js";
 import { errorCode, oldestFirst } from "./common.js";
 import { BackendError, JournalError } from "./errors.js";
 import { withFileMutex } from "./exclusive-file.js";
+import { decodeJournalEntry, type StoredJournalEntry } from "./journal-entry.js";
 
 const FORMAT_VERSION = 1;
 
@@ -24,7 +25,7 @@ export const KEPT_CLOSED_ENTRIES = 500;
 
 interface JournalFile {
   formatVersion: number;
-  entries: Record<string, JournalEntry>;
+  entries: Record<string, StoredJournalEntry>;
 }
 
 export class LocalJournal {
@@ -34,25 +35,19 @@ export class LocalJournal {
     this.path = join(dir, "journal.json");
   }
 
-  async open(entry: Omit<JournalEntry, "status" | "updatedAt">): Promise<void> {
+  async open(entry: NewJournalEntry): Promise<void> {
     await this.modify((entries) => {
-      if (entries[entry.id]) {
-        throw new JournalError(
-          `journal entry ${entry.id} already exists (${entries[entry.id]!.platform})`,
-          entry.id,
-          {
-            hint: "journal ids must be unique; this is a bug in the caller",
-          },
-        );
+      const existing = entries[entry.id];
+      if (existing) {
+        throw new JournalError(`journal entry ${entry.id} already exists (${existing.platform})`, entry.id, {
+          hint: "journal ids must be unique; this is a bug in the caller",
+        });
       }
       entries[entry.id] = { ...entry, status: "open", updatedAt: new Date().toISOString() };
     });
   }
 
-  async update(
-    id: string,
-    patch: { status?: JournalEntry["status"]; detail?: Record<string, unknown> },
-  ): Promise<void> {
+  async update(id: string, patch: JournalPatch): Promise<void> {
     await this.modify((entries) => {
       const current = entries[id];
       if (!current) {
@@ -74,11 +69,13 @@ export class LocalJournal {
     const wanted = platforms ? new Set(platforms) : null;
     const entries = Object.values((await this.read()).entries);
     return oldestFirst(
-      entries.filter((e) => e.status === "open" && (wanted === null || wanted.has(e.platform))),
+      entries
+        .filter((e) => e.status === "open" && (wanted === null || wanted.has(e.platform)))
+        .map((e) => decodeJournalEntry(e, this.path)),
     );
   }
 
-  private async modify(change: (entries: Record<string, JournalEntry>) => void): Promise<void> {
+  private async modify(change: (entries: Record<string, StoredJournalEntry>) => void): Promise<void> {
     await withFileMutex(`${this.path}.lock`, async () => {
       const journal = await this.read();
       change(journal.entries);
@@ -111,10 +108,20 @@ export class LocalJournal {
         hint: "a newer exrec may have written it: upgrade exrec, or move the file away if it is not exrec's",
       });
     }
+    for (const [id, entry] of Object.entries(parsed.entries as Record<string, unknown>)) {
+      // What the backend itself relies on (the rest is decoded when an open entry is handed out).
+      if (!isStoredEntry(entry)) {
+        throw new JournalError(
+          `journal entry ${id} in ${this.path} cannot be read: it lacks its id, platform, status, updatedAt or detail`,
+          id,
+          { hint: "it was edited by hand or damaged: restore the journal; nothing was changed" },
+        );
+      }
+    }
     return { formatVersion: FORMAT_VERSION, entries: parsed.entries };
   }
 
-  private async write(entries: Record<string, JournalEntry>): Promise<void> {
+  private async write(entries: Record<string, StoredJournalEntry>): Promise<void> {
     const content =
       JSON.stringify({ formatVersion: FORMAT_VERSION, entries } satisfies JournalFile, null, 2) + "\n";
     const aside = `${this.path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
@@ -134,11 +141,24 @@ export class LocalJournal {
   }
 }
 
-function pruneClosed(entries: Record<string, JournalEntry>): Record<string, JournalEntry> {
+function pruneClosed(entries: Record<string, StoredJournalEntry>): Record<string, StoredJournalEntry> {
   const closed = Object.values(entries)
     .filter((e) => e.status !== "open")
     .sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt));
   if (closed.length <= KEPT_CLOSED_ENTRIES) return entries;
   const dropped = new Set(closed.slice(KEPT_CLOSED_ENTRIES).map((e) => e.id));
   return Object.fromEntries(Object.entries(entries).filter(([id]) => !dropped.has(id)));
+}
+
+function isStoredEntry(value: unknown): value is StoredJournalEntry {
+  if (typeof value !== "object" || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  return (
+    typeof entry.id === "string" &&
+    typeof entry.platform === "string" &&
+    typeof entry.status === "string" &&
+    typeof entry.updatedAt === "string" &&
+    typeof entry.detail === "object" &&
+    entry.detail !== null
+  );
 }

@@ -9,7 +9,15 @@
  * exclusive creation and rename). For a team whose runs start on different machines, use PostgreSQL.
  */
 import { promises as fs } from "node:fs";
-import type { Backend, HeldLock, HistoryEntry, JournalEntry, LockOwner } from "../../reconciler/ports.js";
+import type {
+  Backend,
+  HeldLock,
+  HistoryEntry,
+  JournalEntry,
+  JournalPatch,
+  LockOwner,
+  NewJournalEntry,
+} from "../../reconciler/ports.js";
 import { type BackendOptions, DEFAULT_POLL_MS, warnOnStderr } from "./common.js";
 import { LocalHistory } from "./local-history.js";
 import { LocalJournal } from "./local-journal.js";
@@ -41,14 +49,11 @@ export class LocalBackend implements Backend {
     return this.locks.lock(scope, owner, waitMs);
   }
 
-  journalOpen(entry: Omit<JournalEntry, "status" | "updatedAt">): Promise<void> {
+  journalOpen(entry: NewJournalEntry): Promise<void> {
     return this.journal.open(entry);
   }
 
-  journalUpdate(
-    id: string,
-    patch: { status?: JournalEntry["status"]; detail?: Record<string, unknown> },
-  ): Promise<void> {
+  journalUpdate(id: string, patch: JournalPatch): Promise<void> {
     return this.journal.update(id, patch);
   }
 

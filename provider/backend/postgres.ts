@@ -4,7 +4,16 @@
  * pg-schema.ts). A small pool serves the journal and history; each held lock has its own connection.
  */
 import pg from "pg";
-import type { Backend, HeldLock, HistoryEntry, JournalEntry, LockOwner } from "../../reconciler/ports.js";
+import type {
+  Backend,
+  HeldLock,
+  HistoryEntry,
+  JournalEntry,
+  JournalPatch,
+  JournalStatus,
+  LockOwner,
+  NewJournalEntry,
+} from "../../reconciler/ports.js";
 import {
   type BackendOptions,
   DEFAULT_POLL_MS,
@@ -16,6 +25,7 @@ import {
 } from "./common.js";
 import { BackendSchemaError, JournalError } from "./errors.js";
 import { databaseError, describeConnection } from "./pg-connection.js";
+import { decodeJournalEntry } from "./journal-entry.js";
 import { PgLocks } from "./pg-lock.js";
 import { ensureSchema } from "./pg-schema.js";
 
@@ -43,7 +53,7 @@ interface JournalRow {
   action: string;
   detail: Record<string, unknown>;
   started_at: string;
-  status: JournalEntry["status"];
+  status: JournalStatus;
   updated_at: string;
 }
 
@@ -115,7 +125,7 @@ export class PostgresBackend implements Backend {
     return this.locks.lock(scope, owner, waitMs);
   }
 
-  async journalOpen(entry: Omit<JournalEntry, "status" | "updatedAt">): Promise<void> {
+  async journalOpen(entry: NewJournalEntry): Promise<void> {
     try {
       await this.pool.query(
         `INSERT INTO exrec_journal (id, platform, change_id, action, detail, started_at, status, updated_at)
@@ -140,10 +150,7 @@ export class PostgresBackend implements Backend {
     }
   }
 
-  async journalUpdate(
-    id: string,
-    patch: { status?: JournalEntry["status"]; detail?: Record<string, unknown> },
-  ): Promise<void> {
+  async journalUpdate(id: string, patch: JournalPatch): Promise<void> {
     let updated: number;
     try {
       // `detail` is merged (jsonb ||), so that what was sent stays next to what was learnt.
@@ -179,16 +186,21 @@ export class PostgresBackend implements Backend {
       throw databaseError("reading the journal", this.url, error);
     }
     return oldestFirst(
-      rows.map((row) => ({
-        id: row.id,
-        platform: row.platform,
-        changeId: row.change_id,
-        action: row.action,
-        detail: row.detail,
-        startedAt: row.started_at,
-        status: row.status,
-        updatedAt: row.updated_at,
-      })),
+      rows.map((row) =>
+        decodeJournalEntry(
+          {
+            id: row.id,
+            platform: row.platform,
+            changeId: row.change_id,
+            action: row.action,
+            detail: row.detail,
+            startedAt: row.started_at,
+            status: row.status,
+            updatedAt: row.updated_at,
+          },
+          `the exrec_journal table of ${this.description}`,
+        ),
+      ),
     );
   }
 

@@ -37,7 +37,7 @@ const OPEN: ReadonlySet<ApiOrderStatus> = new Set([
 export async function unclaimedRecentOrders(ctx: ApplyContext): Promise<number[]> {
   const claimed = new Set<number>();
   for (const e of await ctx.backend.journalOpenEntries())
-    if (typeof e.detail.orderId === "number") claimed.add(e.detail.orderId);
+    if (e.action === "order" && e.detail.orderId !== undefined) claimed.add(e.detail.orderId);
   for (const h of await ctx.backend.historyList(null)) if (h.orderId !== null) claimed.add(h.orderId);
   const ids = (await ctx.api.listOrders({})).filter((id) => !claimed.has(id));
   return ids.sort((a, b) => b - a).slice(0, RECENT_ORDERS);

@@ -12,7 +12,6 @@
 import { platformKey, type PlatformRef } from "../model.js";
 import type { HistoryEntry, JournalEntry } from "../ports.js";
 import { readAccount, type ApplyContext } from "./context.js";
-import { journalledAmount } from "./order.js";
 
 export async function settleJournal(ctx: ApplyContext, ref: PlatformRef): Promise<void> {
   const platform = platformKey(ref);
@@ -38,43 +37,37 @@ export async function settleJournal(ctx: ApplyContext, ref: PlatformRef): Promis
 
 async function isOver(ctx: ApplyContext, ref: PlatformRef, entry: JournalEntry): Promise<boolean> {
   const { organization: org, service: svc } = ref;
-  const address = typeof entry.detail.address === "string" ? entry.detail.address : null;
   switch (entry.action) {
     case "add":
-      return address !== null && (await readAccount(ctx, org, svc, address)) !== null;
+      return (await readAccount(ctx, org, svc, entry.detail.address)) !== null;
     case "delete":
-      return address !== null && (await readAccount(ctx, org, svc, address)) === null;
+      return (await readAccount(ctx, org, svc, entry.detail.address)) === null;
     case "reset": {
       // A reset account is renamed to a blank placeholder: its address no longer answers configured.
-      if (address === null) return false;
-      const live = await readAccount(ctx, org, svc, address);
+      const live = await readAccount(ctx, org, svc, entry.detail.address);
       return live === null || !live.configured;
     }
     case "order": {
-      const addresses = Array.isArray(entry.detail.addresses)
-        ? entry.detail.addresses.filter((a): a is string => typeof a === "string")
-        : [];
+      const { addresses, orderId } = entry.detail;
       if (addresses.length === 0) return false;
       const live = new Set((await ctx.api.listAccounts(org, svc)).map((id) => id.toLowerCase()));
       if (!addresses.every((a) => live.has(a.toLowerCase()))) return false;
       // An order still on its way keeps its entry: its accounts are coming and are accounted for.
-      const orderId = typeof entry.detail.orderId === "number" ? entry.detail.orderId : null;
-      return orderId === null || (await ctx.api.orderStatus(orderId)) === "delivered";
+      return orderId === undefined || (await ctx.api.orderStatus(orderId)) === "delivered";
     }
-    default:
+    case "set-password":
+      // Closed by the run that sets the password (apply/password.ts), never from the outside.
       return false;
   }
 }
 
 function historyOf(ctx: ApplyContext, entry: JournalEntry): HistoryEntry {
-  const addresses = Array.isArray(entry.detail.addresses)
-    ? entry.detail.addresses.filter((a): a is string => typeof a === "string")
-    : [];
+  const order = entry.action === "order" ? entry.detail : null;
   const address =
-    typeof entry.detail.address === "string"
+    entry.action !== "order"
       ? entry.detail.address
-      : addresses.length > 0
-        ? addresses.join(",")
+      : entry.detail.addresses.length > 0
+        ? entry.detail.addresses.join(",")
         : null;
   return {
     at: ctx.now().toISOString(),
@@ -86,8 +79,8 @@ function historyOf(ctx: ApplyContext, entry: JournalEntry): HistoryEntry {
     address,
     result: "done",
     message: `started by an earlier run at ${entry.startedAt} that could not see it through; seen done by this run`,
-    orderId: typeof entry.detail.orderId === "number" ? entry.detail.orderId : null,
-    amount: entry.action === "order" ? journalledAmount(entry) : null,
+    orderId: order?.orderId ?? null,
+    amount: order?.amount ?? null,
     effective: "now",
   };
 }

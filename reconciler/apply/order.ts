@@ -15,7 +15,13 @@
 import { randomUUID } from "node:crypto";
 import { hasTaskPending, isBlank, onPlaceholderDomain } from "../account-state.js";
 import { platformKey, type Money, type OrderChange } from "../model.js";
-import { isNotFound, isOutcomeUnknown, type ApiAccount, type JournalEntry } from "../ports.js";
+import {
+  isNotFound,
+  isOutcomeUnknown,
+  type ApiAccount,
+  type JournalEntryOf,
+  type NewJournalEntry,
+} from "../ports.js";
 import { moneyOfPrice } from "../prices.js";
 import { ApplyRefusedError, pollUntil, readAccount, WaitTimeoutError, type ApplyContext } from "./context.js";
 import { failpoint } from "./failpoint.js";
@@ -23,6 +29,8 @@ import { accountsOrderedFor, refuseForeignOrders, unclaimedRecentOrders } from "
 import { knownToHaveNoPaymentMethod, payOrder } from "./payment.js";
 import { configureBlank } from "./password.js";
 import { closeJournal, outcome, type ChangeOutcome } from "./steps.js";
+
+type OrderEntry = JournalEntryOf<"order">;
 
 interface Need {
   email: string;
@@ -55,8 +63,8 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     }
     if (resumed.state === "delivered") {
       orderId = resumed.orderId;
-      resumedAmount = journalledAmount(entry) ?? resumedAmount;
-      delivered += typeof entry.detail.quantity === "number" ? entry.detail.quantity : 0;
+      resumedAmount = entry.detail.amount ?? resumedAmount;
+      delivered += entry.detail.quantity;
     }
   }
   // An order no journal here claims (another checkout, a runner whose journal was lost) stops it,
@@ -169,13 +177,13 @@ async function placeAndRecord(
   needed: Need[],
   quotedMoney: Money | null,
 ): Promise<{
-  entry: Omit<JournalEntry, "status" | "updatedAt">;
+  entry: NewJournalEntry & { action: "order" };
   placed: { orderId: number; url: string | null };
 }> {
   const { organization: org, service: svc } = change.platform;
   const key = platformKey(change.platform);
   const quantity = needed.length;
-  const entry: Omit<JournalEntry, "status" | "updatedAt"> = {
+  const entry: NewJournalEntry & { action: "order" } = {
     id: randomUUID(),
     platform: key,
     changeId: change.id,
@@ -201,7 +209,7 @@ async function placeAndRecord(
     });
   } catch (error) {
     // The POST may have bought something even though no answer came back: look before anything else.
-    const journalled: JournalEntry = { ...entry, status: "open", updatedAt: entry.startedAt };
+    const journalled: OrderEntry = { ...entry, status: "open", updatedAt: entry.startedAt };
     let found = await findPlacedOrder(ctx, svc, journalled);
     if (found === null && isOutcomeUnknown(error)) {
       // An API still working on the request when the answer was given up on may place the order a
@@ -227,23 +235,15 @@ async function placeAndRecord(
   return { entry, placed: { orderId: placed.orderId, url: placed.url } };
 }
 
-/** The amount an order's journal entry recorded when it was placed, if any. */
-export function journalledAmount(entry: JournalEntry): Money | null {
-  const amount = entry.detail.amount as { ucents?: unknown; currency?: unknown } | undefined;
-  return amount && typeof amount.ucents === "number" && typeof amount.currency === "string"
-    ? { ucents: amount.ucents, currency: amount.currency }
-    : null;
-}
-
 /** Polls the order list for the journalled order for up to one request timeout; null if it did not appear. */
 async function lookForLateOrder(
   ctx: ApplyContext,
   service: string,
-  entry: JournalEntry,
+  entry: OrderEntry,
 ): Promise<number | null> {
   return pollUntil(
     ctx,
-    `order ${JSON.stringify(entry.detail.addresses ?? [])} in the order list`,
+    `order ${JSON.stringify(entry.detail.addresses)} in the order list`,
     ctx.options.unknownOutcomeGraceMs,
     async () => (await findPlacedOrder(ctx, service, entry)) ?? undefined,
   ).catch((error: unknown) => {
@@ -266,9 +266,9 @@ async function openOrderEntries(
   ctx: ApplyContext,
   platform: string,
   changeId: string,
-): Promise<JournalEntry[]> {
+): Promise<OrderEntry[]> {
   return (await ctx.backend.journalOpenEntries([platform])).filter(
-    (e) => e.action === "order" && e.changeId === changeId,
+    (e): e is OrderEntry => e.action === "order" && e.changeId === changeId,
   );
 }
 
@@ -278,8 +278,8 @@ type Resumed =
   | { state: "gone"; writes: number };
 
 /** Brings an order of the journal to delivery: find its id, pay it, wait for it. */
-async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: JournalEntry): Promise<Resumed> {
-  let orderId = typeof entry.detail.orderId === "number" ? entry.detail.orderId : null;
+async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: OrderEntry): Promise<Resumed> {
+  let orderId = entry.detail.orderId ?? null;
   if (orderId === null) {
     orderId = await findPlacedOrder(ctx, change.platform.service, entry);
     if (orderId === null && entry.detail.outcome === "unknown") {
@@ -311,7 +311,7 @@ async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: Journa
     return { state: "gone", writes };
   }
   if (status === "notPaid") {
-    const url = typeof entry.detail.url === "string" ? entry.detail.url : null;
+    const url = entry.detail.url ?? null;
     if (!ctx.options.pay) {
       return {
         state: "awaiting-payment",
@@ -348,7 +348,7 @@ async function resumeOrder(ctx: ApplyContext, change: OrderChange, entry: Journa
 async function findPlacedOrder(
   ctx: ApplyContext,
   service: string,
-  entry: JournalEntry,
+  entry: OrderEntry,
 ): Promise<number | null> {
   for (const id of await unclaimedRecentOrders(ctx)) {
     if ((await ctx.api.orderStatus(id)) !== "notPaid") continue;

@@ -14,11 +14,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { platformKey, type PlatformRef } from "../model.js";
-import type { AccountUpdate, ApiAccount, JournalEntry } from "../ports.js";
+import type { AccountUpdate, ApiAccount, JournalAction, JournalEntryOf } from "../ports.js";
 import { ApplyRefusedError, readAccount, waitForTask, type ApplyContext } from "./context.js";
 import { failpoint } from "./failpoint.js";
 
-export const SET_PASSWORD = "set-password";
+export const SET_PASSWORD = "set-password" satisfies JournalAction;
 
 /** Gives a blank Hosted account its address (and display name, and renewal where it differs), then its password. */
 export async function configureBlank(
@@ -75,8 +75,13 @@ async function setPassword(
 }
 
 /** The `set-password` entries an earlier run left open on these platforms. */
-export async function openPasswordChanges(ctx: ApplyContext, platforms: string[]): Promise<JournalEntry[]> {
-  return (await ctx.backend.journalOpenEntries(platforms)).filter((e) => e.action === SET_PASSWORD);
+export async function openPasswordChanges(
+  ctx: ApplyContext,
+  platforms: string[],
+): Promise<JournalEntryOf<typeof SET_PASSWORD>[]> {
+  return (await ctx.backend.journalOpenEntries(platforms)).filter(
+    (e): e is JournalEntryOf<typeof SET_PASSWORD> => e.action === SET_PASSWORD,
+  );
 }
 
 /**
@@ -87,9 +92,9 @@ export async function openPasswordChanges(ctx: ApplyContext, platforms: string[]
 export async function resumePasswordChanges(ctx: ApplyContext, platforms: string[]): Promise<number> {
   let set = 0;
   for (const entry of await openPasswordChanges(ctx, platforms)) {
-    const address = typeof entry.detail.address === "string" ? entry.detail.address : null;
+    const { address } = entry.detail;
     const [org, svc] = splitPlatform(entry.platform);
-    if (address === null || org === null || svc === null) continue;
+    if (org === null || svc === null) continue;
     const live = await readAccount(ctx, org, svc, address);
     if (live === null) {
       // The PUT did not land (the blank still has its placeholder), or the account is gone since.

@@ -162,18 +162,14 @@ export async function readPlacedOrders(
   backend: Backend,
   platforms: readonly string[],
 ): Promise<JournalledOrder[]> {
-  const entries = (await backend.journalOpenEntries([...platforms])).filter(
-    (e) =>
-      e.action === "order" &&
-      // A journal edited by hand or damaged must not put a malformed order into the plan.
-      Number.isInteger(e.detail.orderId) &&
-      Number.isInteger(e.detail.quantity) &&
-      (e.detail.quantity as number) >= 1 &&
-      e.detail.delivered !== true,
+  // The backend checked each entry's shape as it read it (an order's quantity is at least 1).
+  const entries = (await backend.journalOpenEntries([...platforms])).flatMap((e) =>
+    e.action === "order" && e.detail.orderId !== undefined && e.detail.delivered !== true
+      ? [{ entry: e, orderId: e.detail.orderId }]
+      : [],
   );
   const placed = await Promise.all(
-    entries.map(async (e): Promise<JournalledOrder | null> => {
-      const orderId = e.detail.orderId as number;
+    entries.map(async ({ entry: e, orderId }): Promise<JournalledOrder | null> => {
       // A status that cannot be read does not stop the plan: apply reads it again before acting.
       const status = await api.orderStatus(orderId).catch((): "unknown" => "unknown");
       if (status === "cancelled" || status === "cancelling" || status === "delivered") return null;
@@ -181,7 +177,7 @@ export async function readPlacedOrders(
         platform: e.platform,
         changeId: e.changeId,
         orderId,
-        quantity: e.detail.quantity as number,
+        quantity: e.detail.quantity,
         status: status || "unknown",
       };
     }),

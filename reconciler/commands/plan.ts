@@ -99,7 +99,11 @@ export async function planInput(
     });
     reading.catch(() => undefined);
     const prices = readPrices(session.api, subsidiaryOf(io));
-    const early = readQuotes(session.api, declaredRecurringQuoteRequests(input.desired));
+    // When the refresh fails, the quotes not yet asked for are not asked for at all.
+    const givenUp = new AbortController();
+    const early = readQuotes(session.api, declaredRecurringQuoteRequests(input.desired), {
+      signal: givenUp.signal,
+    });
     const from = backend ?? journal;
     const placed = from ? readPlacedOrders(session.api, from, scope) : Promise.resolve([]);
     placed.catch(() => undefined);
@@ -116,7 +120,8 @@ export async function planInput(
       );
       return { plan, api: session.api, close: () => session.close() };
     } catch (error) {
-      // The early reads answer (or fail) before the connection closes: none is left half done.
+      // The reads in flight answer (or fail) before the connection closes: none is left half done.
+      givenUp.abort();
       await Promise.allSettled([reading, prices, early, placed]);
       await session.close();
       throw error;

@@ -10,12 +10,10 @@ import { instantOf } from "./dates.js";
 
 /** The addresses a journal entry is about: `detail.addresses`, `detail.address`, or the change id `org/svc/address/action`. */
 export function journalAddresses(entry: JournalEntry): string[] {
-  const found: string[] = [];
-  const { addresses, address } = entry.detail;
-  if (Array.isArray(addresses)) found.push(...addresses.filter((a): a is string => typeof a === "string"));
-  if (typeof address === "string") found.push(address);
+  const found = entry.action === "order" ? [...entry.detail.addresses] : [entry.detail.address];
   const parts = entry.changeId.split("/");
-  if (parts.length === 4 && parts[2]!.includes("@")) found.push(parts[2]!);
+  const named = parts.length === 4 ? parts[2] : undefined;
+  if (named?.includes("@")) found.push(named);
   return found.map((a) => a.toLowerCase());
 }
 

@@ -7,7 +7,7 @@ import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 import { LockHeldError } from "../../provider/backend/index.js";
-import type { HistoryEntry } from "../../reconciler/ports.js";
+import type { HistoryEntry, NewJournalEntry } from "../../reconciler/ports.js";
 import {
   type BackendKind,
   holdPeriods,
@@ -218,12 +218,19 @@ for (const { kind, skip } of kinds) {
     });
 
     describe("journal", () => {
-      const started = (id: string, platform: string, startedAt: string) => ({
+      const ordered = {
+        license: "standard",
+        duration: "12",
+        quantity: 2,
+        addresses: ["ann@acme.example", "bob@acme.example"],
+        amount: { ucents: 1_000_000_000, currency: "EUR" },
+      } as const;
+      const started = (id: string, platform: string, startedAt: string): NewJournalEntry => ({
         id,
         platform,
         changeId: `change-${id}`,
         action: "order",
-        detail: { quantity: 2 },
+        detail: { ...ordered, addresses: [...ordered.addresses] },
         startedAt,
       });
 
@@ -236,12 +243,12 @@ for (const { kind, skip } of kinds) {
           status: "open",
           platform: "org/svc",
           changeId: "change-j1",
-          detail: { quantity: 2 },
+          detail: ordered,
         });
         expect(Number.isNaN(Date.parse(open!.updatedAt))).toBe(false);
 
         await backend.journalUpdate("j1", { detail: { orderId: 4242 } });
-        expect((await backend.journalOpenEntries())[0]!.detail).toEqual({ quantity: 2, orderId: 4242 });
+        expect((await backend.journalOpenEntries())[0]!.detail).toEqual({ ...ordered, orderId: 4242 });
 
         await backend.journalUpdate("j1", { status: "done" });
         expect(await backend.journalOpenEntries()).toEqual([]);
@@ -306,6 +313,169 @@ for (const { kind, skip } of kinds) {
         );
         expect((await one.journalOpenEntries()).map((e) => e.id)).toEqual(
           Array.from({ length: 30 }, (_, i) => `j${i}`),
+        );
+      });
+
+      /** Entries exactly as the exrec before typed journal entries wrote them, one of each action. */
+      const previousVersionEntries = [
+        {
+          id: "order-placed",
+          platform: "org/svc",
+          changeId: "org/svc/order/standard/12",
+          action: "order",
+          detail: {
+            license: "standard",
+            duration: "12",
+            quantity: 2,
+            addresses: ["ann@acme.example", "bob@acme.example"],
+            amount: { ucents: 1_000_000_000, currency: "EUR" },
+            orderId: 4242,
+            url: "https://www.ovh.com/cgi-bin/order/display-order.cgi?orderId=4242",
+          },
+          startedAt: "2026-03-01T10:00:00.000Z",
+          status: "open",
+          updatedAt: "2026-03-01T10:00:01.000Z",
+        },
+        {
+          // Written before the quoted amount was recorded, and left with an unknown outcome.
+          id: "order-unknown",
+          platform: "org/svc",
+          changeId: "org/svc/order/basic/01",
+          action: "order",
+          detail: {
+            license: "basic",
+            duration: "01",
+            quantity: 1,
+            addresses: ["cy@acme.example"],
+            outcome: "unknown",
+          },
+          startedAt: "2026-03-01T10:01:00.000Z",
+          status: "open",
+          updatedAt: "2026-03-01T10:01:00.000Z",
+        },
+        {
+          id: "password",
+          platform: "org/svc",
+          changeId: "org/svc/dee@acme.example/configure",
+          action: "set-password",
+          detail: { address: "dee@acme.example", placeholder: "blank-1@configureme.me" },
+          startedAt: "2026-03-01T10:02:00.000Z",
+          status: "open",
+          updatedAt: "2026-03-01T10:02:00.000Z",
+        },
+        {
+          id: "add",
+          platform: "org/private",
+          changeId: "org/private/eve@acme.example/add",
+          action: "add",
+          detail: { address: "eve@acme.example" },
+          startedAt: "2026-03-01T10:03:00.000Z",
+          status: "open",
+          updatedAt: "2026-03-01T10:03:00.000Z",
+        },
+        {
+          id: "reset",
+          platform: "org/svc",
+          changeId: "org/svc/fay@acme.example/reset",
+          action: "reset",
+          detail: { address: "fay@acme.example" },
+          startedAt: "2026-03-01T10:04:00.000Z",
+          status: "open",
+          updatedAt: "2026-03-01T10:04:00.000Z",
+        },
+        {
+          id: "delete",
+          platform: "org/private",
+          changeId: "org/private/gus@acme.example/delete",
+          action: "delete",
+          detail: { address: "gus@acme.example", taskId: 77, outcome: "task 77 ended in error" },
+          startedAt: "2026-03-01T10:05:00.000Z",
+          status: "open",
+          updatedAt: "2026-03-01T10:05:00.000Z",
+        },
+        {
+          // Closed entries are history: one this exrec would not understand does not stop it.
+          id: "closed-unknown",
+          platform: "org/svc",
+          changeId: "org/svc/hal@acme.example/rename",
+          action: "rename",
+          detail: {},
+          startedAt: "2026-02-01T10:00:00.000Z",
+          status: "done",
+          updatedAt: "2026-02-01T10:00:00.000Z",
+        },
+      ];
+
+      test("entries written by the previous exrec are read back with the fields of their action", async () => {
+        const backend = await subject.open();
+        await subject.storeJournal(previousVersionEntries);
+        const open = await backend.journalOpenEntries();
+        expect(open.map((e) => `${e.id} ${e.action}`)).toEqual([
+          "order-placed order",
+          "order-unknown order",
+          "password set-password",
+          "add add",
+          "reset reset",
+          "delete delete",
+        ]);
+        const [placed, unknown, password, , , deleted] = open;
+        expect(placed).toMatchObject({ detail: { quantity: 2, orderId: 4242 } });
+        if (placed?.action !== "order" || unknown?.action !== "order") throw new Error("orders expected");
+        expect(placed.detail.amount).toEqual({ ucents: 1_000_000_000, currency: "EUR" });
+        expect(placed.detail.addresses).toEqual(["ann@acme.example", "bob@acme.example"]);
+        // No amount recorded: none, rather than a guess.
+        expect(unknown.detail).toEqual({
+          license: "basic",
+          duration: "01",
+          quantity: 1,
+          addresses: ["cy@acme.example"],
+          amount: null,
+          outcome: "unknown",
+        });
+        expect(password?.detail).toEqual({
+          address: "dee@acme.example",
+          placeholder: "blank-1@configureme.me",
+        });
+        expect(deleted?.detail).toEqual({
+          address: "gus@acme.example",
+          taskId: 77,
+          outcome: "task 77 ended in error",
+        });
+
+        // And they are carried on as before: an update merges into what was read.
+        await backend.journalUpdate("order-unknown", { detail: { orderId: 4343 } });
+        const updated = (await backend.journalOpenEntries(["org/svc"])).find((e) => e.id === "order-unknown");
+        expect(updated?.detail).toMatchObject({ quantity: 1, outcome: "unknown", orderId: 4343 });
+      });
+
+      test("an open entry of an action this exrec does not know is refused, naming where it is and the entry", async () => {
+        const backend = await subject.open();
+        await subject.storeJournal([
+          ...previousVersionEntries,
+          {
+            ...previousVersionEntries[2],
+            id: "renamed",
+            action: "rename",
+            detail: { address: "ivy@acme.example" },
+          },
+        ]);
+        const error = await backend.journalOpenEntries().catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: "EXREC_JOURNAL", entryId: "renamed" });
+        const message = (error as Error).message;
+        expect(message).toContain(
+          'its action "rename" is not one of order, set-password, add, reset, delete',
+        );
+        expect(message).toContain(
+          kind === "local" ? join(subject.dir, "journal.json") : "exrec_journal table of postgres",
+        );
+      });
+
+      test("an order entry with a field out of its shape is refused naming the field", async () => {
+        const backend = await subject.open();
+        const [order] = previousVersionEntries;
+        await subject.storeJournal([{ ...order, detail: { ...order?.detail, quantity: 0 } }]);
+        await expect(backend.journalOpenEntries()).rejects.toThrow(
+          /journal entry order-placed in .* cannot be read: detail\.quantity must be a whole number of at least 1, found 0/,
         );
       });
 

@@ -10,6 +10,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import pg from "pg";
 import { openBackend } from "../../provider/backend/index.js";
 import type { Backend, LockOwner } from "../../reconciler/ports.js";
 import { createDatabase, startThrowawayPostgres, type ThrowawayPostgres } from "../support/postgres.js";
@@ -30,6 +31,12 @@ export interface Subject {
   open(dir?: string): Promise<Backend>;
   /** Another `.exrec` folder, removed with the subject. */
   otherFolder(): Promise<string>;
+  /**
+   * Stores journal entries as they are, past the backend's checks, as an earlier exrec or a hand
+   * edit would have left them: journal.json written whole, or rows inserted into exrec_journal
+   * (whose tables a backend opened once has created).
+   */
+  storeJournal(entries: Record<string, unknown>[]): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -61,6 +68,35 @@ export async function makeSubject(kind: BackendKind, server: ThrowawayPostgres |
       const other = await tempDir();
       folders.push(other);
       return other;
+    },
+    async storeJournal(entries) {
+      if (database === null) {
+        const byId = Object.fromEntries(entries.map((e) => [String(e.id), e]));
+        await fs.writeFile(join(dir, "journal.json"), JSON.stringify({ formatVersion: 1, entries: byId }));
+        return;
+      }
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        for (const e of entries) {
+          await client.query(
+            `INSERT INTO exrec_journal (id, platform, change_id, action, detail, started_at, status, updated_at)
+             VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)`,
+            [
+              e.id,
+              e.platform,
+              e.changeId,
+              e.action,
+              JSON.stringify(e.detail),
+              e.startedAt,
+              e.status,
+              e.updatedAt,
+            ],
+          );
+        }
+      } finally {
+        await client.end();
+      }
     },
     async cleanup() {
       await Promise.all(opened.map((backend) => backend.close()));

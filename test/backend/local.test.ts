@@ -175,8 +175,8 @@ describe("journal and history files", () => {
       id: "j1",
       platform: "org/svc",
       changeId: "c1",
-      action: "renew",
-      detail: {},
+      action: "delete",
+      detail: { address: "a@acme.example" },
       startedAt: entry.at,
     });
     await backend.journalUpdate("j1", { status: "done" });
@@ -209,8 +209,8 @@ describe("journal and history files", () => {
         id: "j",
         platform: "p",
         changeId: "c",
-        action: "a",
-        detail: {},
+        action: "delete",
+        detail: { address: "a@acme.example" },
         startedAt: entry.at,
       }),
     ).rejects.toBeInstanceOf(BackendError);
@@ -222,8 +222,8 @@ describe("journal and history files", () => {
       id: `closed-${i}`,
       platform: "org/svc",
       changeId: `c${i}`,
-      action: "renew",
-      detail: {},
+      action: "delete",
+      detail: { address: `user${i}@acme.example` },
       startedAt: "2026-01-01T00:00:00.000Z",
       status: "done",
       // closed-599 is the most recently closed
@@ -244,8 +244,8 @@ describe("journal and history files", () => {
       id: "new-open",
       platform: "org/svc",
       changeId: "n",
-      action: "a",
-      detail: {},
+      action: "delete",
+      detail: { address: "new@acme.example" },
       startedAt: "2026-02-01T00:00:00.000Z",
     });
 

@@ -13,6 +13,7 @@ import { hostOrderingTurns, OrderingTurnTimeoutError } from "../../provider/back
 import { InterruptedError } from "../../reconciler/errors.js";
 import { tempDir } from "../support/cli.js";
 import { REPO } from "./harness.js";
+import { first } from "../support/items.js";
 
 const CHILD = join(REPO, "dist", "test", "backend", "fixtures", "ordering-child.js");
 const ACCOUNT = "https://eu.api.ovh.com/1.0\0application-key APPKEY-SECRETISH CONSUMER-KEY-SECRETISH";
@@ -194,12 +195,13 @@ describe("host ordering turns", () => {
     const turn = await turnsHere().take(PLATFORM, {});
     const files = await fs.readdir(join(dir, "locks"));
     expect(files).toHaveLength(1);
-    const text = await fs.readFile(join(dir, "locks", files[0]), "utf8");
-    for (const seen of [files[0], text]) {
+    const file = first(files, "turn file");
+    const text = await fs.readFile(join(dir, "locks", file), "utf8");
+    for (const seen of [file, text]) {
       expect(seen).not.toContain("SECRETISH");
       expect(seen).not.toContain("eu.api.ovh.com");
     }
-    expect((await fs.stat(join(dir, "locks", files[0]))).mode & 0o777).toBe(0o600);
+    expect((await fs.stat(join(dir, "locks", file))).mode & 0o777).toBe(0o600);
     await turn.release();
     expect(await fs.readdir(join(dir, "locks"))).toEqual([]);
 

@@ -24,15 +24,14 @@ import { plan } from "../../reconciler/plan.js";
 import type { HistoryEntry, JournalEntry } from "../../reconciler/ports.js";
 import {
   NOW,
-  PLATFORM,
   PRICES,
   absent,
+  accountOperation,
   actual,
   blank,
   context,
   desired,
   hosted,
-  journalEntry,
   live,
   livePlatform,
   present,
@@ -245,15 +244,7 @@ describe("drift ⇔ plan, over generated manifests and live states", () => {
               live(s.address, { ...s.live, domain: onPlaceholder ? PLACEHOLDER_DOMAIN : "acme.example" }),
             );
           }
-          if (s.operation)
-            journal.push(
-              journalEntry({
-                id: `j-${s.address}`,
-                action: "update",
-                changeId: `${PLATFORM}/${s.address}/update`,
-                detail: {},
-              }),
-            );
+          if (s.operation) journal.push(accountOperation(s.address));
           if (s.history !== null) history.push(renewed(s.address, { effective: s.history }));
         }
         const manifest = desired(

@@ -16,7 +16,12 @@ import {
   type PriceBook,
   type RemovalMode,
 } from "../../reconciler/model.js";
-import type { HistoryEntry, JournalEntry } from "../../reconciler/ports.js";
+import type {
+  HistoryEntry,
+  JournalEntry,
+  JournalEntryOf,
+  OrderJournalDetail,
+} from "../../reconciler/ports.js";
 
 export const NOW = new Date("2026-05-10T12:00:00.000Z");
 export const ORG = "hosted-ab12345-1";
@@ -144,16 +149,42 @@ export function renewed(address: string, fields: Partial<HistoryEntry> = {}): Hi
   };
 }
 
-export function journalEntry(fields: Partial<JournalEntry> = {}): JournalEntry {
+/** An open order of the journal, placed (its id known) for new@acme.example. */
+export function journalEntry(
+  fields: Partial<Omit<JournalEntryOf<"order">, "detail">> & { detail?: Partial<OrderJournalDetail> } = {},
+): JournalEntry {
+  const { detail, ...rest } = fields;
   return {
     id: "j-1",
     platform: PLATFORM,
     changeId: `${PLATFORM}/order/standard/12`,
     action: "order",
-    detail: { addresses: ["new@acme.example"], orderId: 4242 },
     startedAt: "2026-05-10T11:50:00.000Z",
     status: "open",
     updatedAt: "2026-05-10T11:50:00.000Z",
-    ...fields,
+    ...rest,
+    detail: {
+      license: "standard",
+      duration: "12",
+      quantity: 1,
+      addresses: ["new@acme.example"],
+      amount: null,
+      orderId: 4242,
+      ...detail,
+    },
+  };
+}
+
+/** An open journal entry about one account: a blank given this address, its password not set yet. */
+export function accountOperation(address: string): JournalEntry {
+  return {
+    id: `j-${address}`,
+    platform: PLATFORM,
+    changeId: `${PLATFORM}/${address}/configure`,
+    action: "set-password",
+    detail: { address, placeholder: "blank-1@configureme.me" },
+    startedAt: "2026-05-10T11:50:00.000Z",
+    status: "open",
+    updatedAt: "2026-05-10T11:50:00.000Z",
   };
 }
