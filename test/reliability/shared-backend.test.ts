@@ -21,6 +21,7 @@ import {
   renamingManifest,
   shown,
   startRun,
+  startHeldApply,
   startSlowApply,
   type Run,
 } from "./harness.js";
@@ -89,13 +90,15 @@ describe.skipIf(skip !== null)(
 
     it("the second runner refuses while the first holds the platform (--lock-timeout 0), naming the holder; it writes nothing", async () => {
       const { first, second } = await manifests();
-      const { running } = await startSlowApply(
+      // The first's first write is held until the second has ended: it holds the lock all along.
+      const { running, release } = await startHeldApply(
         run,
         ["apply", first, "--auto-approve", "--backend", database.url],
         FIRST,
         { cwd: runnerA },
       );
       const refused = await cliIn(runnerB, ["apply", second, "--auto-approve", "--lock-timeout", "0"]);
+      release();
       const done = await running;
       expect(done.code, shown(done)).toBe(0);
       expect(refused.code, shown(refused)).toBe(1);
