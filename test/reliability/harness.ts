@@ -22,7 +22,8 @@ export interface Run {
   sandbox: Sandbox;
   home: string;
   env: Record<string, string>;
-  cli(args: string[], extraEnv?: Record<string, string>): Promise<CliResult>;
+  /** In this process, unless `process` (or a failpoint, which SIGKILLs the process it runs in). */
+  cli(args: string[], extraEnv?: Record<string, string>, options?: { process?: boolean }): Promise<CliResult>;
 }
 
 export async function startRun(options: SandboxOptions = {}): Promise<Run> {
@@ -38,7 +39,12 @@ export async function startRun(options: SandboxOptions = {}): Promise<Run> {
     sandbox,
     home,
     env,
-    cli: (args, extraEnv = {}) => runCli(args, { cwd: home, env: { ...env, ...extraEnv } }),
+    cli: (args, extraEnv = {}, options = {}) =>
+      runCli(args, {
+        cwd: home,
+        env: { ...env, ...extraEnv },
+        process: options.process === true || "EXREC_FAILPOINT" in extraEnv,
+      }),
   };
 }
 

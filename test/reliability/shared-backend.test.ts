@@ -62,7 +62,12 @@ describe.skipIf(skip !== null)(
     });
 
     const cliIn = (cwd: string, args: string[], extraEnv: Record<string, string> = {}) =>
-      runCli([...args, "--backend", database.url], { cwd, env: { ...run.env, ...extraEnv } });
+      runCli([...args, "--backend", database.url], {
+        cwd,
+        env: { ...run.env, ...extraEnv },
+        // A failpoint SIGKILLs the process it runs in.
+        process: "EXREC_FAILPOINT" in extraEnv,
+      });
     const history = async (): Promise<HistoryEntry[]> => {
       const listed = await cliIn(reader, ["history", "--format", "json"]);
       expect(listed.code, shown(listed)).toBe(0);
