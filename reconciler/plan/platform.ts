@@ -11,6 +11,7 @@ import {
   offerOf,
   platformKey,
   quoteKey,
+  toAddress,
   type ActualAccount,
   type ActualPlatform,
   type Change,
@@ -155,7 +156,7 @@ export function planPlatform(
   for (let i = 0; i < actual.accounts.length; i++) {
     if (taken[i]) continue;
     const account = actual.accounts[i];
-    const address = account.email.toLowerCase();
+    const address = toAddress(account.email);
     if (!desired.prune) {
       sink.unmanaged.push({ platform: refOf(desired), address, configured: account.configured });
     } else if (isTransitional(account)) {
@@ -240,7 +241,7 @@ function indexDeclared(
   const accounts = new Map<string, DesiredAccount>();
   const protectedAddresses = new Set<string>();
   for (const account of desired.accounts) {
-    const address = account.email.toLowerCase();
+    const address = toAddress(account.email);
     const size = accounts.size;
     accounts.set(address, account.email === address ? account : { ...account, email: address });
     if (accounts.size === size) {
@@ -353,7 +354,7 @@ function planHostedCreations(
     creatable.length === 0 ? { reused: [], toOrder: [] } : assignBlanks(creatable, reusable);
   for (const { wanted, blank } of reused) {
     taken[indexOf.get(blank)!] = 2;
-    const address = blank.email.toLowerCase();
+    const address = toAddress(blank.email);
     sink.changes.push(
       configureChange(scope, blank.email === address ? blank : { ...blank, email: address }, wanted),
     );
