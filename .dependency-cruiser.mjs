@@ -8,14 +8,15 @@
  *   engine      load/, refresh, plan, drift, apply, prices, import, planfile
  *               the work; reaches the outside only through the ports of the foundation
  *   render      reconciler/render/: reads plans and drift reports, computes nothing of the engine
- *   edge        reconciler/cli.ts, reconciler/commands/: wires everything, may import anything
+ *   edge        reconciler/cli.ts (the bin), reconciler/exrec.ts (the CLI as a function),
+ *               reconciler/commands/: wires everything, may import anything
  *   provider    provider/: implements the ports; knows the foundation only. The Terraform
  *               provider is an edge of its own, like the CLI: it may wire and drive the engine
  */
 
 const FOUNDATION =
   "^reconciler/(model|ports|errors|account-state|format|printable)\\.ts$|^reconciler/plan-format/";
-const EDGE = "^reconciler/(cli\\.ts|commands/)";
+const EDGE = "^reconciler/(cli\\.ts|exrec\\.ts|commands/)";
 const RENDER = "^reconciler/render/";
 /** Node's modules that reach files, processes, the network or the terminal. */
 const OUTSIDE_WORLD =

@@ -29,6 +29,52 @@ const disableNeedsReason = {
   },
 };
 
+/**
+ * The modules that own a process and may reach it directly; everything else in reconciler/ and
+ * provider/ is handed a CliIo (or its parts) instead. Each is named with why.
+ */
+const PROCESS_EDGES = [
+  // The `exrec` executable: wires this process into runExrec.
+  "reconciler/cli.ts",
+  // The CliIo of this process, for the executables (the bin, the Terraform provider).
+  "reconciler/commands/process-io.ts",
+  // Build scripts, run by `npm run build`.
+  "reconciler/load/generate-validator.ts",
+  "provider/cdktf/generate.ts",
+  "provider/cdktf/generated-source-fixes.ts",
+  // The Terraform provider is an executable of its own, started by Terraform: its process is its
+  // own (the gRPC handshake on stdout, its variables, SIGTERM).
+  "provider/terraform/**",
+  // The sandbox server logs its own internal errors on the process's stderr, and the conformance
+  // checker is named by a variable for every sandbox of a test process.
+  "provider/sandbox/server.ts",
+  "provider/sandbox/conformance.ts",
+  // The backends' default warning sink, for callers that give none (the CLI always gives one).
+  "provider/backend/common.ts",
+];
+
+/** What a module of a run must not take from `process`: it is the run's, given in its CliIo. */
+const PROCESS_PROPERTIES = [
+  "env",
+  "cwd",
+  "chdir",
+  "argv",
+  "stdin",
+  "stdout",
+  "stderr",
+  "exit",
+  "exitCode",
+  "on",
+  "once",
+  "off",
+  "addListener",
+  "removeListener",
+  "removeAllListeners",
+];
+const PROCESS_MESSAGE =
+  "a run reaches its process only through the CliIo it is given (reconciler/commands/io.ts): env, cwd, home, stdin, stdout, stderr, signals; see CONTRIBUTING.md";
+const restrictProcess = (property) => ({ object: "process", property, message: PROCESS_MESSAGE });
+
 export default defineConfig(
   {
     ignores: [
@@ -93,6 +139,33 @@ export default defineConfig(
       // Matching control characters is the point where exrec escapes what it prints (terminal
       // escapes in names, NUL in input); the rule cannot tell that from a typo.
       "no-control-regex": "off",
+    },
+  },
+  {
+    // The engine and the commands reach their process only through the CliIo they are given
+    // (reconciler/commands/io.ts), so that a run in-process shares nothing with the next one.
+    files: ["reconciler/**/*.ts", "provider/**/*.ts"],
+    ignores: PROCESS_EDGES,
+    rules: {
+      "no-console": "error",
+      "no-restricted-properties": ["error", ...PROCESS_PROPERTIES.map(restrictProcess)],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "VariableDeclarator[init.type='Identifier'][init.name='process'] > ObjectPattern",
+          message: PROCESS_MESSAGE,
+        },
+      ],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["os", "node:os"].map((name) => ({
+            name,
+            importNames: ["homedir"],
+            message: "the home folder is the run's: use io.home (reconciler/commands/io.ts)",
+          })),
+        },
+      ],
     },
   },
   {

@@ -46,9 +46,10 @@ export function planDigest(plan: PlanDocument | Plan): string {
 
 /**
  * Writes the plan with its digest, readable by its owner only (0600: a plan names every account),
- * atomically: a reader sees the old file or the new one, never half of one.
+ * atomically: a reader sees the old file or the new one, never half of one. A relative `path` is
+ * taken from `cwd` (by default the process's working folder); messages name it as given.
  */
-export async function writePlanFile(path: string, plan: Plan): Promise<void> {
+export async function writePlanFile(path: string, plan: Plan, cwd?: string): Promise<void> {
   const { digest: _stale, ...fields } = plan as Plan & { digest?: unknown };
   const body = documentOf(fields);
   let check = await checkSchema(body, false);
@@ -64,10 +65,9 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
     );
   }
   const text = planObjectJson({ ...body, digest: planDigest(body) });
-  const temporary = join(
-    dirname(path),
-    `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
-  );
+  const target = cwd === undefined ? path : resolve(cwd, path);
+  // Unique in the process too: two runs sharing one process may write the same plan at once.
+  const temporary = join(dirname(target), `.${basename(target)}.${randomBytes(8).toString("hex")}.tmp`);
   try {
     const handle = await open(temporary, "wx", 0o600);
     try {
@@ -78,8 +78,8 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
     } finally {
       await handle.close();
     }
-    await rename(temporary, path);
-    await chmod(path, 0o600);
+    await rename(temporary, target);
+    await chmod(target, 0o600);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
     throw new PlanFileError(path, `cannot be written: ${describeFsError(error)}`, {
@@ -89,9 +89,12 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   }
 }
 
-/** Reads a plan file back, and refuses it unless it is exactly a plan this exrec wrote. */
-export async function readPlanFile(path: string): Promise<Plan> {
-  const bytes = await readBounded(path);
+/**
+ * Reads a plan file back, and refuses it unless it is exactly a plan this exrec wrote. A relative
+ * `path` is taken from `cwd` (by default the process's working folder).
+ */
+export async function readPlanFile(path: string, cwd?: string): Promise<Plan> {
+  const bytes = await readBounded(path, cwd === undefined ? path : resolve(cwd, path));
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -115,11 +118,12 @@ export async function readPlanFile(path: string): Promise<Plan> {
   return await verifyPlan(path, value, bytes.length);
 }
 
-async function readBounded(path: string): Promise<Buffer> {
+/** `path` as messages name it, `location` where it is on disk. */
+async function readBounded(path: string, location: string): Promise<Buffer> {
   let handle: FileHandle;
   try {
     // O_NONBLOCK: opening a FIFO must not hang waiting for a writer; regular files ignore it.
-    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    handle = await open(location, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     throw new PlanFileError(path, `cannot be read: ${describeFsError(error)}`, {
       hint: "check the path, and that you may read the file",

@@ -413,23 +413,22 @@ export interface Backend {
 }
 
 /**
- * Turns between the exrec processes of one host that order for the same OVHcloud account and
- * service, whatever backend each uses: two checkouts with their own `.exrec` folders take turns at
- * "look at the recent orders, place one, record its id", so the second sees the first's order. It
- * does not reach other hosts; there the recent-orders check alone stands between two purchases.
+ * Turns between the exrec processes of one host that work for the same OVHcloud account, whatever
+ * backend each uses, at the steps that create: "look at the recent orders, place one, record its
+ * id" on a service, and "check the address is free, record its password, add it". Two checkouts
+ * with their own `.exrec` folders thereby take turns, and the second sees what the first made.
+ * It does not reach other hosts.
  */
 export interface OrderingTurns {
   /** Where the turns are kept, for messages (a folder; never a credential). */
   readonly location: string;
   /**
-   * Waits for this process's turn to order on the platform `org/svc` of this account; throws a
-   * named error when another process keeps it for longer than the bound, or InterruptedError once
-   * `signal` is aborted. `onWait` is told once, with the holder, when the turn is not free at once.
+   * Waits for this process's turn at `key` (a platform `org/svc`, or `org/svc address`) on this
+   * account; throws a named error when another process keeps it longer than the bound, or
+   * InterruptedError once `signal` is aborted. `onWait` is told once, with the holder, when the
+   * turn is not free at once.
    */
-  take(
-    platform: string,
-    options: { signal?: AbortSignal; onWait?: (holder: string) => void },
-  ): Promise<HeldLock>;
+  take(key: string, options: { signal?: AbortSignal; onWait?: (holder: string) => void }): Promise<HeldLock>;
 }
 
 // ---------------------------------------------------------------------------------------------

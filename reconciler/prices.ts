@@ -133,18 +133,25 @@ export interface QuoteReads {
   failures: Map<string, Error>;
 }
 
+/** Quote reads a call keeps started at once: the HTTP client caps what is really in flight. */
+const QUOTES_STARTED_AT_ONCE = 32;
+
 /**
- * Reads order quotes, all at once (the HTTP client bounds how many are in flight). Never rejects:
- * a quote that cannot be read, or whose answer holds no exact price, is put in `failures`, and the
- * caller decides what that means (an order's price is required, a recurring one is not).
+ * Reads order quotes, several at once. Never rejects: a quote that cannot be read, or whose answer
+ * holds no exact price, is put in `failures`, and the caller decides what that means (an order's
+ * price is required, a recurring one is not). Once `signal` is aborted no further quote is asked
+ * for (those not asked are in neither map): a caller that gave up waits only for those in flight.
  */
 export async function readQuotes(
   api: ExchangeApi,
   requests: readonly QuoteRequest[],
-  into: QuoteReads = { quotes: new Map(), failures: new Map() },
+  options: { signal?: AbortSignal } = {},
 ): Promise<QuoteReads> {
-  await Promise.all(
-    requests.map(async (request) => {
+  const reads: QuoteReads = { quotes: new Map(), failures: new Map() };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < requests.length && !options.signal?.aborted) {
+      const request = requests[next++]!;
       const key = quoteKey(request);
       try {
         const order = await api.quoteOrder(
@@ -155,15 +162,14 @@ export async function readQuotes(
           request.quantity,
           request.storageQuota,
         );
-        into.quotes.set(key, quoteFromApiOrder(request, order));
-        into.failures.delete(key);
+        reads.quotes.set(key, quoteFromApiOrder(request, order));
       } catch (error) {
-        into.quotes.delete(key);
-        into.failures.set(key, error instanceof Error ? error : new Error(String(error)));
+        reads.failures.set(key, error instanceof Error ? error : new Error(String(error)));
       }
-    }),
-  );
-  return into;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(QUOTES_STARTED_AT_ONCE, requests.length) }, worker));
+  return reads;
 }
 
 /**

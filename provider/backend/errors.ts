@@ -72,12 +72,14 @@ export class LockHeldError extends ExrecError {
 }
 
 /**
- * Another exrec process of this host kept the turn to order for the same OVHcloud account and
- * service for the whole wait (provider/backend/ordering-turns.ts). Nothing was ordered.
+ * Another exrec process of this host kept the turn to order on a service, or to add an address, of
+ * the same OVHcloud account for the whole wait (provider/backend/ordering-turns.ts). Nothing was
+ * ordered or added there.
  */
 export class OrderingTurnTimeoutError extends ExrecError {
   readonly code = "EXREC_ORDERING_BUSY";
   constructor(
+    /** The platform, or `org/svc address`. */
     readonly platform: string,
     readonly holder: LockOwner | null,
     /** The lock file of the turn. */
@@ -85,8 +87,8 @@ export class OrderingTurnTimeoutError extends ExrecError {
     waitedMs: number,
   ) {
     super(
-      `gave up waiting ${formatWait(waitedMs)} for the turn to order on ${platform}: ${describeHolder(holder)} ` +
-        `is ordering for the same OVHcloud account and service; nothing was ordered (turn: ${location})`,
+      `gave up waiting ${formatWait(waitedMs)} for the turn to order or add on ${platform}: ${describeHolder(holder)} ` +
+        `holds it for the same OVHcloud account; nothing was ordered or added there (turn: ${location})`,
       {
         hint:
           "let the other apply finish, then run apply again: it sees what the other ordered. " +

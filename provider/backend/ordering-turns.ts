@@ -1,6 +1,6 @@
 /**
- * Host-wide turns for ordering (the `OrderingTurns` port): lock files in the system's temporary
- * folder, one per OVHcloud account and service, made and taken over exactly as the local backend's
+ * Host-wide turns for ordering and adding (the `OrderingTurns` port): lock files in the system's
+ * temporary folder, one per OVHcloud account and service (or address being added), made and taken over exactly as the local backend's
  * platform locks are (local-lock.ts: exclusive create, holder recorded, a dead holder's lock taken
  * over). Two exrec processes of this host with different backends (two checkouts, each its own
  * `.exrec`) thereby take turns at ordering for the same need, and the second sees the first's order.
@@ -64,9 +64,12 @@ export function hostOrderingTurns(options: OrderingTurnsOptions): OrderingTurns 
       let told = false;
       for (;;) {
         if (signal?.aborted) {
-          throw new InterruptedError(`interrupted while waiting for the turn to order on ${platform}`, {
-            hint: "nothing was ordered; run the same command again",
-          });
+          throw new InterruptedError(
+            `interrupted while waiting for the turn to order or add on ${platform}`,
+            {
+              hint: "nothing was ordered or added there; run the same command again",
+            },
+          );
         }
         try {
           // One attempt (a dead holder's lock is taken over on it); the waiting is done here, so

@@ -74,7 +74,7 @@ export function resolveConnection(
   env: NodeJS.ProcessEnv,
   homeDir: string,
   flags: LimitFlags = {},
-  cwd: string = process.cwd(),
+  cwd: string,
 ): Connection {
   const limits = resolveLimits(env, flags);
   const files = readConfFiles(homeDir, cwd);

@@ -160,7 +160,11 @@ export class OvhHttpClient {
     this.clock = options.clock ?? Date.now;
     this.debug = options.debug;
     this.userAgent = options.userAgent ?? "exrec";
-    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.retry = {
+      ...DEFAULT_RETRY_POLICY,
+      ...(options.limits.retryDelayMs === undefined ? {} : { baseDelayMs: options.limits.retryDelayMs }),
+      ...options.retry,
+    };
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.gate = new ConcurrencyGate(options.limits.concurrency);

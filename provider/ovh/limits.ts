@@ -1,6 +1,7 @@
 /**
- * How hard exrec may push the API: requests in flight, requests per second, time per request.
- * Read from `EXREC_CONCURRENCY`, `EXREC_RATE_LIMIT`, `EXREC_TIMEOUT` (seconds), overridden by flags.
+ * How hard exrec may push the API: requests in flight, requests per second, time per request, and
+ * how long the first retry waits. Read from `EXREC_CONCURRENCY`, `EXREC_RATE_LIMIT`, `EXREC_TIMEOUT`
+ * (seconds), `EXREC_RETRY_DELAY_MS`, overridden by flags.
  */
 import { ConfigError } from "./errors.js";
 
@@ -11,6 +12,11 @@ export interface Limits {
   ratePerSecond: number;
   /** Per request attempt, in milliseconds (≥ 1). */
   timeoutMs: number;
+  /**
+   * The ceiling of the first retry's wait, in ms (≥ 1); it doubles with each retry, up to 30 s.
+   * Unset: the retry policy's default (500 ms).
+   */
+  retryDelayMs?: number;
 }
 
 export interface LimitFlags {
@@ -40,8 +46,20 @@ export function resolveLimits(env: NodeJS.ProcessEnv, flags: LimitFlags = {}): L
   const timeoutMs =
     flagValue("--timeout", flags.timeoutMs, 1) ??
     (timeoutSeconds === undefined ? DEFAULT_LIMITS.timeoutMs : timeoutSeconds * 1000);
-  return { concurrency, ratePerSecond, timeoutMs };
+  const retryDelayMs = envValue(
+    env,
+    "EXREC_RETRY_DELAY_MS",
+    1,
+    "milliseconds before the first retry, at most",
+  );
+  return { concurrency, ratePerSecond, timeoutMs, ...(retryDelayMs === undefined ? {} : { retryDelayMs }) };
 }
+
+const EXAMPLES: Record<string, string> = {
+  EXREC_RATE_LIMIT: "20",
+  EXREC_TIMEOUT: "30",
+  EXREC_RETRY_DELAY_MS: "500",
+};
 
 function envValue(env: NodeJS.ProcessEnv, name: string, min: number, meaning: string): number | undefined {
   const raw = env[name]?.trim();
@@ -49,7 +67,7 @@ function envValue(env: NodeJS.ProcessEnv, name: string, min: number, meaning: st
   const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(value) || value < min) {
     throw new ConfigError(name, `${JSON.stringify(raw)} is not a whole number ≥ ${min} (${meaning})`, {
-      hint: `set ${name} to a whole number such as ${name === "EXREC_RATE_LIMIT" ? "20" : name === "EXREC_TIMEOUT" ? "30" : "8"}, or unset it for the default`,
+      hint: `set ${name} to a whole number such as ${EXAMPLES[name] ?? "8"}, or unset it for the default`,
     });
   }
   return value;

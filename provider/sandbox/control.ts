@@ -13,6 +13,7 @@ export type Controls = Pick<
   | "resetStats"
   | "addFault"
   | "clearFaults"
+  | "releaseHeld"
   | "setReadModes"
   | "setLatency"
   | "patchAccount"
@@ -116,6 +117,8 @@ export function control(controls: Controls, method: string, segments: string[], 
     case "DELETE faults":
       controls.clearFaults();
       return { body: { ok: true } };
+    case "POST faults/release":
+      return { body: { released: controls.releaseHeld() } };
     case "PUT read-modes": {
       const modes = readModesFromJson(body);
       controls.setReadModes(modes);

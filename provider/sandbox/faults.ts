@@ -10,6 +10,7 @@ const KINDS: readonly FaultSpec["kind"][] = [
   "500",
   "drop",
   "slow",
+  "hold",
   "effect-then-500",
   "task-error",
   "never-deliver",

@@ -186,6 +186,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 class SandboxRuntime {
   private readonly router = apiRouter();
   private readonly faults = new FaultBook();
+  /** The requests a `hold` fault holds, each waiting to be told whether to go on. */
+  private held: ((go: boolean) => void)[] = [];
   private readonly recorder = new StatsRecorder();
   private readonly passwords = new PasswordBook();
   private readonly queryIds = new QueryIds();
@@ -338,6 +340,10 @@ class SandboxRuntime {
         case "slow":
           await sleep(fault.delayMs ?? 1000);
           break;
+        case "hold":
+          // Released: handled as usual. Still held when the sandbox closes: dropped, doing nothing.
+          if (!(await new Promise<boolean>((resolve) => this.held.push(resolve)))) return "dropped";
+          break;
         default:
           if (EFFECT_FAULTS.has(fault.kind)) effect = fault.kind;
       }
@@ -464,6 +470,7 @@ class SandboxRuntime {
     resetStats: () => this.recorder.reset(),
     addFault: (fault: FaultSpec) => this.faults.add(fault),
     clearFaults: () => this.faults.clear(),
+    releaseHeld: () => this.letHeldGo(true),
     setReadModes: (modes: ReadModes) => {
       this.readModes = { pages: modes.pages, batch: modes.batch };
     },
@@ -495,8 +502,17 @@ class SandboxRuntime {
     },
   };
 
+  /** Ends the wait of every held request: handled (`go`) or dropped; returns how many. */
+  letHeldGo(go: boolean): number {
+    const held = this.held;
+    this.held = [];
+    for (const release of held) release(go);
+    return held.length;
+  }
+
   facade(url: string, server: Server, certificate: string | null): Sandbox {
     const { controls, world } = this;
+    const dropHeld = () => this.letHeldGo(false);
     return {
       url,
       certificate,
@@ -506,6 +522,7 @@ class SandboxRuntime {
       resetStats: controls.resetStats,
       addFault: controls.addFault,
       clearFaults: controls.clearFaults,
+      releaseHeld: controls.releaseHeld,
       setReadModes: controls.setReadModes,
       setLatency: controls.setLatency,
       setAnswerModes: controls.setAnswerModes,
@@ -519,6 +536,8 @@ class SandboxRuntime {
         createHash("sha256").update(password, "utf8").digest("hex"),
       close: () =>
         new Promise<void>((resolve, reject) => {
+          // A held request must not keep the sandbox from closing.
+          dropHeld();
           server.close((error) => (error ? reject(error) : resolve()));
           server.closeAllConnections();
         }),

@@ -86,6 +86,7 @@ export interface FaultSpec {
     | "500" // answer 500 without doing anything
     | "drop" // destroy the socket without an answer
     | "slow" // wait delayMs before handling (to exceed a client timeout)
+    | "hold" // hold the request, unanswered, until releaseHeld(); then handle it as usual
     | "effect-then-500" // do the work, then answer 500
     | "task-error" // the task this request creates ends in `error` (and the change is not made)
     | "never-deliver"; // an order placed by this request is paid but never delivered
@@ -157,6 +158,11 @@ export interface Sandbox {
   resetStats(): void;
   addFault(fault: FaultSpec): void;
   clearFaults(): void;
+  /**
+   * Lets the requests a `hold` fault holds go on, to be handled as usual; returns how many. A test
+   * chooses when a request takes effect by what the client has done, not by a timer.
+   */
+  releaseHeld(): number;
   setReadModes(modes: ReadModes): void;
   setLatency(ms: number): void;
   setAnswerModes(modes: Partial<AnswerModes>): AnswerModes;

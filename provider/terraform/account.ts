@@ -475,7 +475,7 @@ export class AccountResource {
         allowDestroy: this.engine.config.allowDestroy,
         maxDestroy: Number.MAX_SAFE_INTEGER,
         secretsOut: this.engine.config.secretsOut,
-        unknownOutcomeGraceMs: resolveConfig({}).limits.timeoutMs,
+        unknownOutcomeGraceMs: resolveConfig(this.engine.io, {}).limits.timeoutMs,
       };
       checkApplyAllowed(plan, options);
       const offset = this.engine.now().getTime() - Date.now();

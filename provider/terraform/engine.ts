@@ -31,6 +31,9 @@ import {
   resolveConfig,
   type Session,
 } from "../../reconciler/commands/session.js";
+import type { CliIo } from "../../reconciler/commands/io.js";
+import { processIo } from "../../reconciler/commands/process-io.js";
+import { subsidiaryOf } from "../../reconciler/commands/plan.js";
 
 export interface ProviderConfig {
   allowDestroy: boolean;
@@ -51,21 +54,27 @@ export class Engine {
   /** Set by StopProvider: no new write starts (one in flight finishes; the journal covers a kill). */
   stopping = false;
 
+  /** The provider owns its process: its environment, working folder and stderr are the run's. */
+  readonly io: CliIo = processIo();
+
   constructor(readonly config: ProviderConfig) {}
 
   async api(): Promise<ExchangeApi> {
     // Configuration is resolved on first use, so that a plan with no resources needs no credentials.
-    this.session ??= openSession(resolveConfig({}), {});
+    this.session ??= openSession(this.io, resolveConfig(this.io, {}), {});
     return (await this.session).api;
   }
 
   backend(): Promise<Backend> {
-    this.backendPromise ??= openBackendFor(this.config.backend ? { backend: this.config.backend } : {});
+    this.backendPromise ??= openBackendFor(
+      this.io,
+      this.config.backend ? { backend: this.config.backend } : {},
+    );
     return this.backendPromise;
   }
 
   now(): Date {
-    return planningClock();
+    return planningClock(this.io);
   }
 
   /** The live platform, read once per process (and again after a write to it); null when it does not exist. */
@@ -125,7 +134,7 @@ export class Engine {
   }
 
   private async priceBook(): Promise<PriceBook> {
-    this.prices ??= this.api().then((api) => readPrices(api));
+    this.prices ??= this.api().then((api) => readPrices(api, subsidiaryOf(this.io)));
     return this.prices;
   }
 

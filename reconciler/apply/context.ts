@@ -69,8 +69,8 @@ export interface ApplyContext {
   /** Aborted on Ctrl-C: waits end at once, and the next API call throws InterruptedError. */
   signal?: AbortSignal;
   /**
-   * Host-wide turns at ordering, so that two exrec processes of this host with different backends
-   * never order for the same account and service at the same instant. Absent: no such turns.
+   * Host-wide turns, so that two exrec processes of this host with different backends never order
+   * for the same account and service, or add the same address, at the same instant. Absent: none.
    */
   orderingTurns?: OrderingTurns;
 }
@@ -85,6 +85,32 @@ export class TaskFailedError extends ExrecError {
 
 export class WaitTimeoutError extends ExrecError {
   readonly code = "EXREC_WAIT_TIMEOUT";
+}
+
+/**
+ * Runs `critical` holding this host's turn at `key` (a platform to order on, or an address to
+ * add), when the edge gave turns. A turn is taken inside the backend's lock and released before
+ * anything else is waited for (a task, a delivery), so no process holds one lock while waiting for
+ * another in the other order, and other keys never wait.
+ */
+export async function inHostTurn<T>(
+  ctx: ApplyContext,
+  key: string,
+  doing: string,
+  critical: () => Promise<T>,
+): Promise<T> {
+  const turns = ctx.orderingTurns;
+  if (!turns) return critical();
+  const turn = await turns.take(key, {
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    onWait: (holder) =>
+      ctx.log(`  waiting for the turn at ${doing}: another exrec of this host (${holder}) holds it`),
+  });
+  try {
+    return await critical();
+  } finally {
+    await turn.release();
+  }
 }
 
 /** The live account, or null when a single GET says it does not exist. */

@@ -23,7 +23,14 @@ import {
   type NewJournalEntry,
 } from "../ports.js";
 import { moneyOfPrice } from "../prices.js";
-import { ApplyRefusedError, pollUntil, readAccount, WaitTimeoutError, type ApplyContext } from "./context.js";
+import {
+  ApplyRefusedError,
+  inHostTurn,
+  pollUntil,
+  readAccount,
+  WaitTimeoutError,
+  type ApplyContext,
+} from "./context.js";
 import { failpoint } from "./failpoint.js";
 import { accountsOrderedFor, refuseForeignOrders, unclaimedRecentOrders } from "./foreign-orders.js";
 import { knownToHaveNoPaymentMethod, payOrder } from "./payment.js";
@@ -112,7 +119,7 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
   // Look at the recent orders, place, and record the order id, as one turn of this host: another
   // exrec here with its own backend (another checkout) that orders for the same account and service
   // waits for it, then sees this order among the recent ones and stops instead of buying again.
-  const { entry, placed } = await inOrderingTurn(ctx, key, async () => {
+  const { entry, placed } = await inHostTurn(ctx, key, `ordering on ${key}`, async () => {
     await refuseForeignOrders(ctx, change);
     return placeAndRecord(ctx, change, needed, quotedMoney);
   });
@@ -146,28 +153,6 @@ export async function applyOrder(ctx: ApplyContext, change: OrderChange): Promis
     });
   }
   return outcome(change, "done", { orderId: placed.orderId, amount, writes });
-}
-
-/**
- * Runs `critical` holding this host's turn to order on the platform, when the edge gave turns.
- * The turn is taken after the backend's lock and released before anything else is waited for, so
- * that no process ever holds one lock while waiting for another in the other order.
- */
-async function inOrderingTurn<T>(ctx: ApplyContext, key: string, critical: () => Promise<T>): Promise<T> {
-  const turns = ctx.orderingTurns;
-  if (!turns) return critical();
-  const turn = await turns.take(key, {
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-    onWait: (holder) =>
-      ctx.log(
-        `  waiting for the turn to order on ${key}: another exrec of this host (${holder}) is ordering`,
-      ),
-  });
-  try {
-    return await critical();
-  } finally {
-    await turn.release();
-  }
 }
 
 /** Journals the order, places it, and records its id: a crash anywhere in it is resumed from the journal. */

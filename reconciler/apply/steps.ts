@@ -8,6 +8,7 @@ import { offerOf, platformKey, type Change, type Money, type Offer } from "../mo
 import { isRejected, type AccountUpdate, type ApiAccount, type ApiTask } from "../ports.js";
 import {
   ApplyRefusedError,
+  inHostTurn,
   readAccount,
   TaskFailedError,
   waitForTask,
@@ -161,34 +162,40 @@ async function configure(
 async function add(ctx: ApplyContext, change: Extract<Change, { action: "add" }>): Promise<ChangeOutcome> {
   const { organization: org, service: svc } = change.platform;
   const key = platformKey(change.platform);
-  const existing = await readAccount(ctx, org, svc, change.address);
-  if (existing) {
+  // Look, record the password and POST as one turn of this host for this address: another exrec
+  // here with its own backend (another checkout) adding the same address waits, then finds the
+  // account made, instead of recording a password that opens nothing and being refused.
+  const added = await inHostTurn(ctx, `${key} ${change.address}`, `adding ${change.address}`, async () => {
+    if (await readAccount(ctx, org, svc, change.address)) return null;
+    const secrets = ctx.secrets;
+    if (!secrets)
+      throw new ApplyRefusedError("adding an account needs --secrets-out FILE for its initial password");
+    // Recorded before the request: a crash after it must not lose the password of a created account.
+    const password = await secrets.passwordFor(key, change.address, ctx.now().toISOString());
+    const journalId = randomUUID();
+    await ctx.backend.journalOpen({
+      id: journalId,
+      platform: key,
+      changeId: change.id,
+      action: "add",
+      detail: { address: change.address },
+      startedAt: ctx.now().toISOString(),
+    });
+    const at = change.address.lastIndexOf("@");
+    const body = {
+      login: change.address.slice(0, at),
+      domain: change.address.slice(at + 1),
+      license: change.license,
+      password,
+      ...(typeof change.after.displayName === "string" ? { displayName: change.after.displayName } : {}),
+    };
+    return { task: await ctx.api.addAccount(org, svc, body), journalId, secrets };
+  });
+  if (added === null) {
     await closeJournal(ctx, key, change.id);
     return outcome(change, "unchanged", { message: "the account already exists" });
   }
-  const secrets = ctx.secrets;
-  if (!secrets)
-    throw new ApplyRefusedError("adding an account needs --secrets-out FILE for its initial password");
-  // Recorded before the request: a crash after it must not lose the password of a created account.
-  const password = await secrets.passwordFor(key, change.address, ctx.now().toISOString());
-  const journalId = randomUUID();
-  await ctx.backend.journalOpen({
-    id: journalId,
-    platform: key,
-    changeId: change.id,
-    action: "add",
-    detail: { address: change.address },
-    startedAt: ctx.now().toISOString(),
-  });
-  const at = change.address.lastIndexOf("@");
-  const body = {
-    login: change.address.slice(0, at),
-    domain: change.address.slice(at + 1),
-    license: change.license,
-    password,
-    ...(typeof change.after.displayName === "string" ? { displayName: change.after.displayName } : {}),
-  };
-  const task = await ctx.api.addAccount(org, svc, body);
+  const { task, journalId, secrets } = added;
   failpoint("add:after-post");
   await waitForTaskJournalled(ctx, org, svc, task, `adding ${change.address}`, journalId);
   // Closes this entry, and any an earlier, interrupted attempt at the same change left open.

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { hostname } from "node:os";
 import { open } from "node:fs/promises";
-import { extname, resolve } from "node:path";
+import { extname } from "node:path";
 import { createInterface } from "node:readline/promises";
 import {
   applyPlan,
@@ -25,17 +25,17 @@ import { canonicalJson } from "../plan-format/canonical-json.js";
 import { manifestPathsOf, readPlanFile } from "../planfile.js";
 import { refresh, staleObjects } from "../refresh.js";
 import { renderPlanText } from "../render/plan-text.js";
-import { note, print } from "./output.js";
+import { isCi, note, pathIn, print, useColor, type CliIo } from "./io.js";
+import { manifestReading } from "./manifests.js";
 import { loadPlanInput, planInput } from "./plan.js";
 import {
   apiIdentity,
-  isCi,
+  backendSpec,
   openBackendFor,
   openSession,
   planningClock,
   resolveConfig,
   STATE_DIR,
-  useColor,
   type GlobalOptions,
 } from "./session.js";
 import { validateSelection, type Selection } from "./select.js";
@@ -61,12 +61,12 @@ export class StalePlanError extends ExrecError {
  * its extension (.yaml, .yml, .json) is taken as a plan, so that a damaged one is refused with the
  * plan file's own message rather than as "not a manifest".
  */
-async function isPlanFile(files: string[]): Promise<boolean> {
+async function isPlanFile(io: CliIo, files: string[]): Promise<boolean> {
   const [file, ...others] = files;
   if (file === undefined || others.length > 0) return false;
   let head: string;
   try {
-    const handle = await open(file, "r");
+    const handle = await open(pathIn(io, file), "r");
     try {
       if (!(await handle.stat()).isFile()) return false;
       const buffer = Buffer.alloc(4096);
@@ -83,7 +83,7 @@ async function isPlanFile(files: string[]): Promise<boolean> {
   return ![".yaml", ".yml", ".json"].includes(extname(file).toLowerCase());
 }
 
-function applyOptions(options: ApplyCommandOptions): ApplyOptions {
+function applyOptions(io: CliIo, options: ApplyCommandOptions): ApplyOptions {
   const seconds = (flag: string, value: string | undefined, fallbackMs: number) => {
     if (value === undefined) return fallbackMs;
     const n = Number(value);
@@ -103,7 +103,7 @@ function applyOptions(options: ApplyCommandOptions): ApplyOptions {
     allowRemoveAll: Boolean(options.allowRemoveAll),
     pay: options.pay !== false,
     // The same variable the Terraform provider reads; the flag wins.
-    secretsOut: options.secretsOut ?? (process.env.EXREC_SECRETS_OUT || null),
+    secretsOut: secretsFile(io, options.secretsOut ?? (io.env.EXREC_SECRETS_OUT || null)),
     deliveryTimeoutMs: seconds(
       "--delivery-timeout",
       options.deliveryTimeout,
@@ -111,57 +111,68 @@ function applyOptions(options: ApplyCommandOptions): ApplyOptions {
     ),
     lockWaitMs: seconds("--lock-timeout", options.lockTimeout, DEFAULT_APPLY_OPTIONS.lockWaitMs),
     // An order request without an answer is looked for as long as one request may take (--timeout).
-    unknownOutcomeGraceMs: resolveConfig(options).limits.timeoutMs,
+    unknownOutcomeGraceMs: resolveConfig(io, options).limits.timeoutMs,
   };
 }
 
+/** The secrets file, absolute: the secrets store keys its writers by path, shared by every run in a process. */
+function secretsFile(io: CliIo, file: string | null): string | null {
+  return file === null ? null : pathIn(io, file);
+}
+
 /** `exrec apply FILE... | PLAN`: exit 0 when everything was applied (or nothing was to do), else 1. */
-export async function applyCommand(files: string[], options: ApplyCommandOptions): Promise<number> {
+export async function applyCommand(
+  io: CliIo,
+  files: string[],
+  options: ApplyCommandOptions,
+): Promise<number> {
   validateSelection(options);
-  const settings = applyOptions(options);
+  const settings = applyOptions(io, options);
   const [first] = files;
   if (first === undefined)
     throw new UsageError("name the manifest files, or a plan file saved with plan --out");
   // Everything that needs no request first: flags, configuration, the manifest or the plan file.
-  const saved = (await isPlanFile(files)) ? await readPlanFile(first) : null;
-  const input = saved ? null : await loadPlanInput(files, options);
+  const saved = (await isPlanFile(io, files)) ? await readPlanFile(first, io.cwd) : null;
+  const input = saved ? null : await loadPlanInput(io, files, options);
   const scope = (saved ? saved.platforms : input!.desired.platforms).map(platformKey).sort();
-  const now = runningClock();
-  const interruption = new Interruption();
-  const backend = await openBackendFor(options);
+  const now = runningClock(io);
+  const interruption = new Interruption(io);
+  const backend = await openBackendFor(io, options);
   try {
     // The lock comes before the live state is read, as Terraform's does: a plan shown to the user
     // and then applied must not be overtaken by another apply in between.
     const lock = await backend.lock(
       scope,
-      { pid: process.pid, host: hostname(), who: whoRuns(), startedAt: now().toISOString() },
+      { pid: process.pid, host: hostname(), who: whoRuns(io), startedAt: now().toISOString() },
       settings.lockWaitMs,
     );
     // Said once: the local lock only keeps out applies run from this same folder.
-    if (!options.backend && !process.env.EXREC_BACKEND) {
+    if (!backendSpec(io, options)) {
       note(
-        `exrec: lock, journal and history in ${resolve(STATE_DIR)} (local backend): an apply run from another folder does not see this lock; to share it, use --backend postgres://…`,
+        io,
+        `exrec: lock, journal and history in ${pathIn(io, STATE_DIR)} (local backend): an apply run from another folder does not see this lock; to share it, use --backend postgres://…`,
       );
     }
     // From here on Ctrl-C stops at a safe point (before it, the default exit loses nothing).
     interruption.install();
     try {
       const { plan, api, close } = saved
-        ? await verifySavedPlan(first, saved, options, interruption.signal)
-        : await planInput(input!, options, interruption.signal, backend);
+        ? await verifySavedPlan(io, first, saved, options, interruption.signal)
+        : await planInput(io, input!, options, interruption.signal, backend);
       try {
-        print(renderPlanText(plan, { color: useColor(process.stdout) }));
+        print(io, renderPlanText(plan, { color: useColor(io, io.stdout) }));
         // Two exrec processes of this host ordering for the same account take turns, whatever
         // their backends (docs/BACKENDS.md, "Ordering turns").
         const orderingTurns = hostOrderingTurns({
-          account: apiIdentity(resolveConfig(options)),
+          account: apiIdentity(io, resolveConfig(io, options)),
           owner: () => ({
             pid: process.pid,
             host: hostname(),
-            who: whoRuns(),
+            who: whoRuns(io),
             startedAt: now().toISOString(),
           }),
           waitMs: Math.max(DEFAULT_ORDERING_WAIT_MS, 4 * settings.unknownOutcomeGraceMs),
+          onWarning: (message) => note(io, `exrec: warning: ${message}`),
         });
         // What every apply step reaches the outside through; built when a step is about to run.
         const applyContext = () => ({
@@ -171,9 +182,9 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
           now,
           sleep: realSleep,
           secrets: settings.secretsOut ? secretsFileStore(settings.secretsOut) : null,
-          log: (line: string) => note(line),
-          who: whoRuns(),
-          commit: currentCommit(),
+          log: (line: string) => note(io, line),
+          who: whoRuns(io),
+          commit: currentCommit(io),
           signal: interruption.signal,
           orderingTurns,
         });
@@ -186,9 +197,10 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
         // A secrets file that cannot take the passwords must stop the run before an account is made.
         if (settings.secretsOut && plan.changes.some((c) => needsSecretsOut(c, settings)))
           await checkSecretsFile(settings.secretsOut);
-        const answer = await confirmed(options, interruption);
+        const answer = await confirmed(io, options, interruption);
         if (answer !== "yes") {
           note(
+            io,
             answer === "interrupted"
               ? "Apply cancelled at the prompt (interrupted); nothing was written."
               : "Apply cancelled; nothing was written.",
@@ -199,7 +211,7 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
           throw new InterruptedError("interrupted before the first write; nothing was written");
         }
         const report = await applyPlan(plan, applyContext(), lock);
-        return summarise(report);
+        return summarise(io, report);
       } finally {
         await close();
       }
@@ -221,9 +233,15 @@ export async function applyCommand(files: string[], options: ApplyCommandOptions
 }
 
 /** A saved plan is applied only if the manifest and every live object it read are unchanged. */
-async function verifySavedPlan(file: string, plan: Plan, options: ApplyCommandOptions, signal: AbortSignal) {
-  const connection = resolveConfig(options);
-  const manifests = manifestPathsOf(file, plan);
+async function verifySavedPlan(
+  io: CliIo,
+  file: string,
+  plan: Plan,
+  options: ApplyCommandOptions,
+  signal: AbortSignal,
+) {
+  const connection = resolveConfig(io, options);
+  const manifests = manifestPathsOf(pathIn(io, file), plan);
   if (manifests.length === 0) {
     throw new StalePlanError(
       `${file} does not name the manifest files it was planned from; nothing was applied`,
@@ -232,7 +250,7 @@ async function verifySavedPlan(file: string, plan: Plan, options: ApplyCommandOp
       },
     );
   }
-  const desired = await loadDesired(manifests);
+  const desired = await loadDesired(manifests, manifestReading(io));
   if (desired.digest !== plan.manifest_digest) {
     throw new StalePlanError(
       `the manifest (${manifests.join(", ")}) changed since ${file} was planned; nothing was applied`,
@@ -241,7 +259,7 @@ async function verifySavedPlan(file: string, plan: Plan, options: ApplyCommandOp
       },
     );
   }
-  const session = await openSession(connection, options, signal);
+  const session = await openSession(io, connection, options, signal);
   try {
     const { actual } = await refresh(session.api, plan.platforms);
     const stale = staleObjects(plan.fingerprint, actual.fingerprint);
@@ -319,57 +337,59 @@ type Answer = "yes" | "no" | "interrupted";
  * a terminal, or a SIGINT or SIGTERM sent to the process) and anything but "yes" are a refusal:
  * nothing is written, and none of them is an error of exrec.
  */
-async function confirmed(options: ApplyCommandOptions, interruption: Interruption): Promise<Answer> {
+async function confirmed(
+  io: CliIo,
+  options: ApplyCommandOptions,
+  interruption: Interruption,
+): Promise<Answer> {
   if (options.autoApprove) return "yes";
-  if (!process.stdin.isTTY && isCi()) {
+  if (!io.stdin.isTTY && isCi(io)) {
     throw new UsageError("apply needs confirmation and there is no terminal to ask on; nothing was written", {
       hint: "review the plan, then run again with --auto-approve",
     });
   }
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
   // While the prompt waits, a signal answers it: there is no request in flight to let finish.
   interruption.dispose();
-  let onSignal: (() => void) | null = null;
+  let answer: (value: Answer) => void = () => undefined;
+  const answered = new Promise<Answer>((resolve) => (answer = resolve));
+  const onSignal = () => {
+    io.stderr.write("\n");
+    answer("interrupted");
+  };
+  rl.once("SIGINT", onSignal);
+  const stopListening = io.onStopSignal(onSignal);
   try {
-    return await new Promise<Answer>((resolve) => {
-      onSignal = () => {
-        process.stderr.write("\n");
-        resolve("interrupted");
-      };
-      rl.once("SIGINT", onSignal);
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
-      rl.once("close", () => resolve("no"));
-      rl.question("Apply these changes? Only 'yes' is accepted: ").then(
-        (line) => resolve(line.trim() === "yes" ? "yes" : "no"),
-        () => resolve("no"),
-      );
-    });
+    rl.once("close", () => answer("no"));
+    rl.question("Apply these changes? Only 'yes' is accepted: ").then(
+      (line) => answer(line.trim() === "yes" ? "yes" : "no"),
+      () => answer("no"),
+    );
+    return await answered;
   } finally {
-    if (onSignal) {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    }
+    stopListening();
     rl.close();
     // Whatever the answer, stdin is not read again: an open pipe must not keep the process alive.
-    process.stdin.pause();
+    io.stdin.pause();
     interruption.install();
   }
 }
 
-function summarise(report: ApplyReport): number {
+function summarise(io: CliIo, report: ApplyReport): number {
   const count = (result: string) => report.outcomes.filter((o) => o.result === result).length;
   const awaiting = report.outcomes.filter((o) => o.result === "awaiting-payment");
   note(
+    io,
     `Apply ${report.interrupted ? "interrupted" : report.failedPlatforms.length > 0 ? "stopped" : "complete"}: ${count("done")} done, ${count("unchanged")} already as declared, ` +
       `${count("failed")} failed, ${count("not-run")} not run, ${awaiting.length} awaiting payment. ${report.writes} write request(s).`,
   );
-  for (const o of awaiting) note(`  ${o.message}`);
-  for (const f of report.failedPlatforms) note(`  ${f.platform}: stopped after a failure: ${f.error}`);
+  for (const o of awaiting) note(io, `  ${o.message}`);
+  for (const f of report.failedPlatforms) note(io, `  ${f.platform}: stopped after a failure: ${f.error}`);
   if (report.interrupted) {
     note(
+      io,
       "Every request sent was seen through and recorded; what was not finished is in the journal. To resume, run:\n" +
-        `  ${resumeCommand()}\n` +
+        `  ${resumeCommand(io)}\n` +
         "It re-reads the live state, pays orders already placed instead of ordering again, and carries on.",
     );
     return 130;
@@ -378,9 +398,9 @@ function summarise(report: ApplyReport): number {
 }
 
 /** The command line of this run, to run again (arguments quoted where the shell needs it). */
-function resumeCommand(): string {
+function resumeCommand(io: CliIo): string {
   const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
-  return ["exrec", ...process.argv.slice(2)].map(quote).join(" ");
+  return ["exrec", ...io.args].map(quote).join(" ");
 }
 
 /**
@@ -388,25 +408,30 @@ function resumeCommand(): string {
  * that what apply records (history, journal, lock) is on the same clock as the plan it carries out
  * and as drift, which reads that history against the same EXREC_NOW.
  */
-function runningClock(): () => Date {
-  const offset = planningClock().getTime() - Date.now();
+function runningClock(io: CliIo): () => Date {
+  const offset = planningClock(io).getTime() - Date.now();
   return () => new Date(Date.now() + offset);
 }
 
 /** Who runs it, for the history: the CI actor when there is one, else the user. */
-function whoRuns(): string | null {
-  const env = process.env;
+function whoRuns(io: CliIo): string | null {
+  const env = io.env;
   return env.EXREC_ACTOR ?? env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? env.USER ?? env.USERNAME ?? null;
 }
 
 /** The commit being applied, when known: CI's variable, else git's HEAD in the working folder. */
-function currentCommit(): string | null {
-  const env = process.env;
+function currentCommit(io: CliIo): string | null {
+  const env = io.env;
   const fromCi = env.EXREC_COMMIT ?? env.GITHUB_SHA ?? env.CI_COMMIT_SHA;
   if (fromCi) return fromCi;
   try {
     return (
-      execFileSync("git", ["rev-parse", "HEAD"], { stdio: ["ignore", "pipe", "ignore"], timeout: 5000 })
+      execFileSync("git", ["rev-parse", "HEAD"], {
+        cwd: io.cwd,
+        env: { ...io.env },
+        stdio: ["ignore", "pipe", "ignore"],
+        timeout: 5000,
+      })
         .toString()
         .trim() || null
     );

@@ -8,17 +8,12 @@ import { renderDriftJson } from "../render/drift-json.js";
 import { renderDriftMarkdown } from "../render/drift-markdown.js";
 import { renderDriftText } from "../render/drift-text.js";
 import { UsageError } from "../errors.js";
-import { note, print, writeOutputFile } from "./output.js";
+import { note, pathIn, print, useColor, type CliIo } from "./io.js";
+import { writeOutputFile } from "./output.js";
 import { readLive, readPrices, selectedDesired } from "./pipeline.js";
-import { checkFormat, wantsProgress } from "./plan.js";
-import {
-  openBackendFor,
-  openSession,
-  planningClock,
-  resolveConfig,
-  useColor,
-  type GlobalOptions,
-} from "./session.js";
+import { manifestReading } from "./manifests.js";
+import { checkFormat, subsidiaryOf, wantsProgress } from "./plan.js";
+import { openBackendFor, openSession, planningClock, resolveConfig, type GlobalOptions } from "./session.js";
 import { validateSelection, type Selection } from "./select.js";
 
 export interface DriftOptions extends GlobalOptions, Selection {
@@ -49,9 +44,9 @@ function renderDrift(
   }
 }
 
-async function readIgnoreFile(file: string): Promise<{ text: string | null }> {
+async function readIgnoreFile(io: CliIo, file: string): Promise<{ text: string | null }> {
   try {
-    return { text: await readFile(file, "utf8") };
+    return { text: await readFile(pathIn(io, file), "utf8") };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { text: null };
     throw new UsageError(`cannot read the ignore file ${file}: ${(error as Error).message}`);
@@ -59,22 +54,25 @@ async function readIgnoreFile(file: string): Promise<{ text: string | null }> {
 }
 
 /** `exrec drift FILE...`: read-only. Exit 0, or 2 with --detailed-exitcode when there is drift. */
-export async function driftCommand(files: string[], options: DriftOptions): Promise<number> {
+export async function driftCommand(io: CliIo, files: string[], options: DriftOptions): Promise<number> {
   checkFormat(options.format, DRIFT_FORMATS);
   validateSelection(options);
   if (files.length === 0) throw new UsageError("name at least one manifest file");
-  const connection = resolveConfig(options);
-  const desired = selectedDesired(await loadDesired(files), options);
+  const connection = resolveConfig(io, options);
+  const desired = selectedDesired(await loadDesired(files, manifestReading(io)), options);
   if (desired.platforms.length === 0)
     throw new UsageError("no declared platform matches --platform/--exclude");
-  const ignoreText = await readIgnoreFile(options.ignoreFile);
+  const ignoreText = await readIgnoreFile(io, options.ignoreFile);
   const ignore = ignoreText.text === null ? [] : parseIgnore(ignoreText.text, options.ignoreFile);
-  const now = planningClock();
-  const backend = await openBackendFor(options);
-  const session = await openSession(connection, options);
+  const now = planningClock(io);
+  const backend = await openBackendFor(io, options);
+  const session = await openSession(io, connection, options);
   try {
-    const live = await readLive(session.api, desired, { progress: wantsProgress(options) });
-    const prices = await readPrices(session.api);
+    const live = await readLive(session.api, desired, {
+      progress: wantsProgress(io, options),
+      stream: io.stderr,
+    });
+    const prices = await readPrices(session.api, subsidiaryOf(io));
     const keys = desired.platforms.map(platformKey);
     const declared = new Set(keys);
     const history = (await backend.historyList(null)).filter((h) => declared.has(h.platform));
@@ -85,18 +83,18 @@ export async function driftCommand(files: string[], options: DriftOptions): Prom
         report,
         ignoreText.text === null ? undefined : { text: ignoreText.text, file: options.ignoreFile },
       );
-      await writeOutputFile(options.ignoreFile, merged);
-      note(`Wrote ${options.ignoreFile}: today's drift is now ignored.`);
+      await writeOutputFile(pathIn(io, options.ignoreFile), merged);
+      note(io, `Wrote ${options.ignoreFile}: today's drift is now ignored.`);
       return 0;
     }
-    const color = !options.out && useColor(process.stdout);
+    const color = !options.out && useColor(io, io.stdout);
     const text = renderDrift(report, options.format, color, options.out);
     if (options.out) {
-      await writeOutputFile(options.out, text);
-      note(`Drift report written to ${options.out}.`);
-      if (options.format !== "text") print(renderDriftText(report, { color: useColor(process.stdout) }));
+      await writeOutputFile(pathIn(io, options.out), text);
+      note(io, `Drift report written to ${options.out}.`);
+      if (options.format !== "text") print(io, renderDriftText(report, { color: useColor(io, io.stdout) }));
     } else {
-      print(text);
+      print(io, text);
     }
     return options.detailedExitcode && hasDrift(report) ? 2 : 0;
   } finally {

@@ -1,6 +1,6 @@
 import { renderHistoryText } from "../render/history-text.js";
 import { UsageError } from "../errors.js";
-import { print } from "./output.js";
+import { print, type CliIo } from "./io.js";
 import { openBackendFor, type GlobalOptions } from "./session.js";
 
 export interface HistoryOptions extends GlobalOptions {
@@ -9,7 +9,7 @@ export interface HistoryOptions extends GlobalOptions {
 }
 
 /** `exrec history`: what every apply did, from the backend. */
-export async function historyCommand(options: HistoryOptions): Promise<number> {
+export async function historyCommand(io: CliIo, options: HistoryOptions): Promise<number> {
   if (options.format !== "text" && options.format !== "json") {
     throw new UsageError(`--format takes text or json, not ${JSON.stringify(options.format)}`);
   }
@@ -20,10 +20,10 @@ export async function historyCommand(options: HistoryOptions): Promise<number> {
       throw new UsageError(`--since takes a date (YYYY-MM-DD or ISO), not ${JSON.stringify(options.since)}`);
     since = date.toISOString();
   }
-  const backend = await openBackendFor(options);
+  const backend = await openBackendFor(io, options);
   try {
     const entries = await backend.historyList(since);
-    print(options.format === "json" ? JSON.stringify(entries, null, 2) : renderHistoryText(entries));
+    print(io, options.format === "json" ? JSON.stringify(entries, null, 2) : renderHistoryText(entries));
     return 0;
   } finally {
     await backend.close();

@@ -18,6 +18,7 @@ import {
 import { refresh, type ReadMode } from "../refresh.js";
 import { ExrecError } from "../errors.js";
 import { defineLazy } from "../lazy.js";
+import type { CliOutput } from "./io.js";
 import { Progress } from "./progress.js";
 import { selects, type Selection } from "./select.js";
 
@@ -42,9 +43,9 @@ export function selectedDesired(desired: Desired, selection: Selection): Desired
 export async function readLive(
   api: ExchangeApi,
   desired: Desired,
-  options: { progress: boolean },
+  options: { progress: boolean; stream?: CliOutput },
 ): Promise<LiveState> {
-  const progress = new Progress(options.progress, process.stderr, "refresh");
+  const progress = new Progress(options.progress ? options.stream : undefined, "refresh");
   const { actual, readModes } = await refresh(api, desired.platforms, {
     onProgress: (e) => progress.update(e.platform, e.done, e.total),
   });
@@ -58,9 +59,11 @@ export async function readLive(
   return { desired, actual, readModes };
 }
 
-/** The catalog's prices; when it cannot be read, every price is unknown (and the plan says why). */
-export async function readPrices(api: ExchangeApi): Promise<PriceBook> {
-  const subsidiary = process.env.EXREC_SUBSIDIARY ?? "FR";
+/**
+ * The catalog's prices of an OVHcloud subsidiary (FR, GB…); when it cannot be read, every price is
+ * unknown (and the plan says why).
+ */
+export async function readPrices(api: ExchangeApi, subsidiary = "FR"): Promise<PriceBook> {
   try {
     return priceBookFromCatalog(await api.catalog(subsidiary));
   } catch (error) {

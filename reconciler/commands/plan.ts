@@ -1,4 +1,5 @@
 import { loadDesired } from "../load/index.js";
+import { manifestReading } from "./manifests.js";
 import { isEmpty, type Desired, type Plan } from "../model.js";
 import { existsSync } from "node:fs";
 import { platformKey } from "../model.js";
@@ -8,16 +9,16 @@ import { renderPlanJson } from "../render/plan-json.js";
 import { renderPlanMarkdown } from "../render/plan-markdown.js";
 import { renderPlanText } from "../render/plan-text.js";
 import { UsageError } from "../errors.js";
-import { note, print } from "./output.js";
+import { note, pathIn, print, useColor, type CliIo } from "./io.js";
 import { planWithQuotes, readLive, readPlacedOrders, readPrices, selectedDesired } from "./pipeline.js";
 import { declaredRecurringQuoteRequests, readQuotes } from "../prices.js";
 import {
+  backendSpec,
   openBackendFor,
   openSession,
   STATE_DIR,
   planningClock,
   resolveConfig,
-  useColor,
   type Connection,
   type GlobalOptions,
 } from "./session.js";
@@ -30,10 +31,14 @@ export interface PlanOptions extends GlobalOptions, Selection {
   fingerprints?: boolean;
 }
 
-export function renderPlan(plan: Plan, format: string, options: { fingerprints?: boolean } = {}): string {
+export function renderPlan(
+  plan: Plan,
+  format: string,
+  options: { fingerprints?: boolean; color?: boolean } = {},
+): string {
   switch (format) {
     case "text":
-      return renderPlanText(plan, { color: useColor(process.stdout) });
+      return renderPlanText(plan, { color: options.color ?? false });
     case "markdown":
       return renderPlanMarkdown(plan);
     case "json":
@@ -50,12 +55,16 @@ export interface PlanInput {
 }
 
 /** Checks the flags, resolves the configuration and loads the manifests: all before any request. */
-export async function loadPlanInput(files: string[], options: GlobalOptions & Selection): Promise<PlanInput> {
+export async function loadPlanInput(
+  io: CliIo,
+  files: string[],
+  options: GlobalOptions & Selection,
+): Promise<PlanInput> {
   if (files.length === 0)
     throw new UsageError("name at least one manifest file (YAML, cdk.tf.json or a cdktf.out folder)");
   validateSelection(options);
-  const connection = resolveConfig(options);
-  const desired = selectedDesired(await loadDesired(files), options);
+  const connection = resolveConfig(io, options);
+  const desired = selectedDesired(await loadDesired(files, manifestReading(io)), options);
   if (desired.platforms.length === 0)
     throw new UsageError("no declared platform matches --platform/--exclude");
   return { connection, desired };
@@ -66,27 +75,35 @@ export async function loadPlanInput(files: string[], options: GlobalOptions & Se
  * `backend`: the one apply holds; without it, the journal is read from the configured backend.
  */
 export async function planInput(
+  io: CliIo,
   input: PlanInput,
   options: GlobalOptions,
   signal?: AbortSignal,
   backend?: Backend,
 ): Promise<{ plan: Plan; api: ExchangeApi; close: () => Promise<void> }> {
-  const now = planningClock();
+  const now = planningClock(io);
   // The backend first, as `terraform plan` initialises its backend first: an unreachable database
   // stops the plan before any request to the API, not after a long read of the live state.
-  const journal = backend ? null : await openJournalBackend(options);
+  const journal = backend ? null : await openJournalBackend(io, options);
   try {
-    const session = await openSession(input.connection, options, signal);
+    const session = await openSession(io, input.connection, options, signal);
     // What depends only on the manifest (the price catalog, the recurring-price quotes its Hosted
     // platforms call for, the journal's open orders) is read while the platforms are refreshed, not
     // after: each is a round of requests the plan would otherwise wait for. The refresh asks first,
     // so its requests are the first in flight. No promise here rejects unhandled when another fails
     // first: each is awaited below, or settled before the connection closes.
     const scope = input.desired.platforms.map(platformKey);
-    const reading = readLive(session.api, input.desired, { progress: wantsProgress(options) });
+    const reading = readLive(session.api, input.desired, {
+      progress: wantsProgress(io, options),
+      stream: io.stderr,
+    });
     reading.catch(() => undefined);
-    const prices = readPrices(session.api);
-    const early = readQuotes(session.api, declaredRecurringQuoteRequests(input.desired));
+    const prices = readPrices(session.api, subsidiaryOf(io));
+    // When the refresh fails, the quotes not yet asked for are not asked for at all.
+    const givenUp = new AbortController();
+    const early = readQuotes(session.api, declaredRecurringQuoteRequests(input.desired), {
+      signal: givenUp.signal,
+    });
     const from = backend ?? journal;
     const placed = from ? readPlacedOrders(session.api, from, scope) : Promise.resolve([]);
     placed.catch(() => undefined);
@@ -97,13 +114,14 @@ export async function planInput(
         live,
         now,
         await prices,
-        (line) => process.stderr.write(`${line}\n`),
+        (line) => note(io, line),
         await placed,
         await early,
       );
       return { plan, api: session.api, close: () => session.close() };
     } catch (error) {
-      // The early reads answer (or fail) before the connection closes: none is left half done.
+      // The reads in flight answer (or fail) before the connection closes: none is left half done.
+      givenUp.abort();
       await Promise.allSettled([reading, prices, early, placed]);
       await session.close();
       throw error;
@@ -118,14 +136,19 @@ export async function planInput(
  * names them instead of showing them as bought again. Read-only: no lock, no write, and no local
  * state folder is created where none exists (then no apply ran here, and there is no journal).
  */
-async function openJournalBackend(options: GlobalOptions): Promise<Backend | null> {
-  const local = !(options.backend ?? process.env.EXREC_BACKEND);
-  if (local && !existsSync(STATE_DIR)) return null;
-  return openBackendFor(options);
+async function openJournalBackend(io: CliIo, options: GlobalOptions): Promise<Backend | null> {
+  const local = !backendSpec(io, options);
+  if (local && !existsSync(pathIn(io, STATE_DIR))) return null;
+  return openBackendFor(io, options);
 }
 
-export function wantsProgress(options: GlobalOptions): boolean {
-  return options.progress ?? (Boolean(process.stderr.isTTY) && !process.env.CI);
+export function wantsProgress(io: CliIo, options: GlobalOptions): boolean {
+  return options.progress ?? (Boolean(io.stderr.isTTY) && !io.env.CI);
+}
+
+/** The OVHcloud subsidiary whose catalog gives the prices (`EXREC_SUBSIDIARY`, default FR). */
+export function subsidiaryOf(io: CliIo): string {
+  return io.env.EXREC_SUBSIDIARY ?? "FR";
 }
 
 const PLAN_FORMATS = ["text", "markdown", "json"];
@@ -137,14 +160,28 @@ export function checkFormat(format: string, allowed: string[] = PLAN_FORMATS): v
 }
 
 /** `exrec plan FILE...`: exit 0, or 2 with --detailed-exitcode when there are changes. */
-export async function planCommand(files: string[], options: PlanOptions): Promise<number> {
+export async function planCommand(io: CliIo, files: string[], options: PlanOptions): Promise<number> {
   checkFormat(options.format);
-  const { plan, close } = await planInput(await loadPlanInput(files, options), options);
+  const { plan, close } = await planInput(io, await loadPlanInput(io, files, options), options);
   await close();
-  print(renderPlan(plan, options.format, { fingerprints: options.fingerprints }));
+  print(
+    io,
+    renderPlan(plan, options.format, { fingerprints: options.fingerprints, color: useColor(io, io.stdout) }),
+  );
   if (options.out) {
-    await writePlanFile(options.out, { ...plan, manifest_files: manifestPathsToStore(options.out, files) });
-    note(`Plan saved to ${options.out}. Apply exactly this plan with: exrec apply ${options.out}`);
+    const out = pathIn(io, options.out);
+    await writePlanFile(
+      options.out,
+      {
+        ...plan,
+        manifest_files: manifestPathsToStore(
+          out,
+          files.map((f) => pathIn(io, f)),
+        ),
+      },
+      io.cwd,
+    );
+    note(io, `Plan saved to ${options.out}. Apply exactly this plan with: exrec apply ${options.out}`);
   }
   return options.detailedExitcode && !isEmpty(plan) ? 2 : 0;
 }

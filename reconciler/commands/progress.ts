@@ -2,19 +2,21 @@
  * Progress on stderr for long refreshes and applies: done/total, rate, ETA. Shown on a terminal,
  * silent in CI unless `--progress` asks for it. One line, rewritten in place on a terminal.
  */
+import type { CliOutput } from "./io.js";
+
 export class Progress {
   private readonly started = Date.now();
   private lastPrint = 0;
   private readonly totals = new Map<string, { done: number; total: number }>();
 
+  /** `stream`: where progress is shown; none, no progress. */
   constructor(
-    private readonly enabled: boolean,
-    private readonly stream: NodeJS.WriteStream,
+    private readonly stream: CliOutput | undefined,
     private readonly label: string,
   ) {}
 
   update(key: string, done: number, total: number): void {
-    if (!this.enabled) return;
+    if (!this.stream) return;
     this.totals.set(key, { done, total });
     const now = Date.now();
     if (now - this.lastPrint < 250 && done < total) return;
@@ -34,6 +36,6 @@ export class Progress {
   }
 
   done(): void {
-    if (this.enabled && this.stream.isTTY && this.totals.size > 0) this.stream.write("\n");
+    if (this.stream?.isTTY && this.totals.size > 0) this.stream.write("\n");
   }
 }

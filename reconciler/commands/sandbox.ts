@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseSeed } from "../../provider/sandbox/seed.js";
 import { EnvironmentError, UsageError } from "../errors.js";
-import { note, print } from "./output.js";
+import { note, pathIn, print, type CliIo } from "./io.js";
 
 export interface SandboxOptions {
   port: string;
@@ -17,7 +17,7 @@ export interface SandboxOptions {
 }
 
 /** `exrec sandbox`: the local OVHcloud-compatible API in the foreground, until interrupted. */
-export async function sandboxCommand(options: SandboxOptions): Promise<number> {
+export async function sandboxCommand(io: CliIo, options: SandboxOptions): Promise<number> {
   const port = Number(options.port);
   const latencyMs = Number(options.latency);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -36,7 +36,7 @@ export async function sandboxCommand(options: SandboxOptions): Promise<number> {
     sandbox = await startSandbox({
       host: options.host,
       port,
-      stateFile: options.state,
+      stateFile: pathIn(io, options.state),
       seed,
       latencyMs,
       readModes: { pages: Boolean(options.pages), batch: Boolean(options.batch) },
@@ -61,24 +61,25 @@ export async function sandboxCommand(options: SandboxOptions): Promise<number> {
     }
     throw error;
   }
-  print(`exrec sandbox listening on ${sandbox.url} (state in ${options.state})`);
+  print(io, `exrec sandbox listening on ${sandbox.url} (state in ${options.state})`);
   if (sandbox.certificate !== null) {
     // Only the certificate (public); its key never leaves this process.
     const certificateFile = join(dirname(options.state), "sandbox-cert.pem");
-    mkdirSync(dirname(certificateFile), { recursive: true });
-    writeFileSync(certificateFile, sandbox.certificate);
+    mkdirSync(dirname(pathIn(io, certificateFile)), { recursive: true });
+    writeFileSync(pathIn(io, certificateFile), sandbox.certificate);
     print(
+      io,
       `Its self-signed certificate: ${certificateFile} (trust it with NODE_EXTRA_CA_CERTS=${certificateFile})`,
     );
   }
-  if (options.publicUrl !== undefined) print(`Signatures are checked against ${options.publicUrl}`);
-  print(`Point exrec at it from another shell with:  export EXREC_SANDBOX=${sandbox.url}`);
+  if (options.publicUrl !== undefined) print(io, `Signatures are checked against ${options.publicUrl}`);
+  print(io, `Point exrec at it from another shell with:  export EXREC_SANDBOX=${sandbox.url}`);
+  let stopListening = () => {};
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    stopListening = io.onStopSignal(() => resolve());
   });
+  stopListening();
   await sandbox.close();
-  note("sandbox stopped");
+  note(io, "sandbox stopped");
   return 0;
 }

@@ -3,8 +3,7 @@
  * the embedded one), builds the API client and the backend, and closes them. Configuration is
  * resolved before anything else and without any request, so bad input never reaches the API.
  */
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import {
   resolveConnection,
   sandboxConnection,
@@ -19,6 +18,7 @@ import { openBackend } from "../../provider/backend/index.js";
 import type { Backend, ExchangeApi } from "../ports.js";
 import { UsageError } from "../errors.js";
 import { stoppingApi } from "../apply/interrupt.js";
+import { isCi, note, pathIn, type CliIo } from "./io.js";
 
 export interface GlobalOptions {
   debug?: boolean;
@@ -41,15 +41,20 @@ function parseCount(flag: string, value: string | undefined): number | undefined
 }
 
 /** Reads the credentials and limits; throws a ConfigError naming the variable or file. No I/O but files. */
-export function resolveConfig(options: GlobalOptions): Connection {
+export function resolveConfig(io: CliIo, options: GlobalOptions): Connection {
   const concurrency = parseCount("--concurrency", options.concurrency);
   const rateLimit = parseCount("--rate-limit", options.rateLimit);
   const timeout = parseCount("--timeout", options.timeout);
-  return resolveConnection(process.env, homedir(), {
-    ...(concurrency !== undefined ? { concurrency } : {}),
-    ...(rateLimit !== undefined ? { rateLimit } : {}),
-    ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
-  });
+  return resolveConnection(
+    io.env,
+    io.home,
+    {
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(rateLimit !== undefined ? { rateLimit } : {}),
+      ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
+    },
+    io.cwd,
+  );
 }
 
 export interface Session {
@@ -64,21 +69,20 @@ export interface Session {
  * or else an in-process sandbox on `.exrec/sandbox.json`, announced once on stderr.
  */
 export async function openSession(
+  io: CliIo,
   connection: Connection,
   options: GlobalOptions,
   signal?: AbortSignal,
 ): Promise<Session> {
-  const session = await openApi(connection, options);
+  const session = await openApi(io, connection, options);
   return signal ? { ...session, api: stoppingApi(session.api, signal) } : session;
 }
 
-async function openApi(connection: Connection, options: GlobalOptions): Promise<Session> {
-  const debug = options.debug ? (line: string) => process.stderr.write(`debug: ${line}\n`) : undefined;
+async function openApi(io: CliIo, connection: Connection, options: GlobalOptions): Promise<Session> {
+  const debug = options.debug ? (line: string) => io.stderr.write(`debug: ${line}\n`) : undefined;
   // On a terminal (or with --progress), a request left unanswered says what it waits for.
   const onSlow =
-    process.stderr.isTTY || options.progress
-      ? (line: string) => process.stderr.write(`exrec: ${line}\n`)
-      : undefined;
+    io.stderr.isTTY || options.progress ? (line: string) => io.stderr.write(`exrec: ${line}\n`) : undefined;
   const open = (ovh: OvhConnection) =>
     createExchangeApi(ovh, { ...(debug ? { debug } : {}), ...(onSlow ? { onSlow } : {}) });
   if (connection.kind === "ovh") {
@@ -90,7 +94,7 @@ async function openApi(connection: Connection, options: GlobalOptions): Promise<
     };
   }
   // In CI, credentials forgotten in the secret store must not turn an apply into a demo that passes.
-  if (isCi() && !process.env.EXREC_SANDBOX && process.env.EXREC_USE_SANDBOX !== "1") {
+  if (isCi(io) && !io.env.EXREC_SANDBOX && io.env.EXREC_USE_SANDBOX !== "1") {
     throw new UsageError(
       "no OVHcloud credentials are set, and this is a CI run: refusing to fall back to the local sandbox",
       {
@@ -98,20 +102,19 @@ async function openApi(connection: Connection, options: GlobalOptions): Promise<
       },
     );
   }
-  const external = process.env.EXREC_SANDBOX;
+  const external = io.env.EXREC_SANDBOX;
   if (external) {
-    process.stderr.write(
-      `exrec: no OVHcloud credentials set; using the sandbox at ${external} (EXREC_SANDBOX)\n`,
-    );
+    note(io, `exrec: no OVHcloud credentials set; using the sandbox at ${external} (EXREC_SANDBOX)`);
     const { api, http } = open(sandboxConnection(external, SANDBOX_CREDENTIALS, connection.limits));
     return { api, target: `the sandbox at ${external}`, close: () => http.close() };
   }
   const stateFile = join(STATE_DIR, "sandbox.json");
   // Loaded only here: the engine never imports the sandbox except to start it in-process.
   const { startSandbox } = await import("../../provider/sandbox/server.js");
-  const sandbox = await startSandbox({ stateFile, seed: { kind: "demo" } });
-  process.stderr.write(
-    `exrec: no OVHcloud credentials set; using the local sandbox (state in ${stateFile}). See docs/CREDENTIALS.md to use OVHcloud.\n`,
+  const sandbox = await startSandbox({ stateFile: pathIn(io, stateFile), seed: { kind: "demo" } });
+  note(
+    io,
+    `exrec: no OVHcloud credentials set; using the local sandbox (state in ${stateFile}). See docs/CREDENTIALS.md to use OVHcloud.`,
   );
   // The sandbox is in this process: the rate limit meant for OVHcloud would only slow the demo down.
   const { api, http } = open(
@@ -132,7 +135,7 @@ async function openApi(connection: Connection, options: GlobalOptions): Promise<
  * (for the embedded sandbox, its state file) and the credentials' identity. It holds keys: it is
  * hashed by the turns at once and must never be printed.
  */
-export function apiIdentity(connection: Connection): string {
+export function apiIdentity(io: CliIo, connection: Connection): string {
   if (connection.kind === "ovh") {
     const auth = connection.auth;
     const who =
@@ -141,36 +144,30 @@ export function apiIdentity(connection: Connection): string {
         : `oauth2 ${auth.clientId}`;
     return `${connection.baseUrl}\0${who}`;
   }
-  const external = process.env.EXREC_SANDBOX;
+  const external = io.env.EXREC_SANDBOX;
   if (external) return `${external.replace(/\/+$/, "")}\0sandbox`;
-  return `file://${resolve(STATE_DIR, "sandbox.json")}\0embedded sandbox`;
+  return `file://${pathIn(io, join(STATE_DIR, "sandbox.json"))}\0embedded sandbox`;
 }
 
-export async function openBackendFor(options: GlobalOptions): Promise<Backend> {
-  return openBackend(options.backend ?? process.env.EXREC_BACKEND, { dir: STATE_DIR });
+/** The backend named by --backend or EXREC_BACKEND, else the local one in the working folder's `.exrec`. */
+export async function openBackendFor(io: CliIo, options: GlobalOptions): Promise<Backend> {
+  return openBackend(backendSpec(io, options), {
+    dir: pathIn(io, STATE_DIR),
+    onWarning: (message) => note(io, `exrec: warning: ${message}`),
+  });
+}
+
+/** The backend the user named, if any (undefined: the local folder). */
+export function backendSpec(io: CliIo, options: GlobalOptions): string | undefined {
+  return options.backend ?? io.env.EXREC_BACKEND;
 }
 
 /** The planner's clock: `EXREC_NOW` (an ISO date-time, for reproducible output), else the real one. */
-export function planningClock(): Date {
-  const fixed = process.env.EXREC_NOW;
+export function planningClock(io: Pick<CliIo, "env">): Date {
+  const fixed = io.env.EXREC_NOW;
   if (!fixed) return new Date();
   const date = new Date(fixed);
   if (Number.isNaN(date.getTime()))
     throw new UsageError(`EXREC_NOW is not an ISO date-time: ${JSON.stringify(fixed)}`);
   return date;
-}
-
-/** A CI run, as CI systems announce themselves (GitHub Actions, GitLab CI and most others set CI). */
-export function isCi(): boolean {
-  const ci = process.env.CI;
-  return ci !== undefined && ci !== "" && ci !== "0" && ci.toLowerCase() !== "false";
-}
-
-/** Colour on a terminal only, never with NO_COLOR (https://no-color.org). */
-export function useColor(stream: NodeJS.WriteStream): boolean {
-  return (
-    Boolean(stream.isTTY) &&
-    !("NO_COLOR" in process.env && process.env.NO_COLOR !== "") &&
-    process.env.TERM !== "dumb"
-  );
 }

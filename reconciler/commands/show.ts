@@ -3,7 +3,7 @@
  * `terraform show PLANFILE`). It reads the plan file only: no manifest, no API, no lock.
  */
 import { readPlanFile } from "../planfile.js";
-import { print } from "./output.js";
+import { print, useColor, type CliIo } from "./io.js";
 import { checkFormat, renderPlan } from "./plan.js";
 
 export interface ShowOptions {
@@ -12,9 +12,15 @@ export interface ShowOptions {
   fingerprints?: boolean;
 }
 
-export async function showCommand(file: string, options: ShowOptions): Promise<number> {
+export async function showCommand(io: CliIo, file: string, options: ShowOptions): Promise<number> {
   checkFormat(options.format);
-  const plan = await readPlanFile(file);
-  print(renderPlan(plan, options.format, { fingerprints: options.fingerprints }));
+  const plan = await readPlanFile(file, io.cwd);
+  print(
+    io,
+    renderPlan(plan, options.format, {
+      fingerprints: options.fingerprints,
+      color: useColor(io, io.stdout),
+    }),
+  );
   return 0;
 }

@@ -6,13 +6,12 @@
  * The installed executable is a small script that runs this package's provider with this Node.
  */
 import { existsSync } from "node:fs";
-import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
-import { note, print } from "./output.js";
+import { note, print, type CliIo } from "./io.js";
+import { writeOutputFile } from "./output.js";
 
 export const PROVIDER_SOURCE = "registry.terraform.io/exrec/exrec";
 /** The provider's version: the package's. */
@@ -48,25 +47,22 @@ export interface InstallResult {
   cliConfig: string | null;
 }
 
-async function writeAtomically(file: string, text: string, mode: number): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, text, { mode });
-  await chmod(temp, mode);
-  await rename(temp, file);
-}
-
-export async function installProvider(options: { dir?: string; home?: string }): Promise<InstallResult> {
+/** `dir`: relative to `cwd`; without it, Terraform's implied local mirror in `home`. */
+export async function installProvider(options: {
+  dir?: string;
+  home: string;
+  cwd: string;
+}): Promise<InstallResult> {
   const mirror = options.dir
-    ? resolve(options.dir)
-    : join(options.home ?? homedir(), ".terraform.d", "plugins");
+    ? resolve(options.cwd, options.dir)
+    : join(options.home, ".terraform.d", "plugins");
   const folder = join(mirror, PROVIDER_SOURCE, PROVIDER_VERSION, terraformPlatform());
   const executable = join(folder, `terraform-provider-exrec_v${PROVIDER_VERSION}`);
   const script =
     "#!/bin/sh\n" +
     "# terraform-provider-exrec, installed by `exrec terraform install`: runs the provider of this exrec installation.\n" +
     `exec ${shellQuote(process.execPath)} ${shellQuote(providerEntryPoint())} "$@"\n`;
-  await writeAtomically(executable, script, 0o755);
+  await writeOutputFile(executable, script, 0o755);
   let cliConfig: string | null = null;
   if (options.dir) {
     cliConfig = join(mirror, "exrec.tfrc");
@@ -82,29 +78,30 @@ export async function installProvider(options: { dir?: string; home?: string }):
       `    exclude = [${JSON.stringify(PROVIDER_SOURCE)}]\n` +
       "  }\n" +
       "}\n";
-    await writeAtomically(cliConfig, config, 0o644);
+    await writeOutputFile(cliConfig, config, 0o644);
   }
   return { mirror, executable, cliConfig };
 }
 
-export async function terraformInstallCommand(options: { dir?: string }): Promise<number> {
-  const result = await installProvider(options);
-  print(`Installed terraform-provider-exrec ${PROVIDER_VERSION} into ${result.mirror}`);
+export async function terraformInstallCommand(io: CliIo, options: { dir?: string }): Promise<number> {
+  const result = await installProvider({ ...options, home: io.home, cwd: io.cwd });
+  print(io, `Installed terraform-provider-exrec ${PROVIDER_VERSION} into ${result.mirror}`);
   if (result.cliConfig) {
-    print(`CLI configuration: ${result.cliConfig}`);
-    print(`  export TF_CLI_CONFIG_FILE=${shellQuote(result.cliConfig)}`);
+    print(io, `CLI configuration: ${result.cliConfig}`);
+    print(io, `  export TF_CLI_CONFIG_FILE=${shellQuote(result.cliConfig)}`);
   } else {
-    print("This is Terraform's implied local mirror: terraform init finds it with no other setting.");
+    print(io, "This is Terraform's implied local mirror: terraform init finds it with no other setting.");
   }
   print(
+    io,
     `In your configuration:\n  terraform {\n    required_providers {\n      exrec = { source = "exrec/exrec", version = "${PROVIDER_VERSION}" }\n    }\n  }`,
   );
-  note("Then run terraform init (no registry is needed for exrec), terraform plan, terraform apply.");
+  note(io, "Then run terraform init (no registry is needed for exrec), terraform plan, terraform apply.");
   return 0;
 }
 
 /** Adds `exrec terraform install` to the program. */
-export function registerTerraformCommand(program: Command, setExit: (code: number) => void): void {
+export function registerTerraformCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const terraform = program.command("terraform").description("the Terraform / OpenTofu provider");
   terraform
     .command("install")
@@ -113,5 +110,5 @@ export function registerTerraformCommand(program: Command, setExit: (code: numbe
       "--dir <folder>",
       "install into this folder and write a CLI configuration there (default: ~/.terraform.d/plugins)",
     )
-    .action(async (options: { dir?: string }) => setExit(await terraformInstallCommand(options)));
+    .action(async (options: { dir?: string }) => setExit(await terraformInstallCommand(io, options)));
 }

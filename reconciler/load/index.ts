@@ -24,24 +24,34 @@ import { yamlSource } from "./yaml-source.js";
 export { ManifestError } from "./errors.js";
 export { formatProblem, type Problem } from "./problem.js";
 export { checkAgainstLive } from "./live-checks.js";
-export { DEFAULT_MAX_MANIFEST_BYTES } from "./read.js";
+export { DEFAULT_MAX_MANIFEST_BYTES, maxManifestBytes } from "./read.js";
+
+/**
+ * How manifests are read: `cwd`, the folder relative paths are read from (they keep their given
+ * form in every problem); `maxBytes`, the size limit of one file.
+ */
+export interface ReadOptions {
+  cwd?: string;
+  maxBytes?: number;
+}
 export { MAX_ALIAS_COUNT } from "./yaml-source.js";
 
 /** The desired state the files describe; throws ManifestError listing every problem of every file. */
-export async function loadDesired(paths: string[]): Promise<Desired> {
-  const { problems, platforms } = await analyse(paths);
+export async function loadDesired(paths: string[], options: ReadOptions = {}): Promise<Desired> {
+  const { problems, platforms } = await analyse(paths, options);
   if (problems.length > 0) throw new ManifestError(problems, [...paths]);
   const desired = { platforms, files: [...paths] } as unknown as Desired;
   return defineLazy(desired, "digest", () => desiredDigest(platforms));
 }
 
 /** The same checks as loadDesired, returning the problems (sorted; empty when the files are valid). */
-export async function validateFiles(paths: string[]): Promise<Problem[]> {
-  return (await analyse(paths)).problems;
+export async function validateFiles(paths: string[], options: ReadOptions = {}): Promise<Problem[]> {
+  return (await analyse(paths, options)).problems;
 }
 
 async function analyse(
   paths: readonly string[],
+  options: ReadOptions,
 ): Promise<{ problems: Problem[]; platforms: DesiredPlatform[] }> {
   if (paths.length === 0) {
     const problem = problemAt(
@@ -51,10 +61,10 @@ async function analyse(
     );
     return { problems: [problem], platforms: [] };
   }
-  const { inputs, problems } = await expandInputs(paths);
+  const { inputs, problems } = await expandInputs(paths, options.cwd);
   const sources: ManifestSource[] = [];
   for (const input of inputs) {
-    const parsed = await parseInput(input);
+    const parsed = await parseInput(input, options);
     if (!parsed.ok) {
       problems.push(...parsed.problems);
       continue;
@@ -69,8 +79,9 @@ async function analyse(
 
 async function parseInput(
   input: ManifestInput,
+  options: ReadOptions,
 ): Promise<{ ok: true; source: ManifestSource } | { ok: false; problems: Problem[] }> {
-  const read = await readManifestText(input.file);
+  const read = await readManifestText(input.file, options.maxBytes, options.cwd);
   if (!read.ok) return { ok: false, problems: [read.problem] };
   return input.kind === "yaml" || isJsonManifest(read.text)
     ? yamlSource(read.text, input.file)

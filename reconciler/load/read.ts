@@ -4,6 +4,7 @@
  * turned into replacement characters).
  */
 import { open } from "node:fs/promises";
+import { resolve } from "node:path";
 import { problemAt, START, type Position, type Problem } from "./problem.js";
 
 /**
@@ -14,7 +15,7 @@ import { problemAt, START, type Position, type Problem } from "./problem.js";
 export const DEFAULT_MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
 
 /** The size limit, which `EXREC_MAX_MANIFEST_BYTES` (a positive integer) overrides, for tests. */
-export function maxManifestBytes(env: NodeJS.ProcessEnv = process.env): number {
+export function maxManifestBytes(env: Readonly<Record<string, string | undefined>>): number {
   const override = env.EXREC_MAX_MANIFEST_BYTES;
   if (override !== undefined && /^[1-9][0-9]{0,15}$/.test(override)) return Number(override);
   return DEFAULT_MAX_MANIFEST_BYTES;
@@ -22,11 +23,18 @@ export function maxManifestBytes(env: NodeJS.ProcessEnv = process.env): number {
 
 export type ReadResult = { ok: true; text: string } | { ok: false; problem: Problem };
 
-/** The file's text, or the one problem that stops it from being read. */
-export async function readManifestText(file: string, limit = maxManifestBytes()): Promise<ReadResult> {
+/**
+ * The file's text, or the one problem that stops it from being read. A relative `file` is read
+ * from `cwd` (by default the process's working folder) and named as given.
+ */
+export async function readManifestText(
+  file: string,
+  limit = DEFAULT_MAX_MANIFEST_BYTES,
+  cwd?: string,
+): Promise<ReadResult> {
   let handle;
   try {
-    handle = await open(file, "r");
+    handle = await open(cwd === undefined ? file : resolve(cwd, file), "r");
   } catch (error) {
     return { ok: false, problem: problemAt(file, START, `cannot read this file: ${describeFsError(error)}`) };
   }

@@ -131,7 +131,7 @@ describe("host ordering turns", () => {
     expect(busy.code).toBe("EXREC_ORDERING_BUSY");
     expect(busy.message).toContain(`pid ${holder.process.pid}`);
     expect(busy.message).toContain(PLATFORM);
-    expect(busy.message).toMatch(/gave up waiting \d+ ms for the turn .* nothing was ordered/);
+    expect(busy.message).toMatch(/gave up waiting \d+ ms for the turn .* nothing was ordered or added there/);
     expect(busy.message).toContain(join(dir, "locks"));
     await holder.release();
     expect((await holder.outcome).ok).toBe(true);

@@ -6,6 +6,7 @@
 import { planWithQuotes, readLive, readPrices } from "../../reconciler/commands/pipeline.js";
 import { loadPlanInput, renderPlan } from "../../reconciler/commands/plan.js";
 import { openSession, planningClock } from "../../reconciler/commands/session.js";
+import { processIo } from "../../reconciler/commands/process-io.js";
 
 export interface EndToEndSpec {
   manifest: string;
@@ -22,14 +23,16 @@ export interface EndToEndSteps {
 /** Runs with the connection the environment names (OVH_ENDPOINT and the sandbox's keys). */
 export async function runEndToEndSteps(spec: EndToEndSpec): Promise<EndToEndSteps> {
   const options = { platform: [], exclude: [] };
+  // This runs in a process of its own, as `exrec plan` does.
+  const io = processIo();
   const t0 = performance.now();
-  const input = await loadPlanInput([spec.manifest], options);
+  const input = await loadPlanInput(io, [spec.manifest], options);
   const t1 = performance.now();
-  const session = await openSession(input.connection, {});
+  const session = await openSession(io, input.connection, {});
   try {
     const live = await readLive(session.api, input.desired, { progress: false });
     const t2 = performance.now();
-    const plan = await planWithQuotes(session.api, live, planningClock(), await readPrices(session.api));
+    const plan = await planWithQuotes(session.api, live, planningClock(io), await readPrices(session.api));
     const t3 = performance.now();
     const text = renderPlan(plan, "text");
     const t4 = performance.now();

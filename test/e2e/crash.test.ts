@@ -33,6 +33,8 @@ describe("apply killed at each step of an order, then run again", () => {
     const killed = await runCli(["apply", MANIFEST, "--auto-approve"], {
       cwd: home,
       env: { ...env, EXREC_FAILPOINT: step },
+      // A failpoint SIGKILLs the process it runs in.
+      process: true,
     });
     expect(killed.signal).toBe("SIGKILL");
 

@@ -161,6 +161,8 @@ platforms:
     const killed = await runCli(["apply", manifest, "--auto-approve"], {
       cwd: home,
       env: { ...env, EXREC_FAILPOINT: "order:after-place" },
+      // A failpoint SIGKILLs the process it runs in.
+      process: true,
     });
     expect(killed.signal).toBe("SIGKILL");
 
@@ -198,6 +200,8 @@ platforms:
     const killed = await runCli(["apply", manifest, "--auto-approve"], {
       cwd: home,
       env: { ...env, EXREC_FAILPOINT: "configure:after-put" },
+      // A failpoint SIGKILLs the process it runs in.
+      process: true,
     });
     expect(killed.signal).toBe("SIGKILL");
     expect(sandbox.passwordChanges()).toEqual([]);

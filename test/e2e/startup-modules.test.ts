@@ -35,6 +35,8 @@ async function modulesOf(
   const result = await runCli(args, {
     cwd: home,
     env: { ...env, EXREC_MODULE_LOG: log, NODE_OPTIONS: `--import ${HOOK}` },
+    // What the bin's own process loads.
+    process: true,
   });
   expect(result.code, result.stderr).toBe(0);
   const urls = (await readFile(log, "utf8")).split("\n").filter(Boolean);

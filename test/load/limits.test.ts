@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   DEFAULT_MAX_MANIFEST_BYTES,
   loadDesired,
@@ -10,9 +10,6 @@ import { tempDir } from "./helpers.js";
 
 const dir = tempDir();
 afterAll(() => dir.remove());
-afterEach(() => {
-  delete process.env.EXREC_MAX_MANIFEST_BYTES;
-});
 
 const VALID = "version: 1\nplatforms: []\n";
 
@@ -25,12 +22,13 @@ describe("size limit", () => {
   });
 
   it("refuses a file over the limit without parsing it, and accepts one exactly at the limit", async () => {
-    process.env.EXREC_MAX_MANIFEST_BYTES = String(VALID.length);
+    // What the CLI passes when EXREC_MAX_MANIFEST_BYTES is set (the engine reads no environment).
+    const limit = { maxBytes: maxManifestBytes({ EXREC_MAX_MANIFEST_BYTES: String(VALID.length) }) };
     const atLimit = dir.write("at-limit.yaml", VALID);
     // Over the limit and not even YAML: only the size is reported, because nothing was parsed.
     const over = dir.write("over-limit.yaml", `${VALID}\t[`);
-    expect(await validateFiles([atLimit])).toEqual([]);
-    const problems = await validateFiles([over]);
+    expect(await validateFiles([atLimit], limit)).toEqual([]);
+    const problems = await validateFiles([over], limit);
     expect(problems).toEqual([
       {
         file: over,

@@ -144,6 +144,13 @@ describe("resolveConnection: where the settings come from", () => {
     });
   });
 
+  it("reads the first retry's wait from EXREC_RETRY_DELAY_MS, and leaves it to the retry policy when unset", () => {
+    expect(resolve({ ...APP_KEY_ENV, EXREC_RETRY_DELAY_MS: "20" })).toMatchObject({
+      limits: { retryDelayMs: 20 },
+    });
+    expect(resolve(APP_KEY_ENV).limits).not.toHaveProperty("retryDelayMs");
+  });
+
   it("builds a connection to a sandbox started in-process", () => {
     const connection = sandboxConnection(
       "http://127.0.0.1:4000/1.0/",
@@ -224,6 +231,12 @@ describe("resolveConnection: bad settings are one clear ConfigError, before any 
       env: { EXREC_TIMEOUT: "2.5" },
       subject: /^EXREC_TIMEOUT$/,
       message: /"2.5" is not a whole number ≥ 1/,
+    },
+    {
+      name: "a retry delay of 0 names EXREC_RETRY_DELAY_MS",
+      env: { EXREC_RETRY_DELAY_MS: "0" },
+      subject: /^EXREC_RETRY_DELAY_MS$/,
+      message: /"0" is not a whole number ≥ 1/,
     },
   ];
 

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { NetworkError, OutcomeUnknownError, OvhApiError } from "../../provider/ovh/errors.js";
 import { createExchangeApi } from "../../provider/ovh/exchange.js";
+import { OvhHttpClient } from "../../provider/ovh/http.js";
 import type { Sandbox } from "../../provider/sandbox/types.js";
 import { HOSTED, ORG, PRIVATE, QUICK_RETRY, appKeyConnection, failureOf, memorySandbox } from "./helpers.js";
 
@@ -90,16 +91,42 @@ describe("retried: GET and PUT", () => {
   });
 
   it("a GET slower than the timeout is a NetworkError (timeout) once attempts run out", async () => {
-    const { api, http } = client({ attempts: 2, timeoutMs: 200 });
+    // The timeout leaves a loaded machine room for the sandbox's prompt answers; the slow one
+    // answers ten times later than it, so that only the timeout can end its attempts.
+    const { api, http } = client({ attempts: 2, timeoutMs: 500 });
     try {
       await api.listOrganizations();
-      sandbox.addFault({ method: "GET", path: "/domain", kind: "slow", delayMs: 1000 });
+      sandbox.resetStats();
+      sandbox.addFault({ method: "GET", path: "/domain", kind: "slow", delayMs: 5000 });
       const error = await failureOf(api.listDomains(ORG, HOSTED));
       expect(error).toBeInstanceOf(NetworkError);
       expect(error).toMatchObject({ code: "EXREC_API_NETWORK", failure: "timeout", retryable: true });
+      expect(sandbox.stats.byRoute["GET /email/exchange/{org}/service/{svc}/domain"]).toBe(2);
     } finally {
       await http.close();
     }
+  });
+
+  it("waits between attempts within the ceiling the limits set (EXREC_RETRY_DELAY_MS), doubling each time", async () => {
+    const waits = async (limits: { retryDelayMs?: number }) => {
+      const slept: number[] = [];
+      const http = new OvhHttpClient({
+        ...appKeyConnection(sandbox, {}, limits),
+        // The longest wait full jitter allows, recorded instead of slept.
+        random: () => 0.999999,
+        sleep: async (ms) => void slept.push(ms),
+      });
+      try {
+        await http.request("GET", "/email/exchange");
+        sandbox.addFault({ method: "GET", path: "/service/", kind: "500", times: 3 });
+        await http.request("GET", `/email/exchange/${ORG}/service/${HOSTED}`);
+        return slept;
+      } finally {
+        await http.close();
+      }
+    };
+    expect(await waits({ retryDelayMs: 10 })).toEqual([9, 19, 39]);
+    expect(await waits({})).toEqual([499, 999, 1999]);
   });
 
   it("a PUT answered 429 then 500 is retried until the change is made", async () => {

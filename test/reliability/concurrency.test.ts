@@ -7,7 +7,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { renamingManifest, shown, startRun, startSlowApply, type Run } from "./harness.js";
+import { renamingManifest, shown, startHeldApply, startRun, startSlowApply, type Run } from "./harness.js";
 
 const FIRST = ["henri", "ines", "jules", "lea", "marc", "nora", "paul", "quentin", "rose", "theo"].map(
   (login) => `${login}@acme.example`,
@@ -40,8 +40,10 @@ describe("two applies at once over one platform, local backend", () => {
   const startFirst = () => startSlowApply(run, ["apply", first, "--auto-approve"], FIRST);
 
   it("--lock-timeout 0: the second refuses, naming the holder's pid and host, and writes nothing", async () => {
-    const { running } = await startFirst();
+    // The first's first write is held until the second has ended: it holds the lock all along.
+    const { running, release } = await startHeldApply(run, ["apply", first, "--auto-approve"], FIRST);
     const refused = await run.cli(["apply", second, "--auto-approve", "--lock-timeout", "0"]);
+    release();
     const done = await running;
     expect(done.code, shown(done)).toBe(0);
     expect(refused.code, shown(refused)).toBe(1);

@@ -27,8 +27,11 @@ import {
   platformAccounts,
   shown,
   startRun,
+  waitFor,
   type Run,
 } from "./harness.js";
+import { startCli } from "./process.js";
+import type { CliResult } from "../support/cli.js";
 
 async function openJournal(home: string): Promise<JournalEntry[]> {
   const text = await readFile(join(home, ".exrec", "journal.json"), "utf8").catch(() => null);
@@ -47,7 +50,14 @@ describe("killed at a failpoint while a fault is on, then run again", () => {
     await run.sandbox.close();
   });
 
-  const orderRows: { name: string; fault: FaultSpec; failpoint: Failpoint; flags: string[] }[] = [
+  const orderRows: {
+    name: string;
+    fault: FaultSpec;
+    failpoint: Failpoint;
+    flags: string[];
+    /** The fault holds the request: release it once the killed run looks for it in the order list. */
+    releaseWhenLooking?: boolean;
+  }[] = [
     {
       name: "an order POST that takes effect but answers 500, killed once its order id is journalled",
       fault: { method: "POST", path: ORDER_POST, kind: "effect-then-500", times: 1 },
@@ -56,9 +66,10 @@ describe("killed at a failpoint while a fault is on, then run again", () => {
     },
     {
       name: "an order POST answered slower than --timeout, killed once found in the order list",
-      fault: { method: "POST", path: ORDER_POST, kind: "slow", delayMs: 3000, times: 1 },
+      fault: { method: "POST", path: ORDER_POST, kind: "hold", times: 1 },
       failpoint: "order:after-place",
       flags: ["--timeout", "2"],
+      releaseWhenLooking: true,
     },
     {
       name: "killed before paying, then the rerun's payment takes effect but answers 500",
@@ -70,12 +81,24 @@ describe("killed at a failpoint while a fault is on, then run again", () => {
 
   it.each(orderRows.map((row) => [row.name, row] as const))(
     "%s: the rerun buys nothing more and converges",
-    async (_name, { fault, failpoint, flags }) => {
+    async (_name, { fault, failpoint, flags, releaseWhenLooking }) => {
       const before = platformAccounts(run.sandbox, HOSTED);
       run.sandbox.addFault(fault);
-      const apply = (env: Record<string, string> = {}) =>
-        run.cli(["apply", TWO_ORDERS, "--auto-approve", ...flags], env);
-      const killed = await apply({ EXREC_FAILPOINT: failpoint });
+      const args = ["apply", TWO_ORDERS, "--auto-approve", ...flags];
+      const apply = (env: Record<string, string> = {}) => run.cli(args, env);
+      let killed: CliResult;
+      if (releaseWhenLooking) {
+        // The order lands only once the run, its answer overdue, looks for it in the order list.
+        const cli = startCli(args, run.home, { ...run.env, EXREC_FAILPOINT: failpoint });
+        await waitFor(
+          "the run to look for its order in the order list",
+          () => /looking for it in the order list/.test(cli.output().stderr) || cli.child.exitCode !== null,
+        );
+        expect(run.sandbox.releaseHeld()).toBe(1);
+        killed = await cli.done;
+      } else {
+        killed = await apply({ EXREC_FAILPOINT: failpoint });
+      }
       expect(killed.signal, shown(killed)).toBe("SIGKILL");
 
       const rerun = await apply();

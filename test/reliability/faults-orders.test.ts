@@ -16,10 +16,15 @@ import {
   platformAccounts,
   shown,
   startRun,
+  waitFor,
   type Run,
 } from "./harness.js";
+import { startCli } from "./process.js";
 
 const NEW = ["new.one@acme.example", "new.two@acme.example"];
+const LOOKING = /has an unknown outcome: looking for it in the order list/;
+const LOOKING_AGAIN =
+  /an earlier order request for hosted-ab12345-1\/hosted-ab12345-1 had an unknown outcome/;
 
 describe("faults on the order and payment requests (two accounts to order)", () => {
   let run: Run;
@@ -90,8 +95,17 @@ describe("faults on the order and payment requests (two accounts to order)", () 
   });
 
   it("an order POST answered slower than --timeout: exrec looks for it in the order list until it lands, and carries on with it in the same run", async () => {
-    run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "slow", delayMs: 3000, times: 1 });
-    const first = await apply("--timeout", "2");
+    // The POST is held, unanswered, until exrec has given up on its answer and looks in the order
+    // list; only then does the order land: the order of events, not timers, makes the case.
+    run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "hold", times: 1 });
+    const cli = startCli(["apply", TWO_ORDERS, "--auto-approve", "--timeout", "2"], run.home, run.env);
+    await waitFor(
+      "exrec to look for the order in the order list",
+      () => LOOKING.test(cli.output().stderr) || cli.child.exitCode !== null,
+    );
+    expect(ordersPlaced(run.sandbox)).toBe(0);
+    expect(run.sandbox.releaseHeld()).toBe(1);
+    const first = await cli.done;
     expect(first.code, shown(first)).toBe(0);
     expect(first.stderr).toMatch(/has an unknown outcome: looking for it in the order list/);
     expect(first.stderr).toMatch(/failed, but order \d+ was placed: continuing with it/);
@@ -100,21 +114,24 @@ describe("faults on the order and payment requests (two accounts to order)", () 
   });
 
   it("an order POST slower than --timeout and its grace, rerun at once while the API still works on it: the rerun looks for it again and never buys beside it", async () => {
-    // Timeline: POST sent at ~1.5 s; the first run gives up at ~10 s (timeout 4 s, then 4 s of
-    // looking); the API places the order at ~13.5 s, while the rerun is looking for it again.
-    const delayMs = 12_000;
-    run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "slow", delayMs, times: 1 });
-    const first = await apply("--timeout", "4");
+    // The POST is held through the whole first run (its timeout, then its grace of looking), and
+    // lands only once the rerun is looking for it again.
+    run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "hold", times: 1 });
+    const first = await apply("--timeout", "2");
     expect(first.code, shown(first)).toBe(1);
     expect(first.stderr).toMatch(/unknown outcome/);
-    // It gave up before the API placed the order (the sandbox's record, not a stopwatch, says so).
     expect(ordersPlaced(run.sandbox)).toBe(0);
-    const rerun = await apply("--timeout", "4");
-    expect(rerun.stderr).toMatch(
-      /an earlier order request for hosted-ab12345-1\/hosted-ab12345-1 had an unknown outcome/,
+    const cli = startCli(["apply", TWO_ORDERS, "--auto-approve", "--timeout", "2"], run.home, run.env);
+    await waitFor(
+      "the rerun to look for the earlier order",
+      () => LOOKING_AGAIN.test(cli.output().stderr) || cli.child.exitCode !== null,
     );
+    expect(ordersPlaced(run.sandbox)).toBe(0);
+    expect(run.sandbox.releaseHeld()).toBe(1);
+    const rerun = await cli.done;
+    expect(rerun.stderr).toMatch(LOOKING_AGAIN);
     expect(rerun.code, shown(rerun)).toBe(0);
-    // The slow request is counted when the sandbox has answered it, which it has by now.
+    // The held request is counted once the sandbox has answered it, which it has by now.
     expect(orderPosts(run.sandbox)).toBe(1);
     await expectBoughtOnce();
   });

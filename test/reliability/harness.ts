@@ -22,18 +22,29 @@ export interface Run {
   sandbox: Sandbox;
   home: string;
   env: Record<string, string>;
-  cli(args: string[], extraEnv?: Record<string, string>): Promise<CliResult>;
+  /** In this process, unless `process` (or a failpoint, which SIGKILLs the process it runs in). */
+  cli(args: string[], extraEnv?: Record<string, string>, options?: { process?: boolean }): Promise<CliResult>;
 }
 
 export async function startRun(options: SandboxOptions = {}): Promise<Run> {
   const sandbox = await testSandbox(options);
   const home = await tempDir("exrec-rel-");
-  const env = { ...sandboxEnv(sandbox.url, home), EXREC_NOW: FIXED_NOW };
+  const env = {
+    ...sandboxEnv(sandbox.url, home),
+    EXREC_NOW: FIXED_NOW,
+    // Retries are counted, never timed: the same attempts as in production, with short waits between.
+    EXREC_RETRY_DELAY_MS: "10",
+  };
   return {
     sandbox,
     home,
     env,
-    cli: (args, extraEnv = {}) => runCli(args, { cwd: home, env: { ...env, ...extraEnv } }),
+    cli: (args, extraEnv = {}, options = {}) =>
+      runCli(args, {
+        cwd: home,
+        env: { ...env, ...extraEnv },
+        process: options.process === true || "EXREC_FAILPOINT" in extraEnv,
+      }),
   };
 }
 
@@ -149,6 +160,37 @@ export async function waitFor(what: string, condition: () => boolean, timeoutMs 
   }
 }
 
+/** PUTs that have reached the sandbox: counted when a request arrives, unlike `writes` (once answered). */
+export function putsArrived(sandbox: Sandbox): number {
+  return Object.entries(sandbox.stats.byRoute)
+    .filter(([route]) => route.startsWith("PUT "))
+    .reduce((n, [, c]) => n + c, 0);
+}
+
+/**
+ * Starts an apply whose first write to one of `accounts` the sandbox holds, unanswered, until
+ * `release()`; resolves once that write has arrived. The apply holds its lock from before its first
+ * write until it ends, so until `release()` another apply meets the lock, however slow the machine.
+ * Wrapped in an object: an async function returning the promise itself would wait for the apply.
+ */
+export async function startHeldApply(
+  run: Run,
+  args: string[],
+  accounts: string[],
+  options: { cwd?: string } = {},
+): Promise<{ running: Promise<CliResult>; release: () => void }> {
+  const paths = new RegExp(`/(${accounts.map((a) => a.replace(/[.]/g, "\\.")).join("|")})$`);
+  run.sandbox.addFault({ method: "PUT", path: paths, kind: "hold", times: 1 });
+  const running = runCli(args, { cwd: options.cwd ?? run.home, env: run.env });
+  let ended: string | null = null;
+  void running.then((r) => (ended = shown(r)));
+  await waitFor("the first apply's first write", () => {
+    if (ended !== null) throw new Error(`the first apply ended before writing: ${ended}`);
+    return putsArrived(run.sandbox) > 0;
+  });
+  return { running, release: () => void run.sandbox.releaseHeld() };
+}
+
 /**
  * Starts an apply whose writes to `slowAccounts` are slowed (800 ms each) and made one at a time,
  * and resolves once its first write reached the sandbox: it holds the lock from then on, for
@@ -166,14 +208,9 @@ export async function startSlowApply(
   const running = runCli([...args, "--concurrency", "1"], { cwd: options.cwd ?? run.home, env: run.env });
   let ended: string | null = null;
   void running.then((r) => (ended = shown(r)));
-  // Counted when a request arrives, unlike `writes`, which are logged once answered.
-  const putsArrived = () =>
-    Object.entries(run.sandbox.stats.byRoute)
-      .filter(([route]) => route.startsWith("PUT "))
-      .reduce((n, [, c]) => n + c, 0);
   await waitFor("the first apply's first write", () => {
     if (ended !== null) throw new Error(`the first apply ended before writing: ${ended}`);
-    return putsArrived() > 0;
+    return putsArrived(run.sandbox) > 0;
   });
   return { running };
 }

@@ -21,6 +21,7 @@ import {
   renamingManifest,
   shown,
   startRun,
+  startHeldApply,
   startSlowApply,
   type Run,
 } from "./harness.js";
@@ -61,7 +62,12 @@ describe.skipIf(skip !== null)(
     });
 
     const cliIn = (cwd: string, args: string[], extraEnv: Record<string, string> = {}) =>
-      runCli([...args, "--backend", database.url], { cwd, env: { ...run.env, ...extraEnv } });
+      runCli([...args, "--backend", database.url], {
+        cwd,
+        env: { ...run.env, ...extraEnv },
+        // A failpoint SIGKILLs the process it runs in.
+        process: "EXREC_FAILPOINT" in extraEnv,
+      });
     const history = async (): Promise<HistoryEntry[]> => {
       const listed = await cliIn(reader, ["history", "--format", "json"]);
       expect(listed.code, shown(listed)).toBe(0);
@@ -84,13 +90,15 @@ describe.skipIf(skip !== null)(
 
     it("the second runner refuses while the first holds the platform (--lock-timeout 0), naming the holder; it writes nothing", async () => {
       const { first, second } = await manifests();
-      const { running } = await startSlowApply(
+      // The first's first write is held until the second has ended: it holds the lock all along.
+      const { running, release } = await startHeldApply(
         run,
         ["apply", first, "--auto-approve", "--backend", database.url],
         FIRST,
         { cwd: runnerA },
       );
       const refused = await cliIn(runnerB, ["apply", second, "--auto-approve", "--lock-timeout", "0"]);
+      release();
       const done = await running;
       expect(done.code, shown(done)).toBe(0);
       expect(refused.code, shown(refused)).toBe(1);

@@ -50,6 +50,18 @@ describe("the control API under /_sandbox", () => {
     expect((await api.get(`${servicePath(HOSTED)}/domain`)).status).toBe(200);
   });
 
+  it("holds a request until told to release it", async () => {
+    expect((await control("POST", "/faults", { kind: "hold", path: "/domain", times: 1 })).status).toBe(201);
+    const held = api.get(`${servicePath(HOSTED)}/domain`);
+    while (
+      (await control("GET", "/stats")).body.byRoute["GET /email/exchange/{org}/service/{svc}/domain"] ===
+      undefined
+    )
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await control("POST", "/faults/release")).toEqual({ status: 200, body: { released: 1 } });
+    expect((await held).status).toBe(200);
+  });
+
   it("refuses a fault of an unknown kind", async () => {
     const reply = await control("POST", "/faults", { kind: "explode" });
     expect(reply.status).toBe(400);

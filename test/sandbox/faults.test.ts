@@ -93,6 +93,40 @@ describe("faults", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(390);
   });
 
+  it("hold: the request waits, unanswered and with no effect, until released; then it is handled", async () => {
+    await start();
+    sandbox.addFault({ kind: "hold", method: "PUT", times: 1 });
+    const put = api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" });
+    let answered = false;
+    void put.then(() => (answered = true));
+    // Counted on arrival: once it is there, other requests are answered while it waits.
+    while ((sandbox.stats.byRoute["PUT /email/exchange/{org}/service/{svc}/account/{email}"] ?? 0) === 0)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await api.get(accountPath(HOSTED, "bob@acme.example"))).body.renewPeriod).toBe("monthly");
+    expect(answered).toBe(false);
+    expect(sandbox.stats.writes).toEqual([]);
+    expect(sandbox.releaseHeld()).toBe(1);
+    expect((await put).status).toBe(200);
+    expect((await api.get(accountPath(HOSTED, "bob@acme.example"))).body.renewPeriod).toBe("yearly");
+    expect(sandbox.releaseHeld()).toBe(0);
+  });
+
+  it("hold: a request still held when the sandbox closes is dropped, doing nothing, and does not keep it open", async () => {
+    await start();
+    sandbox.addFault({ kind: "hold", method: "PUT", times: 1 });
+    const put = api.put(accountPath(HOSTED, "bob@acme.example"), { renewPeriod: "yearly" }).then(
+      () => "answered",
+      () => "dropped",
+    );
+    while ((sandbox.stats.byRoute["PUT /email/exchange/{org}/service/{svc}/account/{email}"] ?? 0) === 0)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    const state = sandbox.snapshot();
+    await sandbox.close();
+    expect(await put).toBe("dropped");
+    expect(sandbox.snapshot()).toEqual(state);
+    await start(); // for afterEach, which closes the sandbox of each test
+  });
+
   it("task-error: the task ends in error and the change is not made (Private add)", async () => {
     await start();
     sandbox.addFault({ kind: "task-error", method: "POST", times: 1 });
@@ -140,14 +174,17 @@ describe("faults", () => {
 
 describe("latency and concurrency", () => {
   it("adds latencyMs to every request under /1.0", async () => {
-    await start({ latencyMs: 150 });
+    // A request under this latency can never take less than it; without it, a loopback request
+    // stays far below it even on a loaded machine.
+    const latencyMs = 1000;
+    await start({ latencyMs });
     const started = Date.now();
     await api.get("/email/exchange");
-    expect(Date.now() - started).toBeGreaterThanOrEqual(145);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(latencyMs - 5);
     sandbox.setLatency(0);
     const again = Date.now();
     await api.get("/email/exchange");
-    expect(Date.now() - again).toBeLessThan(145);
+    expect(Date.now() - again).toBeLessThan(latencyMs - 5);
   });
 
   it("counts the most requests in flight at once", async () => {

@@ -183,3 +183,62 @@ describe("planWithQuotes with quotes read early", () => {
     expect(made.changes).toEqual([]);
   }, 120_000);
 });
+
+describe("exrec plan whose refresh fails", () => {
+  /** More Hosted platforms than quote reads are started at once (32). */
+  const MANY = 24;
+  let wide: Sandbox;
+  let wideHome: string;
+
+  beforeAll(async () => {
+    wide = await startSandbox({
+      stateFile: null,
+      seed: { kind: "fleet", platforms: MANY, accounts: ACCOUNTS },
+      readModes: { pages: true, batch: true },
+      now: () => NOW,
+    });
+    const client = createExchangeApi(
+      sandboxConnection(wide.url, SANDBOX_CREDENTIALS, {
+        concurrency: 16,
+        ratePerSecond: 0,
+        timeoutMs: 60_000,
+      }),
+    );
+    try {
+      const targets = [];
+      for (const organization of await client.api.listOrganizations())
+        for (const service of await client.api.listServices(organization))
+          targets.push({ organization, service });
+      const { actual } = await refresh(client.api, targets);
+      wideHome = await tempDir("exrec-rounds-wide-");
+      // One account on a domain no platform holds: the check against the live state fails.
+      const text = renderImportedManifest(actual, { now: NOW, source: "the fleet sandbox" });
+      const broken = text.replace(/(- email: [^@\s]+)@[^\s#]+/, "$1@nowhere.example");
+      expect(broken).not.toBe(text);
+      await writeFile(join(wideHome, "fleet.yaml"), broken);
+    } finally {
+      await client.http.close();
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await wide?.close();
+  });
+
+  it("asks for no more quotes once it has failed: only those already started", async () => {
+    const declared = declaredRecurringQuoteRequests(await loadDesired([join(wideHome, "fleet.yaml")]));
+    expect(declared.length).toBeGreaterThan(2 * 32);
+    wide.resetStats();
+    // One request at a time: the refresh's requests go first, then the catalog, then the quotes.
+    const result = await runCli(["plan", "fleet.yaml"], {
+      cwd: wideHome,
+      env: { ...sandboxEnv(wide.url, wideHome), EXREC_CONCURRENCY: "1" },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/nowhere\.example/);
+    const quotes = Object.entries(wide.stats.byRoute)
+      .filter(([route]) => route.startsWith("GET /order/email/"))
+      .reduce((sum, [, n]) => sum + n, 0);
+    expect(quotes).toBeLessThanOrEqual(32);
+  }, 120_000);
+});

@@ -1,12 +1,18 @@
 /**
- * Runs the built CLI (`dist/reconciler/cli.js`, built by `npm test`'s pretest) as a child process,
- * the way a user or a CI job does, against a sandbox started by the test over real HTTP.
+ * Runs exrec against a sandbox started by the test, over real HTTP. By default in this process,
+ * through runExrec with an io of its own (its environment, working folder and streams: nothing of
+ * the test process is shared or changed), which spares a Node.js start-up per run. With
+ * `{ process: true }`, the built CLI (`dist/reconciler/cli.js`, built by `npm test`'s pretest) as
+ * a child process, the way a user or a CI job runs it: for what is about the process (signals,
+ * SIGKILL at a failpoint, exit codes and streams of the real bin, two processes at once).
  */
 import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { Readable } from "node:stream";
 import { SANDBOX_CREDENTIALS } from "../../provider/sandbox/types.js";
+import { runExrec, type CliIo, type CliOutput } from "../../reconciler/exrec.js";
 
 export const REPO = resolve(import.meta.dirname, "..", "..");
 export const CLI = join(REPO, "dist", "reconciler", "cli.js");
@@ -25,6 +31,11 @@ export interface CliOptions {
   timeoutMs?: number;
   /** The run is expected to hit a real exception of exrec (its "This is a bug" message). */
   expectBug?: boolean;
+  /**
+   * Run the built CLI as a child process instead of in this process: needed for failpoints (they
+   * SIGKILL the process), signals, and to test the bin itself.
+   */
+  process?: boolean;
 }
 
 /** The environment of a run against the given sandbox URL, isolated from the machine's credentials. */
@@ -55,7 +66,78 @@ export async function tempDir(prefix = "exrec-test-"): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
+/**
+ * `EXREC_TEST_CLI=process` runs every call as a child process, as all of them once were: the same
+ * tests then check that a run in this process and the bin behave alike.
+ */
+const EVERY_RUN_A_PROCESS = process.env.EXREC_TEST_CLI === "process";
+
+/** Runs `exrec ARGS...`: in this process unless `options.process` (see the top of this file). */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return options.process || EVERY_RUN_A_PROCESS
+    ? runCliProcess(args, options)
+    : runCliInProcess(args, options);
+}
+
+/** Only a real exception of exrec may call itself a bug: an expected condition never does. */
+function checkNoBug(args: string[], result: CliResult, options: CliOptions): CliResult {
+  if (/This is a bug in exrec/.test(result.stdout + result.stderr) && !options.expectBug) {
+    throw new Error(`exrec ${args.join(" ")} reported a bug:\n${result.stderr}`);
+  }
+  return result;
+}
+
+/** A stream that keeps what is written to it; not a terminal. */
+function capture(): CliOutput & { text: string } {
+  const output = {
+    text: "",
+    isTTY: false,
+    write(chunk: string) {
+      output.text += chunk;
+      return true;
+    },
+  };
+  return output;
+}
+
+async function runCliInProcess(args: string[], options: CliOptions): Promise<CliResult> {
+  const env = options.env ?? bareEnv(tmpdir());
+  if (env.EXREC_FAILPOINT) {
+    throw new Error(`a failpoint kills the process it runs in: run exrec ${args[0]} with { process: true }`);
+  }
+  const stdout = capture();
+  const stderr = capture();
+  const io: CliIo = {
+    env: { ...env },
+    cwd: options.cwd ?? REPO,
+    home: env.HOME ?? tmpdir(),
+    args,
+    stdin: Object.assign(Readable.from([options.input ?? ""]), { isTTY: false }),
+    stdout,
+    stderr,
+    // No signal reaches a run in this process: signal tests run the CLI as a process.
+    onStopSignal: () => () => undefined,
+    exitNow: (code) => {
+      throw new Error(`exrec ${args.join(" ")} asked to exit the process at once (code ${code})`);
+    },
+  };
+  const limitMs = options.timeoutMs ?? 120_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`exrec ${args.join(" ")} did not finish within ${limitMs} ms`)),
+      limitMs,
+    );
+  });
+  try {
+    const code = await Promise.race([runExrec(args, io), timedOut]);
+    return checkNoBug(args, { code, signal: null, stdout: stdout.text, stderr: stderr.text }, options);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function runCliProcess(args: string[], options: CliOptions): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd ?? REPO,
@@ -70,12 +152,11 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      // Only a real exception of exrec may call itself a bug: an expected condition never does.
-      if (/This is a bug in exrec/.test(stdout + stderr) && !options.expectBug) {
-        reject(new Error(`exrec ${args.join(" ")} reported a bug:\n${stderr}`));
-        return;
+      try {
+        resolvePromise(checkNoBug(args, { code, signal, stdout, stderr }, options));
+      } catch (error) {
+        reject(error as Error);
       }
-      resolvePromise({ code, signal, stdout, stderr });
     });
     child.stdin.end(options.input ?? "");
   });

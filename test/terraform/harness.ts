@@ -64,7 +64,11 @@ export async function openWorkspace(
   const mirror = join(root, "mirror");
   const installArgs =
     options.mirror === "implied" ? ["terraform", "install"] : ["terraform", "install", "--dir", mirror];
-  const installed = await runCli(installArgs, { env: { PATH: process.env.PATH ?? "", HOME: home } });
+  // The built bin: the script it installs runs the built provider (dist/), as a user's install does.
+  const installed = await runCli(installArgs, {
+    env: { PATH: process.env.PATH ?? "", HOME: home },
+    process: true,
+  });
   if (installed.code !== 0) throw new Error(`exrec terraform install failed: ${installed.stderr}`);
   const cliConfig = options.mirror === "implied" ? join(root, "empty.tfrc") : join(mirror, "exrec.tfrc");
   const env: Record<string, string> = {
