@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InterruptedError } from "../../reconciler/errors.js";
+import { ExrecError, InterruptedError } from "../../reconciler/errors.js";
 import type { HeldLock, LockOwner, OrderingTurns } from "../../reconciler/ports.js";
 import { DEFAULT_POLL_MS, sleep, warnOnStderr } from "./common.js";
 import { BackendError, LockHeldError, OrderingTurnTimeoutError } from "./errors.js";
@@ -76,7 +76,7 @@ export function hostOrderingTurns(options: OrderingTurnsOptions): OrderingTurns 
           // that Ctrl-C ends it at once.
           return await locks.lock([key], options.owner(), 0);
         } catch (error) {
-          if (!(error instanceof LockHeldError)) throw error;
+          if (!(error instanceof LockHeldError)) throw unusable(dir, error);
           const waited = Date.now() - started;
           if (waited >= options.waitMs) {
             throw new OrderingTurnTimeoutError(platform, error.holder, lockFilePath(dir, key), waited);
@@ -103,8 +103,13 @@ function describe(holder: LockOwner | null): string {
  * every user can write to, and a folder planted there by someone else must not be trusted.
  */
 async function checkFolder(dir: string): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  const stat = await fs.lstat(dir);
+  let stat: Awaited<ReturnType<typeof fs.lstat>>;
+  try {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    stat = await fs.lstat(dir);
+  } catch (error) {
+    throw unusable(dir, error);
+  }
   const uid = typeof process.getuid === "function" ? process.getuid() : null;
   if (!stat.isDirectory() || (uid !== null && stat.uid !== uid) || (stat.mode & 0o022) !== 0) {
     throw new BackendError(
@@ -112,6 +117,18 @@ async function checkFolder(dir: string): Promise<void> {
       { hint: `remove ${dir} (another user or program made it), then run apply again` },
     );
   }
+}
+
+/** A file system error met while taking a turn, as a BackendError naming the folder. */
+function unusable(dir: string, error: unknown): unknown {
+  if (error instanceof ExrecError) return error;
+  const code = (error as { code?: unknown }).code;
+  return new BackendError(
+    `the folder of ordering turns ${dir} cannot be used (${typeof code === "string" ? code : String(error)}); nothing was ordered or added there`,
+    {
+      hint: "make the system's temporary folder writable (or point TMPDIR at one that is), then run apply again",
+    },
+  );
 }
 
 function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -9,7 +9,7 @@ import { promises as fs } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { hostOrderingTurns, OrderingTurnTimeoutError } from "../../provider/backend/index.js";
+import { BackendError, hostOrderingTurns, OrderingTurnTimeoutError } from "../../provider/backend/index.js";
 import { InterruptedError } from "../../reconciler/errors.js";
 import { tempDir } from "../support/cli.js";
 import { REPO } from "./harness.js";
@@ -208,6 +208,25 @@ describe("host ordering turns", () => {
     await fs.chmod(dir, 0o777);
     await expect(turnsHere().take(PLATFORM, {})).rejects.toThrow(
       /not a folder of this user closed to others/,
+    );
+  });
+
+  it("a folder of turns that cannot be made is a named error, not a crash", async () => {
+    // A file where the folder should be: mkdir fails with ENOTDIR below it.
+    await fs.writeFile(join(dir, "..", "not-a-folder"), "");
+    const turns = hostOrderingTurns({
+      dir: join(dir, "..", "not-a-folder", "turns"),
+      account: ACCOUNT,
+      owner: () => ({ pid: process.pid, host: hostname(), who: "test", startedAt: new Date().toISOString() }),
+      waitMs: 0,
+    });
+    const error = await turns.take(PLATFORM, {}).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as BackendError).message).toMatch(
+      /cannot be used \(ENOTDIR\); nothing was ordered or added there/,
     );
   });
 });
