@@ -5,27 +5,15 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Sandbox } from "../../provider/sandbox/types.js";
-import { REPO, runCli, sandboxEnv, tempDir } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { REPO, runCli } from "../support/cli.js";
 import { expectGolden } from "../support/golden.js";
-import { FIXED_NOW, testSandbox } from "../support/sandbox.js";
+import { freshSandboxPerTest } from "../support/sandbox.js";
 
 const DEMO = join(REPO, "examples", "demo.yaml");
 
 describe("the demo against the sandbox", () => {
-  let sandbox: Sandbox;
-  let home: string;
-  let env: Record<string, string>;
-
-  beforeEach(async () => {
-    sandbox = await testSandbox();
-    home = await tempDir();
-    env = { ...sandboxEnv(sandbox.url, home), EXREC_NOW: FIXED_NOW };
-  });
-  afterEach(async () => {
-    await sandbox.close();
-  });
+  const t = freshSandboxPerTest();
 
   it("renders the demo plan in text, Markdown and JSON exactly as the golden files", async () => {
     for (const [format, ext] of [
@@ -33,7 +21,7 @@ describe("the demo against the sandbox", () => {
       ["markdown", "md"],
       ["json", "json"],
     ] as const) {
-      const result = await runCli(["plan", DEMO, "--format", format], { cwd: home, env });
+      const result = await runCli(["plan", DEMO, "--format", format], { cwd: t.home, env: t.env });
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
       expectGolden(`e2e/golden/demo-plan.${ext}`, result.stdout);
@@ -42,8 +30,8 @@ describe("the demo against the sandbox", () => {
 
   it("shows every kind of change in the demo plan, with --detailed-exitcode 2", async () => {
     const result = await runCli(["plan", DEMO, "--format", "json", "--detailed-exitcode"], {
-      cwd: home,
-      env,
+      cwd: t.home,
+      env: t.env,
     });
     expect(result.code).toBe(2);
     const plan = JSON.parse(result.stdout) as {
@@ -70,28 +58,28 @@ describe("the demo against the sandbox", () => {
   });
 
   it("converges: apply, then the plan is empty and a second apply writes nothing", async () => {
-    const secrets = join(home, "secrets.json");
+    const secrets = join(t.home, "secrets.json");
     const first = await runCli(
       ["apply", DEMO, "--auto-approve", "--allow-destroy", "--secrets-out", secrets],
-      { cwd: home, env },
+      { cwd: t.home, env: t.env },
     );
     expect(first.stderr).toMatch(/Apply complete/);
     expect(first.code).toBe(0);
     expect((await stat(secrets)).mode & 0o777).toBe(0o600);
 
-    const again = await runCli(["plan", DEMO, "--detailed-exitcode"], { cwd: home, env });
+    const again = await runCli(["plan", DEMO, "--detailed-exitcode"], { cwd: t.home, env: t.env });
     expect(again.stdout).toMatch(/No changes/);
     expect(again.code).toBe(0);
 
-    const writesBefore = sandbox.stats.writes.length;
+    const writesBefore = t.sandbox.stats.writes.length;
     const second = await runCli(
       ["apply", DEMO, "--auto-approve", "--allow-destroy", "--secrets-out", secrets],
-      { cwd: home, env },
+      { cwd: t.home, env: t.env },
     );
     expect(second.code).toBe(0);
-    expect(sandbox.stats.writes.length).toBe(writesBefore);
+    expect(t.sandbox.stats.writes.length).toBe(writesBefore);
 
-    const history = await runCli(["history", "--format", "json"], { cwd: home, env });
+    const history = await runCli(["history", "--format", "json"], { cwd: t.home, env: t.env });
     expect(history.code).toBe(0);
     const entries = JSON.parse(history.stdout) as { action: string; result: string }[];
     expect(entries.some((e) => e.action === "order" && e.result === "done")).toBe(true);
@@ -106,13 +94,13 @@ describe("the demo against the sandbox", () => {
   });
 
   it("refuses a destructive plan without --allow-destroy before any write", async () => {
-    const result = await runCli(["apply", DEMO, "--auto-approve", "--secrets-out", join(home, "s.json")], {
-      cwd: home,
-      env,
+    const result = await runCli(["apply", DEMO, "--auto-approve", "--secrets-out", join(t.home, "s.json")], {
+      cwd: t.home,
+      env: t.env,
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/--allow-destroy/);
-    expect(sandbox.stats.writes).toEqual([]);
+    expect(t.sandbox.stats.writes).toEqual([]);
   });
 
   it("refuses more destructive changes than --max-destroy", async () => {
@@ -125,54 +113,54 @@ describe("the demo against the sandbox", () => {
         "--max-destroy",
         "0",
         "--secrets-out",
-        join(home, "s.json"),
+        join(t.home, "s.json"),
       ],
-      { cwd: home, env },
+      { cwd: t.home, env: t.env },
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/--max-destroy/);
-    expect(sandbox.stats.writes).toEqual([]);
+    expect(t.sandbox.stats.writes).toEqual([]);
   });
 
   it("refuses without a terminal and without --auto-approve, writing nothing", async () => {
-    const result = await runCli(["apply", DEMO, "--allow-destroy", "--secrets-out", join(home, "s.json")], {
-      cwd: home,
-      env,
+    const result = await runCli(["apply", DEMO, "--allow-destroy", "--secrets-out", join(t.home, "s.json")], {
+      cwd: t.home,
+      env: t.env,
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/--auto-approve/);
-    expect(sandbox.stats.writes).toEqual([]);
+    expect(t.sandbox.stats.writes).toEqual([]);
   });
 
   it("applies a saved plan exactly, and refuses it after a change behind its back", async () => {
-    const planFile = join(home, "demo.plan.json");
-    const planned = await runCli(["plan", DEMO, "--out", planFile], { cwd: home, env });
+    const planFile = join(t.home, "demo.plan.json");
+    const planned = await runCli(["plan", DEMO, "--out", planFile], { cwd: t.home, env: t.env });
     expect(planned.code).toBe(0);
     expect((await stat(planFile)).mode & 0o777).toBe(0o600);
 
     // Someone renames an account in the control panel after the plan was made.
-    sandbox.patchAccount("hosted-ab12345-1", "hosted-ab12345-1", "alice@acme.example", {
+    t.sandbox.patchAccount("hosted-ab12345-1", "hosted-ab12345-1", "alice@acme.example", {
       displayName: "Changed Behind Our Back",
     });
     const refused = await runCli(
-      ["apply", planFile, "--auto-approve", "--allow-destroy", "--secrets-out", join(home, "s.json")],
-      { cwd: home, env },
+      ["apply", planFile, "--auto-approve", "--allow-destroy", "--secrets-out", join(t.home, "s.json")],
+      { cwd: t.home, env: t.env },
     );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/changed since/);
-    expect(sandbox.stats.writes).toEqual([]);
+    expect(t.sandbox.stats.writes).toEqual([]);
   });
 
   it("applies a fresh saved plan", async () => {
-    const planFile = join(home, "demo.plan.json");
-    expect((await runCli(["plan", DEMO, "--out", planFile], { cwd: home, env })).code).toBe(0);
+    const planFile = join(t.home, "demo.plan.json");
+    expect((await runCli(["plan", DEMO, "--out", planFile], { cwd: t.home, env: t.env })).code).toBe(0);
     const applied = await runCli(
-      ["apply", planFile, "--auto-approve", "--allow-destroy", "--secrets-out", join(home, "s.json")],
-      { cwd: home, env },
+      ["apply", planFile, "--auto-approve", "--allow-destroy", "--secrets-out", join(t.home, "s.json")],
+      { cwd: t.home, env: t.env },
     );
     expect(applied.stderr).toMatch(/Apply complete/);
     expect(applied.code).toBe(0);
-    const after = await runCli(["plan", DEMO, "--detailed-exitcode"], { cwd: home, env });
+    const after = await runCli(["plan", DEMO, "--detailed-exitcode"], { cwd: t.home, env: t.env });
     expect(after.code).toBe(0);
   });
 });

@@ -5,12 +5,11 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createExchangeApi } from "../../provider/ovh/exchange.js";
-import type { Sandbox } from "../../provider/sandbox/types.js";
 import { appKeyConnection } from "../ovh/helpers.js";
-import { runCli, sandboxEnv, tempDir } from "../support/cli.js";
-import { FIXED_NOW, testSandbox } from "../support/sandbox.js";
+import { runCli } from "../support/cli.js";
+import { freshSandboxPerTest } from "../support/sandbox.js";
 
 const ORG = "hosted-ab12345-1";
 
@@ -34,23 +33,12 @@ interface OrderInPlan {
 }
 
 describe("storageQuota on the order and its quote", () => {
-  let sandbox: Sandbox;
-  let home: string;
-  let env: Record<string, string>;
-
-  beforeEach(async () => {
-    sandbox = await testSandbox();
-    home = await tempDir();
-    env = { ...sandboxEnv(sandbox.url, home), EXREC_NOW: FIXED_NOW };
-  });
-  afterEach(async () => {
-    await sandbox.close();
-  });
+  const t = freshSandboxPerTest();
 
   it("declared 50 on an enterprise order (whose sandbox default is 300): planned, quoted and ordered with 50", async () => {
-    const file = join(home, "exrec.yaml");
+    const file = join(t.home, "exrec.yaml");
     await writeFile(file, manifest("50"));
-    const planned = await runCli(["plan", file, "--format", "json"], { cwd: home, env });
+    const planned = await runCli(["plan", file, "--format", "json"], { cwd: t.home, env: t.env });
     expect(planned.stderr).toBe("");
     expect(planned.code).toBe(0);
     const order = (JSON.parse(planned.stdout) as { changes: OrderInPlan[] }).changes.find(
@@ -59,9 +47,9 @@ describe("storageQuota on the order and its quote", () => {
     expect(order.storageQuota).toBe("50");
     expect(order.cost.kind).toBe("one-time");
 
-    const applied = await runCli(["apply", file, "--auto-approve"], { cwd: home, env });
+    const applied = await runCli(["apply", file, "--auto-approve"], { cwd: t.home, env: t.env });
     expect(applied.code, applied.stderr).toBe(0);
-    const { api, http } = createExchangeApi(appKeyConnection(sandbox));
+    const { api, http } = createExchangeApi(appKeyConnection(t.sandbox));
     try {
       const account = await api.getAccount(ORG, ORG, "newcomer@acme.example");
       expect(account.quota).toBe(50);
@@ -71,17 +59,17 @@ describe("storageQuota on the order and its quote", () => {
   });
 
   it("left out: the order says nothing of it, and the account is ordered with the API's default size", async () => {
-    const file = join(home, "exrec.yaml");
+    const file = join(t.home, "exrec.yaml");
     await writeFile(file, manifest(null));
-    const planned = await runCli(["plan", file, "--format", "json"], { cwd: home, env });
+    const planned = await runCli(["plan", file, "--format", "json"], { cwd: t.home, env: t.env });
     expect(planned.code).toBe(0);
     const order = (JSON.parse(planned.stdout) as { changes: OrderInPlan[] }).changes.find(
       (c) => c.action === "order",
     )!;
     expect(order).not.toHaveProperty("storageQuota");
-    const applied = await runCli(["apply", file, "--auto-approve"], { cwd: home, env });
+    const applied = await runCli(["apply", file, "--auto-approve"], { cwd: t.home, env: t.env });
     expect(applied.code, applied.stderr).toBe(0);
-    const { api, http } = createExchangeApi(appKeyConnection(sandbox));
+    const { api, http } = createExchangeApi(appKeyConnection(t.sandbox));
     try {
       // Whatever size the API gives by default: the account was ordered and configured.
       expect((await api.getAccount(ORG, ORG, "newcomer@acme.example")).configured).toBe(true);
@@ -91,7 +79,7 @@ describe("storageQuota on the order and its quote", () => {
   });
 
   it("on a Private platform it is refused, naming the file, line and field, before any request", async () => {
-    const file = join(home, "exrec.yaml");
+    const file = join(t.home, "exrec.yaml");
     await writeFile(
       file,
       `version: 1
@@ -102,11 +90,11 @@ platforms:
     storageQuota: 300
 `,
     );
-    const before = sandbox.stats.total;
-    const result = await runCli(["plan", file], { cwd: home, env });
+    const before = t.sandbox.stats.total;
+    const result = await runCli(["plan", file], { cwd: t.home, env: t.env });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${file}:6:5`);
     expect(result.stderr).toContain("`storageQuota` applies to Hosted platforms only");
-    expect(sandbox.stats.total).toBe(before);
+    expect(t.sandbox.stats.total).toBe(before);
   });
 });
