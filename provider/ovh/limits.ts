@@ -50,7 +50,7 @@ export function resolveLimits(env: NodeJS.ProcessEnv, flags: LimitFlags = {}): L
     env,
     "EXREC_RETRY_DELAY_MS",
     1,
-    "milliseconds before the first retry, at most",
+    "the longest wait before the first retry, in ms",
   );
   return { concurrency, ratePerSecond, timeoutMs, ...(retryDelayMs === undefined ? {} : { retryDelayMs }) };
 }
