@@ -128,10 +128,6 @@ export default defineConfig(
         "error",
         { allow: [{ from: "file", name: "NotPlain", path: "reconciler/load/plain-yaml.ts" }] },
       ],
-      // Off for now: it flags the non-null assertions on indexed access (`list[i]!`), which say where
-      // a value is known to exist and become required once tsconfig turns on
-      // noUncheckedIndexedAccess. Turn it back on with that option.
-      "@typescript-eslint/no-unnecessary-type-assertion": "off",
       "exrec/disable-needs-reason": "error",
       // Off: an async function with no await is how this code implements an interface that
       // returns a promise (gRPC handlers, backends); the rule catches style, not bugs.

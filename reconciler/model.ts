@@ -298,7 +298,6 @@ export interface PlacedOrder {
 /** Buy N Hosted accounts of one licence and duration; once delivered they are configured (H1). */
 export interface OrderChange extends ChangeBase {
   action: "order";
-  effective: "now";
   addresses: string[];
   license: License;
   renewal: Renewal;
@@ -320,8 +319,6 @@ export interface OrderChange extends ChangeBase {
 /** Give a blank, paid Hosted account (on configureme.me) a declared address (reuse, H1). */
 export interface ConfigureChange extends ChangeBase {
   action: "configure";
-  /** The address is given now; a renewal that differs applies at the expiry (`renewalEffective`). */
-  effective: "now";
   address: string;
   /** The blank account's current address. */
   placeholder: string;
@@ -342,35 +339,30 @@ interface AccountChangeBase extends ChangeBase {
 /** H2, H3: the renewal period, changed at the account's expiry. */
 export interface RenewChange extends AccountChangeBase {
   action: "renew";
-  effective: AtExpiry;
   before: { renewal: Renewal | null };
   after: { renewal: Renewal };
 }
 /** H4: an account set to expire at term is kept. */
 export interface CancelTerminationChange extends AccountChangeBase {
   action: "cancel-termination";
-  effective: "now";
   before: { deleteAtExpiration: true };
   after: { deleteAtExpiration: false };
 }
 /** H4: an account is not renewed, and is suspended at its expiry. */
 export interface TerminateChange extends AccountChangeBase {
   action: "terminate";
-  effective: AtExpiry;
   before: { deleteAtExpiration: boolean | null };
   after: { deleteAtExpiration: true };
 }
 /** H5: a configured Hosted account is emptied now and left blank. */
 export interface ResetChange extends AccountChangeBase {
   action: "reset";
-  effective: "now";
   before: { email: string; configured: true };
   after: { configured: false };
 }
 /** P2: an account added to a Private platform; it did not exist before. */
 export interface AddChange extends AccountChangeBase {
   action: "add";
-  effective: "now";
   license: License;
   before: { exists: false };
   /** The planner gives the address and licence, and `displayName` when declared; the plan schema requires none of them. */
@@ -379,7 +371,6 @@ export interface AddChange extends AccountChangeBase {
 /** P3: a Private account deleted now. */
 export interface DeleteChange extends AccountChangeBase {
   action: "delete";
-  effective: "now";
   /** The planner gives the address and licence; the plan schema requires neither. */
   before: { exists: true; email?: string; license?: License };
   after: { exists: false };
@@ -387,7 +378,6 @@ export interface DeleteChange extends AccountChangeBase {
 /** The licence and the display name, each on both sides when it changes, absent when it does not. */
 export interface UpdateChange extends AccountChangeBase {
   action: "update";
-  effective: "now";
   before: { license?: License; displayName?: string | null };
   after: { license?: License; displayName?: string };
 }

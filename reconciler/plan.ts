@@ -3,8 +3,19 @@
  * match the manifest. Pure: no I/O, no clock but the one passed in, no randomness; the same
  * inputs give the same plan, byte for byte.
  *
- * The rules (docs/RULES.md) and how each maps to a change are in docs/PLANNING.md; the per-platform
- * decisions are in plan/platform.ts, the changes' descriptions in plan/changes.ts.
+ * The walk, in this order; each stage reads what the ones before it made, never the reverse:
+ *  1. compare (plan/platform.ts): each declared platform against its live state, account by
+ *     account (plan/differences.ts), giving the changes as drafts (plan/changes.ts): what, on
+ *     which account, before → after. No price, no date. Drift reads this stage and no other.
+ *  2. refuse: every problem the comparison found (a protected account removed, an offer that
+ *     differs…) is thrown at once, before anything is derived.
+ *  3. date (plan/dates.ts): when each change takes effect (H1-H5, P1-P3), in one pass.
+ *  4. cost (plan/costs.ts, prices from plan/price-reader.ts): what each costs, from its date.
+ *  5. explain (plan/reasons.ts): the reason each change gives its reader, with its rule.
+ *  6. order (plan/order.ts), then the orders an earlier apply placed (plan/placed.ts), which
+ *     apply pays or awaits instead of buying again.
+ *  7. sum (plan/totals.ts, plan/summary.ts): the totals and the summary every renderer shows.
+ * The rules (docs/RULES.md) and how each maps to a change are in docs/PLANNING.md.
  */
 import { PlanRefusedError } from "./errors.js";
 import { defineLazy } from "./lazy.js";
@@ -12,6 +23,8 @@ import {
   platformKey,
   type Actual,
   type ActualPlatform,
+  type Change,
+  type Cost,
   type Desired,
   type Offer,
   type OrderQuote,
@@ -19,10 +32,14 @@ import {
   type PlatformRef,
   type PriceBook,
 } from "./model.js";
+import type { Draft } from "./plan/changes.js";
+import { priced } from "./plan/costs.js";
+import { dated, type Timing } from "./plan/dates.js";
 import { inApplyOrder } from "./plan/order.js";
 import { markPlacedOrders, type JournalledOrder } from "./plan/placed.js";
 import { planPlatform, type PlanSink } from "./plan/platform.js";
 import { PriceReader } from "./plan/price-reader.js";
+import { explained } from "./plan/reasons.js";
 import { summaryOf, type CoveredPlatform } from "./plan/summary.js";
 import { totalsOf } from "./plan/totals.js";
 import { Warnings } from "./plan/warnings.js";
@@ -55,8 +72,7 @@ export interface PlanContext {
  */
 export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
   const warnings = new Warnings();
-  const prices = new PriceReader(ctx.prices, warnings, ctx.quotes);
-  const sink: PlanSink = { changes: [], waiting: [], unmanaged: [], problems: [], uncreatable: [] };
+  const sink: PlanSink = { drafts: [], waiting: [], unmanaged: [], problems: [], uncreatable: [] };
 
   const liveByKey = new Map<string, ActualPlatform>();
   for (const platform of actual.platforms) liveByKey.set(platformKey(platform), platform);
@@ -66,7 +82,7 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
   for (const declared of desired.platforms) {
     const live = liveByKey.get(platformKey(declared));
     if (!live) continue;
-    if (planPlatform(declared, live, { now: ctx.now, prices, quotes: ctx.quotes, warnings }, sink)) {
+    if (planPlatform(declared, live, { now: ctx.now, warnings }, sink)) {
       covered.push({ live, offer: declared.offer });
       platforms.push({
         organization: declared.organization,
@@ -82,7 +98,12 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
     });
   }
 
-  const changes = markPlacedOrders(inApplyOrder(sink.changes), ctx.placedOrders ?? []);
+  const prices = new PriceReader(ctx.prices, warnings, ctx.quotes);
+  const settled = explained(priced(dated(sink.drafts, warnings), prices, ctx.quotes)).map(
+    ({ draft, timing, cost, reason }) => changeOf(draft, timing, cost, reason),
+  );
+
+  const changes = markPlacedOrders(inApplyOrder(settled), ctx.placedOrders ?? []);
   const totals = totalsOf(changes, covered, prices, warnings);
   const summary = summaryOf(
     changes,
@@ -105,6 +126,14 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
   // Both digests cost a pass over every account; only plan files, apply and JSON output read them.
   defineLazy(result, "manifest_digest", () => desired.digest);
   return defineLazy(result, "fingerprint", () => actual.fingerprint);
+}
+
+/** A draft with what the passes derived for it: the change as the plan holds it. */
+function changeOf(draft: Draft, timing: Timing, cost: Cost, reason: string): Change {
+  const derived = { effective: timing.effective, cost, reason };
+  return draft.action === "configure"
+    ? { ...draft.change, ...derived, renewalEffective: timing.renewalEffective }
+    : { ...draft.change, ...derived };
 }
 
 /** The addresses a pruning platform keeps (null when it does not prune: it keeps what it does not name). */

@@ -126,7 +126,7 @@ function orderDetail(detail: EntryReader, fail: (problem: string) => never): Ord
     license: license as License,
     duration: detail.text("duration"),
     quantity: detail.count("quantity", 1),
-    addresses: addresses as string[],
+    addresses: addresses,
     // Absent on entries written before exrec recorded the quoted amount.
     amount: money(detail.raw("amount"), fail),
   };
@@ -137,7 +137,7 @@ function orderDetail(detail: EntryReader, fail: (problem: string) => never): Ord
     const delivered = detail.raw("delivered");
     if (typeof delivered !== "boolean")
       fail(`detail.delivered must be true or false, found ${show(delivered)}`);
-    decoded.delivered = delivered as boolean;
+    decoded.delivered = delivered;
   }
   const outcome = detail.optionalText("outcome");
   if (outcome !== undefined) decoded.outcome = outcome;

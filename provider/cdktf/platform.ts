@@ -115,7 +115,7 @@ export class ExchangePlatform<O extends Offer = Offer> extends Construct {
    * Declares an account of this platform. Declaring one address twice (in any letter case) throws
    * a DuplicateAccountError, as a manifest with a duplicate is refused.
    */
-  account(email: string, props: AccountProps<O> = {} as AccountProps<O>): ExchangeAccount {
+  account(email: string, props: AccountProps<O> = {}): ExchangeAccount {
     // The construct id is the lower-cased address, so that the construct tree itself keeps it unique.
     const id = email.toLowerCase();
     if (this.node.tryFindChild(id))
@@ -126,7 +126,7 @@ export class ExchangePlatform<O extends Offer = Offer> extends Construct {
   }
 
   /** Same as {@link account}, for readers who prefer the verb. */
-  addAccount(email: string, props: AccountProps<O> = {} as AccountProps<O>): ExchangeAccount {
+  addAccount(email: string, props: AccountProps<O> = {}): ExchangeAccount {
     return this.account(email, props);
   }
 

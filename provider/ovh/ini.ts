@@ -48,7 +48,7 @@ export function parseIni(text: string): IniDocument {
     // The line itself is not quoted: it could be a secret pasted in the wrong place.
     if (!entry) throw new IniSyntaxError(line, 'expected "[section]" or "key = value"');
     if (current === null) throw new IniSyntaxError(line, `"${entry[1]}" appears before any [section]`);
-    (current as Map<string, IniValue>).set(entry[1]!.toLowerCase(), { value: entry[2]!.trim(), line });
+    current.set(entry[1]!.toLowerCase(), { value: entry[2]!.trim(), line });
   });
   return doc;
 }

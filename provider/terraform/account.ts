@@ -19,7 +19,7 @@ import {
   RENEWALS,
   UNKNOWN_DATE,
   type ActualAccount,
-  type AtExpiry,
+  type Effective,
   type ActualPlatform,
   type Change,
   type Desired,
@@ -159,8 +159,8 @@ export function changeWarnings(plan: Plan): Diagnostic[] {
 const CREATIONS: ReadonlySet<Change["action"]> = new Set(["order", "configure", "add"]);
 
 /** A renewal change recorded in the state is pending until its date has come. */
-/** A date at an account's expiry as the attribute holds it: a date the API does not give is not known yet. */
-function expiryValue(at: AtExpiry): Value {
+/** When a change takes effect, as the attribute holds it: a date the API does not give is not known yet. */
+function expiryValue(at: Effective): Value {
   return at === UNKNOWN_DATE ? UNKNOWN : at;
 }
 

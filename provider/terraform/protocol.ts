@@ -32,7 +32,7 @@ export function loadProtocol(): ProtocolServices {
   const service = (name: string): grpc.ServiceDefinition => {
     const found = definition[name];
     if (!found || "format" in found) throw new Error(`the plugin protocol has no service ${name}`);
-    return found as grpc.ServiceDefinition;
+    return found;
   };
   return {
     provider: service("tfplugin6.Provider"),

@@ -12,15 +12,14 @@ import {
   platformKey,
   type ActualAccount,
   type ActualPlatform,
-  type Change,
   type DesiredAccount,
   type DesiredPlatform,
   type Offer,
   type PriceBook,
   type RuleId,
 } from "../model.js";
+import type { FoundChange } from "../plan/changes.js";
 import { planPlatform, type PlanSink } from "../plan/platform.js";
-import { PriceReader } from "../plan/price-reader.js";
 import { Warnings } from "../plan/warnings.js";
 import type { HistoryEntry, JournalEntry } from "../ports.js";
 import { calendarDateOrNull, offsetOf } from "./dates.js";
@@ -42,7 +41,7 @@ interface Platform {
   desired: DesiredPlatform;
   live: Map<string, ActualAccount>;
   /** The planner's changes that touch each address (an order touches every address it buys). */
-  changes: Map<string, Change[]>;
+  changes: Map<string, FoundChange[]>;
   ctx: ClassifyContext;
 }
 
@@ -58,7 +57,7 @@ export function classifyPlatform(
     offer: actual.offer,
     desired,
     live: new Map(actual.accounts.map((a) => [a.email.toLowerCase(), a])),
-    changes: changesByAddress(compared.changes),
+    changes: changesByAddress(compared.drafts.map((draft) => draft.change)),
     ctx,
   };
   const items: DriftItem[] = [];
@@ -73,7 +72,8 @@ export function classifyPlatform(
     items.push(unmanagedItem(platform, unmanaged.address, null));
   }
   // A blank the planner gives a declared address is accounted for by that address's item.
-  for (const change of compared.changes) if (change.action === "configure") settled.add(change.placeholder);
+  for (const { change } of compared.drafts)
+    if (change.action === "configure") settled.add(change.placeholder);
   const uncreatable = new Set(compared.uncreatable.map((u) => u.account.email));
 
   const declared = new Set<string>();
@@ -103,22 +103,19 @@ function byLiveRules(desired: DesiredPlatform, actual: ActualPlatform): DesiredP
     : { ...common, offer: "private" };
 }
 
-/** The planner's comparison of one platform; its costs, warnings and refusals are the plan's business. */
+/**
+ * The planner's comparison of one platform (its first stage only: drift needs no date, price or
+ * reason); its warnings and refusals are the plan's business.
+ */
 function compare(desired: DesiredPlatform, actual: ActualPlatform, ctx: ClassifyContext): PlanSink {
-  const warnings = new Warnings();
-  const sink: PlanSink = { changes: [], waiting: [], unmanaged: [], problems: [], uncreatable: [] };
-  planPlatform(
-    desired,
-    actual,
-    { now: ctx.now, prices: new PriceReader(ctx.prices, warnings), quotes: new Map(), warnings },
-    sink,
-  );
+  const sink: PlanSink = { drafts: [], waiting: [], unmanaged: [], problems: [], uncreatable: [] };
+  planPlatform(desired, actual, { now: ctx.now, warnings: new Warnings() }, sink);
   return sink;
 }
 
-function changesByAddress(changes: Change[]): Map<string, Change[]> {
-  const byAddress = new Map<string, Change[]>();
-  const add = (address: string, change: Change) => {
+function changesByAddress(changes: readonly FoundChange[]): Map<string, FoundChange[]> {
+  const byAddress = new Map<string, FoundChange[]>();
+  const add = (address: string, change: FoundChange) => {
     const list = byAddress.get(address);
     if (list) list.push(change);
     else byAddress.set(address, [change]);
@@ -204,7 +201,7 @@ function changedItems(
   platform: Platform,
   address: string,
   live: ActualAccount,
-  change: Change,
+  change: FoundChange,
 ): ChangedItem[] {
   const expires = calendarDateOrNull(live.expirationDate);
   const item = (

@@ -354,8 +354,7 @@ function notAStack(root: ObjectNode, file: string): TerraformJsonError {
 
 function objectsOf(node: JsonNode, what: string, file: string): ObjectNode[] {
   if (node.kind === "object") return [node];
-  if (node.kind === "array" && node.items.every((item) => item.kind === "object"))
-    return node.items as ObjectNode[];
+  if (node.kind === "array" && node.items.every((item) => item.kind === "object")) return node.items;
   throw new TerraformJsonError(
     file,
     node.at,

@@ -51,6 +51,6 @@ export function planOf(document: PlanDocument): Plan {
   const { digest: _digest, ...plan } = document;
   return {
     ...plan,
-    changes: document.changes.map(({ destructive: _derived, ...change }) => change as Change),
+    changes: document.changes.map(({ destructive: _derived, ...change }) => change),
   };
 }

@@ -20,4 +20,4 @@ export interface SchemaNode {
   [keyword: string]: unknown;
 }
 
-export const PLAN_SCHEMA: SchemaNode = planSchemaJson as SchemaNode;
+export const PLAN_SCHEMA: SchemaNode = planSchemaJson;

@@ -50,16 +50,19 @@ class BlankQueue {
     const list = this.byRenewal.get(renewal);
     if (!list) return null;
     let cursor = this.renewalCursor.get(renewal) ?? 0;
-    while (cursor < list.length && this.used.has(list[cursor])) cursor++;
+    let blank = list[cursor];
+    while (blank !== undefined && this.used.has(blank)) blank = list[++cursor];
     this.renewalCursor.set(renewal, cursor + 1);
-    return cursor < list.length ? this.claim(list[cursor]) : null;
+    return blank === undefined ? null : this.claim(blank);
   }
 
   /** The preferred unused blank whatever its renewal, or null. */
   takeAny(): ActualAccount | null {
-    while (this.anyCursor < this.sorted.length && this.used.has(this.sorted[this.anyCursor]))
-      this.anyCursor++;
-    return this.anyCursor < this.sorted.length ? this.claim(this.sorted[this.anyCursor++]) : null;
+    let blank = this.sorted[this.anyCursor];
+    while (blank !== undefined && this.used.has(blank)) blank = this.sorted[++this.anyCursor];
+    if (blank === undefined) return null;
+    this.anyCursor++;
+    return this.claim(blank);
   }
 
   private claim(blank: ActualAccount): ActualAccount {

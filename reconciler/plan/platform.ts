@@ -1,23 +1,23 @@
 /**
- * Plans one declared platform against its live state: which change each account needs, under the
- * billing rules of docs/RULES.md (Hosted H1-H5, Private P1-P3). Problems that would make the plan
- * break a promise are collected, not thrown, so that the caller can list every one of them.
+ * The comparison of one declared platform with its live state, the planner's first stage: which
+ * change each account needs, under the billing rules of docs/RULES.md (Hosted H1-H5, Private
+ * P1-P3), stated as drafts (what, before, after; changes.ts). It reads no price and dates nothing:
+ * the later passes do (dates.ts, costs.ts, reasons.ts). Problems that would make the plan break a
+ * promise are collected, not thrown, so that the caller can list every one of them. Drift reads
+ * the same comparison, so that a drift report and the next plan agree on what differs.
  *
  * Accounts are indexed by address in Maps: the work is linear in the number of accounts.
  */
 import {
-  durationOf,
   isDestructive,
   offerOf,
   platformKey,
-  quoteKey,
+  type Action,
   type ActualAccount,
   type ActualPlatform,
-  type Change,
   type DesiredAccount,
   type DesiredPlatform,
   type License,
-  type OrderQuote,
   type PresentAccount,
   type RemovalMode,
   type Renewal,
@@ -29,21 +29,21 @@ import { isBlank, isTransitional } from "../account-state.js";
 import { isReusableBlank, waitingReason } from "./accounts.js";
 import { assignBlanks } from "./blanks.js";
 import {
-  addChange,
-  cancelTerminationChange,
-  configureChange,
-  deleteChange,
-  orderChange,
-  renewChange,
-  resetChange,
-  terminateChange,
-  updateChange,
+  addDraft,
+  cancelTerminationDraft,
+  configureDraft,
+  deleteDraft,
+  orderDraft,
+  renewDraft,
+  resetDraft,
+  terminateDraft,
+  updateDraft,
   type Creatable,
+  type Draft,
   type RemovalCause,
   type Scope,
 } from "./changes.js";
 import { accountDifferences } from "./differences.js";
-import type { PriceReader } from "./price-reader.js";
 import type { Warnings } from "./warnings.js";
 
 /** One reason the plan is refused (the shape PlanRefusedError lists). */
@@ -54,9 +54,10 @@ export interface Problem {
   rule: string | null;
 }
 
-/** Where the planning of every platform writes its results. */
+/** Where the comparison of every platform writes its results. */
 export interface PlanSink {
-  changes: Change[];
+  /** The changes found, in the order found (the plan sorts them into apply order at the end). */
+  drafts: Draft[];
   waiting: Waiting[];
   unmanaged: Unmanaged[];
   problems: Problem[];
@@ -68,16 +69,15 @@ export interface PlanSink {
 }
 
 export interface PlatformInputs {
+  /** Whether a blank's paid term has run out. */
   now: Date;
-  prices: PriceReader;
-  quotes: ReadonlyMap<string, OrderQuote>;
   warnings: Warnings;
 }
 
 /** The changes that remove an account, which a protected account must never get. */
-const REMOVALS: ReadonlySet<Change["action"]> = new Set<Change["action"]>(["terminate", "reset", "delete"]);
+const REMOVALS: ReadonlySet<Action> = new Set<Action>(["terminate", "reset", "delete"]);
 
-/** Plans one platform; returns false when it was refused outright (its offer does not match). */
+/** Compares one platform; returns false when it was refused outright (its offer does not match). */
 export function planPlatform(
   desired: DesiredPlatform,
   actual: ActualPlatform,
@@ -106,17 +106,15 @@ export function planPlatform(
   const scope: Scope = {
     ref: { organization: desired.organization, service: desired.service, offer: desired.offer },
     key,
-    prices: inputs.prices.forPlatform(desired),
-    warnings: inputs.warnings,
   };
-  const firstChange = sink.changes.length;
+  const firstDraft = sink.drafts.length;
   const removal: RemovalMode = desired.offer === "hosted" ? desired.removal : "expire";
 
   const declared = indexDeclared(desired, key, sink);
   // Live accounts by address → their index; `taken` marks those a declaration (or a reuse) claims,
   // so that the undeclared ones are found without a second lookup per account.
   const liveIndex = new Map<string, number>();
-  for (let i = 0; i < actual.accounts.length; i++) liveIndex.set(actual.accounts[i].email.toLowerCase(), i);
+  for (const [i, account] of actual.accounts.entries()) liveIndex.set(account.email.toLowerCase(), i);
   const taken = new Uint8Array(actual.accounts.length);
 
   // Declared accounts, in the manifest's order.
@@ -146,15 +144,14 @@ export function planPlatform(
   // Creations: Private adds (P2); Hosted reuses blanks, then orders (H1).
   const creatable = checkCreatable(scope, missing, sink);
   if (desired.offer === "private") {
-    for (const account of creatable) sink.changes.push(addChange(scope, account));
+    for (const account of creatable) sink.drafts.push(addDraft(scope, account));
   } else {
     planHostedCreations(scope, actual, taken, creatable, inputs, sink, desired.storageQuota);
   }
 
   // Live accounts the manifest does not declare (and no declared account reuses), in the API's order.
-  for (let i = 0; i < actual.accounts.length; i++) {
+  for (const [i, account] of actual.accounts.entries()) {
     if (taken[i]) continue;
-    const account = actual.accounts[i];
     const address = account.email.toLowerCase();
     if (!desired.prune) {
       sink.unmanaged.push({ platform: refOf(desired), address, configured: account.configured });
@@ -176,8 +173,8 @@ export function planPlatform(
   }
 
   // A protected account is never terminated, reset or deleted, whatever else the manifest says.
-  for (let i = firstChange; i < sink.changes.length; i++) {
-    const change = sink.changes[i];
+  const drafts = sink.drafts.slice(firstDraft);
+  for (const { change } of drafts) {
     if (change.action !== "order" && REMOVALS.has(change.action) && declared.protected.has(change.address)) {
       sink.problems.push({
         platform: key,
@@ -187,7 +184,7 @@ export function planPlatform(
       });
     }
   }
-  if (actual.apiOffer === "provider") refuseDestructiveOnProvider(scope, sink, firstChange);
+  if (actual.apiOffer === "provider") refuseDestructiveOnProvider(scope, sink, drafts);
   return true;
 }
 
@@ -197,9 +194,8 @@ export function planPlatform(
  * the DELETE exrec sends for a reset may destroy the account rather than empty it. Nothing in the
  * API says which kind a platform is, so no destructive change is planned on any of them.
  */
-function refuseDestructiveOnProvider(scope: Scope, sink: PlanSink, firstChange: number): void {
-  for (let i = firstChange; i < sink.changes.length; i++) {
-    const change = sink.changes[i];
+function refuseDestructiveOnProvider(scope: Scope, sink: PlanSink, drafts: readonly Draft[]): void {
+  for (const { change } of drafts) {
     if (change.action === "order" || !isDestructive(change)) continue;
     sink.problems.push({
       platform: scope.key,
@@ -245,12 +241,12 @@ function indexDeclared(
     accounts.set(address, account.email === address ? account : { ...account, email: address });
     if (accounts.size === size) {
       // Rare (an error), so the earlier declaration is looked for only now.
-      const earlier = desired.accounts.find((a) => a !== account && a.email.toLowerCase() === address)!;
+      const earlier = desired.accounts.find((a) => a !== account && a.email.toLowerCase() === address);
       sink.problems.push({
         platform: key,
         address,
         rule: null,
-        message: `declared more than once (${where(earlier)} and ${where(account)}); keep one declaration`,
+        message: `declared more than once (${where(earlier ?? account)} and ${where(account)}); keep one declaration`,
       });
     }
     if (account.state === "present" && account.protect) protectedAddresses.add(address);
@@ -267,12 +263,12 @@ function planExisting(scope: Scope, live: ActualAccount, declared: PresentAccoun
   const account = live.email === declared.email ? live : { ...live, email: declared.email };
   const differences = accountDifferences(declared, account, scope.ref.offer);
   for (const difference of differences) {
-    if (difference.field === "deleteAtExpiration") sink.changes.push(cancelTerminationChange(scope, account));
+    if (difference.field === "deleteAtExpiration") sink.drafts.push(cancelTerminationDraft(scope, account));
     else if (difference.field === "renewal")
-      sink.changes.push(renewChange(scope, account, difference.declared));
+      sink.drafts.push(renewDraft(scope, account, difference.declared));
   }
-  const update = updateChange(scope, account, differences);
-  if (update) sink.changes.push(update);
+  const update = updateDraft(scope, account, differences);
+  if (update) sink.drafts.push(update);
 }
 
 /** Hosted: terminate at expiry (H4), and reset now where the platform asks for it (H5). Private: delete (P3). */
@@ -284,11 +280,11 @@ function planRemoval(
   sink: PlanSink,
 ): void {
   if (scope.ref.offer === "private") {
-    sink.changes.push(deleteChange(scope, live, cause));
+    sink.drafts.push(deleteDraft(scope, live, cause));
     return;
   }
-  if (live.deleteAtExpiration !== true) sink.changes.push(terminateChange(scope, live, cause));
-  if (removal === "reset" && live.configured) sink.changes.push(resetChange(scope, live, cause));
+  if (live.deleteAtExpiration !== true) sink.drafts.push(terminateDraft(scope, live, cause));
+  if (removal === "reset" && live.configured) sink.drafts.push(resetDraft(scope, live, cause));
 }
 
 /**
@@ -300,10 +296,11 @@ function checkCreatable(scope: Scope, missing: PresentAccount[], sink: PlanSink)
   const creatable: Creatable[] = [];
   const hosted = scope.ref.offer === "hosted";
   for (const account of missing) {
+    const { license } = account;
     const lacks: string[] = [];
-    if (account.license === undefined) lacks.push("`license`");
+    if (license === undefined) lacks.push("`license`");
     if (hosted && account.renewal === undefined) lacks.push("`renewal` (monthly or yearly)");
-    if (lacks.length > 0) {
+    if (license === undefined || lacks.length > 0) {
       sink.uncreatable.push({ platform: scope.key, account });
       sink.problems.push({
         platform: scope.key,
@@ -318,7 +315,7 @@ function checkCreatable(scope: Scope, missing: PresentAccount[], sink: PlanSink)
     // On Private the renewal is always monthly (P1); the order/add path never reads it there.
     creatable.push({
       ...account,
-      license: account.license!,
+      license,
       renewal: account.renewal ?? "monthly",
     });
   }
@@ -338,8 +335,7 @@ function planHostedCreations(
   const reusable: ActualAccount[] = [];
   const indexOf = new Map<ActualAccount, number>();
   const delivering = new Map<License, number>();
-  for (let i = 0; i < actual.accounts.length; i++) {
-    const account = actual.accounts[i];
+  for (const [i, account] of actual.accounts.entries()) {
     if (taken[i] || !isBlank(account)) continue;
     if (isReusableBlank(account, inputs.now)) {
       reusable.push(account);
@@ -352,10 +348,13 @@ function planHostedCreations(
   const { reused, toOrder } =
     creatable.length === 0 ? { reused: [], toOrder: [] } : assignBlanks(creatable, reusable);
   for (const { wanted, blank } of reused) {
-    taken[indexOf.get(blank)!] = 2;
+    const index = indexOf.get(blank);
+    // Every blank handed out is one of `reusable`, each indexed above.
+    if (index === undefined) throw new Error(`the blank ${blank.email} was not among the reusable ones`);
+    taken[index] = 2;
     const address = blank.email.toLowerCase();
-    sink.changes.push(
-      configureChange(scope, blank.email === address ? blank : { ...blank, email: address }, wanted),
+    sink.drafts.push(
+      configureDraft(scope, blank.email === address ? blank : { ...blank, email: address }, wanted),
     );
   }
 
@@ -368,16 +367,7 @@ function planHostedCreations(
     batch.wanted.push(wanted);
   }
   for (const { license, renewal, wanted } of batches.values()) {
-    const quote = inputs.quotes.get(
-      quoteKey({
-        ...scope.ref,
-        license,
-        duration: durationOf(renewal),
-        quantity: wanted.length,
-        storageQuota,
-      }),
-    );
-    sink.changes.push(orderChange(scope, license, renewal, wanted, quote, storageQuota));
+    sink.drafts.push(orderDraft(scope, license, renewal, wanted, storageQuota));
     const inFlight = delivering.get(license) ?? 0;
     if (inFlight > 0) {
       inputs.warnings.add(

@@ -157,8 +157,8 @@ export function startLockChild(config: LockChildConfig): LockChild {
   const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const outcome = new Promise<ChildOutcome>((resolvePromise, reject) => {
     child.on("close", (code, signal) => {
       clearTimeout(guard);

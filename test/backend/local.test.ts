@@ -99,7 +99,7 @@ describe("lock files", () => {
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const refused of results.filter((r) => r.status === "rejected")) {
-      expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(LockHeldError);
+      expect(refused.reason).toBeInstanceOf(LockHeldError);
     }
     expect(warnings.filter((w) => w.includes("stale"))).toHaveLength(1);
   });

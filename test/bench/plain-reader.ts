@@ -63,7 +63,7 @@ export async function runPlainReader(spec: PlainReaderSpec): Promise<PlainReader
         all["x-ovh-signature"] = `$1$${createHash("sha1").update(text).digest("hex")}`;
       }
       const answer = await pool.request({ method: "GET", path: fullPath, headers: all });
-      const body = (await answer.body.json()) as unknown;
+      const body = await answer.body.json();
       if (answer.statusCode !== 200) throw new Error(`GET ${path}: ${answer.statusCode}`);
       return { body, headers: answer.headers };
     } finally {

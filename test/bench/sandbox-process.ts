@@ -54,7 +54,7 @@ export class SandboxProcess {
           ),
         );
       }, options.startTimeoutMs ?? 120_000);
-      const lines = createInterface({ input: child.stdout! });
+      const lines = createInterface({ input: child.stdout });
       lines.on("line", (line) => {
         const match = /listening on (\S+)/.exec(line);
         if (!match) return;

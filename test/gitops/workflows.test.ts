@@ -81,8 +81,10 @@ describe("the CI examples", () => {
     it("takes credentials only from the CI's secret store: no literal value, only references", () => {
       const problems: string[] = [];
       walk(file.document, (key, value, path) => {
-        if (!CREDENTIAL_NAME.test(key) || typeof value === "object") return;
-        const text = String(value as string | number | boolean | undefined);
+        // A YAML document's scalars: a string, a number or a boolean (null and collections are objects).
+        if (!CREDENTIAL_NAME.test(key)) return;
+        if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") return;
+        const text = String(value);
         const reference =
           file.system === "github" ? GITHUB_SECRET_REFERENCE.exec(text) : SHELL_REFERENCE.exec(text);
         if (!reference)
@@ -180,7 +182,7 @@ describe("the jobs are wired as promised", () => {
         const output = plan.command.redirects.find((r) => r.fd === 1 && r.op === ">")!.target.raw;
         const file = fileOf(plan);
         if (system === "github") {
-          expect(Object.keys((file.document.on ?? {}) as object)).toContain("pull_request");
+          expect(Object.keys(file.document.on ?? {})).toContain("pull_request");
           const steps = jobOf(plan).steps as Record<string, unknown>[];
           const poster = steps.find((s) =>
             (typeof s.uses === "string" ? s.uses : "").startsWith("actions/github-script@"),

@@ -69,7 +69,7 @@ describe("saved plan files that were edited", () => {
         ...deletion,
         id: deletion.id.replace("judy@", "zoe@"),
         address: "zoe@globex.example",
-      } as Plan["changes"][number]);
+      });
     }, true);
     expect(result.code, shown(result)).toBe(1);
     expect(result.stderr).toMatch(/zoe@globex\.example/);

@@ -298,7 +298,7 @@ export const summaryExamplePlan: Plan = plan({
   platforms: [{ ...HOSTED }],
   changes: [
     { ...renew, cost: recurring("7.60", "2026-12-31") },
-    { ...configure, renewalEffective: null, after: { ...configure.after, renewal: "yearly" } } as Change,
+    { ...configure, renewalEffective: null, after: { ...configure.after, renewal: "yearly" } },
     {
       ...order,
       id: `${key(HOSTED)}/order/standard/12`,
@@ -306,7 +306,7 @@ export const summaryExamplePlan: Plan = plan({
       accounts: [{ email: "frank@acme.example", displayName: null }],
       quantity: 1,
       cost: oneTime("107.88", "129.46"),
-    } as Change,
+    },
     { ...terminate, effective: "2026-12-31", cost: recurring("-3.80", "2026-12-31") },
   ],
   totals: totals({
@@ -329,7 +329,7 @@ export const hostilePlan: Plan = plan({
         displayName: "| pipe | [link](https://evil.example) @everyone $x$ \u001b[31mred\u001b[0m \u202eevil",
       },
       reason: "new name: <b>bold</b>\nsecond line",
-    } as Change,
+    },
   ],
   warnings: ["display name of a|b@acme.example contains <img src=x onerror=alert(1)>"],
 });

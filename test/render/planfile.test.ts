@@ -219,6 +219,24 @@ describe("readPlanFile refuses what it cannot trust", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("a file whose change carries before/after fields its action does not have, naming them", async () => {
+    const path = fresh();
+    await writePlanFile(path, richPlan);
+    const object = JSON.parse(await readFile(path, "utf8")) as {
+      changes: { action: string; before: unknown; after: unknown }[];
+    };
+    const renewal = object.changes.find((c) => c.action === "renew");
+    const reset = object.changes.find((c) => c.action === "reset");
+    if (!renewal || !reset) throw new Error("the rich plan has a renewal change and a reset");
+    // A renewal change without the renewal it sets; a reset that says the account stays configured.
+    renewal.after = {};
+    reset.after = { configured: true };
+    await writeWithDigest(path, object);
+    const error = await refusal(path);
+    expect(error.message).toMatch(/is not a valid plan: .*\/changes\/\d+\/after/);
+    expect(error.message).toContain("renewal");
+  });
+
   it("a missing file, and a folder", async () => {
     expect((await refusal(join(folder, "missing.json"))).message).toContain("no such file");
     expect((await refusal(folder)).message).toContain("not a regular file");

@@ -155,7 +155,7 @@ function runCliProcess(args: string[], options: CliOptions): Promise<CliResult> 
       try {
         resolvePromise(checkNoBug(args, { code, signal, stdout, stderr }, options));
       } catch (error) {
-        reject(error as Error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
     child.stdin.end(options.input ?? "");
