@@ -60,6 +60,19 @@ export interface SourceLocation {
   col: number;
 }
 
+/**
+ * A primary e-mail address in lower case. OVHcloud matches addresses without regard to case, so
+ * exrec keeps them lower-cased and compares them as they are. Made once, by `toAddress`, where an
+ * address comes in (the manifest, the API's answers, the Terraform provider's inputs, a saved plan,
+ * a flag); everything past that edge compares addresses as they are.
+ */
+export type Address = string & { readonly __brand: "Address" };
+
+/** The address as exrec keeps it. */
+export function toAddress(text: string): Address {
+  return text.toLowerCase() as Address;
+}
+
 export interface PlatformRef {
   organization: string;
   service: string;
@@ -71,8 +84,7 @@ export function platformKey(ref: PlatformRef): string {
 }
 
 interface DesiredAccountBase {
-  /** Lower-cased primary address. */
-  email: string;
+  email: Address;
   source: SourceLocation;
 }
 
@@ -122,8 +134,8 @@ export interface Desired {
 // ---------------------------------------------------------------------------------------------
 
 export interface ActualAccount {
-  /** Lower-cased primary address; blank Hosted accounts have one on `configureme.me`. */
-  email: string;
+  /** Blank Hosted accounts have one on `configureme.me`. */
+  email: Address;
   domain: string;
   license: License;
   /** null where the API gives none (Private platforms). */

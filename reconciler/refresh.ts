@@ -15,6 +15,7 @@ import { defineLazy } from "./lazy.js";
 import {
   offerOf,
   platformKey,
+  toAddress,
   type Actual,
   type ActualAccount,
   type ActualPlatform,
@@ -296,7 +297,7 @@ function toActualPlatform(
 
 export function toActualAccount(account: ApiAccount): ActualAccount {
   return {
-    email: account.primaryEmailAddress.toLowerCase(),
+    email: toAddress(account.primaryEmailAddress),
     domain: account.domain.toLowerCase(),
     license: account.accountLicense,
     renewal: account.renewPeriod ?? null,

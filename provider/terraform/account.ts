@@ -17,6 +17,7 @@ import {
   destructiveChanges,
   LICENSES,
   RENEWALS,
+  toAddress,
   UNKNOWN_DATE,
   type ActualAccount,
   type Effective,
@@ -27,6 +28,7 @@ import {
   type DesiredPlatform,
   type Plan,
   type PlatformRef,
+  type Address,
 } from "../../reconciler/model.js";
 import {
   describeCost,
@@ -72,12 +74,20 @@ function refOf(object: ObjectValue): PlatformRef {
 }
 
 function idOf(ref: PlatformRef, email: string): string {
-  return `${ref.organization}/${ref.service}/${email.toLowerCase()}`;
+  return `${ref.organization}/${ref.service}/${toAddress(email)}`;
+}
+
+/**
+ * The `email` attribute as an address: Terraform passes it as written in the configuration, in
+ * any case. Empty when it is not set (or not known yet).
+ */
+function addressOf(object: ObjectValue | null): Address {
+  return toAddress(str(object, "email") ?? "");
 }
 
 /** The account of the configuration as exrec's desired model, with its platform's defaults applied. */
 function desiredAccount(config: ObjectValue, settings: PlatformSettings): DesiredAccount {
-  const email = str(config, "email")!.toLowerCase();
+  const email = addressOf(config);
   const source = { file: ACCOUNT_TYPE, line: 1, col: 1 };
   if (str(config, "state") === "absent") return { email, state: "absent", source };
   const renewal = oneOf(config, "renewal", RENEWALS);
@@ -122,9 +132,8 @@ function desiredOf(settings: PlatformSettings, account: DesiredAccount): Desired
   return { platforms: [platform], digest: "", files: [] };
 }
 
-function liveAccount(platform: ActualPlatform, email: string): ActualAccount | undefined {
-  const wanted = email.toLowerCase();
-  return platform.accounts.find((a) => a.email === wanted);
+function liveAccount(platform: ActualPlatform, email: Address): ActualAccount | undefined {
+  return platform.accounts.find((a) => a.email === email);
 }
 
 /** The planned (or applied) removal is destructive and the provider does not allow it. */
@@ -276,7 +285,7 @@ export class AccountResource {
     const ref = refOf(current);
     const email = str(current, "email") ?? "";
     const platform = await this.engine.platform(ref);
-    const live = liveAccount(platform, email);
+    const live = liveAccount(platform, toAddress(email));
     const now = this.engine.now();
     if (!live) {
       // Gone as declared (a Private account deleted, a Hosted one reset): nothing left to read.
@@ -345,7 +354,12 @@ export class AccountResource {
         : IDENTITY.filter((name) => {
             const before = str(prior, name);
             const after = str(config, name);
-            return name === "email" ? before?.toLowerCase() !== after?.toLowerCase() : before !== after;
+            // Addresses are compared as OVHcloud compares them, without regard to case.
+            return name === "email"
+              ? before === null || after === null
+                ? before !== after
+                : toAddress(before) !== toAddress(after)
+              : before !== after;
           });
     // A replacement plans the removal of the old account and the creation of the new: this half is the creation.
     const priorForPlan = requiresReplace.length > 0 ? null : prior;
@@ -411,13 +425,14 @@ export class AccountResource {
     // Declared absent: it was removed when that was applied; forgetting it writes nothing.
     if (str(prior, "state") === "absent") return { state: null, diagnostics: [] };
     const settings = await this.settingsFor(ref, stored);
+    const address = toAddress(email);
     const desired = desiredOf(settings, {
-      email: email.toLowerCase(),
+      email: address,
       state: "absent",
       source: { file: ACCOUNT_TYPE, line: 1, col: 1 },
     });
     const platform = await this.engine.platform(ref);
-    const planned = await this.engine.plan(desired, platform, email.toLowerCase());
+    const planned = await this.engine.plan(desired, platform, address);
     const diagnostics = changeWarnings(planned);
     const refusal = destroyRefusal(planned, this.engine.config.allowDestroy);
     if (refusal) diagnostics.push(refusal);
@@ -434,7 +449,7 @@ export class AccountResource {
     const stored = readPrivate<AccountPrivate>(plannedPrivate);
     const subject = planned ?? prior!;
     const ref = refOf(subject);
-    const email = (str(subject, "email") ?? "").toLowerCase();
+    const email = addressOf(subject);
     if (planned === null && str(prior, "state") === "absent") return { state: null, diagnostics: [] };
     const settings = await this.settingsFor(ref, stored);
     const account: DesiredAccount =
@@ -526,7 +541,7 @@ export class AccountResource {
       ...state,
       organization,
       service,
-      email: email.toLowerCase(),
+      email: toAddress(email),
       id: idOf({ organization, service }, email),
     };
   }

@@ -9,8 +9,10 @@ import { PlanRefusedError } from "../../reconciler/errors.js";
 import {
   quoteKey,
   platformKey,
+  toAddress,
   type Actual,
   type ActualPlatform,
+  type Address,
   type Desired,
   type OrderQuote,
   type Plan,
@@ -101,19 +103,17 @@ export class Engine {
    * dropped. Other accounts keep their earlier reading: apply's steps read each one again before
    * they write to it.
    */
-  async sync(ref: PlatformRef, address: string): Promise<ActualPlatform> {
+  async sync(ref: PlatformRef, address: Address): Promise<ActualPlatform> {
     const key = platformKey(ref);
     const pending = this.platforms.get(key);
     if (!pending) return this.platform(ref);
     const earlier = await pending.catch(() => null);
     if (!earlier) return this.platform(ref);
     const api = await this.api();
-    const ids = new Set(
-      (await api.listAccounts(ref.organization, ref.service)).map((id) => id.toLowerCase()),
-    );
+    // The API's ids as the model keeps addresses.
+    const ids = new Set((await api.listAccounts(ref.organization, ref.service)).map(toAddress));
     const known = new Map(earlier.accounts.map((a) => [a.email, a]));
-    const wanted = address.toLowerCase();
-    const toRead = [...ids].filter((id) => !known.has(id) || id === wanted);
+    const toRead = [...ids].filter((id) => !known.has(id) || id === address);
     const read = await Promise.all(
       toRead.map(async (id) => {
         try {
@@ -126,7 +126,7 @@ export class Engine {
     );
     for (const account of read) if (account) known.set(account.email, account);
     const accounts = [...known.values()]
-      .filter((a) => ids.has(a.email) && (a.email !== wanted || read.some((r) => r?.email === wanted)))
+      .filter((a) => ids.has(a.email) && (a.email !== address || read.some((r) => r?.email === address)))
       .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
     const platform: ActualPlatform = { ...earlier, accounts };
     this.platforms.set(key, Promise.resolve(platform));

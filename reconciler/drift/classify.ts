@@ -78,7 +78,7 @@ export function classifyPlatform(
 
   const declared = new Set<string>();
   for (const account of desired.accounts) {
-    const address = account.email.toLowerCase();
+    const address = account.email;
     declared.add(address);
     if (settled.has(address)) continue;
     items.push(...classifyDeclared(platform, address, account, uncreatable.has(address)));

@@ -4,7 +4,8 @@
  * history that wait for the account's expiry (H3). Drift detection reports these as pending
  * rather than as drift.
  */
-import type { Renewal } from "../model.js";
+import { calendarDate } from "../format.js";
+import { UNKNOWN_DATE, type AtExpiry, type Renewal } from "../model.js";
 import type { HistoryEntry, JournalEntry } from "../ports.js";
 import { instantOf } from "./dates.js";
 
@@ -33,8 +34,8 @@ export function openOperationFor(
 export interface RecordedRenewal {
   /** When exrec made the change. */
   at: string;
-  /** The calendar date it takes effect (the account's expiry then). */
-  effective: string;
+  /** The calendar date it takes effect (the account's expiry then), or unknown when the plan did not know it. */
+  effective: AtExpiry;
   /** The effective date as history recorded it (a calendar date, or a date-time with its offset). */
   recordedEffective: string;
   /** The period it switched to, when history recorded it. */
@@ -57,10 +58,21 @@ export function latestRenewal(
   if (latest === null || !latest.effective || latest.effective === "now") return null;
   return {
     at: latest.at,
-    effective: latest.effective.slice(0, 10),
+    effective: recordedDate(latest.effective),
     recordedEffective: latest.effective,
     renewal: latest.renewal ?? null,
   };
+}
+
+/** The date history recorded for a change at an expiry: a date (or date-time), or the plan's `unknown`. */
+function recordedDate(effective: string): AtExpiry {
+  if (effective === UNKNOWN_DATE) return UNKNOWN_DATE;
+  try {
+    return calendarDate(effective);
+  } catch {
+    // Not written by exrec: a date that cannot be read is not known.
+    return UNKNOWN_DATE;
+  }
 }
 
 /**

@@ -2,12 +2,13 @@
  * A valid manifest document → the desired model: defaults applied, addresses lower-cased, every
  * platform and account located in its file. Only called on documents without problems.
  */
-import type {
-  DesiredAccount,
-  DesiredPlatform,
-  PresentAccount,
-  SourceLocation,
-  StorageQuota,
+import {
+  toAddress,
+  type DesiredAccount,
+  type DesiredPlatform,
+  type PresentAccount,
+  type SourceLocation,
+  type StorageQuota,
 } from "../model.js";
 import type { AccountV1, ManifestV1, PlatformV1 } from "./document.js";
 import type { DocPath, ManifestSource } from "./source.js";
@@ -52,7 +53,7 @@ function desiredAccount(
   account: AccountV1,
   platform: PlatformV1,
 ): DesiredAccount {
-  const email = account.email.toLowerCase();
+  const email = toAddress(account.email);
   const location = locationOf(source, path);
   if (account.state === "absent") return { email, source: location, state: "absent" };
   const defaults = platform.defaults ?? {};

@@ -12,6 +12,7 @@ import {
   isDestructive,
   offerOf,
   platformKey,
+  toAddress,
   type Action,
   type ActualAccount,
   type ActualPlatform,
@@ -152,7 +153,7 @@ export function planPlatform(
   // Live accounts the manifest does not declare (and no declared account reuses), in the API's order.
   for (const [i, account] of actual.accounts.entries()) {
     if (taken[i]) continue;
-    const address = account.email.toLowerCase();
+    const address = toAddress(account.email);
     if (!desired.prune) {
       sink.unmanaged.push({ platform: refOf(desired), address, configured: account.configured });
     } else if (isTransitional(account)) {
@@ -236,7 +237,7 @@ function indexDeclared(
   const accounts = new Map<string, DesiredAccount>();
   const protectedAddresses = new Set<string>();
   for (const account of desired.accounts) {
-    const address = account.email.toLowerCase();
+    const address = toAddress(account.email);
     const size = accounts.size;
     accounts.set(address, account.email === address ? account : { ...account, email: address });
     if (accounts.size === size) {
@@ -352,7 +353,7 @@ function planHostedCreations(
     // Every blank handed out is one of `reusable`, each indexed above.
     if (index === undefined) throw new Error(`the blank ${blank.email} was not among the reusable ones`);
     taken[index] = 2;
-    const address = blank.email.toLowerCase();
+    const address = toAddress(blank.email);
     sink.drafts.push(
       configureDraft(scope, blank.email === address ? blank : { ...blank, email: address }, wanted),
     );

@@ -4,6 +4,7 @@
  */
 import type { DriftContext } from "../../reconciler/drift.js";
 import {
+  toAddress,
   offerOf,
   type AbsentAccount,
   type Actual,
@@ -33,7 +34,7 @@ const source = { file: "exchange.yaml", line: 1, col: 1 };
 /** A live account that matches `present(email)` with no fields declared: ok, configured, not terminating. */
 export function live(email: string, fields: Partial<ActualAccount> = {}): ActualAccount {
   return {
-    email,
+    email: toAddress(email),
     domain: email.split("@")[1] ?? "acme.example",
     license: "standard",
     renewal: "yearly",
@@ -55,11 +56,11 @@ export function present(
   email: string,
   fields: Partial<Omit<PresentAccount, "email" | "state">> = {},
 ): PresentAccount {
-  return { email, state: "present", protect: false, source, ...fields };
+  return { email: toAddress(email), state: "present", protect: false, source, ...fields };
 }
 
 export function absent(email: string): AbsentAccount {
-  return { email, state: "absent", source };
+  return { email: toAddress(email), state: "absent", source };
 }
 
 export function hosted(

@@ -1,9 +1,15 @@
 /** In-memory builders of live state for the load tests. */
-import { offerOf, type ActualAccount, type ActualPlatform, type ApiOffer } from "../../reconciler/model.js";
+import {
+  offerOf,
+  toAddress,
+  type ActualAccount,
+  type ActualPlatform,
+  type ApiOffer,
+} from "../../reconciler/model.js";
 
 export function liveAccount(email: string, fields: Partial<ActualAccount> = {}): ActualAccount {
   return {
-    email,
+    email: toAddress(email),
     domain: email.slice(email.indexOf("@") + 1),
     license: "standard",
     renewal: "yearly",

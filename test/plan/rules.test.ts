@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  toAddress,
   isDestructive,
   type Actual,
   type Desired,
@@ -663,12 +664,15 @@ const stateRows: Row[] = [
       hostedPlatform({
         prune: true,
         accounts: [
-          { ...present("x", { license: "standard", renewal: "yearly" }), email: "Ann.Smith@ACME.example" },
+          {
+            ...present("x", { license: "standard", renewal: "yearly" }),
+            email: toAddress("Ann.Smith@ACME.example"),
+          },
         ],
       }),
     ),
     actual: actualOf(
-      liveHosted([{ ...liveAccount("ann.smith@acme.example"), email: "ANN.SMITH@acme.example" }]),
+      liveHosted([{ ...liveAccount("ann.smith@acme.example"), email: toAddress("ANN.SMITH@acme.example") }]),
     ),
     changes: [],
   },

@@ -7,6 +7,7 @@
  * OVHcloud's prices.
  */
 import {
+  toAddress,
   platformKey,
   priceKey,
   quoteKey,
@@ -57,7 +58,7 @@ export function present(
   fields: { license?: License; renewal?: Renewal; displayName?: string; protect?: boolean } = {},
 ): PresentAccount {
   const account: PresentAccount = {
-    email: email.toLowerCase(),
+    email: toAddress(email),
     state: "present",
     protect: fields.protect ?? false,
     source: nextSource(),
@@ -70,7 +71,7 @@ export function present(
 
 /** A declared absent account. */
 export function absent(email: string): AbsentAccount {
-  return { email: email.toLowerCase(), state: "absent", source: nextSource() };
+  return { email: toAddress(email), state: "absent", source: nextSource() };
 }
 
 /** A declared Hosted platform (defaults: HOSTED_REF, no prune, removal `expire`, no accounts). */
@@ -122,7 +123,7 @@ export function liveAccount(
   email: string,
   fields: Partial<Omit<ActualAccount, "email">> = {},
 ): ActualAccount {
-  const address = email.toLowerCase();
+  const address = toAddress(email);
   return {
     email: address,
     domain: address.slice(address.lastIndexOf("@") + 1),
