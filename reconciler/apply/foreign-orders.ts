@@ -43,12 +43,30 @@ export async function unclaimedRecentOrders(ctx: ApplyContext): Promise<number[]
   return ids.sort((a, b) => b - a).slice(0, RECENT_ORDERS);
 }
 
+/**
+ * What `accountsOrderedFor` found, per apply: an order's lines do not change once it is placed,
+ * and one order change looks at the same recent orders up to three times (before configuring
+ * blanks, in its ordering turn, before paying). A line cancelled since can only make the cached
+ * count too high, which stops an apply rather than lets it buy.
+ */
+const orderedCounts = new WeakMap<ApplyContext, Map<string, Promise<number>>>();
+
 /** How many accounts an order buys on this service (0: it is not for this service). */
-export async function accountsOrderedFor(
-  ctx: ApplyContext,
-  orderId: number,
-  service: string,
-): Promise<number> {
+export function accountsOrderedFor(ctx: ApplyContext, orderId: number, service: string): Promise<number> {
+  let counts = orderedCounts.get(ctx);
+  if (!counts) orderedCounts.set(ctx, (counts = new Map<string, Promise<number>>()));
+  const key = `${orderId} ${service}`;
+  let count = counts.get(key);
+  if (!count) {
+    count = readAccountsOrderedFor(ctx, orderId, service);
+    counts.set(key, count);
+    // A failed read is not remembered: the next look asks again.
+    count.catch(() => counts.delete(key));
+  }
+  return count;
+}
+
+async function readAccountsOrderedFor(ctx: ApplyContext, orderId: number, service: string): Promise<number> {
   let quantity = 0;
   for (const detailId of await ctx.api.listOrderDetails(orderId)) {
     const detail = await ctx.api.getOrderDetail(orderId, detailId);

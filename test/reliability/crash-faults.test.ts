@@ -124,7 +124,7 @@ describe("killed at a failpoint while a fault is on, then run again", () => {
       EXREC_FAILPOINT: "order:after-pay",
     });
     expect(killed.signal).toBe("SIGKILL");
-    const rerun = await run.cli(["apply", TWO_ORDERS, "--auto-approve", "--delivery-timeout", "2"]);
+    const rerun = await run.cli(["apply", TWO_ORDERS, "--auto-approve", "--delivery-timeout", "1"]);
     expect(rerun.code, shown(rerun)).toBe(1);
     expect(rerun.stderr).toMatch(/gave up waiting for the delivery of order \d+/);
     expect(orderPosts(run.sandbox)).toBe(1);

@@ -141,11 +141,11 @@ describe("faults on tasks and deliveries", () => {
       kind: "never-deliver",
       times: 1,
     });
-    const apply = () => run.cli(["apply", TWO_ORDERS, "--auto-approve", "--delivery-timeout", "2"]);
+    const apply = () => run.cli(["apply", TWO_ORDERS, "--auto-approve", "--delivery-timeout", "1"]);
 
     const first = await apply();
     expect(first.code, shown(first)).toBe(1);
-    expect(first.stderr).toMatch(/gave up waiting for the delivery of order \d+ after 2 s/);
+    expect(first.stderr).toMatch(/gave up waiting for the delivery of order \d+ after 1 s/);
     const again = await apply();
     expect(again.code, shown(again)).toBe(1);
     expect(orderPosts(run.sandbox)).toBe(1);
