@@ -310,7 +310,7 @@ export interface PlacedOrder {
 /** Buy N Hosted accounts of one licence and duration; once delivered they are configured (H1). */
 export interface OrderChange extends ChangeBase {
   action: "order";
-  addresses: string[];
+  addresses: Address[];
   license: License;
   renewal: Renewal;
   duration: OrderDuration;
@@ -318,7 +318,7 @@ export interface OrderChange extends ChangeBase {
   /** The storage ordered per account; absent in plans saved before it existed (OVHcloud's default, 50). */
   storageQuota?: StorageQuota;
   /** Per address, what the delivered account is configured with. */
-  accounts: { email: string; displayName: string | null }[];
+  accounts: { email: Address; displayName: string | null }[];
   /**
    * Orders an earlier apply already placed for this change (its journal says so) and that are not
    * delivered yet: apply pays or awaits them instead of buying again. Absent: none.
@@ -331,9 +331,9 @@ export interface OrderChange extends ChangeBase {
 /** Give a blank, paid Hosted account (on configureme.me) a declared address (reuse, H1). */
 export interface ConfigureChange extends ChangeBase {
   action: "configure";
-  address: string;
+  address: Address;
   /** The blank account's current address. */
-  placeholder: string;
+  placeholder: Address;
   /**
    * The blank's address and state, then the declared ones. `displayName` only when declared (an
    * undeclared one is not managed: the blank keeps its own); `renewal` only when the blank's differs.
@@ -345,7 +345,7 @@ export interface ConfigureChange extends ChangeBase {
 }
 
 interface AccountChangeBase extends ChangeBase {
-  address: string;
+  address: Address;
 }
 
 /** H2, H3: the renewal period, changed at the account's expiry. */

@@ -206,7 +206,34 @@ async function verifyPlan(path: string, value: unknown, size: number): Promise<P
       hint: `it may come from another exrec version; ${REMAKE_HINT}`,
     });
   }
-  return planOf(document as unknown as PlanDocument);
+  const plan = planOf(document as unknown as PlanDocument);
+  const notLowered = addressesOf(plan).find(({ address }) => address !== address.toLowerCase());
+  if (notLowered) {
+    throw new PlanFileError(
+      path,
+      `is not a valid plan: change ${notLowered.changeId} names the address ${show(notLowered.address)}, which is not in lower case as exrec writes every address`,
+      { hint: REMAKE_HINT },
+    );
+  }
+  return plan;
+}
+
+/**
+ * Every account address the plan's changes name. The schema checks they are strings; exrec keeps
+ * addresses lower-cased (model.ts `Address`), which this decoder checks before it hands the plan on.
+ */
+function addressesOf(plan: Plan): { changeId: string; address: string }[] {
+  const found: { changeId: string; address: string }[] = [];
+  for (const change of plan.changes) {
+    const named: string[] =
+      change.action === "order"
+        ? [...change.addresses, ...change.accounts.map((a) => a.email)]
+        : change.action === "configure"
+          ? [change.address, change.placeholder]
+          : [change.address];
+    for (const address of named) found.push({ changeId: change.id, address });
+  }
+  return found;
 }
 
 async function allProblems(value: unknown, first: SchemaProblem[]): Promise<SchemaProblem[]> {

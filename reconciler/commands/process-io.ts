@@ -12,7 +12,10 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     home: homedir(),
     args: process.argv.slice(2),
-    stdin: process.stdin,
+    // A getter: Node.js opens stdin on first use, and only a prompt needs it.
+    get stdin() {
+      return process.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     onStopSignal(handler) {

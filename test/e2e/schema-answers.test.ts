@@ -65,7 +65,7 @@ describe("the engine against the schema's answers", () => {
     expect(all(again)).not.toMatch(/task 0\b/);
   });
 
-  it("a blank configured by apply has its password set with changePassword; the password is in the secretsFile() file (0600) and in no output", async () => {
+  it("a blank configured by apply has its password set with changePassword; the password is in the secrets file (0600) and in no output", async () => {
     const applied = await runCli(["apply", DEMO, "--auto-approve", "--allow-destroy"], {
       cwd: t.home,
       env: t.env,
@@ -176,7 +176,7 @@ platforms:
     expect(plan.code).toBe(0);
   });
 
-  it("killed between a blank's configure and its password: the next apply, with nothing else to do, sets the password from the secretsFile() file", async () => {
+  it("killed between a blank's configure and its password: the next apply, with nothing else to do, sets the password from the secrets file", async () => {
     const manifest = join(t.home, "reuse.yaml");
     await import("node:fs/promises").then((fs) =>
       fs.writeFile(

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Plan } from "../../reconciler/model.js";
+import { toAddress, type Plan } from "../../reconciler/model.js";
 import type { PlanDocument } from "../../reconciler/plan-format/document.js";
 import { planDigest } from "../../reconciler/planfile.js";
 import { CLI, bareEnv, runCli, tempDir } from "../support/cli.js";
@@ -68,7 +68,7 @@ describe("saved plan files that were edited", () => {
       plan.changes.push({
         ...deletion,
         id: deletion.id.replace("judy@", "zoe@"),
-        address: "zoe@globex.example",
+        address: toAddress("zoe@globex.example"),
       });
     }, true);
     expect(result.code, shown(result)).toBe(1);
@@ -81,7 +81,7 @@ describe("saved plan files that were edited", () => {
       const deletion = plan.changes.find((c) => c.action === "delete")!;
       if (deletion.action !== "delete") throw new Error("unreachable");
       deletion.id = deletion.id.replace("judy@", "celine@");
-      deletion.address = "celine@globex.example";
+      deletion.address = toAddress("celine@globex.example");
     }, true);
     expect(result.code, shown(result)).toBe(1);
     expect(result.stderr).toMatch(/celine@globex\.example\/delete/);

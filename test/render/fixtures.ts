@@ -2,18 +2,19 @@
  * Hand-built plans for the renderer tests, written the way the planner builds them (apply order,
  * totals that add up). Amounts are in micro-cents, as the model keeps them.
  */
-import type {
-  Change,
-  Cost,
-  Effective,
-  Money,
-  Offer,
-  Plan,
-  PlatformRef,
-  RuleId,
-  Totals,
-  Unmanaged,
-  Waiting,
+import {
+  toAddress,
+  type Change,
+  type Cost,
+  type Effective,
+  type Money,
+  type Offer,
+  type Plan,
+  type PlatformRef,
+  type RuleId,
+  type Totals,
+  type Unmanaged,
+  type Waiting,
 } from "../../reconciler/model.js";
 import { summaryOf } from "../../reconciler/plan/summary.js";
 
@@ -75,7 +76,7 @@ function base(
 export const cancelTermination: Change = {
   ...base(HOSTED, "carol@acme.example", "cancel-termination", "H4"),
   action: "cancel-termination",
-  address: "carol@acme.example",
+  address: toAddress("carol@acme.example"),
   before: { deleteAtExpiration: true },
   after: { deleteAtExpiration: false },
   effective: "now",
@@ -86,7 +87,7 @@ export const cancelTermination: Change = {
 export const updateDisplayName: Change = {
   ...base(HOSTED, "dave@acme.example", "update", null),
   action: "update",
-  address: "dave@acme.example",
+  address: toAddress("dave@acme.example"),
   before: { displayName: "Dave" },
   after: { displayName: "David Martin" },
   effective: "now",
@@ -97,7 +98,7 @@ export const updateDisplayName: Change = {
 export const renew: Change = {
   ...base(HOSTED, "bob@acme.example", "renew", "H3"),
   action: "renew",
-  address: "bob@acme.example",
+  address: toAddress("bob@acme.example"),
   before: { renewal: "yearly" },
   after: { renewal: "monthly" },
   effective: "2026-12-31",
@@ -108,10 +109,20 @@ export const renew: Change = {
 export const configure: Change = {
   ...base(HOSTED, "erin@acme.example", "configure", "H1"),
   action: "configure",
-  address: "erin@acme.example",
-  placeholder: "x7k2p@configureme.me",
-  before: { email: "x7k2p@configureme.me", configured: false, renewal: "yearly", displayName: null },
-  after: { email: "erin@acme.example", configured: true, renewal: "monthly", displayName: "Erin Dupont" },
+  address: toAddress("erin@acme.example"),
+  placeholder: toAddress("x7k2p@configureme.me"),
+  before: {
+    email: toAddress("x7k2p@configureme.me"),
+    configured: false,
+    renewal: "yearly",
+    displayName: null,
+  },
+  after: {
+    email: toAddress("erin@acme.example"),
+    configured: true,
+    renewal: "monthly",
+    displayName: "Erin Dupont",
+  },
   renewalEffective: "2027-01-31",
   effective: "now",
   cost: none("the blank account is already paid until 2027-01-31"),
@@ -123,14 +134,14 @@ export const order: Change = {
   platform: { ...HOSTED },
   rule: "H1",
   action: "order",
-  addresses: ["frank@acme.example", "gina@acme.example"],
+  addresses: [toAddress("frank@acme.example"), toAddress("gina@acme.example")],
   license: "standard",
   renewal: "yearly",
   duration: "12",
   quantity: 2,
   accounts: [
-    { email: "frank@acme.example", displayName: "Frank Morel" },
-    { email: "gina@acme.example", displayName: null },
+    { email: toAddress("frank@acme.example"), displayName: "Frank Morel" },
+    { email: toAddress("gina@acme.example"), displayName: null },
   ],
   before: null,
   after: { exists: true, license: "standard", renewal: "yearly" },
@@ -142,7 +153,7 @@ export const order: Change = {
 export const terminate: Change = {
   ...base(HOSTED, "henri@acme.example", "terminate", "H4"),
   action: "terminate",
-  address: "henri@acme.example",
+  address: toAddress("henri@acme.example"),
   before: { deleteAtExpiration: false },
   after: { deleteAtExpiration: true },
   effective: "2027-03-31",
@@ -153,8 +164,8 @@ export const terminate: Change = {
 export const reset: Change = {
   ...base(HOSTED, "ivan@acme.example", "reset", "H5"),
   action: "reset",
-  address: "ivan@acme.example",
-  before: { email: "ivan@acme.example", configured: true },
+  address: toAddress("ivan@acme.example"),
+  before: { email: toAddress("ivan@acme.example"), configured: true },
   after: { configured: false },
   effective: "now",
   cost: none("a reset does not stop billing before the expiry"),
@@ -164,7 +175,7 @@ export const reset: Change = {
 export const add: Change = {
   ...base(PRIVATE, "kim@acme.example", "add", "P2"),
   action: "add",
-  address: "kim@acme.example",
+  address: toAddress("kim@acme.example"),
   license: "enterprise",
   before: { exists: false },
   after: { exists: true, license: "enterprise", displayName: "Kim Lee" },
@@ -176,7 +187,7 @@ export const add: Change = {
 export const remove: Change = {
   ...base(PRIVATE, "leo@acme.example", "delete", "P3"),
   action: "delete",
-  address: "leo@acme.example",
+  address: toAddress("leo@acme.example"),
   before: { exists: true },
   after: { exists: false },
   effective: "now",
@@ -233,7 +244,7 @@ function plan(partial: Partial<Plan>): Plan {
 
 const waitingCreating: Waiting = {
   platform: ref(HOSTED),
-  address: "julia@acme.example",
+  address: toAddress("julia@acme.example"),
   state: "creating",
   taskPendingId: 4242,
   reason: "a task is running on the account; it is left alone until the task ends",
@@ -241,15 +252,15 @@ const waitingCreating: Waiting = {
 
 const waitingSuspending: Waiting = {
   platform: ref(PRIVATE),
-  address: "mona@acme.example",
+  address: toAddress("mona@acme.example"),
   state: "suspending",
   taskPendingId: null,
   reason: "the account is being suspended",
 };
 
 const unmanagedHosted: Unmanaged[] = [
-  { platform: ref(HOSTED), address: "old-sales@acme.example", configured: true },
-  { platform: ref(HOSTED), address: "q9w8e@configureme.me", configured: false },
+  { platform: ref(HOSTED), address: toAddress("old-sales@acme.example"), configured: true },
+  { platform: ref(HOSTED), address: toAddress("q9w8e@configureme.me"), configured: false },
 ];
 
 /** More than the text renderer lists by name, to show the compact form. */
@@ -302,8 +313,8 @@ export const summaryExamplePlan: Plan = plan({
     {
       ...order,
       id: `${key(HOSTED)}/order/standard/12`,
-      addresses: ["frank@acme.example"],
-      accounts: [{ email: "frank@acme.example", displayName: null }],
+      addresses: [toAddress("frank@acme.example")],
+      accounts: [{ email: toAddress("frank@acme.example"), displayName: null }],
       quantity: 1,
       cost: oneTime("107.88", "129.46"),
     },
@@ -323,7 +334,7 @@ export const hostilePlan: Plan = plan({
     {
       ...updateDisplayName,
       platform: { ...HOSTED, service: "hosted-acme-1*`x`*" },
-      address: "a|b@acme.example",
+      address: toAddress("a|b@acme.example"),
       before: { displayName: "<script>alert(1)</script>" },
       after: {
         displayName: "| pipe | [link](https://evil.example) @everyone $x$ \u001b[31mred\u001b[0m \u202eevil",

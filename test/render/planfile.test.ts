@@ -237,6 +237,23 @@ describe("readPlanFile refuses what it cannot trust", () => {
     expect(error.message).toContain("renewal");
   });
 
+  it("a file naming an address that is not in lower case, as exrec never writes one", async () => {
+    const path = fresh();
+    await writePlanFile(path, richPlan);
+    const object = JSON.parse(await readFile(path, "utf8")) as {
+      changes: { id: string; action: string; address?: string; accounts?: { email: string }[] }[];
+    };
+    const order = object.changes.find((c) => c.action === "order");
+    const delivered = order?.accounts?.[0];
+    if (!order || !delivered) throw new Error("the rich plan has an order");
+    delivered.email = "Frank@ACME.example";
+    await writeWithDigest(path, object);
+    const error = await refusal(path);
+    expect(error.message).toContain(
+      `change ${order.id} names the address "Frank@ACME.example", which is not in lower case`,
+    );
+  });
+
   it("a missing file, and a folder", async () => {
     expect((await refusal(join(folder, "missing.json"))).message).toContain("no such file");
     expect((await refusal(folder)).message).toContain("not a regular file");
