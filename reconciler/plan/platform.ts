@@ -12,7 +12,6 @@ import {
   isDestructive,
   offerOf,
   platformKey,
-  toAddress,
   type Action,
   type ActualAccount,
   type ActualPlatform,
@@ -115,7 +114,8 @@ export function planPlatform(
   // Live accounts by address → their index; `taken` marks those a declaration (or a reuse) claims,
   // so that the undeclared ones are found without a second lookup per account.
   const liveIndex = new Map<string, number>();
-  for (const [i, account] of actual.accounts.entries()) liveIndex.set(account.email.toLowerCase(), i);
+  // Addresses are lower case on both sides (the model's Address), so they are compared as they are.
+  for (const [i, account] of actual.accounts.entries()) liveIndex.set(account.email, i);
   const taken = new Uint8Array(actual.accounts.length);
 
   // Declared accounts, in the manifest's order.
@@ -153,7 +153,7 @@ export function planPlatform(
   // Live accounts the manifest does not declare (and no declared account reuses), in the API's order.
   for (const [i, account] of actual.accounts.entries()) {
     if (taken[i]) continue;
-    const address = toAddress(account.email);
+    const address = account.email;
     if (!desired.prune) {
       sink.unmanaged.push({ platform: refOf(desired), address, configured: account.configured });
     } else if (isTransitional(account)) {
@@ -163,13 +163,7 @@ export function planPlatform(
         desired.offer === "hosted" && isBlank(account)
           ? "blank, reused by no declared account, and the platform prunes"
           : "not declared, and the platform prunes";
-      planRemoval(
-        scope,
-        account.email === address ? account : { ...account, email: address },
-        cause,
-        removal,
-        sink,
-      );
+      planRemoval(scope, account, cause, removal, sink);
     }
   }
 
@@ -237,12 +231,12 @@ function indexDeclared(
   const accounts = new Map<string, DesiredAccount>();
   const protectedAddresses = new Set<string>();
   for (const account of desired.accounts) {
-    const address = toAddress(account.email);
+    const address = account.email;
     const size = accounts.size;
-    accounts.set(address, account.email === address ? account : { ...account, email: address });
+    accounts.set(address, account);
     if (accounts.size === size) {
       // Rare (an error), so the earlier declaration is looked for only now.
-      const earlier = desired.accounts.find((a) => a !== account && a.email.toLowerCase() === address);
+      const earlier = desired.accounts.find((a) => a !== account && a.email === address);
       sink.problems.push({
         platform: key,
         address,
@@ -261,14 +255,12 @@ function where(account: DesiredAccount): string {
 
 /** A declared, present, live account: cancel its termination, renew, update; never on Private renew (P1). */
 function planExisting(scope: Scope, live: ActualAccount, declared: PresentAccount, sink: PlanSink): void {
-  const account = live.email === declared.email ? live : { ...live, email: declared.email };
-  const differences = accountDifferences(declared, account, scope.ref.offer);
+  const differences = accountDifferences(declared, live, scope.ref.offer);
   for (const difference of differences) {
-    if (difference.field === "deleteAtExpiration") sink.drafts.push(cancelTerminationDraft(scope, account));
-    else if (difference.field === "renewal")
-      sink.drafts.push(renewDraft(scope, account, difference.declared));
+    if (difference.field === "deleteAtExpiration") sink.drafts.push(cancelTerminationDraft(scope, live));
+    else if (difference.field === "renewal") sink.drafts.push(renewDraft(scope, live, difference.declared));
   }
-  const update = updateDraft(scope, account, differences);
+  const update = updateDraft(scope, live, differences);
   if (update) sink.drafts.push(update);
 }
 
@@ -353,10 +345,7 @@ function planHostedCreations(
     // Every blank handed out is one of `reusable`, each indexed above.
     if (index === undefined) throw new Error(`the blank ${blank.email} was not among the reusable ones`);
     taken[index] = 2;
-    const address = toAddress(blank.email);
-    sink.drafts.push(
-      configureDraft(scope, blank.email === address ? blank : { ...blank, email: address }, wanted),
-    );
+    sink.drafts.push(configureDraft(scope, blank, wanted));
   }
 
   const batches = new Map<string, { license: License; renewal: Renewal; wanted: Creatable[] }>();

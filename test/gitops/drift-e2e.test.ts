@@ -1,5 +1,5 @@
 /**
- * Drift end to end, the way the nightly job meets it: the built CLI against a sandbox over HTTP,
+ * Drift end to end, the way the nightly job meets it: exrec (run by test/support/cli.ts) against a sandbox over HTTP,
  * seeded with the demo organisation. The demo is applied; then accounts are changed behind exrec's
  * back through the sandbox (as someone would in OVHcloud's control panel), and `exrec drift` must
  * name each account and field (exit 2), be silenced by an ignore rule (exit 0), and report the

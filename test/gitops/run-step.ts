@@ -1,6 +1,6 @@
 /**
  * Runs one exrec invocation read from a CI file, as the CI's shell would: variables expanded, globs
- * matched in the working folder, `npx exrec` replaced by the built CLI, and stdout/stderr sent to
+ * matched in the working folder, `npx exrec` replaced by exrec run through runCli, and stdout/stderr sent to
  * the files its redirections name.
  */
 import { appendFile, readFile, writeFile } from "node:fs/promises";

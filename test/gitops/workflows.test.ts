@@ -1,6 +1,6 @@
 /**
  * The CI examples run for real: every GitHub Actions workflow and GitLab CI file under examples/ci
- * is parsed, every exrec command in its shell steps is run with the built CLI against a sandbox
+ * is parsed, every exrec command in its shell steps is run with exrec (test/support/cli.ts) against a sandbox
  * over HTTP, in a working folder laid out like the repository the examples expect, in the order a
  * change goes through them (plan on the pull request, apply on merge, drift at night). Each must
  * exit with a code its step accepts; a flag the CLI does not know fails. The files may only take
