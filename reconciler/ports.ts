@@ -3,7 +3,7 @@
  * on these only; `provider/ovh` and `provider/backend` implement them. Shapes follow OVHcloud's
  * API v1 exactly (see docs/OVH-API.md), so the same objects come from the sandbox and from OVHcloud.
  */
-import type { AccountState, ApiOffer, License, Money, Renewal, StorageQuota } from "./model.js";
+import type { AccountState, Address, ApiOffer, License, Money, Renewal, StorageQuota } from "./model.js";
 
 export type { StorageQuota } from "./model.js";
 
@@ -303,7 +303,7 @@ export type OrderJournalDetail = {
   /** How many accounts it buys (at least 1): what identifies it in the order list before its id is known. */
   quantity: number;
   /** The addresses it is for. */
-  addresses: string[];
+  addresses: Address[];
   /** What the quote said it costs (without tax) when it was placed; null when the quote gave no amount. */
   amount: Money | null;
   /** Known once the POST answered, or once the order was found in the order list. */
@@ -322,9 +322,9 @@ export type OrderJournalDetail = {
 /** A blank Hosted account given its address, then its password (apply/password.ts). */
 export type SetPasswordJournalDetail = {
   /** The address the blank gets. */
-  address: string;
+  address: Address;
   /** The blank's placeholder address before the configure PUT. */
-  placeholder?: string;
+  placeholder?: Address;
   /** The changePassword task, once it is done. */
   taskId?: number;
   /** Why the entry was closed without the password set. */
@@ -333,7 +333,7 @@ export type SetPasswordJournalDetail = {
 
 /** An account task (apply/steps.ts): add (Private), reset (Hosted) or delete (Private). */
 export type AccountTaskJournalDetail = {
-  address: string;
+  address: Address;
   /** The task, when it ended in error. */
   taskId?: number;
   /** Why the entry was closed without the task done. */

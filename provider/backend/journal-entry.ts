@@ -8,7 +8,7 @@
  * The stored shape is the one exrec has always written: `{id, platform, changeId, action, detail,
  * startedAt, status, updatedAt}`, `detail` an object whose fields depend on the action.
  */
-import { LICENSES, type License, type Money } from "../../reconciler/model.js";
+import { LICENSES, toAddress, type License, type Money } from "../../reconciler/model.js";
 import {
   JOURNAL_ACTIONS,
   type AccountTaskJournalDetail,
@@ -126,7 +126,7 @@ function orderDetail(detail: EntryReader, fail: (problem: string) => never): Ord
     license: license as License,
     duration: detail.text("duration"),
     quantity: detail.count("quantity", 1),
-    addresses: addresses,
+    addresses: addresses.map((a) => toAddress(a)),
     // Absent on entries written before exrec recorded the quoted amount.
     amount: money(detail.raw("amount"), fail),
   };
@@ -145,14 +145,14 @@ function orderDetail(detail: EntryReader, fail: (problem: string) => never): Ord
 }
 
 function setPasswordDetail(detail: EntryReader): SetPasswordJournalDetail {
-  const decoded: SetPasswordJournalDetail = { address: detail.text("address") };
+  const decoded: SetPasswordJournalDetail = { address: toAddress(detail.text("address")) };
   const placeholder = detail.optionalText("placeholder");
-  if (placeholder !== undefined) decoded.placeholder = placeholder;
+  if (placeholder !== undefined) decoded.placeholder = toAddress(placeholder);
   return withTaskOutcome(decoded, detail);
 }
 
 function accountTaskDetail(detail: EntryReader): AccountTaskJournalDetail {
-  const decoded: AccountTaskJournalDetail = { address: detail.text("address") };
+  const decoded: AccountTaskJournalDetail = { address: toAddress(detail.text("address")) };
   return withTaskOutcome(decoded, detail);
 }
 

@@ -9,7 +9,7 @@
  *
  * Only what is observed closes an entry; an operation whose effect is not visible yet stays open.
  */
-import { platformKey, type PlatformRef } from "../model.js";
+import { platformKey, toAddress, type PlatformRef } from "../model.js";
 import type { HistoryEntry, JournalEntry } from "../ports.js";
 import { readAccount, type ApplyContext } from "./context.js";
 
@@ -50,8 +50,8 @@ async function isOver(ctx: ApplyContext, ref: PlatformRef, entry: JournalEntry):
     case "order": {
       const { addresses, orderId } = entry.detail;
       if (addresses.length === 0) return false;
-      const live = new Set((await ctx.api.listAccounts(org, svc)).map((id) => id.toLowerCase()));
-      if (!addresses.every((a) => live.has(a.toLowerCase()))) return false;
+      const live = new Set((await ctx.api.listAccounts(org, svc)).map((id) => toAddress(id)));
+      if (!addresses.every((a) => live.has(a))) return false;
       // An order still on its way keeps its entry: its accounts are coming and are accounted for.
       return orderId === undefined || (await ctx.api.orderStatus(orderId)) === "delivered";
     }

@@ -14,7 +14,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { hasTaskPending, isBlank, onPlaceholderDomain } from "../account-state.js";
-import { platformKey, type Money, type OrderChange } from "../model.js";
+import { platformKey, type Address, type Money, type OrderChange } from "../model.js";
 import {
   isNotFound,
   isOutcomeUnknown,
@@ -40,7 +40,7 @@ import { closeJournal, outcome, type ChangeOutcome } from "./steps.js";
 type OrderEntry = JournalEntryOf<"order">;
 
 interface Need {
-  email: string;
+  email: Address;
   displayName: string | null;
 }
 

@@ -13,7 +13,7 @@
  * logged or put in an error.
  */
 import { randomUUID } from "node:crypto";
-import { platformKey, type PlatformRef } from "../model.js";
+import { platformKey, toAddress, type Address, type PlatformRef } from "../model.js";
 import type { AccountUpdate, ApiAccount, JournalAction, JournalEntryOf } from "../ports.js";
 import { ApplyRefusedError, readAccount, waitForTask, type ApplyContext } from "./context.js";
 import { failpoint } from "./failpoint.js";
@@ -27,7 +27,7 @@ export async function configureBlank(
   svc: string,
   changeId: string,
   blank: ApiAccount,
-  address: string,
+  address: Address,
   displayName: string | null,
   renewal: "monthly" | "yearly" | null,
 ): Promise<void> {
@@ -46,7 +46,7 @@ export async function configureBlank(
     platform: key,
     changeId,
     action: SET_PASSWORD,
-    detail: { address, placeholder: blank.primaryEmailAddress },
+    detail: { address, placeholder: toAddress(blank.primaryEmailAddress) },
     startedAt: ctx.now().toISOString(),
   });
   const at = address.lastIndexOf("@");
@@ -61,7 +61,7 @@ export async function configureBlank(
 async function setPassword(
   ctx: ApplyContext,
   ref: PlatformRef,
-  address: string,
+  address: Address,
   password: string,
   journalId: string,
 ): Promise<void> {

@@ -11,7 +11,7 @@ import { instantOf } from "./dates.js";
 
 /** The addresses a journal entry is about: `detail.addresses`, `detail.address`, or the change id `org/svc/address/action`. */
 export function journalAddresses(entry: JournalEntry): string[] {
-  const found = entry.action === "order" ? [...entry.detail.addresses] : [entry.detail.address];
+  const found: string[] = entry.action === "order" ? [...entry.detail.addresses] : [entry.detail.address];
   const parts = entry.changeId.split("/");
   const named = parts.length === 4 ? parts[2] : undefined;
   if (named?.includes("@")) found.push(named);

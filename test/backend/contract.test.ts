@@ -20,6 +20,7 @@ import {
   type Subject,
   waitForLog,
 } from "./harness.js";
+import { toAddress } from "../../reconciler/model.js";
 
 const postgres = await postgresForTests();
 afterAll(() => postgres.server?.stop());
@@ -230,7 +231,7 @@ for (const { kind, skip } of kinds) {
         platform,
         changeId: `change-${id}`,
         action: "order",
-        detail: { ...ordered, addresses: [...ordered.addresses] },
+        detail: { ...ordered, addresses: ordered.addresses.map((a) => toAddress(a)) },
         startedAt,
       });
 

@@ -15,6 +15,7 @@ import {
 } from "../../provider/backend/index.js";
 import type { Backend, HistoryEntry } from "../../reconciler/ports.js";
 import { deadPid, owner, tempDir } from "./harness.js";
+import { toAddress } from "../../reconciler/model.js";
 
 let dir: string;
 let warnings: string[];
@@ -176,7 +177,7 @@ describe("journal and history files", () => {
       platform: "org/svc",
       changeId: "c1",
       action: "delete",
-      detail: { address: "a@acme.example" },
+      detail: { address: toAddress("a@acme.example") },
       startedAt: entry.at,
     });
     await backend.journalUpdate("j1", { status: "done" });
@@ -210,7 +211,7 @@ describe("journal and history files", () => {
         platform: "p",
         changeId: "c",
         action: "delete",
-        detail: { address: "a@acme.example" },
+        detail: { address: toAddress("a@acme.example") },
         startedAt: entry.at,
       }),
     ).rejects.toBeInstanceOf(BackendError);
@@ -223,7 +224,7 @@ describe("journal and history files", () => {
       platform: "org/svc",
       changeId: `c${i}`,
       action: "delete",
-      detail: { address: `user${i}@acme.example` },
+      detail: { address: toAddress(`user${i}@acme.example`) },
       startedAt: "2026-01-01T00:00:00.000Z",
       status: "done",
       // closed-599 is the most recently closed
@@ -245,7 +246,7 @@ describe("journal and history files", () => {
       platform: "org/svc",
       changeId: "n",
       action: "delete",
-      detail: { address: "new@acme.example" },
+      detail: { address: toAddress("new@acme.example") },
       startedAt: "2026-02-01T00:00:00.000Z",
     });
 

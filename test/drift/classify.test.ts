@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { detectDrift, hasDrift, type DriftContext, type DriftItem } from "../../reconciler/drift.js";
-import type { Actual, Desired } from "../../reconciler/model.js";
+import { toAddress, type Actual, type Desired } from "../../reconciler/model.js";
 import {
   NOW,
   PLATFORM,
@@ -237,7 +237,10 @@ const rows: Row[] = [
     desired: desired(hosted([present(A)])),
     actual: actual(livePlatform([])),
     ctx: {
-      journal: [journalEntry({ status: "done", detail: { addresses: [A] } }), journalEntry({ id: "j-2" })],
+      journal: [
+        journalEntry({ status: "done", detail: { addresses: [toAddress(A)] } }),
+        journalEntry({ id: "j-2" }),
+      ],
     },
     items: [{ kind: "missing", address: A }],
     drift: true,
