@@ -202,6 +202,19 @@ export function quoteKey(
   return q.storageQuota === undefined ? base : `${base}/storage-${q.storageQuota}`;
 }
 
+/** The key of the quote an order change is priced by: its platform, licence, duration, quantity and quota. */
+export function orderQuoteKey(
+  change: Pick<OrderChange, "platform" | "license" | "duration" | "quantity" | "storageQuota">,
+): string {
+  return quoteKey({
+    ...change.platform,
+    license: change.license,
+    duration: change.duration,
+    quantity: change.quantity,
+    storageQuota: change.storageQuota,
+  });
+}
+
 /**
  * Recurring prices per account and month, excluding tax, as far as the catalog tells them.
  * A missing entry means "unknown": the planner then says so, and never guesses.

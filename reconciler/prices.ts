@@ -23,6 +23,7 @@ import {
   type OrderDuration,
   type OrderQuote,
   type Plan,
+  type PlatformRef,
   type PriceBook,
   type Renewal,
   type StorageQuota,
@@ -75,19 +76,7 @@ export function recurringQuoteRequests(
       if (after.license) licenses.add(after.license);
       if (after.renewal) renewals.add(after.renewal);
     }
-    for (const license of licenses) {
-      for (const renewal of renewals) {
-        const request: QuoteRequest = {
-          organization: ref.organization,
-          service: ref.service,
-          license,
-          duration: durationOf(renewal),
-          quantity: 1,
-        };
-        const id = quoteKey(request);
-        if (!have.has(id)) requests.set(id, request);
-      }
-    }
+    addOneAccountQuotes(requests, ref, licenses, renewals, have);
   }
   return [...requests.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }
@@ -111,20 +100,32 @@ export function declaredRecurringQuoteRequests(desired: Desired): QuoteRequest[]
       if (account.license) licenses.add(account.license);
       if (account.renewal) renewals.add(account.renewal);
     }
-    for (const license of licenses) {
-      for (const renewal of renewals) {
-        const request: QuoteRequest = {
-          organization: platform.organization,
-          service: platform.service,
-          license,
-          duration: durationOf(renewal),
-          quantity: 1,
-        };
-        requests.set(quoteKey(request), request);
-      }
-    }
+    addOneAccountQuotes(requests, platform, licenses, renewals);
   }
   return [...requests.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
+/** Adds to `requests` the quote of ONE account of each licence for each renewal, unless its key is in `have`. */
+function addOneAccountQuotes(
+  requests: Map<string, QuoteRequest>,
+  platform: PlatformRef,
+  licenses: ReadonlySet<License>,
+  renewals: ReadonlySet<Renewal>,
+  have: ReadonlySet<string> = new Set(),
+): void {
+  for (const license of licenses) {
+    for (const renewal of renewals) {
+      const request: QuoteRequest = {
+        organization: platform.organization,
+        service: platform.service,
+        license,
+        duration: durationOf(renewal),
+        quantity: 1,
+      };
+      const key = quoteKey(request);
+      if (!have.has(key)) requests.set(key, request);
+    }
+  }
 }
 
 /** Quotes read, by `quoteKey`, and the ones that could not be read, with why. */

@@ -4,7 +4,15 @@
  */
 import { checkAgainstLive } from "../load/live-checks.js";
 import { formatProblem } from "../load/index.js";
-import { quoteKey, type Actual, type Desired, type OrderQuote, type Plan, type PriceBook } from "../model.js";
+import {
+  orderQuoteKey,
+  quoteKey,
+  type Actual,
+  type Desired,
+  type OrderQuote,
+  type Plan,
+  type PriceBook,
+} from "../model.js";
 import { plan as makePlan, quotesNeeded, type JournalledOrder } from "../plan.js";
 import type { Backend, ExchangeApi } from "../ports.js";
 import {
@@ -138,15 +146,7 @@ function orderQuoteKeys(plan: Plan): string[] {
   const keys: string[] = [];
   for (const change of plan.changes) {
     if (change.action !== "order" || change.placed) continue;
-    keys.push(
-      quoteKey({
-        ...change.platform,
-        license: change.license,
-        duration: change.duration,
-        quantity: change.quantity,
-        storageQuota: change.storageQuota,
-      }),
-    );
+    keys.push(orderQuoteKey(change));
   }
   return keys;
 }

@@ -5,7 +5,7 @@
  * never a guess.
  */
 import {
-  quoteKey,
+  orderQuoteKey,
   type Cost,
   type Effective,
   type Money,
@@ -129,15 +129,7 @@ function costOf(
     case "order": {
       // H1: the order quote; without one the cost is unknown (the caller asks with quotesNeeded()).
       const { change } = draft;
-      const quote = quotes.get(
-        quoteKey({
-          ...change.platform,
-          license: change.license,
-          duration: change.duration,
-          quantity: change.quantity,
-          storageQuota: change.storageQuota,
-        }),
-      );
+      const quote = quotes.get(orderQuoteKey(change));
       return quote
         ? { kind: "one-time", amount: quote.withoutTax, taxIncluded: quote.withTax, source: "quote" }
         : unknownCost("no order quote was read");

@@ -8,20 +8,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../reconciler/model.js";
 import type { PlanDocument } from "../../reconciler/plan-format/document.js";
-import { HOSTED, shown, startRun, type Run } from "../reliability/harness.js";
+import { HOSTED, platformManifest, shown, startRun, type Run } from "../reliability/harness.js";
 
 function manifest(accounts: string[]): string {
-  return [
-    "version: 1",
-    "platforms:",
-    `  - organization: ${HOSTED}`,
-    `    service: ${HOSTED}`,
-    "    offer: hosted",
-    "    prune: true",
-    accounts.length === 0 ? "    accounts: []" : "    accounts:",
-    ...accounts.map((email) => `      - email: ${email}`),
-    "",
-  ].join("\n");
+  return platformManifest(
+    { service: HOSTED, offer: "hosted", prune: true },
+    accounts.map((email) => ({ email })),
+  );
 }
 
 describe("removals: terminations count, and emptying a platform needs a flag", () => {

@@ -137,18 +137,41 @@ export function shown(result: CliResult): string {
   return `exit ${result.code} ${result.signal ?? ""}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 }
 
-/** A manifest that renames the given Hosted accounts of the demo (display names `${tag} n`): one PUT each. */
-export function renamingManifest(tag: string, addresses: string[]): string {
+/** One platform of the demo's organization in a manifest: its service, offer, and whether it prunes. */
+export interface ManifestPlatform {
+  service: string;
+  offer: "hosted" | "private";
+  prune?: boolean;
+}
+
+/** A manifest of one platform of the demo's organization declaring `accounts`, each a map of its fields. */
+export function platformManifest(
+  platform: ManifestPlatform,
+  accounts: ReadonlyArray<Readonly<Record<string, string>>>,
+): string {
   return [
     "version: 1",
     "platforms:",
     `  - organization: ${HOSTED}`,
-    `    service: ${HOSTED}`,
-    "    offer: hosted",
-    "    accounts:",
-    ...addresses.flatMap((email, i) => [`      - email: ${email}`, `        displayName: ${tag} ${i + 1}`]),
+    `    service: ${platform.service}`,
+    `    offer: ${platform.offer}`,
+    ...(platform.prune ? ["    prune: true"] : []),
+    accounts.length === 0 ? "    accounts: []" : "    accounts:",
+    ...accounts.flatMap((fields) =>
+      Object.entries(fields).map(
+        ([name, value], i) => `${i === 0 ? "      - " : "        "}${name}: ${value}`,
+      ),
+    ),
     "",
   ].join("\n");
+}
+
+/** A manifest that renames the given Hosted accounts of the demo (display names `${tag} n`): one PUT each. */
+export function renamingManifest(tag: string, addresses: string[]): string {
+  return platformManifest(
+    { service: HOSTED, offer: "hosted" },
+    addresses.map((email, i) => ({ email, displayName: `${tag} ${i + 1}` })),
+  );
 }
 
 /** Resolves once `condition` holds, polling every 25 ms; rejects after `timeoutMs`. */

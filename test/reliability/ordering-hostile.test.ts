@@ -14,6 +14,7 @@ import {
   ordersPlaced,
   payPosts,
   platformAccounts,
+  platformManifest,
   shown,
   startRun,
   waitFor,
@@ -23,35 +24,19 @@ import { startCli } from "./process.js";
 
 const THIRTY = Array.from({ length: 30 }, (_, i) => i + 1);
 
-/** A manifest asking for `count` new enterprise accounts on the demo's Hosted platform: one order. */
+/** A manifest asking for new enterprise accounts on the demo's Hosted platform: one order. */
 function hostedOrderManifest(addresses: string[]): string {
-  return [
-    "version: 1",
-    "platforms:",
-    `  - organization: ${HOSTED}`,
-    `    service: ${HOSTED}`,
-    "    offer: hosted",
-    "    accounts:",
-    ...addresses.flatMap((email) => [
-      `      - email: ${email}`,
-      "        license: enterprise",
-      "        renewal: yearly",
-    ]),
-    "",
-  ].join("\n");
+  return platformManifest(
+    { service: HOSTED, offer: "hosted" },
+    addresses.map((email) => ({ email, license: "enterprise", renewal: "yearly" })),
+  );
 }
 
 function privateAddManifest(addresses: string[]): string {
-  return [
-    "version: 1",
-    "platforms:",
-    `  - organization: ${HOSTED}`,
-    `    service: ${PRIVATE}`,
-    "    offer: private",
-    "    accounts:",
-    ...addresses.flatMap((email) => [`      - email: ${email}`, "        license: basic"]),
-    "",
-  ].join("\n");
+  return platformManifest(
+    { service: PRIVATE, offer: "private" },
+    addresses.map((email) => ({ email, license: "basic" })),
+  );
 }
 
 const STOPPED_ON_FOREIGN_ORDER =
