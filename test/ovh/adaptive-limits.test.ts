@@ -57,9 +57,11 @@ describe("adaptive limits against a quota of 4 requests in flight", () => {
     expect(actual.platforms[0]!.accounts).toHaveLength(ACCOUNTS);
     const refused = sandbox.stats.total - NEEDED;
     // At a fixed 16 in flight, 12 of every 16 would be refused (and retries would run out). Adapting,
-    // the client halves from 5 to 2 and climbs back in 2 + 3 + 4 clean answers: about one refusal in 10.
+    // the client halves from 5 to 2 and climbs back in 2 + 3 + 4 clean answers: about one refusal in
+    // 10. How many answers overlap at 5 ms a request depends on how busy the machine is (up to one
+    // in 6.6 seen on a loaded one), so the bound is one in 4: still three times below a fixed limit.
     expect(refused).toBeGreaterThan(0);
-    expect(refused).toBeLessThanOrEqual(NEEDED * 0.15);
+    expect(refused).toBeLessThanOrEqual(NEEDED * 0.25);
     expect(http.adaptive.stats.backoffs).toBeGreaterThanOrEqual(1);
     expect(http.adaptive.gate.limit).toBeLessThan(CONFIGURED);
   });
