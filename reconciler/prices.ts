@@ -155,15 +155,7 @@ export async function readQuotes(
       const request = requests[next++]!;
       const key = quoteKey(request);
       try {
-        const order = await api.quoteOrder(
-          request.organization,
-          request.service,
-          request.duration,
-          request.license,
-          request.quantity,
-          request.storageQuota,
-        );
-        reads.quotes.set(key, quoteFromApiOrder(request, order));
+        reads.quotes.set(key, await readQuote(api, request));
       } catch (error) {
         reads.failures.set(key, error instanceof Error ? error : new Error(String(error)));
       }
@@ -261,6 +253,19 @@ function monthlyEquivalent(pricing: unknown): { renewal: Renewal; ucents: number
 /** A PriceBook in which every price is unknown, for when the catalog could not be read. */
 export function unknownPriceBook(reason: string): PriceBook {
   return { currency: null, monthly: {}, unavailableReason: reason };
+}
+
+/** The order quote of one request (a GET that buys nothing), storage quota included. */
+export async function readQuote(api: ExchangeApi, request: QuoteRequest): Promise<OrderQuote> {
+  const order = await api.quoteOrder(
+    request.organization,
+    request.service,
+    request.duration,
+    request.license,
+    request.quantity,
+    request.storageQuota,
+  );
+  return quoteFromApiOrder(request, order);
 }
 
 /**

@@ -21,7 +21,7 @@ import {
 } from "../../reconciler/model.js";
 import { plan as makePlan, quotesNeeded } from "../../reconciler/plan.js";
 import { isNotFound, type Backend, type ExchangeApi, type HeldLock } from "../../reconciler/ports.js";
-import { quoteFromApiOrder } from "../../reconciler/prices.js";
+import { readQuote } from "../../reconciler/prices.js";
 import { refresh, toActualAccount } from "../../reconciler/refresh.js";
 import { readPrices } from "../../reconciler/commands/pipeline.js";
 import {
@@ -155,14 +155,7 @@ export class Engine {
       const api = await this.api();
       await Promise.all(
         missing.map(async (request) => {
-          const order = await api.quoteOrder(
-            request.organization,
-            request.service,
-            request.duration,
-            request.license,
-            request.quantity,
-          );
-          this.quotes.set(quoteKey(request), quoteFromApiOrder(request, order));
+          this.quotes.set(quoteKey(request), await readQuote(api, request));
         }),
       );
       planned = this.planClaiming(desired, live, owner, now, prices);
