@@ -14,12 +14,12 @@
  * A file that exists but cannot be read as a secrets file is never overwritten: the passwords it
  * may hold are worth more than the run.
  */
-import { randomBytes, randomInt } from "node:crypto";
-import { constants } from "node:fs";
-import { mkdir, open, readFile, readdir, rename, stat, unlink, type FileHandle } from "node:fs/promises";
+import { randomInt } from "node:crypto";
+import { mkdir, open, readFile, readdir, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { ExrecError } from "../../reconciler/errors.js";
 import type { SecretStore } from "../../reconciler/ports.js";
+import { writeFileAtomically } from "../system/atomic-file.js";
 
 const LOWER = "abcdefghijkmnopqrstuvwxyz";
 const UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -217,38 +217,17 @@ async function removeLeftovers(file: string): Promise<void> {
 
 /** Writes `text` to a fresh 0600 file, fsyncs it, renames it over `file`, fsyncs the folder. */
 async function writeDurably(file: string, text: string): Promise<void> {
-  const temporary = join(dirname(file), `${temporaryPrefix(file)}${randomBytes(8).toString("hex")}.tmp`);
   try {
-    const handle = await open(temporary, "wx", 0o600);
-    try {
-      // The creation mode passes through the umask; set it outright.
-      await handle.chmod(0o600);
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, file);
+    await writeFileAtomically(file, text, {
+      mode: 0o600,
+      durable: true,
+      temporaryPrefix: temporaryPrefix(file),
+    });
   } catch (error) {
-    await unlink(temporary).catch(() => undefined);
     throw new SecretsFileError(file, `cannot be written (${codeOf(error)})`, {
       hint: "check the folder's permissions and free space",
       cause: error,
     });
-  }
-  await syncFolder(dirname(file));
-}
-
-/** The rename is durable once the folder's entry is on disk. */
-async function syncFolder(folder: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(folder, constants.O_RDONLY);
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on a folder (EINVAL, EISDIR on Windows): the rename stands.
-  } finally {
-    await handle?.close().catch(() => undefined);
   }
 }
 

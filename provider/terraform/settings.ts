@@ -7,8 +7,9 @@
  * local lock and journal: the validate walk, which reads every exrec_platform before anything is
  * planned, writes them there; the plan and apply walks read them.
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomically } from "../system/atomic-file.js";
 import {
   platformKey,
   type License,
@@ -87,9 +88,7 @@ export class PlatformSettingsStore {
         note: "Written by terraform-provider-exrec: the exrec_platform settings its accounts use. Safe to delete; the next terraform plan writes it again.",
         platforms: [...merged.values()].sort((a, b) => platformKey(a).localeCompare(platformKey(b))),
       };
-      const temp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`);
-      await rename(temp, this.file);
+      await writeFileAtomically(this.file, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o644 });
     });
     this.writing = write.catch(() => undefined);
     await write;
