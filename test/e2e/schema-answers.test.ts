@@ -4,7 +4,7 @@
  * the default payment method and `POST /me/order/{id}/pay`, passwords set with `changePassword`.
  * Everything over real HTTP, through the CLI a user runs.
  */
-import { readFile, stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createExchangeApi } from "../../provider/ovh/exchange.js";
@@ -13,6 +13,7 @@ import { appKeyConnection } from "../ovh/helpers.js";
 import { REPO, runCli, type CliResult } from "../support/cli.js";
 import { freshSandboxPerTest, writesMatching } from "../support/sandbox.js";
 import { first } from "../support/items.js";
+import { platformManifest } from "../reliability/harness.js";
 
 const DEMO = join(REPO, "examples", "demo.yaml");
 const TWO_ORDERS = join(REPO, "test", "e2e", "fixtures", "two-orders.yaml");
@@ -20,6 +21,31 @@ const ORG = "hosted-ab12345-1";
 const ORDER_POST = /^\/order\/email\/exchange\/[^/]+\/service\/[^/]+\/account\/\d+$/;
 const PAY = /^\/me\/order\/\d+\/pay$/;
 const FIDELITY = /^\/me\/order\/\d+\/payWithRegisteredPaymentMean$/;
+
+/** Writes `<home>/<name>.yaml` declaring one account on the demo's Hosted platform; returns its path. */
+async function oneAccountManifest(
+  home: string,
+  name: string,
+  fields: Record<string, string>,
+): Promise<string> {
+  const manifest = join(home, `${name}.yaml`);
+  await writeFile(manifest, platformManifest({ service: ORG, offer: "hosted" }, [fields]));
+  return manifest;
+}
+
+/** `apply` of `manifest` in a real process that the failpoint SIGKILLs where it names. */
+function applyKilledAt(
+  manifest: string,
+  failpoint: string,
+  t: { home: string; env: Record<string, string> },
+): Promise<CliResult> {
+  return runCli(["apply", manifest, "--auto-approve"], {
+    cwd: t.home,
+    env: { ...t.env, EXREC_FAILPOINT: failpoint },
+    // A failpoint SIGKILLs the process it runs in.
+    process: true,
+  });
+}
 
 function all(result: CliResult): string {
   return `${result.stdout}\n${result.stderr}`;
@@ -138,28 +164,12 @@ describe("the engine against the schema's answers", () => {
   });
 
   it('killed right after ordering one account: the rerun finds that order, whose detail quantity is the string "1", and buys nothing more', async () => {
-    const manifest = join(t.home, "one.yaml");
-    await import("node:fs/promises").then((fs) =>
-      fs.writeFile(
-        manifest,
-        `version: 1
-platforms:
-  - organization: ${ORG}
-    service: ${ORG}
-    offer: hosted
-    accounts:
-      - email: solo@acme.example
-        license: enterprise
-        renewal: yearly
-`,
-      ),
-    );
-    const killed = await runCli(["apply", manifest, "--auto-approve"], {
-      cwd: t.home,
-      env: { ...t.env, EXREC_FAILPOINT: "order:after-place" },
-      // A failpoint SIGKILLs the process it runs in.
-      process: true,
+    const manifest = await oneAccountManifest(t.home, "one", {
+      email: "solo@acme.example",
+      license: "enterprise",
+      renewal: "yearly",
     });
+    const killed = await applyKilledAt(manifest, "order:after-place", t);
     expect(killed.signal).toBe("SIGKILL");
 
     // The order as OVHcloud's schema shows it: billing.OrderDetail.quantity is a string.
@@ -177,28 +187,12 @@ platforms:
   });
 
   it("killed between a blank's configure and its password: the next apply, with nothing else to do, sets the password from the secrets file", async () => {
-    const manifest = join(t.home, "reuse.yaml");
-    await import("node:fs/promises").then((fs) =>
-      fs.writeFile(
-        manifest,
-        `version: 1
-platforms:
-  - organization: ${ORG}
-    service: ${ORG}
-    offer: hosted
-    accounts:
-      - email: reuser@acme.example
-        license: basic
-        renewal: monthly
-`,
-      ),
-    );
-    const killed = await runCli(["apply", manifest, "--auto-approve"], {
-      cwd: t.home,
-      env: { ...t.env, EXREC_FAILPOINT: "configure:after-put" },
-      // A failpoint SIGKILLs the process it runs in.
-      process: true,
+    const manifest = await oneAccountManifest(t.home, "reuse", {
+      email: "reuser@acme.example",
+      license: "basic",
+      renewal: "monthly",
     });
+    const killed = await applyKilledAt(manifest, "configure:after-put", t);
     expect(killed.signal).toBe("SIGKILL");
     expect(t.sandbox.passwordChanges()).toEqual([]);
 
