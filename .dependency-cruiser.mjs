@@ -136,7 +136,7 @@ export default {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "^(dist|node_modules|provider/cdktf/gen|reconciler/load/gen)/" },
+    exclude: { path: "^(dist|node_modules|provider/cdktf/gen|reconciler/load/gen|reconciler/commands/gen)/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: {
