@@ -1,6 +1,7 @@
 /**
  * Start-up: each command loads only what it uses, counted by a module hook in the real CLI process
- * (never timed). `--help` and `validate` load no HTTP client, no PostgreSQL client, no YAML library
+ * (never timed). A help request loads no package at all (the bin answers it from a table generated
+ * at build time); `validate` loads no HTTP client, no PostgreSQL client, no YAML library
  * and no JSON Schema compiler; `plan` against an API loads the HTTP client but not the PostgreSQL
  * client (only a postgres:// backend needs it), nor the embedded sandbox.
  */
@@ -53,8 +54,26 @@ async function modulesOf(
 describe("what each command loads", () => {
   const bare = () => ({ PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1", CI: "true" });
 
-  it("--help: the argument parser and the command table, nothing of any command", async () => {
-    const { packages, own } = await modulesOf("help", ["--help"], bare());
+  it("--help, <cmd> --help, help <cmd>, --version: the generated help table, not even the argument parser", async () => {
+    for (const [name, args] of [
+      ["help", ["--help"]],
+      ["plan-help", ["plan", "--help"]],
+      ["help-plan", ["help", "plan"]],
+      ["install-help", ["terraform", "install", "-h"]],
+      ["version", ["--version"]],
+    ] as const) {
+      const { packages, own } = await modulesOf(name, [...args], bare());
+      expect(packages, name).toEqual([]);
+      expect(own.sort(), name).toEqual([
+        "reconciler/cli.js",
+        "reconciler/commands/fast-help.js",
+        "reconciler/commands/gen/help.js",
+      ]);
+    }
+  });
+
+  it("a help request the table does not hold: the argument parser and the command table, nothing of any command", async () => {
+    const { packages, own } = await modulesOf("help-with-file", ["plan", "--help", "fleet.yaml"], bare());
     expect(packages).toEqual(["commander"]);
     expect(
       own.filter((f) => /^reconciler\/(load|plan|render)\/|^provider\/(ovh|backend|sandbox)\//.test(f)),
