@@ -6,6 +6,7 @@ import { platformKey } from "../model.js";
 import type { Backend, ExchangeApi } from "../ports.js";
 import { renderPlanText } from "../render/plan-text.js";
 import { UsageError } from "../errors.js";
+import { runFiles } from "./files.js";
 import { note, pathIn, print, useColor, type CliIo } from "./io.js";
 import { planWithQuotes, readLive, readPlacedOrders, readPrices, selectedDesired } from "./pipeline.js";
 import { declaredRecurringQuoteRequests, readQuotes } from "../prices.js";
@@ -182,7 +183,7 @@ export async function planCommand(io: CliIo, files: string[], options: PlanOptio
           files.map((f) => pathIn(io, f)),
         ),
       },
-      io.cwd,
+      runFiles(io),
     );
     note(io, `Plan saved to ${options.out}. Apply exactly this plan with: exrec apply ${options.out}`);
   }
