@@ -4,12 +4,11 @@
  * file edited after it was written is refused rather than applied. Reading never trusts the file:
  * every way it can be wrong ends in a PlanFileError naming the file, never in a crash.
  */
-import { randomBytes, createHash } from "node:crypto";
-import { constants } from "node:fs";
-import { chmod, open, rename, unlink, type FileHandle } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { createHash } from "node:crypto";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { PlanFileError } from "./errors.js";
 import type { Plan } from "./model.js";
+import { fileFailureOf, type FileFailure, type FileSystem } from "./ports.js";
 import { canonicalJson } from "./plan-format/canonical-json.js";
 import { documentOf, planOf, withDerivedFlags, type PlanDocument } from "./plan-format/document.js";
 import { printable } from "./printable.js";
@@ -45,11 +44,19 @@ export function planDigest(plan: PlanDocument | Plan): string {
 }
 
 /**
- * Writes the plan with its digest, readable by its owner only (0600: a plan names every account),
- * atomically: a reader sees the old file or the new one, never half of one. A relative `path` is
- * taken from `cwd` (by default the process's working folder); messages name it as given.
+ * Where plan files are: the file port, and the folder relative paths are taken from (by default
+ * the process's working folder). Messages name a path as it was given.
  */
-export async function writePlanFile(path: string, plan: Plan, cwd?: string): Promise<void> {
+export interface PlanFileAccess {
+  files: FileSystem;
+  cwd?: string;
+}
+
+/**
+ * Writes the plan with its digest, readable by its owner only (0600: a plan names every account),
+ * atomically and durably: a reader, or a crash, sees the old file or the new one, never half of one.
+ */
+export async function writePlanFile(path: string, plan: Plan, access: PlanFileAccess): Promise<void> {
   const { digest: _stale, ...fields } = plan as Plan & { digest?: unknown };
   const body = documentOf(fields);
   let check = await checkSchema(body, false);
@@ -65,36 +72,20 @@ export async function writePlanFile(path: string, plan: Plan, cwd?: string): Pro
     );
   }
   const text = planObjectJson({ ...body, digest: planDigest(body) });
-  const target = cwd === undefined ? path : resolve(cwd, path);
-  // Unique in the process too: two runs sharing one process may write the same plan at once.
-  const temporary = join(dirname(target), `.${basename(target)}.${randomBytes(8).toString("hex")}.tmp`);
+  const target = access.cwd === undefined ? path : resolve(access.cwd, path);
   try {
-    const handle = await open(temporary, "wx", 0o600);
-    try {
-      // The creation mode passes through the umask; set it outright.
-      await handle.chmod(0o600);
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, target);
-    await chmod(target, 0o600);
+    await access.files.writeAtomically(target, text, { mode: 0o600, durable: true });
   } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw new PlanFileError(path, `cannot be written: ${describeFsError(error)}`, {
+    throw new PlanFileError(path, `cannot be written: ${describeFsError(fileFailureOf(error))}`, {
       hint: "check that the folder exists and that you may write to it",
       cause: error,
     });
   }
 }
 
-/**
- * Reads a plan file back, and refuses it unless it is exactly a plan this exrec wrote. A relative
- * `path` is taken from `cwd` (by default the process's working folder).
- */
-export async function readPlanFile(path: string, cwd?: string): Promise<Plan> {
-  const bytes = await readBounded(path, cwd === undefined ? path : resolve(cwd, path));
+/** Reads a plan file back, and refuses it unless it is exactly a plan this exrec wrote. */
+export async function readPlanFile(path: string, access: PlanFileAccess): Promise<Plan> {
+  const bytes = await readBounded(path, access);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -118,31 +109,25 @@ export async function readPlanFile(path: string, cwd?: string): Promise<Plan> {
   return await verifyPlan(path, value, bytes.length);
 }
 
-/** `path` as messages name it, `location` where it is on disk. */
-async function readBounded(path: string, location: string): Promise<Buffer> {
-  let handle: FileHandle;
-  try {
-    // O_NONBLOCK: opening a FIFO must not hang waiting for a writer; regular files ignore it.
-    handle = await open(location, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    throw new PlanFileError(path, `cannot be read: ${describeFsError(error)}`, {
-      hint: "check the path, and that you may read the file",
-      cause: error,
-    });
-  }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw new PlanFileError(path, "is not a regular file", { hint: REMAKE_HINT });
-    if (stats.size > MAX_PLAN_FILE_BYTES) throw tooLarge(path, stats.size);
-    const bytes = await handle.readFile();
-    // The file may have grown since stat.
-    if (bytes.length > MAX_PLAN_FILE_BYTES) throw tooLarge(path, bytes.length);
-    return bytes;
-  } catch (error) {
-    if (error instanceof PlanFileError) throw error;
-    throw new PlanFileError(path, `cannot be read: ${describeFsError(error)}`, { cause: error });
-  } finally {
-    await handle.close().catch(() => undefined);
+/** `path` as messages name it; read from `access.cwd` when relative. */
+async function readBounded(path: string, access: PlanFileAccess): Promise<Uint8Array> {
+  const read = await access.files.read(
+    access.cwd === undefined ? path : resolve(access.cwd, path),
+    MAX_PLAN_FILE_BYTES,
+  );
+  switch (read.kind) {
+    case "read":
+      return read.bytes;
+    case "not-a-file":
+      throw new PlanFileError(path, "is not a regular file", { hint: REMAKE_HINT });
+    case "too-large":
+      throw tooLarge(path, read.size);
+    case "failed":
+      throw new PlanFileError(
+        path,
+        `cannot be read: ${describeFsError(read.failure)}`,
+        read.during === "open" ? { hint: "check the path, and that you may read the file" } : {},
+      );
   }
 }
 
@@ -269,9 +254,8 @@ function show(value: unknown): string {
   return shorten(JSON.stringify(value) ?? String(value), 40);
 }
 
-function describeFsError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  switch (code) {
+function describeFsError(failure: FileFailure): string {
+  switch (failure.code) {
     case "ENOENT":
       return "no such file or folder";
     case "EACCES":
@@ -286,7 +270,7 @@ function describeFsError(error: unknown): string {
     case "EROFS":
       return "the file system is read-only";
     default:
-      return typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
+      return failure.code ?? failure.message;
   }
 }
 

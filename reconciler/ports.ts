@@ -432,6 +432,67 @@ export interface OrderingTurns {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Files
+// ---------------------------------------------------------------------------------------------
+
+/** What a path names, symbolic links followed. */
+export type FileKind = "file" | "folder" | "other";
+
+/** One entry of a folder. */
+export interface FolderEntry {
+  name: string;
+  /** What the entry itself is: a symbolic link is `other`, whatever it points to. */
+  kind: FileKind;
+}
+
+/** Why a file call failed: the system's error code (`ENOENT`, `EACCES`…) when it gave one. */
+export interface FileFailure {
+  readonly code: string | null;
+  readonly message: string;
+}
+
+/**
+ * A whole regular file read under a size limit, or what stopped it: not a regular file (a folder,
+ * a FIFO: never waited on), larger than the limit (`size` as far as it was seen), or a failure while
+ * opening or reading it.
+ */
+export type FileRead =
+  | { kind: "read"; bytes: Uint8Array }
+  | { kind: "not-a-file" }
+  | { kind: "too-large"; size: number }
+  | { kind: "failed"; during: "open" | "read"; failure: FileFailure };
+
+/**
+ * The files the engine reads and writes (manifests, saved plans), reached only through this port so
+ * that the engine stays a function of what it is handed. Paths are absolute or relative to the
+ * process's working folder: the engine resolves the run's own relative paths before it calls.
+ * Implemented by provider/system/files.ts.
+ */
+export interface FileSystem {
+  /** The file's bytes, refused without reading past `maxBytes` (a file that grows while read too). */
+  read(path: string, maxBytes: number): Promise<FileRead>;
+  /** What `path` is, or null when it cannot be told (absent, or a folder on the way is not readable). */
+  kindOf(path: string): Promise<FileKind | null>;
+  /** The entries of a folder, in no particular order; null when it cannot be listed. */
+  list(folder: string): Promise<FolderEntry[] | null>;
+  /**
+   * Writes `text` so that a reader, or a kill at any instant, sees the old file or the new one, with
+   * exactly `mode`; `durable` also has it on disk before this returns. The folder must exist. Rejects
+   * with an error that `fileFailureOf` reads.
+   */
+  writeAtomically(path: string, text: string, options: { mode: number; durable?: boolean }): Promise<void>;
+}
+
+/** The failure a FileSystem call rejected with: the system's `code`, when the error carries one. */
+export function fileFailureOf(error: unknown): FileFailure {
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    code: typeof code === "string" ? code : null,
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Secrets and time
 // ---------------------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ import { canonicalJson } from "../plan-format/canonical-json.js";
 import { manifestPathsOf, readPlanFile } from "../planfile.js";
 import { refresh, staleObjects } from "../refresh.js";
 import { renderPlanText } from "../render/plan-text.js";
+import { runFiles } from "./files.js";
 import { isCi, note, pathIn, print, useColor, type CliIo } from "./io.js";
 import { manifestReading } from "./manifests.js";
 import { loadPlanInput, planInput } from "./plan.js";
@@ -132,7 +133,7 @@ export async function applyCommand(
   if (first === undefined)
     throw new UsageError("name the manifest files, or a plan file saved with plan --out");
   // Everything that needs no request first: flags, configuration, the manifest or the plan file.
-  const saved = (await isPlanFile(io, files)) ? await readPlanFile(first, io.cwd) : null;
+  const saved = (await isPlanFile(io, files)) ? await readPlanFile(first, runFiles(io)) : null;
   const input = saved ? null : await loadPlanInput(io, files, options);
   const scope = (saved ? saved.platforms : input!.desired.platforms).map(platformKey).sort();
   const now = runningClock(io);

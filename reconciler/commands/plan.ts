@@ -4,11 +4,9 @@ import { isEmpty, type Desired, type Plan } from "../model.js";
 import { existsSync } from "node:fs";
 import { platformKey } from "../model.js";
 import type { Backend, ExchangeApi } from "../ports.js";
-import { manifestPathsToStore, writePlanFile } from "../planfile.js";
-import { renderPlanJson } from "../render/plan-json.js";
-import { renderPlanMarkdown } from "../render/plan-markdown.js";
 import { renderPlanText } from "../render/plan-text.js";
 import { UsageError } from "../errors.js";
+import { runFiles } from "./files.js";
 import { note, pathIn, print, useColor, type CliIo } from "./io.js";
 import { planWithQuotes, readLive, readPlacedOrders, readPrices, selectedDesired } from "./pipeline.js";
 import { declaredRecurringQuoteRequests, readQuotes } from "../prices.js";
@@ -31,18 +29,19 @@ export interface PlanOptions extends GlobalOptions, Selection {
   fingerprints?: boolean;
 }
 
-export function renderPlan(
+/** The plan in a format; the Markdown and JSON renderers are loaded only for their format. */
+export async function renderPlan(
   plan: Plan,
   format: string,
   options: { fingerprints?: boolean; color?: boolean } = {},
-): string {
+): Promise<string> {
   switch (format) {
     case "text":
       return renderPlanText(plan, { color: options.color ?? false });
     case "markdown":
-      return renderPlanMarkdown(plan);
+      return (await import("../render/plan-markdown.js")).renderPlanMarkdown(plan);
     case "json":
-      return renderPlanJson(plan, options);
+      return (await import("../render/plan-json.js")).renderPlanJson(plan, options);
     default:
       throw new UsageError(`--format takes text, markdown or json, not ${JSON.stringify(format)}`);
   }
@@ -166,9 +165,14 @@ export async function planCommand(io: CliIo, files: string[], options: PlanOptio
   await close();
   print(
     io,
-    renderPlan(plan, options.format, { fingerprints: options.fingerprints, color: useColor(io, io.stdout) }),
+    await renderPlan(plan, options.format, {
+      fingerprints: options.fingerprints,
+      color: useColor(io, io.stdout),
+    }),
   );
   if (options.out) {
+    // The plan file's writer (and its canonical JSON) only for --out.
+    const { manifestPathsToStore, writePlanFile } = await import("../planfile.js");
     const out = pathIn(io, options.out);
     await writePlanFile(
       options.out,
@@ -179,7 +183,7 @@ export async function planCommand(io: CliIo, files: string[], options: PlanOptio
           files.map((f) => pathIn(io, f)),
         ),
       },
-      io.cwd,
+      runFiles(io),
     );
     note(io, `Plan saved to ${options.out}. Apply exactly this plan with: exrec apply ${options.out}`);
   }

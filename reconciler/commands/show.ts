@@ -3,6 +3,7 @@
  * `terraform show PLANFILE`). It reads the plan file only: no manifest, no API, no lock.
  */
 import { readPlanFile } from "../planfile.js";
+import { runFiles } from "./files.js";
 import { print, useColor, type CliIo } from "./io.js";
 import { checkFormat, renderPlan } from "./plan.js";
 
@@ -14,10 +15,10 @@ export interface ShowOptions {
 
 export async function showCommand(io: CliIo, file: string, options: ShowOptions): Promise<number> {
   checkFormat(options.format);
-  const plan = await readPlanFile(file, io.cwd);
+  const plan = await readPlanFile(file, runFiles(io));
   print(
     io,
-    renderPlan(plan, options.format, {
+    await renderPlan(plan, options.format, {
       fingerprints: options.fingerprints,
       color: useColor(io, io.stdout),
     }),

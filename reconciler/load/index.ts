@@ -9,6 +9,7 @@
  */
 import { defineLazy } from "../lazy.js";
 import type { Desired, DesiredPlatform } from "../model.js";
+import type { FileSystem } from "../ports.js";
 import { desiredPlatforms } from "./build.js";
 import { desiredDigest } from "./digest.js";
 import { ManifestError } from "./errors.js";
@@ -27,17 +28,18 @@ export { checkAgainstLive } from "./live-checks.js";
 export { DEFAULT_MAX_MANIFEST_BYTES, maxManifestBytes } from "./read.js";
 
 /**
- * How manifests are read: `cwd`, the folder relative paths are read from (they keep their given
- * form in every problem); `maxBytes`, the size limit of one file.
+ * How manifests are read: `files`, the file port; `cwd`, the folder relative paths are read from
+ * (they keep their given form in every problem); `maxBytes`, the size limit of one file.
  */
 export interface ReadOptions {
+  files: FileSystem;
   cwd?: string;
   maxBytes?: number;
 }
 export { MAX_ALIAS_COUNT } from "./yaml-source.js";
 
 /** The desired state the files describe; throws ManifestError listing every problem of every file. */
-export async function loadDesired(paths: string[], options: ReadOptions = {}): Promise<Desired> {
+export async function loadDesired(paths: string[], options: ReadOptions): Promise<Desired> {
   const { problems, platforms } = await analyse(paths, options);
   if (problems.length > 0) throw new ManifestError(problems, [...paths]);
   const desired = { platforms, files: [...paths] } as unknown as Desired;
@@ -45,7 +47,7 @@ export async function loadDesired(paths: string[], options: ReadOptions = {}): P
 }
 
 /** The same checks as loadDesired, returning the problems (sorted; empty when the files are valid). */
-export async function validateFiles(paths: string[], options: ReadOptions = {}): Promise<Problem[]> {
+export async function validateFiles(paths: string[], options: ReadOptions): Promise<Problem[]> {
   return (await analyse(paths, options)).problems;
 }
 
@@ -61,7 +63,7 @@ async function analyse(
     );
     return { problems: [problem], platforms: [] };
   }
-  const { inputs, problems } = await expandInputs(paths, options.cwd);
+  const { inputs, problems } = await expandInputs(options.files, paths, options.cwd);
   const sources: ManifestSource[] = [];
   for (const input of inputs) {
     const parsed = await parseInput(input, options);
@@ -81,7 +83,7 @@ async function parseInput(
   input: ManifestInput,
   options: ReadOptions,
 ): Promise<{ ok: true; source: ManifestSource } | { ok: false; problems: Problem[] }> {
-  const read = await readManifestText(input.file, options.maxBytes, options.cwd);
+  const read = await readManifestText(options.files, input.file, options.maxBytes, options.cwd);
   if (!read.ok) return { ok: false, problems: [read.problem] };
   return input.kind === "yaml" || isJsonManifest(read.text)
     ? yamlSource(read.text, input.file)

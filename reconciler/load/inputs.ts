@@ -4,8 +4,8 @@
  * (every `*.yaml`/`*.yml` directly in them, as GitOps repositories keep them). Anything else is a
  * problem.
  */
-import { readdir, stat } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
+import type { FileKind, FileSystem } from "../ports.js";
 import { problemAt, START, type Problem } from "./problem.js";
 
 export type InputKind = "yaml" | "terraform-json";
@@ -18,37 +18,38 @@ export interface ManifestInput {
 
 /** `cwd`: the folder relative paths are read from (default the process's); problems name them as given. */
 export async function expandInputs(
+  files: FileSystem,
   paths: readonly string[],
   cwd?: string,
 ): Promise<{ inputs: ManifestInput[]; problems: Problem[] }> {
-  const at = (path: string) => (cwd === undefined ? path : resolve(cwd, path));
+  const at: Locate = {
+    files,
+    path: (path: string) => (cwd === undefined ? path : resolve(cwd, path)),
+  };
   const inputs: ManifestInput[] = [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
   const add = (input: ManifestInput): void => {
     // The same file named twice (say, `a.yaml ./a.yaml`) would only report every account as a duplicate.
-    const key = resolve(at(input.file));
+    const key = resolve(at.path(input.file));
     if (seen.has(key)) return;
     seen.add(key);
     inputs.push(input);
   };
 
   for (const path of paths) {
-    const kind = kindOf(path);
-    if (kind !== null) {
-      add({ file: path, kind });
+    const named = inputKindOf(path);
+    if (named !== null) {
+      add({ file: path, kind: named });
       continue;
     }
-    const isDirectory = await stat(at(path)).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
-    if (!isDirectory) {
+    const kind = await files.kindOf(at.path(path));
+    if (kind !== "folder") {
       problems.push(
         problemAt(
           path,
           START,
-          `exrec reads .yaml or .yml manifests, a synthesized cdk.tf.json (.json), or a cdktf.out folder; ${await whatItIs(at(path))}`,
+          `exrec reads .yaml or .yml manifests, a synthesized cdk.tf.json (.json), or a cdktf.out folder; ${whatItIs(kind)}`,
         ),
       );
       continue;
@@ -62,47 +63,40 @@ export async function expandInputs(
   return { inputs, problems };
 }
 
-function kindOf(path: string): InputKind | null {
+function inputKindOf(path: string): InputKind | null {
   const extension = extname(path).toLowerCase();
   if (extension === ".yaml" || extension === ".yml") return "yaml";
   if (extension === ".json") return "terraform-json";
   return null;
 }
 
-async function whatItIs(path: string): Promise<string> {
-  const exists = await stat(path).then(
-    () => true,
-    () => false,
-  );
-  return exists ? "this name has none of those extensions" : "no such file or directory";
+function whatItIs(kind: FileKind | null): string {
+  return kind !== null ? "this name has none of those extensions" : "no such file or directory";
 }
 
-/** Where a path given (or found under one given) is on disk. */
-type Locate = (path: string) => string;
+/** Where a path given (or found under one given) is on disk, and the port that reads it. */
+interface Locate {
+  files: FileSystem;
+  path: (path: string) => string;
+}
 
 /** `stacks/<name>/cdk.tf.json` of a cdktf.out folder, in stack name order. */
 async function cdktfOutFiles(directory: string, at: Locate): Promise<string[]> {
   const stacks = join(directory, "stacks");
-  const names = await readdir(at(stacks)).catch(() => [] as string[]);
-  const files: string[] = [];
-  for (const name of [...names].sort()) {
+  const names = ((await at.files.list(at.path(stacks))) ?? []).map((entry) => entry.name);
+  const found: string[] = [];
+  for (const name of names.sort()) {
     const file = join(stacks, name, "cdk.tf.json");
-    if (
-      await stat(at(file)).then(
-        (s) => s.isFile(),
-        () => false,
-      )
-    )
-      files.push(file);
+    if ((await at.files.kindOf(at.path(file))) === "file") found.push(file);
   }
-  return files;
+  return found;
 }
 
 /** The YAML manifests directly in a folder, in name order (sub-folders are not searched). */
 async function yamlFiles(directory: string, at: Locate): Promise<string[]> {
-  const entries = await readdir(at(directory), { withFileTypes: true }).catch(() => []);
+  const entries = (await at.files.list(at.path(directory))) ?? [];
   return entries
-    .filter((e) => e.isFile() && kindOf(e.name) === "yaml")
+    .filter((e) => e.kind === "file" && inputKindOf(e.name) === "yaml")
     .map((e) => join(directory, e.name))
     .sort();
 }

@@ -3,8 +3,8 @@
  * (a file that is not UTF-8 is refused, naming where the first bad byte is, rather than silently
  * turned into replacement characters).
  */
-import { open } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { FileFailure, FileSystem } from "../ports.js";
 import { problemAt, START, type Position, type Problem } from "./problem.js";
 
 /**
@@ -28,19 +28,16 @@ export type ReadResult = { ok: true; text: string } | { ok: false; problem: Prob
  * from `cwd` (by default the process's working folder) and named as given.
  */
 export async function readManifestText(
+  files: FileSystem,
   file: string,
   limit = DEFAULT_MAX_MANIFEST_BYTES,
   cwd?: string,
 ): Promise<ReadResult> {
-  let handle;
-  try {
-    handle = await open(cwd === undefined ? file : resolve(cwd, file), "r");
-  } catch (error) {
-    return { ok: false, problem: problemAt(file, START, `cannot read this file: ${describeFsError(error)}`) };
-  }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) {
+  const read = await files.read(cwd === undefined ? file : resolve(cwd, file), limit);
+  switch (read.kind) {
+    case "read":
+      return decodeUtf8(read.bytes, file);
+    case "not-a-file":
       return {
         ok: false,
         problem: problemAt(
@@ -49,22 +46,13 @@ export async function readManifestText(
           "not a regular file: give a YAML manifest, a cdk.tf.json or a cdktf.out folder",
         ),
       };
-    }
-    if (stats.size > limit) return { ok: false, problem: tooLarge(file, stats.size, limit) };
-    // Read one byte more than allowed: a file that grew since stat() is still caught.
-    const buffer = Buffer.alloc(Math.min(stats.size, limit) + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    if (length > limit) return { ok: false, problem: tooLarge(file, length, limit) };
-    return decodeUtf8(buffer.subarray(0, length), file);
-  } catch (error) {
-    return { ok: false, problem: problemAt(file, START, `cannot read this file: ${describeFsError(error)}`) };
-  } finally {
-    await handle.close();
+    case "too-large":
+      return { ok: false, problem: tooLarge(file, read.size, limit) };
+    case "failed":
+      return {
+        ok: false,
+        problem: problemAt(file, START, `cannot read this file: ${describeFsError(read.failure)}`),
+      };
   }
 }
 
@@ -76,12 +64,11 @@ function tooLarge(file: string, size: number, limit: number): Problem {
   );
 }
 
-function describeFsError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
+function describeFsError({ code }: FileFailure): string {
   if (code === "ENOENT") return "no such file or directory";
   if (code === "EACCES" || code === "EPERM") return "permission denied";
   if (code === "EISDIR") return "it is a directory";
-  return typeof code === "string" ? code : "unknown error";
+  return code ?? "unknown error";
 }
 
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });

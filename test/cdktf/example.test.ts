@@ -13,6 +13,7 @@ import type { DesiredPlatform } from "../../reconciler/model.js";
 import { loadDesired } from "../../reconciler/load/index.js";
 import { manifestFromTerraformJson } from "../../reconciler/load/terraform-json.js";
 import { DEFAULT_OUT_DIR, generateBindings } from "../../provider/cdktf/generate.js";
+import { localFileSystem } from "../../provider/system/files.js";
 
 const REPO = resolve(import.meta.dirname, "..", "..");
 const DEMO_YAML = join(REPO, "examples", "demo.yaml");
@@ -111,8 +112,8 @@ describe("the CDKTF example app", () => {
   });
 
   it("loads into the same desired model, with the same digest, as examples/demo.yaml", async () => {
-    const fromYaml = await loadDesired([DEMO_YAML]);
-    const fromCdktf = await loadDesired([outdir]);
+    const fromYaml = await loadDesired([DEMO_YAML], { files: localFileSystem });
+    const fromCdktf = await loadDesired([outdir], { files: localFileSystem });
     expect(fromCdktf.files).toEqual([outdir]);
     expect(withoutSources(fromCdktf.platforms)).toEqual(withoutSources(fromYaml.platforms));
     expect(fromCdktf.digest).toBe(fromYaml.digest);

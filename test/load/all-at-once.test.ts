@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { formatProblem, loadDesired, ManifestError, validateFiles } from "../../reconciler/load/index.js";
 import { tempDir } from "./helpers.js";
+import { localFileSystem } from "../../provider/system/files.js";
 
 const dir = tempDir();
 afterAll(() => dir.remove());
@@ -25,7 +26,7 @@ describe("every problem at once", () => {
         "",
       ].join("\n"),
     );
-    const problems = await validateFiles([file]);
+    const problems = await validateFiles([file], { files: localFileSystem });
     expect(problems.map((p) => `${p.line}:${p.col}`)).toEqual(["6:26", "9:9", "10:16"]);
     expect(problems[0]).toMatchObject({ rule: "P1", message: expect.stringMatching(/renewal: yearly/) });
     expect(problems[1]!.message).toMatch(
@@ -40,7 +41,7 @@ describe("every problem at once", () => {
       "version: 1\nplatforms:\n  - organization: x\n    service: y\n    offer: hosted\n    prune: maybe\n",
     );
     const a = dir.write("a.yaml", "version: 3\nplatforms: []\n");
-    const error = await loadDesired([b, a]).catch((thrown: unknown) => thrown);
+    const error = await loadDesired([b, a], { files: localFileSystem }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ManifestError);
     const problems = (error as ManifestError).problems;
     expect(problems.map((p) => [p.file, p.line, p.col])).toEqual([
@@ -59,7 +60,7 @@ describe("every problem at once", () => {
   });
 
   it("refuses to load nothing", async () => {
-    const problems = await validateFiles([]);
+    const problems = await validateFiles([], { files: localFileSystem });
     expect(problems).toHaveLength(1);
     expect(problems[0]!.message).toMatch(/no manifest given/);
   });
@@ -69,7 +70,7 @@ describe("every problem at once", () => {
       "once.yaml",
       "version: 1\nplatforms:\n  - {organization: o, service: s, offer: hosted, accounts: [{email: a@b.example}]}\n",
     );
-    expect(await validateFiles([file, file])).toEqual([]);
-    expect((await loadDesired([file, file])).files).toEqual([file, file]);
+    expect(await validateFiles([file, file], { files: localFileSystem })).toEqual([]);
+    expect((await loadDesired([file, file], { files: localFileSystem })).files).toEqual([file, file]);
   });
 });

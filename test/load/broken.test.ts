@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { formatProblem, loadDesired, ManifestError, validateFiles } from "../../reconciler/load/index.js";
 import { BROKEN } from "./corpus.js";
+import { localFileSystem } from "../../provider/system/files.js";
 
 describe("the broken-manifest corpus", () => {
   it("has an entry for every file in test/fixtures/broken, and at least 25", () => {
@@ -17,7 +18,7 @@ describe("the broken-manifest corpus", () => {
     const paths = [entry.file, ...(entry.extraFiles ?? [])];
 
     it("validateFiles reports exactly the expected problems, at their line:col, in order", async () => {
-      const problems = await validateFiles(paths);
+      const problems = await validateFiles(paths, { files: localFileSystem });
       expect(problems.map(formatProblem)).toHaveLength(entry.expect.length);
       entry.expect.forEach((expected, index) => {
         const problem = problems[index]!;
@@ -32,14 +33,14 @@ describe("the broken-manifest corpus", () => {
     });
 
     it("loadDesired throws a ManifestError with the same problems", async () => {
-      const error = await loadDesired(paths).then(
+      const error = await loadDesired(paths, { files: localFileSystem }).then(
         () => null,
         (thrown: unknown) => thrown,
       );
       expect(error).toBeInstanceOf(ManifestError);
       const manifestError = error as ManifestError;
       expect(manifestError.code).toBe("EXREC_MANIFEST");
-      expect(manifestError.problems).toEqual(await validateFiles(paths));
+      expect(manifestError.problems).toEqual(await validateFiles(paths, { files: localFileSystem }));
       expect(manifestError.message).toBe(manifestError.problems.map(formatProblem).join("\n"));
     });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadDesired, validateFiles } from "../../reconciler/load/index.js";
 import type { Desired, DesiredPlatform } from "../../reconciler/model.js";
+import { localFileSystem } from "../../provider/system/files.js";
 
 const fixtures = "test/fixtures/manifests";
 const HOSTED_AND_PRIVATE = `${fixtures}/hosted-and-private.yaml`;
@@ -21,7 +22,7 @@ function withoutSources(desired: Desired): unknown {
 
 describe("loading good manifests", () => {
   it("applies defaults, lower-cases addresses, leaves unset fields unmanaged and locates everything", async () => {
-    const desired = await loadDesired([HOSTED_AND_PRIVATE]);
+    const desired = await loadDesired([HOSTED_AND_PRIVATE], { files: localFileSystem });
     const at = (line: number, col: number) => ({ file: HOSTED_AND_PRIVATE, line, col });
     expect(desired.files).toEqual([HOSTED_AND_PRIVATE]);
     expect(desired.digest).toMatch(/^[0-9a-f]{64}$/);
@@ -90,7 +91,9 @@ describe("loading good manifests", () => {
   });
 
   it("leaves a field unmanaged (absent from the model) when neither the account nor the defaults set it", async () => {
-    const desired = await loadDesired([`${fixtures}/minimal.yaml`, `${fixtures}/unmanaged-fields.yaml`]);
+    const desired = await loadDesired([`${fixtures}/minimal.yaml`, `${fixtures}/unmanaged-fields.yaml`], {
+      files: localFileSystem,
+    });
     const account = desired.platforms
       .flatMap((p) => p.accounts)
       .find((a) => a.email === "frank@acme.example")!;
@@ -106,9 +109,9 @@ describe("loading good manifests", () => {
   });
 
   it("gives the same model and digest for one YAML file, the same state split in two files, and a cdktf.out folder", async () => {
-    const single = await loadDesired([HOSTED_AND_PRIVATE]);
-    const split = await loadDesired(SPLIT);
-    const cdktf = await loadDesired([CDKTF_OUT]);
+    const single = await loadDesired([HOSTED_AND_PRIVATE], { files: localFileSystem });
+    const split = await loadDesired(SPLIT, { files: localFileSystem });
+    const cdktf = await loadDesired([CDKTF_OUT], { files: localFileSystem });
     expect(withoutSources(split)).toEqual(withoutSources(single));
     expect(withoutSources(cdktf)).toEqual(withoutSources(single));
     expect(split.digest).toBe(single.digest);
@@ -120,22 +123,22 @@ describe("loading good manifests", () => {
   });
 
   it("loads a folder of YAML manifests as the files in it, in name order", async () => {
-    const folder = await loadDesired([`${fixtures}/split`]);
-    const files = await loadDesired(SPLIT);
+    const folder = await loadDesired([`${fixtures}/split`], { files: localFileSystem });
+    const files = await loadDesired(SPLIT, { files: localFileSystem });
     expect(withoutSources(folder)).toEqual(withoutSources(files));
     expect(folder.digest).toBe(files.digest);
     expect(folder.platforms.map((p) => p.source.file)).toEqual(files.platforms.map((p) => p.source.file));
   });
 
   it("changes the digest when anything declared changes", async () => {
-    const base = await loadDesired([`${fixtures}/minimal.yaml`]);
-    const other = await loadDesired([`${fixtures}/unmanaged-fields.yaml`]);
+    const base = await loadDesired([`${fixtures}/minimal.yaml`], { files: localFileSystem });
+    const other = await loadDesired([`${fixtures}/unmanaged-fields.yaml`], { files: localFileSystem });
     expect(other.digest).not.toBe(base.digest);
   });
 
   it("validates good manifests without problems", async () => {
-    expect(await validateFiles([HOSTED_AND_PRIVATE])).toEqual([]);
-    expect(await validateFiles(SPLIT)).toEqual([]);
-    expect(await validateFiles([CDKTF_OUT])).toEqual([]);
+    expect(await validateFiles([HOSTED_AND_PRIVATE], { files: localFileSystem })).toEqual([]);
+    expect(await validateFiles(SPLIT, { files: localFileSystem })).toEqual([]);
+    expect(await validateFiles([CDKTF_OUT], { files: localFileSystem })).toEqual([]);
   });
 });

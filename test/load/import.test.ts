@@ -4,6 +4,7 @@ import { loadDesired } from "../../reconciler/load/index.js";
 import type { Actual, DesiredAccount } from "../../reconciler/model.js";
 import { liveAccount, livePlatform } from "./builders.js";
 import { tempDir } from "./helpers.js";
+import { localFileSystem } from "../../provider/system/files.js";
 
 const dir = tempDir();
 afterAll(() => dir.remove());
@@ -80,7 +81,7 @@ describe("exrec import", () => {
   });
 
   it("loads without problems into the same platforms, accounts and fields", async () => {
-    const desired = await loadDesired([dir.write("imported.yaml", yaml)]);
+    const desired = await loadDesired([dir.write("imported.yaml", yaml)], { files: localFileSystem });
     expect(desired.platforms.map((p) => [p.organization, p.service, p.offer, p.prune])).toEqual([
       ["hosted-ab12345-1", "hosted-ab12345-1", "hosted", false],
       ["hosted-empty-1", "hosted-empty-1", "hosted", false],
@@ -180,6 +181,8 @@ describe("exrec import", () => {
   it("writes an empty manifest when nothing is live", async () => {
     const empty = renderImportedManifest({ platforms: [], fingerprint: {} }, { now: NOW });
     expect(empty).toMatch(/from the live API: 0 platform\(s\)/);
-    expect((await loadDesired([dir.write("empty-import.yaml", empty)])).platforms).toEqual([]);
+    expect(
+      (await loadDesired([dir.write("empty-import.yaml", empty)], { files: localFileSystem })).platforms,
+    ).toEqual([]);
   });
 });

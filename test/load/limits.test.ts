@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   DEFAULT_MAX_MANIFEST_BYTES,
@@ -7,6 +9,7 @@ import {
 } from "../../reconciler/load/index.js";
 import { decodeUtf8, invalidUtf8Offset, maxManifestBytes } from "../../reconciler/load/read.js";
 import { tempDir } from "./helpers.js";
+import { localFileSystem } from "../../provider/system/files.js";
 
 const dir = tempDir();
 afterAll(() => dir.remove());
@@ -23,7 +26,10 @@ describe("size limit", () => {
 
   it("refuses a file over the limit without parsing it, and accepts one exactly at the limit", async () => {
     // What the CLI passes when EXREC_MAX_MANIFEST_BYTES is set (the engine reads no environment).
-    const limit = { maxBytes: maxManifestBytes({ EXREC_MAX_MANIFEST_BYTES: String(VALID.length) }) };
+    const limit = {
+      files: localFileSystem,
+      maxBytes: maxManifestBytes({ EXREC_MAX_MANIFEST_BYTES: String(VALID.length) }),
+    };
     const atLimit = dir.write("at-limit.yaml", VALID);
     // Over the limit and not even YAML: only the size is reported, because nothing was parsed.
     const over = dir.write("over-limit.yaml", `${VALID}\t[`);
@@ -41,7 +47,9 @@ describe("size limit", () => {
 
   it("refuses a generated file over the default 32 MiB", async () => {
     const big = dir.write("big.yaml", `${VALID}${"# padding\n".repeat(DEFAULT_MAX_MANIFEST_BYTES / 10 + 1)}`);
-    await expect(loadDesired([big])).rejects.toThrow(/over exrec's limit of 33554432 bytes/);
+    await expect(loadDesired([big], { files: localFileSystem })).rejects.toThrow(
+      /over exrec's limit of 33554432 bytes/,
+    );
   });
 });
 
@@ -70,20 +78,35 @@ describe("UTF-8", () => {
 
   it("reads a file that starts with a byte-order mark", async () => {
     const file = dir.write("bom.yaml", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(VALID)]));
-    expect(await validateFiles([file])).toEqual([]);
+    expect(await validateFiles([file], { files: localFileSystem })).toEqual([]);
+  });
+});
+
+describe("what is not a regular file", () => {
+  it("refuses a FIFO named as a manifest at once, instead of waiting for a writer", async () => {
+    const fifo = join(dir.path, "pipe.yaml");
+    execFileSync("mkfifo", [fifo]);
+    expect(await validateFiles([fifo], { files: localFileSystem })).toEqual([
+      {
+        file: fifo,
+        line: 1,
+        col: 1,
+        message: "not a regular file: give a YAML manifest, a cdk.tf.json or a cdktf.out folder",
+      },
+    ]);
   });
 });
 
 describe("hostile structure", () => {
   it("reports absurdly nested YAML as a problem instead of crashing", async () => {
     const file = dir.write("nested.yaml", `${"[".repeat(20_000)}${"]".repeat(20_000)}\n`);
-    const error = await loadDesired([file]).catch((thrown: unknown) => thrown);
+    const error = await loadDesired([file], { files: localFileSystem }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ManifestError);
   });
 
   it("reports absurdly nested JSON as a problem instead of crashing", async () => {
     const file = dir.write("nested.json", `${"[".repeat(20_000)}${"]".repeat(20_000)}`);
-    const error = await loadDesired([file]).catch((thrown: unknown) => thrown);
+    const error = await loadDesired([file], { files: localFileSystem }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ManifestError);
   });
 
@@ -92,7 +115,7 @@ describe("hostile structure", () => {
       "aliases.yaml",
       "version: 1\nplatforms:\n  - organization: &name hosted-ab12345-1\n    service: *name\n    offer: hosted\n",
     );
-    const desired = await loadDesired([file]);
+    const desired = await loadDesired([file], { files: localFileSystem });
     expect(desired.platforms[0]).toMatchObject({
       organization: "hosted-ab12345-1",
       service: "hosted-ab12345-1",

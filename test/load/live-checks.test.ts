@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkAgainstLive, formatProblem, loadDesired } from "../../reconciler/load/index.js";
 import type { Actual } from "../../reconciler/model.js";
 import { liveAccount, livePlatform } from "./builders.js";
+import { localFileSystem } from "../../provider/system/files.js";
 
 const MANIFEST = "test/fixtures/manifests/hosted-and-private.yaml";
 
@@ -18,7 +19,7 @@ const privateLive = (
 
 describe("checks against the live platforms", () => {
   it("finds nothing when offers match (provider counts as hosted, dedicatedCluster as private) and domains are attached", async () => {
-    const desired = await loadDesired([MANIFEST]);
+    const desired = await loadDesired([MANIFEST], { files: localFileSystem });
     expect(checkAgainstLive(desired, actual(hostedLive(), privateLive()))).toEqual([]);
     expect(
       checkAgainstLive(desired, actual(hostedLive("provider"), privateLive("dedicatedCluster"))),
@@ -26,7 +27,7 @@ describe("checks against the live platforms", () => {
   });
 
   it("refuses a declared offer that differs from the live one, naming both, at the platform", async () => {
-    const desired = await loadDesired([MANIFEST]);
+    const desired = await loadDesired([MANIFEST], { files: localFileSystem });
     const problems = checkAgainstLive(desired, actual(hostedLive("dedicated"), privateLive("hosted")));
     expect(problems.map(formatProblem)).toEqual([
       `${MANIFEST}:4:5: platform hosted-ab12345-1/hosted-ab12345-1: declared offer hosted, but the live platform is private (API offer dedicated): the same DELETE resets on Hosted and destroys on Private; fix the manifest`,
@@ -35,7 +36,7 @@ describe("checks against the live platforms", () => {
   });
 
   it("reports every declared address whose domain is not attached to its platform, at the account", async () => {
-    const desired = await loadDesired([MANIFEST]);
+    const desired = await loadDesired([MANIFEST], { files: localFileSystem });
     const problems = checkAgainstLive(
       desired,
       actual(hostedLive("hosted", ["other.example", "acme.example.org"]), privateLive()),
@@ -48,14 +49,14 @@ describe("checks against the live platforms", () => {
   });
 
   it("says so when the platform has no domain at all", async () => {
-    const desired = await loadDesired([MANIFEST]);
+    const desired = await loadDesired([MANIFEST], { files: localFileSystem });
     const problems = checkAgainstLive(desired, actual(hostedLive(), privateLive("dedicated", [])));
     expect(problems).toHaveLength(2);
     expect(problems[0]!.message).toMatch(/\(attached: none\)/);
   });
 
   it("leaves declared platforms that were not read to refresh", async () => {
-    const desired = await loadDesired([MANIFEST]);
+    const desired = await loadDesired([MANIFEST], { files: localFileSystem });
     expect(checkAgainstLive(desired, actual(hostedLive()))).toEqual([]);
   });
 });

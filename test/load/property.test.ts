@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadDesired, ManifestError } from "../../reconciler/load/index.js";
 import { tempDir } from "./helpers.js";
+import { localFileSystem } from "../../provider/system/files.js";
 
 const dir = tempDir();
 afterAll(() => dir.remove());
@@ -12,7 +13,7 @@ let counter = 0;
 async function loadsOrFailsCleanly(content: string | Uint8Array, extension: string): Promise<void> {
   const file = dir.write(`case-${counter++}${extension}`, content);
   try {
-    await loadDesired([file]);
+    await loadDesired([file], { files: localFileSystem });
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
     expect(error.problems.length).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import { destructiveChanges, isDestructive, type Plan } from "../../reconciler/m
 import { MAX_PLAN_FILE_BYTES, planDigest, readPlanFile, writePlanFile } from "../../reconciler/planfile.js";
 import { renderPlanJson } from "../../reconciler/render/plan-json.js";
 import { destructiveOnlyPlan, emptyPlan, hostilePlan, richPlan, summaryExamplePlan } from "./fixtures.js";
+import { localFileSystem } from "../../provider/system/files.js";
 
 let folder: string;
 beforeAll(async () => {
@@ -24,7 +25,7 @@ const fresh = (name = "plan.json") => join(folder, `${(counter += 1)}-${name}`);
 /** Reads a plan file and returns the error it raises; fails the test when it raises none. */
 async function refusal(path: string): Promise<PlanFileError> {
   try {
-    await readPlanFile(path);
+    await readPlanFile(path, { files: localFileSystem });
   } catch (error) {
     expect(error).toBeInstanceOf(PlanFileError);
     return error as PlanFileError;
@@ -48,8 +49,8 @@ describe("writePlanFile / readPlanFile", () => {
   ] as const) {
     it(`reads back the ${name} plan exactly as it was written`, async () => {
       const path = fresh();
-      await writePlanFile(path, plan);
-      const read = await readPlanFile(path);
+      await writePlanFile(path, plan, { files: localFileSystem });
+      const read = await readPlanFile(path, { files: localFileSystem });
       expect(read).toEqual(plan);
       expect(renderPlanJson(read)).toBe(renderPlanJson(plan));
     });
@@ -58,8 +59,8 @@ describe("writePlanFile / readPlanFile", () => {
   it("keeps the manifest files a plan file records, which rendered plans leave out", async () => {
     const path = fresh();
     const withFiles: Plan = { ...richPlan, manifest_files: ["exchange.yaml", "more/other.yaml"] };
-    await writePlanFile(path, withFiles);
-    const read = await readPlanFile(path);
+    await writePlanFile(path, withFiles, { files: localFileSystem });
+    const read = await readPlanFile(path, { files: localFileSystem });
     expect(read.manifest_files).toEqual(["exchange.yaml", "more/other.yaml"]);
     expect(read).toEqual(withFiles);
     expect(renderPlanJson(read)).not.toContain("manifest_files");
@@ -68,7 +69,7 @@ describe("writePlanFile / readPlanFile", () => {
 
   it("writes the plan's JSON with a sha256 digest, keys in schema order", async () => {
     const path = fresh();
-    await writePlanFile(path, richPlan);
+    await writePlanFile(path, richPlan, { files: localFileSystem });
     const text = await readFile(path, "utf8");
     const object = JSON.parse(text) as Record<string, unknown>;
     // Pinned: a change of this digest is a change of what the rich plan holds, or of how a digest
@@ -95,7 +96,7 @@ describe("writePlanFile / readPlanFile", () => {
 
   it("creates the file with mode 0600", async () => {
     const path = fresh();
-    await writePlanFile(path, richPlan);
+    await writePlanFile(path, richPlan, { files: localFileSystem });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 
@@ -103,21 +104,21 @@ describe("writePlanFile / readPlanFile", () => {
     const path = fresh();
     await writeFile(path, "old content", { mode: 0o644 });
     await chmod(path, 0o644);
-    await writePlanFile(path, emptyPlan);
+    await writePlanFile(path, emptyPlan, { files: localFileSystem });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
-    expect(await readPlanFile(path)).toEqual(emptyPlan);
+    expect(await readPlanFile(path, { files: localFileSystem })).toEqual(emptyPlan);
   });
 
   it("leaves no temporary file behind", async () => {
     const dir = join(folder, `clean-${(counter += 1)}`);
     await mkdir(dir);
-    await writePlanFile(join(dir, "plan.json"), richPlan);
+    await writePlanFile(join(dir, "plan.json"), richPlan, { files: localFileSystem });
     expect(await readdir(dir)).toEqual(["plan.json"]);
   });
 
   it("names the file when it cannot write, and leaves nothing behind", async () => {
     const path = join(folder, "no-such-folder", "plan.json");
-    const error = await writePlanFile(path, richPlan).then(
+    const error = await writePlanFile(path, richPlan, { files: localFileSystem }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -128,7 +129,7 @@ describe("writePlanFile / readPlanFile", () => {
 
   it("refuses to write a plan that does not match the schema", async () => {
     const broken = { ...richPlan, totals: { ...richPlan.totals, unknownCosts: -1 } };
-    await expect(writePlanFile(fresh(), broken)).rejects.toThrow(
+    await expect(writePlanFile(fresh(), broken, { files: localFileSystem })).rejects.toThrow(
       /does not match the plan schema: \/totals\/unknownCosts/,
     );
   });
@@ -137,7 +138,7 @@ describe("writePlanFile / readPlanFile", () => {
 describe("readPlanFile refuses what it cannot trust", () => {
   it("a file modified after it was written (one amount changed)", async () => {
     const path = fresh();
-    await writePlanFile(path, richPlan);
+    await writePlanFile(path, richPlan, { files: localFileSystem });
     const text = await readFile(path, "utf8");
     const tampered = text.replace('"ucents": 21576000000', '"ucents": 2157600000');
     expect(tampered).not.toBe(text);
@@ -221,7 +222,7 @@ describe("readPlanFile refuses what it cannot trust", () => {
 
   it("a file whose change carries before/after fields its action does not have, naming them", async () => {
     const path = fresh();
-    await writePlanFile(path, richPlan);
+    await writePlanFile(path, richPlan, { files: localFileSystem });
     const object = JSON.parse(await readFile(path, "utf8")) as {
       changes: { action: string; before: unknown; after: unknown }[];
     };
@@ -239,7 +240,7 @@ describe("readPlanFile refuses what it cannot trust", () => {
 
   it("a file naming an address that is not in lower case, as exrec never writes one", async () => {
     const path = fresh();
-    await writePlanFile(path, richPlan);
+    await writePlanFile(path, richPlan, { files: localFileSystem });
     const object = JSON.parse(await readFile(path, "utf8")) as {
       changes: { id: string; action: string; address?: string; accounts?: { email: string }[] }[];
     };
@@ -279,13 +280,13 @@ describe("a change's destructiveness comes from its action, never from the file"
   /** The rich plan's file, each change's stored `destructive` replaced, its digest recomputed. */
   async function forged(flag: (action: string) => boolean): Promise<Plan> {
     const path = fresh();
-    await writePlanFile(path, richPlan);
+    await writePlanFile(path, richPlan, { files: localFileSystem });
     const object = JSON.parse(await readFile(path, "utf8")) as {
       changes: { action: string; destructive: boolean }[];
     };
     for (const change of object.changes) change.destructive = flag(change.action);
     await writeWithDigest(path, object);
-    return await readPlanFile(path);
+    return await readPlanFile(path, { files: localFileSystem });
   }
 
   it("a file whose reset and delete say `destructive: false` is still refused by apply without --allow-destroy", async () => {
@@ -350,7 +351,7 @@ describe("readPlanFile never crashes on hostile input", () => {
 
   it("random mutations of a real plan file are either the same plan or a PlanFileError", async () => {
     const path = fresh("fuzz-mutation.json");
-    await writePlanFile(path, richPlan);
+    await writePlanFile(path, richPlan, { files: localFileSystem });
     const original = await readFile(path);
     await fc.assert(
       fc.asyncProperty(
@@ -362,7 +363,7 @@ describe("readPlanFile never crashes on hostile input", () => {
           await writeFile(path, mutated);
           try {
             // Only a change that leaves the JSON value as it was (whitespace, a digit of the same value) may pass.
-            expect(await readPlanFile(path)).toEqual(richPlan);
+            expect(await readPlanFile(path, { files: localFileSystem })).toEqual(richPlan);
           } catch (error) {
             expect(error).toBeInstanceOf(PlanFileError);
           }

@@ -30,6 +30,7 @@ import {
   samplePrices,
   sampleQuote,
 } from "../support/builders.js";
+import { localFileSystem } from "../../provider/system/files.js";
 
 function everyKindOfChange(prices: PriceBook): Plan {
   const desired = desiredOf(
@@ -130,8 +131,8 @@ describe("plans made by the planner", () => {
 
     it(`${name}: survives a plan file round trip`, async () => {
       const path = join(folder, `${name.replace(/\W+/g, "-")}.json`);
-      await writePlanFile(path, made);
-      expect(renderPlanJson(await readPlanFile(path))).toBe(renderPlanJson(made));
+      await writePlanFile(path, made, { files: localFileSystem });
+      expect(renderPlanJson(await readPlanFile(path, { files: localFileSystem }))).toBe(renderPlanJson(made));
     });
   }
 });

@@ -21,6 +21,7 @@ import { renderPlanJson } from "../../reconciler/render/plan-json.js";
 import { renderPlanText } from "../../reconciler/render/plan-text.js";
 import { FIXED_NOW } from "../support/sandbox.js";
 import { tempDir } from "../support/cli.js";
+import { localFileSystem } from "../../provider/system/files.js";
 
 const PLATFORMS = 100;
 const ACCOUNTS = 1000;
@@ -87,8 +88,8 @@ describe("a 100,000-account manifest in one file", () => {
     const size = (await stat(file)).size;
     expect(size).toBeGreaterThan(5 * 1024 * 1024);
     expect(size).toBeLessThan(DEFAULT_MAX_MANIFEST_BYTES);
-    expect(await validateFiles([file])).toEqual([]);
-    const desired = await loadDesired([file]);
+    expect(await validateFiles([file], { files: localFileSystem })).toEqual([]);
+    const desired = await loadDesired([file], { files: localFileSystem });
     expect(desired.platforms).toHaveLength(PLATFORMS);
     expect(desired.platforms.reduce((n, p) => n + p.accounts.length, 0)).toBe(PLATFORMS * ACCOUNTS);
     // Every account keeps where it was declared.
@@ -107,7 +108,7 @@ describe("a 100,000-account manifest in one file", () => {
       "        displayName: Grace",
     );
     const file = await write("edited.yaml", edited);
-    const desired = await loadDesired([file]);
+    const desired = await loadDesired([file], { files: localFileSystem });
 
     fingerprintCount.objects = 0;
     const live = await readLive(api, desired, { progress: false });
@@ -123,10 +124,10 @@ describe("a 100,000-account manifest in one file", () => {
     expect(fingerprintCount.objects).toBe(0);
 
     const saved = join(dir, "fleet.plan.json");
-    await writePlanFile(saved, { ...plan, manifest_files: [file] });
+    await writePlanFile(saved, { ...plan, manifest_files: [file] }, { files: localFileSystem });
     // One per platform and one per account, each once.
     expect(fingerprintCount.objects).toBe(PLATFORMS + PLATFORMS * ACCOUNTS);
-    const read = await readPlanFile(saved);
+    const read = await readPlanFile(saved, { files: localFileSystem });
     expect(Object.keys(read.fingerprint)).toHaveLength(PLATFORMS + PLATFORMS * ACCOUNTS);
   }, 120_000);
 
@@ -144,7 +145,7 @@ describe("a 100,000-account manifest in one file", () => {
     let broken = withLine(manifest, licenceLine, "        license: platinum");
     broken = withLine(broken, copyLine, `      - email: ${address}`);
     const file = await write("broken.yaml", broken);
-    const problems = await validateFiles([file]);
+    const problems = await validateFiles([file], { files: localFileSystem });
     expect(problems.map((p) => [p.file, p.line, p.col])).toEqual([
       [file, licenceLine, 18],
       [file, copyLine, 16],
@@ -160,7 +161,7 @@ describe("a 100,000-account manifest in one file", () => {
     const tabLine = lineOf(manifest, "    prune: false", 300_000);
     const tabbed = withLine(manifest, tabLine, "\tprune: false");
     const tabFile = await write("tabbed.yaml", tabbed);
-    const tabProblems = await validateFiles([tabFile]);
+    const tabProblems = await validateFiles([tabFile], { files: localFileSystem });
     expect(tabProblems).toHaveLength(1);
     expect(tabProblems[0]).toMatchObject({ file: tabFile, line: tabLine, col: 1 });
     expect(tabProblems[0]!.message).toMatch(

@@ -25,6 +25,7 @@ import { plan } from "../../reconciler/plan.js";
 import { refresh } from "../../reconciler/refresh.js";
 import { runCli, sandboxEnv, tempDir } from "../support/cli.js";
 import { FIXED_NOW } from "../support/sandbox.js";
+import { localFileSystem } from "../../provider/system/files.js";
 
 /** Odd platforms of a fleet are Hosted, even ones Private. */
 const PLATFORMS = 4;
@@ -111,7 +112,7 @@ describe("exrec plan reads prices while it refreshes", () => {
 
 describe("planWithQuotes with quotes read early", () => {
   const planOf = async (early?: Parameters<typeof planWithQuotes>[6]) => {
-    const desired = await loadDesired([manifest]);
+    const desired = await loadDesired([manifest], { files: localFileSystem });
     const state = await readLive(api, desired, { progress: false });
     const notes: string[] = [];
     const made = await planWithQuotes(
@@ -164,7 +165,7 @@ describe("planWithQuotes with quotes read early", () => {
   }, 120_000);
 
   it("notes a recurring quote that failed early, as one that failed late, and reads it no more", async () => {
-    const desired = await loadDesired([manifest]);
+    const desired = await loadDesired([manifest], { files: localFileSystem });
     const state = await readLive(api, desired, { progress: false });
     const prices = await readPrices(api);
     const first = plan(desired, state.actual, { now: NOW, prices, quotes: new Map() });
@@ -226,7 +227,9 @@ describe("exrec plan whose refresh fails", () => {
   });
 
   it("asks for no more quotes once it has failed: only those already started", async () => {
-    const declared = declaredRecurringQuoteRequests(await loadDesired([join(wideHome, "fleet.yaml")]));
+    const declared = declaredRecurringQuoteRequests(
+      await loadDesired([join(wideHome, "fleet.yaml")], { files: localFileSystem }),
+    );
     expect(declared.length).toBeGreaterThan(2 * 32);
     wide.resetStats();
     // One request at a time: the refresh's requests go first, then the catalog, then the quotes.
