@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run build`: the generated code (CDKTF bindings, manifest validator, plugin protocol
-// descriptor, help texts), then the compiler into dist/. `npm ci` builds, and `npm test` builds again, so a
-// build with nothing changed must cost next to nothing:
+// descriptor, help texts), then the compiler into dist/. `npm ci` builds, and `npm test` builds
+// again, so a build with nothing changed must cost next to nothing:
 // - the generators run in this one process (through tsx's loader, as they are TypeScript)
 //   rather than one process each, and each leaves its output untouched when the digest of its
 //   inputs recorded in it has not changed;
