@@ -8,7 +8,7 @@
  * twice and a second DELETE may remove what the first already reset. When one of those fails after
  * it may have reached the server, the caller gets an OutcomeUnknownError and must look before acting.
  */
-import { Pool, type Dispatcher } from "undici";
+import { Pool, type Dispatcher } from "./undici-pool.js";
 import { ApplicationKeyRequestAuth, OAuth2RequestAuth, type RequestAuth, type TokenAnswer } from "./auth.js";
 import type { Auth, Limits } from "./config.js";
 import {

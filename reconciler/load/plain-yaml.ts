@@ -10,25 +10,32 @@
  * and the caller hands the file to the full library, whose messages are the ones users see.
  */
 
-/** Where a map's keys and values start, by key, and where its nested collections' positions are. */
+/**
+ * A map as read: the map itself, and where each entry's key and value start (entry `i` at `at[2i]`
+ * and `at[2i + 1]`). Few allocations per map, because a manifest holds one per account: its keys are
+ * listed only when a position is asked for, and `children` only exists when an entry holds a
+ * collection.
+ */
 interface MapPositions {
   kind: "map";
   start: number;
-  keys: string[];
-  keyAt: number[];
+  value: Record<string, unknown>;
   /**
    * Where an empty value (`email:`) would be is kept as its bitwise complement (negative), so that
    * a position of the value itself points at the key, as yaml-source does.
    */
-  valueAt: number[];
-  children: (Positions | null)[];
+  at: number[];
+  /** The keys in the order of `at`: `Object.keys(value)`, listed on the first position asked for. */
+  keys: string[] | null;
+  children: (Positions | undefined)[] | null;
 }
 
 interface SeqPositions {
   kind: "seq";
   start: number;
+  value: unknown[];
   itemAt: number[];
-  children: (Positions | null)[];
+  children: (Positions | undefined)[] | null;
 }
 
 type Positions = MapPositions | SeqPositions;
@@ -77,11 +84,70 @@ const DECIMAL = /^[-+]?[0-9]+$/;
 const CORE_NUMBER =
   /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
 
+/**
+ * The words a manifest repeats on every account: its keys, and the plain values of its enums. Each
+ * is matched in place and the one copy here is used, rather than cutting a new string out of the
+ * text (and hashing it as a property name) a hundred thousand times. Any other word is cut out.
+ */
+const KNOWN_KEYS = byLength([
+  "version",
+  "platforms",
+  "organization",
+  "service",
+  "offer",
+  "prune",
+  "removal",
+  "storageQuota",
+  "defaults",
+  "accounts",
+  "email",
+  "state",
+  "license",
+  "renewal",
+  "displayName",
+  "protect",
+]);
+/** Plain words that are strings under YAML 1.2's core schema (none is null, a boolean or a number). */
+const KNOWN_WORDS = byLength([
+  "hosted",
+  "private",
+  "basic",
+  "standard",
+  "enterprise",
+  "monthly",
+  "yearly",
+  "present",
+  "absent",
+  "expire",
+  "reset",
+]);
+
+function byLength(words: readonly string[]): (readonly string[] | undefined)[] {
+  const table: string[][] = [];
+  for (const word of words) (table[word.length] ??= []).push(word);
+  return table;
+}
+
+/** The word of `table` written at `text[at, end)`, or null. */
+function knownWord(table: readonly (readonly string[] | undefined)[], text: string, at: number, end: number) {
+  const candidates = table[end - at];
+  if (candidates === undefined) return null;
+  for (const word of candidates) if (text.startsWith(word, at)) return word;
+  return null;
+}
+
 export function readPlainYaml(text: string): PlainYamlResult {
   try {
     const reader = new Reader(text);
-    const { document, positions } = reader.readDocument();
-    return { ok: true, yaml: { document, offsetOf: (path, target) => locate(positions, path, target) } };
+    const positions = reader.readDocument();
+    const reread = (at: number) => new Reader(text, true).rereadMap(at);
+    return {
+      ok: true,
+      yaml: {
+        document: positions.value,
+        offsetOf: (path, target) => locate(positions, path, target, reread),
+      },
+    };
   } catch (error) {
     if (error instanceof NotPlain) return { ok: false, offset: error.offset, reason: error.reason };
     throw error;
@@ -99,8 +165,17 @@ class Reader {
   private next = 0;
   /** Whether a content line was seen: a `---` may only open the document, before any. */
   private seenContent = false;
+  /** Where the last scalar read ends (before trailing spaces and comments). */
+  scalarEnd = 0;
+  /** The positions of the last value readInline read: a flow collection's, or undefined for a scalar. */
+  private inlinePositions: Positions | undefined = undefined;
 
-  constructor(private readonly text: string) {
+  /** A reader of `text`; `checked`: the whole text was read once already, with these checks. */
+  constructor(
+    readonly text: string,
+    checked = false,
+  ) {
+    if (checked) return;
     const tab = text.indexOf("\t");
     if (tab !== -1) throw new NotPlain(tab, "a tab character");
     // Windows line ends (CRLF) are line ends; a carriage return anywhere else is not plain.
@@ -109,7 +184,7 @@ class Reader {
     }
   }
 
-  readDocument(): { document: unknown; positions: Positions | null } {
+  readDocument(): Positions {
     this.advance();
     if (!this.more) throw new NotPlain(0, "no content");
     if (this.startsDocumentMarker()) {
@@ -119,9 +194,19 @@ class Reader {
       if (!this.more) throw new NotPlain(0, "no content");
     }
     if (this.indent !== 0) throw new NotPlain(this.lineStart + this.indent, "an indented document");
-    const { value, positions } = this.readBlock(0, this.lineStart);
+    const positions = this.readBlock(0, this.lineStart);
     if (this.more) throw new NotPlain(this.lineStart + this.indent, "content after the document");
-    return { document: value, positions };
+    return positions;
+  }
+
+  /**
+   * The block map that starts at `at`, read again as readSeq first read it (the text was read
+   * whole before, so it reads the same).
+   */
+  rereadMap(at: number): MapPositions {
+    this.next = this.text.lastIndexOf("\n", at - 1) + 1;
+    this.advance();
+    return this.readMap(at - this.lineStart, at);
   }
 
   /** Moves to the next line that holds more than spaces and a comment. */
@@ -174,7 +259,7 @@ class Reader {
   }
 
   /** The collection starting at column `col` of the current line (`col` is beyond the indent for `- key: v`). */
-  private readBlock(indent: number, at: number): { value: unknown; positions: Positions } {
+  private readBlock(indent: number, at: number): Positions {
     if (this.isSeqItem(at)) return this.readSeq(indent);
     return this.readMap(indent, at);
   }
@@ -184,56 +269,56 @@ class Reader {
   }
 
   /** A block list whose `-` are at column `indent`; the current line is its first item. */
-  private readSeq(indent: number): { value: unknown[]; positions: SeqPositions } {
+  private readSeq(indent: number): SeqPositions {
     const values: unknown[] = [];
-    const positions: SeqPositions = { kind: "seq", start: this.lineStart + indent, itemAt: [], children: [] };
+    const positions: SeqPositions = {
+      kind: "seq",
+      start: this.lineStart + indent,
+      value: values,
+      itemAt: [],
+      children: null,
+    };
     const text = this.text;
     while (this.more && this.indent === indent) {
       const dash = this.lineStart + indent;
       if (!this.isSeqItem(dash)) break;
       let at = dash + 1;
       while (at < this.lineEnd && text.charCodeAt(at) === SPACE) at++;
+      let child: Positions | undefined;
       if (at >= this.lineEnd || text.charCodeAt(at) === HASH) {
         // The item's value starts on a following line.
         this.advance();
         if (!this.more || this.indent <= indent) throw new NotPlain(dash, "an empty list item");
-        const child = this.readBlock(this.indent, this.lineStart + this.indent);
+        child = this.readBlock(this.indent, this.lineStart + this.indent);
         values.push(child.value);
-        positions.itemAt.push(child.positions.start);
-        positions.children.push(child.positions);
+        positions.itemAt.push(child.start);
+        if (isFlatMap(child)) child = undefined;
       } else if (this.isSeqItem(at)) {
         throw new NotPlain(at, "a list in a list on one line");
       } else if (this.keyEnd(at) !== -1) {
         // `- email: a` opens a map whose keys line up with `email`.
-        const child = this.readMap(at - this.lineStart, at);
+        child = this.readMap(at - this.lineStart, at);
         values.push(child.value);
-        positions.itemAt.push(child.positions.start);
-        positions.children.push(child.positions);
+        positions.itemAt.push(child.start);
+        if (isFlatMap(child)) child = undefined;
       } else {
-        const inline = this.readInline(at);
-        values.push(inline.value);
+        values.push(this.readInline(at));
         positions.itemAt.push(at);
-        positions.children.push(inline.positions);
+        child = this.inlinePositions;
         this.advance();
       }
+      if (child !== undefined) (positions.children ??= [])[values.length - 1] = child;
       if (this.more && this.indent > indent)
         throw new NotPlain(this.lineStart + this.indent, "odd indentation");
     }
-    return { value: values, positions };
+    return positions;
   }
 
   /** A block map whose keys are at column `indent`; its first key starts at `at` on the current line. */
-  private readMap(indent: number, at: number): { value: Record<string, unknown>; positions: MapPositions } {
+  private readMap(indent: number, at: number): MapPositions {
     const value: Record<string, unknown> = {};
-    const positions: MapPositions = {
-      kind: "map",
-      start: at,
-      keys: [],
-      keyAt: [],
-      valueAt: [],
-      children: [],
-    };
-    const seen = new Set<string>();
+    const positions: MapPositions = { kind: "map", start: at, value, at: [], keys: null, children: null };
+    const offsets = positions.at;
     const text = this.text;
     let first = true;
     while (this.more) {
@@ -245,48 +330,43 @@ class Reader {
       first = false;
       const end = this.keyEnd(at);
       if (end === -1) throw new NotPlain(at, "not a `key: value` line");
-      const key = text.slice(at, end);
-      if (key.length > 1024 || !PLAIN_KEY.test(key) || RESERVED_KEYS.has(key))
-        throw new NotPlain(at, "a key that is not a plain name");
-      if (seen.has(key)) throw new NotPlain(at, "a duplicate key");
-      seen.add(key);
-      positions.keys.push(key);
-      positions.keyAt.push(at);
+      const key = knownWord(KNOWN_KEYS, text, at, end) ?? plainKey(text, at, end);
+      if (Object.hasOwn(value, key)) throw new NotPlain(at, "a duplicate key");
+      offsets.push(at);
       let v = end + 1;
       while (v < this.lineEnd && text.charCodeAt(v) === SPACE) v++;
+      let child: Positions | undefined;
       if (v >= this.lineEnd || text.charCodeAt(v) === HASH) {
         this.advance();
         const nestedHere =
           this.more &&
           (this.indent > indent || (this.indent === indent && this.isSeqItem(this.lineStart + indent)));
         if (nestedHere) {
-          const child = this.readBlock(this.indent, this.lineStart + this.indent);
+          child = this.readBlock(this.indent, this.lineStart + this.indent);
           value[key] = child.value;
-          positions.valueAt.push(child.positions.start);
-          positions.children.push(child.positions);
+          offsets.push(child.start);
         } else {
           value[key] = null;
-          positions.valueAt.push(~v);
-          positions.children.push(null);
+          offsets.push(~v);
         }
       } else {
-        const inline = this.readInline(v);
-        value[key] = inline.value;
-        positions.valueAt.push(v);
-        positions.children.push(inline.positions);
+        value[key] = this.readInline(v);
+        offsets.push(v);
+        child = this.inlinePositions;
         this.advance();
       }
+      if (child !== undefined) (positions.children ??= [])[offsets.length / 2 - 1] = child;
       if (this.more && this.indent > indent)
         throw new NotPlain(this.lineStart + this.indent, "odd indentation");
     }
-    return { value, positions };
+    return positions;
   }
 
   /** Where the `:` of a `key:` starting at `at` is (followed by a space or the end of the line), or -1. */
   private keyEnd(at: number): number {
     const text = this.text;
-    const c = text[at]!;
-    if (c === '"' || c === "'" || INDICATORS.has(c)) return -1;
+    const code = text.charCodeAt(at);
+    if (code === 0x22 /* " */ || code === 0x27 /* ' */ || INDICATORS.has(text.charAt(at))) return -1;
     for (let i = at; i < this.lineEnd; i++) {
       const code = text.charCodeAt(i);
       if (code === COLON && this.separatedAt(i + 1)) return i;
@@ -295,19 +375,24 @@ class Reader {
     return -1;
   }
 
-  /** A value written on the rest of the current line from `at`: a scalar or a one-line flow collection. */
-  private readInline(at: number): { value: unknown; positions: Positions | null } {
+  /**
+   * A value written on the rest of the current line from `at`: a scalar or a one-line flow
+   * collection, whose positions are left in `inlinePositions`.
+   */
+  private readInline(at: number): unknown {
     const text = this.text;
-    const c = text[at]!;
-    if (c === "{" || c === "[") {
-      const flow = new FlowReader(text, at, this.lineEnd);
-      const result = c === "{" ? flow.readMap() : flow.readSeq();
+    const code = text.charCodeAt(at);
+    if (code === 0x7b /* { */ || code === 0x5b /* [ */) {
+      const flow = new FlowReader(this, at, this.lineEnd);
+      const positions = code === 0x7b ? flow.readMap() : flow.readSeq();
       this.expectLineEnd(flow.position);
-      return result;
+      this.inlinePositions = positions;
+      return positions.value;
     }
-    const scalar = readScalar(text, at, this.lineEnd, false);
-    this.expectLineEnd(scalar.end);
-    return { value: scalar.value, positions: null };
+    const value = this.readScalar(at, this.lineEnd, false);
+    this.expectLineEnd(this.scalarEnd);
+    this.inlinePositions = undefined;
+    return value;
   }
 
   private expectLineEnd(i: number): void {
@@ -318,86 +403,150 @@ class Reader {
     if (text.charCodeAt(i) === HASH && i > after) return;
     throw new NotPlain(i, "more on the line than one value");
   }
+
+  /** A one-line scalar from `at`: its value; where it ends is left in `scalarEnd`. */
+  readScalar(at: number, end: number, flow: boolean): unknown {
+    const text = this.text;
+    const c = text.charAt(at);
+    if (c === '"') {
+      const close = text.indexOf('"', at + 1);
+      if (close === -1 || close >= end) throw new NotPlain(at, "a quoted value over several lines");
+      const inner = text.slice(at + 1, close);
+      if (inner.includes("\\")) throw new NotPlain(at, "an escape sequence");
+      this.scalarEnd = close + 1;
+      return inner;
+    }
+    if (c === "'") {
+      let value = "";
+      let i = at + 1;
+      for (;;) {
+        const close = text.indexOf("'", i);
+        if (close === -1 || close >= end) throw new NotPlain(at, "a quoted value over several lines");
+        value += text.slice(i, close);
+        if (text.charCodeAt(close + 1) === 0x27 /* ' */) {
+          value += "'";
+          i = close + 2;
+          continue;
+        }
+        this.scalarEnd = close + 1;
+        return value;
+      }
+    }
+    if (INDICATORS.has(c) || c === "-") throw new NotPlain(at, "a YAML indicator");
+    let i = at;
+    let last = at;
+    for (; i < end; i++) {
+      const code = text.charCodeAt(i);
+      if (code === SPACE) {
+        if (text.charCodeAt(i + 1) === HASH) break;
+        continue;
+      }
+      if (code === COLON && (i + 1 >= end || text.charCodeAt(i + 1) === SPACE))
+        throw new NotPlain(i, "a `: ` inside a value");
+      if (flow && (code === 0x2c || code === 0x5b || code === 0x5d || code === 0x7b || code === 0x7d)) break;
+      last = i + 1;
+    }
+    this.scalarEnd = last;
+    return knownWord(KNOWN_WORDS, text, at, last) ?? resolvePlain(text.slice(at, last), at);
+  }
+}
+
+/**
+ * A block map whose values are all scalars, such as an account: its positions are not kept, and
+ * locate reads it again from where it starts the few times a position inside it is asked for.
+ * Kept for 100,000 accounts, they would double what the garbage collector copies while the
+ * document is read.
+ */
+function isFlatMap(positions: Positions): boolean {
+  return positions.kind === "map" && positions.children === null && positions.at.length > 0;
+}
+
+/** A key cut out of the text, if the reader takes it as it is. */
+function plainKey(text: string, at: number, end: number): string {
+  const key = text.slice(at, end);
+  if (key.length > 1024 || !PLAIN_KEY.test(key) || RESERVED_KEYS.has(key))
+    throw new NotPlain(at, "a key that is not a plain name");
+  return key;
 }
 
 /** A flow map or list on one line, holding scalars only. */
 class FlowReader {
   position: number;
+  private readonly text: string;
 
   constructor(
-    private readonly text: string,
+    private readonly reader: Reader,
     start: number,
     private readonly end: number,
   ) {
+    this.text = reader.text;
     this.position = start;
   }
 
-  readMap(): { value: Record<string, unknown>; positions: MapPositions } {
+  readMap(): MapPositions {
     const text = this.text;
     const value: Record<string, unknown> = {};
     const positions: MapPositions = {
       kind: "map",
       start: this.position,
-      keys: [],
-      keyAt: [],
-      valueAt: [],
-      children: [],
+      value,
+      at: [],
+      keys: null,
+      children: null,
     };
     this.position++;
     this.skipSpaces();
-    if (text[this.position] === "}") {
+    if (text.charCodeAt(this.position) === 0x7d /* } */) {
       this.position++;
-      return { value, positions };
+      return positions;
     }
     for (;;) {
       const at = this.position;
       let i = at;
-      while (i < this.end && text.charCodeAt(i) !== COLON && !",{}[]# ".includes(text[i]!)) i++;
-      const key = text.slice(at, i);
+      while (i < this.end && text.charCodeAt(i) !== COLON && !",{}[]# ".includes(text.charAt(i))) i++;
       if (text.charCodeAt(i) !== COLON || text.charCodeAt(i + 1) !== SPACE)
         throw new NotPlain(at, "a flow map entry that is not `key: value`");
-      if (key.length > 1024 || !PLAIN_KEY.test(key) || RESERVED_KEYS.has(key))
-        throw new NotPlain(at, "a key that is not a plain name");
+      const key = knownWord(KNOWN_KEYS, text, at, i) ?? plainKey(text, at, i);
       if (Object.hasOwn(value, key)) throw new NotPlain(at, "a duplicate key");
       this.position = i + 1;
       this.skipSpaces();
       const valueAt = this.position;
-      const scalar = readScalar(text, valueAt, this.end, true);
-      value[key] = scalar.value;
-      positions.keys.push(key);
-      positions.keyAt.push(at);
-      positions.valueAt.push(valueAt);
-      positions.children.push(null);
-      this.position = scalar.end;
-      if (this.closes("}")) return { value, positions };
+      value[key] = this.reader.readScalar(valueAt, this.end, true);
+      positions.at.push(at, valueAt);
+      this.position = this.reader.scalarEnd;
+      if (this.closes("}")) return positions;
     }
   }
 
-  readSeq(): { value: unknown[]; positions: SeqPositions } {
+  readSeq(): SeqPositions {
     const text = this.text;
     const values: unknown[] = [];
-    const positions: SeqPositions = { kind: "seq", start: this.position, itemAt: [], children: [] };
+    const positions: SeqPositions = {
+      kind: "seq",
+      start: this.position,
+      value: values,
+      itemAt: [],
+      children: null,
+    };
     this.position++;
     this.skipSpaces();
-    if (text[this.position] === "]") {
+    if (text.charCodeAt(this.position) === 0x5d /* ] */) {
       this.position++;
-      return { value: values, positions };
+      return positions;
     }
     for (;;) {
       const at = this.position;
-      const scalar = readScalar(text, at, this.end, true);
-      values.push(scalar.value);
+      values.push(this.reader.readScalar(at, this.end, true));
       positions.itemAt.push(at);
-      positions.children.push(null);
-      this.position = scalar.end;
-      if (this.closes("]")) return { value: values, positions };
+      this.position = this.reader.scalarEnd;
+      if (this.closes("]")) return positions;
     }
   }
 
   /** After an entry: true at the closing bracket (consumed), false after a `,` followed by another entry. */
   private closes(bracket: "}" | "]"): boolean {
     this.skipSpaces();
-    const c = this.text[this.position];
+    const c = this.text.charAt(this.position);
     if (c === bracket) {
       this.position++;
       return true;
@@ -405,7 +554,7 @@ class FlowReader {
     if (c !== ",") throw new NotPlain(this.position, "an unclosed or nested flow collection");
     this.position++;
     this.skipSpaces();
-    const after = this.text[this.position];
+    const after = this.text.charAt(this.position);
     if (after === bracket || after === ",") throw new NotPlain(this.position, "an empty flow entry");
     return false;
   }
@@ -414,49 +563,6 @@ class FlowReader {
     while (this.position < this.end && this.text.charCodeAt(this.position) === SPACE) this.position++;
     if (this.position >= this.end) throw new NotPlain(this.position, "a flow collection over several lines");
   }
-}
-
-/** A one-line scalar from `at`: its value and where it ends (before trailing spaces and comments). */
-function readScalar(text: string, at: number, end: number, flow: boolean): { value: unknown; end: number } {
-  const c = text[at]!;
-  if (c === '"') {
-    const close = text.indexOf('"', at + 1);
-    if (close === -1 || close >= end) throw new NotPlain(at, "a quoted value over several lines");
-    const inner = text.slice(at + 1, close);
-    if (inner.includes("\\")) throw new NotPlain(at, "an escape sequence");
-    return { value: inner, end: close + 1 };
-  }
-  if (c === "'") {
-    let value = "";
-    let i = at + 1;
-    for (;;) {
-      const close = text.indexOf("'", i);
-      if (close === -1 || close >= end) throw new NotPlain(at, "a quoted value over several lines");
-      value += text.slice(i, close);
-      if (text[close + 1] === "'") {
-        value += "'";
-        i = close + 2;
-        continue;
-      }
-      return { value, end: close + 1 };
-    }
-  }
-  if (INDICATORS.has(c) || c === "-" || c === "'" || c === '"') throw new NotPlain(at, "a YAML indicator");
-  let i = at;
-  let last = at;
-  for (; i < end; i++) {
-    const code = text.charCodeAt(i);
-    if (code === SPACE) {
-      if (text.charCodeAt(i + 1) === HASH) break;
-      continue;
-    }
-    if (code === COLON && (i + 1 >= end || text.charCodeAt(i + 1) === SPACE))
-      throw new NotPlain(i, "a `: ` inside a value");
-    if (flow && (code === 0x2c || code === 0x5b || code === 0x5d || code === 0x7b || code === 0x7d)) break;
-    last = i + 1;
-  }
-  const source = text.slice(at, last);
-  return { value: resolvePlain(source, at), end: last };
 }
 
 /** A plain scalar's value under YAML 1.2's core schema, for the forms the reader is sure of. */
@@ -483,29 +589,46 @@ function resolvePlain(source: string, at: number): unknown {
   throw new NotPlain(at, "a number other than a small integer");
 }
 
-/** The offset for `path`, walking the positions the reader kept, with yaml-source's rules. */
-function locate(root: Positions | null, path: readonly (string | number)[], target: "key" | "value"): number {
-  let node = root;
-  let best = root?.start ?? 0;
+/**
+ * The offset for `path`, walking the positions the reader kept, with yaml-source's rules; a map
+ * of a list that was not kept is read again (`reread`), once.
+ */
+function locate(
+  root: Positions,
+  path: readonly (string | number)[],
+  target: "key" | "value",
+  reread: (at: number) => MapPositions,
+): number {
+  let node: Positions | undefined = root;
+  let best = root.start;
   for (let i = 0; i < path.length; i++) {
-    const segment = path[i]!;
-    const last = i === path.length - 1;
-    if (node === null) return best;
+    const segment = path[i];
+    if (node === undefined || segment === undefined) return best;
     if (node.kind === "map") {
-      const index = node.keys.indexOf(String(segment));
+      const index = (node.keys ??= Object.keys(node.value)).indexOf(String(segment));
       if (index === -1) return best;
-      const keyAt = node.keyAt[index]!;
-      const valueAt = node.valueAt[index]!;
-      if (last && (target === "key" || valueAt < 0)) return keyAt;
+      const keyAt = node.at[2 * index] ?? best;
+      const valueAt = node.at[2 * index + 1] ?? best;
+      if (i === path.length - 1 && (target === "key" || valueAt < 0)) return keyAt;
       best = valueAt < 0 ? ~valueAt : valueAt;
-      node = node.children[index]!;
+      node = node.children?.[index];
     } else {
       const index = Number(segment);
       const itemAt = node.itemAt[index];
       if (itemAt === undefined) return best;
       best = itemAt;
-      node = node.children[index]!;
+      const item = node.value[index];
+      let child = node.children?.[index];
+      if (child === undefined && i < path.length - 1 && isMapValue(item)) {
+        child = reread(itemAt);
+        (node.children ??= [])[index] = child;
+      }
+      node = child;
     }
   }
   return best;
+}
+
+function isMapValue(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -10,21 +10,24 @@ import { ABSENT_ACCOUNT_FIELDS, asList, asRecord } from "./document.js";
 import { formatPosition, problemAt, type Problem } from "./problem.js";
 import type { DocPath, ManifestSource } from "./source.js";
 
-/** The problems of one document on its own. */
+/**
+ * The problems of one document on its own. A manifest may hold 100,000 accounts: the walk over
+ * them allocates nothing while they are good, and builds paths only for a problem's position.
+ */
 export function semanticProblems(source: ManifestSource): Problem[] {
   const problems: Problem[] = [];
-  const root = asRecord(source.document);
-  asList(root?.platforms).forEach((platform, index) => {
-    problems.push(...platformProblems(source, ["platforms", index], platform));
-  });
+  const platforms = asList(asRecord(source.document)?.platforms);
+  for (let index = 0; index < platforms.length; index++) {
+    platformProblems(source, index, platforms[index], problems);
+  }
   return problems;
 }
 
-function platformProblems(source: ManifestSource, path: DocPath, value: unknown): Problem[] {
+function platformProblems(source: ManifestSource, index: number, value: unknown, problems: Problem[]): void {
   const platform = asRecord(value);
-  if (platform === null) return [];
-  const problems: Problem[] = [];
-  const at = (sub: DocPath, target: "key" | "value" = "value") => source.locate([...path, ...sub], target);
+  if (platform === null) return;
+  const at = (sub: DocPath, target: "key" | "value" = "value") =>
+    source.locate(["platforms", index, ...sub], target);
   const isPrivate = platform.offer === "private";
 
   if (isPrivate && platform.removal !== undefined) {
@@ -49,27 +52,28 @@ function platformProblems(source: ManifestSource, path: DocPath, value: unknown)
   }
   const defaults = asRecord(platform.defaults);
   if (isPrivate && defaults !== null && isNonMonthlyRenewal(defaults.renewal)) {
-    problems.push(privateRenewalProblem(source, at(["defaults", "renewal"]), defaults.renewal as string));
+    problems.push(privateRenewalProblem(source, at(["defaults", "renewal"]), defaults.renewal));
   }
 
-  asList(platform.accounts).forEach((account, index) => {
-    problems.push(...accountProblems(source, [...path, "accounts", index], account, isPrivate));
-  });
-  return problems;
+  const accounts = asList(platform.accounts);
+  for (let account = 0; account < accounts.length; account++) {
+    accountProblems(source, [index, account], accounts[account], isPrivate, problems);
+  }
 }
 
 function accountProblems(
   source: ManifestSource,
-  path: DocPath,
+  [platform, index]: readonly [number, number],
   value: unknown,
   onPrivate: boolean,
-): Problem[] {
+  problems: Problem[],
+): void {
   const account = asRecord(value);
-  if (account === null) return [];
-  const problems: Problem[] = [];
-  const at = (field: string, target: "key" | "value" = "value") => source.locate([...path, field], target);
+  if (account === null) return;
+  const at = (field: string, target: "key" | "value" = "value") =>
+    source.locate(["platforms", platform, "accounts", index, field], target);
 
-  if (typeof account.email === "string" && domainOf(account.email) === PLACEHOLDER_DOMAIN) {
+  if (typeof account.email === "string" && isPlaceholderAddress(account.email)) {
     problems.push(
       problemAt(
         source.file,
@@ -89,13 +93,24 @@ function accountProblems(
       problems.push(problemAt(source.file, at(field, "key"), message));
     }
   } else if (onPrivate && isNonMonthlyRenewal(account.renewal)) {
-    problems.push(privateRenewalProblem(source, at("renewal"), account.renewal as string));
+    problems.push(privateRenewalProblem(source, at("renewal"), account.renewal));
   }
-  return problems;
+}
+
+/**
+ * Whether an address is on the placeholder domain. Lower-casing never shortens a string (it
+ * lengthens only U+0130, into characters the domain does not hold), so an address whose domain is
+ * not as long as the placeholder's is not on it: that is known without a lower-cased copy.
+ */
+function isPlaceholderAddress(email: string): boolean {
+  return (
+    email.length - email.lastIndexOf("@") - 1 === PLACEHOLDER_DOMAIN.length &&
+    domainOf(email) === PLACEHOLDER_DOMAIN
+  );
 }
 
 /** A valid renewal other than monthly; an invalid one is the schema's to report, once. */
-function isNonMonthlyRenewal(renewal: unknown): boolean {
+function isNonMonthlyRenewal(renewal: unknown): renewal is string {
   return (
     typeof renewal === "string" && renewal !== "monthly" && (RENEWALS as readonly string[]).includes(renewal)
   );
@@ -128,13 +143,24 @@ export function crossSourceProblems(sources: readonly ManifestSource[]): Problem
   const problems: Problem[] = [];
   // Where each was first declared, located only when a second declaration needs to name it.
   const platforms = new Map<string, { source: ManifestSource; path: DocPath }>();
-  const addresses = new Map<string, { source: ManifestSource; path: DocPath }>();
+  // An address is noted by a number, not by an object and a path for each of 100,000: its
+  // account's ordinal among every account listed, which `listed` turns back into a place.
+  const addresses = new Map<string, number>();
+  const listed: { source: ManifestSource; platformIndex: number; first: number }[] = [];
+  let ordinal = 0;
   const firstAt = (first: { source: ManifestSource; path: DocPath }): string =>
     formatPosition(first.source.file, first.source.locate(first.path));
+  const firstAddressAt = (first: number): string => {
+    const owner = lastAtOrBefore(listed, first);
+    if (owner === undefined) throw new Error(`account ordinal ${first} belongs to no platform listed`);
+    const path = ["platforms", owner.platformIndex, "accounts", first - owner.first, "email"];
+    return firstAt({ source: owner.source, path });
+  };
   for (const source of sources) {
-    asList(asRecord(source.document)?.platforms).forEach((value, platformIndex) => {
-      const platform = asRecord(value);
-      if (platform === null) return;
+    const list = asList(asRecord(source.document)?.platforms);
+    for (let platformIndex = 0; platformIndex < list.length; platformIndex++) {
+      const platform = asRecord(list[platformIndex]);
+      if (platform === null) continue;
       const platformPath: DocPath = ["platforms", platformIndex];
       if (typeof platform.organization === "string" && typeof platform.service === "string") {
         const key = platformKey({ organization: platform.organization, service: platform.service });
@@ -149,23 +175,40 @@ export function crossSourceProblems(sources: readonly ManifestSource[]): Problem
             ),
           );
       }
-      asList(platform.accounts).forEach((account, accountIndex) => {
-        const email = asRecord(account)?.email;
-        if (typeof email !== "string") return;
-        const path: DocPath = ["platforms", platformIndex, "accounts", accountIndex, "email"];
+      const accounts = asList(platform.accounts);
+      if (accounts.length > 0) listed.push({ source, platformIndex, first: ordinal });
+      for (let accountIndex = 0; accountIndex < accounts.length; accountIndex++) {
+        const email = asRecord(accounts[accountIndex])?.email;
+        if (typeof email !== "string") continue;
         const address = email.toLowerCase();
         const first = addresses.get(address);
-        if (first === undefined) addresses.set(address, { source, path });
-        else
+        if (first === undefined) {
+          addresses.set(address, ordinal + accountIndex);
+        } else {
+          const path: DocPath = ["platforms", platformIndex, "accounts", accountIndex, "email"];
           problems.push(
             problemAt(
               source.file,
               source.locate(path),
-              `${quote(address)} is declared twice: also declared at ${firstAt(first)}; keep one`,
+              `${quote(address)} is declared twice: also declared at ${firstAddressAt(first)}; keep one`,
             ),
           );
-      });
-    });
+        }
+      }
+      ordinal += accounts.length;
+    }
   }
   return problems;
+}
+
+/** The last of `items` (sorted by `first`) whose `first` is at most `ordinal`. */
+function lastAtOrBefore<T extends { first: number }>(items: readonly T[], ordinal: number): T | undefined {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((items[middle]?.first ?? Infinity) <= ordinal) low = middle + 1;
+    else high = middle;
+  }
+  return items[low - 1];
 }

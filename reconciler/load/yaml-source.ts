@@ -180,51 +180,87 @@ export function fullYamlSource(text: string, file: string): YamlSourceResult {
  * The first place where the text nests deeper than the limits allow, counted conservatively:
  * every `[` and `{` counts (even inside quotes or comments), and a line's indentation includes the
  * `- `, `? ` and `: ` indicators that open nested collections on the same line.
+ *
+ * The two limits are looked for apart, each with the string searches the engine runs fastest (a
+ * 100,000-account manifest is read here before anything else), and the one met first in the text
+ * is reported, as a single pass over every character would.
  */
 export function excessiveNesting(text: string): { at: Position; message: string } | null {
-  let depth = 0;
-  let line = 1;
-  let lineStart = 0;
-  let leading = true;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    // Most characters are none of those counted: skip them before building a one-character string.
-    if (code > 0x7d || (code > 0x3f && code < 0x5b) || (code >= 0x61 && code < 0x7b)) {
-      leading = false;
-      continue;
-    }
-    const c = text[i]!;
-    if (c === "\n") {
-      line++;
-      lineStart = i + 1;
-      leading = true;
-      continue;
-    }
-    if (leading) {
-      if (c === " " || c === "\t" || c === "-" || c === "?" || c === ":") {
-        if (i - lineStart + 1 > MAX_INDENT) {
-          return {
-            at: { line, col: i - lineStart + 1 },
-            message: `this line is indented more than ${MAX_INDENT} columns deep; a manifest nests a few levels only`,
-          };
-        }
-        continue;
-      }
-      leading = false;
-    }
-    if (c === "[" || c === "{") {
-      depth++;
-      if (depth > MAX_FLOW_DEPTH) {
-        return {
-          at: { line, col: i - lineStart + 1 },
-          message: `brackets ([ and {) nest more than ${MAX_FLOW_DEPTH} levels deep here; a manifest nests a few levels only`,
-        };
-      }
-    } else if ((c === "]" || c === "}") && depth > 0) {
-      depth--;
-    }
+  const indented = firstDeepIndent(text);
+  const nested = firstDeepBracket(text, indented === -1 ? text.length : indented);
+  if (nested !== -1) {
+    return {
+      at: positionOfOffset(text, nested),
+      message: `brackets ([ and {) nest more than ${MAX_FLOW_DEPTH} levels deep here; a manifest nests a few levels only`,
+    };
+  }
+  if (indented !== -1) {
+    return {
+      at: positionOfOffset(text, indented),
+      message: `this line is indented more than ${MAX_INDENT} columns deep; a manifest nests a few levels only`,
+    };
   }
   return null;
+}
+
+/** Spaces, tabs and the `-`, `?` and `:` indicators: what a line's indentation is counted in. */
+function isIndentation(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x2d || code === 0x3f || code === 0x3a;
+}
+
+/** The offset of the first character of a line's indentation beyond MAX_INDENT columns, or -1. */
+function firstDeepIndent(text: string): number {
+  for (let start = 0; start < text.length;) {
+    const limit = Math.min(start + MAX_INDENT, text.length);
+    let i = start;
+    while (i < limit && isIndentation(text.charCodeAt(i))) i++;
+    if (i === start + MAX_INDENT && isIndentation(text.charCodeAt(i))) return i;
+    const end = text.indexOf("\n", i);
+    if (end === -1) return -1;
+    start = end + 1;
+  }
+  return -1;
+}
+
+/**
+ * The offset of the first `[` or `{` that opens more than MAX_FLOW_DEPTH levels (a closing
+ * bracket closes one, never below none), looked for before `before`; or -1.
+ */
+function firstDeepBracket(text: string, before: number): number {
+  let depth = 0;
+  // The next of each bracket from `at`, found with indexOf: most manifests hold none at all.
+  let openSquare = text.indexOf("[");
+  let openCurly = text.indexOf("{");
+  let closeSquare = text.indexOf("]");
+  let closeCurly = text.indexOf("}");
+  const next = (at: number) => (at === -1 ? Infinity : at);
+  for (;;) {
+    const open = Math.min(next(openSquare), next(openCurly));
+    const close = Math.min(next(closeSquare), next(closeCurly));
+    const at = Math.min(open, close);
+    if (at >= before) return -1;
+    if (at === open) {
+      depth++;
+      if (depth > MAX_FLOW_DEPTH) return at;
+      if (at === openSquare) openSquare = text.indexOf("[", at + 1);
+      else openCurly = text.indexOf("{", at + 1);
+    } else {
+      if (depth > 0) depth--;
+      if (at === closeSquare) closeSquare = text.indexOf("]", at + 1);
+      else closeCurly = text.indexOf("}", at + 1);
+    }
+  }
+}
+
+/** Line and column (1-based) of an offset, counted once, for a problem. */
+function positionOfOffset(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, col: offset - lineStart + 1 };
 }
 
 /** No node, or the empty scalar a document made only of `---` holds. */
