@@ -21,13 +21,18 @@ if (help) {
   process[help.stream].write(help.text);
   exitWhenFlushed(help.code);
 } else {
-  const [{ failpointKillerFrom }, { armFailpoints }, { processIo }, { runExrec }] = await Promise.all([
-    import("../provider/system/process.js"),
-    import("./apply/failpoint.js"),
+  const [{ processIo }, { runExrec }] = await Promise.all([
     import("./commands/process-io.js"),
     import("./exrec.js"),
   ]);
-  armFailpoints(failpointKillerFrom(process.env));
+  // Unset (every run but the crash tests'), no failpoint is armed: nothing to load.
+  if (process.env.EXREC_FAILPOINT) {
+    const [{ failpointKillerFrom }, { armFailpoints }] = await Promise.all([
+      import("../provider/system/process.js"),
+      import("./apply/failpoint.js"),
+    ]);
+    armFailpoints(failpointKillerFrom(process.env));
+  }
   // runExrec never rejects: it catches every error and turns it into an exit code.
   exitWhenFlushed(await runExrec(args, processIo()));
 }

@@ -245,6 +245,10 @@ async function readByIds(
     if (result.kind === "unsupported") {
       throw new Error(`a batch read was refused after the first one succeeded: ${result.reason}`);
     }
+    done += result.accounts.length;
+    progress(done, unique.length);
+    // The usual answer names every asked id once, in the order asked: nothing stray, nothing left.
+    if (answersInOrder(batch, result.accounts)) return result.accounts.map(toActualAccount);
     const asked = new Set(batch.map((id) => id.toLowerCase()));
     const stray = result.accounts.find((a) => !asked.has(a.primaryEmailAddress.toLowerCase()));
     if (stray) {
@@ -257,12 +261,19 @@ async function readByIds(
     // An id the list named but the batch did not answer is read alone; a 404 then is a real error.
     const answered = new Set(result.accounts.map((a) => a.primaryEmailAddress.toLowerCase()));
     const unanswered = batch.filter((id) => !answered.has(id.toLowerCase()));
-    done += result.accounts.length;
-    progress(done, unique.length);
     return [...result.accounts.map(toActualAccount), ...(await readSingles(unanswered))];
   };
   const results = await Promise.all(batches.map(fromBatch));
-  return { accounts: [...results.flat(), ...(await readSingles(alone))], mode: "batch" };
+  const accounts = results.flat();
+  if (alone.length > 0) accounts.push(...(await readSingles(alone)));
+  return { accounts, mode: "batch" };
+}
+
+/** Each asked id answered, exactly as written, at its place: the answer needs no matching up. */
+function answersInOrder(asked: readonly string[], accounts: readonly ApiAccount[]): boolean {
+  if (accounts.length !== asked.length) return false;
+  for (let i = 0; i < asked.length; i++) if (accounts[i]!.primaryEmailAddress !== asked[i]) return false;
+  return true;
 }
 
 function toActualPlatform(
@@ -271,18 +282,19 @@ function toActualPlatform(
   domains: string[],
   accounts: ActualAccount[],
 ): ActualPlatform {
+  // Kept in address order; an answer in that order already (the usual one) is sorted in one pass.
+  accounts.sort(byEmail);
   // One account answered twice (two pages overlapping, a list naming it twice in two cases) would
-  // count twice in the plan: refuse rather than guess which answer is right.
-  const seen = new Set<string>();
-  for (const account of accounts) {
-    const email = account.email;
-    if (seen.has(email)) {
+  // count twice in the plan: refuse rather than guess which answer is right. Sorted, a second
+  // answer sits next to the first.
+  for (let i = 1; i < accounts.length; i++) {
+    const email = accounts[i]!.email;
+    if (email === accounts[i - 1]!.email) {
       throw new UnexpectedAnswerError(
         `GET ${platformRoute(ref)}/account`,
         `the account ${email} was answered twice`,
       );
     }
-    seen.add(email);
   }
   return {
     organization: ref.organization,
@@ -291,8 +303,12 @@ function toActualPlatform(
     offer: offerOf(service.offer),
     state: service.state,
     domains: domains.map((d) => d.toLowerCase()).sort(),
-    accounts: accounts.sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0)),
+    accounts,
   };
+}
+
+function byEmail(a: ActualAccount, b: ActualAccount): number {
+  return a.email < b.email ? -1 : a.email > b.email ? 1 : 0;
 }
 
 export function toActualAccount(account: ApiAccount): ActualAccount {

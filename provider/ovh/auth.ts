@@ -7,7 +7,7 @@
  * through the same limits, retries and error handling as every other.
  */
 import type { ApplicationKeyAuth, OAuth2Auth } from "./config.js";
-import { signRequest } from "./signature.js";
+import { requestSigner } from "./signature.js";
 
 export interface AuthHeaders {
   headers: Record<string, string>;
@@ -18,6 +18,8 @@ export interface AuthHeaders {
 export interface RequestAuth {
   /** Whatever must be known before signing; concurrent callers share one fetch. */
   prepare(): Promise<void>;
+  /** True when `prepare` has nothing to do: the common case costs no promise. */
+  ready(): boolean;
   /** Headers for one attempt, computed right before it is sent. Call after `prepare`. */
   headers(method: string, url: string, body: string): AuthHeaders;
   /** After a 401: true when a new attempt could succeed (a cached token was dropped). */
@@ -44,6 +46,7 @@ class Once<T> {
 export class ApplicationKeyRequestAuth implements RequestAuth {
   private offsetSeconds: number | null = null;
   private readonly offset: Once<number>;
+  private readonly sign: ReturnType<typeof requestSigner>;
   readonly secrets: string[];
 
   constructor(
@@ -53,6 +56,7 @@ export class ApplicationKeyRequestAuth implements RequestAuth {
     private readonly clock: () => number,
   ) {
     this.secrets = [credentials.applicationSecret, credentials.consumerKey];
+    this.sign = requestSigner(credentials.applicationSecret, credentials.consumerKey);
     this.offset = new Once(async () => {
       const server = await fetchServerTime();
       const offset = server - Math.floor(this.clock() / 1000);
@@ -65,18 +69,15 @@ export class ApplicationKeyRequestAuth implements RequestAuth {
     if (this.offsetSeconds === null) await this.offset.get();
   }
 
+  ready(): boolean {
+    return this.offsetSeconds !== null;
+  }
+
   headers(method: string, url: string, body: string): AuthHeaders {
     if (this.offsetSeconds === null)
       throw new Error("ApplicationKeyRequestAuth.headers called before prepare()");
     const timestamp = Math.floor(this.clock() / 1000) + this.offsetSeconds;
-    const signature = signRequest({
-      applicationSecret: this.credentials.applicationSecret,
-      consumerKey: this.credentials.consumerKey,
-      method,
-      url,
-      body,
-      timestamp,
-    });
+    const signature = this.sign(method, url, body, timestamp);
     return {
       headers: {
         "x-ovh-application": this.credentials.applicationKey,
@@ -118,8 +119,12 @@ export class OAuth2RequestAuth implements RequestAuth {
     this.secrets = [credentials.clientSecret];
   }
 
+  ready(): boolean {
+    return this.current !== null && this.clock() < this.current.renewAt;
+  }
+
   prepare(): Promise<void> {
-    if (this.current !== null && this.clock() < this.current.renewAt) return Promise.resolve();
+    if (this.ready()) return Promise.resolve();
     // Concurrent callers that find no valid token share the one fetch in flight.
     if (this.fetching === null) {
       this.fetching = this.fetchToken()

@@ -113,7 +113,9 @@ export class OvhExchangeApi implements ExchangeApi {
   }
 
   async getAccountsBatch(org: string, svc: string, emails: string[]): Promise<AccountBatch> {
-    const unsafe = emails.filter((e) => e.includes(BATCH_SEPARATOR));
+    const unsafe = emails.some((e) => e.includes(BATCH_SEPARATOR))
+      ? emails.filter((e) => e.includes(BATCH_SEPARATOR))
+      : [];
     if (unsafe.length > 0) {
       throw new InvalidRequestError(
         `getAccountsBatch: ${unsafe.join(" ")} contains the batch separator "${BATCH_SEPARATOR}"`,
@@ -145,7 +147,7 @@ export class OvhExchangeApi implements ExchangeApi {
         reason: "the API answered a batch read (X-Ovh-Batch) with something other than an array",
       };
     }
-    if (!body.every((element) => shape.passes(shape.batchElement, element))) {
+    if (!body.every(shape.isBatchElement)) {
       return {
         kind: "unsupported",
         reason: "the API answered a batch read (X-Ovh-Batch) with elements that are not {key, value, error}",
@@ -153,13 +155,15 @@ export class OvhExchangeApi implements ExchangeApi {
     }
     const accounts: ApiAccount[] = [];
     const errors: { email: string; message: string }[] = [];
-    body.forEach((element: { key: string; value?: unknown; error?: unknown }, i) => {
+    for (let i = 0; i < body.length; i++) {
+      const element = body[i] as { key: string; value?: unknown; error?: unknown };
       if (element.value !== null && element.value !== undefined) {
-        accounts.push(shape.validate(`${call} [${i}].value`, shape.account, element.value));
+        // The element's name is written only if its account fails the check.
+        accounts.push(shape.validate(() => `${call} [${i}].value`, shape.account, element.value));
       } else {
         errors.push({ email: element.key, message: describeBatchError(element.error) });
       }
-    });
+    }
     return { kind: "objects", accounts, errors };
   }
 

@@ -8,7 +8,7 @@
  * twice and a second DELETE may remove what the first already reset. When one of those fails after
  * it may have reached the server, the caller gets an OutcomeUnknownError and must look before acting.
  */
-import { Pool, type Dispatcher } from "undici";
+import { Pool, type Dispatcher } from "./undici-pool.js";
 import { ApplicationKeyRequestAuth, OAuth2RequestAuth, type RequestAuth, type TokenAnswer } from "./auth.js";
 import type { Auth, Limits } from "./config.js";
 import {
@@ -291,15 +291,16 @@ export class OvhHttpClient {
     let retriedUnauthorized = false;
     for (let attempt = 1; ; attempt++) {
       // Fetched before taking a slot: these requests need slots of their own.
-      if (ex.authenticated) await this.auth.prepare();
+      // Each brake is awaited only when it holds the request back: a free one costs no promise.
+      if (ex.authenticated && !this.auth.ready()) await this.auth.prepare();
 
       let secrets: string[] = [];
       let result: AttemptResult;
       const started = performance.now();
-      await this.gate.acquire();
+      if (!this.gate.tryAcquire()) await this.gate.acquire();
       const round = this.adaptive.started();
       try {
-        await this.bucket.take();
+        if (this.bucket.limited) await this.bucket.take();
         const auth = ex.authenticated ? this.auth.headers(ex.method, ex.url, ex.body) : NO_AUTH;
         secrets = auth.secrets;
         result = await this.sendWatched(ex, auth.headers, attempt);
@@ -529,7 +530,6 @@ export class OvhHttpClient {
   }
 }
 
-/** The body as UTF-8 text, or null (and the connection dropped) once it exceeds `limit` bytes. */
 /**
  * The body as UTF-8 text, or null (and the connection dropped) once it exceeds `limit` bytes. A body
  * whose length is announced within the limit is read in one go; others are counted as they come.
@@ -592,19 +592,21 @@ function normaliseUrl(text: string): string {
 
 function flattenHeaders(headers: Dispatcher.ResponseData["headers"]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
   }
   return out;
 }
 
+/** An empty (or blank) answer reads as null; blankness is looked for only when parsing fails. */
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  if (text.trim() === "") return { ok: true, value: null };
+  if (text === "") return { ok: true, value: null };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { ok: false };
+    return text.trim() === "" ? { ok: true, value: null } : { ok: false };
   }
 }
 

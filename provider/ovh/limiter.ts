@@ -21,12 +21,18 @@ export class ConcurrencyGate {
   }
 
   async acquire(): Promise<void> {
-    if (this.active < this.limit && this.waiting.length === 0) {
-      this.active++;
-      return;
-    }
+    if (this.tryAcquire()) return;
     await new Promise<void>((resolve) => this.waiting.push(resolve));
     // The place was counted in `active` by whoever woke us.
+  }
+
+  /** Takes a place if one is free and nobody waits for it, without a promise; false otherwise. */
+  tryAcquire(): boolean {
+    if (this.active < this.limit && this.waiting.length === 0) {
+      this.active++;
+      return true;
+    }
+    return false;
   }
 
   release(): void {
@@ -77,6 +83,11 @@ export class TokenBucket {
     this.refill();
     this.rate = Math.max(1, Math.min(this.ratePerSecond, rate));
     this.tokens = Math.min(this.tokens, this.rate);
+  }
+
+  /** False for a bucket without a limit: `take` would never wait, and need not be called. */
+  get limited(): boolean {
+    return this.ratePerSecond !== 0;
   }
 
   take(): Promise<void> {

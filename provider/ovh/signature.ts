@@ -16,13 +16,22 @@ export interface SignatureInput {
 }
 
 export function signRequest(input: SignatureInput): string {
-  const text = [
-    input.applicationSecret,
-    input.consumerKey,
-    input.method.toUpperCase(),
+  return requestSigner(input.applicationSecret, input.consumerKey)(
+    input.method,
     input.url,
     input.body,
-    String(input.timestamp),
-  ].join("+");
-  return `$1$${createHash("sha1").update(text, "utf8").digest("hex")}`;
+    input.timestamp,
+  );
+}
+
+/** signRequest for one pair of credentials, whose part of the signed text is written once. */
+export function requestSigner(
+  applicationSecret: string,
+  consumerKey: string,
+): (method: string, url: string, body: string, timestamp: number) => string {
+  const prefix = `${applicationSecret}+${consumerKey}+`;
+  return (method, url, body, timestamp) =>
+    `$1$${createHash("sha1")
+      .update(`${prefix}${method.toUpperCase()}+${url}+${body}+${timestamp}`, "utf8")
+      .digest("hex")}`;
 }

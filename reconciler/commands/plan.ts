@@ -4,9 +4,6 @@ import { isEmpty, type Desired, type Plan } from "../model.js";
 import { existsSync } from "node:fs";
 import { platformKey } from "../model.js";
 import type { Backend, ExchangeApi } from "../ports.js";
-import { manifestPathsToStore, writePlanFile } from "../planfile.js";
-import { renderPlanJson } from "../render/plan-json.js";
-import { renderPlanMarkdown } from "../render/plan-markdown.js";
 import { renderPlanText } from "../render/plan-text.js";
 import { UsageError } from "../errors.js";
 import { runFiles } from "./files.js";
@@ -32,18 +29,19 @@ export interface PlanOptions extends GlobalOptions, Selection {
   fingerprints?: boolean;
 }
 
-export function renderPlan(
+/** The plan in a format; the Markdown and JSON renderers are loaded only for their format. */
+export async function renderPlan(
   plan: Plan,
   format: string,
   options: { fingerprints?: boolean; color?: boolean } = {},
-): string {
+): Promise<string> {
   switch (format) {
     case "text":
       return renderPlanText(plan, { color: options.color ?? false });
     case "markdown":
-      return renderPlanMarkdown(plan);
+      return (await import("../render/plan-markdown.js")).renderPlanMarkdown(plan);
     case "json":
-      return renderPlanJson(plan, options);
+      return (await import("../render/plan-json.js")).renderPlanJson(plan, options);
     default:
       throw new UsageError(`--format takes text, markdown or json, not ${JSON.stringify(format)}`);
   }
@@ -167,9 +165,14 @@ export async function planCommand(io: CliIo, files: string[], options: PlanOptio
   await close();
   print(
     io,
-    renderPlan(plan, options.format, { fingerprints: options.fingerprints, color: useColor(io, io.stdout) }),
+    await renderPlan(plan, options.format, {
+      fingerprints: options.fingerprints,
+      color: useColor(io, io.stdout),
+    }),
   );
   if (options.out) {
+    // The plan file's writer (and its canonical JSON) only for --out.
+    const { manifestPathsToStore, writePlanFile } = await import("../planfile.js");
     const out = pathIn(io, options.out);
     await writePlanFile(
       options.out,

@@ -14,10 +14,8 @@ import {
 export type { Connection };
 import { createExchangeApi } from "../../provider/ovh/exchange.js";
 import { SANDBOX_CREDENTIALS } from "../../provider/sandbox/types.js";
-import { openBackend } from "../../provider/backend/index.js";
 import type { Backend, ExchangeApi } from "../ports.js";
 import { UsageError } from "../errors.js";
-import { stoppingApi } from "../apply/interrupt.js";
 import { isCi, note, pathIn, type CliIo } from "./io.js";
 
 export interface GlobalOptions {
@@ -75,7 +73,9 @@ export async function openSession(
   signal?: AbortSignal,
 ): Promise<Session> {
   const session = await openApi(io, connection, options);
-  return signal ? { ...session, api: stoppingApi(session.api, signal) } : session;
+  if (!signal) return session;
+  const { stoppingApi } = await import("../apply/interrupt.js");
+  return { ...session, api: stoppingApi(session.api, signal) };
 }
 
 async function openApi(io: CliIo, connection: Connection, options: GlobalOptions): Promise<Session> {
@@ -151,6 +151,8 @@ export function apiIdentity(io: CliIo, connection: Connection): string {
 
 /** The backend named by --backend or EXREC_BACKEND, else the local one in the working folder's `.exrec`. */
 export async function openBackendFor(io: CliIo, options: GlobalOptions): Promise<Backend> {
+  // Loaded here: a plan where no apply ran (no .exrec folder, no --backend) opens no backend at all.
+  const { openBackend } = await import("../../provider/backend/index.js");
   return openBackend(backendSpec(io, options), {
     dir: pathIn(io, STATE_DIR),
     onWarning: (message) => note(io, `exrec: warning: ${message}`),

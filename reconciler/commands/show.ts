@@ -18,7 +18,7 @@ export async function showCommand(io: CliIo, file: string, options: ShowOptions)
   const plan = await readPlanFile(file, runFiles(io));
   print(
     io,
-    renderPlan(plan, options.format, {
+    await renderPlan(plan, options.format, {
       fingerprints: options.fingerprints,
       color: useColor(io, io.stdout),
     }),

@@ -11,7 +11,6 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { note, print, type CliIo } from "./io.js";
-import { writeOutputFile } from "./output.js";
 
 export const PROVIDER_SOURCE = "registry.terraform.io/exrec/exrec";
 /** The provider's version: the package's. */
@@ -58,6 +57,8 @@ export async function installProvider(options: {
     : join(options.home, ".terraform.d", "plugins");
   const folder = join(mirror, PROVIDER_SOURCE, PROVIDER_VERSION, terraformPlatform());
   const executable = join(folder, `terraform-provider-exrec_v${PROVIDER_VERSION}`);
+  // Loaded here: every run registers this command, only an install writes files.
+  const { writeOutputFile } = await import("./output.js");
   const script =
     "#!/bin/sh\n" +
     "# terraform-provider-exrec, installed by `exrec terraform install`: runs the provider of this exrec installation.\n" +

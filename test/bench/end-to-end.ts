@@ -34,7 +34,7 @@ export async function runEndToEndSteps(spec: EndToEndSpec): Promise<EndToEndStep
     const t2 = performance.now();
     const plan = await planWithQuotes(session.api, live, planningClock(io), await readPrices(session.api));
     const t3 = performance.now();
-    const text = renderPlan(plan, "text");
+    const text = await renderPlan(plan, "text");
     const t4 = performance.now();
     if (text.length === 0) throw new Error("the plan rendered as nothing");
     return {

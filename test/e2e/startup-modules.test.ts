@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../provider/sandbox/types.js";
 import { REPO, runCli, sandboxEnv, tempDir } from "../support/cli.js";
+import { REQUIRED_MARKER } from "../support/module-log.js";
 import { testSandbox } from "../support/sandbox.js";
 
 const HOOK = join(REPO, "dist", "test", "support", "module-log.js");
@@ -31,7 +32,7 @@ async function modulesOf(
   name: string,
   args: string[],
   env: Record<string, string>,
-): Promise<{ packages: string[]; own: string[] }> {
+): Promise<{ packages: string[]; own: string[]; files: string[] }> {
   const log = join(home, `${name}.modules`);
   const result = await runCli(args, {
     cwd: home,
@@ -40,7 +41,8 @@ async function modulesOf(
     process: true,
   });
   expect(result.code, result.stderr).toBe(0);
-  const urls = (await readFile(log, "utf8")).split("\n").filter(Boolean);
+  const [esm = "", required = ""] = (await readFile(log, "utf8")).split(`${REQUIRED_MARKER}\n`);
+  const urls = esm.split("\n").filter(Boolean);
   const packages = new Set<string>();
   const own: string[] = [];
   for (const url of urls) {
@@ -48,7 +50,11 @@ async function modulesOf(
     if (inPackage) packages.add(inPackage[1]!);
     else if (url.includes("/dist/")) own.push(url.slice(url.indexOf("/dist/") + "/dist/".length));
   }
-  return { packages: [...packages].sort(), own };
+  // Every file of a package, ES module or CommonJS, relative to the repository.
+  const files = [...urls, ...required.split("\n").filter(Boolean)]
+    .filter((url) => url.includes("/node_modules/"))
+    .map((url) => url.slice(url.indexOf("/node_modules/") + 1));
+  return { packages: [...packages].sort(), own, files };
 }
 
 describe("what each command loads", () => {
@@ -62,8 +68,9 @@ describe("what each command loads", () => {
       ["install-help", ["terraform", "install", "-h"]],
       ["version", ["--version"]],
     ] as const) {
-      const { packages, own } = await modulesOf(name, [...args], bare());
+      const { packages, own, files } = await modulesOf(name, [...args], bare());
       expect(packages, name).toEqual([]);
+      expect(files, name).toEqual([]);
       expect(own.sort(), name).toEqual([
         "reconciler/cli.js",
         "reconciler/commands/fast-help.js",
@@ -88,9 +95,20 @@ describe("what each command loads", () => {
     expect(own.filter((f) => /^provider\/(ovh|backend|sandbox)\//.test(f))).toEqual([]);
   });
 
-  it("plan against an API: the HTTP client, but neither the PostgreSQL client nor the embedded sandbox", async () => {
-    const { packages, own } = await modulesOf("plan", ["plan", DEMO], sandboxEnv(sandbox.url, home));
-    expect(packages).toContain("undici");
+  it("plan against an API: the HTTP client, but neither the PostgreSQL client nor the embedded sandbox, nor what only --out, another format or a journal needs", async () => {
+    const { packages, own, files } = await modulesOf("plan", ["plan", DEMO], sandboxEnv(sandbox.url, home));
+    // undici's connection pool and its request API, not the whole package (fetch, WebSocket, caches…).
+    expect(files).toContain("node_modules/undici/lib/dispatcher/pool.js");
+    expect(files).not.toContain("node_modules/undici/index.js");
+    expect(files.filter((f) => f.startsWith("node_modules/undici/lib/web/"))).toEqual([]);
+    // Nothing of a plan file, the other formats, the backend (no apply ran here) or failpoints.
+    expect(
+      own.filter((f) =>
+        /^reconciler\/(planfile|render\/plan-(json|markdown)|apply\/failpoint)\.js$|^provider\/backend\//.test(
+          f,
+        ),
+      ),
+    ).toEqual([]);
     expect(packages).not.toContain("pg");
     expect(packages).not.toContain("yaml");
     expect(packages).not.toContain("ajv");
