@@ -37,6 +37,11 @@ export interface Subject {
    * (whose tables a backend opened once has created).
    */
   storeJournal(entries: Record<string, unknown>[]): Promise<void>;
+  /**
+   * Stores history entries as they are, in the stored shape (`address` one text), past the
+   * backend's checks: lines appended to history.jsonl, or rows inserted into exrec_history.
+   */
+  storeHistory(entries: Record<string, unknown>[]): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -91,6 +96,43 @@ export async function makeSubject(kind: BackendKind, server: ThrowawayPostgres |
               e.startedAt,
               e.status,
               e.updatedAt,
+            ],
+          );
+        }
+      } finally {
+        await client.end();
+      }
+    },
+    async storeHistory(entries) {
+      if (database === null) {
+        const lines = entries.map((e) => `${JSON.stringify(e)}\n`).join("");
+        await fs.appendFile(join(dir, "history.jsonl"), lines);
+        return;
+      }
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        for (const e of entries) {
+          const amount = e.amount as { ucents: number; currency: string } | null;
+          await client.query(
+            `INSERT INTO exrec_history (at, at_instant, who, git_commit, platform, change_id, action, address,
+                                        result, message, order_id, amount_ucents, amount_currency, effective)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+            [
+              e.at,
+              new Date(String(e.at)).toISOString(),
+              e.who,
+              e.commit,
+              e.platform,
+              e.changeId,
+              e.action,
+              e.address,
+              e.result,
+              e.message,
+              e.orderId,
+              amount?.ucents ?? null,
+              amount?.currency ?? null,
+              e.effective ?? null,
             ],
           );
         }
