@@ -6,6 +6,8 @@
  * rendered by every renderer, and compared in golden files. Nothing in here does I/O.
  */
 
+import type { OrderStatus } from "./order-status.js";
+
 // ---------------------------------------------------------------------------------------------
 // Vocabulary
 // ---------------------------------------------------------------------------------------------
@@ -316,8 +318,11 @@ export interface PlacedOrder {
   orderId: number;
   /** How many accounts it buys. */
   quantity: number;
-  /** OVHcloud's order status when the plan was made: `notPaid`, apply pays it; any other, apply awaits its delivery. */
-  status: string;
+  /**
+   * OVHcloud's order status when the plan was made: `notPaid`, apply pays it; any other, apply awaits
+   * its delivery. The plan's JSON writes it as text (`orderStatusText`).
+   */
+  status: OrderStatus;
 }
 
 /** Buy N Hosted accounts of one licence and duration; once delivered they are configured (H1). */

@@ -178,7 +178,7 @@ export async function readPlacedOrders(
         changeId: e.changeId,
         orderId,
         quantity: e.detail.quantity,
-        status: status || "unknown",
+        status,
       };
     }),
   );
