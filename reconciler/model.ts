@@ -443,7 +443,7 @@ export const APPLY_ORDER: readonly Action[] = [
 /** An account left alone because it is in a transitional state; the plan waits for it. */
 export interface Waiting {
   platform: PlatformRef;
-  address: string;
+  address: Address;
   state: AccountState;
   taskPendingId: number | null;
   reason: string;
@@ -451,7 +451,7 @@ export interface Waiting {
 
 export interface Unmanaged {
   platform: PlatformRef;
-  address: string;
+  address: Address;
   configured: boolean;
 }
 
@@ -554,7 +554,7 @@ export const REMOVAL_ACTIONS: readonly Action[] = ["terminate", "reset", "delete
 /** An account the plan removes, with how (a reset account is also terminated: one account, two changes). */
 export interface Removal {
   platform: string;
-  address: string;
+  address: Address;
   /** true when its data is destroyed now (reset, delete); false for a termination at expiry only. */
   now: boolean;
 }
