@@ -132,7 +132,13 @@ function byLength(words: readonly string[]): (readonly string[] | undefined)[] {
 function knownWord(table: readonly (readonly string[] | undefined)[], text: string, at: number, end: number) {
   const candidates = table[end - at];
   if (candidates === undefined) return null;
-  for (const word of candidates) if (text.startsWith(word, at)) return word;
+  // Compared a character at a time: `startsWith` with a position is several times slower here.
+  next: for (const word of candidates) {
+    for (let i = 0; i < word.length; i++) {
+      if (text.charCodeAt(at + i) !== word.charCodeAt(i)) continue next;
+    }
+    return word;
+  }
   return null;
 }
 

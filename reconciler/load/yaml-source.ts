@@ -63,19 +63,38 @@ export function yamlSource(text: string, file: string): YamlSourceResult {
   return fullYamlSource(text, file);
 }
 
-/** Line and column (1-based) of an offset, from a table of where each line starts. */
+/**
+ * Line and column (1-based) of an offset, from a table of where each line starts. The model asks
+ * for every account's position in the order of the file, a few lines apart: the search starts
+ * with the few lines after the one found last, before it halves the whole table.
+ */
 function lineIndex(text: string): (offset: number) => Position {
   const starts: number[] = [0];
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return (offset) => {
+  // The line after the last starts past any offset.
+  const startOf = (line: number): number => starts[line] ?? Infinity;
+  const search = (offset: number): number => {
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {
       const middle = (low + high + 1) >> 1;
-      if (starts[middle]! <= offset) low = middle;
+      if (startOf(middle) <= offset) low = middle;
       else high = middle - 1;
     }
-    return { line: low + 1, col: offset - starts[low]! + 1 };
+    return low;
+  };
+  let last = 0;
+  return (offset) => {
+    let line = last;
+    if (startOf(line) <= offset) {
+      const stop = line + 8;
+      while (line < stop && startOf(line + 1) <= offset) line++;
+      if (startOf(line + 1) <= offset) line = search(offset);
+    } else {
+      line = search(offset);
+    }
+    last = line;
+    return { line: line + 1, col: offset - startOf(line) + 1 };
   };
 }
 
