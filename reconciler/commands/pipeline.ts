@@ -187,7 +187,7 @@ export async function readPlacedOrders(
         changeId: e.changeId,
         orderId,
         quantity: e.detail.quantity,
-        status: status || "unknown",
+        status,
       };
     }),
   );
