@@ -310,7 +310,7 @@ function yamlIssueMessage(issue: YAMLError | YAMLWarning): string {
 }
 
 function firstLine(message: string): string {
-  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  return (message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
 }
 
 function firstAliasPosition(document: Document.Parsed, positionOf: (offset: number) => Position): Position {
@@ -351,8 +351,7 @@ function complexKeyProblems(
 function offsetOf(root: unknown, path: DocPath, target: LocateTarget): number | null {
   let node = root as YamlNode | null;
   let best = startOf(node);
-  for (let i = 0; i < path.length; i++) {
-    const segment = path[i]!;
+  for (const [i, segment] of path.entries()) {
     const last = i === path.length - 1;
     if (yaml().isMap(node)) {
       const pair = node.items.find((p) => yaml().isScalar(p.key) && String(p.key.value) === String(segment));
