@@ -13,6 +13,7 @@ import type {
   Renewal,
   StorageQuota,
 } from "./model.js";
+import type { OrderStatus } from "./order-status.js";
 
 export type { StorageQuota } from "./model.js";
 
@@ -102,15 +103,8 @@ export interface ApiOrder {
   [extra: string]: unknown;
 }
 
-export type ApiOrderStatus =
-  | "cancelled"
-  | "cancelling"
-  | "checking"
-  | "delivered"
-  | "delivering"
-  | "documentsRequested"
-  | "notPaid"
-  | "unknown";
+/** `GET /me/order/{orderId}/status`: a published status, or one kept as sent (reconciler/order-status.ts). */
+export type ApiOrderStatus = OrderStatus;
 
 /** `billing.Order` (`GET /me/order/{orderId}`): `date` may be null. */
 export interface ApiPastOrder {
