@@ -3,7 +3,7 @@
  * on any import that runs back up a layer, and on any cycle.
  *
  * Layers, from the bottom:
- *   foundation  reconciler/{model,ports,errors,account-state,format,printable}.ts, reconciler/plan-format/
+ *   foundation  reconciler/{model,ports,errors,account-state,format,printable,order-status}.ts, reconciler/plan-format/
  *               the shared types, contracts and value formatting; imports nothing else of ours
  *   engine      load/, refresh, plan, drift, apply, prices, import, planfile
  *               the work; reaches the outside only through the ports of the foundation
@@ -15,7 +15,7 @@
  */
 
 const FOUNDATION =
-  "^reconciler/(model|ports|errors|account-state|format|printable)\\.ts$|^reconciler/plan-format/";
+  "^reconciler/(model|ports|errors|account-state|format|printable|order-status)\\.ts$|^reconciler/plan-format/";
 const EDGE = "^reconciler/(cli\\.ts|exrec\\.ts|commands/)";
 const RENDER = "^reconciler/render/";
 /** The bin and the commands: they wire the real process, its files and the network into a run. */

@@ -181,7 +181,7 @@ async function applyPlatform(
               : null
             : result.value.message;
         ctx.log(
-          `  ${marker(result.value)} ${change.action} ${result.value.address ?? ""} on ${platform}: ${result.value.result}${detail ? ` (${detail})` : ""}`,
+          `  ${marker(result.value)} ${change.action} ${result.value.addresses.join(",")} on ${platform}: ${result.value.result}${detail ? ` (${detail})` : ""}`,
         );
       } else if (result.reason instanceof InterruptedError) {
         // Stopped at a safe point: what it did is recorded, and a rerun carries it on.
@@ -251,7 +251,7 @@ function toHistory(ctx: ApplyContext, change: Change | undefined, o: ChangeOutco
     platform: o.platform,
     changeId: o.changeId,
     action: o.action,
-    address: o.address,
+    addresses: o.addresses,
     result: o.result === "done" ? "done" : o.result === "failed" ? "failed" : "skipped",
     message: o.message,
     orderId: o.orderId,

@@ -12,8 +12,9 @@ import { registerTerraformCommand } from "./commands/terraform.js";
 export type { CliIo, CliOutput, StopSignal } from "./commands/io.js";
 
 /*
- * Each command's module (and with it ajv, yaml, undici, pg or the sandbox) is loaded only when that
- * command runs: `exrec --help` starts in about the time of bare Node.js.
+ * Each command's module (and with it the manifest loader, undici, pg or the sandbox) is loaded only
+ * when that command runs. A bare help request never gets here: the bin answers it from the table
+ * commands/generate-help.ts writes at build time from this program, without loading commander.
  */
 const validateCommand = async (
   ...args: Parameters<typeof import("./commands/validate.js").validateCommand>

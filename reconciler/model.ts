@@ -6,6 +6,8 @@
  * rendered by every renderer, and compared in golden files. Nothing in here does I/O.
  */
 
+import type { OrderStatus } from "./order-status.js";
+
 // ---------------------------------------------------------------------------------------------
 // Vocabulary
 // ---------------------------------------------------------------------------------------------
@@ -316,8 +318,11 @@ export interface PlacedOrder {
   orderId: number;
   /** How many accounts it buys. */
   quantity: number;
-  /** OVHcloud's order status when the plan was made: `notPaid`, apply pays it; any other, apply awaits its delivery. */
-  status: string;
+  /**
+   * OVHcloud's order status when the plan was made: `notPaid`, apply pays it; any other, apply awaits
+   * its delivery. The plan's JSON writes it as text (`orderStatusText`).
+   */
+  status: OrderStatus;
 }
 
 /** Buy N Hosted accounts of one licence and duration; once delivered they are configured (H1). */
@@ -438,7 +443,7 @@ export const APPLY_ORDER: readonly Action[] = [
 /** An account left alone because it is in a transitional state; the plan waits for it. */
 export interface Waiting {
   platform: PlatformRef;
-  address: string;
+  address: Address;
   state: AccountState;
   taskPendingId: number | null;
   reason: string;
@@ -446,7 +451,7 @@ export interface Waiting {
 
 export interface Unmanaged {
   platform: PlatformRef;
-  address: string;
+  address: Address;
   configured: boolean;
 }
 
@@ -549,7 +554,7 @@ export const REMOVAL_ACTIONS: readonly Action[] = ["terminate", "reset", "delete
 /** An account the plan removes, with how (a reset account is also terminated: one account, two changes). */
 export interface Removal {
   platform: string;
-  address: string;
+  address: Address;
   /** true when its data is destroyed now (reset, delete); false for a termination at expiry only. */
   now: boolean;
 }

@@ -71,7 +71,7 @@ export async function writePlanFile(path: string, plan: Plan, access: PlanFileAc
       },
     );
   }
-  const text = planObjectJson({ ...body, digest: planDigest(body) });
+  const text = planObjectJson({ ...fields, digest: planDigest(body) });
   const target = access.cwd === undefined ? path : resolve(access.cwd, path);
   try {
     await access.files.writeAtomically(target, text, { mode: 0o600, durable: true });

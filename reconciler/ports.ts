@@ -3,7 +3,17 @@
  * on these only; `provider/ovh` and `provider/backend` implement them. Shapes follow OVHcloud's
  * API v1 exactly (see docs/OVH-API.md), so the same objects come from the sandbox and from OVHcloud.
  */
-import type { AccountState, Address, ApiOffer, License, Money, Renewal, StorageQuota } from "./model.js";
+import type {
+  AccountState,
+  Address,
+  ApiOffer,
+  Change,
+  License,
+  Money,
+  Renewal,
+  StorageQuota,
+} from "./model.js";
+import type { OrderStatus } from "./order-status.js";
 
 export type { StorageQuota } from "./model.js";
 
@@ -93,15 +103,8 @@ export interface ApiOrder {
   [extra: string]: unknown;
 }
 
-export type ApiOrderStatus =
-  | "cancelled"
-  | "cancelling"
-  | "checking"
-  | "delivered"
-  | "delivering"
-  | "documentsRequested"
-  | "notPaid"
-  | "unknown";
+/** `GET /me/order/{orderId}/status`: a published status, or one kept as sent (reconciler/order-status.ts). */
+export type ApiOrderStatus = OrderStatus;
 
 /** `billing.Order` (`GET /me/order/{orderId}`): `date` may be null. */
 export interface ApiPastOrder {
@@ -373,14 +376,35 @@ export interface JournalPatch {
     Partial<OrderJournalDetail> | Partial<SetPasswordJournalDetail> | Partial<AccountTaskJournalDetail>;
 }
 
+/** What a history entry records: a change of a plan, or a journalled step an earlier run left. */
+export type HistoryAction = Change["action"] | JournalAction;
+
+/** Every action a history entry may have, for the backends that decode what they read. */
+export const HISTORY_ACTIONS = Object.keys({
+  order: true,
+  configure: true,
+  renew: true,
+  "cancel-termination": true,
+  terminate: true,
+  reset: true,
+  add: true,
+  delete: true,
+  update: true,
+  "set-password": true,
+} satisfies Record<HistoryAction, true>) as readonly HistoryAction[];
+
 export interface HistoryEntry {
   at: string;
   who: string | null;
   commit: string | null;
   platform: string;
   changeId: string;
-  action: string;
-  address: string | null;
+  action: HistoryAction;
+  /**
+   * The accounts it was about: one, the several an order was for, or none (an order whose accounts
+   * were not named). Backends store them as one text joined with commas, as they always have.
+   */
+  addresses: Address[];
   result: "done" | "failed" | "skipped";
   message: string | null;
   orderId: number | null;

@@ -64,15 +64,6 @@ export function historyInstant(entry: HistoryEntry): number {
   return at;
 }
 
-/**
- * One shape for a history entry whichever backend stored it: `effective` is present only when it
- * holds a value (both `undefined` and `null` mean "not recorded").
- */
-export function normaliseHistoryEntry(entry: HistoryEntry): HistoryEntry {
-  const { effective, ...rest } = entry;
-  return typeof effective === "string" ? { ...rest, effective } : rest;
-}
-
 /** Runs `release` once however many times it is called; later calls wait for the first. */
 export function once(release: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | null = null;

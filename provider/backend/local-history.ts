@@ -7,8 +7,9 @@
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import type { HistoryEntry } from "../../reconciler/ports.js";
-import { errorCode, historyInstant, normaliseHistoryEntry, parseSince } from "./common.js";
+import { errorCode, historyInstant, parseSince } from "./common.js";
 import { withFileMutex } from "./exclusive-file.js";
+import { historyEntryOf, storedHistoryEntry, type StoredHistoryEntry } from "./history-entry.js";
 
 export class LocalHistory {
   readonly path: string;
@@ -23,7 +24,7 @@ export class LocalHistory {
   async append(entries: HistoryEntry[]): Promise<void> {
     if (entries.length === 0) return;
     for (const entry of entries) historyInstant(entry); // refuse undated entries before writing any
-    const lines = entries.map((entry) => JSON.stringify(entry) + "\n").join("");
+    const lines = entries.map((entry) => JSON.stringify(storedHistoryEntry(entry)) + "\n").join("");
     await withFileMutex(`${this.path}.lock`, async () => {
       const handle = await fs.open(this.path, "a+", 0o600);
       try {
@@ -48,12 +49,17 @@ export class LocalHistory {
     const entries: HistoryEntry[] = [];
     text.split("\n").forEach((line, index) => {
       if (line.trim() === "") return;
-      const entry = parseLine(line);
-      if (entry === null) {
+      const stored = parseLine(line);
+      if (stored === null) {
         this.warn(`${this.path}:${index + 1} is not a history entry (cut short by a crash?); skipped`);
         return;
       }
-      if (from === null || Date.parse(entry.at) >= from) entries.push(normaliseHistoryEntry(entry));
+      const entry = historyEntryOf(stored);
+      if ("unreadable" in entry) {
+        this.warn(`${this.path}:${index + 1} is skipped: ${entry.unreadable}`);
+        return;
+      }
+      if (from === null || Date.parse(entry.at) >= from) entries.push(entry);
     });
     return entries;
   }
@@ -67,12 +73,12 @@ async function endsInsideALine(handle: fs.FileHandle): Promise<boolean> {
   return last[0] !== 0x0a;
 }
 
-function parseLine(line: string): HistoryEntry | null {
+function parseLine(line: string): StoredHistoryEntry | null {
   try {
-    const value = JSON.parse(line) as Partial<HistoryEntry> | null;
+    const value = JSON.parse(line) as Partial<StoredHistoryEntry> | null;
     if (!value || typeof value.at !== "string" || Number.isNaN(Date.parse(value.at))) return null;
     if (typeof value.platform !== "string" || typeof value.changeId !== "string") return null;
-    return value as HistoryEntry;
+    return value as StoredHistoryEntry;
   } catch {
     return null;
   }

@@ -18,13 +18,13 @@ import {
   type BackendOptions,
   DEFAULT_POLL_MS,
   historyInstant,
-  normaliseHistoryEntry,
   oldestFirst,
   parseSince,
   warnOnStderr,
 } from "./common.js";
 import { BackendSchemaError, JournalError } from "./errors.js";
 import { databaseError, describeConnection } from "./pg-connection.js";
+import { addressText, historyEntryOf } from "./history-entry.js";
 import { decodeJournalEntry } from "./journal-entry.js";
 import { PgLocks } from "./pg-lock.js";
 import { ensureSchema } from "./pg-schema.js";
@@ -77,12 +77,14 @@ export class PostgresBackend implements Backend {
   readonly description: string;
   private readonly pool: pg.Pool;
   private readonly locks: PgLocks;
+  private readonly warn: (message: string) => void;
 
   constructor(
     private readonly url: string,
     options: BackendOptions = {},
   ) {
     const warn = options.onWarning ?? warnOnStderr;
+    this.warn = warn;
     this.description = describeConnection(url);
     const clientConfig: pg.ClientConfig = {
       connectionString: url,
@@ -228,7 +230,7 @@ export class PostgresBackend implements Backend {
             entry.platform,
             entry.changeId,
             entry.action,
-            entry.address,
+            addressText(entry.addresses),
             entry.result,
             entry.message,
             entry.orderId,
@@ -263,8 +265,9 @@ export class PostgresBackend implements Backend {
     } catch (error) {
       throw databaseError("reading the history", this.url, error);
     }
-    return rows.map((row) =>
-      normaliseHistoryEntry({
+    const entries: HistoryEntry[] = [];
+    for (const row of rows) {
+      const entry = historyEntryOf({
         at: row.at,
         who: row.who,
         commit: row.git_commit,
@@ -280,8 +283,14 @@ export class PostgresBackend implements Backend {
             ? null
             : { ucents: Number(row.amount_ucents), currency: row.amount_currency },
         effective: row.effective,
-      }),
-    );
+      });
+      if ("unreadable" in entry) {
+        this.warn(
+          `the exrec_history entry of ${row.platform} change ${row.change_id} in ${this.description} is skipped: ${entry.unreadable}`,
+        );
+      } else entries.push(entry);
+    }
+    return entries;
   }
 
   /** Releases the locks still held, then ends the pool. */

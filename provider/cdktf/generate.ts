@@ -1,11 +1,12 @@
 /**
  * Generates the CDKTF bindings (provider/cdktf/gen/) from schemas/provider.schema.json.
  *
- * Run by `npm run build` before tsc: `tsx provider/cdktf/generate.ts`. Offline and fast (about two
- * seconds): it needs no terraform binary and no network, because it feeds our own provider schema
- * straight to @cdktf/provider-generator's generator class instead of going through `cdktf get`.
- * Idempotent: the output folder is replaced as a whole. Run as a script, it regenerates only when
- * what the bindings are made from has changed since the last run (a digest kept beside them).
+ * Run by `npm run build` (scripts/build.mjs) before tsc, or alone: `tsx provider/cdktf/generate.ts`.
+ * Offline and fast (about two seconds): it needs no terraform binary and no network, because it
+ * feeds our own provider schema straight to @cdktf/provider-generator's generator class instead of
+ * going through `cdktf get`. Idempotent: the output folder is replaced as a whole. As a build step,
+ * it regenerates only when what the bindings are made from has changed since the last run (a digest
+ * kept beside them).
  *
  * The generator writes TypeScript for CommonJS projects; generated-source-fixes.ts makes it
  * compile under the repository's NodeNext, strict settings, and the CommonJS-only
@@ -185,20 +186,42 @@ function defaultInputsDigest(): string {
   return hash.digest("hex");
 }
 
-const invokedDirectly =
-  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
-if (invokedDirectly) {
+export interface DefaultBindingsResult {
+  /** false: the bindings were made from the same inputs and were left untouched. */
+  written: boolean;
+  outDir: string;
+  /** The written files (empty when nothing was written). */
+  files: string[];
+  ms: number;
+}
+
+/**
+ * The bindings of the repository's provider schema into provider/cdktf/gen, regenerated only when
+ * what they are made from has changed since the last run: `npm ci` builds, and `npm test` builds
+ * again, and unchanged inputs give the same bindings.
+ */
+export async function generateDefaultBindingsIfChanged(): Promise<DefaultBindingsResult> {
   const started = Date.now();
   const digest = defaultInputsDigest();
   const digestFile = join(DEFAULT_OUT_DIR, INPUTS_DIGEST_FILE);
-  // `npm ci` builds, and `npm test` builds again: unchanged inputs give the same bindings.
   if (existsSync(digestFile) && readFileSync(digestFile, "utf8").trim() === digest) {
-    console.log(`exrec: the CDKTF bindings in ${relative(process.cwd(), DEFAULT_OUT_DIR)} are up to date`);
-  } else {
-    const result = await generateBindings();
-    await writeFile(digestFile, digest + "\n");
-    console.log(
-      `exrec: generated ${result.files.length} CDKTF binding files into ${relative(process.cwd(), result.outDir) || "."} in ${Date.now() - started} ms`,
-    );
+    return { written: false, outDir: DEFAULT_OUT_DIR, files: [], ms: Date.now() - started };
   }
+  const result = await generateBindings();
+  await writeFile(digestFile, digest + "\n");
+  return { written: true, outDir: result.outDir, files: result.files, ms: Date.now() - started };
+}
+
+/** What a build prints about this step. */
+export function describeBindingsResult(result: DefaultBindingsResult): string {
+  const where = relative(process.cwd(), result.outDir) || ".";
+  return result.written
+    ? `exrec: generated ${result.files.length} CDKTF binding files into ${where} in ${result.ms} ms`
+    : `exrec: the CDKTF bindings in ${where} are up to date`;
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (invokedDirectly) {
+  console.log(describeBindingsResult(await generateDefaultBindingsIfChanged()));
 }

@@ -15,6 +15,7 @@ import type {
   ApiService,
   ApiTask,
 } from "../../reconciler/ports.js";
+import { orderStatusOf } from "../../reconciler/order-status.js";
 import { ResponseShapeError } from "./errors.js";
 
 /**
@@ -331,16 +332,11 @@ export const order: Check<ApiOrder> = object({
 /** `GET /me/payment/method?default=true`: the ids of the default payment method (none: empty). */
 export const paymentMethodIds: Check<number[]> = arrayOf(int);
 
-export const orderStatus: Check<ApiOrderStatus> = oneOf([
-  "cancelled",
-  "cancelling",
-  "checking",
-  "delivered",
-  "delivering",
-  "documentsRequested",
-  "notPaid",
-  "unknown",
-] as const);
+/**
+ * `billing.order.OrderStatusEnum`: a status the published schema does not list is kept as sent
+ * (`{ kind: "other", raw }`) rather than refused, so that a status OVHcloud adds never fails a run.
+ */
+export const orderStatus: Check<ApiOrderStatus> = (v, at) => orderStatusOf(str(v, at));
 
 /** `billing.Order`; `date` and the prices' `priceInUcents` may be null. */
 export const pastOrder: Check<ApiPastOrder> = object({

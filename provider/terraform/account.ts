@@ -507,9 +507,9 @@ export class AccountResource {
     const diagnostics: Diagnostic[] = [];
     for (const o of outcome.report.outcomes) {
       if (o.result === "failed")
-        diagnostics.push(error(`exrec ${o.action} ${o.address ?? ""} failed`, o.message ?? ""));
+        diagnostics.push(error(`exrec ${o.action} ${o.addresses.join(",")} failed`, o.message ?? ""));
       if (o.result === "awaiting-payment")
-        diagnostics.push(error(`exrec ${o.action} ${o.address ?? ""} awaits payment`, o.message ?? ""));
+        diagnostics.push(error(`exrec ${o.action} ${o.addresses.join(",")} awaits payment`, o.message ?? ""));
     }
     for (const failed of outcome.report.failedPlatforms)
       if (diagnostics.length === 0)

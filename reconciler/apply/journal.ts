@@ -63,12 +63,6 @@ async function isOver(ctx: ApplyContext, ref: PlatformRef, entry: JournalEntry):
 
 function historyOf(ctx: ApplyContext, entry: JournalEntry): HistoryEntry {
   const order = entry.action === "order" ? entry.detail : null;
-  const address =
-    entry.action !== "order"
-      ? entry.detail.address
-      : entry.detail.addresses.length > 0
-        ? entry.detail.addresses.join(",")
-        : null;
   return {
     at: ctx.now().toISOString(),
     who: ctx.who,
@@ -76,7 +70,7 @@ function historyOf(ctx: ApplyContext, entry: JournalEntry): HistoryEntry {
     platform: entry.platform,
     changeId: entry.changeId,
     action: entry.action,
-    address,
+    addresses: entry.action === "order" ? [...entry.detail.addresses] : [entry.detail.address],
     result: "done",
     message: `started by an earlier run at ${entry.startedAt} that could not see it through; seen done by this run`,
     orderId: order?.orderId ?? null,

@@ -4,7 +4,7 @@
  * Orders live in order.ts.
  */
 import { randomUUID } from "node:crypto";
-import { offerOf, platformKey, type Change, type Money, type Offer } from "../model.js";
+import { offerOf, platformKey, type Address, type Change, type Money, type Offer } from "../model.js";
 import { isRejected, type AccountUpdate, type ApiAccount, type ApiTask } from "../ports.js";
 import {
   ApplyRefusedError,
@@ -23,7 +23,8 @@ export interface ChangeOutcome {
   changeId: string;
   platform: string;
   action: Change["action"];
-  address: string | null;
+  /** The account it is about, or the accounts an order is for. */
+  addresses: Address[];
   result: OutcomeResult;
   message: string | null;
   orderId: number | null;
@@ -41,7 +42,7 @@ export function outcome(
     changeId: change.id,
     platform: platformKey(change.platform),
     action: change.action,
-    address: change.action === "order" ? change.addresses.join(",") : change.address,
+    addresses: change.action === "order" ? [...change.addresses] : [change.address],
     result,
     message: null,
     orderId: null,

@@ -1,3 +1,4 @@
+import { renderHistoryJson } from "../render/history-json.js";
 import { renderHistoryText } from "../render/history-text.js";
 import { UsageError } from "../errors.js";
 import { print, type CliIo } from "./io.js";
@@ -23,7 +24,7 @@ export async function historyCommand(io: CliIo, options: HistoryOptions): Promis
   const backend = await openBackendFor(io, options);
   try {
     const entries = await backend.historyList(since);
-    print(io, options.format === "json" ? JSON.stringify(entries, null, 2) : renderHistoryText(entries));
+    print(io, options.format === "json" ? renderHistoryJson(entries) : renderHistoryText(entries));
     return 0;
   } finally {
     await backend.close();

@@ -13,7 +13,7 @@ import {
   type Plan,
   type PriceBook,
 } from "../model.js";
-import { plan as makePlan, quotesNeeded, type JournalledOrder } from "../plan.js";
+import type { JournalledOrder } from "../plan.js";
 import type { Backend, ExchangeApi } from "../ports.js";
 import {
   priceBookFromCatalog,
@@ -82,6 +82,14 @@ export async function readPrices(api: ExchangeApi, subsidiary = "FR"): Promise<P
 }
 
 /**
+ * The planner's modules, loaded on first use: a command that starts this as soon as its reads are
+ * out has them loaded while it waits for the answers, not after.
+ */
+export function loadPlanner(): Promise<typeof import("../plan.js")> {
+  return import("../plan.js");
+}
+
+/**
  * Plans with the order quotes the plan needs: its orders' prices, and the quotes of one account that
  * give each Hosted platform's recurring prices.
  *
@@ -104,6 +112,7 @@ export async function planWithQuotes(
   placedOrders: readonly JournalledOrder[] = [],
   early: QuoteReads = { quotes: new Map(), failures: new Map() },
 ): Promise<Plan> {
+  const { plan: makePlan, quotesNeeded } = await loadPlanner();
   const planWith = (quotes: ReadonlyMap<string, OrderQuote>) =>
     makePlan(live.desired, live.actual, { now, prices, quotes, placedOrders });
   const first = planWith(early.quotes);
@@ -178,7 +187,7 @@ export async function readPlacedOrders(
         changeId: e.changeId,
         orderId,
         quantity: e.detail.quantity,
-        status: status || "unknown",
+        status,
       };
     }),
   );

@@ -4,11 +4,17 @@ import { isEmpty, type Desired, type Plan } from "../model.js";
 import { existsSync } from "node:fs";
 import { platformKey } from "../model.js";
 import type { Backend, ExchangeApi } from "../ports.js";
-import { renderPlanText } from "../render/plan-text.js";
 import { UsageError } from "../errors.js";
 import { runFiles } from "./files.js";
 import { note, pathIn, print, useColor, type CliIo } from "./io.js";
-import { planWithQuotes, readLive, readPlacedOrders, readPrices, selectedDesired } from "./pipeline.js";
+import {
+  loadPlanner,
+  planWithQuotes,
+  readLive,
+  readPlacedOrders,
+  readPrices,
+  selectedDesired,
+} from "./pipeline.js";
 import { declaredRecurringQuoteRequests, readQuotes } from "../prices.js";
 import {
   backendSpec,
@@ -29,6 +35,8 @@ export interface PlanOptions extends GlobalOptions, Selection {
   fingerprints?: boolean;
 }
 
+const loadTextRenderer = () => import("../render/plan-text.js");
+
 /** The plan in a format; the Markdown and JSON renderers are loaded only for their format. */
 export async function renderPlan(
   plan: Plan,
@@ -37,7 +45,7 @@ export async function renderPlan(
 ): Promise<string> {
   switch (format) {
     case "text":
-      return renderPlanText(plan, { color: options.color ?? false });
+      return (await loadTextRenderer()).renderPlanText(plan, { color: options.color ?? false });
     case "markdown":
       return (await import("../render/plan-markdown.js")).renderPlanMarkdown(plan);
     case "json":
@@ -106,6 +114,10 @@ export async function planInput(
     const from = backend ?? journal;
     const placed = from ? readPlacedOrders(session.api, from, scope) : Promise.resolve([]);
     placed.catch(() => undefined);
+    // What only planning and rendering use loads now, while the first answers are awaited (a failed
+    // load fails again, and is reported, where the module is used).
+    loadPlanner().catch(() => undefined);
+    loadTextRenderer().catch(() => undefined);
     try {
       const live = await reading;
       const plan = await planWithQuotes(

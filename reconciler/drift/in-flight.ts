@@ -52,7 +52,7 @@ export function latestRenewal(
   let latest: HistoryEntry | null = null;
   for (const entry of history) {
     if (entry.action !== "renew" || entry.result !== "done" || entry.platform !== platform) continue;
-    if (entry.address?.toLowerCase() !== lower) continue;
+    if (!entry.addresses.some((recorded) => recorded === lower)) continue;
     if (latest === null || entry.at > latest.at) latest = entry;
   }
   if (latest === null || !latest.effective || latest.effective === "now") return null;

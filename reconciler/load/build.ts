@@ -15,7 +15,7 @@ import type { DocPath, ManifestSource } from "./source.js";
 
 export function desiredPlatforms(source: ManifestSource): DesiredPlatform[] {
   const document = source.document as ManifestV1;
-  return document.platforms.map((platform, index) => desiredPlatform(source, ["platforms", index], platform));
+  return document.platforms.map((platform, index) => desiredPlatform(source, index, platform));
 }
 
 function locationOf(source: ManifestSource, path: DocPath): SourceLocation {
@@ -23,14 +23,14 @@ function locationOf(source: ManifestSource, path: DocPath): SourceLocation {
   return { file: source.file, line, col };
 }
 
-function desiredPlatform(source: ManifestSource, path: DocPath, platform: PlatformV1): DesiredPlatform {
-  const accounts = (platform.accounts ?? []).map((account, index) =>
-    desiredAccount(source, [path[0]!, path[1]!, "accounts", index], account, platform),
+function desiredPlatform(source: ManifestSource, index: number, platform: PlatformV1): DesiredPlatform {
+  const accounts = (platform.accounts ?? []).map((account, i) =>
+    desiredAccount(source, ["platforms", index, "accounts", i], account, platform),
   );
   const common = {
     organization: platform.organization,
     service: platform.service,
-    source: locationOf(source, path),
+    source: locationOf(source, ["platforms", index]),
     prune: platform.prune ?? false,
     accounts,
   };
@@ -60,7 +60,15 @@ function desiredAccount(
   const license = account.license ?? defaults.license;
   // Private accounts renew monthly whatever is written (P1); a declared monthly is accepted and dropped.
   const renewal = platform.offer === "hosted" ? (account.renewal ?? defaults.renewal) : undefined;
+  const { displayName } = account;
+  const protect = account.protect ?? false;
   // Fields in the order they have always had; absent ones are left out, never set to undefined.
+  // The shapes `exrec import` writes are one literal each: one allocation, no property added later.
+  if (license !== undefined && displayName !== undefined) {
+    return renewal === undefined
+      ? { email, source: location, state: "present", license, displayName, protect }
+      : { email, source: location, state: "present", license, renewal, displayName, protect };
+  }
   const built: Omit<PresentAccount, "protect"> & { protect?: boolean } = {
     email,
     source: location,
@@ -68,7 +76,7 @@ function desiredAccount(
   };
   if (license !== undefined) built.license = license;
   if (renewal !== undefined) built.renewal = renewal;
-  if (account.displayName !== undefined) built.displayName = account.displayName;
-  built.protect = account.protect ?? false;
+  if (displayName !== undefined) built.displayName = displayName;
+  built.protect = protect;
   return built as PresentAccount;
 }

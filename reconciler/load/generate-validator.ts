@@ -102,14 +102,16 @@ export async function generateValidator(
   return { outFile, written: true, bytes: text.length, digest };
 }
 
+/** What a build prints about this step. */
+export function describeValidatorResult(result: GenerateValidatorResult): string {
+  const where = relative(process.cwd(), dirname(result.outFile)) || ".";
+  return result.written
+    ? `exrec: wrote the manifest validator (${result.bytes} bytes) into ${where}`
+    : `exrec: the manifest validator in ${where} is up to date`;
+}
+
 const invokedDirectly =
   process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
-  const result = await generateValidator();
-  const where = relative(process.cwd(), dirname(result.outFile)) || ".";
-  process.stdout.write(
-    result.written
-      ? `exrec: wrote the manifest validator (${result.bytes} bytes) into ${where}\n`
-      : `exrec: the manifest validator in ${where} is up to date\n`,
-  );
+  process.stdout.write(`${describeValidatorResult(await generateValidator())}\n`);
 }

@@ -1,14 +1,28 @@
 /**
  * The plan as its JSON document holds it (`plan --format json`, plan files), against the plan in
- * memory. They differ in one field: each change's `destructive`, which the document writes for its
- * readers and the model derives from the action (`isDestructive`). The document is made from the
- * plan, never the other way round: reading a document drops what it says and derives it again,
- * so a file edited to call a deletion harmless is still treated as destroying data.
+ * memory. They differ in two fields. Each change's `destructive`, which the document writes for its
+ * readers and the model derives from the action (`isDestructive`): the document is made from the
+ * plan, never the other way round, and reading a document drops what it says and derives it again,
+ * so a file edited to call a deletion harmless is still treated as destroying data. And the status
+ * of an order already placed, which the document writes as the text OVHcloud sent.
  */
-import { isDestructive, type Action, type Change, type Plan } from "../model.js";
+import {
+  isDestructive,
+  type Action,
+  type Change,
+  type OrderChange,
+  type Plan,
+  type PlacedOrder,
+} from "../model.js";
+import { orderStatusOf, orderStatusText } from "../order-status.js";
+
+/** An order placed earlier, as the document writes it: its status as text. */
+export type PlacedOrderDocument = Omit<PlacedOrder, "status"> & { status: string };
 
 /** A change as the document writes it. */
-export type ChangeDocument = Change & { destructive: boolean };
+export type ChangeDocument = (
+  Exclude<Change, OrderChange> | (Omit<OrderChange, "placed"> & { placed?: PlacedOrderDocument[] })
+) & { destructive: boolean };
 
 /** The plan as the document writes it, with the plan file's digest when it has one. */
 export type PlanDocument = Omit<Plan, "changes"> & { changes: ChangeDocument[]; digest?: string };
@@ -22,7 +36,17 @@ export function documentOf<T extends { changes: readonly Change[] }>(
 ): Omit<T, "changes"> & { changes: ChangeDocument[] } {
   return {
     ...plan,
-    changes: plan.changes.map((change) => ({ ...change, destructive: isDestructive(change) })),
+    changes: plan.changes.map((change): ChangeDocument => {
+      const destructive = isDestructive(change);
+      if (change.action !== "order") return { ...change, destructive };
+      const { placed, ...order } = change;
+      if (placed === undefined) return { ...order, destructive };
+      return {
+        ...order,
+        placed: placed.map((p) => ({ ...p, status: orderStatusText(p.status) })),
+        destructive,
+      };
+    }),
   };
 }
 
@@ -51,6 +75,11 @@ export function planOf(document: PlanDocument): Plan {
   const { digest: _digest, ...plan } = document;
   return {
     ...plan,
-    changes: document.changes.map(({ destructive: _derived, ...change }) => change),
+    changes: document.changes.map(({ destructive: _derived, ...change }): Change => {
+      if (change.action !== "order") return change;
+      const { placed, ...order } = change;
+      if (placed === undefined) return order;
+      return { ...order, placed: placed.map((p) => ({ ...p, status: orderStatusOf(p.status) })) };
+    }),
   };
 }

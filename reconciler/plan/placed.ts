@@ -5,6 +5,7 @@
  * only matches them to its order changes, by change id.
  */
 import { platformKey, type Change, type OrderChange, type PlacedOrder } from "../model.js";
+import { orderStatusText, type OrderStatus } from "../order-status.js";
 
 /** An undelivered order of the journal: the change it was placed for, and what it buys. */
 export interface JournalledOrder extends PlacedOrder {
@@ -50,12 +51,12 @@ function withPlaced(change: OrderChange, orders: readonly JournalledOrder[]): Or
 }
 
 /** Statuses of an order that is paid and on its way (`GET /me/order/{orderId}/status`). */
-const PAID = new Set(["checking", "delivering"]);
+const PAID: ReadonlySet<OrderStatus> = new Set(["checking", "delivering"]);
 
 /** `order 123 placed, awaiting payment: apply pays it`. */
 export function describePlacedOrder(order: PlacedOrder): string {
   if (order.status === "notPaid") return `order ${order.orderId} placed, awaiting payment: apply pays it`;
   if (PAID.has(order.status))
-    return `order ${order.orderId} placed and paid (status ${order.status}), awaiting delivery: apply configures its accounts`;
-  return `order ${order.orderId} placed (status ${order.status}): apply resumes it rather than ordering again`;
+    return `order ${order.orderId} placed and paid (status ${orderStatusText(order.status)}), awaiting delivery: apply configures its accounts`;
+  return `order ${order.orderId} placed (status ${orderStatusText(order.status)}): apply resumes it rather than ordering again`;
 }

@@ -14,6 +14,7 @@ import {
   platformKey,
   type Action,
   type ActualAccount,
+  type Address,
   type ActualPlatform,
   type DesiredAccount,
   type DesiredPlatform,
@@ -208,7 +209,7 @@ function refOf(desired: DesiredPlatform): { organization: string; service: strin
   return { organization: desired.organization, service: desired.service };
 }
 
-function waitingFor(desired: DesiredPlatform, address: string, account: ActualAccount): Waiting {
+function waitingFor(desired: DesiredPlatform, address: Address, account: ActualAccount): Waiting {
   return {
     platform: refOf(desired),
     address,
@@ -227,8 +228,8 @@ function indexDeclared(
   desired: DesiredPlatform,
   key: string,
   sink: PlanSink,
-): { accounts: Map<string, DesiredAccount>; protected: Set<string> } {
-  const accounts = new Map<string, DesiredAccount>();
+): { accounts: Map<Address, DesiredAccount>; protected: Set<string> } {
+  const accounts = new Map<Address, DesiredAccount>();
   const protectedAddresses = new Set<string>();
   for (const account of desired.accounts) {
     const address = account.email;

@@ -54,7 +54,7 @@ function cells(entry: HistoryEntry): Record<Column, string> {
     commit: entry.commit ? entry.commit.slice(0, COMMIT_SHORT) : NONE,
     platform: entry.platform,
     action: entry.action,
-    address: entry.address ?? NONE,
+    address: entry.addresses.length > 0 ? entry.addresses.join(",") : NONE,
     result: entry.result,
     order: entry.orderId === null ? NONE : String(entry.orderId),
     amount: entry.amount ? formatMoney(entry.amount) : NONE,

@@ -38,7 +38,7 @@ function historyEntry(overrides: Partial<HistoryEntry>): HistoryEntry {
     platform: "org-1/svc-1",
     changeId: "c1",
     action: "renew",
-    address: "alice@acme.example",
+    addresses: [toAddress("alice@acme.example")],
     result: "done",
     message: null,
     orderId: null,
@@ -504,7 +504,7 @@ for (const { kind, skip } of kinds) {
         const second = historyEntry({
           changeId: "c2",
           action: "order",
-          address: null,
+          addresses: [toAddress("ann@acme.example"), toAddress("bob@acme.example")],
           orderId: 98765432101,
           amount: { ucents: 10_788_000_000, currency: "EUR" },
           effective: "now",
@@ -542,6 +542,78 @@ for (const { kind, skip } of kinds) {
           "offset-before",
           "after",
         ]);
+      });
+
+      test("entries stored by earlier exrec versions load: one address, several joined with commas, none", async () => {
+        const backend = await subject.open();
+        const stored = {
+          at: "2026-02-01T10:00:00.000Z",
+          who: "ci",
+          commit: null,
+          platform: "org/svc",
+          result: "done",
+          message: null,
+          orderId: null,
+          amount: null,
+        };
+        await subject.storeHistory([
+          {
+            ...stored,
+            changeId: "org/svc/ann@acme.example/renew",
+            action: "renew",
+            address: "ann@acme.example",
+          },
+          {
+            ...stored,
+            changeId: "org/svc/order/basic/01",
+            action: "order",
+            address: "bob@acme.example,cy@acme.example",
+            orderId: 4242,
+            amount: { ucents: 1_000_000_000, currency: "EUR" },
+          },
+          { ...stored, changeId: "org/svc/order/basic/12", action: "order", address: null },
+          {
+            ...stored,
+            changeId: "org/svc/dee@acme.example/configure",
+            action: "set-password",
+            address: "dee@acme.example",
+          },
+        ]);
+        const read = await backend.historyList(null);
+        expect(read.map((e) => [e.action, e.addresses])).toEqual([
+          ["renew", ["ann@acme.example"]],
+          ["order", ["bob@acme.example", "cy@acme.example"]],
+          ["order", []],
+          ["set-password", ["dee@acme.example"]],
+        ]);
+        expect(read[1]).toMatchObject({ orderId: 4242, amount: { ucents: 1_000_000_000, currency: "EUR" } });
+        // And what this exrec appends is stored in that same shape, readable by the earlier versions.
+        await backend.historyAppend([
+          historyEntry({ changeId: "c9", action: "order", addresses: read[1]!.addresses }),
+        ]);
+        expect((await backend.historyList(null)).at(-1)?.addresses).toEqual([
+          "bob@acme.example",
+          "cy@acme.example",
+        ]);
+        expect(subject.warnings).toEqual([]);
+      });
+
+      test("an entry of an action this exrec does not know is left out with a warning naming where it is", async () => {
+        const backend = await subject.open();
+        await subject.storeHistory([
+          { ...historyEntry({ changeId: "known" }), addresses: undefined, address: "ann@acme.example" },
+          {
+            ...historyEntry({ changeId: "org/svc/ann@acme.example/rename" }),
+            action: "rename",
+            address: null,
+          },
+        ]);
+        expect((await backend.historyList(null)).map((e) => e.changeId)).toEqual(["known"]);
+        expect(subject.warnings).toHaveLength(1);
+        expect(subject.warnings[0]).toContain('its action "rename" is not one this exrec knows');
+        expect(subject.warnings[0]).toContain(
+          kind === "local" ? `${join(subject.dir, "history.jsonl")}:2` : "org/svc/ann@acme.example/rename",
+        );
       });
 
       test("an unreadable since date is refused with EXREC_BACKEND", async () => {

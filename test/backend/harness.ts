@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import pg from "pg";
 import { openBackend } from "../../provider/backend/index.js";
 import type { Backend, LockOwner } from "../../reconciler/ports.js";
+import { loopbackChildEnv } from "../support/child-env.js";
 import { createDatabase, startThrowawayPostgres, type ThrowawayPostgres } from "../support/postgres.js";
 
 export const REPO = resolve(import.meta.dirname, "..", "..");
@@ -37,6 +38,11 @@ export interface Subject {
    * (whose tables a backend opened once has created).
    */
   storeJournal(entries: Record<string, unknown>[]): Promise<void>;
+  /**
+   * Stores history entries as they are, in the stored shape (`address` one text), past the
+   * backend's checks: lines appended to history.jsonl, or rows inserted into exrec_history.
+   */
+  storeHistory(entries: Record<string, unknown>[]): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -98,6 +104,43 @@ export async function makeSubject(kind: BackendKind, server: ThrowawayPostgres |
         await client.end();
       }
     },
+    async storeHistory(entries) {
+      if (database === null) {
+        const lines = entries.map((e) => `${JSON.stringify(e)}\n`).join("");
+        await fs.appendFile(join(dir, "history.jsonl"), lines);
+        return;
+      }
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        for (const e of entries) {
+          const amount = e.amount as { ucents: number; currency: string } | null;
+          await client.query(
+            `INSERT INTO exrec_history (at, at_instant, who, git_commit, platform, change_id, action, address,
+                                        result, message, order_id, amount_ucents, amount_currency, effective)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+            [
+              e.at,
+              new Date(String(e.at)).toISOString(),
+              e.who,
+              e.commit,
+              e.platform,
+              e.changeId,
+              e.action,
+              e.address,
+              e.result,
+              e.message,
+              e.orderId,
+              amount?.ucents ?? null,
+              amount?.currency ?? null,
+              e.effective ?? null,
+            ],
+          );
+        }
+      } finally {
+        await client.end();
+      }
+    },
     async cleanup() {
       await Promise.all(opened.map((backend) => backend.close()));
       await database?.drop();
@@ -152,6 +195,7 @@ export interface LockChildConfig {
 export function startLockChild(config: LockChildConfig): LockChild {
   const child = spawn(process.execPath, [LOCK_CHILD, JSON.stringify(config)], {
     cwd: REPO,
+    env: loopbackChildEnv(),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
@@ -188,6 +232,7 @@ export function runJournalChild(config: {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [JOURNAL_CHILD, JSON.stringify(config)], {
       cwd: REPO,
+      env: loopbackChildEnv(),
       stdio: ["ignore", "pipe", "pipe"],
       timeout: 30_000,
     });
@@ -257,7 +302,7 @@ export function holdPeriods(events: LogEvent[]): { label: string; enter: number;
 
 /** A pid that belonged to a process of this host that has exited. */
 export async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+  const child = spawn(process.execPath, ["-e", ""], { env: loopbackChildEnv(), stdio: "ignore" });
   const pid = child.pid!;
   await new Promise((r) => child.on("close", r));
   return pid;

@@ -1,5 +1,6 @@
 /** `exrec history` as text. */
 import { expect, test } from "vitest";
+import { toAddress } from "../../reconciler/model.js";
 import type { HistoryEntry } from "../../reconciler/ports.js";
 import { renderHistoryText } from "../../reconciler/render/history-text.js";
 
@@ -10,7 +11,7 @@ const base: HistoryEntry = {
   platform: "hosted-ab1/hosted-ab1",
   changeId: "c1",
   action: "renew",
-  address: "alice@acme.example",
+  addresses: [toAddress("alice@acme.example")],
   result: "done",
   message: null,
   orderId: null,
@@ -31,7 +32,7 @@ test("each entry is a row: time in its own offset, short commit, order id and am
       commit: null,
       changeId: "c2",
       action: "order",
-      address: null,
+      addresses: [],
       orderId: 123456789,
       amount: { ucents: 10_788_000_000, currency: "EUR" },
     },

@@ -163,7 +163,7 @@ describe("journal and history files", () => {
     platform: "org/svc",
     changeId: "c1",
     action: "renew",
-    address: "a@acme.example",
+    addresses: [toAddress("a@acme.example")],
     result: "done",
     message: null,
     orderId: null,

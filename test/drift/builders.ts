@@ -139,7 +139,7 @@ export function renewed(address: string, fields: Partial<HistoryEntry> = {}): Hi
     platform: PLATFORM,
     changeId: `${PLATFORM}/${address}/renew`,
     action: "renew",
-    address,
+    addresses: [toAddress(address)],
     result: "done",
     message: null,
     orderId: null,

@@ -3,13 +3,17 @@
  * commander's, byte for byte, for every command and every spelling of a help request: the table
  * is checked against the program as it is now, so the two cannot drift apart.
  */
+import { spawnSync } from "node:child_process";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { Command } from "commander";
 import { precomputedHelp } from "../../reconciler/commands/fast-help.js";
 import { HELP_ANSWERS } from "../../reconciler/commands/gen/help.js";
 import { buildProgram, runExrec, type CliIo, type CliOutput } from "../../reconciler/exrec.js";
-import { runCli } from "../support/cli.js";
+import { CLI, REPO, runCli, tempDir } from "../support/cli.js";
+import { REQUIRED_MARKER } from "../support/module-log.js";
 
 interface Printed {
   code: number;
@@ -93,7 +97,9 @@ describe("help without commander", () => {
   it("prints exactly what commander prints, through a pipe, for every request it answers", async () => {
     expect(TABLE_REQUESTS.length).toBeGreaterThanOrEqual(6 + 3 * everyCommand().length);
     for (const args of TABLE_REQUESTS) {
-      expect(tableHelp(args), `exrec ${args.join(" ")}`).toEqual(await commanderHelp(args));
+      expect(tableHelp(args), `exrec ${args.join(" ")} (a stale table: npm run build)`).toEqual(
+        await commanderHelp(args),
+      );
     }
   });
 
@@ -136,4 +142,44 @@ describe("help without commander", () => {
     expect(bin.stdout).toBe((await commanderHelp(args)).stdout);
     expect(bin.stdout).toContain("Usage: exrec plan [options] <files...>");
   });
+
+  /** script(1) runs a command on a pseudo-terminal of its own; without it there is no terminal to test. */
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+  it.skipIf(!hasScript)(
+    "on a real terminal: 80 columns, the table's bytes without commander; 120 columns, commander's own layout",
+    async () => {
+      const dir = await tempDir("exrec-tty-");
+      const onTerminal = async (columns: number) => {
+        const log = join(dir, `${columns}.modules`);
+        const hook = join(REPO, "dist", "test", "support", "module-log.js");
+        const command = `stty cols ${columns}; node --import ${hook} ${CLI} --help`;
+        const ran = spawnSync("script", ["-qec", command, "/dev/null"], {
+          env: { PATH: process.env.PATH ?? "", EXREC_MODULE_LOG: log },
+          encoding: "utf8",
+        });
+        expect(ran.status, ran.stderr).toBe(0);
+        const [esm = ""] = (await readFile(log, "utf8")).split(REQUIRED_MARKER);
+        // The terminal turns each line feed into a carriage return and a line feed.
+        return {
+          text: ran.stdout.replace(/\r\n/g, "\n"),
+          commander: esm.includes("/node_modules/commander/"),
+        };
+      };
+      try {
+        const at80 = await onTerminal(80);
+        expect(at80).toEqual({
+          text: (await commanderHelp(["--help"], { columns: 80 })).stdout,
+          commander: false,
+        });
+        const at120 = await onTerminal(120);
+        expect(at120).toEqual({
+          text: (await commanderHelp(["--help"], { columns: 120 })).stdout,
+          commander: true,
+        });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

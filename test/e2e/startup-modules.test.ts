@@ -112,6 +112,11 @@ describe("what each command loads", () => {
     expect(packages).not.toContain("pg");
     expect(packages).not.toContain("yaml");
     expect(packages).not.toContain("ajv");
+    // The planner and the text renderer load once the manifest is read and the reads are out.
+    const afterManifest = own.slice(own.indexOf("reconciler/load/gen/manifest-validator.js") + 1);
+    expect(afterManifest).toEqual(
+      expect.arrayContaining(["reconciler/plan.js", "reconciler/render/plan-text.js"]),
+    );
     expect(own).not.toContain("provider/backend/postgres.js");
     expect(own).not.toContain("provider/sandbox/server.js");
   });

@@ -331,3 +331,22 @@ describe("changePassword", () => {
     expect(task).toMatchObject({ id: 31, function: "changePassword", status: "todo" });
   });
 });
+
+describe("an order's status (billing.order.OrderStatusEnum)", () => {
+  it("reads each published status as itself", async () => {
+    for (const status of ["cancelled", "checking", "delivered", "documentsRequested", "notPaid", "unknown"]) {
+      answers.set("GET /1.0/me/order/42/status", () => ({ body: status }));
+      expect(await client().orderStatus(42)).toBe(status);
+    }
+  });
+
+  it("keeps a status the schema does not list as sent, instead of failing the run", async () => {
+    answers.set("GET /1.0/me/order/42/status", () => ({ body: "awaitingValidation" }));
+    expect(await client().orderStatus(42)).toEqual({ kind: "other", raw: "awaitingValidation" });
+  });
+
+  it("still refuses an answer that is not a status at all", async () => {
+    answers.set("GET /1.0/me/order/42/status", () => ({ body: { status: "notPaid" } }));
+    expect(await failure(client().orderStatus(42))).toBeInstanceOf(ResponseShapeError);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Cost, OrderQuote, PlacedOrder } from "../../reconciler/model.js";
+import type { OrderStatus } from "../../reconciler/order-status.js";
 import { plan, quotesNeeded, type JournalledOrder } from "../../reconciler/plan.js";
 import {
   actualOf,
@@ -46,7 +47,12 @@ interface Row {
   quoteAsked: boolean;
 }
 
-const journalled = (orderId: number, quantity: number, status = "notPaid", changeId = STANDARD_YEARLY) => ({
+const journalled = (
+  orderId: number,
+  quantity: number,
+  status: OrderStatus = "notPaid",
+  changeId = STANDARD_YEARLY,
+) => ({
   platform: KEY,
   changeId,
   orderId,
@@ -120,6 +126,18 @@ const rows: Row[] = [
     cost: {
       kind: "none",
       note: "order 130 placed, awaiting payment: apply pays it; order 131 placed, awaiting payment: apply pays it",
+    },
+    oneTime: 0,
+    unknownCosts: 0,
+    quoteAsked: false,
+  },
+  {
+    name: "an order with a status OVHcloud's schema does not list: named with the status as sent, apply resumes it",
+    placedOrders: [journalled(127, 3, { kind: "other", raw: "awaitingValidation" })],
+    placed: [{ orderId: 127, quantity: 3, status: { kind: "other", raw: "awaitingValidation" } }],
+    cost: {
+      kind: "none",
+      note: "order 127 placed (status awaitingValidation): apply resumes it rather than ordering again",
     },
     oneTime: 0,
     unknownCosts: 0,

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FaultSpec } from "../../provider/sandbox/types.js";
 import type { Failpoint } from "../../reconciler/apply/failpoint.js";
-import type { HistoryEntry, JournalEntry } from "../../reconciler/ports.js";
+import type { JournalEntry } from "../../reconciler/ports.js";
+import type { HistoryJsonEntry } from "../../reconciler/render/history-json.js";
 import {
   DEMO,
   HOSTED,
@@ -204,7 +205,7 @@ describe("the demo killed in the middle of its account changes, then run again",
     expect(killed.signal).toBe("SIGKILL");
     const listed = await run.cli(["history", "--format", "json"]);
     expect(listed.code, shown(listed)).toBe(0);
-    const entries = JSON.parse(listed.stdout) as HistoryEntry[];
+    const entries = JSON.parse(listed.stdout) as HistoryJsonEntry[];
     // Every group of the Hosted platform before its order ran to its end: they are recorded, the
     // order is not (yet).
     const recorded = new Set(entries.map((e) => `${e.action} ${e.address}`));

@@ -8,7 +8,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { HistoryEntry } from "../../reconciler/ports.js";
+import type { HistoryJsonEntry } from "../../reconciler/render/history-json.js";
 import { createDatabase, startThrowawayPostgres, type ThrowawayPostgres } from "../support/postgres.js";
 import { runCli } from "../support/cli.js";
 import {
@@ -68,10 +68,10 @@ describe.skipIf(skip !== null)(
         // A failpoint SIGKILLs the process it runs in.
         process: "EXREC_FAILPOINT" in extraEnv,
       });
-    const history = async (): Promise<HistoryEntry[]> => {
+    const history = async (): Promise<HistoryJsonEntry[]> => {
       const listed = await cliIn(reader, ["history", "--format", "json"]);
       expect(listed.code, shown(listed)).toBe(0);
-      return JSON.parse(listed.stdout) as HistoryEntry[];
+      return JSON.parse(listed.stdout) as HistoryJsonEntry[];
     };
     const whose = (path: string) =>
       FIRST.some((a) => path.endsWith(`/${a}`))

@@ -266,7 +266,7 @@ const unmanagedHosted: Unmanaged[] = [
 /** More than the text renderer lists by name, to show the compact form. */
 const unmanagedPrivate: Unmanaged[] = Array.from({ length: 23 }, (_, index) => ({
   platform: ref(PRIVATE),
-  address: `user${String(index + 1).padStart(2, "0")}@acme.example`,
+  address: toAddress(`user${String(index + 1).padStart(2, "0")}@acme.example`),
   configured: true,
 }));
 

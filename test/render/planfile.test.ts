@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlanFileError } from "../../reconciler/errors.js";
 import { ApplyRefusedError, checkApplyAllowed, DEFAULT_APPLY_OPTIONS } from "../../reconciler/apply.js";
-import { destructiveChanges, isDestructive, type Plan } from "../../reconciler/model.js";
+import { destructiveChanges, isDestructive, type PlacedOrder, type Plan } from "../../reconciler/model.js";
 import { MAX_PLAN_FILE_BYTES, planDigest, readPlanFile, writePlanFile } from "../../reconciler/planfile.js";
 import { renderPlanJson } from "../../reconciler/render/plan-json.js";
 import { destructiveOnlyPlan, emptyPlan, hostilePlan, richPlan, summaryExamplePlan } from "./fixtures.js";
@@ -107,6 +107,26 @@ describe("writePlanFile / readPlanFile", () => {
     await writePlanFile(path, emptyPlan, { files: localFileSystem });
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect(await readPlanFile(path, { files: localFileSystem })).toEqual(emptyPlan);
+  });
+
+  it("writes an order's status as the text OVHcloud sent, a status its schema does not list too, and reads it back", async () => {
+    const path = fresh();
+    const placed: PlacedOrder[] = [
+      { orderId: 41, quantity: 1, status: "notPaid" },
+      { orderId: 42, quantity: 1, status: { kind: "other", raw: "awaitingValidation" } },
+    ];
+    const withPlaced: Plan = {
+      ...richPlan,
+      changes: richPlan.changes.map((change) => (change.action === "order" ? { ...change, placed } : change)),
+    };
+    expect(withPlaced.changes.some((change) => change.action === "order")).toBe(true);
+    await writePlanFile(path, withPlaced, { files: localFileSystem });
+    const written = JSON.parse(await readFile(path, "utf8")) as { changes: { placed?: unknown }[] };
+    expect(written.changes.flatMap((change) => change.placed ?? [])).toEqual([
+      { orderId: 41, quantity: 1, status: "notPaid" },
+      { orderId: 42, quantity: 1, status: "awaitingValidation" },
+    ]);
+    expect(await readPlanFile(path, { files: localFileSystem })).toEqual(withPlaced);
   });
 
   it("leaves no temporary file behind", async () => {
