@@ -40,6 +40,7 @@ import { runReader, type ReaderResult, type ReaderSpec } from "./reader.js";
 import {
   fleetName,
   insertSection,
+  renderPlanning,
   renderSection,
   type BenchRun,
   type Machine,
@@ -516,7 +517,8 @@ async function main(argv: string[]): Promise<void> {
     log(`planning ${fleetName(PLANNING_FLEET)} accounts`);
     planning = await child<PlanningResult>("--planning", PLANNING_FLEET);
     log(
-      `planning: median ${Math.round(planning.medianMs)} ms of ${planning.runsMs.map((r) => Math.round(r)).join(", ")}`,
+      `planning: median ${Math.round(planning.medianMs)} ms of ${planning.runsMs.map((r) => Math.round(r)).join(", ")}; ` +
+        `seeding: median ${Math.round(planning.seeding.medianCpuMs)} ms of CPU`,
     );
   }
 
@@ -537,6 +539,8 @@ async function main(argv: string[]): Promise<void> {
     ...renderEndToEnd(endToEnd),
     ...renderWholeProcess(whole),
     ...renderFloorReads(floorReads),
+    // A whole run shows planning in its section; a partial one has no section to hold it.
+    ...(measurements.length > 0 ? [] : renderPlanning(planning, PLANNING_FLEET)),
   ];
   // A partial run (--only without the fleets) has no reads to sum up: only its own parts are shown.
   const head =
