@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: reads fleets of 1×100, 10×1,000 and 100×1,000 accounts from a sandbox that adds
  * 20 ms to every request, in each read mode (pages, batches, one GET per account) and with a
- * Terraform-like reader as the baseline; times the pure planning of 100,000 accounts; and writes
+ * Terraform-like reader as the baseline; times the pure planning of 100,000 accounts (and the CPU of
+ * seeding the sandbox with as many); and writes
  * the results at the top of BENCHMARKS.md.
  *
  * The sandbox runs as a separate process (one per fleet) and every measured read in a fresh child
