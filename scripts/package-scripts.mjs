@@ -26,19 +26,29 @@ export function scriptCommand(name) {
 }
 
 /**
- * Starts the npm script `name` (with `args` after its command, quoted for the shell). `output`:
+ * Starts the npm script `name`, with `args` after its command. `output`:
  * "inherit" streams into this process's stdout and stderr; "capture" keeps both, in the order they
  * came, for printing whole later. Resolves with the exit code (1 for a signal) and what was kept.
  */
 export function startScript(name, { args = [], output = "capture" } = {}) {
-  const command = [scriptCommand(name), ...args.map(quoteForShell)].join(" ");
-  // `shell: true`: the scripts are shell command lines, as npm runs them (cmd.exe on Windows).
-  const child = spawn(command, {
-    cwd: ROOT,
-    env: scriptEnv(),
-    shell: true,
-    stdio: output === "inherit" ? ["inherit", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],
-  });
+  const command = scriptCommand(name);
+  const stdio = output === "inherit" ? ["inherit", "inherit", "inherit"] : ["ignore", "pipe", "pipe"];
+  // A plain command line (words, no quotes or operators) runs directly: a signal sent to the child
+  // then reaches the tool itself, not a shell that would leave it running. Anything else, and any
+  // command on Windows (where the tools are .cmd launchers), goes through a shell, as npm runs it.
+  const child =
+    process.platform !== "win32" && PLAIN_COMMAND.test(command)
+      ? spawn(command.trim().split(/\s+/)[0], [...command.trim().split(/\s+/).slice(1), ...args], {
+          cwd: ROOT,
+          env: scriptEnv(),
+          stdio,
+        })
+      : spawn([command, ...args.map(quoteForShell)].join(" "), {
+          cwd: ROOT,
+          env: scriptEnv(),
+          shell: true,
+          stdio,
+        });
   const chunks = [];
   child.stdout?.on("data", (d) => chunks.push(d));
   child.stderr?.on("data", (d) => chunks.push(d));
@@ -50,6 +60,9 @@ export function startScript(name, { args = [], output = "capture" } = {}) {
   });
   return { name, child, done };
 }
+
+/** Words only: nothing a shell would interpret. */
+const PLAIN_COMMAND = /^[\w@%+=:,./ -]+$/;
 
 function quoteForShell(arg) {
   if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;

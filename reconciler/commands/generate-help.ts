@@ -14,7 +14,7 @@
  * changed the file is left as it is and commander is not even loaded.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve } from "node:path";
 import { Readable } from "node:stream";
@@ -43,20 +43,23 @@ export interface HelpAnswer {
   sameOnTerminal: boolean;
 }
 
-/** The digest of everything the help texts are made from. */
+/**
+ * The digest of everything the help texts are made from: the program (reconciler/exrec.ts) and
+ * every module of the commands beside this one, whichever of them a command's options come from,
+ * and the lock file, which pins commander and so its layout.
+ */
 export function helpInputsDigest(): string {
   const ext = extname(fileURLToPath(import.meta.url));
   const hash = createHash("sha256");
+  const commands = readdirSync(here)
+    .filter((name) => name.endsWith(ext) && !name.endsWith(`.d${ext}`))
+    .sort()
+    .map((name) => [name, join(here, name)] as const);
   const inputs = [
-    ["generator", join(here, `generate-help${ext}`)],
-    // The program: its commands, options and descriptions.
     ["program", join(here, "..", `exrec${ext}`)],
-    ["terraform", join(here, `terraform${ext}`)],
-    ["select", join(here, `select${ext}`)],
-    ["io", join(here, `io${ext}`)],
-    // Commander's version decides the layout; the lock file pins it.
+    ...commands,
     ["lock", join(ROOT, "package-lock.json")],
-  ] as const;
+  ];
   for (const [name, file] of inputs) {
     hash.update(name).update("\0");
     hash.update(existsSync(file) ? readFileSync(file) : "(missing)").update("\0");

@@ -82,6 +82,14 @@ export async function readPrices(api: ExchangeApi, subsidiary = "FR"): Promise<P
 }
 
 /**
+ * The planner's modules, loaded on first use: a command that starts this as soon as its reads are
+ * out has them loaded while it waits for the answers, not after.
+ */
+export function loadPlanner(): Promise<typeof import("../plan.js")> {
+  return import("../plan.js");
+}
+
+/**
  * Plans with the order quotes the plan needs: its orders' prices, and the quotes of one account that
  * give each Hosted platform's recurring prices.
  *
@@ -95,14 +103,6 @@ export async function readPrices(api: ExchangeApi, subsidiary = "FR"): Promise<P
  * could not read). A recurring-price quote that cannot be read leaves that price to the catalog,
  * and `note` says so; the JSON plan names the source of every recurring cost.
  */
-/**
- * The planner's modules, loaded on first use: a command that starts this as soon as its reads are
- * out has them loaded while it waits for the answers, not after.
- */
-export function loadPlanner(): Promise<typeof import("../plan.js")> {
-  return import("../plan.js");
-}
-
 export async function planWithQuotes(
   api: ExchangeApi,
   live: LiveState,

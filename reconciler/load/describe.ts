@@ -5,8 +5,8 @@ const ITEM_NAMES: Record<string, string> = { platforms: "platform", accounts: "a
 
 /** How a message names the place at `path`: the field's key, or `account 2` for list items. */
 export function placeLabel(path: DocPath): string {
-  if (path.length === 0) return "the manifest";
-  const last = path[path.length - 1]!;
+  const last = path[path.length - 1];
+  if (last === undefined) return "the manifest";
   if (typeof last === "number") {
     const list = path[path.length - 2];
     const item = typeof list === "string" ? ITEM_NAMES[list] : undefined;

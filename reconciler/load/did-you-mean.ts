@@ -7,20 +7,23 @@
 export function editDistance(a: string, b: string): number {
   const s = a.toLowerCase();
   const t = b.toLowerCase();
-  // rows[i][j]: distance between the first i letters of s and the first j letters of t.
-  const rows: number[][] = [Array.from({ length: t.length + 1 }, (_, j) => j)];
+  const width = t.length + 1;
+  // d(i, j): distance between the first i letters of s and the first j letters of t, kept in one
+  // zero-filled table of (s.length + 1) rows of `width`.
+  const table = new Uint32Array((s.length + 1) * width);
+  const d = (i: number, j: number): number => table[i * width + j] ?? 0;
+  for (let j = 0; j <= t.length; j++) table[j] = j;
   for (let i = 1; i <= s.length; i++) {
-    const row = [i];
+    table[i * width] = i;
     for (let j = 1; j <= t.length; j++) {
       const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      let best = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      let best = Math.min(d(i - 1, j) + 1, d(i, j - 1) + 1, d(i - 1, j - 1) + cost);
       if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1])
-        best = Math.min(best, rows[i - 2]![j - 2]! + 1);
-      row.push(best);
+        best = Math.min(best, d(i - 2, j - 2) + 1);
+      table[i * width + j] = best;
     }
-    rows.push(row);
   }
-  return rows[s.length]![t.length]!;
+  return d(s.length, t.length);
 }
 
 /**

@@ -53,10 +53,10 @@ function canonicalJsonWithout(value: unknown, skip: string | null): string {
     }
     keys.sort(compare);
     let out = "{";
-    for (let i = 0; i < keys.length; i++) {
+    keys.forEach((key, i) => {
       if (i > 0) out += ",";
-      out += `${JSON.stringify(keys[i])}:${canonicalJsonWithout(record[keys[i]!], skip)}`;
-    }
+      out += `${JSON.stringify(key)}:${canonicalJsonWithout(record[key], skip)}`;
+    });
     return `${out}}`;
   }
   return JSON.stringify(value);

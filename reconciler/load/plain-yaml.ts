@@ -175,12 +175,17 @@ class Reader {
   scalarEnd = 0;
   /** The positions of the last value readInline read: a flow collection's, or undefined for a scalar. */
   private inlinePositions: Positions | undefined = undefined;
+  /** The next `:` and the next ` #` (a comment's start) in the text, as the reader moves on. */
+  private readonly colons: NextOf;
+  private readonly comments: NextOf;
 
   /** A reader of `text`; `checked`: the whole text was read once already, with these checks. */
   constructor(
     readonly text: string,
     checked = false,
   ) {
+    this.colons = new NextOf(text, ":");
+    this.comments = new NextOf(text, " #");
     if (checked) return;
     const tab = text.indexOf("\t");
     if (tab !== -1) throw new NotPlain(tab, "a tab character");
@@ -373,10 +378,23 @@ class Reader {
     const text = this.text;
     const code = text.charCodeAt(at);
     if (code === 0x22 /* " */ || code === 0x27 /* ' */ || INDICATORS.has(text.charAt(at))) return -1;
-    for (let i = at; i < this.lineEnd; i++) {
-      const code = text.charCodeAt(i);
-      if (code === COLON && this.separatedAt(i + 1)) return i;
-      if (code === SPACE && text.charCodeAt(i + 1) === HASH) return -1;
+    return this.separatedColon(at, this.commentOrLineEnd(at));
+  }
+
+  /** Where a ` #` comment starts on the current line from `at`, or the line's end. */
+  private commentOrLineEnd(at: number): number {
+    const comment = this.comments.from(at);
+    return comment !== -1 && comment < this.lineEnd ? comment : this.lineEnd;
+  }
+
+  /** The first `:` from `at` and before `stop` that is followed by a space or the line's end, or -1. */
+  private separatedColon(at: number, stop: number): number {
+    for (
+      let colon = this.colons.from(at);
+      colon !== -1 && colon < stop;
+      colon = this.colons.from(colon + 1)
+    ) {
+      if (this.separatedAt(colon + 1)) return colon;
     }
     return -1;
   }
@@ -439,6 +457,18 @@ class Reader {
       }
     }
     if (INDICATORS.has(c) || c === "-") throw new NotPlain(at, "a YAML indicator");
+    if (!flow) {
+      // A block value runs to a comment or the line's end, found with string searches rather than
+      // a look at every character (the engine's searches are faster, and much faster while this
+      // code is still interpreted, as it is for most of a small file).
+      const stop = this.commentOrLineEnd(at);
+      const colon = this.separatedColon(at, stop);
+      if (colon !== -1) throw new NotPlain(colon, "a `: ` inside a value");
+      let last = stop;
+      while (last > at && text.charCodeAt(last - 1) === SPACE) last--;
+      this.scalarEnd = last;
+      return knownWord(KNOWN_WORDS, text, at, last) ?? resolvePlain(text.slice(at, last), at);
+    }
     let i = at;
     let last = at;
     for (; i < end; i++) {
@@ -465,6 +495,29 @@ class Reader {
  */
 function isFlatMap(positions: Positions): boolean {
   return positions.kind === "map" && positions.children === null && positions.at.length > 0;
+}
+
+/**
+ * Where `needle` next occurs in `text` from a position: one search serves every position up to
+ * the place it found, so that asking at each line, in the order of the text, costs one pass.
+ */
+class NextOf {
+  private searchedFrom = 0;
+  private found = -2;
+
+  constructor(
+    private readonly text: string,
+    private readonly needle: string,
+  ) {}
+
+  /** The first index at or after `at` where `needle` starts, or -1. */
+  from(at: number): number {
+    if (this.found === -2 || at < this.searchedFrom || (this.found !== -1 && this.found < at)) {
+      this.found = this.text.indexOf(this.needle, at);
+      this.searchedFrom = at;
+    }
+    return this.found;
+  }
 }
 
 /** A key cut out of the text, if the reader takes it as it is. */

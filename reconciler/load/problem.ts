@@ -48,6 +48,12 @@ function compareProblems(a: Problem, b: Problem): number {
 
 /** Sorted by file, line, column (then message, for a stable order), without exact repeats. */
 export function sortProblems(problems: readonly Problem[]): Problem[] {
-  const sorted = [...problems].sort(compareProblems);
-  return sorted.filter((p, i) => i === 0 || formatProblem(p) !== formatProblem(sorted[i - 1]!));
+  const kept: Problem[] = [];
+  let previous: string | null = null;
+  for (const problem of [...problems].sort(compareProblems)) {
+    const text = formatProblem(problem);
+    if (text !== previous) kept.push(problem);
+    previous = text;
+  }
+  return kept;
 }

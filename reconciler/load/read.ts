@@ -105,7 +105,8 @@ export function invalidUtf8Offset(bytes: Uint8Array): number | null {
 
 /** Length of the well-formed UTF-8 sequence starting at `i` (Unicode Table 3-7), or 0. */
 function validSequenceLength(bytes: Uint8Array, i: number): number {
-  const b0 = bytes[i]!;
+  const b0 = bytes[i];
+  if (b0 === undefined) return 0;
   if (b0 < 0x80) return 1;
   const continuation = (k: number, low = 0x80, high = 0xbf): boolean => {
     const b = bytes[i + k];
@@ -126,6 +127,6 @@ function validSequenceLength(bytes: Uint8Array, i: number): number {
 /** Line and column (in characters) of a byte offset, given that every byte before it is valid UTF-8. */
 function positionOfByte(bytes: Uint8Array, offset: number): Position {
   const before = STRICT_UTF8.decode(bytes.subarray(0, offset));
-  const lines = before.split("\n");
-  return { line: lines.length, col: lines[lines.length - 1]!.length + 1 };
+  const lineStart = before.lastIndexOf("\n") + 1;
+  return { line: before.split("\n").length, col: before.length - lineStart + 1 };
 }

@@ -260,7 +260,7 @@ function locateInValue(node: JsonNode, path: DocumentPath, target: LocateTarget)
       current = entry.value;
     } else if (current.kind === "array" && typeof segment === "number" && current.items[segment]) {
       keyAt = undefined;
-      current = current.items[segment]!;
+      current = current.items[segment];
     } else {
       return current.at;
     }
@@ -268,14 +268,17 @@ function locateInValue(node: JsonNode, path: DocumentPath, target: LocateTarget)
   return target === "key" && keyAt ? keyAt : current.at;
 }
 
-function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+/** Sets `value` at `path` (an empty path sets nothing), making the maps on the way. */
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  const last = path.at(-1);
+  if (last === undefined) return;
   let cursor = target;
   for (const segment of path.slice(0, -1)) {
     const next = cursor[segment];
     if (typeof next === "object" && next !== null) cursor = next as Record<string, unknown>;
     else cursor = cursor[segment] = {};
   }
-  cursor[path[path.length - 1]!] = value;
+  cursor[last] = value;
 }
 
 function snakeToCamel(name: string): string {
@@ -327,11 +330,11 @@ function collectResources(root: JsonNode, file: string): CollectedResources {
       for (const byName of objectsOf(typeEntry.value, `resource.${typeEntry.key}`, file)) {
         for (const nameEntry of byName.entries) {
           const address = `${typeEntry.key}.${nameEntry.key}`;
-          const bodies = objectsOf(nameEntry.value, address, file);
-          if (bodies.length !== 1) {
+          const [body, ...more] = objectsOf(nameEntry.value, address, file);
+          if (body === undefined || more.length > 0) {
             throw new TerraformJsonError(file, nameEntry.keyAt, "expected one object of attributes", address);
           }
-          target.push({ address, keyAt: nameEntry.keyAt, body: bodies[0]! });
+          target.push({ address, keyAt: nameEntry.keyAt, body });
         }
       }
     }

@@ -35,14 +35,15 @@ export const MAX_FULL_YAML_CHARS = 8 * 1024 * 1024;
 export type YamlSourceResult = { ok: true; source: ManifestSource } | { ok: false; problems: Problem[] };
 
 export function yamlSource(text: string, file: string): YamlSourceResult {
-  const tooDeep = excessiveNesting(text);
+  const starts = lineStarts(text);
+  const tooDeep = excessiveNesting(text, starts);
   if (tooDeep !== null) {
     return { ok: false, problems: [problemAt(file, tooDeep.at, tooDeep.message)] };
   }
 
   const plain = readPlainYaml(text);
   if (plain.ok) {
-    const positionOf = lineIndex(text);
+    const positionOf = lineIndex(starts);
     const { document, offsetOf } = plain.yaml;
     const locate = (path: DocPath, target: LocateTarget = "value"): Position =>
       positionOf(offsetOf(path, target));
@@ -54,7 +55,7 @@ export function yamlSource(text: string, file: string): YamlSourceResult {
       problems: [
         problemAt(
           file,
-          lineIndex(text)(plain.offset),
+          lineIndex(starts)(plain.offset),
           `YAML: ${plain.reason} here; a manifest over ${MAX_FULL_YAML_CHARS} characters must be plain YAML (block maps and lists, one-line values, no anchors, tags or tabs): write this plainly, or split the file`,
         ),
       ],
@@ -63,14 +64,19 @@ export function yamlSource(text: string, file: string): YamlSourceResult {
   return fullYamlSource(text, file);
 }
 
+/** Where each line of the text starts: 0, and the offset after every "\n". */
+export function lineStarts(text: string): number[] {
+  const starts: number[] = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
 /**
  * Line and column (1-based) of an offset, from a table of where each line starts. The model asks
  * for every account's position in the order of the file, a few lines apart: the search starts
  * with the few lines after the one found last, before it halves the whole table.
  */
-function lineIndex(text: string): (offset: number) => Position {
-  const starts: number[] = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+function lineIndex(starts: readonly number[]): (offset: number) => Position {
   // The line after the last starts past any offset.
   const startOf = (line: number): number => starts[line] ?? Infinity;
   const search = (offset: number): number => {
@@ -204,18 +210,21 @@ export function fullYamlSource(text: string, file: string): YamlSourceResult {
  * 100,000-account manifest is read here before anything else), and the one met first in the text
  * is reported, as a single pass over every character would.
  */
-export function excessiveNesting(text: string): { at: Position; message: string } | null {
-  const indented = firstDeepIndent(text);
+export function excessiveNesting(
+  text: string,
+  starts: readonly number[] = lineStarts(text),
+): { at: Position; message: string } | null {
+  const indented = firstDeepIndent(text, starts);
   const nested = firstDeepBracket(text, indented === -1 ? text.length : indented);
   if (nested !== -1) {
     return {
-      at: positionOfOffset(text, nested),
+      at: lineIndex(starts)(nested),
       message: `brackets ([ and {) nest more than ${MAX_FLOW_DEPTH} levels deep here; a manifest nests a few levels only`,
     };
   }
   if (indented !== -1) {
     return {
-      at: positionOfOffset(text, indented),
+      at: lineIndex(starts)(indented),
       message: `this line is indented more than ${MAX_INDENT} columns deep; a manifest nests a few levels only`,
     };
   }
@@ -227,16 +236,18 @@ function isIndentation(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x2d || code === 0x3f || code === 0x3a;
 }
 
-/** The offset of the first character of a line's indentation beyond MAX_INDENT columns, or -1. */
-function firstDeepIndent(text: string): number {
-  for (let start = 0; start < text.length;) {
-    const limit = Math.min(start + MAX_INDENT, text.length);
+/**
+ * The offset of the first character of a line's indentation beyond MAX_INDENT columns, or -1.
+ * Only lines longer than that can hold one: the others are skipped by their length alone.
+ */
+function firstDeepIndent(text: string, starts: readonly number[]): number {
+  for (let line = 0; line < starts.length; line++) {
+    const start = starts[line] ?? 0;
+    const end = (starts[line + 1] ?? text.length + 1) - 1;
+    if (end - start <= MAX_INDENT) continue;
     let i = start;
-    while (i < limit && isIndentation(text.charCodeAt(i))) i++;
+    while (i < start + MAX_INDENT && isIndentation(text.charCodeAt(i))) i++;
     if (i === start + MAX_INDENT && isIndentation(text.charCodeAt(i))) return i;
-    const end = text.indexOf("\n", i);
-    if (end === -1) return -1;
-    start = end + 1;
   }
   return -1;
 }
@@ -271,17 +282,6 @@ function firstDeepBracket(text: string, before: number): number {
   }
 }
 
-/** Line and column (1-based) of an offset, counted once, for a problem. */
-function positionOfOffset(text: string, offset: number): Position {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, col: offset - lineStart + 1 };
-}
-
 /** No node, or the empty scalar a document made only of `---` holds. */
 function isEmptyNode(node: unknown): boolean {
   return node === null || (yaml().isScalar(node) && node.value === null && node.source === "");
@@ -310,7 +310,7 @@ function yamlIssueMessage(issue: YAMLError | YAMLWarning): string {
 }
 
 function firstLine(message: string): string {
-  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  return (message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
 }
 
 function firstAliasPosition(document: Document.Parsed, positionOf: (offset: number) => Position): Position {
@@ -351,8 +351,7 @@ function complexKeyProblems(
 function offsetOf(root: unknown, path: DocPath, target: LocateTarget): number | null {
   let node = root as YamlNode | null;
   let best = startOf(node);
-  for (let i = 0; i < path.length; i++) {
-    const segment = path[i]!;
+  for (const [i, segment] of path.entries()) {
     const last = i === path.length - 1;
     if (yaml().isMap(node)) {
       const pair = node.items.find((p) => yaml().isScalar(p.key) && String(p.key.value) === String(segment));

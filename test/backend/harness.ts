@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import pg from "pg";
 import { openBackend } from "../../provider/backend/index.js";
 import type { Backend, LockOwner } from "../../reconciler/ports.js";
+import { loopbackChildEnv } from "../support/child-env.js";
 import { createDatabase, startThrowawayPostgres, type ThrowawayPostgres } from "../support/postgres.js";
 
 export const REPO = resolve(import.meta.dirname, "..", "..");
@@ -194,6 +195,7 @@ export interface LockChildConfig {
 export function startLockChild(config: LockChildConfig): LockChild {
   const child = spawn(process.execPath, [LOCK_CHILD, JSON.stringify(config)], {
     cwd: REPO,
+    env: loopbackChildEnv(),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
@@ -230,6 +232,7 @@ export function runJournalChild(config: {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [JOURNAL_CHILD, JSON.stringify(config)], {
       cwd: REPO,
+      env: loopbackChildEnv(),
       stdio: ["ignore", "pipe", "pipe"],
       timeout: 30_000,
     });
@@ -299,7 +302,7 @@ export function holdPeriods(events: LogEvent[]): { label: string; enter: number;
 
 /** A pid that belonged to a process of this host that has exited. */
 export async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
+  const child = spawn(process.execPath, ["-e", ""], { env: loopbackChildEnv(), stdio: "ignore" });
   const pid = child.pid!;
   await new Promise((r) => child.on("close", r));
   return pid;

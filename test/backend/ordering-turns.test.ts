@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BackendError, hostOrderingTurns, OrderingTurnTimeoutError } from "../../provider/backend/index.js";
 import { InterruptedError } from "../../reconciler/errors.js";
+import { loopbackChildEnv } from "../support/child-env.js";
 import { tempDir } from "../support/cli.js";
 import { REPO } from "./harness.js";
 import { first } from "../support/items.js";
@@ -52,6 +53,7 @@ function startChild(label: string, extra: { account?: string; platform?: string;
     releaseFile: join(dir, "..", `release-${label}`),
   };
   const child = spawn(process.execPath, [CHILD, JSON.stringify(config)], {
+    env: loopbackChildEnv(),
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
