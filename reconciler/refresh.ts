@@ -210,8 +210,9 @@ async function readByIds(
   const { organization: org, service: svc } = ref;
   const unique = [...new Set(ids)];
   // An address holding the batch separator cannot travel in a batch: it is always read alone.
-  const batchable = unique.filter((id) => !id.includes(","));
-  const alone = unique.filter((id) => id.includes(","));
+  const batchable: string[] = [];
+  const alone: string[] = [];
+  for (const id of unique) (id.includes(",") ? alone : batchable).push(id);
   const batches: string[][] = [];
   for (let i = 0; i < batchable.length; i += batchSize) batches.push(batchable.slice(i, i + batchSize));
 
