@@ -158,8 +158,7 @@ export class OvhExchangeApi implements ExchangeApi {
     for (let i = 0; i < body.length; i++) {
       const element = body[i] as { key: string; value?: unknown; error?: unknown };
       if (element.value !== null && element.value !== undefined) {
-        // The element's name is written only if its account fails the check.
-        accounts.push(shape.validate(() => `${call} [${i}].value`, shape.account, element.value));
+        accounts.push(shape.validateElement(call, i, ".value", shape.account, element.value));
       } else {
         errors.push({ email: element.key, message: describeBatchError(element.error) });
       }

@@ -216,6 +216,9 @@ export class OvhHttpClient {
     let pool = this.pools.get(origin);
     if (pool === undefined) {
       pool = new Pool(origin, {
+        // No more connections than requests may be in flight: a pool left unbounded opens a new one
+        // whenever a request comes before the connection just answered is marked free again.
+        connections: this.limits.concurrency,
         connect: { timeout: this.limits.timeoutMs },
         headersTimeout: this.limits.timeoutMs,
         bodyTimeout: this.limits.timeoutMs,
@@ -419,13 +422,21 @@ export class OvhHttpClient {
   }
 
   /** send(), telling onSlow what it waits for when no answer has come after slowNoticeMs. */
-  private async sendWatched(
+  private sendWatched(
     ex: Exchange,
     authHeaders: Record<string, string>,
     attempt: number,
   ): Promise<AttemptResult> {
     const onSlow = this.onSlow;
-    if (!onSlow) return this.send(ex, authHeaders);
+    return onSlow ? this.sendNoticed(ex, authHeaders, attempt, onSlow) : this.send(ex, authHeaders);
+  }
+
+  private async sendNoticed(
+    ex: Exchange,
+    authHeaders: Record<string, string>,
+    attempt: number,
+    onSlow: (line: string) => void,
+  ): Promise<AttemptResult> {
     const started = Date.now();
     const timer = setTimeout(() => {
       // One line per period across all requests: sixty-four hung reads are one notice, not 64.
@@ -534,7 +545,7 @@ export class OvhHttpClient {
  * The body as UTF-8 text, or null (and the connection dropped) once it exceeds `limit` bytes. A body
  * whose length is announced within the limit is read in one go; others are counted as they come.
  */
-async function readBounded(
+function readBounded(
   body: Dispatcher.ResponseData["body"],
   contentLength: string | string[] | undefined,
   limit: number,
@@ -543,9 +554,14 @@ async function readBounded(
     typeof contentLength === "string" && /^\d+$/.test(contentLength) ? Number(contentLength) : NaN;
   if (announced > limit) {
     body.destroy();
-    return null;
+    return Promise.resolve(null);
   }
   if (announced <= limit) return body.text();
+  return readCounted(body, limit);
+}
+
+/** A body of unannounced length, counted as it comes. */
+async function readCounted(body: Dispatcher.ResponseData["body"], limit: number): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {

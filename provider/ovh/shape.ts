@@ -173,6 +173,26 @@ export function validate<T>(call: At, check: Check<T>, value: unknown): T {
   }
 }
 
+/**
+ * `validate` for element `index` of a list that `call` answered, the element named
+ * `${call} [index]${suffix}` only if it fails: no name, and no closure, per element on the good path.
+ */
+export function validateElement<T>(
+  call: string,
+  index: number,
+  suffix: string,
+  check: Check<T>,
+  value: unknown,
+): T {
+  try {
+    return check(value, "");
+  } catch (error) {
+    if (error instanceof ShapeProblem)
+      throw new ResponseShapeError(`${call} [${index}]${suffix}`, error.message);
+    throw error;
+  }
+}
+
 /** True when `value` passes `check` (for answers whose shape selects a branch). */
 export function passes(check: Check<unknown>, value: unknown): boolean {
   try {

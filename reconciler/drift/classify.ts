@@ -65,11 +65,11 @@ export function classifyPlatform(
   const settled = new Set<string>();
   for (const waiting of compared.waiting) {
     settled.add(waiting.address);
-    items.push(taskPending(key, waiting.address, platform.live.get(waiting.address)!));
+    items.push(taskPending(key, waiting.address, liveAccount(platform, waiting.address)));
   }
   for (const unmanaged of compared.unmanaged) {
     settled.add(unmanaged.address);
-    items.push(unmanagedItem(platform, unmanaged.address, null));
+    items.push(unmanagedItem(platform, unmanaged.address, liveAccount(platform, unmanaged.address), null));
   }
   // A blank the planner gives a declared address is accounted for by that address's item.
   for (const { change } of compared.drafts)
@@ -83,9 +83,9 @@ export function classifyPlatform(
     if (settled.has(address)) continue;
     items.push(...classifyDeclared(platform, address, account, uncreatable.has(address)));
   }
-  for (const address of platform.live.keys()) {
+  for (const [address, live] of platform.live) {
     if (declared.has(address) || settled.has(address)) continue;
-    items.push(...classifyUndeclared(platform, address));
+    items.push(...classifyUndeclared(platform, address, live));
   }
   return items;
 }
@@ -190,7 +190,12 @@ function classifyDeclared(
   const operation = changed.length > 0 ? openOperationFor(platform.ctx.journal, platform.key, address) : null;
   if (operation)
     return [
-      operationPending(platform.key, address, operation, changed.length === 1 ? changed[0]!.field : null),
+      operationPending(
+        platform.key,
+        address,
+        operation,
+        changed.length === 1 ? (changed[0]?.field ?? null) : null,
+      ),
       ...pending,
     ];
   return [...changed, ...pending];
@@ -286,18 +291,31 @@ function changedItems(
 // Undeclared accounts on a prune platform
 // ---------------------------------------------------------------------------------------------
 
-function classifyUndeclared(platform: Platform, address: string): DriftItem[] {
-  const live = platform.live.get(address)!;
+function classifyUndeclared(platform: Platform, address: string, live: ActualAccount): DriftItem[] {
   const changes = platform.changes.get(address) ?? [];
   if (changes.length === 0) return [terminationPending(platform.key, address, live)];
   const operation = openOperationFor(platform.ctx.journal, platform.key, address);
   if (operation) return [operationPending(platform.key, address, operation, null)];
-  const rule = changes.some((c) => c.rule === "H5") ? "H5" : changes[0]!.rule;
-  return [unmanagedItem(platform, address, rule)];
+  const rule = changes.some((c) => c.rule === "H5") ? "H5" : (changes[0]?.rule ?? null);
+  return [unmanagedItem(platform, address, live, rule)];
 }
 
-function unmanagedItem(platform: Platform, address: string, rule: RuleId | null): UnmanagedItem {
-  const live = platform.live.get(address)!;
+/**
+ * The live account the planner named as waiting or unmanaged: the planner names only accounts it
+ * read from this platform's live state, so a miss is a bug, said as one rather than a crash later.
+ */
+function liveAccount(platform: Platform, address: string): ActualAccount {
+  const live = platform.live.get(address);
+  if (live === undefined) throw new Error(`drift: ${platform.key} ${address} is not among the accounts read`);
+  return live;
+}
+
+function unmanagedItem(
+  platform: Platform,
+  address: string,
+  live: ActualAccount,
+  rule: RuleId | null,
+): UnmanagedItem {
   return {
     kind: "unmanaged",
     platform: platform.key,

@@ -40,7 +40,7 @@ export { MAX_ALIAS_COUNT } from "./yaml-source.js";
 
 /** The desired state the files describe; throws ManifestError listing every problem of every file. */
 export async function loadDesired(paths: string[], options: ReadOptions): Promise<Desired> {
-  const { problems, platforms } = await analyse(paths, options);
+  const { problems, platforms } = await analyse(paths, options, true);
   if (problems.length > 0) throw new ManifestError(problems, [...paths]);
   const desired = { platforms, files: [...paths] } as unknown as Desired;
   return defineLazy(desired, "digest", () => desiredDigest(platforms));
@@ -48,12 +48,15 @@ export async function loadDesired(paths: string[], options: ReadOptions): Promis
 
 /** The same checks as loadDesired, returning the problems (sorted; empty when the files are valid). */
 export async function validateFiles(paths: string[], options: ReadOptions): Promise<Problem[]> {
-  return (await analyse(paths, options)).problems;
+  // The model is not built: no problem comes from building it, and a 100,000-account one costs.
+  return (await analyse(paths, options, false)).problems;
 }
 
+/** Every problem of the files; and, when `build` and there is none, the model they declare. */
 async function analyse(
   paths: readonly string[],
   options: ReadOptions,
+  build: boolean,
 ): Promise<{ problems: Problem[]; platforms: DesiredPlatform[] }> {
   if (paths.length === 0) {
     const problem = problemAt(
@@ -76,7 +79,7 @@ async function analyse(
   }
   problems.push(...crossSourceProblems(sources));
   if (problems.length > 0) return { problems: sortProblems(problems), platforms: [] };
-  return { problems: [], platforms: sources.flatMap(desiredPlatforms) };
+  return { problems: [], platforms: build ? sources.flatMap(desiredPlatforms) : [] };
 }
 
 async function parseInput(

@@ -7,7 +7,7 @@
 import { PLACEHOLDER_DOMAIN, platformKey, RENEWALS } from "../model.js";
 import { quote } from "./describe.js";
 import { ABSENT_ACCOUNT_FIELDS, asList, asRecord } from "./document.js";
-import { formatPosition, problemAt, type Problem } from "./problem.js";
+import { formatPosition, problemAt, type Position, type Problem } from "./problem.js";
 import type { DocPath, ManifestSource } from "./source.js";
 
 /**
@@ -143,19 +143,13 @@ export function crossSourceProblems(sources: readonly ManifestSource[]): Problem
   const problems: Problem[] = [];
   // Where each was first declared, located only when a second declaration needs to name it.
   const platforms = new Map<string, { source: ManifestSource; path: DocPath }>();
-  // An address is noted by a number, not by an object and a path for each of 100,000: its
-  // account's ordinal among every account listed, which `listed` turns back into a place.
-  const addresses = new Map<string, number>();
-  const listed: { source: ManifestSource; platformIndex: number; first: number }[] = [];
+  // Addresses are only noted as seen: which declaration came first is looked for again, in a
+  // second walk, for the few that are declared twice. An account is named by its ordinal among
+  // every account listed, which `listed` turns back into a place.
+  const seen = new Set<string>();
+  const repeats: { address: string; ordinal: number }[] = [];
+  const listed: ListedAccounts[] = [];
   let ordinal = 0;
-  const firstAt = (first: { source: ManifestSource; path: DocPath }): string =>
-    formatPosition(first.source.file, first.source.locate(first.path));
-  const firstAddressAt = (first: number): string => {
-    const owner = lastAtOrBefore(listed, first);
-    if (owner === undefined) throw new Error(`account ordinal ${first} belongs to no platform listed`);
-    const path = ["platforms", owner.platformIndex, "accounts", first - owner.first, "email"];
-    return firstAt({ source: owner.source, path });
-  };
   for (const source of sources) {
     const list = asList(asRecord(source.document)?.platforms);
     for (let platformIndex = 0; platformIndex < list.length; platformIndex++) {
@@ -171,34 +165,71 @@ export function crossSourceProblems(sources: readonly ManifestSource[]): Problem
             problemAt(
               source.file,
               source.locate(platformPath),
-              `platform ${key} is declared twice: also declared at ${firstAt(first)}; keep one`,
+              `platform ${key} is declared twice: also declared at ${formatPosition(first.source.file, first.source.locate(first.path))}; keep one`,
             ),
           );
       }
       const accounts = asList(platform.accounts);
-      if (accounts.length > 0) listed.push({ source, platformIndex, first: ordinal });
+      if (accounts.length > 0) listed.push({ source, platformIndex, first: ordinal, accounts });
       for (let accountIndex = 0; accountIndex < accounts.length; accountIndex++) {
-        const email = asRecord(accounts[accountIndex])?.email;
-        if (typeof email !== "string") continue;
-        const address = email.toLowerCase();
-        const first = addresses.get(address);
-        if (first === undefined) {
-          addresses.set(address, ordinal + accountIndex);
-        } else {
-          const path: DocPath = ["platforms", platformIndex, "accounts", accountIndex, "email"];
-          problems.push(
-            problemAt(
-              source.file,
-              source.locate(path),
-              `${quote(address)} is declared twice: also declared at ${firstAddressAt(first)}; keep one`,
-            ),
-          );
-        }
+        const address = addressOf(accounts[accountIndex]);
+        if (address === null) continue;
+        const size = seen.size;
+        seen.add(address);
+        if (seen.size === size) repeats.push({ address, ordinal: ordinal + accountIndex });
       }
       ordinal += accounts.length;
     }
   }
+  if (repeats.length > 0) problems.push(...repeatedAddressProblems(repeats, listed));
   return problems;
+}
+
+/** The accounts of one platform, and the ordinal of its first among every account listed. */
+interface ListedAccounts {
+  source: ManifestSource;
+  platformIndex: number;
+  first: number;
+  accounts: readonly unknown[];
+}
+
+/** The lower-cased address of an account, when it has one. */
+function addressOf(account: unknown): string | null {
+  const email = asRecord(account)?.email;
+  return typeof email === "string" ? email.toLowerCase() : null;
+}
+
+/** A problem for each address declared again, naming where it was declared first. */
+function repeatedAddressProblems(
+  repeats: readonly { address: string; ordinal: number }[],
+  listed: readonly ListedAccounts[],
+): Problem[] {
+  const wanted = new Set(repeats.map((repeat) => repeat.address));
+  const firstOf = new Map<string, number>();
+  for (const owner of listed) {
+    owner.accounts.forEach((account, index) => {
+      const address = addressOf(account);
+      if (address !== null && wanted.has(address) && !firstOf.has(address))
+        firstOf.set(address, owner.first + index);
+    });
+  }
+  const placeOf = (ordinal: number): { source: ManifestSource; position: Position } => {
+    const owner = lastAtOrBefore(listed, ordinal);
+    if (owner === undefined) throw new Error(`account ordinal ${ordinal} belongs to no platform listed`);
+    const path = ["platforms", owner.platformIndex, "accounts", ordinal - owner.first, "email"];
+    return { source: owner.source, position: owner.source.locate(path) };
+  };
+  return repeats.map(({ address, ordinal }) => {
+    const first = firstOf.get(address);
+    if (first === undefined) throw new Error(`${address} was seen twice but not found again`);
+    const here = placeOf(ordinal);
+    const there = placeOf(first);
+    return problemAt(
+      here.source.file,
+      here.position,
+      `${quote(address)} is declared twice: also declared at ${formatPosition(there.source.file, there.position)}; keep one`,
+    );
+  });
 }
 
 /** The last of `items` (sorted by `first`) whose `first` is at most `ordinal`. */

@@ -157,7 +157,7 @@ export function renderFloorReads(rows: FloorReadRow[]): string[] {
   const lines = [
     "### Reader CPU against the plain undici reader (the floor)",
     "",
-    "The plain reader (`test/bench/plain-reader.ts`) makes the same requests on one undici `Pool`, signed, as many in flight, with `body.json()` and nothing else; it knows the mode in advance, so it skips the one probe exrec may make per platform. Per request: CPU ÷ requests made.",
+    "The plain reader (`test/bench/plain-reader.ts`) makes the same requests on one undici `Pool`, signed, as many in flight, with `body.json()` and nothing else; it knows the mode in advance, so it skips the one probe exrec may make per platform. Each reader is a fresh process of the benchmark program, whose start-up garbage is collected before the read, so that neither pays for it by chance. CPU is counted from the first request to the last answer. Per request: CPU ÷ requests made.",
     "",
     "| fleet | mode | exrec CPU | plain CPU (floor) | exrec ÷ plain | per request: exrec | per request: plain | per request ÷ | target | exrec wall | plain wall |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
