@@ -44,6 +44,11 @@ export interface PlainYaml {
   document: unknown;
   /** Offset of the node at `path` (or of the deepest one on the way that exists), as yaml-source locates. */
   offsetOf: (path: readonly (string | number)[], target: "key" | "value") => number;
+  /**
+   * The offsets of the items of the list at `path` (what offsetOf gives for each item's path), or
+   * null when no list is there.
+   */
+  itemOffsets: (path: readonly (string | number)[]) => readonly number[] | null;
 }
 
 export type PlainYamlResult = { ok: true; yaml: PlainYaml } | { ok: false; offset: number; reason: string };
@@ -152,6 +157,10 @@ export function readPlainYaml(text: string): PlainYamlResult {
       yaml: {
         document: positions.value,
         offsetOf: (path, target) => locate(positions, path, target, reread),
+        itemOffsets: (path) => {
+          const node = nodeAt(positions, path, reread);
+          return node?.kind === "seq" ? node.itemAt : null;
+        },
       },
     };
   } catch (error) {
@@ -686,6 +695,31 @@ function locate(
     }
   }
   return best;
+}
+
+/** The positions of the collection at `path`, if one is there. */
+function nodeAt(
+  root: Positions,
+  path: readonly (string | number)[],
+  reread: (at: number) => MapPositions,
+): Positions | undefined {
+  let node: Positions | undefined = root;
+  for (const segment of path) {
+    if (node === undefined) return undefined;
+    if (node.kind === "map") {
+      node = node.children?.[(node.keys ??= Object.keys(node.value)).indexOf(String(segment))];
+    } else {
+      const index = Number(segment);
+      const itemAt = node.itemAt[index];
+      let child: Positions | undefined = node.children?.[index];
+      if (child === undefined && itemAt !== undefined && isMapValue(node.value[index])) {
+        child = reread(itemAt);
+        (node.children ??= [])[index] = child;
+      }
+      node = child;
+    }
+  }
+  return node;
 }
 
 function isMapValue(value: unknown): boolean {
