@@ -11,6 +11,7 @@ import { hasTaskPending, isBlank } from "../account-state.js";
 import {
   platformKey,
   type ActualAccount,
+  type Address,
   type ActualPlatform,
   type DesiredAccount,
   type DesiredPlatform,
@@ -39,9 +40,9 @@ interface Platform {
   /** The live offer: its rules decide, as the API's behaviour follows it. */
   offer: Offer;
   desired: DesiredPlatform;
-  live: Map<string, ActualAccount>;
+  live: Map<Address, ActualAccount>;
   /** The planner's changes that touch each address (an order touches every address it buys). */
-  changes: Map<string, FoundChange[]>;
+  changes: Map<Address, FoundChange[]>;
   ctx: ClassifyContext;
 }
 
@@ -56,7 +57,7 @@ export function classifyPlatform(
     key,
     offer: actual.offer,
     desired,
-    live: new Map(actual.accounts.map((a) => [a.email.toLowerCase(), a])),
+    live: new Map(actual.accounts.map((a) => [a.email, a])),
     changes: changesByAddress(compared.drafts.map((draft) => draft.change)),
     ctx,
   };
@@ -113,9 +114,9 @@ function compare(desired: DesiredPlatform, actual: ActualPlatform, ctx: Classify
   return sink;
 }
 
-function changesByAddress(changes: readonly FoundChange[]): Map<string, FoundChange[]> {
-  const byAddress = new Map<string, FoundChange[]>();
-  const add = (address: string, change: FoundChange) => {
+function changesByAddress(changes: readonly FoundChange[]): Map<Address, FoundChange[]> {
+  const byAddress = new Map<Address, FoundChange[]>();
+  const add = (address: Address, change: FoundChange) => {
     const list = byAddress.get(address);
     if (list) list.push(change);
     else byAddress.set(address, [change]);
@@ -133,7 +134,7 @@ function changesByAddress(changes: readonly FoundChange[]): Map<string, FoundCha
 
 function classifyDeclared(
   platform: Platform,
-  address: string,
+  address: Address,
   account: DesiredAccount,
   uncreatable: boolean,
 ): DriftItem[] {
@@ -204,7 +205,7 @@ function classifyDeclared(
 /** The drift items one planned change on a live, declared account stands for: one per field it touches. */
 function changedItems(
   platform: Platform,
-  address: string,
+  address: Address,
   live: ActualAccount,
   change: FoundChange,
 ): ChangedItem[] {
@@ -291,7 +292,7 @@ function changedItems(
 // Undeclared accounts on a prune platform
 // ---------------------------------------------------------------------------------------------
 
-function classifyUndeclared(platform: Platform, address: string, live: ActualAccount): DriftItem[] {
+function classifyUndeclared(platform: Platform, address: Address, live: ActualAccount): DriftItem[] {
   const changes = platform.changes.get(address) ?? [];
   if (changes.length === 0) return [terminationPending(platform.key, address, live)];
   const operation = openOperationFor(platform.ctx.journal, platform.key, address);
@@ -304,7 +305,7 @@ function classifyUndeclared(platform: Platform, address: string, live: ActualAcc
  * The live account the planner named as waiting or unmanaged: the planner names only accounts it
  * read from this platform's live state, so a miss is a bug, said as one rather than a crash later.
  */
-function liveAccount(platform: Platform, address: string): ActualAccount {
+function liveAccount(platform: Platform, address: Address): ActualAccount {
   const live = platform.live.get(address);
   if (live === undefined) throw new Error(`drift: ${platform.key} ${address} is not among the accounts read`);
   return live;
@@ -312,7 +313,7 @@ function liveAccount(platform: Platform, address: string): ActualAccount {
 
 function unmanagedItem(
   platform: Platform,
-  address: string,
+  address: Address,
   live: ActualAccount,
   rule: RuleId | null,
 ): UnmanagedItem {
@@ -334,7 +335,7 @@ function unmanagedItem(
 // Pending items
 // ---------------------------------------------------------------------------------------------
 
-function taskPending(platform: string, address: string, live: ActualAccount): PendingItem {
+function taskPending(platform: string, address: Address, live: ActualAccount): PendingItem {
   const task = hasTaskPending(live) ? `, task ${live.taskPendingId} in flight` : "";
   return {
     kind: "pending",
@@ -349,7 +350,7 @@ function taskPending(platform: string, address: string, live: ActualAccount): Pe
   };
 }
 
-function terminationPending(platform: string, address: string, live: ActualAccount): PendingItem {
+function terminationPending(platform: string, address: Address, live: ActualAccount): PendingItem {
   const expires = calendarDateOrNull(live.expirationDate);
   return {
     kind: "pending",
@@ -366,7 +367,7 @@ function terminationPending(platform: string, address: string, live: ActualAccou
 
 function operationPending(
   platform: string,
-  address: string,
+  address: Address,
   entry: JournalEntry,
   field: DriftField | null,
 ): PendingItem {
