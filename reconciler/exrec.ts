@@ -260,10 +260,7 @@ export async function runExrec(args: readonly string[], io: CliIo): Promise<numb
 
 /** An error of the operating system (`EACCES`, `ENOSPC`, `EADDRINUSE`…), as Node.js reports them. */
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return (
-    error instanceof Error &&
-    typeof (error as NodeJS.ErrnoException).code === "string" &&
-    /^E[A-Z0-9]+$/.test((error as NodeJS.ErrnoException).code!) &&
-    typeof (error as NodeJS.ErrnoException).syscall === "string"
-  );
+  if (!(error instanceof Error)) return false;
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  return typeof code === "string" && /^E[A-Z0-9]+$/.test(code) && typeof syscall === "string";
 }

@@ -151,8 +151,9 @@ export async function readQuotes(
   const reads: QuoteReads = { quotes: new Map(), failures: new Map() };
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < requests.length && !options.signal?.aborted) {
-      const request = requests[next++]!;
+    while (!options.signal?.aborted) {
+      const request = requests[next++];
+      if (request === undefined) break;
       const key = quoteKey(request);
       try {
         reads.quotes.set(key, await readQuote(api, request));
@@ -234,7 +235,8 @@ export function priceBookFromCatalog(catalog: ApiCatalog): PriceBook {
 
   const monthly: Record<string, number> = {};
   for (const [key, prices] of [...candidates].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (prices.size === 1) monthly[key] = [...prices][0]!;
+    const [only, ...others] = prices;
+    if (only !== undefined && others.length === 0) monthly[key] = only;
   }
   return { currency, monthly };
 }

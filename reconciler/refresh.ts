@@ -99,12 +99,10 @@ async function mapLimited<T, R>(
   fn: (item: T) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
-  let next = 0;
+  // One iterator shared by the workers: each takes the next item as it frees up.
+  const queue = items.entries();
   const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
+    for (const [index, item] of queue) results[index] = await fn(item);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
@@ -234,9 +232,10 @@ async function readByIds(
       return toActualAccount(account);
     });
 
-  if (batches.length === 0) return { accounts: await readSingles(alone), mode: "single" };
+  const [firstBatch] = batches;
+  if (firstBatch === undefined) return { accounts: await readSingles(alone), mode: "single" };
 
-  const probe = await api.getAccountsBatch(org, svc, batches[0]!);
+  const probe = await api.getAccountsBatch(org, svc, firstBatch);
   if (probe.kind === "unsupported") {
     // The API does not answer batches here: one GET per account, the probe's ids included.
     return { accounts: await readSingles(unique), mode: "single" };
@@ -273,7 +272,7 @@ async function readByIds(
 /** Each asked id answered, exactly as written, at its place: the answer needs no matching up. */
 function answersInOrder(asked: readonly string[], accounts: readonly ApiAccount[]): boolean {
   if (accounts.length !== asked.length) return false;
-  for (let i = 0; i < asked.length; i++) if (accounts[i]!.primaryEmailAddress !== asked[i]) return false;
+  for (let i = 0; i < asked.length; i++) if (accounts[i]?.primaryEmailAddress !== asked[i]) return false;
   return true;
 }
 
@@ -288,14 +287,15 @@ function toActualPlatform(
   // One account answered twice (two pages overlapping, a list naming it twice in two cases) would
   // count twice in the plan: refuse rather than guess which answer is right. Sorted, a second
   // answer sits next to the first.
-  for (let i = 1; i < accounts.length; i++) {
-    const email = accounts[i]!.email;
-    if (email === accounts[i - 1]!.email) {
+  let previous: string | null = null;
+  for (const { email } of accounts) {
+    if (email === previous) {
       throw new UnexpectedAnswerError(
         `GET ${platformRoute(ref)}/account`,
         `the account ${email} was answered twice`,
       );
     }
+    previous = email;
   }
   return {
     organization: ref.organization,

@@ -93,11 +93,13 @@ export function resolveConnection(
     }),
   ) as Record<CredentialName, Found | undefined>;
 
+  /** The settings found among these names. */
+  const present = (names: readonly CredentialName[]): Found[] => names.flatMap((n) => credentials[n] ?? []);
   const appKeyGiven = APPLICATION_KEY_SET.filter((n) => credentials[n] !== undefined);
   const oauthGiven = OAUTH2_SET.filter((n) => credentials[n] !== undefined);
 
   if (appKeyGiven.length > 0 && oauthGiven.length > 0) {
-    const names = [...appKeyGiven, ...oauthGiven].map((n) => describe(credentials[n]!));
+    const names = present([...appKeyGiven, ...oauthGiven]).map(describe);
     throw new ConfigError(
       [...appKeyGiven, ...oauthGiven].map((n) => CREDENTIAL_SETTINGS[n].env).join(", "),
       `both an application key and OAuth2 client credentials are set (${names.join(", ")}); exrec uses one method at a time`,
@@ -135,7 +137,7 @@ export function resolveConnection(
 
   const missing = method.filter((n) => credentials[n] === undefined);
   if (missing.length > 0) {
-    const given = method.filter((n) => credentials[n] !== undefined).map((n) => describe(credentials[n]!));
+    const given = present(method).map(describe);
     throw new ConfigError(
       missing.map((n) => CREDENTIAL_SETTINGS[n].env).join(", "),
       `missing ${missing.map((n) => CREDENTIAL_SETTINGS[n].env).join(" and ")} (${given.join(", ")} ${given.length > 1 ? "are" : "is"} set without ${missing.length > 1 ? "them" : "it"})`,
@@ -146,13 +148,18 @@ export function resolveConnection(
   }
 
   if (endpoint === null) {
-    const given = method.map((n) => describe(credentials[n]!));
+    const given = present(method).map(describe);
     throw new ConfigError("OVH_ENDPOINT", `credentials are set (${given.join(", ")}) but no endpoint`, {
       hint: `set OVH_ENDPOINT to ${ENDPOINT_NAMES.join(", ")} or a base URL such as http://127.0.0.1:8080/1.0`,
     });
   }
 
-  const value = (n: CredentialName): string => credentials[n]!.value;
+  const value = (n: CredentialName): string => {
+    const found = credentials[n];
+    // Every name of the method was found, or the missing ones were refused above.
+    if (found === undefined) throw new Error(`the setting ${CREDENTIAL_SETTINGS[n].env} was checked as set`);
+    return found.value;
+  };
   let auth: Auth;
   if (method === APPLICATION_KEY_SET) {
     auth = {
@@ -170,8 +177,8 @@ export function resolveConnection(
     };
   }
 
-  const used = [endpointSetting!, ...method.map((n) => credentials[n]!)].map((found) =>
-    found.origin === "environment" ? "environment" : found.file.display,
+  const used = [...(endpointSetting === undefined ? [] : [endpointSetting]), ...present(method)].map(
+    (found) => (found.origin === "environment" ? "environment" : found.file.display),
   );
   // Listed by precedence, highest first.
   const origins = ["environment", "./ovh.conf", "~/.ovh.conf"].filter((origin) => used.includes(origin));

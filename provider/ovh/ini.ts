@@ -34,9 +34,9 @@ export function parseIni(text: string): IniDocument {
     const line = index + 1;
     const trimmed = raw.trim();
     if (trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith(";")) return;
-    const section = SECTION.exec(trimmed);
-    if (section) {
-      const name = section[1]!.trim();
+    const section = SECTION.exec(trimmed)?.[1];
+    if (section !== undefined) {
+      const name = section.trim();
       current = doc.get(name) ?? new Map();
       doc.set(name, current);
       return;
@@ -44,11 +44,12 @@ export function parseIni(text: string): IniDocument {
     if (/^\s/.test(raw)) {
       throw new IniSyntaxError(line, "indented line (continuation lines are not supported)");
     }
-    const entry = ENTRY.exec(trimmed);
+    const [, key, value] = ENTRY.exec(trimmed) ?? [];
     // The line itself is not quoted: it could be a secret pasted in the wrong place.
-    if (!entry) throw new IniSyntaxError(line, 'expected "[section]" or "key = value"');
-    if (current === null) throw new IniSyntaxError(line, `"${entry[1]}" appears before any [section]`);
-    current.set(entry[1]!.toLowerCase(), { value: entry[2]!.trim(), line });
+    if (key === undefined || value === undefined)
+      throw new IniSyntaxError(line, 'expected "[section]" or "key = value"');
+    if (current === null) throw new IniSyntaxError(line, `"${key}" appears before any [section]`);
+    current.set(key.toLowerCase(), { value: value.trim(), line });
   });
   return doc;
 }

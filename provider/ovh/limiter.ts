@@ -47,9 +47,11 @@ export class ConcurrencyGate {
   }
 
   private wake(): void {
-    while (this.active < this.limit && this.waiting.length > 0) {
+    while (this.active < this.limit) {
+      const next = this.waiting.shift();
+      if (next === undefined) return;
       this.active++;
-      this.waiting.shift()!();
+      next();
     }
   }
 }

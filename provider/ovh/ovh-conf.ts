@@ -52,8 +52,7 @@ export function readConfFiles(homeDir: string, cwd: string): ConfFile[] {
 
 /** The value of `key` in `[section]`, from the file with the highest precedence that has it. */
 export function lookupConf(files: ConfFile[], section: string, key: string): ConfValue | undefined {
-  for (let i = files.length - 1; i >= 0; i--) {
-    const file = files[i]!;
+  for (const file of [...files].reverse()) {
     const found = file.doc.get(section)?.get(key);
     if (found !== undefined && found.value !== "")
       return { value: found.value, file, section, key, line: found.line };

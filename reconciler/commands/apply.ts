@@ -133,9 +133,13 @@ export async function applyCommand(
   if (first === undefined)
     throw new UsageError("name the manifest files, or a plan file saved with plan --out");
   // Everything that needs no request first: flags, configuration, the manifest or the plan file.
-  const saved = (await isPlanFile(io, files)) ? await readPlanFile(first, runFiles(io)) : null;
-  const input = saved ? null : await loadPlanInput(io, files, options);
-  const scope = (saved ? saved.platforms : input!.desired.platforms).map(platformKey).sort();
+  // What is applied: a saved plan, or the plan of manifests (made once the lock is held).
+  const source = (await isPlanFile(io, files))
+    ? { saved: await readPlanFile(first, runFiles(io)), input: null }
+    : { saved: null, input: await loadPlanInput(io, files, options) };
+  const scope = (source.saved ? source.saved.platforms : source.input.desired.platforms)
+    .map(platformKey)
+    .sort();
   const now = runningClock(io);
   const interruption = new Interruption(io);
   const backend = await openBackendFor(io, options);
@@ -157,9 +161,9 @@ export async function applyCommand(
     // From here on Ctrl-C stops at a safe point (before it, the default exit loses nothing).
     interruption.install();
     try {
-      const { plan, api, close } = saved
-        ? await verifySavedPlan(io, first, saved, options, interruption.signal)
-        : await planInput(io, input!, options, interruption.signal, backend);
+      const { plan, api, close } = source.saved
+        ? await verifySavedPlan(io, first, source.saved, options, interruption.signal)
+        : await planInput(io, source.input, options, interruption.signal, backend);
       try {
         print(io, renderPlanText(plan, { color: useColor(io, io.stdout) }));
         // Two exrec processes of this host ordering for the same account take turns, whatever

@@ -39,15 +39,17 @@ export function renewalCalendar(
 
   for (const platform of platforms) {
     for (const account of platform.accounts) {
-      const expiry = calendarDateOrNull(account.expirationDate);
+      const expiresAt = account.expirationDate;
+      const expiry = calendarDateOrNull(expiresAt);
       // An expiry already past is not a renewal to come: the API has not moved the date (yet), or the account is suspended.
-      if (expiry === null || Date.parse(account.expirationDate!) < now.getTime()) {
+      if (expiry === null || expiresAt === null || Date.parse(expiresAt) < now.getTime()) {
         undated += 1;
         continue;
       }
       let index = monthsBetween(first, expiry.slice(0, 7));
       if (account.deleteAtExpiration === true) {
-        if (index >= 0 && index < CALENDAR_MONTHS) tallies[index]!.expiries += 1;
+        const tally = tallies[index];
+        if (tally !== undefined) tally.expiries += 1;
         continue;
       }
       const period: Renewal | null = platform.offer === "private" ? "monthly" : account.renewal;
@@ -56,8 +58,8 @@ export function renewalCalendar(
       const step = period === "yearly" ? 12 : period === "monthly" ? 1 : Infinity;
       for (; index < CALENDAR_MONTHS; index += step) {
         // An expiry just past midnight UTC can still be in the previous month in its own offset.
-        if (index < 0) continue;
-        const tally = tallies[index]!;
+        const tally = tallies[index];
+        if (tally === undefined) continue;
         tally.renewals += 1;
         if (price.kind === "known") tally.ucents += price.ucents;
         else tally.unknown.add(price.reason);
@@ -77,8 +79,9 @@ export function renewalCalendar(
 function amountOf(tally: MonthTally, currency: string | null): CalendarAmount {
   if (tally.renewals === 0) return { kind: "none" };
   if (tally.unknown.size > 0) return { kind: "unknown", reason: [...tally.unknown].sort().join("; ") };
-  // renewalPrice only answers `known` when the currency is known.
-  return { kind: "known", amount: { ucents: tally.ucents, currency: currency! } };
+  // renewalPrice only answers `known` when the currency is known: this is never reached without it.
+  if (currency === null) return { kind: "unknown", reason: "the catalog gave no currency" };
+  return { kind: "known", amount: { ucents: tally.ucents, currency } };
 }
 
 /** One renewal's price: the period's months × the monthly-equivalent catalog price. */

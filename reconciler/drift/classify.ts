@@ -11,6 +11,7 @@ import { hasTaskPending, isBlank } from "../account-state.js";
 import {
   platformKey,
   type ActualAccount,
+  type Address,
   type ActualPlatform,
   type DesiredAccount,
   type DesiredPlatform,
@@ -39,9 +40,9 @@ interface Platform {
   /** The live offer: its rules decide, as the API's behaviour follows it. */
   offer: Offer;
   desired: DesiredPlatform;
-  live: Map<string, ActualAccount>;
+  live: Map<Address, ActualAccount>;
   /** The planner's changes that touch each address (an order touches every address it buys). */
-  changes: Map<string, FoundChange[]>;
+  changes: Map<Address, FoundChange[]>;
   ctx: ClassifyContext;
 }
 
@@ -56,7 +57,7 @@ export function classifyPlatform(
     key,
     offer: actual.offer,
     desired,
-    live: new Map(actual.accounts.map((a) => [a.email.toLowerCase(), a])),
+    live: new Map(actual.accounts.map((a) => [a.email, a])),
     changes: changesByAddress(compared.drafts.map((draft) => draft.change)),
     ctx,
   };
@@ -65,11 +66,11 @@ export function classifyPlatform(
   const settled = new Set<string>();
   for (const waiting of compared.waiting) {
     settled.add(waiting.address);
-    items.push(taskPending(key, waiting.address, platform.live.get(waiting.address)!));
+    items.push(taskPending(key, waiting.address, liveAccount(platform, waiting.address)));
   }
   for (const unmanaged of compared.unmanaged) {
     settled.add(unmanaged.address);
-    items.push(unmanagedItem(platform, unmanaged.address, null));
+    items.push(unmanagedItem(platform, unmanaged.address, liveAccount(platform, unmanaged.address), null));
   }
   // A blank the planner gives a declared address is accounted for by that address's item.
   for (const { change } of compared.drafts)
@@ -83,9 +84,9 @@ export function classifyPlatform(
     if (settled.has(address)) continue;
     items.push(...classifyDeclared(platform, address, account, uncreatable.has(address)));
   }
-  for (const address of platform.live.keys()) {
+  for (const [address, live] of platform.live) {
     if (declared.has(address) || settled.has(address)) continue;
-    items.push(...classifyUndeclared(platform, address));
+    items.push(...classifyUndeclared(platform, address, live));
   }
   return items;
 }
@@ -113,9 +114,9 @@ function compare(desired: DesiredPlatform, actual: ActualPlatform, ctx: Classify
   return sink;
 }
 
-function changesByAddress(changes: readonly FoundChange[]): Map<string, FoundChange[]> {
-  const byAddress = new Map<string, FoundChange[]>();
-  const add = (address: string, change: FoundChange) => {
+function changesByAddress(changes: readonly FoundChange[]): Map<Address, FoundChange[]> {
+  const byAddress = new Map<Address, FoundChange[]>();
+  const add = (address: Address, change: FoundChange) => {
     const list = byAddress.get(address);
     if (list) list.push(change);
     else byAddress.set(address, [change]);
@@ -133,7 +134,7 @@ function changesByAddress(changes: readonly FoundChange[]): Map<string, FoundCha
 
 function classifyDeclared(
   platform: Platform,
-  address: string,
+  address: Address,
   account: DesiredAccount,
   uncreatable: boolean,
 ): DriftItem[] {
@@ -190,7 +191,12 @@ function classifyDeclared(
   const operation = changed.length > 0 ? openOperationFor(platform.ctx.journal, platform.key, address) : null;
   if (operation)
     return [
-      operationPending(platform.key, address, operation, changed.length === 1 ? changed[0]!.field : null),
+      operationPending(
+        platform.key,
+        address,
+        operation,
+        changed.length === 1 ? (changed[0]?.field ?? null) : null,
+      ),
       ...pending,
     ];
   return [...changed, ...pending];
@@ -199,7 +205,7 @@ function classifyDeclared(
 /** The drift items one planned change on a live, declared account stands for: one per field it touches. */
 function changedItems(
   platform: Platform,
-  address: string,
+  address: Address,
   live: ActualAccount,
   change: FoundChange,
 ): ChangedItem[] {
@@ -286,18 +292,31 @@ function changedItems(
 // Undeclared accounts on a prune platform
 // ---------------------------------------------------------------------------------------------
 
-function classifyUndeclared(platform: Platform, address: string): DriftItem[] {
-  const live = platform.live.get(address)!;
+function classifyUndeclared(platform: Platform, address: Address, live: ActualAccount): DriftItem[] {
   const changes = platform.changes.get(address) ?? [];
   if (changes.length === 0) return [terminationPending(platform.key, address, live)];
   const operation = openOperationFor(platform.ctx.journal, platform.key, address);
   if (operation) return [operationPending(platform.key, address, operation, null)];
-  const rule = changes.some((c) => c.rule === "H5") ? "H5" : changes[0]!.rule;
-  return [unmanagedItem(platform, address, rule)];
+  const rule = changes.some((c) => c.rule === "H5") ? "H5" : (changes[0]?.rule ?? null);
+  return [unmanagedItem(platform, address, live, rule)];
 }
 
-function unmanagedItem(platform: Platform, address: string, rule: RuleId | null): UnmanagedItem {
-  const live = platform.live.get(address)!;
+/**
+ * The live account the planner named as waiting or unmanaged: the planner names only accounts it
+ * read from this platform's live state, so a miss is a bug, said as one rather than a crash later.
+ */
+function liveAccount(platform: Platform, address: Address): ActualAccount {
+  const live = platform.live.get(address);
+  if (live === undefined) throw new Error(`drift: ${platform.key} ${address} is not among the accounts read`);
+  return live;
+}
+
+function unmanagedItem(
+  platform: Platform,
+  address: Address,
+  live: ActualAccount,
+  rule: RuleId | null,
+): UnmanagedItem {
   return {
     kind: "unmanaged",
     platform: platform.key,
@@ -316,7 +335,7 @@ function unmanagedItem(platform: Platform, address: string, rule: RuleId | null)
 // Pending items
 // ---------------------------------------------------------------------------------------------
 
-function taskPending(platform: string, address: string, live: ActualAccount): PendingItem {
+function taskPending(platform: string, address: Address, live: ActualAccount): PendingItem {
   const task = hasTaskPending(live) ? `, task ${live.taskPendingId} in flight` : "";
   return {
     kind: "pending",
@@ -331,7 +350,7 @@ function taskPending(platform: string, address: string, live: ActualAccount): Pe
   };
 }
 
-function terminationPending(platform: string, address: string, live: ActualAccount): PendingItem {
+function terminationPending(platform: string, address: Address, live: ActualAccount): PendingItem {
   const expires = calendarDateOrNull(live.expirationDate);
   return {
     kind: "pending",
@@ -348,7 +367,7 @@ function terminationPending(platform: string, address: string, live: ActualAccou
 
 function operationPending(
   platform: string,
-  address: string,
+  address: Address,
   entry: JournalEntry,
   field: DriftField | null,
 ): PendingItem {

@@ -8,8 +8,8 @@ const OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
 /** The offset an API date-time is written in (`+02:00`, `Z`), or null when it has none. */
 export function offsetOf(apiDateTime: string): string | null {
-  const match = OFFSET.exec(apiDateTime.trim());
-  return match && apiDateTime.includes("T") ? match[1]! : null;
+  const offset = OFFSET.exec(apiDateTime.trim())?.[1];
+  return offset !== undefined && apiDateTime.includes("T") ? offset : null;
 }
 
 /**

@@ -63,13 +63,14 @@ function parseLine(raw: string): ParsedLine {
   let pattern = scoped;
   if (scoped.includes(":")) {
     const match = PLATFORM_SCOPE.exec(scoped);
-    if (!match) {
+    const [, organization, service, glob] = match ?? [];
+    if (organization === undefined || service === undefined || glob === undefined) {
       return {
         problem: `bad platform scope in ${JSON.stringify(scoped)}: write organization/service:address-glob`,
       };
     }
-    platform = `${match[1]}/${match[2]}`;
-    pattern = match[3]!;
+    platform = `${organization}/${service}`;
+    pattern = glob;
     if (pattern === "")
       return { problem: `no address glob after the platform scope ${JSON.stringify(`${platform}:`)}` };
   }

@@ -5,28 +5,28 @@
  * rather than as drift.
  */
 import { calendarDate } from "../format.js";
-import { UNKNOWN_DATE, type AtExpiry, type Renewal } from "../model.js";
+import { toAddress, UNKNOWN_DATE, type Address, type AtExpiry, type Renewal } from "../model.js";
 import type { HistoryEntry, JournalEntry } from "../ports.js";
 import { instantOf } from "./dates.js";
 
 /** The addresses a journal entry is about: `detail.addresses`, `detail.address`, or the change id `org/svc/address/action`. */
-export function journalAddresses(entry: JournalEntry): string[] {
-  const found: string[] = entry.action === "order" ? [...entry.detail.addresses] : [entry.detail.address];
+export function journalAddresses(entry: JournalEntry): Address[] {
+  const found: Address[] = entry.action === "order" ? [...entry.detail.addresses] : [entry.detail.address];
   const parts = entry.changeId.split("/");
   const named = parts.length === 4 ? parts[2] : undefined;
-  if (named?.includes("@")) found.push(named);
-  return found.map((a) => a.toLowerCase());
+  // The change id is text the journal kept: the address in it is made an Address here, where it comes in.
+  if (named?.includes("@")) found.push(toAddress(named));
+  return found;
 }
 
 /** The oldest open journal entry of this platform that names the address, or null. */
 export function openOperationFor(
   journal: JournalEntry[],
   platform: string,
-  address: string,
+  address: Address,
 ): JournalEntry | null {
-  const lower = address.toLowerCase();
   const open = journal
-    .filter((e) => e.status === "open" && e.platform === platform && journalAddresses(e).includes(lower))
+    .filter((e) => e.status === "open" && e.platform === platform && journalAddresses(e).includes(address))
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   return open[0] ?? null;
 }
@@ -46,13 +46,12 @@ export interface RecordedRenewal {
 export function latestRenewal(
   history: HistoryEntry[],
   platform: string,
-  address: string,
+  address: Address,
 ): RecordedRenewal | null {
-  const lower = address.toLowerCase();
   let latest: HistoryEntry | null = null;
   for (const entry of history) {
     if (entry.action !== "renew" || entry.result !== "done" || entry.platform !== platform) continue;
-    if (!entry.addresses.some((recorded) => recorded === lower)) continue;
+    if (!entry.addresses.includes(address)) continue;
     if (latest === null || entry.at > latest.at) latest = entry;
   }
   if (latest === null || !latest.effective || latest.effective === "now") return null;
@@ -83,7 +82,7 @@ function recordedDate(effective: string): AtExpiry {
 export function pendingRenewal(
   history: HistoryEntry[],
   platform: string,
-  address: string,
+  address: Address,
   live: Renewal | null,
   now: Date,
   expiryOffset: string | null,

@@ -11,6 +11,7 @@ import {
   type StorageQuota,
 } from "../model.js";
 import type { AccountV1, ManifestV1, PlatformV1 } from "./document.js";
+import type { Position } from "./problem.js";
 import type { DocPath, ManifestSource } from "./source.js";
 
 export function desiredPlatforms(source: ManifestSource): DesiredPlatform[] {
@@ -24,8 +25,15 @@ function locationOf(source: ManifestSource, path: DocPath): SourceLocation {
 }
 
 function desiredPlatform(source: ManifestSource, index: number, platform: PlatformV1): DesiredPlatform {
+  // Every account's position at once where the source can, rather than a walk to each.
+  const positions = source.locateItems?.(["platforms", index, "accounts"]) ?? null;
   const accounts = (platform.accounts ?? []).map((account, i) =>
-    desiredAccount(source, ["platforms", index, "accounts", i], account, platform),
+    desiredAccount(
+      source.file,
+      positions?.[i] ?? source.locate(["platforms", index, "accounts", i]),
+      account,
+      platform,
+    ),
   );
   const common = {
     organization: platform.organization,
@@ -48,13 +56,13 @@ function desiredPlatform(source: ManifestSource, index: number, platform: Platfo
 
 /** Built field by field (no spreads): a manifest may hold 100,000 accounts. */
 function desiredAccount(
-  source: ManifestSource,
-  path: DocPath,
+  file: string,
+  { line, col }: Position,
   account: AccountV1,
   platform: PlatformV1,
 ): DesiredAccount {
   const email = toAddress(account.email);
-  const location = locationOf(source, path);
+  const location: SourceLocation = { file, line, col };
   if (account.state === "absent") return { email, source: location, state: "absent" };
   const defaults = platform.defaults ?? {};
   const license = account.license ?? defaults.license;

@@ -2,7 +2,9 @@
  * A fast reader for the plain YAML that manifests are written in: block maps and lists, plain and
  * quoted one-line scalars, one-line flow maps and lists of scalars (`{ license: basic }`), comments.
  * A 100,000-account manifest reads in a fraction of a second here, against seconds through the full
- * `yaml` library, because nothing is kept but the values and the offsets where they start.
+ * `yaml` library, because nothing is kept but the values and the offsets where they start; and
+ * inside a map of scalars only (an account), not even those: they are read again from the map's
+ * start the few times a problem needs them.
  *
  * It answers exactly what the `yaml` library answers for the documents it accepts, and accepts only
  * documents it is sure of: at the first thing it does not read (an anchor, a tag, a multi-line
@@ -44,6 +46,11 @@ export interface PlainYaml {
   document: unknown;
   /** Offset of the node at `path` (or of the deepest one on the way that exists), as yaml-source locates. */
   offsetOf: (path: readonly (string | number)[], target: "key" | "value") => number;
+  /**
+   * The offsets of the items of the list at `path` (what offsetOf gives for each item's path), or
+   * null when no list is there.
+   */
+  itemOffsets: (path: readonly (string | number)[]) => readonly number[] | null;
 }
 
 export type PlainYamlResult = { ok: true; yaml: PlainYaml } | { ok: false; offset: number; reason: string };
@@ -152,6 +159,10 @@ export function readPlainYaml(text: string): PlainYamlResult {
       yaml: {
         document: positions.value,
         offsetOf: (path, target) => locate(positions, path, target, reread),
+        itemOffsets: (path) => {
+          const node = nodeAt(positions, path, reread);
+          return node?.kind === "seq" ? node.itemAt : null;
+        },
       },
     };
   } catch (error) {
@@ -686,6 +697,31 @@ function locate(
     }
   }
   return best;
+}
+
+/** The positions of the collection at `path`, if one is there. */
+function nodeAt(
+  root: Positions,
+  path: readonly (string | number)[],
+  reread: (at: number) => MapPositions,
+): Positions | undefined {
+  let node: Positions | undefined = root;
+  for (const segment of path) {
+    if (node === undefined) return undefined;
+    if (node.kind === "map") {
+      node = node.children?.[(node.keys ??= Object.keys(node.value)).indexOf(String(segment))];
+    } else {
+      const index = Number(segment);
+      const itemAt = node.itemAt[index];
+      let child: Positions | undefined = node.children?.[index];
+      if (child === undefined && itemAt !== undefined && isMapValue(node.value[index])) {
+        child = reread(itemAt);
+        (node.children ??= [])[index] = child;
+      }
+      node = child;
+    }
+  }
+  return node;
 }
 
 function isMapValue(value: unknown): boolean {

@@ -19,4 +19,10 @@ export interface ManifestSource {
    * position of the deepest node that exists (a missing field is reported at its map).
    */
   locate(path: DocPath, target?: LocateTarget): Position;
+  /**
+   * The positions of the items of the list at `path`, each what `locate` gives for its own path,
+   * where the source has a faster way to them than one `locate` each (a manifest may list 100,000
+   * accounts); otherwise null.
+   */
+  locateItems?(path: DocPath): Position[] | null;
 }

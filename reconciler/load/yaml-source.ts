@@ -44,10 +44,11 @@ export function yamlSource(text: string, file: string): YamlSourceResult {
   const plain = readPlainYaml(text);
   if (plain.ok) {
     const positionOf = lineIndex(starts);
-    const { document, offsetOf } = plain.yaml;
+    const { document, offsetOf, itemOffsets } = plain.yaml;
     const locate = (path: DocPath, target: LocateTarget = "value"): Position =>
       positionOf(offsetOf(path, target));
-    return { ok: true, source: { file, document, locate } };
+    const locateItems = (path: DocPath): Position[] | null => itemOffsets(path)?.map(positionOf) ?? null;
+    return { ok: true, source: { file, document, locate, locateItems } };
   }
   if (text.length > MAX_FULL_YAML_CHARS) {
     return {

@@ -56,7 +56,7 @@ export function orderKeysBySchema(value: unknown, schema: SchemaNode, root: Sche
     .sort(compareCodeUnits);
   const ordered: Record<string, unknown> = {};
   for (const key of [...known, ...others]) {
-    const child = Object.hasOwn(properties, key) ? properties[key]! : additional;
+    const child = (Object.hasOwn(properties, key) ? properties[key] : undefined) ?? additional;
     // defineProperty, not assignment: a key named `__proto__` must stay a plain key.
     Object.defineProperty(ordered, key, {
       value: orderKeysBySchema(record[key], child, root),

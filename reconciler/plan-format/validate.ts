@@ -50,8 +50,8 @@ function describeErrors(errors: readonly ErrorObject[]): SchemaProblem[] {
     const within = (path: string) => path === error.instancePath || path.startsWith(`${error.instancePath}/`);
     const branches: ErrorObject[] = [];
     for (let before = index - 1; before >= 0; before -= 1) {
-      const branch = errors[before]!;
-      if (folded.has(branch) || !within(branch.instancePath)) break;
+      const branch = errors[before];
+      if (branch === undefined || folded.has(branch) || !within(branch.instancePath)) break;
       branches.unshift(branch);
       folded.set(branch, null);
     }
@@ -69,7 +69,10 @@ function describeErrors(errors: readonly ErrorObject[]): SchemaProblem[] {
     });
   });
   return errors
-    .map((error) => (folded.has(error) ? folded.get(error)! : describeError(error)))
+    .map((error) => {
+      const folding = folded.get(error);
+      return folding === undefined ? describeError(error) : folding;
+    })
     .filter((problem): problem is SchemaProblem => problem !== null);
 }
 

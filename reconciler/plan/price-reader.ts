@@ -126,7 +126,7 @@ export class PriceReader {
 
 /** The currency of the quote with the smallest key: quotes arrive in any order, the plan must not. */
 function firstQuoteCurrency(quotes: ReadonlyMap<string, OrderQuote>): string | null {
-  let first: string | null = null;
-  for (const key of quotes.keys()) if (first === null || key < first) first = key;
-  return first === null ? null : quotes.get(first)!.withoutTax.currency;
+  let first: { key: string; quote: OrderQuote } | null = null;
+  for (const [key, quote] of quotes) if (first === null || key < first.key) first = { key, quote };
+  return first === null ? null : first.quote.withoutTax.currency;
 }

@@ -15,17 +15,20 @@ const MARKDOWN_SPECIAL = /[&<>|`*_[\]\\~#$]/g;
 /** At the start of a list item, these would open a nested list. */
 const LEADING_LIST_MARKER = /^[-+]/;
 
+/** `&#38;` for `&`: the characters escaped are all ASCII, one UTF-16 unit each. */
+function characterReference(char: string): string {
+  return `&#${char.charCodeAt(0)};`;
+}
+
 /**
  * A value for running text or a table cell of a Markdown document, on one line. `listItem`: the
  * value starts a list item, where a leading `-` or `+` would open a nested list.
  */
 export function markdownText(text: string, options: { listItem?: boolean } = {}): string {
   const escaped = printable(text)
-    .replace(MARKDOWN_SPECIAL, (char) => `&#${char.codePointAt(0)!};`)
+    .replace(MARKDOWN_SPECIAL, characterReference)
     // GitHub turns `scheme://…` and `www.…` in running text into links; a value is shown, never linked.
     .replace(/:\/\//g, ":&#47;&#47;")
     .replace(/\b(www)\./gi, "$1&#46;");
-  return options.listItem === true
-    ? escaped.replace(LEADING_LIST_MARKER, (char) => `&#${char.codePointAt(0)!};`)
-    : escaped;
+  return options.listItem === true ? escaped.replace(LEADING_LIST_MARKER, characterReference) : escaped;
 }

@@ -254,7 +254,10 @@ function platformBlock(
   rowOf: ReadonlyMap<Change, string>,
 ): string {
   const total = group.changes.length;
-  const rows = group.changes.filter((change) => shown.has(change)).map((change) => rowOf.get(change)!);
+  const rows = group.changes.flatMap((change) => {
+    const row = shown.has(change) ? rowOf.get(change) : undefined;
+    return row === undefined ? [] : [row];
+  });
   const destructive = group.changes.some(isDestructive);
   let count = total === 0 ? "no changes" : plural(total, "change");
   if (rows.length < total) count += `, ${rows.length} shown`;

@@ -13,6 +13,8 @@ import type {
   OrderQuote,
   Plan,
 } from "../../reconciler/model.js";
+import { seedState } from "../../provider/sandbox/seed.js";
+import { accountCount } from "../../provider/sandbox/state.js";
 import { plan, quotesNeeded } from "../../reconciler/plan.js";
 import {
   absent,
@@ -145,6 +147,29 @@ export interface PlanningResult {
   medianMs: number;
   /** Peak resident memory of the process over its life (input building included), in MB. */
   peakRssMb: number;
+  /** Seeding the sandbox with a fleet of the same size (`--seed fleet:PxA`). */
+  seeding: SeedingResult;
+}
+
+export interface SeedingResult {
+  accounts: number;
+  /** CPU time (user + system) of each run, in ms: the machine is shared, so wall time is noise. */
+  runsCpuMs: number[];
+  medianCpuMs: number;
+}
+
+/** The CPU time of `seedState` for a fleet, `runs` times (the state is dropped after each). */
+export function benchSeeding(fleet: Fleet, runs: number): SeedingResult {
+  const runsCpuMs: number[] = [];
+  let accounts = 0;
+  for (let i = 0; i < runs; i++) {
+    const started = process.cpuUsage();
+    const state = seedState({ kind: "fleet", platforms: fleet.platforms, accounts: fleet.accounts }, NOW);
+    const used = process.cpuUsage(started);
+    runsCpuMs.push((used.user + used.system) / 1000);
+    accounts = accountCount(state);
+  }
+  return { accounts, runsCpuMs, medianCpuMs: median(runsCpuMs) };
 }
 
 /** Builds the input, then times `plan()` alone `runs` times. */
@@ -158,11 +183,13 @@ export function benchPlanning(fleet: Fleet, runs: number): PlanningResult {
     last = plan(input.desired, input.actual, { now: NOW, prices, quotes: input.quotes });
     runsMs.push(performance.now() - started);
   }
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
   return {
     liveAccounts: input.liveAccounts,
     changes: last?.changes.length ?? 0,
     runsMs,
     medianMs: median(runsMs),
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb,
+    seeding: benchSeeding(fleet, runs),
   };
 }

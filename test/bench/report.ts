@@ -202,18 +202,7 @@ export function renderSection(run: BenchRun): string {
   ];
   for (const fleet of fleets) lines.push(...fleetTable(run, fleet));
 
-  if (run.planning) {
-    const p = run.planning;
-    lines.push(
-      `### Planning ${fleetName(run.planningFleet)} accounts, alone`,
-      "",
-      `\`plan()\` on Desired and Actual built in memory (${p.liveAccounts.toLocaleString("en-US")} live accounts, odd platforms Hosted and even ones Private, ` +
-        `about 4% of them changing: renewals, display-name and licence updates, terminations, cancelled terminations, blanks reused, orders, additions, deletions; ${p.changes.toLocaleString("en-US")} changes planned). ` +
-        `Runs: ${p.runsMs.map((r) => ms(r)).join(", ")}; median **${ms(p.medianMs)}** ${mark(atMost(p.medianMs, TARGETS.planningMs))}; ` +
-        `peak RSS of that process ${mb(p.peakRssMb)}.`,
-      "",
-    );
-  }
+  lines.push(...renderPlanning(run.planning, run.planningFleet));
 
   const notes: string[] = [];
   for (const m of wallMisses) {
@@ -266,4 +255,22 @@ export function insertSection(file: string, section: string): void {
   const head = firstRun < 0 ? existing.replace(/\n*$/, "\n\n") : existing.slice(0, firstRun);
   const rest = firstRun < 0 ? "" : existing.slice(firstRun);
   writeFileSync(file, `${head}${section.replace(/\n*$/, "\n")}${rest === "" ? "" : `\n${rest}`}`);
+}
+
+/** The planning part: `plan()` alone, and the sandbox's seeding of a fleet of the same size. */
+export function renderPlanning(p: PlanningResult | null, fleet: Fleet): string[] {
+  if (p === null) return [];
+  return [
+    `### Planning ${fleetName(fleet)} accounts, alone`,
+    "",
+    `\`plan()\` on Desired and Actual built in memory (${p.liveAccounts.toLocaleString("en-US")} live accounts, odd platforms Hosted and even ones Private, ` +
+      `about 4% of them changing: renewals, display-name and licence updates, terminations, cancelled terminations, blanks reused, orders, additions, deletions; ${p.changes.toLocaleString("en-US")} changes planned). ` +
+      `Runs: ${p.runsMs.map((r) => ms(r)).join(", ")}; median **${ms(p.medianMs)}** ${mark(atMost(p.medianMs, TARGETS.planningMs))}; ` +
+      `peak RSS of that process ${mb(p.peakRssMb)}.`,
+    "",
+    `Seeding the sandbox with \`fleet:${fleet.platforms}x${fleet.accounts}\` (${p.seeding.accounts.toLocaleString("en-US")} accounts, in memory): ` +
+      `CPU ${p.seeding.runsCpuMs.map((r) => ms(r)).join(", ")}; median **${ms(p.seeding.medianCpuMs)}** ` +
+      `${mark(atMost(p.seeding.medianCpuMs, TARGETS.seedingCpuMs))} (target < ${ms(TARGETS.seedingCpuMs)} of CPU).`,
+    "",
+  ];
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: reads fleets of 1×100, 10×1,000 and 100×1,000 accounts from a sandbox that adds
  * 20 ms to every request, in each read mode (pages, batches, one GET per account) and with a
- * Terraform-like reader as the baseline; times the pure planning of 100,000 accounts; and writes
+ * Terraform-like reader as the baseline; times the pure planning of 100,000 accounts (and the CPU of
+ * seeding the sandbox with as many); and writes
  * the results at the top of BENCHMARKS.md.
  *
  * The sandbox runs as a separate process (one per fleet) and every measured read in a fresh child
@@ -40,6 +41,7 @@ import { runReader, type ReaderResult, type ReaderSpec } from "./reader.js";
 import {
   fleetName,
   insertSection,
+  renderPlanning,
   renderSection,
   type BenchRun,
   type Machine,
@@ -527,7 +529,8 @@ async function main(argv: string[]): Promise<void> {
     log(`planning ${fleetName(PLANNING_FLEET)} accounts`);
     planning = await child<PlanningResult>("--planning", PLANNING_FLEET);
     log(
-      `planning: median ${Math.round(planning.medianMs)} ms of ${planning.runsMs.map((r) => Math.round(r)).join(", ")}`,
+      `planning: median ${Math.round(planning.medianMs)} ms of ${planning.runsMs.map((r) => Math.round(r)).join(", ")}; ` +
+        `seeding: median ${Math.round(planning.seeding.medianCpuMs)} ms of CPU`,
     );
   }
 
@@ -548,6 +551,8 @@ async function main(argv: string[]): Promise<void> {
     ...renderEndToEnd(endToEnd),
     ...renderWholeProcess(whole),
     ...renderFloorReads(floorReads),
+    // A whole run shows planning in its section; a partial one has no section to hold it.
+    ...(measurements.length > 0 ? [] : renderPlanning(planning, PLANNING_FLEET)),
   ];
   // A partial run (--only without the fleets) has no reads to sum up: only its own parts are shown.
   const head =

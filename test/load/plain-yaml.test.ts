@@ -22,6 +22,15 @@ function pathsOf(value: unknown, path: (string | number)[] = []): DocPath[] {
   return paths;
 }
 
+/** The list at `path` in a document, if one is there. */
+function listAt(document: unknown, path: DocPath): unknown[] | null {
+  let node = document;
+  for (const segment of path) {
+    node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[segment] : undefined;
+  }
+  return Array.isArray(node) ? node : null;
+}
+
 /** Checks that the fast reader agrees with the full library; returns whether it read the text itself. */
 function agreesWithFullYaml(text: string): boolean {
   const plain = readPlainYaml(text);
@@ -35,6 +44,12 @@ function agreesWithFullYaml(text: string): boolean {
   expect(fast.source.document).toEqual(full.source.document);
   // A path that goes one step beyond what is written, as schema errors about missing fields do.
   const paths = [...pathsOf(full.source.document)].flatMap((p) => [p, [...p, "missing"], [...p, 99]]);
+  // Every list's items at once, as the model asks for a platform's accounts: each where locate puts it.
+  for (const path of pathsOf(full.source.document)) {
+    const items = fast.source.locateItems?.(path) ?? null;
+    const list = listAt(full.source.document, path);
+    expect([path, items]).toEqual([path, list?.map((_, i) => full.source.locate([...path, i])) ?? null]);
+  }
   for (const path of paths) {
     for (const target of ["key", "value"] as const) {
       expect([path, target, fast.source.locate(path, target)]).toEqual([

@@ -174,7 +174,10 @@ describe("ordering turns under hostile use", () => {
     const [folder] = await folders("checkout");
     const manifest = join(run.home, "two.yaml");
     await writeFile(manifest, hostedOrderManifest(["same.one@acme.example", "same.two@acme.example"]));
-    run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "slow", delayMs: 2500, times: 1 });
+    // The first run's order POST is held, unanswered, until the second has finished: the first holds
+    // the platform all that time, however slowly a busy machine starts the second process, and
+    // writes nothing meanwhile (a held request has no effect until it is released).
+    run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "hold", times: 1 });
     const first = startCli(["apply", manifest, "--auto-approve"], folder!, run.env);
     const orderRoute = () =>
       Object.entries(run.sandbox.stats.byRoute)
@@ -189,6 +192,7 @@ describe("ordering turns under hostile use", () => {
     );
     expect(second.stderr).not.toMatch(/This is a bug/);
     expect(run.sandbox.stats.writes.length).toBe(writesBefore);
+    expect(run.sandbox.releaseHeld()).toBe(1);
     const done = await first.done;
     expect(done.code, shown(done)).toBe(0);
     expect(orderPosts(run.sandbox)).toBe(1);
