@@ -6,9 +6,10 @@
 //   rather than one process each, and each leaves its output untouched when the digest of its
 //   inputs recorded in it has not changed;
 // - `tsc --build` compares the sources with what its last build recorded (dist/.tsbuildinfo) and
-//   exits without parsing anything when none is newer, where `tsc -p` parses the whole program.
+//   exits without parsing anything when none is newer, where `tsc -p` parses the whole program
+//   (which it still does after an install, below).
 import { spawnSync } from "node:child_process";
-import { chmodSync } from "node:fs";
+import { chmodSync, existsSync, statSync, utimesSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,10 +32,20 @@ console.log(
     : "exrec: the help texts in reconciler/commands/gen are up to date",
 );
 
+// `tsc --build` decides from the sources alone; the declarations of the dependencies count too. npm
+// rewrites node_modules/.package-lock.json at every install: after one, `tsc -p` (incremental all the
+// same) compares every file of the program, the dependencies' included, with the last build.
+const buildInfo = join(root, "dist", ".tsbuildinfo");
+const installed = join(root, "node_modules", ".package-lock.json");
+const installedSinceBuild =
+  !existsSync(buildInfo) ||
+  !existsSync(installed) ||
+  statSync(installed).mtimeMs > statSync(buildInfo).mtimeMs;
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const compiled = spawnSync(process.execPath, [tsc, "--build", join(root, "tsconfig.json")], {
-  stdio: "inherit",
-});
+const mode = installedSinceBuild ? "-p" : "--build";
+const compiled = spawnSync(process.execPath, [tsc, mode, join(root, "tsconfig.json")], { stdio: "inherit" });
 if (compiled.error) throw compiled.error;
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
+// An up-to-date `tsc -p` writes nothing: mark the build as newer than the install it has checked.
+if (installedSinceBuild) utimesSync(buildInfo, new Date(), new Date());
 chmodSync(join(root, "dist", "reconciler", "cli.js"), 0o755);

@@ -2,7 +2,9 @@
  * A fast reader for the plain YAML that manifests are written in: block maps and lists, plain and
  * quoted one-line scalars, one-line flow maps and lists of scalars (`{ license: basic }`), comments.
  * A 100,000-account manifest reads in a fraction of a second here, against seconds through the full
- * `yaml` library, because nothing is kept but the values and the offsets where they start.
+ * `yaml` library, because nothing is kept but the values and the offsets where they start; and
+ * inside a map of scalars only (an account), not even those: they are read again from the map's
+ * start the few times a problem needs them.
  *
  * It answers exactly what the `yaml` library answers for the documents it accepts, and accepts only
  * documents it is sure of: at the first thing it does not read (an anchor, a tag, a multi-line
