@@ -92,30 +92,11 @@ export class OvhExchangeApi implements ExchangeApi {
         "x-pagination-number": String(page),
       },
     });
-    const body = response.body;
-    if (!Array.isArray(body))
-      throw new ResponseShapeError(call, "expected an array of accounts or of addresses");
-    const totalHeader = response.headers["x-pagination-elements"];
-    // An API that ignores the pagination mode answers bare ids. An empty page is only known to be
-    // a page of objects when the total came with it.
-    if (body.length > 0 ? body.every((item) => typeof item === "string") : totalHeader === undefined) {
-      return { kind: "ids", ids: body as string[] };
-    }
-    const accounts = shape.validate(call, shape.arrayOf(shape.account), body);
-    const total = totalHeader === undefined || !/^\d+$/.test(totalHeader.trim()) ? NaN : Number(totalHeader);
-    if (Number.isNaN(total)) {
-      throw new ResponseShapeError(
-        call,
-        "a page of objects came without a whole-number X-Pagination-Elements header",
-      );
-    }
-    return { kind: "objects", accounts, total };
+    return readAccountPage(call, response.body, response.headers["x-pagination-elements"]);
   }
 
   async getAccountsBatch(org: string, svc: string, emails: string[]): Promise<AccountBatch> {
-    const unsafe = emails.some((e) => e.includes(BATCH_SEPARATOR))
-      ? emails.filter((e) => e.includes(BATCH_SEPARATOR))
-      : [];
+    const unsafe = withSeparator(emails);
     if (unsafe.length > 0) {
       throw new InvalidRequestError(
         `getAccountsBatch: ${unsafe.join(" ")} contains the batch separator "${BATCH_SEPARATOR}"`,
@@ -125,7 +106,7 @@ export class OvhExchangeApi implements ExchangeApi {
       );
     }
     if (emails.length === 0) return { kind: "objects", accounts: [], errors: [] };
-    const path = `${platformPath(org, svc)}/account/${emails.map(seg).join(BATCH_SEPARATOR)}`;
+    const path = `${platformPath(org, svc)}/account/${joinIds(emails)}`;
     const call = `GET ${path}`;
     let body: unknown;
     try {
@@ -141,29 +122,7 @@ export class OvhExchangeApi implements ExchangeApi {
       }
       throw error;
     }
-    if (!Array.isArray(body)) {
-      return {
-        kind: "unsupported",
-        reason: "the API answered a batch read (X-Ovh-Batch) with something other than an array",
-      };
-    }
-    if (!body.every(shape.isBatchElement)) {
-      return {
-        kind: "unsupported",
-        reason: "the API answered a batch read (X-Ovh-Batch) with elements that are not {key, value, error}",
-      };
-    }
-    const accounts: ApiAccount[] = [];
-    const errors: { email: string; message: string }[] = [];
-    for (let i = 0; i < body.length; i++) {
-      const element = body[i] as { key: string; value?: unknown; error?: unknown };
-      if (element.value !== null && element.value !== undefined) {
-        accounts.push(shape.validateElement(call, i, ".value", shape.account, element.value));
-      } else {
-        errors.push({ email: element.key, message: describeBatchError(element.error) });
-      }
-    }
-    return { kind: "objects", accounts, errors };
+    return readBatchAnswer(call, body);
   }
 
   getTask(org: string, svc: string, taskId: number): Promise<ApiTask> {
@@ -301,6 +260,69 @@ export class OvhExchangeApi implements ExchangeApi {
     const response = await this.http.request<unknown>(method, path, options);
     return shape.validate(`${method} ${path}`, check, response.body);
   }
+}
+
+// The loops over a page's or a batch's items live in small functions of their own: in the async
+// methods that await the answer, they made the optimising compiler take tens of milliseconds over
+// each method, once per process, for reads that last a few hundred.
+
+/** A page answer: bare ids (the API ignored the pagination mode), or checked accounts and the total. */
+function readAccountPage(call: string, body: unknown, totalHeader: string | undefined): AccountPage {
+  if (!Array.isArray(body))
+    throw new ResponseShapeError(call, "expected an array of accounts or of addresses");
+  // An API that ignores the pagination mode answers bare ids. An empty page is only known to be
+  // a page of objects when the total came with it.
+  if (body.length > 0 ? body.every((item) => typeof item === "string") : totalHeader === undefined) {
+    return { kind: "ids", ids: body as string[] };
+  }
+  const accounts = shape.validate(call, shape.arrayOf(shape.account), body);
+  const total = totalHeader === undefined || !/^\d+$/.test(totalHeader.trim()) ? NaN : Number(totalHeader);
+  if (Number.isNaN(total)) {
+    throw new ResponseShapeError(
+      call,
+      "a page of objects came without a whole-number X-Pagination-Elements header",
+    );
+  }
+  return { kind: "objects", accounts, total };
+}
+
+/** A batch answer: its accounts (checked) and the ids it answered with an error, or why it is no batch answer. */
+function readBatchAnswer(call: string, body: unknown): AccountBatch {
+  if (!Array.isArray(body)) {
+    return {
+      kind: "unsupported",
+      reason: "the API answered a batch read (X-Ovh-Batch) with something other than an array",
+    };
+  }
+  if (!body.every(shape.isBatchElement)) {
+    return {
+      kind: "unsupported",
+      reason: "the API answered a batch read (X-Ovh-Batch) with elements that are not {key, value, error}",
+    };
+  }
+  const accounts: ApiAccount[] = [];
+  const errors: { email: string; message: string }[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const element = body[i] as { key: string; value?: unknown; error?: unknown };
+    if (element.value !== null && element.value !== undefined) {
+      accounts.push(shape.validateElement(call, i, ".value", shape.account, element.value));
+    } else {
+      errors.push({ email: element.key, message: describeBatchError(element.error) });
+    }
+  }
+  return { kind: "objects", accounts, errors };
+}
+
+/** The ids that hold the batch separator (usually none: no array is made then). */
+function withSeparator(emails: readonly string[]): string[] {
+  return emails.some((e) => e.includes(BATCH_SEPARATOR))
+    ? emails.filter((e) => e.includes(BATCH_SEPARATOR))
+    : [];
+}
+
+/** The last path segment of a batch read: each id encoded as a lone one, joined by the separator. */
+function joinIds(emails: readonly string[]): string {
+  return emails.map(seg).join(BATCH_SEPARATOR);
 }
 
 function describeBatchError(error: unknown): string {
