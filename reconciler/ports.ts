@@ -497,7 +497,10 @@ export interface FileSystem {
   read(path: string, maxBytes: number): Promise<FileRead>;
   /** What `path` is, or null when it cannot be told (absent, or a folder on the way is not readable). */
   kindOf(path: string): Promise<FileKind | null>;
-  /** The entries of a folder, in no particular order; null when it cannot be listed. */
+  /**
+   * The entries of a folder, in no particular order, a link counted as what it points to (a dangling
+   * one as a file, so that reading it fails by name); null when the folder cannot be listed.
+   */
   list(folder: string): Promise<FolderEntry[] | null>;
   /**
    * Writes `text` so that a reader, or a kill at any instant, sees the old file or the new one, with

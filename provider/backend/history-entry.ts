@@ -6,13 +6,14 @@
  * keeps only the actions this exrec knows: an entry of another action (written by a newer exrec)
  * is left out with a warning rather than shown as something it is not.
  */
-import { toAddress } from "../../reconciler/model.js";
+import { RENEWALS, toAddress, type Renewal } from "../../reconciler/model.js";
 import { HISTORY_ACTIONS, type HistoryAction, type HistoryEntry } from "../../reconciler/ports.js";
 
 /** A history entry as stored. */
-export type StoredHistoryEntry = Omit<HistoryEntry, "action" | "addresses"> & {
+export type StoredHistoryEntry = Omit<HistoryEntry, "action" | "addresses" | "renewal"> & {
   action: string;
   address: string | null;
+  renewal?: string | null;
 };
 
 /** The stored form of an entry. */
@@ -28,11 +29,12 @@ export function addressText(addresses: readonly string[]): string | null {
 
 /**
  * The entry a stored one holds, or why it cannot be read (its action is not one this exrec
- * knows). `effective` is present only when it holds a value (both `undefined` and `null` mean
- * "not recorded"), whichever backend stored it.
+ * knows). `effective` and `renewal` are present only when they hold a value (both `undefined` and
+ * `null` mean "not recorded"), whichever backend stored them; a period this exrec does not know is
+ * "not recorded" too.
  */
 export function historyEntryOf(stored: StoredHistoryEntry): HistoryEntry | { unreadable: string } {
-  const { address, action, effective, ...rest } = stored;
+  const { address, action, effective, renewal, ...rest } = stored;
   if (!isHistoryAction(action)) {
     return {
       unreadable: `its action ${JSON.stringify(action).slice(0, 60)} is not one this exrec knows (written by a newer exrec?)`,
@@ -40,7 +42,12 @@ export function historyEntryOf(stored: StoredHistoryEntry): HistoryEntry | { unr
   }
   const entry: HistoryEntry = { ...rest, action, addresses: addressesOf(address) };
   if (typeof effective === "string") entry.effective = effective;
+  if (isRenewal(renewal)) entry.renewal = renewal;
   return entry;
+}
+
+function isRenewal(renewal: unknown): renewal is Renewal {
+  return typeof renewal === "string" && (RENEWALS as readonly string[]).includes(renewal);
 }
 
 function isHistoryAction(action: unknown): action is HistoryAction {

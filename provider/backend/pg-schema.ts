@@ -53,7 +53,8 @@ CREATE TABLE exrec_history (
   order_id        bigint,
   amount_ucents   bigint,
   amount_currency text,
-  effective       text
+  effective       text,
+  renewal         text
 );
 CREATE INDEX exrec_history_at ON exrec_history (at_instant);
 
@@ -84,10 +85,35 @@ export async function ensureSchema(client: pg.ClientBase, database: string): Pro
       await client.query("INSERT INTO exrec_schema (version) VALUES ($1)", [SCHEMA_VERSION]);
     } else if (found > SCHEMA_VERSION) {
       throw new BackendSchemaError(database, found, SCHEMA_VERSION);
+    } else {
+      await addCompatibleColumns(client);
     }
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Columns added after the tables were first made, each nullable and named by no earlier exrec's
+ * statements (they name their columns), so adding one keeps the version: an earlier exrec still
+ * reads and appends, and its rows read back with the column null ("not recorded"). Each is looked
+ * up first, because ALTER TABLE takes the table's strongest lock even when it has nothing to do.
+ */
+const COMPATIBLE_COLUMNS: readonly { table: string; column: string; type: string }[] = [
+  // The period a `renew` entry switched to, for drift to tell a switch made outside exrec.
+  { table: "exrec_history", column: "renewal", type: "text" },
+];
+
+async function addCompatibleColumns(client: pg.ClientBase): Promise<void> {
+  const { rows } = await client.query<{ table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = ANY($1::text[])`,
+    [COMPATIBLE_COLUMNS.map((c) => c.table)],
+  );
+  const present = new Set(rows.map((r) => `${r.table_name}.${r.column_name}`));
+  for (const { table, column, type } of COMPATIBLE_COLUMNS)
+    if (!present.has(`${table}.${column}`))
+      await client.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} ${type}`);
 }

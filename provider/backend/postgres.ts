@@ -71,6 +71,7 @@ interface HistoryRow {
   amount_ucents: string | null;
   amount_currency: string | null;
   effective: string | null;
+  renewal: string | null;
 }
 
 export class PostgresBackend implements Backend {
@@ -220,8 +221,8 @@ export class PostgresBackend implements Backend {
       for (const [index, entry] of entries.entries()) {
         await client.query(
           `INSERT INTO exrec_history (at, at_instant, who, git_commit, platform, change_id, action, address, result,
-                                      message, order_id, amount_ucents, amount_currency, effective)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+                                      message, order_id, amount_ucents, amount_currency, effective, renewal)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
           [
             entry.at,
             instants[index],
@@ -237,6 +238,7 @@ export class PostgresBackend implements Backend {
             entry.amount?.ucents ?? null,
             entry.amount?.currency ?? null,
             entry.effective ?? null,
+            entry.renewal ?? null,
           ],
         );
       }
@@ -255,7 +257,7 @@ export class PostgresBackend implements Backend {
     try {
       const result = await this.pool.query<HistoryRow>(
         `SELECT at, who, git_commit, platform, change_id, action, address, result, message,
-                order_id::text, amount_ucents::text, amount_currency, effective
+                order_id::text, amount_ucents::text, amount_currency, effective, renewal
            FROM exrec_history
           WHERE $1::timestamptz IS NULL OR at_instant >= $1::timestamptz
           ORDER BY seq`,
@@ -283,6 +285,7 @@ export class PostgresBackend implements Backend {
             ? null
             : { ucents: Number(row.amount_ucents), currency: row.amount_currency },
         effective: row.effective,
+        renewal: row.renewal,
       });
       if ("unreadable" in entry) {
         this.warn(

@@ -4,6 +4,7 @@
  */
 import { constants } from "node:fs";
 import { open, readdir, stat, type FileHandle } from "node:fs/promises";
+import { join } from "node:path";
 import { fileFailureOf, type FileKind, type FileRead, type FileSystem } from "../../reconciler/ports.js";
 import { writeFileAtomically } from "./atomic-file.js";
 
@@ -21,7 +22,14 @@ export const localFileSystem: FileSystem = {
   async list(folder) {
     try {
       const entries = await readdir(folder, { withFileTypes: true });
-      return entries.map((entry) => ({ name: entry.name, kind: kindOfStats(entry) }));
+      return await Promise.all(
+        entries.map(async (entry) => ({
+          name: entry.name,
+          kind: entry.isSymbolicLink()
+            ? await kindOfLinkTarget(join(folder, entry.name))
+            : kindOfStats(entry),
+        })),
+      );
     } catch {
       return null;
     }
@@ -31,6 +39,19 @@ export const localFileSystem: FileSystem = {
     await writeFileAtomically(path, text, { mode: options.mode, durable: options.durable ?? false });
   },
 };
+
+/**
+ * A link in a folder counts as what it points to, as `kindOf` and the shell see it: a manifest kept
+ * elsewhere and linked into the folder is read, not silently left out. A dangling link counts as a
+ * file, so that reading it fails with its name rather than the folder losing a manifest unnoticed.
+ */
+async function kindOfLinkTarget(path: string): Promise<FileKind> {
+  try {
+    return kindOfStats(await stat(path));
+  } catch {
+    return "file";
+  }
+}
 
 function kindOfStats(stats: { isFile(): boolean; isDirectory(): boolean }): FileKind {
   return stats.isFile() ? "file" : stats.isDirectory() ? "folder" : "other";

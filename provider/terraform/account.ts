@@ -37,6 +37,7 @@ import {
   describeSubject,
   describeWaiting,
 } from "../../reconciler/render/plan-describe.js";
+import { isNotFound } from "../../reconciler/ports.js";
 import { resolveConfig } from "../../reconciler/commands/session.js";
 import { secretsFileStore } from "../secrets/file.js";
 import { realSleep } from "../system/process.js";
@@ -499,7 +500,7 @@ export class AccountResource {
         const fresh = await api.getAccount(ref.organization, ref.service, email);
         after = (await import("../../reconciler/refresh.js")).toActualAccount(fresh);
       } catch (thrown) {
-        if ((thrown as { status?: unknown }).status !== 404) throw thrown;
+        if (!isNotFound(thrown)) throw thrown;
       }
       return { report, after };
     });

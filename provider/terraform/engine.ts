@@ -11,6 +11,7 @@ import {
   platformKey,
   toAddress,
   type Actual,
+  type ActualAccount,
   type ActualPlatform,
   type Address,
   type Desired,
@@ -34,6 +35,7 @@ import {
 import type { CliIo } from "../../reconciler/commands/io.js";
 import { processIo } from "../../reconciler/commands/process-io.js";
 import { subsidiaryOf } from "../../reconciler/commands/plan.js";
+import { planningView } from "./planning-view.js";
 
 export interface ProviderConfig {
   allowDestroy: boolean;
@@ -176,14 +178,16 @@ export class Engine {
   ): Plan {
     const key = platformKey(live);
     const claimed = this.claims.get(key) ?? new Map<string, string>();
-    const visible: ActualPlatform = {
-      ...live,
-      accounts: live.accounts.filter((a) => {
-        const holder = claimed.get(a.email);
-        return holder === undefined || holder === owner;
-      }),
+    const [declared] = desired.platforms;
+    const visible = (account: ActualAccount): boolean => {
+      const holder = claimed.get(account.email);
+      return holder === undefined || holder === owner;
     };
-    const actual: Actual = { platforms: [visible], fingerprint: {} };
+    const view: ActualPlatform =
+      declared === undefined || desired.platforms.length > 1
+        ? { ...live, accounts: live.accounts.filter(visible) }
+        : planningView(live, declared, visible);
+    const actual: Actual = { platforms: [view], fingerprint: {} };
     const planned = makePlan(desired, actual, { now, prices, quotes: this.quotes });
     for (const [placeholder, holder] of claimed) if (holder === owner) claimed.delete(placeholder);
     for (const change of planned.changes) {

@@ -524,6 +524,22 @@ for (const { kind, skip } of kinds) {
         expect(await reader.historyList(null)).toEqual([first, second, third]);
       });
 
+      test("a renewal's period is kept, and an entry without one (or with one this exrec does not know) reads as not recorded", async () => {
+        const backend = await subject.open();
+        const yearly = historyEntry({ changeId: "r1", renewal: "yearly", effective: "2026-09-01" });
+        const monthly = historyEntry({ changeId: "r2", renewal: "monthly" });
+        const unrecorded = historyEntry({ changeId: "r3", renewal: null });
+        await backend.historyAppend([yearly, monthly, unrecorded]);
+        await backend.close();
+        const read = await (await subject.open()).historyList(null);
+        expect(read.map((e) => [e.changeId, e.renewal])).toEqual([
+          ["r1", "yearly"],
+          ["r2", "monthly"],
+          ["r3", undefined],
+        ]);
+        expect(read[0]).toEqual(yearly);
+      });
+
       test("since keeps the entries at or after that instant, comparing instants and not text", async () => {
         const backend = await subject.open();
         const before = historyEntry({ changeId: "before", at: "2026-02-28T23:59:59.999Z" });

@@ -13,6 +13,7 @@ import {
   SCHEMA_VERSION,
 } from "../../provider/backend/index.js";
 import type { Backend } from "../../reconciler/ports.js";
+import { toAddress } from "../../reconciler/model.js";
 import { createDatabase } from "../support/postgres.js";
 import { owner, postgresForTests, tempDir } from "./harness.js";
 
@@ -74,6 +75,37 @@ describe.skipIf(postgres.skip !== null)(
       expect((error as BackendSchemaError).message).toContain(`version ${SCHEMA_VERSION + 1}`);
       expect((error as BackendSchemaError).hint).toContain("upgrade exrec");
       expect(await query("SELECT version FROM exrec_schema")).toEqual([{ version: SCHEMA_VERSION + 1 }]);
+    });
+
+    test("tables made before the history kept a renewal's period gain that column, keep their rows and their version", async () => {
+      await open();
+      await query("ALTER TABLE exrec_history DROP COLUMN renewal");
+      await query(
+        `INSERT INTO exrec_history (at, at_instant, platform, change_id, action, address, result)
+         VALUES ('2026-02-01T10:00:00.000Z', '2026-02-01T10:00:00.000Z', 'org/svc', 'old', 'renew', 'ann@acme.example', 'done')`,
+      );
+      const backend = await open();
+      await backend.historyAppend([
+        {
+          at: "2026-03-01T10:00:00.000Z",
+          who: null,
+          commit: null,
+          platform: "org/svc",
+          changeId: "new",
+          action: "renew",
+          addresses: [toAddress("bob@acme.example")],
+          result: "done",
+          message: null,
+          orderId: null,
+          amount: null,
+          renewal: "yearly",
+        },
+      ]);
+      expect((await backend.historyList(null)).map((e) => [e.changeId, e.renewal])).toEqual([
+        ["old", undefined],
+        ["new", "yearly"],
+      ]);
+      expect(await query("SELECT version FROM exrec_schema")).toEqual([{ version: SCHEMA_VERSION }]);
     });
 
     test("a held lock has a row naming its holder, removed on release", async () => {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDesired, validateFiles } from "../../reconciler/load/index.js";
 import type { Desired, DesiredPlatform } from "../../reconciler/model.js";
@@ -128,6 +131,20 @@ describe("loading good manifests", () => {
     expect(withoutSources(folder)).toEqual(withoutSources(files));
     expect(folder.digest).toBe(files.digest);
     expect(folder.platforms.map((p) => p.source.file)).toEqual(files.platforms.map((p) => p.source.file));
+  });
+
+  it("reads a manifest linked into a folder, and names a dangling link instead of leaving it out", async () => {
+    const folder = await mkdtemp(join(tmpdir(), "exrec-linked-"));
+    try {
+      for (const file of SPLIT) await symlink(resolve(file), join(folder, basename(file)));
+      const linked = await loadDesired([folder], { files: localFileSystem });
+      const direct = await loadDesired(SPLIT, { files: localFileSystem });
+      expect(withoutSources(linked)).toEqual(withoutSources(direct));
+      await symlink(join(folder, "gone.yaml"), join(folder, "zz-gone.yaml"));
+      await expect(loadDesired([folder], { files: localFileSystem })).rejects.toThrow(/zz-gone\.yaml/);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it("changes the digest when anything declared changes", async () => {

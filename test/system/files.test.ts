@@ -16,6 +16,8 @@ beforeAll(async () => {
   await writeFile(join(root, "a.yaml"), "version: 1\n");
   await mkdir(join(root, "folder"));
   await symlink(join(root, "a.yaml"), join(root, "link.yaml"));
+  await symlink(join(root, "folder"), join(root, "link-folder"));
+  await symlink(join(root, "gone.yaml"), join(root, "dangling.yaml"));
   execFileSync("mkfifo", [join(root, "pipe")]);
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -54,12 +56,14 @@ describe("kindOf and list", () => {
     expect(await files.kindOf(join(root, "missing"))).toBeNull();
   });
 
-  it("lists a folder's entries as they are (a link is other), and null for a missing folder", async () => {
+  it("lists a folder's entries, a link as what it points to and a dangling one as a file, and null for a missing folder", async () => {
     const entries = (await files.list(root)) ?? [];
     expect([...entries].sort((a, b) => a.name.localeCompare(b.name))).toEqual([
       { name: "a.yaml", kind: "file" },
+      { name: "dangling.yaml", kind: "file" },
       { name: "folder", kind: "folder" },
-      { name: "link.yaml", kind: "other" },
+      { name: "link-folder", kind: "folder" },
+      { name: "link.yaml", kind: "file" },
       { name: "pipe", kind: "other" },
     ]);
     expect(await files.list(join(root, "missing"))).toBeNull();
