@@ -70,12 +70,32 @@ CREATE TABLE exrec_locks (
 );
 `;
 
-/** Creates the tables if the database has none; refuses a newer schema. `database` names it in errors. */
-export async function ensureSchema(client: pg.ClientBase, database: string): Promise<void> {
+/** What the tables of this database hold beyond version 1 as first made. */
+export interface SchemaColumns {
+  /** `exrec_history.renewal`: absent where the tables are older and this role may not add it. */
+  historyRenewal: boolean;
+}
+
+/**
+ * Creates the tables if the database has none; refuses a newer schema. `database` names it in
+ * errors. `warn` hears of a column this role may not add (the tables are another role's).
+ */
+export async function ensureSchema(
+  client: pg.ClientBase,
+  database: string,
+  warn: (message: string) => void,
+): Promise<SchemaColumns> {
+  let columns: SchemaColumns = { historyRenewal: true };
   await client.query("BEGIN");
   try {
     await client.query("SELECT pg_advisory_xact_lock($1::bigint)", [SCHEMA_LOCK_KEY.toString()]);
-    await client.query("CREATE TABLE IF NOT EXISTS exrec_schema (version integer NOT NULL)");
+    // Looked up before it is created: CREATE TABLE IF NOT EXISTS needs the right to create in the
+    // schema even when the table is there, and a role granted only reading and writing has none.
+    const { rows: made } = await client.query<{ made: boolean }>(
+      "SELECT to_regclass('exrec_schema') IS NOT NULL AS made",
+    );
+    if (made[0]?.made !== true)
+      await client.query("CREATE TABLE IF NOT EXISTS exrec_schema (version integer NOT NULL)");
     const { rows } = await client.query<{ version: number | null }>(
       "SELECT max(version) AS version FROM exrec_schema",
     );
@@ -86,9 +106,11 @@ export async function ensureSchema(client: pg.ClientBase, database: string): Pro
     } else if (found > SCHEMA_VERSION) {
       throw new BackendSchemaError(database, found, SCHEMA_VERSION);
     } else {
-      await addCompatibleColumns(client);
+      const present = await addCompatibleColumns(client, database, warn);
+      columns = { historyRenewal: present.has("exrec_history.renewal") };
     }
     await client.query("COMMIT");
+    return columns;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
@@ -106,14 +128,38 @@ const COMPATIBLE_COLUMNS: readonly { table: string; column: string; type: string
   { table: "exrec_history", column: "renewal", type: "text" },
 ];
 
-async function addCompatibleColumns(client: pg.ClientBase): Promise<void> {
+/** Adds the missing columns this role may add; returns `table.column` of those present after. */
+async function addCompatibleColumns(
+  client: pg.ClientBase,
+  database: string,
+  warn: (message: string) => void,
+): Promise<Set<string>> {
   const { rows } = await client.query<{ table_name: string; column_name: string }>(
     `SELECT table_name, column_name FROM information_schema.columns
       WHERE table_schema = current_schema() AND table_name = ANY($1::text[])`,
     [COMPATIBLE_COLUMNS.map((c) => c.table)],
   );
   const present = new Set(rows.map((r) => `${r.table_name}.${r.column_name}`));
-  for (const { table, column, type } of COMPATIBLE_COLUMNS)
-    if (!present.has(`${table}.${column}`))
+  for (const { table, column, type } of COMPATIBLE_COLUMNS) {
+    const name = `${table}.${column}`;
+    if (present.has(name)) continue;
+    // Only the tables' owner may alter them: a role the owner granted reading and writing goes on
+    // without the column, as an earlier exrec does, rather than being shut out of the backend.
+    await client.query("SAVEPOINT exrec_add_column");
+    try {
       await client.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} ${type}`);
+      present.add(name);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== INSUFFICIENT_PRIVILEGE) throw error;
+      await client.query("ROLLBACK TO SAVEPOINT exrec_add_column");
+      warn(
+        `${database}: ${name} is missing and this role may not add it (only the tables' owner may); ` +
+          `history is kept without it until an exrec run by the owner adds it`,
+      );
+    }
+  }
+  return present;
 }
+
+/** PostgreSQL's SQLSTATE for "permission denied" (insufficient_privilege). */
+const INSUFFICIENT_PRIVILEGE = "42501";

@@ -27,7 +27,7 @@ import { databaseError, describeConnection } from "./pg-connection.js";
 import { addressText, historyEntryOf } from "./history-entry.js";
 import { decodeJournalEntry } from "./journal-entry.js";
 import { PgLocks } from "./pg-lock.js";
-import { ensureSchema } from "./pg-schema.js";
+import { ensureSchema, type SchemaColumns } from "./pg-schema.js";
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -74,11 +74,21 @@ interface HistoryRow {
   renewal: string | null;
 }
 
+const HISTORY_COLUMNS =
+  "at, at_instant, who, git_commit, platform, change_id, action, address, result, message, order_id, amount_ucents, amount_currency, effective";
+const INSERT_HISTORY = `INSERT INTO exrec_history (${HISTORY_COLUMNS}, renewal)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
+/** Tables older than the renewal column, where this role may not add it. */
+const INSERT_HISTORY_WITHOUT_RENEWAL = `INSERT INTO exrec_history (${HISTORY_COLUMNS})
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
+
 export class PostgresBackend implements Backend {
   readonly description: string;
   private readonly pool: pg.Pool;
   private readonly locks: PgLocks;
   private readonly warn: (message: string) => void;
+  /** What the tables hold beyond version 1 as first made; known once `prepare` has run. */
+  private columns: SchemaColumns = { historyRenewal: true };
 
   constructor(
     private readonly url: string,
@@ -114,7 +124,7 @@ export class PostgresBackend implements Backend {
       throw databaseError("connecting", this.url, error);
     }
     try {
-      await ensureSchema(client, this.description);
+      this.columns = await ensureSchema(client, this.description, this.warn);
     } catch (error) {
       throw error instanceof BackendSchemaError
         ? error
@@ -219,28 +229,23 @@ export class PostgresBackend implements Backend {
     try {
       await client.query("BEGIN");
       for (const [index, entry] of entries.entries()) {
-        await client.query(
-          `INSERT INTO exrec_history (at, at_instant, who, git_commit, platform, change_id, action, address, result,
-                                      message, order_id, amount_ucents, amount_currency, effective, renewal)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-          [
-            entry.at,
-            instants[index],
-            entry.who,
-            entry.commit,
-            entry.platform,
-            entry.changeId,
-            entry.action,
-            addressText(entry.addresses),
-            entry.result,
-            entry.message,
-            entry.orderId,
-            entry.amount?.ucents ?? null,
-            entry.amount?.currency ?? null,
-            entry.effective ?? null,
-            entry.renewal ?? null,
-          ],
-        );
+        await client.query(this.columns.historyRenewal ? INSERT_HISTORY : INSERT_HISTORY_WITHOUT_RENEWAL, [
+          entry.at,
+          instants[index],
+          entry.who,
+          entry.commit,
+          entry.platform,
+          entry.changeId,
+          entry.action,
+          addressText(entry.addresses),
+          entry.result,
+          entry.message,
+          entry.orderId,
+          entry.amount?.ucents ?? null,
+          entry.amount?.currency ?? null,
+          entry.effective ?? null,
+          ...(this.columns.historyRenewal ? [entry.renewal ?? null] : []),
+        ]);
       }
       await client.query("COMMIT");
     } catch (error) {
@@ -257,7 +262,8 @@ export class PostgresBackend implements Backend {
     try {
       const result = await this.pool.query<HistoryRow>(
         `SELECT at, who, git_commit, platform, change_id, action, address, result, message,
-                order_id::text, amount_ucents::text, amount_currency, effective, renewal
+                order_id::text, amount_ucents::text, amount_currency, effective,
+                ${this.columns.historyRenewal ? "renewal" : "NULL::text AS renewal"}
            FROM exrec_history
           WHERE $1::timestamptz IS NULL OR at_instant >= $1::timestamptz
           ORDER BY seq`,

@@ -108,6 +108,59 @@ describe.skipIf(postgres.skip !== null)(
       expect(await query("SELECT version FROM exrec_schema")).toEqual([{ version: SCHEMA_VERSION }]);
     });
 
+    test("a role granted only reading and writing opens the backend; on older tables it goes on without the renewal column, saying so", async () => {
+      await open();
+      await query("ALTER TABLE exrec_history DROP COLUMN renewal");
+      const [me] = await query<{ rolsuper: boolean }>(
+        "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
+      );
+      if (!me?.rolsuper) return; // Making a second role needs a superuser: the throw-away server's is one.
+      const role = `exrec_writer_${process.pid}_${Date.now()}`;
+      await query(`CREATE ROLE ${role} LOGIN PASSWORD 'writer-password'`);
+      try {
+        await query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+        await query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
+        await query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+        const asWriter = new URL(database.url);
+        asWriter.username = role;
+        asWriter.password = "writer-password";
+        const warnings: string[] = [];
+        const backend = await openBackend(asWriter.toString(), {
+          dir,
+          pollMs: 25,
+          onWarning: (m) => warnings.push(m),
+        });
+        opened.push(backend);
+        await backend.historyAppend([
+          {
+            at: "2026-03-01T10:00:00.000Z",
+            who: null,
+            commit: null,
+            platform: "org/svc",
+            changeId: "c1",
+            action: "renew",
+            addresses: [toAddress("ann@acme.example")],
+            result: "done",
+            message: null,
+            orderId: null,
+            amount: null,
+            renewal: "yearly",
+          },
+        ]);
+        expect((await backend.historyList(null)).map((e) => [e.changeId, e.renewal])).toEqual([
+          ["c1", undefined],
+        ]);
+        expect(warnings.join("\n")).toContain(
+          "exrec_history.renewal is missing and this role may not add it",
+        );
+        expect(warnings.join("\n")).not.toContain("writer-password");
+        await backend.close();
+      } finally {
+        await query(`DROP OWNED BY ${role}`);
+        await query(`DROP ROLE ${role}`);
+      }
+    });
+
     test("a held lock has a row naming its holder, removed on release", async () => {
       const backend = await open();
       const me = owner("alice");
