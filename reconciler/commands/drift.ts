@@ -67,12 +67,18 @@ export async function driftCommand(io: CliIo, files: string[], options: DriftOpt
   const now = planningClock(io);
   const backend = await openBackendFor(io, options);
   const session = await openSession(io, connection, options);
+  // The catalog (for the renewal calendar) depends on nothing the refresh reads: it is read while
+  // the platforms are, not after them. A failed refresh is still the error reported; both reads
+  // have settled before the session closes, and neither rejects unhandled.
+  const reading = readLive(session.api, desired, {
+    progress: wantsProgress(io, options),
+    stream: io.stderr,
+  });
+  const pricing = readPrices(session.api, subsidiaryOf(io));
+  pricing.catch(() => undefined);
   try {
-    const live = await readLive(session.api, desired, {
-      progress: wantsProgress(io, options),
-      stream: io.stderr,
-    });
-    const prices = await readPrices(session.api, subsidiaryOf(io));
+    const live = await reading;
+    const prices = await pricing;
     const keys = desired.platforms.map(platformKey);
     const declared = new Set(keys);
     const history = (await backend.historyList(null)).filter((h) => declared.has(h.platform));
@@ -98,6 +104,7 @@ export async function driftCommand(io: CliIo, files: string[], options: DriftOpt
     }
     return options.detailedExitcode && hasDrift(report) ? 2 : 0;
   } finally {
+    await Promise.allSettled([reading, pricing]);
     await session.close();
     await backend.close();
   }

@@ -1,5 +1,5 @@
 /**
- * What `exrec plan` waits for, counted at the sandbox (never timed): the price catalog and the
+ * What `exrec plan` and `exrec drift` wait for, counted at the sandbox (never timed): the price catalog and the
  * recurring-price quotes a manifest's Hosted platforms call for are read while the platforms are
  * refreshed, all in flight together, and no request is added for it; the plan made with quotes read
  * early is the plan made with the same quotes read after it.
@@ -107,6 +107,29 @@ describe("exrec plan reads prices while it refreshes", () => {
     expect(total).toBe(1 + refreshed + 1 + quotes);
     // Read one after the other, at most max(refresh, quotes) would be in flight at once.
     expect(maxInFlight).toBe(refreshed + 1 + quotes);
+  }, 120_000);
+});
+
+describe("exrec drift reads the catalog while it refreshes", () => {
+  it("sends the catalog read with the refresh, in flight together, and no more of it", async () => {
+    sandbox.resetStats();
+    const result = await runCli(["drift", manifest], {
+      cwd: home,
+      env: { ...sandboxEnv(sandbox.url, home), EXREC_CONCURRENCY: "64", EXREC_NOW: FIXED_NOW },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const { byRoute, total, maxInFlight } = sandbox.stats;
+    const count = (pattern: RegExp) =>
+      Object.entries(byRoute)
+        .filter(([route]) => pattern.test(route))
+        .reduce((sum, [, n]) => sum + n, 0);
+    const refreshed = 3 * PLATFORMS;
+    expect(count(/^GET \/order\/catalog\//)).toBe(1);
+    // Drift reads no quote: its renewal calendar is priced from the catalog.
+    expect(count(/^GET \/order\/email\//)).toBe(0);
+    expect(total).toBe(1 + refreshed + 1);
+    // Read after the refresh, at most `refreshed` would be in flight at once.
+    expect(maxInFlight).toBe(refreshed + 1);
   }, 120_000);
 });
 
