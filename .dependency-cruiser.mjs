@@ -21,7 +21,7 @@ const RENDER = "^reconciler/render/";
 /** The bin and the commands: they wire the real process, its files and the network into a run. */
 const EDGE_OWNING_THE_PROCESS = "^reconciler/(cli\\.ts$|commands/)";
 /** Scripts run by the build, never by exrec: they write generated code. */
-const BUILD_SCRIPTS = "^reconciler/load/generate-validator\\.ts$";
+const BUILD_SCRIPTS = "^reconciler/load/(generate-validator|generated-file)\\.ts$";
 /** Node's modules that reach files, processes, the network or the terminal. */
 const OUTSIDE_WORLD =
   "^(node:)?(fs|fs/promises|child_process|cluster|dgram|dns|http|http2|https|net|os|readline|tls|tty|worker_threads)$";

@@ -8,11 +8,15 @@
  * this generator and the locked protobuf.js version). When they have not changed the file is left
  * as it is, untouched, so that the compiler's incremental build finds nothing newer to look at.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  DIGEST_PREFIX,
+  inputsDigest,
+  recordedDigest,
+  writeGenerated,
+} from "../../reconciler/load/generated-file.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root, whether this runs from source (provider/terraform) or from dist/provider/terraform. */
@@ -23,7 +27,6 @@ const ROOT = existsSync(join(here, "..", "..", "package.json"))
 const FILES = ["tfplugin6.proto", "go-plugin.proto", "health.proto"];
 export const DEFAULT_PROTOCOL_DIR = join(ROOT, "provider", "terraform", "protocol");
 export const DEFAULT_OUT_FILE = join(ROOT, "provider", "terraform", "gen", "protocol-descriptor.ts");
-const DIGEST_PREFIX = "// inputs sha256: ";
 
 export interface GenerateProtocolOptions {
   /** The folder holding the .proto files. */
@@ -42,32 +45,12 @@ export interface GenerateProtocolResult {
 /** The digest of everything the generated descriptor depends on. */
 export function protocolInputsDigest(protocolDir: string = DEFAULT_PROTOCOL_DIR): string {
   const ext = extname(fileURLToPath(import.meta.url));
-  const hash = createHash("sha256");
-  const inputs = [
+  return inputsDigest([
     ...FILES.map((file) => [file, join(protocolDir, file)] as const),
-    ["generator", join(here, `generate-protocol${ext}`)] as const,
+    ["generator", join(here, `generate-protocol${ext}`)],
     // protobuf.js's version decides the descriptor it writes; the lock file pins it.
-    ["lock", join(ROOT, "package-lock.json")] as const,
-  ];
-  for (const [name, file] of inputs) {
-    hash.update(name).update("\0");
-    hash.update(existsSync(file) ? readFileSync(file) : "(missing)").update("\0");
-  }
-  return hash.digest("hex");
-}
-
-/** The digest recorded in a generated file, or null when there is no file or no digest in it. */
-async function recordedDigest(outFile: string): Promise<string | null> {
-  let text: string;
-  try {
-    text = await readFile(outFile, "utf8");
-  } catch {
-    return null;
-  }
-  // A complete file ends with its last statement and a newline; a half-written one is made again.
-  if (!text.endsWith(";\n")) return null;
-  const line = text.split("\n", 3).find((l) => l.startsWith(DIGEST_PREFIX));
-  return line ? line.slice(DIGEST_PREFIX.length).trim() : null;
+    ["lock", join(ROOT, "package-lock.json")],
+  ]);
 }
 
 /** Writes the descriptor of the .proto files into `outFile`, unless it is already there. */
@@ -96,11 +79,7 @@ export async function generateProtocolDescriptor(
     `export const PROTOCOL_DESCRIPTOR = ${JSON.stringify(json)};`,
     "",
   ].join("\n");
-  await mkdir(dirname(outFile), { recursive: true });
-  // Written beside, then renamed: a compiler or a test running meanwhile never reads half a file.
-  const staging = `${outFile}.${process.pid}.tmp`;
-  await writeFile(staging, text);
-  await rename(staging, outFile);
+  await writeGenerated(outFile, text);
   return { outFile, written: true, bytes: text.length, digest };
 }
 

@@ -13,13 +13,12 @@
  * The generated file's first lines hold the digest of what it was made from; when that has not
  * changed the file is left as it is and commander is not even loaded.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, extname, join, relative, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Command } from "commander";
+import { DIGEST_PREFIX, inputsDigest, recordedDigest, writeGenerated } from "../load/generated-file.js";
 import type { CliIo, CliOutput } from "./io.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,7 +28,6 @@ const ROOT = existsSync(join(here, "..", "..", "package.json"))
   : resolve(here, "..", "..", "..");
 
 export const DEFAULT_HELP_FILE = join(ROOT, "reconciler", "commands", "gen", "help.ts");
-const DIGEST_PREFIX = "// inputs sha256: ";
 /** Commander's width for a stream that is not a terminal. */
 export const HELP_WIDTH = 80;
 
@@ -50,32 +48,15 @@ export interface HelpAnswer {
  */
 export function helpInputsDigest(): string {
   const ext = extname(fileURLToPath(import.meta.url));
-  const hash = createHash("sha256");
   const commands = readdirSync(here)
     .filter((name) => name.endsWith(ext) && !name.endsWith(`.d${ext}`))
     .sort()
     .map((name) => [name, join(here, name)] as const);
-  const inputs = [
+  return inputsDigest([
     ["program", join(here, "..", `exrec${ext}`)],
     ...commands,
     ["lock", join(ROOT, "package-lock.json")],
-  ];
-  for (const [name, file] of inputs) {
-    hash.update(name).update("\0");
-    hash.update(existsSync(file) ? readFileSync(file) : "(missing)").update("\0");
-  }
-  return hash.digest("hex");
-}
-
-async function recordedDigest(file: string): Promise<string | null> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    return null;
-  }
-  const line = text.split("\n", 4).find((l) => l.startsWith(DIGEST_PREFIX));
-  return line ? line.slice(DIGEST_PREFIX.length).trim() : null;
+  ]);
 }
 
 /** A stream that keeps what is written to it. */
@@ -214,11 +195,7 @@ export async function generateHelp(file: string = DEFAULT_HELP_FILE): Promise<Ge
   if ((await recordedDigest(file)) === digest) return { file, written: false, answers: 0 };
   const answers = await captureHelp();
   const text = helpModule(answers, digest);
-  await mkdir(dirname(file), { recursive: true });
-  // Written beside, then renamed: a compiler running meanwhile never reads half a file.
-  const staging = `${file}.${process.pid}.tmp`;
-  await writeFile(staging, text);
-  await rename(staging, file);
+  await writeGenerated(file, text);
   return { file, written: true, answers: answers.length };
 }
 

@@ -9,11 +9,12 @@
  * file is left as it is, and neither ajv nor the schema is loaded: `npm test` builds first, and
  * that build should cost next to nothing.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+
+import { DIGEST_PREFIX, inputsDigest, recordedDigest, writeGenerated } from "./generated-file.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root, whether this runs from source (reconciler/load) or from dist/reconciler/load. */
@@ -23,7 +24,6 @@ const ROOT = existsSync(join(here, "..", "..", "package.json"))
 
 export const DEFAULT_SCHEMA_FILE = join(ROOT, "schemas", "manifest.schema.json");
 export const DEFAULT_OUT_FILE = join(ROOT, "reconciler", "load", "gen", "manifest-validator.ts");
-const DIGEST_PREFIX = "// inputs sha256: ";
 
 export interface GenerateValidatorOptions {
   schemaFile?: string;
@@ -41,31 +41,13 @@ export interface GenerateValidatorResult {
 /** The digest of everything the generated validator depends on. */
 export function validatorInputsDigest(schemaFile: string = DEFAULT_SCHEMA_FILE): string {
   const ext = extname(fileURLToPath(import.meta.url));
-  const hash = createHash("sha256");
-  const inputs = [
+  return inputsDigest([
     ["schema", schemaFile],
     ["generator", join(here, `generate-validator${ext}`)],
     ["configuration", join(here, `manifest-ajv${ext}`)],
     // ajv's version decides the code it writes; the lock file pins it.
     ["lock", join(ROOT, "package-lock.json")],
-  ] as const;
-  for (const [name, file] of inputs) {
-    hash.update(name).update("\0");
-    hash.update(existsSync(file) ? readFileSync(file) : "(missing)").update("\0");
-  }
-  return hash.digest("hex");
-}
-
-/** The digest recorded in a generated file, or null when there is no file or no digest in it. */
-async function recordedDigest(outFile: string): Promise<string | null> {
-  let text: string;
-  try {
-    text = await readFile(outFile, "utf8");
-  } catch {
-    return null;
-  }
-  const line = text.split("\n", 3).find((l) => l.startsWith(DIGEST_PREFIX));
-  return line ? line.slice(DIGEST_PREFIX.length).trim() : null;
+  ]);
 }
 
 /** Writes the validator of `schemaFile` into `outFile`, unless it is already there. */
@@ -94,11 +76,7 @@ export async function generateValidator(
     code.replace(/^"use strict";/, ""),
     "",
   ].join("\n");
-  await mkdir(dirname(outFile), { recursive: true });
-  // Written beside, then renamed: a compiler or a test running meanwhile never reads half a file.
-  const staging = `${outFile}.${process.pid}.tmp`;
-  await writeFile(staging, text);
-  await rename(staging, outFile);
+  await writeGenerated(outFile, text);
   return { outFile, written: true, bytes: text.length, digest };
 }
 
