@@ -10,11 +10,8 @@ import { PlanRefusedError } from "../../reconciler/errors.js";
 import {
   APPLY_ORDER,
   isDestructive,
-  LICENSES,
   PLACEHOLDER_DOMAIN,
   platformKey,
-  type AccountState,
-  type ActualAccount,
   type ActualPlatform,
   type DesiredAccount,
   type DesiredPlatform,
@@ -26,7 +23,6 @@ import {
   actualOf,
   desiredOf,
   hostedPlatform,
-  liveAccount,
   liveHosted,
   livePrivate,
   NOW,
@@ -34,46 +30,16 @@ import {
   privatePlatform,
   samplePrices,
 } from "../support/builders.js";
+import {
+  licenseArb as license,
+  liveAccountArb as liveAccountOf,
+  renewalArb as renewal,
+} from "../support/arbitraries.js";
 
-const STATES: AccountState[] = [
-  "creating",
-  "deleting",
-  "internalMigration",
-  "ok",
-  "reopening",
-  "suspended",
-  "suspending",
-];
-const EXPIRIES = [
-  null,
-  "2026-10-31T00:00:00+01:00",
-  "2027-01-31T00:00:00+01:00",
-  "2027-03-31T23:30:00-05:00",
-  "2027-06-30T00:00:00+02:00",
-];
 const ADDRESSES = ["ann", "bob", "cid", "dan", "eve", "fay"].map((n) => `${n}@acme.example`);
 const BLANKS = ["b1", "b2", "b3"].map((n) => `${n}@${PLACEHOLDER_DOMAIN}`);
 
-const license = fc.constantFrom(...LICENSES);
-const renewal = fc.constantFrom("monthly" as const, "yearly" as const);
-
-function liveAccountArb(hosted: boolean): fc.Arbitrary<ActualAccount> {
-  return fc
-    .record({
-      email: fc.constantFrom(...ADDRESSES, ...(hosted ? BLANKS : [])),
-      license,
-      renewal: hosted ? fc.option(renewal, { freq: 8 }) : fc.constant(null),
-      deleteAtExpiration: hosted ? fc.option(fc.boolean(), { freq: 8 }) : fc.constant(null),
-      expirationDate: fc.constantFrom(...EXPIRIES),
-      displayName: fc.option(fc.constantFrom("Ann", "Bob")),
-      state: fc.constantFrom(...STATES, "ok", "ok", "ok"),
-      taskPendingId: fc.option(fc.integer({ min: 1, max: 99 }), { freq: 6 }),
-    })
-    .map(({ email, ...fields }) => {
-      const blank = email.endsWith(`@${PLACEHOLDER_DOMAIN}`);
-      return liveAccount(email, { ...fields, configured: !blank });
-    });
-}
+const liveAccountArb = (hosted: boolean) => liveAccountOf(hosted, ADDRESSES, BLANKS);
 
 function declaredArb(hosted: boolean): fc.Arbitrary<DesiredAccount> {
   return fc.oneof(

@@ -9,9 +9,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PlanRefusedError } from "../../reconciler/errors.js";
 import {
-  LICENSES,
   PLACEHOLDER_DOMAIN,
-  type AccountState,
   type ActualAccount,
   type ActualPlatform,
   type DesiredAccount,
@@ -33,36 +31,15 @@ import {
   privatePlatform,
   samplePrices,
 } from "../support/builders.js";
+import {
+  licenseArb as license,
+  liveAccountArb as liveAccountOf,
+  renewalArb as renewal,
+} from "../support/arbitraries.js";
 
-const STATES: AccountState[] = ["creating", "deleting", "ok", "suspended", "suspending"];
-const EXPIRIES = [
-  null,
-  "2026-10-31T00:00:00+01:00",
-  "2027-01-31T00:00:00+01:00",
-  "2027-06-30T00:00:00+02:00",
-];
 const CONFIGURED = ["ann", "bob", "cid", "dan", "eve", "fay", "gus", "hal"].map((n) => `${n}@acme.example`);
 const BLANKS = ["b1", "b2", "b3", "b4"].map((n) => `${n}@${PLACEHOLDER_DOMAIN}`);
-
-const license = fc.constantFrom(...LICENSES);
-const renewal = fc.constantFrom("monthly" as const, "yearly" as const);
-
-function liveAccountArb(hosted: boolean): fc.Arbitrary<ActualAccount> {
-  return fc
-    .record({
-      email: fc.constantFrom(...CONFIGURED, ...(hosted ? BLANKS : [])),
-      license,
-      renewal: hosted ? fc.option(renewal, { freq: 8 }) : fc.constant(null),
-      deleteAtExpiration: hosted ? fc.option(fc.boolean(), { freq: 8 }) : fc.constant(null),
-      expirationDate: fc.constantFrom(...EXPIRIES),
-      displayName: fc.option(fc.constantFrom("Ann", "Bob")),
-      state: fc.constantFrom(...STATES, "ok", "ok", "ok"),
-      taskPendingId: fc.option(fc.integer({ min: 1, max: 99 }), { freq: 6 }),
-    })
-    .map(({ email, ...fields }) =>
-      liveAccount(email, { ...fields, configured: !email.endsWith(`@${PLACEHOLDER_DOMAIN}`) }),
-    );
-}
+const liveAccountArb = (hosted: boolean) => liveAccountOf(hosted, CONFIGURED, BLANKS);
 
 /** One resource's account, as the provider declares it: present with what creating it needs, or absent. */
 function resourceArb(hosted: boolean): fc.Arbitrary<DesiredAccount> {
