@@ -12,12 +12,30 @@ import {
   openBackend,
   SCHEMA_VERSION,
 } from "../../provider/backend/index.js";
-import type { Backend } from "../../reconciler/ports.js";
+import type { Backend, HistoryEntry } from "../../reconciler/ports.js";
 import { toAddress } from "../../reconciler/model.js";
 import { createDatabase } from "../support/postgres.js";
 import { owner, postgresForTests, tempDir } from "./harness.js";
 
 const postgres = await postgresForTests();
+
+/** A history entry of a renewal switched to yearly, as apply appends it. */
+function yearlyRenewal(changeId: string, address: string): HistoryEntry {
+  return {
+    at: "2026-03-01T10:00:00.000Z",
+    who: null,
+    commit: null,
+    platform: "org/svc",
+    changeId,
+    action: "renew",
+    addresses: [toAddress(address)],
+    result: "done",
+    message: null,
+    orderId: null,
+    amount: null,
+    renewal: "yearly",
+  };
+}
 afterAll(() => postgres.server?.stop());
 
 describe.skipIf(postgres.skip !== null)(
@@ -85,22 +103,7 @@ describe.skipIf(postgres.skip !== null)(
          VALUES ('2026-02-01T10:00:00.000Z', '2026-02-01T10:00:00.000Z', 'org/svc', 'old', 'renew', 'ann@acme.example', 'done')`,
       );
       const backend = await open();
-      await backend.historyAppend([
-        {
-          at: "2026-03-01T10:00:00.000Z",
-          who: null,
-          commit: null,
-          platform: "org/svc",
-          changeId: "new",
-          action: "renew",
-          addresses: [toAddress("bob@acme.example")],
-          result: "done",
-          message: null,
-          orderId: null,
-          amount: null,
-          renewal: "yearly",
-        },
-      ]);
+      await backend.historyAppend([yearlyRenewal("new", "bob@acme.example")]);
       expect((await backend.historyList(null)).map((e) => [e.changeId, e.renewal])).toEqual([
         ["old", undefined],
         ["new", "yearly"],
@@ -131,22 +134,7 @@ describe.skipIf(postgres.skip !== null)(
           onWarning: (m) => warnings.push(m),
         });
         opened.push(backend);
-        await backend.historyAppend([
-          {
-            at: "2026-03-01T10:00:00.000Z",
-            who: null,
-            commit: null,
-            platform: "org/svc",
-            changeId: "c1",
-            action: "renew",
-            addresses: [toAddress("ann@acme.example")],
-            result: "done",
-            message: null,
-            orderId: null,
-            amount: null,
-            renewal: "yearly",
-          },
-        ]);
+        await backend.historyAppend([yearlyRenewal("c1", "ann@acme.example")]);
         expect((await backend.historyList(null)).map((e) => [e.changeId, e.renewal])).toEqual([
           ["c1", undefined],
         ]);

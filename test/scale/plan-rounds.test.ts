@@ -70,6 +70,13 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
+/** The requests the sandbox counted on the routes `pattern` matches. */
+function requestsTo(byRoute: Record<string, number>, pattern: RegExp): number {
+  return Object.entries(byRoute)
+    .filter(([route]) => pattern.test(route))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
 /** The recurring-price quotes of the live fleet: each Hosted platform's licences × renewals. */
 function recurringQuotesOfTheFleet(): number {
   let count = 0;
@@ -95,10 +102,7 @@ describe("exrec plan reads prices while it refreshes", () => {
     expect((JSON.parse(result.stdout) as { changes: unknown[] }).changes).toEqual([]);
 
     const { byRoute, total, maxInFlight } = sandbox.stats;
-    const count = (pattern: RegExp) =>
-      Object.entries(byRoute)
-        .filter(([route]) => pattern.test(route))
-        .reduce((sum, [, n]) => sum + n, 0);
+    const count = (pattern: RegExp) => requestsTo(byRoute, pattern);
     // Pages mode: each platform's service, domains and its one page of accounts.
     const refreshed = 3 * PLATFORMS;
     expect(count(/^GET \/auth\/time$/)).toBe(1);
@@ -119,10 +123,7 @@ describe("exrec drift reads the catalog while it refreshes", () => {
     });
     expect(result.code, result.stderr).toBe(0);
     const { byRoute, total, maxInFlight } = sandbox.stats;
-    const count = (pattern: RegExp) =>
-      Object.entries(byRoute)
-        .filter(([route]) => pattern.test(route))
-        .reduce((sum, [, n]) => sum + n, 0);
+    const count = (pattern: RegExp) => requestsTo(byRoute, pattern);
     const refreshed = 3 * PLATFORMS;
     expect(count(/^GET \/order\/catalog\//)).toBe(1);
     // Drift reads no quote: its renewal calendar is priced from the catalog.
@@ -181,9 +182,7 @@ describe("planWithQuotes with quotes read early", () => {
     sandbox.resetStats();
     const withHalf = await planOf(half);
     expect(withHalf.plan).toEqual(late.plan);
-    const lateQuotes = Object.entries(sandbox.stats.byRoute)
-      .filter(([route]) => route.startsWith("GET /order/email/"))
-      .reduce((sum, [, n]) => sum + n, 0);
+    const lateQuotes = requestsTo(sandbox.stats.byRoute, /^GET \/order\/email\//);
     expect(lateQuotes).toBe(declared.length - Math.floor(declared.length / 2));
   }, 120_000);
 
@@ -262,9 +261,7 @@ describe("exrec plan whose refresh fails", () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/nowhere\.example/);
-    const quotes = Object.entries(wide.stats.byRoute)
-      .filter(([route]) => route.startsWith("GET /order/email/"))
-      .reduce((sum, [, n]) => sum + n, 0);
+    const quotes = requestsTo(wide.stats.byRoute, /^GET \/order\/email\//);
     expect(quotes).toBeLessThanOrEqual(32);
   }, 120_000);
 });
