@@ -110,6 +110,8 @@ describe("what the fast reader hands to the full library", () => {
     ["a quoted key", '"a": 1\n'],
     ["a key YAML reads as a boolean", "true: 1\n"],
     ["a key that would set the prototype", "__proto__: 1\n"],
+    ["a key YAML reads as null", "Null: x\n"],
+    ["a key longer than 1,024 characters", `${"k".repeat(1025)}: x\n`],
     ["a merge key", "<<: { a: 1 }\n"],
     ["a nested flow collection", "a: { b: [1] }\n"],
     ["a flow collection over two lines", "a: { b: 1,\n  c: 2 }\n"],
@@ -158,6 +160,20 @@ describe("plain values the fast reader reads as YAML 1.2 does", () => {
     ["a flow map", "a: { license: basic, renewal: 'yearly' }", { license: "basic", renewal: "yearly" }],
     ["a flow list", "a: [x, 'y', 3]", ["x", "y", 3]],
     ["a Windows line end", "a: b\r", "b"],
+    // The edges of the one-line path that most lines of a manifest take.
+    ["null written out", "a: null", null],
+    ["a boolean in capitals", "a: FALSE", false],
+    ["a word that starts like null", "a: nulls", "nulls"],
+    ["a word that starts like true", "a: Truth", "Truth"],
+    ["a value after two spaces", "a:  b", "b"],
+    ["a value with spaces inside", "a: b  c   # d", "b  c"],
+    ["a value with a colon and no space", "a: b:c", "b:c"],
+    ["a value with flow characters inside", "a: b,c [d] {e}", "b,c [d] {e}"],
+    ["a value with a quote inside", "a: it's", "it's"],
+    ["a value starting with a dot", "a: .x", ".x"],
+    ["a value starting with a tilde", "a: ~x", "~x"],
+    ["a comment right after the value", "a: b #", "b"],
+    ["trailing spaces", "a: b   ", "b"],
   ];
   it.each(cases)("%s", (_name, text, expected) => {
     const plain = readPlainYaml(`${text}\n`);
