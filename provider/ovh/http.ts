@@ -43,6 +43,11 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** Values never to report for this request (e.g. a password in the body). */
   secrets?: string[];
+  /**
+   * A read nothing else waits on (a price): it waits for a place in flight after every other
+   * request, so that reads whose answers lead to further reads go first.
+   */
+  background?: boolean;
 }
 
 export interface OvhResponse<T> {
@@ -91,6 +96,7 @@ interface Exchange {
   headers: Record<string, string>;
   retryable: boolean;
   authenticated: boolean;
+  background: boolean;
   redactor: Redactor;
   /** Forces the error code of 4xx answers (a token endpoint's refusals are authentication failures). */
   clientErrorCode?: OvhApiErrorCode;
@@ -200,6 +206,7 @@ export class OvhHttpClient {
       headers: options.headers ?? {},
       retryable: isRetryableMethod(method) || options.idempotent === true,
       authenticated: true,
+      background: options.background === true,
       redactor: options.secrets === undefined ? this.redactor : this.redactor.with(options.secrets),
     });
     return { status: answer.status, headers: answer.headers, body: answer.body as T };
@@ -239,6 +246,7 @@ export class OvhHttpClient {
       headers: {},
       retryable: true,
       authenticated: false,
+      background: false,
       redactor: this.redactor,
     });
     if (typeof answer.body !== "number" || !Number.isInteger(answer.body)) {
@@ -266,6 +274,7 @@ export class OvhHttpClient {
       // Asking for another token has no effect beyond the token: safe to repeat.
       retryable: true,
       authenticated: false,
+      background: false,
       redactor: this.redactor,
       clientErrorCode: "EXREC_API_AUTH",
     });
@@ -300,7 +309,7 @@ export class OvhHttpClient {
       let secrets: string[] = [];
       let result: AttemptResult;
       const started = performance.now();
-      if (!this.gate.tryAcquire()) await this.gate.acquire();
+      if (!this.gate.tryAcquire(ex.background)) await this.gate.acquire(ex.background);
       const round = this.adaptive.started();
       try {
         if (this.bucket.limited) await this.bucket.take();

@@ -56,6 +56,7 @@ import {
   type PlainReaderSpec,
 } from "./plain-reader.js";
 import {
+  measureInterleaved,
   measureMedian,
   measureProcess,
   renderEndToEnd,
@@ -78,7 +79,8 @@ const SINGLE_MODE_MAX_ACCOUNTS = 10_000;
 const STARTUP_RUNS = 5;
 const WHOLE_FLEET: Fleet = { platforms: 20, accounts: 200 };
 const WHOLE_CONCURRENCY = 64;
-const WHOLE_RUNS = 3;
+const WHOLE_RUNS = 7;
+const WHOLE_WARMUPS = 2;
 const BENCHMARKS = join(REPO, "BENCHMARKS.md");
 
 const DEFAULT_FLEETS: Fleet[] = [
@@ -358,10 +360,6 @@ async function measureWholeProcesses(options: Options, workDir: string): Promise
     const rows: WholeProcessResult["rows"] = [];
     for (const { reader, pages, batch } of MODES.filter((m) => options.modes.has(m.reader))) {
       await sandbox.setReadModes({ pages, batch });
-      const exrec = await measureMedian(WHOLE_RUNS, [CLI, "plan", manifest], {
-        env: cliEnv(sandbox.url, home, WHOLE_CONCURRENCY),
-        cwd: home,
-      });
       const spec: PlainReaderSpec = {
         mode: reader as PlainMode,
         url: sandbox.url,
@@ -369,14 +367,32 @@ async function measureWholeProcesses(options: Options, workDir: string): Promise
         concurrency: WHOLE_CONCURRENCY,
         expectedAccounts: fleet.platforms * fleet.accounts,
       };
-      const plain = await measureMedian(WHOLE_RUNS, [PLAIN_READER, JSON.stringify(spec)], {
-        env: { PATH: process.env.PATH ?? "" },
-        cwd: home,
-      });
+      const [exrec, plain] = await measureInterleaved(
+        WHOLE_RUNS,
+        WHOLE_WARMUPS,
+        {
+          args: [CLI, "plan", manifest],
+          options: { env: cliEnv(sandbox.url, home, WHOLE_CONCURRENCY), cwd: home },
+        },
+        {
+          args: [PLAIN_READER, JSON.stringify(spec)],
+          options: { env: { PATH: process.env.PATH ?? "" }, cwd: home },
+        },
+      );
       rows.push({ mode: reader as PlainMode, exrec, plain });
-      log(`whole ${reader}: exrec ${Math.round(exrec.wallMs)} ms, plain ${Math.round(plain.wallMs)} ms`);
+      log(
+        `whole ${reader}: exrec ${Math.round(exrec.wallMs)} ms (CPU ${Math.round(exrec.cpuMs)} ms), ` +
+          `plain ${Math.round(plain.wallMs)} ms (CPU ${Math.round(plain.cpuMs)} ms)`,
+      );
     }
-    return { fleet, latencyMs: options.latencyMs, concurrency: WHOLE_CONCURRENCY, runs: WHOLE_RUNS, rows };
+    return {
+      fleet,
+      latencyMs: options.latencyMs,
+      concurrency: WHOLE_CONCURRENCY,
+      runs: WHOLE_RUNS,
+      warmups: WHOLE_WARMUPS,
+      rows,
+    };
   } finally {
     await sandbox.stop();
   }

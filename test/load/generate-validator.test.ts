@@ -1,12 +1,20 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
+import { createRequire } from "node:module";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { codePointLength } from "../../reconciler/load/code-points.js";
 import {
+  AJV_UCS2LENGTH,
   DEFAULT_SCHEMA_FILE,
   generateValidator,
   validatorInputsDigest,
 } from "../../reconciler/load/generate-validator.js";
+
+const ajvUcs2length = (
+  createRequire(import.meta.url)("ajv/dist/runtime/ucs2length") as { default: (text: string) => number }
+).default;
 
 describe("the build step that writes the manifest validator", () => {
   let dir: string;
@@ -58,5 +66,51 @@ describe("the build step that writes the manifest validator", () => {
     await writeFile(outFile, "// half a file");
     expect((await generateValidator({ schemaFile, outFile })).written).toBe(true);
     expect(await readFile(outFile, "utf8")).toContain(validatorInputsDigest(schemaFile));
+  });
+
+  it("counts string lengths with codePointLength, not ajv's helper", async () => {
+    const { outFile: written } = await generateValidator({ schemaFile, outFile });
+    const text = await readFile(written, "utf8");
+    // The helper is written as ajv writes it, or the replacement would silently not happen.
+    expect(text).not.toContain(AJV_UCS2LENGTH);
+    expect(text).not.toContain("createRequire");
+    const helper = /const (\w+) = codePointLength;/.exec(text)?.[1];
+    expect(helper).toBeDefined();
+    expect(text).toContain(`${helper}(data0) > 254`);
+  });
+});
+
+describe("codePointLength, the validator's string length", () => {
+  /** UTF-16 code units, often surrogates, paired or alone, so that every case of a pair is met. */
+  const units = fc
+    .array(
+      fc.oneof(
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.integer({ min: 0xd800, max: 0xdbff }),
+        fc.integer({ min: 0xdc00, max: 0xdfff }),
+        fc.constantFrom(0x61, 0x40, 0xe9),
+      ),
+      { maxLength: 40 },
+    )
+    .map((codes) => String.fromCharCode(...codes));
+
+  it("counts as ajv's ucs2length does, surrogates included", () => {
+    fc.assert(
+      fc.property(fc.oneof(units, fc.string({ unit: "binary" })), (text) => {
+        expect(codePointLength(text)).toBe(ajvUcs2length(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ["", 0],
+    ["user@acme.example", 17],
+    ["\u{1F600}", 1],
+    ["a\uD83Db", 3],
+    ["\uDE00\uD83D", 2],
+    ["\uD83D", 1],
+  ])("%j has %i code points", (text, expected) => {
+    expect(codePointLength(text)).toBe(expected);
   });
 });
