@@ -88,6 +88,9 @@ const RESERVED_KEYS = new Set([
 const INDICATORS = new Set(["&", "*", "!", "|", ">", "%", "@", "`", "?", ",", "[", "]", "{", "}", "#", ":"]);
 const DECIMAL = /^[-+]?[0-9]+$/;
 
+/** A line's indentation of each width met, made once. */
+const MARGINS: (string | undefined)[] = [];
+
 /** The spaces from where it is set (`lastIndex`): what a line is indented by. */
 const LEADING_SPACES = / */y;
 
@@ -210,7 +213,7 @@ class Reader {
   scalarEnd = 0;
   /** The positions of the last value readInline read: a flow collection's, or undefined for a scalar. */
   private inlinePositions: Positions | undefined = undefined;
-  /** The last match of SIMPLE_ENTRY, until readSimpleEntry takes it. */
+  /** The last match of SIMPLE_ENTRY, until readSimpleEntries takes it. */
   private simpleEntry: RegExpExecArray | null = null;
   /** The next `:` and the next ` #` (a comment's start) in the text, as the reader moves on. */
   private readonly colons: NextOf;
@@ -378,8 +381,7 @@ class Reader {
         if (this.isSeqItem(at)) break;
       }
       first = false;
-      if (this.readSimpleEntry(at, value, offsets)) {
-        this.advance();
+      if (this.readSimpleEntries(indent, at, value, offsets)) {
         if (this.more && this.indent > indent)
           throw new NotPlain(this.lineStart + this.indent, "odd indentation");
         continue;
@@ -418,32 +420,56 @@ class Reader {
     return positions;
   }
 
-  /** SIMPLE_ENTRY matched at `at`, or null; kept for readSimpleEntry, which a list item calls next. */
+  /** SIMPLE_ENTRY matched at `at`, or null; kept for readSimpleEntries, which a list item calls next. */
   private matchSimpleEntry(at: number): RegExpExecArray | null {
     SIMPLE_ENTRY.lastIndex = at;
     return (this.simpleEntry = SIMPLE_ENTRY.exec(this.text));
   }
 
   /**
-   * The entry at `at` when it is a whole line of the commonest kind (SIMPLE_ENTRY), set in `value`
-   * and `offsets` as the general path below would set it; false, with nothing set, for any other.
+   * The entries of the block map whose keys are at column `indent` from `at`, for as long as they
+   * are whole lines of the commonest kind (SIMPLE_ENTRY), one after the other: each set in `value`
+   * and `offsets` as the general path of readMap would set it. The lines are followed by the match
+   * alone, without the line-by-line state of `advance`, which is brought up to date once, at the
+   * first line that is not one. False, with nothing read, when the line at `at` is not one.
    */
-  private readSimpleEntry(at: number, value: Record<string, unknown>, offsets: number[]): boolean {
-    const matched = this.simpleEntry;
+  private readSimpleEntries(
+    indent: number,
+    at: number,
+    value: Record<string, unknown>,
+    offsets: number[],
+  ): boolean {
+    const text = this.text;
+    const cached = this.simpleEntry;
     this.simpleEntry = null;
-    const match = matched !== null && matched.index === at ? matched : this.matchSimpleEntry(at);
+    let match = cached !== null && cached.index === at ? cached : this.matchSimpleEntry(at);
     if (match === null) return false;
-    // Indexed, not destructured: destructuring runs the iterator protocol, slow while interpreted.
-    const cut = match[1] ?? "";
-    const key = CANONICAL_KEYS.get(cut) ?? cut;
-    const scalar = match[3] ?? "";
-    if (Object.hasOwn(value, key)) throw new NotPlain(at, "a duplicate key");
-    const valueAt = at + cut.length + 1 + (match[2] ?? "").length;
-    // Only a word of four or five letters can be null, true or false here (see SIMPLE_ENTRY).
-    value[key] =
-      CANONICAL_WORDS.get(scalar) ??
-      (scalar.length === 4 || scalar.length === 5 ? resolvePlain(scalar, valueAt) : scalar);
-    offsets.push(at, valueAt);
+    const margin = (MARGINS[indent] ??= " ".repeat(indent));
+    for (;;) {
+      // Indexed, not destructured: destructuring runs the iterator protocol, slow while interpreted.
+      const cut = match[1] ?? "";
+      const key = CANONICAL_KEYS.get(cut) ?? cut;
+      const scalar = match[3] ?? "";
+      if (Object.hasOwn(value, key)) throw new NotPlain(at, "a duplicate key");
+      const valueAt = at + cut.length + 1 + (match[2] ?? "").length;
+      // Only a word of four or five letters can be null, true or false here (see SIMPLE_ENTRY).
+      value[key] =
+        CANONICAL_WORDS.get(scalar) ??
+        (scalar.length === 4 || scalar.length === 5 ? resolvePlain(scalar, valueAt) : scalar);
+      offsets.push(at, valueAt);
+      // The match ends at its line's end: a "\n", a "\r\n" (no other carriage return is read), or the
+      // end of the text.
+      const lineEnd = at + match[0].length;
+      const next = lineEnd + (text.charCodeAt(lineEnd) === 0x0d ? 2 : 1);
+      this.next = next;
+      // The next line holds the next entry if it starts with exactly the map's indentation, then one.
+      if (next >= text.length || !text.startsWith(margin, next)) break;
+      at = next + indent;
+      match = this.matchSimpleEntry(at);
+      if (match === null) break;
+    }
+    this.simpleEntry = null;
+    this.advance();
     return true;
   }
 

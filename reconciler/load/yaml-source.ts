@@ -47,7 +47,10 @@ export function yamlSource(text: string, file: string): YamlSourceResult {
     const { document, offsetOf, itemOffsets } = plain.yaml;
     const locate = (path: DocPath, target: LocateTarget = "value"): Position =>
       positionOf(offsetOf(path, target));
-    const locateItems = (path: DocPath): Position[] | null => itemOffsets(path)?.map(positionOf) ?? null;
+    const locateItems = (path: DocPath): Position[] | null => {
+      const offsets = itemOffsets(path);
+      return offsets === null ? null : positionsInOrder(starts, offsets);
+    };
     return { ok: true, source: { file, document, locate, locateItems } };
   }
   if (text.length > MAX_FULL_YAML_CHARS) {
@@ -70,6 +73,37 @@ export function lineStarts(text: string): number[] {
   const starts: number[] = [0];
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
   return starts;
+}
+
+/**
+ * The positions of offsets in the order of the text, as the items of a list are (a platform's
+ * accounts): one walk down the table of line starts from the first one's line, rather than a
+ * search for each. Offsets out of order are each searched for.
+ */
+function positionsInOrder(starts: readonly number[], offsets: readonly number[]): Position[] {
+  const positions: Position[] = [];
+  const first = offsets[0];
+  if (first === undefined) return positions;
+  let line = lineOf(starts, first);
+  for (let i = 0; i < offsets.length; i++) {
+    const offset = offsets[i] ?? 0;
+    if (offset < (starts[line] ?? 0)) line = lineOf(starts, offset);
+    while ((starts[line + 1] ?? Infinity) <= offset) line++;
+    positions.push({ line: line + 1, col: offset - (starts[line] ?? 0) + 1 });
+  }
+  return positions;
+}
+
+/** The 0-based line an offset is on: the last line that starts at or before it. */
+function lineOf(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((starts[middle] ?? Infinity) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 /**
@@ -215,7 +249,7 @@ export function excessiveNesting(
   text: string,
   starts: readonly number[] = lineStarts(text),
 ): { at: Position; message: string } | null {
-  const indented = firstDeepIndent(text, starts);
+  const indented = firstDeepIndent(text);
   const nested = firstDeepBracket(text, indented === -1 ? text.length : indented);
   if (nested !== -1) {
     return {
@@ -232,25 +266,21 @@ export function excessiveNesting(
   return null;
 }
 
-/** Spaces, tabs and the `-`, `?` and `:` indicators: what a line's indentation is counted in. */
-function isIndentation(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x2d || code === 0x3f || code === 0x3a;
-}
-
 /**
- * The offset of the first character of a line's indentation beyond MAX_INDENT columns, or -1.
- * Only lines longer than that can hold one: the others are skipped by their length alone.
+ * A line whose first MAX_INDENT + 1 characters are all indentation (spaces, tabs and the `-`, `?`
+ * and `:` indicators, which open nested collections on the same line): found by one
+ * search of the engine's regular expression code, not a look at every line. Lines start at the
+ * text's start and after each "\n" only, as in lineStarts: `^` is the text's start here, as the
+ * `m` flag would make it match after a carriage return too.
  */
-function firstDeepIndent(text: string, starts: readonly number[]): number {
-  for (let line = 0; line < starts.length; line++) {
-    const start = starts[line] ?? 0;
-    const end = (starts[line + 1] ?? text.length + 1) - 1;
-    if (end - start <= MAX_INDENT) continue;
-    let i = start;
-    while (i < start + MAX_INDENT && isIndentation(text.charCodeAt(i))) i++;
-    if (i === start + MAX_INDENT && isIndentation(text.charCodeAt(i))) return i;
-  }
-  return -1;
+const DEEP_INDENT = new RegExp(`(?:^|\n)[ \t?:-]{${MAX_INDENT + 1}}`);
+
+/** The offset of the first character of a line's indentation beyond MAX_INDENT columns, or -1. */
+function firstDeepIndent(text: string): number {
+  const match = DEEP_INDENT.exec(text);
+  if (match === null) return -1;
+  const lineStart = text.charCodeAt(match.index) === 0x0a ? match.index + 1 : match.index;
+  return lineStart + MAX_INDENT;
 }
 
 /**

@@ -182,6 +182,44 @@ describe("plain values the fast reader reads as YAML 1.2 does", () => {
   });
 });
 
+describe("maps whose entries follow one another on plain lines", () => {
+  const account = (lines: string[]) =>
+    `version: 1\nplatforms:\n  - organization: o\n    accounts:\n${lines.join("")}`;
+  const read: [string, string][] = [
+    ["one entry a line", account(["      - email: a@x.example\n", "        license: basic\n"])],
+    [
+      "a comment line between",
+      account(["      - email: a@x.example\n", "        # a note\n", "        license: basic\n"]),
+    ],
+    ["a blank line between", account(["      - email: a@x.example\n", "\n", "        license: basic\n"])],
+    ["no line end at the end", account(["      - email: a@x.example\n", "        license: basic"])],
+    ["Windows line ends", account(["      - email: a@x.example\r\n", "        license: basic\r\n"])],
+    [
+      "an entry of another kind after",
+      account(["      - email: a@x.example\n", "        protect: true\n", "        displayName: 'B'\n"]),
+    ],
+    ["a nested map after", "a: b\nc: d\ne:\n  f: g\nh: i\n"],
+    ["the next item right after", account(["      - email: a@x.example\n", "      - email: b@x.example\n"])],
+    ["a shallower key after", "a:\n  b: c\n  d: e\nf: g\n"],
+  ];
+  it.each(read)("%s: read as the full library reads it", (_name, text) => {
+    expect(agreesWithFullYaml(text)).toBe(true);
+  });
+
+  const handedOver: [string, string][] = [
+    ["a deeper line after", account(["      - email: a@x.example\n", "          license: basic\n"])],
+    [
+      "a key twice",
+      account(["      - email: a@x.example\n", "        license: basic\n", "        license: standard\n"]),
+    ],
+    ["a line that is not an entry", account(["      - email: a@x.example\n", "        license basic\n"])],
+  ];
+  it.each(handedOver)("%s: handed over", (_name, text) => {
+    expect(readPlainYaml(text).ok).toBe(false);
+    agreesWithFullYaml(text);
+  });
+});
+
 /** A manifest written in one of the ways people write them: a random mix of equivalent forms. */
 const manifestText = fc
   .record({

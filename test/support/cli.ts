@@ -100,7 +100,20 @@ function capture(): CliOutput & { text: string } {
   return output;
 }
 
-async function runCliInProcess(args: string[], options: CliOptions): Promise<CliResult> {
+/** A run of exrec that has started and not necessarily ended: what it printed so far, and its end. */
+export interface StartedCli {
+  output(): { stdout: string; stderr: string };
+  /** Whether the run has ended (its result is then in `done`). */
+  ended(): boolean;
+  done: Promise<CliResult>;
+}
+
+/**
+ * Starts `exrec ARGS...` in this process and returns at once, for a test that acts on what the
+ * run prints while it runs (releasing a held request once it says it is looking for it, say).
+ * Not for failpoints or signals: those need `{ process: true }`.
+ */
+export function startCliInProcess(args: string[], options: CliOptions = {}): StartedCli {
   const env = options.env ?? bareEnv(tmpdir());
   if (env.EXREC_FAILPOINT) {
     throw new Error(`a failpoint kills the process it runs in: run exrec ${args[0]} with { process: true }`);
@@ -129,12 +142,21 @@ async function runCliInProcess(args: string[], options: CliOptions): Promise<Cli
       limitMs,
     );
   });
-  try {
-    const code = await Promise.race([runExrec(args, io), timedOut]);
-    return checkNoBug(args, { code, signal: null, stdout: stdout.text, stderr: stderr.text }, options);
-  } finally {
-    clearTimeout(timer);
-  }
+  let ended = false;
+  const done = (async () => {
+    try {
+      const code = await Promise.race([runExrec(args, io), timedOut]);
+      return checkNoBug(args, { code, signal: null, stdout: stdout.text, stderr: stderr.text }, options);
+    } finally {
+      ended = true;
+      clearTimeout(timer);
+    }
+  })();
+  return { output: () => ({ stdout: stdout.text, stderr: stderr.text }), ended: () => ended, done };
+}
+
+async function runCliInProcess(args: string[], options: CliOptions): Promise<CliResult> {
+  return startCliInProcess(args, options).done;
 }
 
 function runCliProcess(args: string[], options: CliOptions): Promise<CliResult> {
