@@ -49,6 +49,8 @@ export default defineConfig({
     env: {
       EXREC_SANDBOX_CONFORMANCE: fileURLToPath(new URL("./test/conformance/checker.ts", import.meta.url)),
     },
+    // One throw-away PostgreSQL for the run, started when a file first asks for it.
+    globalSetup: ["test/support/postgres-broker.ts"],
     // Integration tests start real sandboxes and child processes; the machines are small and shared.
     testTimeout: 60_000,
     hookTimeout: 60_000,

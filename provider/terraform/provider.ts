@@ -21,7 +21,7 @@ const STATE_DIR = ".exrec";
 type Request = Record<string, unknown>;
 type Handler = (request: Request) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
-const CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: false, move_resource_state: false };
+const CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: true, move_resource_state: false };
 
 function attributesOf(type: string): string[] {
   const schema = providerSchemas().resources[type];

@@ -2,7 +2,8 @@
  * A throw-away PostgreSQL for tests. With `EXREC_TEST_PG_URL` set (CI starts one, see
  * .ci/postgres.sh), that server is used. Otherwise a cluster is created in a temporary folder from
  * the installed server programs, started on a free loopback port, and removed by `stop()`. Where
- * the programs are missing, the answer is `{ skip: why }` and the tests say so.
+ * the programs are missing, the answer is `{ skip: why }` and the tests say so. Test files ask
+ * through shared-postgres.ts, which gives them the run's one server.
  */
 import { execFile as execFileCallback } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -14,6 +15,16 @@ import { promisify } from "node:util";
 import pg from "pg";
 
 const execFile = promisify(execFileCallback);
+
+/** The name under which vitest's global setup provides the shared server's endpoint (postgres-broker.ts). */
+export const POSTGRES_BROKER = "exrecPostgresBroker";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Absent when vitest runs without this repository's configuration. */
+    exrecPostgresBroker?: string;
+  }
+}
 
 export interface ThrowawayPostgres {
   url: string;

@@ -30,6 +30,11 @@ describe.skipIf(missing !== null)(
         readModes: { pages: true, batch: true },
       });
       ws = await openWorkspace(sandbox.url);
+      // init installs the provider and needs only the terraform block: it then does not parse the
+      // 2,000 blocks below.
+      await ws.config("");
+      const init = await ws.terraform(["init", "-input=false"]);
+      expect(init.code, init.output).toBe(0);
       let config = hcl("exrec_platform", "fleet", { organization: NAME, service: NAME, offer: "hosted" });
       config += `import {\n  to = exrec_platform.fleet\n  id = "${NAME}/${NAME}"\n}\n`;
       for (let i = 1; i <= ACCOUNTS; i++) {
@@ -37,8 +42,6 @@ describe.skipIf(missing !== null)(
         config += `import {\n  to = exrec_account.a${i}\n  id = "${NAME}/${NAME}/${address(i)}"\n}\n`;
       }
       await ws.config(config);
-      const init = await ws.terraform(["init", "-input=false"]);
-      expect(init.code, init.output).toBe(0);
       // Into Terraform's state by import: nothing is written at the sandbox.
       const imported = await ws.terraform(["apply", "-input=false", "-auto-approve"], {}, 900_000);
       expect(imported.code, imported.output.slice(-3000)).toBe(0);
