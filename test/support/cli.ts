@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { SANDBOX_CREDENTIALS } from "../../provider/sandbox/types.js";
 import { runExrec, type CliIo, type CliOutput } from "../../reconciler/exrec.js";
 
@@ -28,6 +28,8 @@ export interface CliOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
   input?: string;
+  /** In this process: stdin stays open, for the test to write to and end (`StartedCli.stdin`). */
+  openStdin?: boolean;
   timeoutMs?: number;
   /** The run is expected to hit a real exception of exrec (its "This is a bug" message). */
   expectBug?: boolean;
@@ -102,6 +104,8 @@ function capture(): CliOutput & { text: string } {
 
 /** A run of exrec that has started and not necessarily ended: what it printed so far, and its end. */
 export interface StartedCli {
+  /** With `openStdin`, the run's stdin: a pipe, not a terminal, open until the test ends it. */
+  stdin: PassThrough;
   output(): { stdout: string; stderr: string };
   /** Whether the run has ended (its result is then in `done`). */
   ended(): boolean;
@@ -120,12 +124,14 @@ export function startCliInProcess(args: string[], options: CliOptions = {}): Sta
   }
   const stdout = capture();
   const stderr = capture();
+  // `options.input`, then the end of input; or a pipe the test writes to and ends (`openStdin`).
+  const stdin = new PassThrough();
   const io: CliIo = {
     env: { ...env },
     cwd: options.cwd ?? REPO,
     home: env.HOME ?? tmpdir(),
     args,
-    stdin: Object.assign(Readable.from([options.input ?? ""]), { isTTY: false }),
+    stdin: Object.assign(options.openStdin ? stdin : Readable.from([options.input ?? ""]), { isTTY: false }),
     stdout,
     stderr,
     // No signal reaches a run in this process: signal tests run the CLI as a process.
@@ -152,7 +158,7 @@ export function startCliInProcess(args: string[], options: CliOptions = {}): Sta
       clearTimeout(timer);
     }
   })();
-  return { output: () => ({ stdout: stdout.text, stderr: stderr.text }), ended: () => ended, done };
+  return { stdin, output: () => ({ stdout: stdout.text, stderr: stderr.text }), ended: () => ended, done };
 }
 
 async function runCliInProcess(args: string[], options: CliOptions): Promise<CliResult> {
