@@ -185,7 +185,7 @@ export class GrpcServer {
       this.http.listen(socketPath, () => {
         this.http.off("error", reject);
         // Once serving, a failed accept is logged (stderr, which Terraform shows with TF_LOG), not fatal.
-        this.http.on("error", (error) =>
+        this.http.on("error", (error: Error) =>
           process.stderr.write(`exrec: the plugin's server: ${error.message}\n`),
         );
         resolve();
