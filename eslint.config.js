@@ -98,8 +98,10 @@ export default defineConfig(
   {
     languageOptions: {
       parserOptions: {
-        // Each file is checked with the tsconfig.json that includes it (examples/cdktf has its own).
-        projectService: { allowDefaultProject: ["vitest.config.ts"] },
+        // One program for every linted TypeScript file (tsconfig.lint.json: the build's files, the
+        // CDKTF example and vitest.config.ts), built once per run where the project service would
+        // build three (the build's, the example's, a default one for vitest.config.ts).
+        project: ["./tsconfig.lint.json"],
         tsconfigRootDir: import.meta.dirname,
       },
     },
