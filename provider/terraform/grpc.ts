@@ -184,6 +184,10 @@ export class GrpcServer {
       this.http.once("error", reject);
       this.http.listen(socketPath, () => {
         this.http.off("error", reject);
+        // Once serving, a failed accept is logged (stderr, which Terraform shows with TF_LOG), not fatal.
+        this.http.on("error", (error: Error) =>
+          process.stderr.write(`exrec: the plugin's server: ${error.message}\n`),
+        );
         resolve();
       });
     });

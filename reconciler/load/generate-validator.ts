@@ -46,6 +46,7 @@ export function validatorInputsDigest(schemaFile: string = DEFAULT_SCHEMA_FILE):
     ["generator", join(here, `generate-validator${ext}`)],
     ["configuration", join(here, `manifest-ajv${ext}`)],
     ["string lengths", join(here, `code-points${ext}`)],
+    ["references", join(here, `inline-refs${ext}`)],
     // ajv's version decides the code it writes; the lock file pins it.
     ["lock", join(ROOT, "package-lock.json")],
   ]);
@@ -66,7 +67,9 @@ export async function generateValidator(
   // Loaded only when there is something to write: ajv's compiler is the slow part of this step.
   const { default: standaloneCode } = await import("ajv/dist/standalone/index.js");
   const { manifestAjv } = await import("./manifest-ajv.js");
-  const schema = JSON.parse(await readFile(schemaFile, "utf8")) as object;
+  const { inlineLocalRefs } = await import("./inline-refs.js");
+  // References written out in place: one function checks the whole document (inline-refs.ts).
+  const schema = inlineLocalRefs(JSON.parse(await readFile(schemaFile, "utf8")) as Record<string, unknown>);
   const ajv = manifestAjv({ code: { source: true, esm: true } });
   const code = standaloneCode.default(ajv, ajv.compile(schema));
   // The code is JavaScript: TypeScript compiles it unchecked. It requires ajv's small runtime helpers

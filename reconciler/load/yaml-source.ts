@@ -114,16 +114,7 @@ function lineOf(starts: readonly number[], offset: number): number {
 function lineIndex(starts: readonly number[]): (offset: number) => Position {
   // The line after the last starts past any offset.
   const startOf = (line: number): number => starts[line] ?? Infinity;
-  const search = (offset: number): number => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (startOf(middle) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low;
-  };
+  const search = (offset: number): number => lineOf(starts, offset);
   let last = 0;
   return (offset) => {
     let line = last;
@@ -249,7 +240,7 @@ export function excessiveNesting(
   text: string,
   starts: readonly number[] = lineStarts(text),
 ): { at: Position; message: string } | null {
-  const indented = firstDeepIndent(text);
+  const indented = firstDeepIndent(text, starts);
   const nested = firstDeepBracket(text, indented === -1 ? text.length : indented);
   if (nested !== -1) {
     return {
@@ -266,21 +257,25 @@ export function excessiveNesting(
   return null;
 }
 
-/**
- * A line whose first MAX_INDENT + 1 characters are all indentation (spaces, tabs and the `-`, `?`
- * and `:` indicators, which open nested collections on the same line): found by one
- * search of the engine's regular expression code, not a look at every line. Lines start at the
- * text's start and after each "\n" only, as in lineStarts: `^` is the text's start here, as the
- * `m` flag would make it match after a carriage return too.
- */
-const DEEP_INDENT = new RegExp(`(?:^|\n)[ \t?:-]{${MAX_INDENT + 1}}`);
+/** Spaces, tabs and the `-`, `?` and `:` indicators: what a line's indentation is counted in. */
+function isIndentation(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x2d || code === 0x3f || code === 0x3a;
+}
 
-/** The offset of the first character of a line's indentation beyond MAX_INDENT columns, or -1. */
-function firstDeepIndent(text: string): number {
-  const match = DEEP_INDENT.exec(text);
-  if (match === null) return -1;
-  const lineStart = text.charCodeAt(match.index) === 0x0a ? match.index + 1 : match.index;
-  return lineStart + MAX_INDENT;
+/**
+ * The offset of the first character of a line's indentation beyond MAX_INDENT columns, or -1.
+ * Only lines longer than that can hold one: the others are skipped by their length alone.
+ */
+function firstDeepIndent(text: string, starts: readonly number[]): number {
+  for (let line = 0; line < starts.length; line++) {
+    const start = starts[line] ?? 0;
+    const end = (starts[line + 1] ?? text.length + 1) - 1;
+    if (end - start <= MAX_INDENT) continue;
+    let i = start;
+    while (i < start + MAX_INDENT && isIndentation(text.charCodeAt(i))) i++;
+    if (i === start + MAX_INDENT && isIndentation(text.charCodeAt(i))) return i;
+  }
+  return -1;
 }
 
 /**

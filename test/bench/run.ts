@@ -17,7 +17,7 @@
  *
  * It also measures whole processes (whole.ts): start-up against bare `node`, the end-to-end plan of
  * the 100,000-account fleet's imported manifest, whole `exrec plan` processes against the plain
- * reader's on a 20×200 fleet, and, in every fleet and mode, the plain undici reader as the floor of
+ * reader's on a 20×200 fleet (both warmed up, then run in turns), and, in every fleet and mode, the plain undici reader as the floor of
  * the reader's CPU. One GET per account and the Terraform-like baseline are measured up to 10,000
  * accounts only: at 100,000 they take minutes of a machine shared with others, and their figures
  * per request do not change with the fleet.

@@ -1,10 +1,14 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ValidateFunction } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { createRequire } from "node:module";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { codePointLength } from "../../reconciler/load/code-points.js";
+import { inlineLocalRefs } from "../../reconciler/load/inline-refs.js";
+import { manifestAjv } from "../../reconciler/load/manifest-ajv.js";
+import { manifestSchema } from "../../reconciler/load/schema.js";
 import {
   AJV_UCS2LENGTH,
   DEFAULT_SCHEMA_FILE,
@@ -76,7 +80,7 @@ describe("the build step that writes the manifest validator", () => {
     expect(text).not.toContain("createRequire");
     const helper = /const (\w+) = codePointLength;/.exec(text)?.[1];
     expect(helper).toBeDefined();
-    expect(text).toContain(`${helper}(data0) > 254`);
+    expect(text).toMatch(new RegExp(`${helper}\\(data\\d*\\) > 254`));
   });
 });
 
@@ -112,5 +116,80 @@ describe("codePointLength, the validator's string length", () => {
     ["\uD83D", 1],
   ])("%j has %i code points", (text, expected) => {
     expect(codePointLength(text)).toBe(expected);
+  });
+});
+
+describe("the schema with its references written out in place", () => {
+  const original = manifestAjv().compile(manifestSchema);
+  const inlined = manifestAjv().compile(
+    inlineLocalRefs(manifestSchema as unknown as Record<string, unknown>),
+  );
+  /** What the loader reads of an error: where, which keyword, its parameters, the value, the keys allowed. */
+  const seen = (validate: ValidateFunction, document: unknown) => {
+    validate(document);
+    return (validate.errors ?? []).map((e) => ({
+      at: e.instancePath,
+      keyword: e.keyword,
+      params: e.params,
+      message: e.message,
+      data: e.data,
+      allowed: Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}),
+    }));
+  };
+  const value = fc.oneof(
+    fc.constantFrom("hosted", "private", "basic", "yearly", "monthly", "absent", "a@b.example", "x/y", ""),
+    fc.jsonValue({ maxDepth: 1 }),
+  );
+  const account = fc.dictionary(
+    fc.constantFrom("email", "state", "license", "renewal", "displayName", "protect", "emial"),
+    value,
+  );
+  const platform = fc.record(
+    {
+      organization: value,
+      service: value,
+      offer: value,
+      prune: value,
+      removal: value,
+      storageQuota: fc.oneof(value, fc.constantFrom(50, 300, "50")),
+      defaults: fc.oneof(fc.dictionary(fc.constantFrom("license", "renewal", "other"), value), value),
+      accounts: fc.oneof(fc.array(fc.oneof(account, value), { maxLength: 4 }), value),
+      extra: value,
+    },
+    { requiredKeys: [] },
+  );
+  const document = fc.record(
+    {
+      version: fc.oneof(fc.constant(1), value),
+      platforms: fc.oneof(fc.array(platform), value),
+      other: value,
+    },
+    { requiredKeys: [] },
+  );
+
+  it("reports the same errors as the schema itself", () => {
+    fc.assert(
+      fc.property(document, (doc) => {
+        expect(seen(inlined, doc)).toEqual(seen(original, doc));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("leaves no reference and no definitions behind", () => {
+    const text = JSON.stringify(inlineLocalRefs(manifestSchema));
+    expect(text).not.toContain('"$ref"');
+    expect(text).not.toContain('"$defs"');
+  });
+
+  it("refuses what it cannot write out faithfully", () => {
+    const defs = { a: { $ref: "#/$defs/a" }, b: { type: "string" } };
+    expect(() => inlineLocalRefs({ $defs: defs, properties: { x: { $ref: "#/$defs/a" } } })).toThrow(
+      /itself/,
+    );
+    expect(() =>
+      inlineLocalRefs({ $defs: defs, properties: { x: { $ref: "#/$defs/b", minLength: 1 } } }),
+    ).toThrow(/beside/);
+    expect(() => inlineLocalRefs({ properties: { x: { $ref: "other.json" } } })).toThrow(/cannot inline/);
   });
 });

@@ -175,6 +175,8 @@ describe("plain values the fast reader reads as YAML 1.2 does", () => {
     ["a value starting with a tilde", "a: ~x", "~x"],
     ["a comment right after the value", "a: b #", "b"],
     ["trailing spaces", "a: b   ", "b"],
+    ["a long run of spaces inside a value", `a: b${" ".repeat(5000)}c`, `b${" ".repeat(5000)}c`],
+    ["a long run of spaces before a comment", `a: b${" ".repeat(5000)}# c`, "b"],
   ];
   it.each(cases)("%s", (_name, text, expected) => {
     const plain = readPlainYaml(`${text}\n`);
