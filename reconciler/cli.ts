@@ -33,6 +33,7 @@ if (help) {
     ]);
     armFailpoints(failpointKillerFrom(process.env));
   }
-  // runExrec never rejects: it catches every error and turns it into an exit code.
-  exitWhenFlushed(await runExrec(args, processIo()));
+  // runExrec never rejects: it catches every error and turns it into an exit code. The process
+  // ends right after it: connections left idle need no closing.
+  exitWhenFlushed(await runExrec(args, processIo({ endsWithRun: true })));
 }

@@ -134,10 +134,15 @@ async function mapLimited<T, R>(
   fn: (item: T) => Promise<R>,
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
-  // One iterator shared by the workers: each takes the next item as it frees up.
-  const queue = items.entries();
+  // One iterator shared by the workers: each takes the next item as it frees up, and its position
+  // at once (values and a counter, not `entries()`, which allocates an [index, item] pair per item).
+  const queue = items.values();
+  let taken = 0;
   const worker = async () => {
-    for (const [index, item] of queue) results[index] = await fn(item);
+    for (const item of queue) {
+      const index = taken++;
+      results[index] = await fn(item);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;

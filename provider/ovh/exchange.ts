@@ -183,6 +183,8 @@ export class OvhExchangeApi implements ExchangeApi {
   ): Promise<ApiOrder> {
     return this.call("GET", `${orderPath(org, svc)}/${seg(duration)}`, shape.order, {
       query: { licence: license, number: quantity, storageQuota },
+      // A quote changes nothing and no read waits on its answer: the refresh's reads go first.
+      background: true,
     });
   }
 
@@ -248,6 +250,7 @@ export class OvhExchangeApi implements ExchangeApi {
   catalog(subsidiary: string): Promise<ApiCatalog> {
     return this.call("GET", "/order/catalog/public/exchange", shape.catalog, {
       query: { ovhSubsidiary: subsidiary },
+      background: true,
     });
   }
 

@@ -43,6 +43,11 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** Values never to report for this request (e.g. a password in the body). */
   secrets?: string[];
+  /**
+   * A read nothing else waits on (a price): it waits for a place in flight after every other
+   * request, so that reads whose answers lead to further reads go first.
+   */
+  background?: boolean;
 }
 
 export interface OvhResponse<T> {
@@ -91,6 +96,7 @@ interface Exchange {
   headers: Record<string, string>;
   retryable: boolean;
   authenticated: boolean;
+  background: boolean;
   redactor: Redactor;
   /** Forces the error code of 4xx answers (a token endpoint's refusals are authentication failures). */
   clientErrorCode?: OvhApiErrorCode;
@@ -124,7 +130,8 @@ const TIMEOUT_CODES = new Set([
   "ETIMEDOUT",
 ]);
 
-const NO_AUTH = { headers: {}, secrets: [] as string[] };
+const NO_SECRETS: readonly string[] = [];
+const NO_AUTH = { headers: {}, secrets: NO_SECRETS };
 
 export class OvhHttpClient {
   readonly baseUrl: string;
@@ -200,6 +207,7 @@ export class OvhHttpClient {
       headers: options.headers ?? {},
       retryable: isRetryableMethod(method) || options.idempotent === true,
       authenticated: true,
+      background: options.background === true,
       redactor: options.secrets === undefined ? this.redactor : this.redactor.with(options.secrets),
     });
     return { status: answer.status, headers: answer.headers, body: answer.body as T };
@@ -239,6 +247,7 @@ export class OvhHttpClient {
       headers: {},
       retryable: true,
       authenticated: false,
+      background: false,
       redactor: this.redactor,
     });
     if (typeof answer.body !== "number" || !Number.isInteger(answer.body)) {
@@ -266,6 +275,7 @@ export class OvhHttpClient {
       // Asking for another token has no effect beyond the token: safe to repeat.
       retryable: true,
       authenticated: false,
+      background: false,
       redactor: this.redactor,
       clientErrorCode: "EXREC_API_AUTH",
     });
@@ -297,10 +307,10 @@ export class OvhHttpClient {
       // Each brake is awaited only when it holds the request back: a free one costs no promise.
       if (ex.authenticated && !this.auth.ready()) await this.auth.prepare();
 
-      let secrets: string[] = [];
+      let secrets: readonly string[] = NO_SECRETS;
       let result: AttemptResult;
       const started = performance.now();
-      if (!this.gate.tryAcquire()) await this.gate.acquire();
+      if (!this.gate.tryAcquire(ex.background)) await this.gate.acquire(ex.background);
       const round = this.adaptive.started();
       try {
         if (this.bucket.limited) await this.bucket.take();
@@ -311,15 +321,10 @@ export class OvhHttpClient {
         this.gate.release();
       }
       const elapsed = Math.round(performance.now() - started);
-      // The redactor that also knows this attempt's signature, built only to log or to raise.
-      const attemptSecrets = secrets;
-      let withSecrets: Redactor | undefined;
-      const redactor = (): Redactor =>
-        (withSecrets ??= attemptSecrets.length === 0 ? ex.redactor : ex.redactor.with(attemptSecrets));
       const canRetry = ex.retryable && attempt < this.retry.attempts;
 
       if (result.kind === "too-large") {
-        this.log(redactor, ex, `${result.status} (answer over ${MAX_ANSWER_BYTES} bytes)`, elapsed);
+        this.log(ex, secrets, `${result.status} (answer over ${MAX_ANSWER_BYTES} bytes)`, elapsed);
         throw new ResponseShapeError(
           `${ex.method} ${ex.errorPath}`,
           `the answer is larger than ${MAX_ANSWER_BYTES} bytes; it was not read`,
@@ -330,8 +335,8 @@ export class OvhHttpClient {
         if (canRetry) {
           const wait = backoffDelay(attempt, this.retry, this.random);
           this.log(
-            redactor,
             ex,
+            secrets,
             `${result.failure}`,
             elapsed,
             `retry ${attempt + 1}/${this.retry.attempts} in ${wait}ms`,
@@ -339,8 +344,8 @@ export class OvhHttpClient {
           await this.sleep(wait);
           continue;
         }
-        this.log(redactor, ex, `${result.failure}`, elapsed);
-        const cause = redactor().cause(result.error);
+        this.log(ex, secrets, `${result.failure}`, elapsed);
+        const cause = this.redactorFor(ex, secrets).cause(result.error);
         if (!ex.retryable && result.maybeSent) {
           throw new OutcomeUnknownError(
             { method: ex.method, path: ex.errorPath, status: null, host: this.host },
@@ -367,7 +372,7 @@ export class OvhHttpClient {
       else this.adaptive.answered();
       const parsed = parseJson(text);
       if (status >= 200 && status < 300) {
-        this.log(redactor, ex, String(status), elapsed);
+        this.log(ex, secrets, String(status), elapsed);
         if (!parsed.ok)
           throw new ResponseShapeError(`${ex.method} ${ex.errorPath}`, "the answer is not JSON");
         return { status, headers, body: parsed.value };
@@ -376,7 +381,7 @@ export class OvhHttpClient {
       const transient = isTransientStatus(status);
       const error = this.apiError(
         ex,
-        redactor(),
+        this.redactorFor(ex, secrets),
         status,
         headers,
         parsed.ok ? parsed.value : text,
@@ -391,7 +396,7 @@ export class OvhHttpClient {
         !retriedUnauthorized
       ) {
         retriedUnauthorized = true;
-        this.log(redactor, ex, String(status), elapsed, "renewing the token and retrying once");
+        this.log(ex, secrets, String(status), elapsed, "renewing the token and retrying once");
         continue;
       }
       if (transient && canRetry) {
@@ -399,8 +404,8 @@ export class OvhHttpClient {
         if (asked === null || asked <= this.retry.maxRetryAfterMs) {
           const wait = asked ?? backoffDelay(attempt, this.retry, this.random);
           this.log(
-            redactor,
             ex,
+            secrets,
             String(status),
             elapsed,
             `retry ${attempt + 1}/${this.retry.attempts} in ${wait}ms`,
@@ -409,7 +414,7 @@ export class OvhHttpClient {
           continue;
         }
       }
-      this.log(redactor, ex, String(status), elapsed);
+      this.log(ex, secrets, String(status), elapsed);
       // A POST or DELETE that met a server error may have done its work before failing.
       if (status >= 500 && !ex.retryable) {
         throw new OutcomeUnknownError(
@@ -527,16 +532,23 @@ export class OvhHttpClient {
     });
   }
 
+  /** The request's redactor, also knowing this attempt's secrets (its signature): built only to log or to raise. */
+  private redactorFor(ex: Exchange, attemptSecrets: readonly string[]): Redactor {
+    return attemptSecrets.length === 0 ? ex.redactor : ex.redactor.with(attemptSecrets);
+  }
+
   private log(
-    redactor: () => Redactor,
     ex: Exchange,
+    secrets: readonly string[],
     outcome: string,
     elapsedMs: number,
     note?: string,
   ): void {
     if (!this.debug) return;
     this.debug(
-      redactor().text(`${ex.method} ${ex.display} ${outcome} ${elapsedMs}ms${note ? ` (${note})` : ""}`),
+      this.redactorFor(ex, secrets).text(
+        `${ex.method} ${ex.display} ${outcome} ${elapsedMs}ms${note ? ` (${note})` : ""}`,
+      ),
     );
   }
 }
@@ -589,12 +601,16 @@ function splitUrl(url: string): { origin: string; path: string } {
 const PLAIN_PATH =
   /^(?:\/(?!(?:\.|%2[eE]){1,2}(?:[/?]|$))[A-Za-z0-9\-._~%!$&()*+,;=:@]*)+(?:\?[A-Za-z0-9\-._~%!$&()*+,;=:@/?]*)?$/;
 
+/** `?a=1&b=2` of the defined values, in the object's order ("" when none). */
 function encodeQuery(query: Record<string, QueryValue> | undefined): string {
   if (!query) return "";
-  const parts = Object.entries(query)
-    .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)
-    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
-  return parts.length === 0 ? "" : `?${parts.join("&")}`;
+  let out = "";
+  for (const key of Object.keys(query)) {
+    const value = query[key];
+    if (value === undefined) continue;
+    out += `${out === "" ? "?" : "&"}${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`;
+  }
+  return out;
 }
 
 /**

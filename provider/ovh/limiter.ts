@@ -1,16 +1,23 @@
 /**
  * The two brakes every request attempt (retries included) goes through: a cap on requests in flight,
- * and a token bucket on requests started per second. Both are first come, first served.
+ * and a token bucket on requests started per second. Both are first come, first served, except that
+ * a request marked as background (a read nothing else waits on, such as a price) gives its turn to
+ * every other request waiting for a place in flight.
  *
  * Both adapt (AdaptiveLimits): OVHcloud publishes no rate limit and says "too many" with a 429, so
  * exrec starts at its configured limits, halves them on a 429 and grows them back, one request in
  * flight at a time, while the answers are clean, never beyond what was configured.
  */
 
-/** At most `limit` holders at once (`max` at first); the others wait in order. */
+/**
+ * At most `limit` holders at once (`max` at first); the others wait in order, the background ones
+ * after all the others: a refresh's next round of reads (the accounts its first answers named) is
+ * not held behind price reads asked for earlier, which no other request waits on.
+ */
 export class ConcurrencyGate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly waitingInBackground: (() => void)[] = [];
   /** The current cap, between 1 and `max`. */
   limit: number;
 
@@ -20,15 +27,21 @@ export class ConcurrencyGate {
     this.limit = max;
   }
 
-  async acquire(): Promise<void> {
-    if (this.tryAcquire()) return;
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  async acquire(background = false): Promise<void> {
+    if (this.tryAcquire(background)) return;
+    await new Promise<void>((resolve) =>
+      (background ? this.waitingInBackground : this.waiting).push(resolve),
+    );
     // The place was counted in `active` by whoever woke us.
   }
 
   /** Takes a place if one is free and nobody waits for it, without a promise; false otherwise. */
-  tryAcquire(): boolean {
-    if (this.active < this.limit && this.waiting.length === 0) {
+  tryAcquire(background = false): boolean {
+    if (
+      this.active < this.limit &&
+      this.waiting.length === 0 &&
+      (!background || this.waitingInBackground.length === 0)
+    ) {
       this.active++;
       return true;
     }
@@ -48,7 +61,7 @@ export class ConcurrencyGate {
 
   private wake(): void {
     while (this.active < this.limit) {
-      const next = this.waiting.shift();
+      const next = this.waiting.shift() ?? this.waitingInBackground.shift();
       if (next === undefined) return;
       this.active++;
       next();

@@ -4,7 +4,12 @@
  * msgpack extension; any extension is read as unknown, and unknown is written as cty writes it.
  * Only the types exrec's schema uses are handled: string, bool, number, null.
  */
-import { decode, encode, ExtData } from "@msgpack/msgpack";
+import { Decoder, Encoder, ExtData } from "@msgpack/msgpack";
+
+// One of each for the process: msgpack's decode() and encode() make a new one (and its buffers) per
+// call, and Terraform sends thousands of values in a large plan. Both are synchronous, so sharing is safe.
+const decoder = new Decoder({ useBigInt64: false });
+const encoder = new Encoder();
 
 /** A value Terraform will only know after apply. */
 export const UNKNOWN: unique symbol = Symbol("unknown");
@@ -41,7 +46,7 @@ export function decodeObject(
 ): ObjectValue | null {
   if (!value) return null;
   let raw: unknown;
-  if (value.msgpack && value.msgpack.length > 0) raw = decode(value.msgpack, { useBigInt64: false });
+  if (value.msgpack && value.msgpack.length > 0) raw = decoder.decode(value.msgpack);
   else if (value.json && value.json.length > 0) raw = JSON.parse(Buffer.from(value.json).toString("utf8"));
   else return null;
   if (raw === null || raw === undefined) return null;
@@ -57,7 +62,7 @@ export function decodeObject(
 /** Whole object unknown (a DynamicValue that is itself an extension). */
 export function isWhollyUnknown(value: DynamicValue | null | undefined): boolean {
   if (!value?.msgpack || value.msgpack.length === 0) return false;
-  return decode(value.msgpack) instanceof ExtData;
+  return decoder.decode(value.msgpack) instanceof ExtData;
 }
 
 /** cty's encoding of an unknown value: a fixext1 of type 0 holding a zero byte. */
@@ -65,13 +70,13 @@ const UNKNOWN_WIRE = new ExtData(0, new Uint8Array([0]));
 
 /** Writes an object with exactly the schema's attributes (absent ones as null); null: no object. */
 export function encodeObject(value: ObjectValue | null, attributes: readonly string[]): DynamicValue {
-  if (value === null) return { msgpack: Buffer.from(encode(null)) };
+  if (value === null) return { msgpack: Buffer.from(encoder.encodeSharedRef(null)) };
   const wire: Record<string, unknown> = {};
   for (const name of attributes) {
     const v = value[name];
     wire[name] = v === UNKNOWN ? UNKNOWN_WIRE : (v ?? null);
   }
-  return { msgpack: Buffer.from(encode(wire)) };
+  return { msgpack: Buffer.from(encoder.encodeSharedRef(wire)) };
 }
 
 /** True when any attribute of the object is unknown. */

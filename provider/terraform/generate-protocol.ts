@@ -62,9 +62,8 @@ export async function generateProtocolDescriptor(
   const digest = protocolInputsDigest(protocolDir);
   if ((await recordedDigest(outFile)) === digest) return { outFile, written: false, bytes: 0, digest };
 
-  // protobuf.js is the parser @grpc/proto-loader itself uses (its dependency); only this build step
-  // calls it directly, for the descriptor that proto-loader's fromJSON reads back at run time.
-  // Loaded only when there is something to write.
+  // protobuf.js's full build (with its .proto parser) runs only here; at run time the provider reads
+  // the descriptor back with its light build (protocol.ts). Loaded only when there is something to write.
   const { default: protobuf } = await import("protobufjs");
   // keepCase: the field names of the wire (snake_case), as the provider's handlers read them.
   const root = new protobuf.Root().loadSync(

@@ -3,13 +3,13 @@
  * and encodes the answer. Every error becomes an error diagnostic, so that Terraform reports it
  * at the resource and the plugin never dies of one.
  */
-import type * as grpc from "@grpc/grpc-js";
 import type { AccountResource } from "./account.js";
 import { ACCOUNT_TYPE, validateAccount, type ResourceResult } from "./account-config.js";
 import { decodeObject, encodeObject, type DynamicValue, type ObjectValue } from "./cty.js";
 import { fromError } from "./diagnostics.js";
 import type { Engine, ProviderConfig } from "./engine.js";
 import { PlatformResource, settingsOf } from "./platform.js";
+import type { Message } from "./protocol.js";
 import { attributeNames, providerSchemas, toProtoSchema } from "./schema.js";
 import { PlatformSettingsStore } from "./settings.js";
 import { bool, str, writePrivate } from "./values.js";
@@ -21,7 +21,7 @@ const STATE_DIR = ".exrec";
 type Request = Record<string, unknown>;
 type Handler = (request: Request) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
-const CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: false, move_resource_state: false };
+const CAPABILITIES = { plan_destroy: true, get_provider_schema_optional: true, move_resource_state: false };
 
 function attributesOf(type: string): string[] {
   const schema = providerSchemas().resources[type];
@@ -251,18 +251,14 @@ export class ExrecProvider {
   }
 }
 
-/** The handlers in the shape grpc-js serves. */
-export function grpcImplementation(provider: ExrecProvider): grpc.UntypedServiceImplementation {
-  const out: grpc.UntypedServiceImplementation = {};
+/** The handlers by method name, as the gRPC server calls them: an error becomes a diagnostic, never a failed call. */
+export function rpcHandlers(provider: ExrecProvider): Record<string, (request: Message) => Promise<Message>> {
+  const out: Record<string, (request: Message) => Promise<Message>> = {};
   for (const [name, handler] of Object.entries(provider.handlers)) {
-    out[name] = (call: grpc.ServerUnaryCall<Request, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+    out[name] = (request) =>
       Promise.resolve()
-        .then(() => handler(call.request))
-        .then(
-          (response) => callback(null, response),
-          (thrown: unknown) => callback(null, { diagnostics: fromError(thrown) }),
-        );
-    };
+        .then(() => handler(request))
+        .catch((thrown: unknown) => ({ diagnostics: fromError(thrown) }));
   }
   return out;
 }

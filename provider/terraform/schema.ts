@@ -58,7 +58,7 @@ export function attributeNames(schema: JsonSchema): string[] {
   return Object.keys(schema.block.attributes);
 }
 
-/** A Schema message, as proto-loader takes it (snake_case fields, enums by name). */
+/** A Schema message, as the protocol's codecs take it (snake_case fields, enums by name). */
 export function toProtoSchema(schema: JsonSchema): unknown {
   return {
     version: schema.version,

@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as grpc from "@grpc/grpc-js";
 import { NotAPluginError } from "./errors.js";
+import { GrpcServer, type ServerTls } from "./grpc.js";
 import { loadProtocol } from "./protocol.js";
-import { ExrecProvider, grpcImplementation } from "./provider.js";
+import { ExrecProvider, rpcHandlers } from "./provider.js";
 import { makeServerCertificate } from "./tls.js";
 
 /** go-plugin's handshake cookie for Terraform providers (the same for OpenTofu). */
@@ -50,54 +50,50 @@ export async function servePlugin(options: ServeOptions = {}): Promise<RunningPl
   }
 
   const protocol = loadProtocol();
-  const server = new grpc.Server({ "grpc.max_receive_message_length": 256 * 1024 * 1024 });
-  let shutdown: () => void = () => undefined;
-  const provider = new ExrecProvider();
-  server.addService(protocol.provider, grpcImplementation(provider));
-  server.addService(protocol.health, {
-    Check: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => callback(null, { status: "SERVING" }),
-    Watch: (call: grpc.ServerWritableStream<unknown, unknown>) => {
-      call.write({ status: "SERVING" });
-    },
-  });
-  server.addService(protocol.controller, {
-    Shutdown: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => {
-      callback(null, {});
-      // Answer first, then go: Terraform otherwise waits for the process to end on its own.
-      setImmediate(() => shutdown());
-    },
-  });
-  server.addService(protocol.stdio, {
-    StreamStdio: (call: grpc.ServerWritableStream<unknown, unknown>) => call.end(),
-  });
-
   const clientCert = env.PLUGIN_CLIENT_CERT;
-  let credentials: grpc.ServerCredentials;
   let certificate = "";
+  let tls: ServerTls | null = null;
   if (clientCert && !env.TF_DISABLE_PLUGIN_TLS) {
     const cert = makeServerCertificate();
     certificate = cert.handshakeBase64;
-    credentials = grpc.ServerCredentials.createSsl(
-      Buffer.from(clientCert),
-      [{ cert_chain: Buffer.from(cert.certPem), private_key: Buffer.from(cert.keyPem) }],
-      true,
-    );
-  } else {
-    credentials = grpc.ServerCredentials.createInsecure();
+    tls = { certPem: cert.certPem, keyPem: cert.keyPem, clientCertPem: clientCert };
+  }
+  const server = new GrpcServer({ tls, maxReceiveBytes: 256 * 1024 * 1024 });
+  let shutdown: () => void = () => undefined;
+  const provider = new ExrecProvider();
+  const handlers = rpcHandlers(provider);
+  for (const method of protocol.provider) {
+    const handler = handlers[method.name];
+    if (handler) server.addUnary(method, handler);
+  }
+  for (const method of protocol.health) {
+    if (method.name === "Check") server.addUnary(method, () => ({ status: "SERVING" }));
+    // The client ends the watch when it no longer cares; the status never changes.
+    if (method.name === "Watch") server.addStream(method, (_request, send) => send({ status: "SERVING" }));
+  }
+  for (const method of protocol.controller) {
+    if (method.name === "Shutdown")
+      server.addUnary(method, () => {
+        // Answer first, then go: Terraform otherwise waits for the process to end on its own.
+        setImmediate(() => shutdown());
+        return {};
+      });
+  }
+  for (const method of protocol.stdio) {
+    // Logs go to stderr, which Terraform reads itself: the stream has nothing to carry.
+    if (method.name === "StreamStdio") server.addStream(method, (_request, _send, end) => end());
   }
 
   const dir = mkdtempSync(join(tmpdir(), "exrec-plugin-"));
   const socket = join(dir, "plugin.sock");
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix://${socket}`, credentials, (err) => (err ? reject(err) : resolve())),
-  );
+  await server.listen(socket);
   const handshake = `${CORE_PROTOCOL_VERSION}|${APP_PROTOCOL_VERSION}|unix|${socket}|grpc|${certificate}`;
   (options.write ?? ((line) => process.stdout.write(line)))(`${handshake}\n`);
 
   let stopped: Promise<void> | null = null;
   const stop = () => {
     stopped ??= (async () => {
-      server.forceShutdown();
+      server.close();
       await provider.close();
       rmSync(dir, { recursive: true, force: true });
     })();

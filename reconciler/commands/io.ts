@@ -34,6 +34,12 @@ export interface CliIo {
   onStopSignal(handler: (signal: StopSignal) => void): () => void;
   /** Ends the run at once with this exit code, skipping every cleanup (a second Ctrl-C). */
   exitNow(code: number): void;
+  /**
+   * True when the process ends as soon as the run returns (the `exrec` bin): idle keep-alive
+   * connections to the API are then left for the exit to drop, not closed one by one first. A
+   * host program that runs several commands leaves it unset, and every connection is closed.
+   */
+  readonly processEndsWithRun?: boolean;
 }
 
 /** The absolute form of a path the user gave, relative ones taken from the run's working folder. */

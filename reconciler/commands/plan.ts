@@ -114,10 +114,12 @@ export async function planInput(
     const from = backend ?? journal;
     const placed = from ? readPlacedOrders(session.api, from, scope) : Promise.resolve([]);
     placed.catch(() => undefined);
-    // What only planning and rendering use loads now, while the first answers are awaited (a failed
-    // load fails again, and is reported, where the module is used).
-    loadPlanner().catch(() => undefined);
-    loadTextRenderer().catch(() => undefined);
+    // What only planning and rendering use loads while the first answer is awaited, once the first
+    // request is on its way (a failed load fails again, and is reported, where the module is used).
+    afterFirstRequestIsSent(() => {
+      loadPlanner().catch(() => undefined);
+      loadTextRenderer().catch(() => undefined);
+    });
     try {
       const live = await reading;
       const plan = await planWithQuotes(
@@ -140,6 +142,17 @@ export async function planInput(
   } finally {
     await journal?.close();
   }
+}
+
+/**
+ * Runs `work` (CPU only, e.g. loading modules) two turns of the event loop from now. The first
+ * request of a run is handed to the connection pool at once, but it is written only when its
+ * connection is made, one turn later (undici compiles its HTTP parser then): work started before
+ * that turn would hold the request back by its own length, while started after it, it fills the
+ * wait for the first answer. Against a remote API (DNS, TCP, TLS) it runs while they are awaited.
+ */
+function afterFirstRequestIsSent(work: () => void): void {
+  setImmediate(() => setImmediate(work));
 }
 
 /**

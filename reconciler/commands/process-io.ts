@@ -6,8 +6,9 @@
 import { homedir } from "node:os";
 import type { CliIo, StopSignal } from "./io.js";
 
-export function processIo(): CliIo {
+export function processIo(options: { endsWithRun?: boolean } = {}): CliIo {
   return {
+    processEndsWithRun: options.endsWithRun ?? false,
     env: process.env,
     cwd: process.cwd(),
     home: homedir(),

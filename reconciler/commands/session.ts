@@ -90,7 +90,7 @@ async function openApi(io: CliIo, connection: Connection, options: GlobalOptions
     return {
       api,
       target: `OVHcloud (${connection.endpointName ?? connection.baseUrl})`,
-      close: () => http.close(),
+      close: () => closeConnections(io, http),
     };
   }
   // In CI, credentials forgotten in the secret store must not turn an apply into a demo that passes.
@@ -106,7 +106,7 @@ async function openApi(io: CliIo, connection: Connection, options: GlobalOptions
   if (external) {
     note(io, `exrec: no OVHcloud credentials set; using the sandbox at ${external} (EXREC_SANDBOX)`);
     const { api, http } = open(sandboxConnection(external, SANDBOX_CREDENTIALS, connection.limits));
-    return { api, target: `the sandbox at ${external}`, close: () => http.close() };
+    return { api, target: `the sandbox at ${external}`, close: () => closeConnections(io, http) };
   }
   const stateFile = join(STATE_DIR, "sandbox.json");
   // Loaded only here: the engine never imports the sandbox except to start it in-process.
@@ -128,6 +128,15 @@ async function openApi(io: CliIo, connection: Connection, options: GlobalOptions
       await sandbox.close();
     },
   };
+}
+
+/**
+ * Closes the client's keep-alive connections, unless the process ends with this run: then the exit
+ * drops them, and closing 64 sockets one by one first would only delay the plan's output. (The
+ * embedded sandbox always closes its own: its server waits for them.)
+ */
+function closeConnections(io: CliIo, http: { close(): Promise<void> }): Promise<void> {
+  return io.processEndsWithRun ? Promise.resolve() : http.close();
 }
 
 /**

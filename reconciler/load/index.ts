@@ -19,7 +19,6 @@ import { readManifestText } from "./read.js";
 import { schemaProblems } from "./schema.js";
 import { crossSourceProblems, semanticProblems } from "./semantics.js";
 import type { ManifestSource } from "./source.js";
-import { terraformSource } from "./terraform-source.js";
 import { yamlSource } from "./yaml-source.js";
 
 export { ManifestError } from "./errors.js";
@@ -88,9 +87,10 @@ async function parseInput(
 ): Promise<{ ok: true; source: ManifestSource } | { ok: false; problems: Problem[] }> {
   const read = await readManifestText(options.files, input.file, options.maxBytes, options.cwd);
   if (!read.ok) return { ok: false, problems: [read.problem] };
-  return input.kind === "yaml" || isJsonManifest(read.text)
-    ? yamlSource(read.text, input.file)
-    : terraformSource(read.text, input.file);
+  if (input.kind === "yaml" || isJsonManifest(read.text)) return yamlSource(read.text, input.file);
+  // The Terraform-JSON reader is loaded for synthesized stacks only: YAML runs never pay for it.
+  const { terraformSource } = await import("./terraform-source.js");
+  return terraformSource(read.text, input.file);
 }
 
 /**

@@ -87,6 +87,27 @@ const RESERVED_KEYS = new Set([
 /** Characters that start something other than a plain scalar in YAML (or an error). */
 const INDICATORS = new Set(["&", "*", "!", "|", ">", "%", "@", "`", "?", ",", "[", "]", "{", "}", "#", ":"]);
 const DECIMAL = /^[-+]?[0-9]+$/;
+
+/** A line's indentation of each width met, made once. */
+const MARGINS: (string | undefined)[] = [];
+
+/** The spaces from where it is set (`lastIndex`): what a line is indented by. */
+const LEADING_SPACES = / */y;
+
+/**
+ * A `key: value` line of the commonest kind, from its key to its end: a plain name that is not a
+ * reserved word, then a one-line plain scalar that holds no `:` or `#` and starts with none of the
+ * characters that could make it a number, a quoted or flow value or a YAML indicator, then perhaps a
+ * comment. Such a line means the same as the general path reads it (and YAML does): the key, and
+ * the scalar without its trailing spaces, which resolvePlain still tells from null and booleans.
+ * One match does in the engine's regular expression code what the general path does a character
+ * at a time, which matters most while this code is still interpreted, as it is for most of a
+ * manifest of a few thousand accounts. Groups: the key, the spaces after its `:`, the scalar.
+ * The scalar is read as runs of spaces each followed by a character, so that the engine never
+ * tries a run of spaces two ways: a line of a million spaces is read in linear time.
+ */
+const SIMPLE_ENTRY =
+  /(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE|__proto__):)([A-Za-z_$][A-Za-z0-9_$.-]{0,1023}):( +)([^\s#'"&*!|>%@`?,[\]{}:~0-9+.-](?: *[^ :#\r\n])*) *(?: #[^\r\n]*)?(?=\r?\n|$)/y;
 /** Every plain scalar YAML 1.2's core schema reads as a number (its int and float tags' patterns). */
 const CORE_NUMBER =
   /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$/;
@@ -96,7 +117,7 @@ const CORE_NUMBER =
  * is matched in place and the one copy here is used, rather than cutting a new string out of the
  * text (and hashing it as a property name) a hundred thousand times. Any other word is cut out.
  */
-const KNOWN_KEYS = byLength([
+const KEY_WORDS = [
   "version",
   "platforms",
   "organization",
@@ -113,9 +134,9 @@ const KNOWN_KEYS = byLength([
   "renewal",
   "displayName",
   "protect",
-]);
+];
 /** Plain words that are strings under YAML 1.2's core schema (none is null, a boolean or a number). */
-const KNOWN_WORDS = byLength([
+const VALUE_WORDS = [
   "hosted",
   "private",
   "basic",
@@ -127,7 +148,15 @@ const KNOWN_WORDS = byLength([
   "absent",
   "expire",
   "reset",
-]);
+];
+const KNOWN_KEYS = byLength(KEY_WORDS);
+const KNOWN_WORDS = byLength(VALUE_WORDS);
+/**
+ * The same words, found by a string cut out by a regular expression: the one copy is kept, as
+ * above, so that the document holds one string per word and compares them by identity.
+ */
+const CANONICAL_KEYS = new Map(KEY_WORDS.map((word) => [word, word]));
+const CANONICAL_WORDS = new Map(VALUE_WORDS.map((word) => [word, word]));
 
 function byLength(words: readonly string[]): (readonly string[] | undefined)[] {
   const table: string[][] = [];
@@ -186,6 +215,8 @@ class Reader {
   scalarEnd = 0;
   /** The positions of the last value readInline read: a flow collection's, or undefined for a scalar. */
   private inlinePositions: Positions | undefined = undefined;
+  /** The last match of SIMPLE_ENTRY, until readSimpleEntries takes it. */
+  private simpleEntry: RegExpExecArray | null = null;
   /** The next `:` and the next ` #` (a comment's start) in the text, as the reader moves on. */
   private readonly colons: NextOf;
   private readonly comments: NextOf;
@@ -240,9 +271,11 @@ class Reader {
       if (end === -1) end = text.length;
       this.next = end + 1;
       if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
-      let i = start;
-      while (i < end && text.charCodeAt(i) === SPACE) i++;
-      if (i === end || text.charCodeAt(i) === HASH) continue;
+      // The indentation, measured by the regular expression engine rather than a character at a time.
+      LEADING_SPACES.lastIndex = start;
+      LEADING_SPACES.test(text);
+      const i = LEADING_SPACES.lastIndex;
+      if (i >= end || text.charCodeAt(i) === HASH) continue;
       this.lineStart = start;
       this.indent = i - start;
       this.lineEnd = end;
@@ -317,7 +350,7 @@ class Reader {
         if (isFlatMap(child)) child = undefined;
       } else if (this.isSeqItem(at)) {
         throw new NotPlain(at, "a list in a list on one line");
-      } else if (this.keyEnd(at) !== -1) {
+      } else if (this.matchSimpleEntry(at) !== null || this.keyEnd(at) !== -1) {
         // `- email: a` opens a map whose keys line up with `email`.
         child = this.readMap(at - this.lineStart, at);
         values.push(child.value);
@@ -350,6 +383,11 @@ class Reader {
         if (this.isSeqItem(at)) break;
       }
       first = false;
+      if (this.readSimpleEntries(indent, at, value, offsets)) {
+        if (this.more && this.indent > indent)
+          throw new NotPlain(this.lineStart + this.indent, "odd indentation");
+        continue;
+      }
       const end = this.keyEnd(at);
       if (end === -1) throw new NotPlain(at, "not a `key: value` line");
       const key = knownWord(KNOWN_KEYS, text, at, end) ?? plainKey(text, at, end);
@@ -382,6 +420,59 @@ class Reader {
         throw new NotPlain(this.lineStart + this.indent, "odd indentation");
     }
     return positions;
+  }
+
+  /** SIMPLE_ENTRY matched at `at`, or null; kept for readSimpleEntries, which a list item calls next. */
+  private matchSimpleEntry(at: number): RegExpExecArray | null {
+    SIMPLE_ENTRY.lastIndex = at;
+    return (this.simpleEntry = SIMPLE_ENTRY.exec(this.text));
+  }
+
+  /**
+   * The entries of the block map whose keys are at column `indent` from `at`, for as long as they
+   * are whole lines of the commonest kind (SIMPLE_ENTRY), one after the other: each set in `value`
+   * and `offsets` as the general path of readMap would set it. The lines are followed by the match
+   * alone, without the line-by-line state of `advance`, which is brought up to date once, at the
+   * first line that is not one. False, with nothing read, when the line at `at` is not one.
+   */
+  private readSimpleEntries(
+    indent: number,
+    at: number,
+    value: Record<string, unknown>,
+    offsets: number[],
+  ): boolean {
+    const text = this.text;
+    const cached = this.simpleEntry;
+    this.simpleEntry = null;
+    let match = cached !== null && cached.index === at ? cached : this.matchSimpleEntry(at);
+    if (match === null) return false;
+    const margin = (MARGINS[indent] ??= " ".repeat(indent));
+    for (;;) {
+      // Indexed, not destructured: destructuring runs the iterator protocol, slow while interpreted.
+      const cut = match[1] ?? "";
+      const key = CANONICAL_KEYS.get(cut) ?? cut;
+      const scalar = match[3] ?? "";
+      if (Object.hasOwn(value, key)) throw new NotPlain(at, "a duplicate key");
+      const valueAt = at + cut.length + 1 + (match[2] ?? "").length;
+      // Only a word of four or five letters can be null, true or false here (see SIMPLE_ENTRY).
+      value[key] =
+        CANONICAL_WORDS.get(scalar) ??
+        (scalar.length === 4 || scalar.length === 5 ? resolvePlain(scalar, valueAt) : scalar);
+      offsets.push(at, valueAt);
+      // The match ends at its line's end: a "\n", a "\r\n" (no other carriage return is read), or the
+      // end of the text.
+      const lineEnd = at + match[0].length;
+      const next = lineEnd + (text.charCodeAt(lineEnd) === 0x0d ? 2 : 1);
+      this.next = next;
+      // The next line holds the next entry if it starts with exactly the map's indentation, then one.
+      if (next >= text.length || !text.startsWith(margin, next)) break;
+      at = next + indent;
+      match = this.matchSimpleEntry(at);
+      if (match === null) break;
+    }
+    this.simpleEntry = null;
+    this.advance();
+    return true;
   }
 
   /** Where the `:` of a `key:` starting at `at` is (followed by a space or the end of the line), or -1. */

@@ -28,7 +28,8 @@ async function loadValidator(): Promise<Validator> {
   } catch (error) {
     if ((error as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND") throw error;
     const { manifestAjv } = await import("./manifest-ajv.js");
-    return manifestAjv().compile(manifestSchema) as Validator;
+    const { inlineLocalRefs } = await import("./inline-refs.js");
+    return manifestAjv().compile(inlineLocalRefs(manifestSchema)) as Validator;
   }
 }
 

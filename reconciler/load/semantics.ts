@@ -57,27 +57,31 @@ function platformProblems(source: ManifestSource, index: number, value: unknown,
 
   const accounts = asList(platform.accounts);
   for (let account = 0; account < accounts.length; account++) {
-    accountProblems(source, [index, account], accounts[account], isPrivate, problems);
+    accountProblems(source, index, account, accounts[account], isPrivate, problems);
   }
 }
 
+/**
+ * The problems of account `index` of platform `platform`. Called for every account: the place is
+ * two numbers (not a tuple, which would be destructured through the iterator protocol, slow while
+ * this code is still interpreted), and nothing is allocated for an account without problems.
+ */
 function accountProblems(
   source: ManifestSource,
-  [platform, index]: readonly [number, number],
+  platform: number,
+  index: number,
   value: unknown,
   onPrivate: boolean,
   problems: Problem[],
 ): void {
   const account = asRecord(value);
   if (account === null) return;
-  const at = (field: string, target: "key" | "value" = "value") =>
-    source.locate(["platforms", platform, "accounts", index, field], target);
 
   if (typeof account.email === "string" && isPlaceholderAddress(account.email)) {
     problems.push(
       problemAt(
         source.file,
-        at("email"),
+        accountFieldAt(source, platform, index, "email"),
         `${quote(account.email)}: ${PLACEHOLDER_DOMAIN} is OVHcloud's placeholder domain for blank accounts and cannot be declared; declare the address the account should have`,
       ),
     );
@@ -90,11 +94,24 @@ function accountProblems(
         field === "protect" && account.protect === true
           ? "a protected account cannot be absent: exrec never removes a protected account (remove `protect: true` to allow the removal, or `state: absent` to keep the account)"
           : `an absent account takes only \`email\` and \`state\`: remove \`${field}\``;
-      problems.push(problemAt(source.file, at(field, "key"), message));
+      problems.push(problemAt(source.file, accountFieldAt(source, platform, index, field, "key"), message));
     }
   } else if (onPrivate && isNonMonthlyRenewal(account.renewal)) {
-    problems.push(privateRenewalProblem(source, at("renewal"), account.renewal));
+    problems.push(
+      privateRenewalProblem(source, accountFieldAt(source, platform, index, "renewal"), account.renewal),
+    );
   }
+}
+
+/** The position of a field of account `index` of platform `platform`, located for a problem only. */
+function accountFieldAt(
+  source: ManifestSource,
+  platform: number,
+  index: number,
+  field: string,
+  target: "key" | "value" = "value",
+): Position {
+  return source.locate(["platforms", platform, "accounts", index, field], target);
 }
 
 /**

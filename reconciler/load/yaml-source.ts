@@ -47,7 +47,10 @@ export function yamlSource(text: string, file: string): YamlSourceResult {
     const { document, offsetOf, itemOffsets } = plain.yaml;
     const locate = (path: DocPath, target: LocateTarget = "value"): Position =>
       positionOf(offsetOf(path, target));
-    const locateItems = (path: DocPath): Position[] | null => itemOffsets(path)?.map(positionOf) ?? null;
+    const locateItems = (path: DocPath): Position[] | null => {
+      const offsets = itemOffsets(path);
+      return offsets === null ? null : positionsInOrder(starts, offsets);
+    };
     return { ok: true, source: { file, document, locate, locateItems } };
   }
   if (text.length > MAX_FULL_YAML_CHARS) {
@@ -73,6 +76,37 @@ export function lineStarts(text: string): number[] {
 }
 
 /**
+ * The positions of offsets in the order of the text, as the items of a list are (a platform's
+ * accounts): one walk down the table of line starts from the first one's line, rather than a
+ * search for each. Offsets out of order are each searched for.
+ */
+function positionsInOrder(starts: readonly number[], offsets: readonly number[]): Position[] {
+  const positions: Position[] = [];
+  const first = offsets[0];
+  if (first === undefined) return positions;
+  let line = lineOf(starts, first);
+  for (let i = 0; i < offsets.length; i++) {
+    const offset = offsets[i] ?? 0;
+    if (offset < (starts[line] ?? 0)) line = lineOf(starts, offset);
+    while ((starts[line + 1] ?? Infinity) <= offset) line++;
+    positions.push({ line: line + 1, col: offset - (starts[line] ?? 0) + 1 });
+  }
+  return positions;
+}
+
+/** The 0-based line an offset is on: the last line that starts at or before it. */
+function lineOf(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((starts[middle] ?? Infinity) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/**
  * Line and column (1-based) of an offset, from a table of where each line starts. The model asks
  * for every account's position in the order of the file, a few lines apart: the search starts
  * with the few lines after the one found last, before it halves the whole table.
@@ -80,16 +114,7 @@ export function lineStarts(text: string): number[] {
 function lineIndex(starts: readonly number[]): (offset: number) => Position {
   // The line after the last starts past any offset.
   const startOf = (line: number): number => starts[line] ?? Infinity;
-  const search = (offset: number): number => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (startOf(middle) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low;
-  };
+  const search = (offset: number): number => lineOf(starts, offset);
   let last = 0;
   return (offset) => {
     let line = last;

@@ -14,7 +14,8 @@ import pg from "pg";
 import { openBackend } from "../../provider/backend/index.js";
 import type { Backend, LockOwner } from "../../reconciler/ports.js";
 import { loopbackChildEnv } from "../support/child-env.js";
-import { createDatabase, startThrowawayPostgres, type ThrowawayPostgres } from "../support/postgres.js";
+import { createDatabase, type ThrowawayPostgres } from "../support/postgres.js";
+import { testPostgres } from "../support/shared-postgres.js";
 
 export const REPO = resolve(import.meta.dirname, "..", "..");
 const LOCK_CHILD = join(REPO, "dist", "test", "backend", "fixtures", "lock-child.js");
@@ -149,9 +150,9 @@ export async function makeSubject(kind: BackendKind, server: ThrowawayPostgres |
   };
 }
 
-/** The PostgreSQL server of a test file, or why there is none. */
+/** The PostgreSQL server of a test file (the run's shared one), or why there is none. */
 export async function postgresForTests(): Promise<{ server: ThrowawayPostgres | null; skip: string | null }> {
-  const started = await startThrowawayPostgres();
+  const started = await testPostgres();
   return "skip" in started ? { server: null, skip: started.skip } : { server: started, skip: null };
 }
 

@@ -17,7 +17,7 @@
  *
  * It also measures whole processes (whole.ts): start-up against bare `node`, the end-to-end plan of
  * the 100,000-account fleet's imported manifest, whole `exrec plan` processes against the plain
- * reader's on a 20×200 fleet, and, in every fleet and mode, the plain undici reader as the floor of
+ * reader's on a 20×200 fleet (both warmed up, then run in turns), and, in every fleet and mode, the plain undici reader as the floor of
  * the reader's CPU. One GET per account and the Terraform-like baseline are measured up to 10,000
  * accounts only: at 100,000 they take minutes of a machine shared with others, and their figures
  * per request do not change with the fleet.
@@ -56,6 +56,7 @@ import {
   type PlainReaderSpec,
 } from "./plain-reader.js";
 import {
+  measureInterleaved,
   measureMedian,
   measureProcess,
   renderEndToEnd,
@@ -78,7 +79,8 @@ const SINGLE_MODE_MAX_ACCOUNTS = 10_000;
 const STARTUP_RUNS = 5;
 const WHOLE_FLEET: Fleet = { platforms: 20, accounts: 200 };
 const WHOLE_CONCURRENCY = 64;
-const WHOLE_RUNS = 3;
+const WHOLE_RUNS = 7;
+const WHOLE_WARMUPS = 2;
 const BENCHMARKS = join(REPO, "BENCHMARKS.md");
 
 const DEFAULT_FLEETS: Fleet[] = [
@@ -358,10 +360,6 @@ async function measureWholeProcesses(options: Options, workDir: string): Promise
     const rows: WholeProcessResult["rows"] = [];
     for (const { reader, pages, batch } of MODES.filter((m) => options.modes.has(m.reader))) {
       await sandbox.setReadModes({ pages, batch });
-      const exrec = await measureMedian(WHOLE_RUNS, [CLI, "plan", manifest], {
-        env: cliEnv(sandbox.url, home, WHOLE_CONCURRENCY),
-        cwd: home,
-      });
       const spec: PlainReaderSpec = {
         mode: reader as PlainMode,
         url: sandbox.url,
@@ -369,14 +367,32 @@ async function measureWholeProcesses(options: Options, workDir: string): Promise
         concurrency: WHOLE_CONCURRENCY,
         expectedAccounts: fleet.platforms * fleet.accounts,
       };
-      const plain = await measureMedian(WHOLE_RUNS, [PLAIN_READER, JSON.stringify(spec)], {
-        env: { PATH: process.env.PATH ?? "" },
-        cwd: home,
-      });
+      const [exrec, plain] = await measureInterleaved(
+        WHOLE_RUNS,
+        WHOLE_WARMUPS,
+        {
+          args: [CLI, "plan", manifest],
+          options: { env: cliEnv(sandbox.url, home, WHOLE_CONCURRENCY), cwd: home },
+        },
+        {
+          args: [PLAIN_READER, JSON.stringify(spec)],
+          options: { env: { PATH: process.env.PATH ?? "" }, cwd: home },
+        },
+      );
       rows.push({ mode: reader as PlainMode, exrec, plain });
-      log(`whole ${reader}: exrec ${Math.round(exrec.wallMs)} ms, plain ${Math.round(plain.wallMs)} ms`);
+      log(
+        `whole ${reader}: exrec ${Math.round(exrec.wallMs)} ms (CPU ${Math.round(exrec.cpuMs)} ms), ` +
+          `plain ${Math.round(plain.wallMs)} ms (CPU ${Math.round(plain.cpuMs)} ms)`,
+      );
     }
-    return { fleet, latencyMs: options.latencyMs, concurrency: WHOLE_CONCURRENCY, runs: WHOLE_RUNS, rows };
+    return {
+      fleet,
+      latencyMs: options.latencyMs,
+      concurrency: WHOLE_CONCURRENCY,
+      runs: WHOLE_RUNS,
+      warmups: WHOLE_WARMUPS,
+      rows,
+    };
   } finally {
     await sandbox.stop();
   }

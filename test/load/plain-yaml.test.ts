@@ -45,20 +45,21 @@ function agreesWithFullYaml(text: string): boolean {
   // A path that goes one step beyond what is written, as schema errors about missing fields do.
   const paths = [...pathsOf(full.source.document)].flatMap((p) => [p, [...p, "missing"], [...p, 99]]);
   // Every list's items at once, as the model asks for a platform's accounts: each where locate puts it.
-  for (const path of pathsOf(full.source.document)) {
-    const items = fast.source.locateItems?.(path) ?? null;
-    const list = listAt(full.source.document, path);
-    expect([path, items]).toEqual([path, list?.map((_, i) => full.source.locate([...path, i])) ?? null]);
-  }
-  for (const path of paths) {
-    for (const target of ["key", "value"] as const) {
-      expect([path, target, fast.source.locate(path, target)]).toEqual([
-        path,
-        target,
-        full.source.locate(path, target),
-      ]);
-    }
-  }
+  // Compared in one assertion (each entry names its path): an expect() per position cost more than
+  // reading the positions.
+  const lists = [...pathsOf(full.source.document)];
+  expect(lists.map((path) => [path, fast.source.locateItems?.(path) ?? null])).toEqual(
+    lists.map((path) => [
+      path,
+      listAt(full.source.document, path)?.map((_, i) => full.source.locate([...path, i])) ?? null,
+    ]),
+  );
+  const targets = paths.flatMap((path) =>
+    (["key", "value"] as const).map((target) => [path, target] as const),
+  );
+  expect(targets.map(([path, target]) => [path, target, fast.source.locate(path, target)])).toEqual(
+    targets.map(([path, target]) => [path, target, full.source.locate(path, target)]),
+  );
   return true;
 }
 
@@ -110,6 +111,8 @@ describe("what the fast reader hands to the full library", () => {
     ["a quoted key", '"a": 1\n'],
     ["a key YAML reads as a boolean", "true: 1\n"],
     ["a key that would set the prototype", "__proto__: 1\n"],
+    ["a key YAML reads as null", "Null: x\n"],
+    ["a key longer than 1,024 characters", `${"k".repeat(1025)}: x\n`],
     ["a merge key", "<<: { a: 1 }\n"],
     ["a nested flow collection", "a: { b: [1] }\n"],
     ["a flow collection over two lines", "a: { b: 1,\n  c: 2 }\n"],
@@ -158,11 +161,65 @@ describe("plain values the fast reader reads as YAML 1.2 does", () => {
     ["a flow map", "a: { license: basic, renewal: 'yearly' }", { license: "basic", renewal: "yearly" }],
     ["a flow list", "a: [x, 'y', 3]", ["x", "y", 3]],
     ["a Windows line end", "a: b\r", "b"],
+    // The edges of the one-line path that most lines of a manifest take.
+    ["null written out", "a: null", null],
+    ["a boolean in capitals", "a: FALSE", false],
+    ["a word that starts like null", "a: nulls", "nulls"],
+    ["a word that starts like true", "a: Truth", "Truth"],
+    ["a value after two spaces", "a:  b", "b"],
+    ["a value with spaces inside", "a: b  c   # d", "b  c"],
+    ["a value with a colon and no space", "a: b:c", "b:c"],
+    ["a value with flow characters inside", "a: b,c [d] {e}", "b,c [d] {e}"],
+    ["a value with a quote inside", "a: it's", "it's"],
+    ["a value starting with a dot", "a: .x", ".x"],
+    ["a value starting with a tilde", "a: ~x", "~x"],
+    ["a comment right after the value", "a: b #", "b"],
+    ["trailing spaces", "a: b   ", "b"],
+    ["a long run of spaces inside a value", `a: b${" ".repeat(5000)}c`, `b${" ".repeat(5000)}c`],
+    ["a long run of spaces before a comment", `a: b${" ".repeat(5000)}# c`, "b"],
   ];
   it.each(cases)("%s", (_name, text, expected) => {
     const plain = readPlainYaml(`${text}\n`);
     expect(plain.ok && (plain.yaml.document as { a: unknown }).a).toEqual(expected);
     agreesWithFullYaml(`${text}\n`);
+  });
+});
+
+describe("maps whose entries follow one another on plain lines", () => {
+  const account = (lines: string[]) =>
+    `version: 1\nplatforms:\n  - organization: o\n    accounts:\n${lines.join("")}`;
+  const read: [string, string][] = [
+    ["one entry a line", account(["      - email: a@x.example\n", "        license: basic\n"])],
+    [
+      "a comment line between",
+      account(["      - email: a@x.example\n", "        # a note\n", "        license: basic\n"]),
+    ],
+    ["a blank line between", account(["      - email: a@x.example\n", "\n", "        license: basic\n"])],
+    ["no line end at the end", account(["      - email: a@x.example\n", "        license: basic"])],
+    ["Windows line ends", account(["      - email: a@x.example\r\n", "        license: basic\r\n"])],
+    [
+      "an entry of another kind after",
+      account(["      - email: a@x.example\n", "        protect: true\n", "        displayName: 'B'\n"]),
+    ],
+    ["a nested map after", "a: b\nc: d\ne:\n  f: g\nh: i\n"],
+    ["the next item right after", account(["      - email: a@x.example\n", "      - email: b@x.example\n"])],
+    ["a shallower key after", "a:\n  b: c\n  d: e\nf: g\n"],
+  ];
+  it.each(read)("%s: read as the full library reads it", (_name, text) => {
+    expect(agreesWithFullYaml(text)).toBe(true);
+  });
+
+  const handedOver: [string, string][] = [
+    ["a deeper line after", account(["      - email: a@x.example\n", "          license: basic\n"])],
+    [
+      "a key twice",
+      account(["      - email: a@x.example\n", "        license: basic\n", "        license: standard\n"]),
+    ],
+    ["a line that is not an entry", account(["      - email: a@x.example\n", "        license basic\n"])],
+  ];
+  it.each(handedOver)("%s: handed over", (_name, text) => {
+    expect(readPlainYaml(text).ok).toBe(false);
+    agreesWithFullYaml(text);
   });
 });
 

@@ -21,6 +21,36 @@ describe("ConcurrencyGate", () => {
     expect(most).toBe(3);
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
+
+  it("lets background holders wait behind every other waiter, each kind in order", async () => {
+    const gate = new ConcurrencyGate(2);
+    const order: string[] = [];
+    await gate.acquire();
+    await gate.acquire();
+    // Full: two background waiters come first, then two others; a free place goes to the others.
+    const waiters = [
+      ["price 1", true],
+      ["price 2", true],
+      ["read 1", false],
+      ["read 2", false],
+    ].map(async ([name, background]) => {
+      await gate.acquire(background as boolean);
+      order.push(name as string);
+    });
+    // A background request finds no free place while others wait, nor ahead of earlier background ones.
+    expect(gate.tryAcquire(true)).toBe(false);
+    expect(gate.tryAcquire(false)).toBe(false);
+    for (let i = 0; i < 4; i++) {
+      gate.release();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(waiters);
+    expect(order).toEqual(["read 1", "read 2", "price 1", "price 2"]);
+    // With nobody waiting, a background request takes a free place at once.
+    gate.release();
+    gate.release();
+    expect(gate.tryAcquire(true)).toBe(true);
+  });
 });
 
 /**

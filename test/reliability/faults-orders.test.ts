@@ -19,7 +19,7 @@ import {
   waitFor,
   type Run,
 } from "./harness.js";
-import { startCli } from "./process.js";
+import { startCliInProcess } from "../support/cli.js";
 
 const NEW = ["new.one@acme.example", "new.two@acme.example"];
 const LOOKING = /has an unknown outcome: looking for it in the order list/;
@@ -98,10 +98,13 @@ describe("faults on the order and payment requests (two accounts to order)", () 
     // The POST is held, unanswered, until exrec has given up on its answer and looks in the order
     // list; only then does the order land: the order of events, not timers, makes the case.
     run.sandbox.addFault({ method: "POST", path: ORDER_POST, kind: "hold", times: 1 });
-    const cli = startCli(["apply", TWO_ORDERS, "--auto-approve", "--timeout", "2"], run.home, run.env);
+    const cli = startCliInProcess(["apply", TWO_ORDERS, "--auto-approve", "--timeout", "2"], {
+      cwd: run.home,
+      env: run.env,
+    });
     await waitFor(
       "exrec to look for the order in the order list",
-      () => LOOKING.test(cli.output().stderr) || cli.child.exitCode !== null,
+      () => LOOKING.test(cli.output().stderr) || cli.ended(),
     );
     expect(ordersPlaced(run.sandbox)).toBe(0);
     expect(run.sandbox.releaseHeld()).toBe(1);
@@ -121,10 +124,13 @@ describe("faults on the order and payment requests (two accounts to order)", () 
     expect(first.code, shown(first)).toBe(1);
     expect(first.stderr).toMatch(/unknown outcome/);
     expect(ordersPlaced(run.sandbox)).toBe(0);
-    const cli = startCli(["apply", TWO_ORDERS, "--auto-approve", "--timeout", "2"], run.home, run.env);
+    const cli = startCliInProcess(["apply", TWO_ORDERS, "--auto-approve", "--timeout", "2"], {
+      cwd: run.home,
+      env: run.env,
+    });
     await waitFor(
       "the rerun to look for the earlier order",
-      () => LOOKING_AGAIN.test(cli.output().stderr) || cli.child.exitCode !== null,
+      () => LOOKING_AGAIN.test(cli.output().stderr) || cli.ended(),
     );
     expect(ordersPlaced(run.sandbox)).toBe(0);
     expect(run.sandbox.releaseHeld()).toBe(1);

@@ -21,6 +21,7 @@ import {
   type Run,
 } from "./harness.js";
 import { startCli } from "./process.js";
+import { runCli } from "../support/cli.js";
 
 const THIRTY = Array.from({ length: 30 }, (_, i) => i + 1);
 
@@ -127,7 +128,7 @@ describe("ordering turns under hostile use", () => {
 
     // Run again from either folder: converged.
     for (const folder of made) {
-      const plan = await startCli(["plan", manifest, "--detailed-exitcode"], folder, run.env).done;
+      const plan = await runCli(["plan", manifest, "--detailed-exitcode"], { cwd: folder, env: run.env });
       expect(plan.code, shown(plan)).toBe(0);
     }
   });
@@ -147,7 +148,8 @@ describe("ordering turns under hostile use", () => {
       }).done;
       expect(killed.signal, shown(killed)).toBe("SIGKILL");
 
-      const rerun = await startCli(["apply", manifest, "--auto-approve"], folder!, run.env).done;
+      // Only the killed run needs a process of its own: what follows runs in this one.
+      const rerun = await runCli(["apply", manifest, "--auto-approve"], { cwd: folder!, env: run.env });
       expect(rerun.code, shown(rerun)).toBe(0);
       expect(ordersPlaced(run.sandbox)).toBe(1);
       expect(payPosts(run.sandbox)).toBe(1);
@@ -159,13 +161,13 @@ describe("ordering turns under hostile use", () => {
         more,
         hostedOrderManifest(["kill.one@acme.example", "kill.two@acme.example", "kill.three@acme.example"]),
       );
-      const next = await startCli(["apply", more, "--auto-approve"], folder!, run.env).done;
+      const next = await runCli(["apply", more, "--auto-approve"], { cwd: folder!, env: run.env });
       expect(next.code, shown(next)).toBe(0);
       const tookOver = /took over the stale lock .* is no longer running/.test(rerun.stderr + next.stderr);
       expect(tookOver, shown(rerun) + shown(next)).toBe(true);
       expect(ordersPlaced(run.sandbox)).toBe(2);
       expect(payPosts(run.sandbox)).toBe(2);
-      const plan = await startCli(["plan", more, "--detailed-exitcode"], folder!, run.env).done;
+      const plan = await runCli(["plan", more, "--detailed-exitcode"], { cwd: folder!, env: run.env });
       expect(plan.code, shown(plan)).toBe(0);
     },
   );

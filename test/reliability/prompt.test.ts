@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CLI, type CliResult } from "../support/cli.js";
+import { CLI, startCliInProcess, type CliResult } from "../support/cli.js";
 import { TWO_ORDERS, orderPosts, payPosts, shown, startRun, waitFor, type Run } from "./harness.js";
 
 const PROMPT = "Apply these changes? Only 'yes' is accepted: ";
@@ -70,9 +70,10 @@ describe("the confirmation prompt on a stdin that is not a terminal", () => {
     ["an answer other than yes", "y\n"],
   ])("%s at the prompt: cancelled, exit 1, nothing written", async (_name, input) => {
     const writesBefore = run.sandbox.stats.writes.length;
-    const cli = startAtPrompt(run, notCi(run));
-    await waitFor("the prompt", () => cli.stderr().includes(PROMPT));
-    cli.child.stdin.end(input);
+    // In this process, on a pipe of its own: only the signals and the real stdin need a process.
+    const cli = startCliInProcess(["apply", TWO_ORDERS], { cwd: run.home, env: notCi(run), openStdin: true });
+    await waitFor("the prompt", () => cli.output().stderr.includes(PROMPT) || cli.ended());
+    cli.stdin.end(input);
     const result = await cli.done;
     expect(result.code, shown(result)).toBe(1);
     expect(result.stderr).toContain("Apply cancelled; nothing was written.");

@@ -9,7 +9,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { HistoryJsonEntry } from "../../reconciler/render/history-json.js";
-import { createDatabase, startThrowawayPostgres, type ThrowawayPostgres } from "../support/postgres.js";
+import { createDatabase, type ThrowawayPostgres } from "../support/postgres.js";
+import { testPostgres } from "../support/shared-postgres.js";
 import { runCli } from "../support/cli.js";
 import {
   HOSTED,
@@ -26,7 +27,7 @@ import {
   type Run,
 } from "./harness.js";
 
-const started = await startThrowawayPostgres();
+const started = await testPostgres();
 const server: ThrowawayPostgres | null = "skip" in started ? null : started;
 const skip = "skip" in started ? started.skip : null;
 afterAll(() => server?.stop());

@@ -20,6 +20,7 @@ import {
   type Run,
 } from "./harness.js";
 import { startCli } from "./process.js";
+import { runCli } from "../support/cli.js";
 import { first } from "../support/items.js";
 
 describe("two checkouts, one account, no shared backend", () => {
@@ -73,7 +74,7 @@ describe("two checkouts, one account, no shared backend", () => {
 
     // From either folder, the manifest is now converged.
     for (const folder of folders) {
-      const plan = await startCli(["plan", TWO_ORDERS, "--detailed-exitcode"], folder, run.env).done;
+      const plan = await runCli(["plan", TWO_ORDERS, "--detailed-exitcode"], { cwd: folder, env: run.env });
       expect(plan.code, shown(plan)).toBe(0);
     }
   });

@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { SANDBOX_CREDENTIALS } from "../../provider/sandbox/types.js";
 import { runExrec, type CliIo, type CliOutput } from "../../reconciler/exrec.js";
 
@@ -28,6 +28,8 @@ export interface CliOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
   input?: string;
+  /** In this process: stdin stays open, for the test to write to and end (`StartedCli.stdin`). */
+  openStdin?: boolean;
   timeoutMs?: number;
   /** The run is expected to hit a real exception of exrec (its "This is a bug" message). */
   expectBug?: boolean;
@@ -100,19 +102,36 @@ function capture(): CliOutput & { text: string } {
   return output;
 }
 
-async function runCliInProcess(args: string[], options: CliOptions): Promise<CliResult> {
+/** A run of exrec that has started and not necessarily ended: what it printed so far, and its end. */
+export interface StartedCli {
+  /** With `openStdin`, the run's stdin: a pipe, not a terminal, open until the test ends it. */
+  stdin: PassThrough;
+  output(): { stdout: string; stderr: string };
+  /** Whether the run has ended (its result is then in `done`). */
+  ended(): boolean;
+  done: Promise<CliResult>;
+}
+
+/**
+ * Starts `exrec ARGS...` in this process and returns at once, for a test that acts on what the
+ * run prints while it runs (releasing a held request once it says it is looking for it, say).
+ * Not for failpoints or signals: those need `{ process: true }`.
+ */
+export function startCliInProcess(args: string[], options: CliOptions = {}): StartedCli {
   const env = options.env ?? bareEnv(tmpdir());
   if (env.EXREC_FAILPOINT) {
     throw new Error(`a failpoint kills the process it runs in: run exrec ${args[0]} with { process: true }`);
   }
   const stdout = capture();
   const stderr = capture();
+  // `options.input`, then the end of input; or a pipe the test writes to and ends (`openStdin`).
+  const stdin = new PassThrough();
   const io: CliIo = {
     env: { ...env },
     cwd: options.cwd ?? REPO,
     home: env.HOME ?? tmpdir(),
     args,
-    stdin: Object.assign(Readable.from([options.input ?? ""]), { isTTY: false }),
+    stdin: Object.assign(options.openStdin ? stdin : Readable.from([options.input ?? ""]), { isTTY: false }),
     stdout,
     stderr,
     // No signal reaches a run in this process: signal tests run the CLI as a process.
@@ -129,12 +148,21 @@ async function runCliInProcess(args: string[], options: CliOptions): Promise<Cli
       limitMs,
     );
   });
-  try {
-    const code = await Promise.race([runExrec(args, io), timedOut]);
-    return checkNoBug(args, { code, signal: null, stdout: stdout.text, stderr: stderr.text }, options);
-  } finally {
-    clearTimeout(timer);
-  }
+  let ended = false;
+  const done = (async () => {
+    try {
+      const code = await Promise.race([runExrec(args, io), timedOut]);
+      return checkNoBug(args, { code, signal: null, stdout: stdout.text, stderr: stderr.text }, options);
+    } finally {
+      ended = true;
+      clearTimeout(timer);
+    }
+  })();
+  return { stdin, output: () => ({ stdout: stdout.text, stderr: stderr.text }), ended: () => ended, done };
+}
+
+async function runCliInProcess(args: string[], options: CliOptions): Promise<CliResult> {
+  return startCliInProcess(args, options).done;
 }
 
 function runCliProcess(args: string[], options: CliOptions): Promise<CliResult> {

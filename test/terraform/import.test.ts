@@ -90,7 +90,12 @@ describe.skipIf(missing !== null)(
     it("imports through an import {} block, and through -generate-config-out a configuration that plans clean", async () => {
       await ws.config(platform + bob + aliceImport + alice + erinImport);
       const generated = join(ws.dir, "generated.tf");
-      const plan = await ws.terraform(["plan", "-input=false", `-generate-config-out=${generated}`]);
+      const plan = await ws.terraform([
+        "plan",
+        "-input=false",
+        `-generate-config-out=${generated}`,
+        "-out=tfplan",
+      ]);
       expect(plan.code, plan.output).toBe(0);
       expect(plan.output).toContain("Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.");
       const text = await readFile(generated, "utf8");
@@ -100,7 +105,8 @@ describe.skipIf(missing !== null)(
       // Only what a user writes: the attributes exrec reads from OVHcloud are not configuration.
       expect(text).not.toContain("expiration_date");
 
-      const apply = await ws.terraform(["apply", "-input=false", "-auto-approve"]);
+      // The saved plan, with the configuration it generated.
+      const apply = await ws.terraform(["apply", "-input=false", "tfplan"]);
       expect(apply.code, apply.output).toBe(0);
       expect(apply.output).toContain(
         "Apply complete! Resources: 2 imported, 0 added, 0 changed, 0 destroyed.",

@@ -1,8 +1,9 @@
 /**
  * The provider's life cycle, driven by the real terraform binary against the sandbox over HTTP:
  * init offline, a plan whose warnings show an order's cost and a renewal change's effective date,
- * apply, a second plan with nothing to do; then an in-place renewal change, a Hosted removal that
- * terminates at expiry, and a Private removal refused at plan time without allow_destroy.
+ * saved and applied as saved (as CI runs it), a second plan with nothing to do; then an in-place
+ * renewal change, a Hosted removal that terminates at expiry, and a Private removal refused at plan
+ * time without allow_destroy, by plan and by `apply -auto-approve` alike.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxConnection } from "../../provider/ovh/config.js";
@@ -113,7 +114,8 @@ describe.skipIf(missing !== null)(
       const bobExpiry = calendarDate(bobBefore!.expirationDate!);
       sandbox.resetStats();
 
-      const plan = await ws.terraform(["plan", "-input=false", "-detailed-exitcode"]);
+      // Saved and applied as it is, as CI runs it: `apply PLANFILE` plans nothing again.
+      const plan = await ws.terraform(["plan", "-input=false", "-detailed-exitcode", "-out=tfplan"]);
       const text = unwrapped(plan.output);
       expect(plan.code, plan.output).toBe(2);
       expect(sandbox.stats.writes).toEqual([]);
@@ -139,7 +141,7 @@ describe.skipIf(missing !== null)(
       ).toHaveLength(1);
       expect(text).toContain("Plan: 8 to add, 0 to change, 0 to destroy.");
 
-      const apply = await ws.terraform(["apply", "-input=false", "-auto-approve"]);
+      const apply = await ws.terraform(["apply", "-input=false", "tfplan"]);
       expect(apply.code, apply.output).toBe(0);
       expect(apply.output).toContain("Apply complete! Resources: 8 added, 0 changed, 0 destroyed.");
       const heidi = await liveAccount(HOSTED, "heidi@acme.example");
@@ -184,7 +186,7 @@ describe.skipIf(missing !== null)(
           account("it", PRIVATE, { email: "it@globex.example", license: "enterprise" }) +
           newcomers,
       );
-      const plan = await ws.terraform(["plan", "-input=false", "-detailed-exitcode"]);
+      const plan = await ws.terraform(["plan", "-input=false", "-detailed-exitcode", "-out=tfplan"]);
       const text = unwrapped(plan.output);
       expect(plan.code, plan.output).toBe(2);
       expect(text).toContain("# exrec_account.alice will be updated in-place");
@@ -198,7 +200,7 @@ describe.skipIf(missing !== null)(
       );
       expect(text).toContain("Plan: 0 to add, 1 to change, 1 to destroy.");
 
-      const apply = await ws.terraform(["apply", "-input=false", "-auto-approve"]);
+      const apply = await ws.terraform(["apply", "-input=false", "tfplan"]);
       expect(apply.code, apply.output).toBe(0);
       // Terminated, not deleted: it lives until its expiry (H4), and nothing was reset.
       expect(await liveAccount(HOSTED, "bob@acme.example")).toMatchObject({
