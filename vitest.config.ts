@@ -12,10 +12,19 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 const WORKERS = Math.max(2, availableParallelism() * 2);
 
 /**
- * Folders whose files run for long (real processes, real terraform, kills and reruns), first in
- * this order. Started last, one of them would run alone at the end while the other workers idle.
+ * Folders whose files run for long (real processes, real terraform, kills and reruns; then the
+ * fleet-sized reads and the CDKTF generator and compiler), first in this order. Started last, one
+ * of them would run alone at the end while the other workers idle.
  */
-const LONG_RUNNING = ["test/terraform/", "test/reliability/", "test/e2e/", "test/gitops/", "test/backend/"];
+const LONG_RUNNING = [
+  "test/terraform/",
+  "test/reliability/",
+  "test/e2e/",
+  "test/gitops/",
+  "test/backend/",
+  "test/scale/",
+  "test/cdktf/",
+];
 
 /**
  * Vitest's own order (failed first, then longest first) once a run has recorded how long each file

@@ -60,6 +60,8 @@ export function loadSchema(file = SCHEMA_FILE): SchemaDocument {
 
 export class Schema {
   private readonly routes: { template: string; segments: string[]; operations: SchemaOperation[] }[];
+  /** The routes by their number of segments: a path can only match a route of its own length. */
+  private readonly routesByLength = new Map<number, Schema["routes"]>();
 
   constructor(readonly document: SchemaDocument) {
     this.routes = document.apis.map((api) => ({
@@ -67,6 +69,11 @@ export class Schema {
       segments: api.path.split("/").slice(1),
       operations: api.operations,
     }));
+    for (const route of this.routes) {
+      const same = this.routesByLength.get(route.segments.length);
+      if (same) same.push(route);
+      else this.routesByLength.set(route.segments.length, [route]);
+    }
   }
 
   /** The template a raw path matches (any method), the most literal match first; null when none. */
@@ -78,8 +85,7 @@ export class Schema {
       params: Record<string, string>;
       literal: number;
     }[] = [];
-    for (const route of this.routes) {
-      if (route.segments.length !== segments.length) continue;
+    for (const route of this.routesByLength.get(segments.length) ?? []) {
       const params: Record<string, string> = {};
       let literal = 0;
       let ok = true;

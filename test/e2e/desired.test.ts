@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../provider/sandbox/types.js";
 import { BROKEN } from "../load/corpus.js";
 import { REPO, runCli, sandboxEnv, tempDir } from "../support/cli.js";
+import { loopbackChildEnv } from "../support/child-env.js";
 import { FIXED_NOW, testSandbox } from "../support/sandbox.js";
 
 describe("broken manifests against a counting sandbox", () => {
@@ -86,7 +87,8 @@ describe("YAML and CDKTF", () => {
       const outdir = join(home, "cdktf.out");
       execFileSync(process.execPath, ["--import", "tsx", join(REPO, "examples", "cdktf", "main.ts")], {
         cwd: REPO,
-        env: { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir },
+        // Without the CA bundle: the app reaches no network, and the bundle costs each start.
+        env: loopbackChildEnv({ CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir }),
         stdio: "pipe",
       });
       const env = { ...sandboxEnv(sandbox.url, home), EXREC_NOW: FIXED_NOW };

@@ -17,10 +17,8 @@ async function loadsOrFailsCleanly(content: string | Uint8Array, extension: stri
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
     expect(error.problems.length).toBeGreaterThan(0);
-    for (const problem of error.problems) {
-      expect(problem.line).toBeGreaterThanOrEqual(1);
-      expect(problem.col).toBeGreaterThanOrEqual(1);
-    }
+    // One assertion for all of them: an expect() per problem cost more than loading the file.
+    expect(error.problems.filter((problem) => !(problem.line >= 1 && problem.col >= 1))).toEqual([]);
   }
 }
 

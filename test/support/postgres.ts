@@ -5,7 +5,7 @@
  * the programs are missing, the answer is `{ skip: why }` and the tests say so. Test files ask
  * through shared-postgres.ts, which gives them the run's one server.
  */
-import { execFile as execFileCallback } from "node:child_process";
+import { type ChildProcess, execFile as execFileCallback, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, promises as fs } from "node:fs";
 import { createServer } from "node:net";
@@ -55,6 +55,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres | { sk
 
   const folder = await fs.mkdtemp(join(tmpdir(), "exrec-pg-"));
   const data = join(folder, "data");
+  const watcher = cleanUpWhenThisProcessEnds(runAs, bin, data, folder);
   const password = randomBytes(12).toString("hex");
   try {
     const passwordFile = join(folder, "pw");
@@ -87,6 +88,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres | { sk
     return {
       url: `${base}/exrec_test`,
       stop: async () => {
+        watcher.kill("SIGKILL");
         await run(runAs, join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(
           () => undefined,
         );
@@ -94,12 +96,36 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres | { sk
       },
     };
   } catch (error) {
+    watcher.kill("SIGKILL");
     await run(runAs, join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(
       () => undefined,
     );
     await fs.rm(folder, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * A watcher, in a session of its own (a Ctrl-C to the test run does not reach it), that stops the
+ * server and removes its folder once this process has ended, however it ended: it waits for the
+ * end of a pipe only this process writes to, which the system closes when this process exits or
+ * is killed. A stop() that runs first kills the watcher.
+ */
+function cleanUpWhenThisProcessEnds(
+  runAs: string[],
+  bin: string,
+  data: string,
+  folder: string,
+): ChildProcess {
+  const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
+  const stop = [...runAs, join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"];
+  const script = `read _; ${stop.map(quote).join(" ")} >/dev/null 2>&1; rm -rf ${quote(folder)}`;
+  const watcher = spawn("sh", ["-c", script], { detached: true, stdio: ["pipe", "ignore", "ignore"] });
+  // Neither the watcher nor its pipe keeps this process running.
+  watcher.unref();
+  (watcher.stdin as unknown as { unref(): void }).unref();
+  watcher.on("error", () => undefined);
+  return watcher;
 }
 
 /** A fresh, empty database on the same server (for tests that need a clean schema); `drop` removes it. */
