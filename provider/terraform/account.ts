@@ -461,8 +461,13 @@ export class AccountResource {
 
     const outcome = await this.engine.withPlatformLock(ref, async (lock, backend) => {
       const platform = await this.engine.sync(ref, email);
-      const plan = await this.engine.plan(desired, platform, email);
       const allowed = new Set(stored.actions ?? []);
+      // Terraform applies resources in its own order, not the plan's: an account planned to be
+      // ordered must not take a blank that the plan promised to another one (which would then be
+      // ordered instead, and both would differ from what the plan showed).
+      const plan = await this.engine.plan(desired, platform, email, {
+        reuseBlanks: allowed.has("configure"),
+      });
       const surprise = plan.changes.filter((c) => !allowed.has(c.action));
       if (surprise.length > 0) {
         throw new PlanDriftedError(

@@ -35,6 +35,7 @@ import {
 import type { CliIo } from "../../reconciler/commands/io.js";
 import { processIo } from "../../reconciler/commands/process-io.js";
 import { subsidiaryOf } from "../../reconciler/commands/plan.js";
+import { isBlank } from "../../reconciler/account-state.js";
 import { planningView } from "./planning-view.js";
 
 export interface ProviderConfig {
@@ -143,12 +144,19 @@ export class Engine {
   /**
    * Plans `desired` (one platform, the accounts of one resource) against the live platform, with
    * the prices and order quotes `exrec plan` would use. Blank accounts another account of this run
-   * already reuses are left out, so that two new accounts are never promised the same blank.
+   * already reuses are left out, so that two new accounts are never promised the same blank;
+   * `reuseBlanks: false` leaves every blank out (the apply of an account whose plan ordered it).
    */
-  async plan(desired: Desired, live: ActualPlatform, owner: string): Promise<Plan> {
+  async plan(
+    desired: Desired,
+    live: ActualPlatform,
+    owner: string,
+    options: { reuseBlanks: boolean } = { reuseBlanks: true },
+  ): Promise<Plan> {
     const prices = await this.priceBook();
     const now = this.now();
-    let planned = this.planClaiming(desired, live, owner, now, prices);
+    const plan = () => this.planClaiming(desired, live, owner, now, prices, options.reuseBlanks);
+    let planned = plan();
     // Quotes are read while other accounts are planned: plan again with them (and again if this
     // account's blank went to another one meanwhile, so that its order needs a quote of its own).
     for (let round = 0; round < 3; round++) {
@@ -160,7 +168,7 @@ export class Engine {
           this.quotes.set(quoteKey(request), await readQuote(api, request));
         }),
       );
-      planned = this.planClaiming(desired, live, owner, now, prices);
+      planned = plan();
     }
     return planned;
   }
@@ -175,11 +183,13 @@ export class Engine {
     owner: string,
     now: Date,
     prices: PriceBook,
+    reuseBlanks: boolean,
   ): Plan {
     const key = platformKey(live);
     const claimed = this.claims.get(key) ?? new Map<string, string>();
     const [declared] = desired.platforms;
     const visible = (account: ActualAccount): boolean => {
+      if (!reuseBlanks && isBlank(account)) return false;
       const holder = claimed.get(account.email);
       return holder === undefined || holder === owner;
     };

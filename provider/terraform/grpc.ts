@@ -11,7 +11,7 @@
  * stricter than trusting it as a CA, and it spares building a store of the public CAs at each start
  * (which Node does for any trusted certificate it is given, even when it trusts only that one).
  */
-import { X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
 import {
   constants,
   createSecureServer,
@@ -42,8 +42,8 @@ export type StreamHandler = (request: Message, send: (message: Message) => void,
 export interface ServerTls {
   certPem: string;
   keyPem: string;
-  /** The one client certificate accepted (PEM). */
-  clientCertPem: string;
+  /** The one client certificate accepted. */
+  clientCertificate: X509Certificate;
 }
 
 export interface GrpcServerOptions {
@@ -63,8 +63,7 @@ interface Route {
 const CONTENT_TYPE = "application/grpc+proto";
 
 /** A certificate of Terraform's checker: the exact certificate, within its validity period. */
-function clientCertificateCheck(pem: string, now: () => Date): (socket: TLSSocket) => boolean {
-  const trusted = new X509Certificate(pem);
+function clientCertificateCheck(trusted: X509Certificate, now: () => Date): (socket: TLSSocket) => boolean {
   const notBefore = Date.parse(trusted.validFrom);
   const notAfter = Date.parse(trusted.validTo);
   return (socket) => {
@@ -138,7 +137,7 @@ export class GrpcServer {
       maxSendHeaderBlockLength: Number.MAX_SAFE_INTEGER,
     };
     if (options.tls) {
-      const accepts = clientCertificateCheck(options.tls.clientCertPem, this.now);
+      const accepts = clientCertificateCheck(options.tls.clientCertificate, this.now);
       this.http = createSecureServer({
         ...common,
         cert: options.tls.certPem,

@@ -4,6 +4,7 @@
  * line on stdout, and answer the health check, the controller's Shutdown and the stdio stream
  * beside the provider service. Nothing else is ever written to stdout: logs go to stderr.
  */
+import { X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +29,18 @@ export interface ServeOptions {
 export interface RunningPlugin {
   handshake: string;
   stop(): Promise<void>;
+}
+
+/** Terraform's client certificate, from PLUGIN_CLIENT_CERT (PEM). */
+function clientCertificateOf(pem: string): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch (thrown) {
+    throw new NotAPluginError(
+      `PLUGIN_CLIENT_CERT holds no PEM certificate (${thrown instanceof Error ? thrown.message : String(thrown)})`,
+      { hint: "terraform and tofu set it to their own certificate when they start the plugin" },
+    );
+  }
 }
 
 export async function servePlugin(options: ServeOptions = {}): Promise<RunningPlugin> {
@@ -56,7 +69,7 @@ export async function servePlugin(options: ServeOptions = {}): Promise<RunningPl
   if (clientCert && !env.TF_DISABLE_PLUGIN_TLS) {
     const cert = makeServerCertificate();
     certificate = cert.handshakeBase64;
-    tls = { certPem: cert.certPem, keyPem: cert.keyPem, clientCertPem: clientCert };
+    tls = { certPem: cert.certPem, keyPem: cert.keyPem, clientCertificate: clientCertificateOf(clientCert) };
   }
   const server = new GrpcServer({ tls, maxReceiveBytes: 256 * 1024 * 1024 });
   let shutdown: () => void = () => undefined;

@@ -145,6 +145,19 @@ describe("the plugin's gRPC server with go-plugin's mutual TLS", () => {
     }
   });
 
+  it("refuses to start, naming the variable and printing no handshake, when PLUGIN_CLIENT_CERT is no certificate", async () => {
+    let line = "";
+    const starting = servePlugin({
+      env: { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_CLIENT_CERT: "not a certificate" },
+      write: (text) => (line += text),
+    });
+    await expect(starting).rejects.toMatchObject({
+      code: "EXREC_TF_NOT_A_PLUGIN",
+      message: expect.stringContaining("PLUGIN_CLIENT_CERT holds no PEM certificate"),
+    });
+    expect(line).toBe("");
+  });
+
   it("serves in the clear, with no certificate on the handshake line, when TLS is disabled", async () => {
     const clear = await servePlugin({
       env: {
