@@ -21,7 +21,7 @@ const RENDER = "^reconciler/render/";
 /** The bin and the commands: they wire the real process, its files and the network into a run. */
 const EDGE_OWNING_THE_PROCESS = "^reconciler/(cli\\.ts$|commands/)";
 /** Scripts run by the build, never by exrec: they write generated code. */
-const BUILD_SCRIPTS = "^reconciler/load/(generate-validator|generated-file)\\.ts$";
+const BUILD_SCRIPTS = "^reconciler/load/(generate-validator|generate-plan-validator|generated-file)\\.ts$";
 /** Node's modules that reach files, processes, the network or the terminal. */
 const OUTSIDE_WORLD =
   "^(node:)?(fs|fs/promises|child_process|cluster|dgram|dns|http|http2|https|net|os|readline|tls|tty|worker_threads)$";
@@ -136,7 +136,9 @@ export default {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "^(dist|node_modules|provider/cdktf/gen|reconciler/load/gen|reconciler/commands/gen)/" },
+    exclude: {
+      path: "^(dist|node_modules|provider/cdktf/gen|reconciler/load/gen|reconciler/plan-format/gen|reconciler/commands/gen)/",
+    },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run build`: the generated code (CDKTF bindings, manifest validator, plugin protocol
-// descriptor, help texts), then the compiler into dist/. `npm ci` builds, and `npm test` builds
+// `npm run build`: the generated code (CDKTF bindings, manifest and plan validators, plugin
+// protocol descriptor, help texts), then the compiler into dist/. `npm ci` builds, and `npm test` builds
 // again, so a build with nothing changed must cost next to nothing:
 // - the generators run in this one process (through tsx's loader, as they are TypeScript)
 //   rather than one process each, and each leaves its output untouched when the digest of its
@@ -22,6 +22,8 @@ const cdktf = await load("provider/cdktf/generate.ts");
 console.log(cdktf.describeBindingsResult(await cdktf.generateDefaultBindingsIfChanged()));
 const validator = await load("reconciler/load/generate-validator.ts");
 console.log(validator.describeValidatorResult(await validator.generateValidator()));
+const planValidators = await load("reconciler/load/generate-plan-validator.ts");
+console.log(planValidators.describePlanValidatorsResult(await planValidators.generatePlanValidators()));
 const protocol = await load("provider/terraform/generate-protocol.ts");
 console.log(protocol.describeProtocolResult(await protocol.generateProtocolDescriptor()));
 const help = await load("reconciler/commands/generate-help.ts");

@@ -1,10 +1,8 @@
 /**
  * Checks values against the plan schema (ajv, JSON Schema 2020-12). Kept apart from the schema
- * itself so that only the commands that read or write plan files load ajv and compile the schema.
+ * itself so that only the commands that read or write plan files load the validators.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
-import { PLAN_SCHEMA } from "./schema.js";
+import type { ErrorObject } from "ajv/dist/2020.js";
 
 /** One reason a value is not a valid plan: where (a JSON Pointer, "" for the whole) and what. */
 export interface SchemaProblem {
@@ -14,16 +12,30 @@ export interface SchemaProblem {
 
 export type SchemaCheck = { valid: true } | { valid: false; problems: SchemaProblem[] };
 
-let firstErrorValidator: ValidateFunction | undefined;
-let allErrorsValidator: ValidateFunction | undefined;
+/** ajv's validator: true or false, and the errors of the last call. */
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-function compile(allErrors: boolean): ValidateFunction {
-  // `discriminator` makes the errors of a Change or a Cost name the branch its `action`/`kind`
-  // selects, instead of one error per branch of the oneOf.
-  const ajv = new Ajv2020({ allErrors, discriminator: true });
-  addFormats.default(ajv);
-  return ajv.compile(PLAN_SCHEMA);
+/**
+ * The validators the build wrote out as code (load/generate-plan-validator.ts): no compiler to load, nothing
+ * to compile. Where they were not generated (sources run as they are), ajv compiles the schema
+ * on first use, with the same options (plan-ajv.ts).
+ */
+async function loadValidator(file: string, allErrors: boolean): Promise<() => Validator> {
+  const generated = new URL(`./gen/${file}`, import.meta.url).href;
+  try {
+    const { validate } = (await import(/* @vite-ignore */ generated)) as { validate: Validator };
+    return () => validate;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    const { planAjv } = await import("./plan-ajv.js");
+    const { PLAN_SCHEMA } = await import("./schema.js");
+    let compiled: Validator | undefined;
+    return () => (compiled ??= planAjv(allErrors).compile(PLAN_SCHEMA) as Validator);
+  }
 }
+
+const firstErrorValidator = await loadValidator("plan-validator-first-error.js", false);
+const allErrorsValidator = await loadValidator("plan-validator-all-errors.js", true);
 
 /**
  * Checks a value against the plan schema. `allErrors` lists every problem instead of the first:
@@ -31,9 +43,7 @@ function compile(allErrors: boolean): ValidateFunction {
  * values.
  */
 export function checkPlanSchema(value: unknown, options: { allErrors?: boolean } = {}): SchemaCheck {
-  const validate = options.allErrors
-    ? (allErrorsValidator ??= compile(true))
-    : (firstErrorValidator ??= compile(false));
+  const validate = options.allErrors ? allErrorsValidator() : firstErrorValidator();
   if (validate(value)) return { valid: true };
   return { valid: false, problems: describeErrors(validate.errors ?? []) };
 }
