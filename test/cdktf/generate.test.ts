@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_OUT_DIR, generateBindings, type GenerateResult } from "../../provider/cdktf/generate.js";
+import { addMissingOverrides } from "../../provider/cdktf/generated-source-fixes.js";
 
 const REPO = resolve(import.meta.dirname, "..", "..");
 // Inside the repository (under node_modules, which nothing compiles or commits), so that the
@@ -99,6 +100,33 @@ describe("generateBindings", () => {
       expect(existsSync(join(outDir, first.files[0]!))).toBe(true);
     } finally {
       await rm(schemaFile, { force: true });
+    }
+  });
+});
+
+describe("addMissingOverrides", () => {
+  const TSCONFIG = join(REPO, "tsconfig.json");
+
+  it("reports a type error in a checked file, and sees a changed dependency on the next call", async () => {
+    const dir = await mkdtemp(join(SCRATCH, "exrec-override-check-"));
+    try {
+      const shapes = join(dir, "shapes.ts");
+      const checked = join(dir, "uses-shapes.ts");
+      await writeFile(shapes, "export interface Shape { sides: number }\n");
+      await writeFile(
+        checked,
+        "import type { Shape } from './shapes.js';\nexport const square: Shape = { sides: 4 };\n",
+      );
+      expect(addMissingOverrides([checked], TSCONFIG)).toEqual({ fixed: new Map(), otherProblems: [] });
+
+      // The dependency was parsed by the first call; the second must read its new text.
+      await writeFile(shapes, "export interface Shape { sides: string }\n");
+      const { fixed, otherProblems } = addMissingOverrides([checked], TSCONFIG);
+      expect(fixed.size).toBe(0);
+      expect(otherProblems).toHaveLength(1);
+      expect(otherProblems[0]).toContain("uses-shapes.ts(2,32): error TS2322");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
