@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { hostname } from "node:os";
 import { open } from "node:fs/promises";
 import { extname } from "node:path";
@@ -180,7 +181,7 @@ export async function applyCommand(
           onWarning: (message) => note(io, `exrec: warning: ${message}`),
         });
         // What every apply step reaches the outside through; built when a step is about to run.
-        const applyContext = () => ({
+        const applyContext = async () => ({
           api,
           backend,
           options: settings,
@@ -189,13 +190,13 @@ export async function applyCommand(
           secrets: settings.secretsOut ? secretsFileStore(settings.secretsOut) : null,
           log: (line: string) => note(io, line),
           who: whoRuns(io),
-          commit: currentCommit(io),
+          commit: await currentCommit(io),
           signal: interruption.signal,
           orderingTurns,
         });
         if (isEmpty(plan)) {
           // An interrupted run may have configured a blank without setting its password: finish it.
-          await resumePasswordChanges(applyContext(), scope);
+          await resumePasswordChanges(await applyContext(), scope);
           return 0;
         }
         checkApplyAllowed(plan, settings);
@@ -215,7 +216,7 @@ export async function applyCommand(
         if (interruption.signal.aborted) {
           throw new InterruptedError("interrupted before the first write; nothing was written");
         }
-        const report = await applyPlan(plan, applyContext(), lock);
+        const report = await applyPlan(plan, await applyContext(), lock);
         return summarise(io, report);
       } finally {
         await close();
@@ -424,22 +425,24 @@ function whoRuns(io: CliIo): string | null {
   return env.EXREC_ACTOR ?? env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? env.USER ?? env.USERNAME ?? null;
 }
 
-/** The commit being applied, when known: CI's variable, else git's HEAD in the working folder. */
-function currentCommit(io: CliIo): string | null {
+const runFile = promisify(execFile);
+
+/**
+ * The commit being applied, when known: CI's variable, else git's HEAD in the working folder. Asked
+ * of git without blocking: the run's other work (a sandbox in this process, a progress display) goes
+ * on while git starts.
+ */
+async function currentCommit(io: CliIo): Promise<string | null> {
   const env = io.env;
   const fromCi = env.EXREC_COMMIT ?? env.GITHUB_SHA ?? env.CI_COMMIT_SHA;
   if (fromCi) return fromCi;
   try {
-    return (
-      execFileSync("git", ["rev-parse", "HEAD"], {
-        cwd: io.cwd,
-        env: { ...io.env },
-        stdio: ["ignore", "pipe", "ignore"],
-        timeout: 5000,
-      })
-        .toString()
-        .trim() || null
-    );
+    const { stdout } = await runFile("git", ["rev-parse", "HEAD"], {
+      cwd: io.cwd,
+      env: { ...io.env },
+      timeout: 5000,
+    });
+    return stdout.trim() || null;
   } catch {
     return null;
   }
