@@ -23,6 +23,16 @@ export type RemovalMode = "expire" | "reset";
 /** The API's `email.exchange.ObjectStateEnum` for accounts. */
 export type AccountState =
   "creating" | "deleting" | "internalMigration" | "ok" | "reopening" | "suspended" | "suspending";
+/** Every AccountState, in the order of OVHcloud's enum. */
+export const ACCOUNT_STATES: readonly AccountState[] = [
+  "creating",
+  "deleting",
+  "internalMigration",
+  "ok",
+  "reopening",
+  "suspended",
+  "suspending",
+];
 /** Rule ids of docs/RULES.md, cited by changes, errors and plan output. */
 export type RuleId = "H1" | "H2" | "H3" | "H4" | "H5" | "P1" | "P2" | "P3";
 /** An order duration in months, as the order API names them ("01" monthly, "12" yearly). */

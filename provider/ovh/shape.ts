@@ -15,6 +15,7 @@ import type {
   ApiService,
   ApiTask,
 } from "../../reconciler/ports.js";
+import { ACCOUNT_STATES, LICENSES, RENEWALS } from "../../reconciler/model.js";
 import { orderStatusOf } from "../../reconciler/order-status.js";
 import { ResponseShapeError } from "./errors.js";
 
@@ -208,17 +209,6 @@ export function passes(check: Check<unknown>, value: unknown): boolean {
 // The models (reconciler/ports.ts), as far as exrec reads them
 // ---------------------------------------------------------------------------------------------
 
-const LICENSES = ["basic", "standard", "enterprise"] as const;
-const RENEWALS = ["monthly", "yearly"] as const;
-const ACCOUNT_STATES = [
-  "creating",
-  "deleting",
-  "internalMigration",
-  "ok",
-  "reopening",
-  "suspended",
-  "suspending",
-] as const;
 const LICENSE = oneOf(LICENSES);
 const RENEWAL = oneOf(RENEWALS);
 const ACCOUNT_STATE = oneOf(ACCOUNT_STATES);

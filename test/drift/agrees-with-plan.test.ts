@@ -9,7 +9,6 @@ import { describe, expect, it } from "vitest";
 import { detectDrift, hasDrift, isDrift, type DriftItem } from "../../reconciler/drift.js";
 import {
   isEmpty,
-  LICENSES,
   PLACEHOLDER_DOMAIN,
   type AccountState,
   type ActualAccount,
@@ -22,6 +21,7 @@ import {
 } from "../../reconciler/model.js";
 import { plan } from "../../reconciler/plan.js";
 import type { HistoryEntry, JournalEntry } from "../../reconciler/ports.js";
+import { licenseArb as license, renewalArb as renewal } from "../support/arbitraries.js";
 import {
   NOW,
   PRICES,
@@ -141,9 +141,6 @@ const EXPIRIES = [
 ];
 const STATES: AccountState[] = ["ok", "ok", "ok", "ok", "suspended", "creating", "internalMigration"];
 const NAMES = ["", "Ann", "Bob"];
-
-const license = fc.constantFrom(...LICENSES);
-const renewal = fc.constantFrom("monthly" as const, "yearly" as const);
 
 interface Slot {
   address: string;

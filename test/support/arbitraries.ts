@@ -5,22 +5,14 @@
  */
 import fc from "fast-check";
 import {
+  ACCOUNT_STATES,
   LICENSES,
   PLACEHOLDER_DOMAIN,
-  type AccountState,
+  RENEWALS,
   type ActualAccount,
 } from "../../reconciler/model.js";
 import { liveAccount } from "./builders.js";
 
-export const ACCOUNT_STATES: AccountState[] = [
-  "creating",
-  "deleting",
-  "internalMigration",
-  "ok",
-  "reopening",
-  "suspended",
-  "suspending",
-];
 export const EXPIRIES = [
   null,
   "2026-10-31T00:00:00+01:00",
@@ -30,7 +22,7 @@ export const EXPIRIES = [
 ];
 
 export const licenseArb = fc.constantFrom(...LICENSES);
-export const renewalArb = fc.constantFrom("monthly" as const, "yearly" as const);
+export const renewalArb = fc.constantFrom(...RENEWALS);
 
 /**
  * A live account at one of `addresses` (on Hosted, or one of `blanks`, which are unconfigured);
