@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tsImport } from "tsx/esm/api";
+import { bundleCli } from "./bundle-cli.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const load = (path) => tsImport(join(root, path), import.meta.url);
@@ -51,3 +52,6 @@ if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 // An up-to-date `tsc -p` writes nothing: mark the build as newer than the install it has checked.
 if (installedSinceBuild) utimesSync(buildInfo, new Date(), new Date());
 chmodSync(join(root, "dist", "reconciler", "cli.js"), 0o755);
+// The executable the package ships (bin `exrec`): the compiled CLI bundled, see bundle-cli.mjs.
+console.log(`exrec: bundled the CLI into dist/cli (${await bundleCli(root)} files)`);
+chmodSync(join(root, "dist", "cli", "exrec.js"), 0o755);

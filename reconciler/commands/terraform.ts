@@ -23,11 +23,15 @@ export function terraformPlatform(platform = process.platform, arch = process.ar
   return `${os}_${cpu}`;
 }
 
-/** The compiled provider entry point of this installation. */
+/**
+ * The compiled provider entry point of this installation: dist/provider/terraform/main.js of the
+ * package this module belongs to. The package's root is found upwards, as this module runs from
+ * dist/reconciler/commands/ (compiled), dist/cli/ (the bundled bin) or reconciler/commands/ (sources).
+ */
 function providerEntryPoint(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // dist/reconciler/commands → dist/provider/terraform/main.js
-  const entry = resolve(here, "..", "..", "provider", "terraform", "main.js");
+  let root = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(root, "package.json")) && dirname(root) !== root) root = dirname(root);
+  const entry = resolve(root, "dist", "provider", "terraform", "main.js");
   if (!existsSync(entry)) {
     throw new UsageError(`the provider is not built (${entry} is missing)`, {
       hint: "run npm run build first",

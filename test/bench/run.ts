@@ -72,7 +72,7 @@ import {
 const HERE = fileURLToPath(import.meta.url);
 /** The repository root, from dist/test/bench/run.js. */
 const REPO = resolve(HERE, "..", "..", "..", "..");
-const CLI = join(REPO, "dist", "reconciler", "cli.js");
+const CLI = join(REPO, "dist", "cli", "exrec.js");
 const PLAIN_READER = join(REPO, "dist", "test", "bench", "plain-reader.js");
 /** One GET per account and the Terraform-like baseline are measured on fleets up to this size. */
 const SINGLE_MODE_MAX_ACCOUNTS = 10_000;

@@ -5,12 +5,11 @@
  * and no JSON Schema compiler; `plan` against an API loads the HTTP client but not the PostgreSQL
  * client (only a postgres:// backend needs it), nor the embedded sandbox.
  */
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../provider/sandbox/types.js";
 import { REPO, runCli, sandboxEnv, tempDir } from "../support/cli.js";
-import { REQUIRED_MARKER } from "../support/module-log.js";
+import { loadedModules, type LoadedModules } from "../support/loaded-modules.js";
 import { testSandbox } from "../support/sandbox.js";
 
 const HOOK = join(REPO, "dist", "test", "support", "module-log.js");
@@ -27,12 +26,8 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-/** The ES modules one CLI run loaded: the packages by name, and our own files relative to dist/. */
-async function modulesOf(
-  name: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ packages: string[]; own: string[]; files: string[] }> {
+/** The modules one CLI run loaded (see loadedModules). */
+async function modulesOf(name: string, args: string[], env: Record<string, string>): Promise<LoadedModules> {
   const log = join(home, `${name}.modules`);
   const result = await runCli(args, {
     cwd: home,
@@ -41,20 +36,7 @@ async function modulesOf(
     process: true,
   });
   expect(result.code, result.stderr).toBe(0);
-  const [esm = "", required = ""] = (await readFile(log, "utf8")).split(`${REQUIRED_MARKER}\n`);
-  const urls = esm.split("\n").filter(Boolean);
-  const packages = new Set<string>();
-  const own: string[] = [];
-  for (const url of urls) {
-    const inPackage = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
-    if (inPackage) packages.add(inPackage[1]!);
-    else if (url.includes("/dist/")) own.push(url.slice(url.indexOf("/dist/") + "/dist/".length));
-  }
-  // Every file of a package, ES module or CommonJS, relative to the repository.
-  const files = [...urls, ...required.split("\n").filter(Boolean)]
-    .filter((url) => url.includes("/node_modules/"))
-    .map((url) => url.slice(url.indexOf("/node_modules/") + 1));
-  return { packages: [...packages].sort(), own, files };
+  return loadedModules(log);
 }
 
 describe("what each command loads", () => {

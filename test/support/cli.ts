@@ -2,7 +2,7 @@
  * Runs exrec against a sandbox started by the test, over real HTTP. By default in this process,
  * through runExrec with an io of its own (its environment, working folder and streams: nothing of
  * the test process is shared or changed), which spares a Node.js start-up per run. With
- * `{ process: true }`, the built CLI (`dist/reconciler/cli.js`, built by `npm test`'s pretest) as
+ * `{ process: true }`, the built CLI (`dist/cli/exrec.js`, the bundled bin `npm test`'s pretest builds) as
  * a child process, the way a user or a CI job runs it: for what is about the process (signals,
  * SIGKILL at a failpoint, exit codes and streams of the real bin, two processes at once).
  */
@@ -15,7 +15,7 @@ import { SANDBOX_CREDENTIALS } from "../../provider/sandbox/types.js";
 import { runExrec, type CliIo, type CliOutput } from "../../reconciler/exrec.js";
 
 export const REPO = resolve(import.meta.dirname, "..", "..");
-export const CLI = join(REPO, "dist", "reconciler", "cli.js");
+export const CLI = join(REPO, "dist", "cli", "exrec.js");
 
 export interface CliResult {
   code: number | null;
