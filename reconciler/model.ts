@@ -471,13 +471,25 @@ export interface RunRateStep {
   delta: Money;
 }
 
+/**
+ * What a plan prices. `estate`: its changes, and the monthly run rate of every live account of the
+ * platforms it covers (`Totals.monthlyBefore` and `monthlyAfter`), as JSON plans and plan files
+ * carry it. `changes`: its changes only, the run rate left out (both null): the text and Markdown
+ * plans show the changes' costs and never the run rate, so a platform without a change needs no
+ * price read for it.
+ */
+export type Pricing = "estate" | "changes";
+
 export interface Totals {
   currency: string | null;
   /** Sum of known one-time costs (order quotes), excluding tax. */
   oneTime: Money | null;
   /** Changes whose cost is unknown: the totals do not include them. */
   unknownCosts: number;
-  /** The monthly run rate of the declared platforms' live accounts today, or null when unknown. */
+  /**
+   * The monthly run rate of the declared platforms' live accounts today, or null when unknown (or
+   * not asked for: a plan priced for its `changes` only).
+   */
   monthlyBefore: Money | null;
   /** How the run rate moves, by start date (sorted, `now` first). */
   monthlySteps: RunRateStep[];

@@ -31,6 +31,7 @@ import {
   type Plan,
   type PlatformRef,
   type PriceBook,
+  type Pricing,
 } from "./model.js";
 import type { Draft } from "./plan/changes.js";
 import { priced } from "./plan/costs.js";
@@ -60,6 +61,8 @@ export interface PlanContext {
   quotes: ReadonlyMap<string, OrderQuote>;
   /** Orders an earlier apply placed and that are not delivered yet (from the journal); absent: none. */
   placedOrders?: readonly JournalledOrder[];
+  /** What to price (see Pricing); absent: `estate`. */
+  pricing?: Pricing;
 }
 
 /**
@@ -104,7 +107,7 @@ export function plan(desired: Desired, actual: Actual, ctx: PlanContext): Plan {
   );
 
   const changes = markPlacedOrders(inApplyOrder(settled), ctx.placedOrders ?? []);
-  const totals = totalsOf(changes, covered, prices, warnings);
+  const totals = totalsOf(changes, covered, prices, warnings, ctx.pricing ?? "estate");
   const summary = summaryOf(
     changes,
     totals,

@@ -25,6 +25,7 @@ import {
   type Plan,
   type PlatformRef,
   type PriceBook,
+  type Pricing,
   type Renewal,
   type StorageQuota,
 } from "./model.js";
@@ -47,18 +48,23 @@ const CATALOG_CALL = "GET /order/catalog/public/exchange";
  * The quotes that give the recurring prices of a plan's Hosted platforms: for each one, ONE account
  * of each licence it holds or is given, for `01` (monthly) and `12` (yearly) months as its accounts
  * renew. An order quote is a GET that buys nothing; these are read once per run, sorted so that the
- * requests go out in the same order every time. Keys already in `have` are left out.
+ * requests go out in the same order every time. Keys already in `have` are left out. Priced for its
+ * `changes` only, a plan needs none for a platform it does not change: a change's cost depends on
+ * its own platform's prices alone, so those of a changed platform are the same set either way.
  */
 export function recurringQuoteRequests(
   plan: Plan,
   actual: Actual,
   have: ReadonlySet<string> = new Set(),
+  pricing: Pricing = "estate",
 ): QuoteRequest[] {
   const live = new Map(actual.platforms.map((p) => [platformKey(p), p]));
+  const changed = new Set(plan.changes.map((change) => platformKey(change.platform)));
   const requests = new Map<string, QuoteRequest>();
   for (const ref of plan.platforms) {
     if (ref.offer !== "hosted") continue;
     const key = platformKey(ref);
+    if (pricing === "changes" && !changed.has(key)) continue;
     const licenses = new Set<License>();
     const renewals = new Set<Renewal>();
     for (const account of live.get(key)?.accounts ?? []) {

@@ -164,7 +164,8 @@ export async function applyCommand(
     try {
       const { plan, api, close } = source.saved
         ? await verifySavedPlan(io, first, source.saved, options, interruption.signal)
-        : await planInput(io, source.input, options, interruption.signal, backend);
+        : // Shown as text only (the run rate is not): priced for its changes alone.
+          await planInput(io, source.input, options, "changes", interruption.signal, backend);
       try {
         print(io, renderPlanText(plan, { color: useColor(io, io.stdout) }));
         // Two exrec processes of this host ordering for the same account take turns, whatever
@@ -301,6 +302,7 @@ function checkChangesAreDerived(file: string, saved: Plan, desired: Desired, act
     now: new Date(saved.created_at),
     prices: unknownPriceBook("not needed to check a saved plan"),
     quotes: new Map(),
+    pricing: "changes",
   });
   const shape = (change: Change) => {
     // What the plan says about prices and orders already placed is for the reader: the journal, not

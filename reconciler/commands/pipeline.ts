@@ -12,6 +12,7 @@ import {
   type OrderQuote,
   type Plan,
   type PriceBook,
+  type Pricing,
 } from "../model.js";
 import type { JournalledOrder } from "../plan.js";
 import type { Backend, ExchangeApi } from "../ports.js";
@@ -102,6 +103,9 @@ export function loadPlanner(): Promise<typeof import("../plan.js")> {
  * An order's quote that cannot be read fails the plan (an order is never shown with a price exrec
  * could not read). A recurring-price quote that cannot be read leaves that price to the catalog,
  * and `note` says so; the JSON plan names the source of every recurring cost.
+ *
+ * `pricing`: `changes` leaves the run rate out and reads no quote for a platform without a change
+ * (see Pricing): an empty plan reads none.
  */
 export async function planWithQuotes(
   api: ExchangeApi,
@@ -111,13 +115,14 @@ export async function planWithQuotes(
   note: (line: string) => void = () => {},
   placedOrders: readonly JournalledOrder[] = [],
   early: QuoteReads = { quotes: new Map(), failures: new Map() },
+  pricing: Pricing = "estate",
 ): Promise<Plan> {
   const { plan: makePlan, quotesNeeded } = await loadPlanner();
   const planWith = (quotes: ReadonlyMap<string, OrderQuote>) =>
-    makePlan(live.desired, live.actual, { now, prices, quotes, placedOrders });
+    makePlan(live.desired, live.actual, { now, prices, quotes, placedOrders, pricing });
   const first = planWith(early.quotes);
   const orderKeys = new Set(orderQuoteKeys(first));
-  const recurring = recurringQuoteRequests(first, live.actual, orderKeys);
+  const recurring = recurringQuoteRequests(first, live.actual, orderKeys, pricing);
   // Orders without a quote yet (an early quote of one account may already be an order's), and the
   // recurring quotes neither read nor tried early.
   const orders = quotesNeeded(first);

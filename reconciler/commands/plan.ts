@@ -1,6 +1,6 @@
 import { loadDesired } from "../load/index.js";
 import { manifestReading } from "./manifests.js";
-import { isEmpty, type Desired, type Plan } from "../model.js";
+import { isEmpty, type Desired, type Plan, type Pricing } from "../model.js";
 import { existsSync } from "node:fs";
 import { platformKey } from "../model.js";
 import type { Backend, ExchangeApi } from "../ports.js";
@@ -80,11 +80,14 @@ export async function loadPlanInput(
 /**
  * Refreshes and plans: the part `plan` and `apply FILE...` share. The caller closes the session.
  * `backend`: the one apply holds; without it, the journal is read from the configured backend.
+ * `pricing`: what the output shows (see Pricing); priced for its `changes` only, the plan reads
+ * the quotes of the platforms it changes once it knows them, instead of every one's up front.
  */
 export async function planInput(
   io: CliIo,
   input: PlanInput,
   options: GlobalOptions,
+  pricing: Pricing,
   signal?: AbortSignal,
   backend?: Backend,
 ): Promise<{ plan: Plan; api: ExchangeApi; close: () => Promise<void> }> {
@@ -108,9 +111,11 @@ export async function planInput(
     const prices = readPrices(session.api, subsidiaryOf(io));
     // When the refresh fails, the quotes not yet asked for are not asked for at all.
     const givenUp = new AbortController();
-    const early = readQuotes(session.api, declaredRecurringQuoteRequests(input.desired), {
-      signal: givenUp.signal,
-    });
+    const early = readQuotes(
+      session.api,
+      pricing === "estate" ? declaredRecurringQuoteRequests(input.desired) : [],
+      { signal: givenUp.signal },
+    );
     const from = backend ?? journal;
     const placed = from ? readPlacedOrders(session.api, from, scope) : Promise.resolve([]);
     placed.catch(() => undefined);
@@ -130,6 +135,7 @@ export async function planInput(
         (line) => note(io, line),
         await placed,
         await early,
+        pricing,
       );
       return { plan, api: session.api, close: () => session.close() };
     } catch (error) {
@@ -186,7 +192,10 @@ export function checkFormat(format: string, allowed: string[] = PLAN_FORMATS): v
 /** `exrec plan FILE...`: exit 0, or 2 with --detailed-exitcode when there are changes. */
 export async function planCommand(io: CliIo, files: string[], options: PlanOptions): Promise<number> {
   checkFormat(options.format);
-  const { plan, close } = await planInput(io, await loadPlanInput(io, files, options), options);
+  // The run rate is in the JSON plan and the plan file only; the text and Markdown plans show the
+  // changes' costs, so they price the changes alone.
+  const pricing = options.format === "json" || options.out !== undefined ? "estate" : "changes";
+  const { plan, close } = await planInput(io, await loadPlanInput(io, files, options), options, pricing);
   await close();
   print(
     io,

@@ -16,6 +16,7 @@ import {
   type Effective,
   type Money,
   type Offer,
+  type Pricing,
   type RunRateStep,
   type Totals,
 } from "../model.js";
@@ -27,6 +28,7 @@ export function totalsOf(
   platforms: readonly { live: ActualPlatform; offer: Offer }[],
   prices: PriceReader,
   warnings: Warnings,
+  pricing: Pricing,
 ): Totals {
   const currency = prices.currency ?? firstQuoteCurrency(changes);
 
@@ -67,7 +69,8 @@ export function totalsOf(
     }
   }
 
-  const before = runRateToday(platforms, prices);
+  // Priced for its changes only, the plan looks up no price of an account it does not change.
+  const before = pricing === "estate" ? runRateToday(platforms, prices) : null;
   const monthlyBefore: Money | null =
     before === null || currency === null ? null : { ucents: before, currency };
   const monthlyAfter: Money | null =

@@ -12,12 +12,15 @@ import {
   isDestructive,
   PLACEHOLDER_DOMAIN,
   platformKey,
+  quoteKey,
   type ActualPlatform,
   type DesiredAccount,
   type DesiredPlatform,
+  type OrderQuote,
   type Plan,
 } from "../../reconciler/model.js";
 import { plan } from "../../reconciler/plan.js";
+import { recurringQuoteRequests } from "../../reconciler/prices.js";
 import {
   absent,
   actualOf,
@@ -29,6 +32,7 @@ import {
   present,
   privatePlatform,
   samplePrices,
+  sampleQuote,
 } from "../support/builders.js";
 import {
   licenseArb as license,
@@ -256,5 +260,57 @@ describe("plan properties", () => {
     // Both outcomes were met often enough for the comparison to mean something.
     expect(refused).toBeGreaterThan(50);
     expect(refused).toBeLessThan(250);
+  });
+
+  it("priced for its changes only: the same changes, costs and summary as priced for the estate, with only the changed platforms' quotes, and no run rate", () => {
+    let priced = 0;
+    fc.assert(
+      fc.property(validWorld, (cases) => {
+        const desired = desiredOf(...cases.map((c) => c.desired));
+        const actual = actualOf(...cases.map((c) => c.live));
+        // Every Hosted platform's recurring quotes, at prices other than the catalog's.
+        const quotes = new Map<string, OrderQuote>();
+        for (const { live } of cases) {
+          for (const l of ["basic", "standard", "enterprise"] as const)
+            for (const [duration, units] of [
+              ["01", 3],
+              ["12", 30],
+            ] as const)
+              quotes.set(
+                ...sampleQuote({ ...live, license: l, duration, quantity: 1, unitsWithoutTax: units }),
+              );
+        }
+        const estate = plan(desired, actual, { now: NOW, prices: samplePrices(), quotes });
+        const first = plan(desired, actual, {
+          now: NOW,
+          prices: samplePrices(),
+          quotes: new Map(),
+          pricing: "changes",
+        });
+        const requests = recurringQuoteRequests(first, actual, new Set(), "changes");
+        const changed = new Set(first.changes.map((c) => platformKey(c.platform)));
+        for (const request of requests) expect(changed).toContain(platformKey(request));
+        const needed = new Set(requests.map((r) => quoteKey(r)));
+        const changesOnly = plan(desired, actual, {
+          now: NOW,
+          prices: samplePrices(),
+          quotes: new Map([...quotes].filter(([key]) => needed.has(key))),
+          pricing: "changes",
+        });
+        expect(changesOnly.changes).toEqual(estate.changes);
+        expect(changesOnly.summary).toEqual(estate.summary);
+        expect(changesOnly.totals.monthlyBefore).toBeNull();
+        expect(changesOnly.totals.monthlyAfter).toBeNull();
+        expect({ ...changesOnly.totals, monthlyBefore: null, monthlyAfter: null }).toEqual({
+          ...estate.totals,
+          monthlyBefore: null,
+          monthlyAfter: null,
+        });
+        priced += changesOnly.changes.filter((c) => c.cost.kind === "recurring").length;
+      }),
+      { numRuns: 300 },
+    );
+    // Recurring costs were compared, not only plans without any.
+    expect(priced).toBeGreaterThan(100);
   });
 });
