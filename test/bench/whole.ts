@@ -162,6 +162,8 @@ export interface WholeProcessResult {
 export interface FloorReadRow {
   fleet: Fleet;
   mode: PlainMode;
+  /** Pairs of reads (exrec, then plain) measured; each figure is the median of its runs. */
+  runs: number;
   requests: number;
   exrec: { wallMs: number; cpuMs: number; requests: number };
   plain: { wallMs: number; cpuMs: number; requests: number };
@@ -196,10 +198,10 @@ export function renderFloorReads(rows: FloorReadRow[]): string[] {
   const lines = [
     "### Reader CPU against the plain undici reader (the floor)",
     "",
-    "The plain reader (`test/bench/plain-reader.ts`) makes the same requests on one undici `Pool`, signed, as many in flight, with `body.json()` and nothing else; it knows the mode in advance, so it skips the one probe exrec may make per platform. Each reader is a fresh process of the benchmark program, whose start-up garbage is collected before the read, so that neither pays for it by chance. CPU is counted from the first request to the last answer. Per request: CPU ÷ requests made.",
+    "The plain reader (`test/bench/plain-reader.ts`) makes the same requests on one undici `Pool`, signed, as many in flight, with `body.json()` and nothing else; it knows the mode in advance, so it skips the one probe exrec may make per platform. Each reader is a fresh process of the benchmark program, whose start-up garbage is collected before the read, so that neither pays for it by chance. In each fleet and mode, a pair of reads (exrec, plain) comes first and is left out; then the pairs counted in *runs* take turns, exrec then plain, and each figure is the median of its runs. CPU is counted from the first request to the last answer. Per request: CPU ÷ requests made.",
     "",
-    "| fleet | mode | exrec CPU | plain CPU (floor) | exrec ÷ plain | per request: exrec | per request: plain | per request ÷ | target | exrec wall | plain wall |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
+    "| fleet | mode | runs | exrec CPU | plain CPU (floor) | exrec ÷ plain | per request: exrec | per request: plain | per request ÷ | target | exrec wall | plain wall |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
   ];
   for (const row of rows) {
     const ratio = row.exrec.cpuMs / row.plain.cpuMs;
@@ -208,7 +210,7 @@ export function renderFloorReads(rows: FloorReadRow[]): string[] {
     const perRatio = perExrec / perPlain;
     const judged = row.mode === "single" ? perRatio : ratio;
     lines.push(
-      `| ${fleetName(row.fleet)} | ${MODE_NAMES[row.mode]} | ${ms(row.exrec.cpuMs)} | ${ms(row.plain.cpuMs)} | ${times(ratio)} | ${Math.round(perExrec)} µs | ${Math.round(perPlain)} µs | ${times(perRatio)} | ≤ ${cpuTarget(row.mode)}× ${row.mode === "single" ? "per request" : "in all"}: ${verdict(judged <= cpuTarget(row.mode))} | ${ms(row.exrec.wallMs)} | ${ms(row.plain.wallMs)} |`,
+      `| ${fleetName(row.fleet)} | ${MODE_NAMES[row.mode]} | ${row.runs} | ${ms(row.exrec.cpuMs)} | ${ms(row.plain.cpuMs)} | ${times(ratio)} | ${Math.round(perExrec)} µs | ${Math.round(perPlain)} µs | ${times(perRatio)} | ≤ ${cpuTarget(row.mode)}× ${row.mode === "single" ? "per request" : "in all"}: ${verdict(judged <= cpuTarget(row.mode))} | ${ms(row.exrec.wallMs)} | ${ms(row.plain.wallMs)} |`,
     );
   }
   lines.push("");
