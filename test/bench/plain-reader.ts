@@ -2,8 +2,13 @@
  * The floor of a reader's CPU: the plainest reader of the same pages, batches or single GETs that
  * exrec's refresh makes, straight on undici. One `Pool` to the origin, signed requests, a fixed
  * number in flight, `body.json()`, and nothing else: no retries, no shape checks, no redaction, no
- * model. It knows the read mode in advance (no probe) and only counts what it read, so that
- * exrec's reader CPU can be put beside the least any reader of these answers needs.
+ * model. It knows the read mode in advance and only counts what it read, so that exrec's reader
+ * CPU can be put beside the least any reader of these answers needs. Knowing the mode spares it
+ * the probes that cost a request (the batch exrec tries per platform where the API answers none);
+ * what no reader can spare is kept: in batch mode one platform's first batch is answered before the
+ * other batches are sent, since whether the API answers batches (unverified on Exchange: see
+ * docs/OVH-API.md) is known only from an answer. exrec does exactly that once per run, with the
+ * first batch it needs anyway.
  *
  * Also a whole process of its own (`node plain-reader.js SPEC_JSON`), for the comparison of whole
  * `exrec plan` processes with the plainest program that reads the same fleet.
@@ -46,6 +51,8 @@ export async function runPlainReader(spec: PlainReaderSpec): Promise<PlainReader
   const waiting: (() => void)[] = [];
   let requests = 0;
   let offset = 0;
+  /** Batch mode: settled once the run's first batch is answered (see the header). */
+  let batchesAnswered: Promise<void> | null = null;
 
   async function get(path: string, headers: Record<string, string> = {}, signed = true) {
     while (inFlight >= spec.concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
@@ -109,11 +116,16 @@ export async function runPlainReader(spec: PlainReaderSpec): Promise<PlainReader
       if (spec.mode === "batch") {
         const batches: string[][] = [];
         for (let i = 0; i < ids.length; i += BATCH_SIZE) batches.push(ids.slice(i, i + BATCH_SIZE));
-        const answers = await Promise.all(
-          batches.map((batch) =>
-            get(`${list}/${batch.map(encodeURIComponent).join(",")}`, { "x-ovh-batch": "," }),
-          ),
-        );
+        const batchGet = (batch: string[]) =>
+          get(`${list}/${batch.map(encodeURIComponent).join(",")}`, { "x-ovh-batch": "," });
+        // The first platform to have its ids finds out for the run: its first batch, alone.
+        let first: Awaited<ReturnType<typeof get>>[] = [];
+        if (batchesAnswered === null && batches[0] !== undefined) {
+          const probe = batchGet(batches[0]);
+          batchesAnswered = probe.then(() => undefined);
+          first = [await probe];
+        } else await batchesAnswered;
+        const answers = [...first, ...(await Promise.all(batches.slice(first.length).map(batchGet)))];
         return answers.reduce((n, answer) => n + (answer.body as unknown[]).length, 0);
       }
       // One GET per account, at most `concurrency` waiting per platform (as refresh does).
