@@ -198,6 +198,8 @@ export type AccountBatch =
 
 /** Every route exrec uses, typed. Implemented by provider/ovh (against OVHcloud or the sandbox). */
 export interface ExchangeApi {
+  /** The most requests the client keeps in flight at once, when it has such a ceiling. */
+  readonly requestsInFlight?: number;
   // Reading
   listOrganizations(): Promise<string[]>;
   listServices(org: string): Promise<string[]>;

@@ -4,8 +4,8 @@
  * read mode the API answers (pages of whole objects, else batches of ids, else one GET each).
  * What the API offers is found out by the first request of each mode: a page request that comes
  * back as bare ids *is* the id list, so that probe costs nothing extra; a batch request is the only
- * probe that may be wasted, at most one per platform, and once one platform's is refused the
- * others do not probe (see BatchRefusals).
+ * probe that may be wasted, at most one per platform, and once one platform's is answered (or
+ * refused) the others do not probe (see BatchSupport).
  *
  * A platform that cannot be read fails the whole refresh: a failed read must never look like a
  * platform without accounts (the planner would order, add or remove from a partial list).
@@ -36,8 +36,8 @@ export interface RefreshOptions {
   onProgress?: (event: { platform: string; done: number; total: number }) => void;
   /**
    * Account reads (pages after the first, batches, single GETs) started and not answered at once,
-   * across all platforms (default READS_STARTED). More than the API client lets be in flight only
-   * wait; fewer leave its connections idle.
+   * across all platforms (default: readsStartedFor the client's requests in flight). More than the
+   * API client lets be in flight only wait; fewer leave its connections idle.
    */
   readsStarted?: number;
 }
@@ -100,12 +100,23 @@ function accountRoute(ref: PlatformRef, email: string): string {
 const READS_IN_FLIGHT_PER_PLATFORM = 64;
 
 /**
- * Account reads a refresh keeps started at once, across its platforms: four times the client's
- * default requests in flight. Each read waiting for a place holds its request and the frames that
- * will take its answer; the 2,000 batches of a 100,000-account estate all waiting at once cost
- * about a tenth of the read's CPU in garbage collection, for no speed.
+ * Account reads a refresh keeps started at once, across its platforms, when the API client does not
+ * say how many requests it keeps in flight (see readsStartedFor).
  */
 export const READS_STARTED = 128;
+
+/**
+ * Account reads started at once for a client that keeps `inFlight` requests in flight: a quarter
+ * more, so that a read is waiting the moment one ends and no connection idles, and no more. A read
+ * waiting for a place holds its request and the frames that will take its answer, and lives long
+ * enough to be copied by the young generation's collector and promoted: started four times over
+ * (128 for 32 in flight), the reads of a 100,000-account estate spent a third more time in that
+ * collector, for no speed.
+ */
+export function readsStartedFor(inFlight: number | undefined): number {
+  if (inFlight === undefined || !Number.isFinite(inFlight) || inFlight < 1) return READS_STARTED;
+  return Math.min(READS_STARTED, Math.max(4, Math.ceil(inFlight * 1.25)));
+}
 
 /** At most `limit` of the reads given to `run` started and not settled at once; the others wait in order. */
 class ReadSlots {
@@ -155,8 +166,8 @@ export async function refresh(
   options: RefreshOptions = {},
 ): Promise<RefreshResult> {
   const readModes: Record<string, ReadMode> = {};
-  const reads = new ReadSlots(Math.max(1, options.readsStarted ?? READS_STARTED));
-  const batching: BatchRefusals = { refused: false };
+  const reads = new ReadSlots(Math.max(1, options.readsStarted ?? readsStartedFor(api.requestsInFlight)));
+  const batching: BatchSupport = { refused: false, answered: false };
   const platforms = await Promise.all(
     targets.map(async (ref) => {
       const key = platformKey(ref);
@@ -183,7 +194,7 @@ async function readPlatform(
   ref: PlatformRef,
   options: RefreshOptions,
   reads: ReadSlots,
-  batching: BatchRefusals,
+  batching: BatchSupport,
 ): Promise<{ platform: ActualPlatform; mode: ReadMode }> {
   const { organization: org, service: svc } = ref;
   const pageSize = options.pageSize ?? 500;
@@ -258,24 +269,22 @@ async function readRemainingPages(
 }
 
 /**
- * Whether this refresh has seen the API refuse a batch read (`X-Ovh-Batch`). A platform's probe is
- * its first batch, wasted only when refused. Batches are a feature of the API, not of one platform:
- * once one probe is refused, the platforms that have not probed yet read one GET per account
- * without probing, so an API without batches costs one wasted request per run, not per platform,
- * when the platforms' reads do not overlap (those read at once may each probe; none twice).
- *
- * An answered probe changes nothing for the others: each still sends its first batch before the
- * rest (it is not wasted, and sending every platform's batches at once only made more of them wait
- * for a place, for more CPU and no less time).
+ * What this refresh has seen of batch reads (`X-Ovh-Batch`). A platform's probe is its first batch,
+ * wasted only when refused. Batches are a feature of the API, not of one platform: once one probe
+ * is answered, the platforms that have not probed yet send all their batches at once, without
+ * waiting on a probe of their own; once one is refused, they read one GET per account without
+ * probing, so an API without batches costs one wasted request per run, not per platform, when the
+ * platforms' reads do not overlap (those read at once may each probe; none probes twice).
  */
-interface BatchRefusals {
+interface BatchSupport {
   refused: boolean;
+  answered: boolean;
 }
 
 async function readByIds(
   api: ExchangeApi,
   reads: ReadSlots,
-  batching: BatchRefusals,
+  batching: BatchSupport,
   ref: PlatformRef,
   ids: string[],
   batchSize: number,
@@ -302,20 +311,26 @@ async function readByIds(
 
   const [firstBatch] = batches;
   if (firstBatch === undefined) return { accounts: await readSingles(alone), mode: "single" };
-  // The probe is decided when its turn to be sent comes, and a refusal is known to the others before
-  // the next read is handed its turn: once refused, no other platform sends one.
-  const probe = await reads.run(async (): Promise<AccountBatch> => {
-    if (batching.refused) return { kind: "unsupported", reason: "another platform's batch read was refused" };
-    const answer = await api.getAccountsBatch(org, svc, firstBatch);
-    if (answer.kind === "unsupported") batching.refused = true;
-    return answer;
-  });
-  if (probe.kind === "unsupported") {
+  // Another platform's probe was answered: no probe here, every batch at once. Otherwise the probe
+  // is decided when its turn to be sent comes, and its outcome is known to the others before the
+  // next read is handed its turn: once one is refused, no other platform sends one.
+  const probe = batching.answered
+    ? null
+    : await reads.run(async (): Promise<AccountBatch> => {
+        if (batching.refused)
+          return { kind: "unsupported", reason: "another platform's batch read was refused" };
+        const answer = await api.getAccountsBatch(org, svc, firstBatch);
+        if (answer.kind === "unsupported") batching.refused = true;
+        else batching.answered = true;
+        return answer;
+      });
+  if (probe?.kind === "unsupported") {
     // The API does not answer batches here: one GET per account, the probe's ids included.
     return { accounts: await readSingles(unique), mode: "single" };
   }
   const fromBatch = async (batch: string[], index: number) => {
-    const result = index === 0 ? probe : await reads.run(() => api.getAccountsBatch(org, svc, batch));
+    const result =
+      index === 0 && probe !== null ? probe : await reads.run(() => api.getAccountsBatch(org, svc, batch));
     if (result.kind === "unsupported") {
       throw new Error(`a batch read was refused after another one succeeded: ${result.reason}`);
     }

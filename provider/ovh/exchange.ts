@@ -49,6 +49,10 @@ function meOrderPath(orderId: number): string {
 export class OvhExchangeApi implements ExchangeApi {
   constructor(private readonly http: OvhHttpClient) {}
 
+  get requestsInFlight(): number {
+    return this.http.requestsInFlight;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Reading
   // -------------------------------------------------------------------------------------------

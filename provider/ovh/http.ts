@@ -213,6 +213,11 @@ export class OvhHttpClient {
     return { status: answer.status, headers: answer.headers, body: answer.body as T };
   }
 
+  /** The most requests in flight at once (the ceiling; on 429s the adaptive limit is lower). */
+  get requestsInFlight(): number {
+    return this.gate.max;
+  }
+
   /** Closes the connections kept alive. The client cannot be used afterwards. */
   async close(): Promise<void> {
     const pools = [...this.pools.values()];

@@ -11,7 +11,7 @@ import type { OvhHttpClient } from "../../provider/ovh/http.js";
 import { startSandbox } from "../../provider/sandbox/server.js";
 import { SANDBOX_CREDENTIALS, type ReadModes, type Sandbox } from "../../provider/sandbox/types.js";
 import { platformKey, type Actual, type PlatformRef } from "../../reconciler/model.js";
-import { refresh, type ReadMode, type RefreshOptions } from "../../reconciler/refresh.js";
+import { readsStartedFor, refresh, type ReadMode, type RefreshOptions } from "../../reconciler/refresh.js";
 import {
   accountsAskedBy,
   platformOf,
@@ -355,5 +355,13 @@ describe("a refusal falls back cleanly", () => {
     expect(counted(f.sandbox)(ROUTE.account)).toBe(
       ceil((ACCOUNTS - 1) / BATCH_SIZE) + (PLATFORMS - 1) * ceil(ACCOUNTS / BATCH_SIZE) + 1,
     );
+  });
+});
+
+describe("reads started at once", () => {
+  it("a quarter more than the client keeps in flight, at least 4 and at most 128; 128 when the client does not say", () => {
+    expect(
+      [undefined, 0, 1, 8, 32, 64, 100, 200, Number.NaN].map((inFlight) => readsStartedFor(inFlight)),
+    ).toEqual([128, 128, 4, 10, 40, 80, 125, 128, 128]);
   });
 });
