@@ -407,7 +407,11 @@ export class OvhHttpClient {
       if (transient && canRetry) {
         const asked = parseRetryAfter(headers["retry-after"], Date.now());
         if (asked === null || asked <= this.retry.maxRetryAfterMs) {
-          const wait = asked ?? backoffDelay(attempt, this.retry, this.random);
+          // Retry-After says "not before": never sooner, but with the jittered backoff all the same,
+          // or every request refused together (a `Retry-After: 0` above a quota) is sent again
+          // together, refused again together, and runs out of attempts.
+          const backoff = backoffDelay(attempt, this.retry, this.random);
+          const wait = asked === null ? backoff : Math.max(asked, backoff);
           this.log(
             ex,
             secrets,

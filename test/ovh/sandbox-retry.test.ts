@@ -129,6 +129,29 @@ describe("retried: GET and PUT", () => {
     expect(await waits({})).toEqual([499, 999, 1999]);
   });
 
+  it("a 429's Retry-After is a floor under the jittered backoff: 0 waits the backoff, 1 s waits 1 s", async () => {
+    const waits = async (retryAfterSeconds: number) => {
+      const slept: number[] = [];
+      const http = new OvhHttpClient({
+        ...appKeyConnection(sandbox, {}, { retryDelayMs: 100 }),
+        // The longest wait full jitter allows, recorded instead of slept.
+        random: () => 0.999999,
+        sleep: async (ms) => void slept.push(ms),
+      });
+      try {
+        await http.request("GET", "/email/exchange");
+        sandbox.addFault({ method: "GET", path: "/service/", kind: "429", retryAfterSeconds, times: 3 });
+        await http.request("GET", `/email/exchange/${ORG}/service/${HOSTED}`);
+        return slept;
+      } finally {
+        await http.close();
+      }
+    };
+    // Refused together with `Retry-After: 0`, requests must not all be sent again at once.
+    expect(await waits(0)).toEqual([99, 199, 399]);
+    expect(await waits(1)).toEqual([1000, 1000, 1000]);
+  });
+
   it("a PUT answered 429 then 500 is retried until the change is made", async () => {
     const { api, http } = client();
     try {
