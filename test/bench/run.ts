@@ -6,8 +6,10 @@
  * the results at the top of BENCHMARKS.md.
  *
  * The sandbox runs as a separate process (one per fleet) and every measured read in a fresh child
- * process of this program, so that each reader's memory and CPU are its own. Requests are counted
- * by the sandbox (its stats, reset before each read), never estimated.
+ * process (read-child.ts) that loads only the reader it measures, so that each reader's memory and
+ * CPU are its own. Against the floor, each fleet and mode reads a pair (exrec, plain) left out, then
+ * several pairs in turns, each figure the median of its runs. Requests are counted by the sandbox
+ * (its stats, reset before each read), never estimated.
  *
  * Flags, for trying things out (a run that feeds BENCHMARKS.md uses none of them):
  *   --fleets 1x100,10x1000   only these fleets        --no-write   print the section, leave the file
