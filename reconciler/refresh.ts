@@ -2,10 +2,9 @@
  * Reads the live state of the selected platforms through the API port, as cheaply as the API
  * allows: each platform's service, domains and account list once, then the accounts by the best
  * read mode the API answers (pages of whole objects, else batches of ids, else one GET each).
- * What the API offers is found out by the first request of each mode: a page request that comes
- * back as bare ids *is* the id list, so that probe costs nothing extra; a batch request is the only
- * probe that may be wasted, at most one per platform, and once one platform's is answered (or
- * refused) the others do not probe (see BatchSupport).
+ * What the API offers is found out once per platform, by the first request of each mode: a page
+ * request that comes back as bare ids *is* the id list, so the probe costs nothing extra, and one
+ * batch request is the only probe that may be wasted.
  *
  * A platform that cannot be read fails the whole refresh: a failed read must never look like a
  * platform without accounts (the planner would order, add or remove from a partial list).
@@ -22,7 +21,7 @@ import {
   type ActualPlatform,
   type PlatformRef,
 } from "./model.js";
-import type { AccountBatch, ApiAccount, ApiService, ExchangeApi } from "./ports.js";
+import type { ApiAccount, ApiService, ExchangeApi } from "./ports.js";
 
 /** How accounts were read on a platform, for tests and benchmarks. */
 export type ReadMode = "pages" | "batch" | "single";
@@ -167,12 +166,11 @@ export async function refresh(
 ): Promise<RefreshResult> {
   const readModes: Record<string, ReadMode> = {};
   const reads = new ReadSlots(Math.max(1, options.readsStarted ?? readsStartedFor(api.requestsInFlight)));
-  const batching: BatchSupport = { refused: false, answered: false };
   const platforms = await Promise.all(
     targets.map(async (ref) => {
       const key = platformKey(ref);
       try {
-        const { platform, mode } = await readPlatform(api, ref, options, reads, batching);
+        const { platform, mode } = await readPlatform(api, ref, options, reads);
         readModes[key] = mode;
         return platform;
       } catch (error) {
@@ -194,7 +192,6 @@ async function readPlatform(
   ref: PlatformRef,
   options: RefreshOptions,
   reads: ReadSlots,
-  batching: BatchSupport,
 ): Promise<{ platform: ActualPlatform; mode: ReadMode }> {
   const { organization: org, service: svc } = ref;
   const pageSize = options.pageSize ?? 500;
@@ -220,15 +217,7 @@ async function readPlatform(
       progress,
     );
   } else {
-    ({ accounts, mode } = await readByIds(
-      api,
-      reads,
-      batching,
-      ref,
-      firstPage.ids,
-      options.batchSize ?? 50,
-      progress,
-    ));
+    ({ accounts, mode } = await readByIds(api, reads, ref, firstPage.ids, options.batchSize ?? 50, progress));
   }
   return { platform: toActualPlatform(ref, service, domains, accounts), mode };
 }
@@ -268,23 +257,9 @@ async function readRemainingPages(
   return accounts;
 }
 
-/**
- * What this refresh has seen of batch reads (`X-Ovh-Batch`). A platform's probe is its first batch,
- * wasted only when refused. Batches are a feature of the API, not of one platform: once one probe
- * is answered, the platforms that have not probed yet send all their batches at once, without
- * waiting on a probe of their own; once one is refused, they read one GET per account without
- * probing, so an API without batches costs one wasted request per run, not per platform, when the
- * platforms' reads do not overlap (those read at once may each probe; none probes twice).
- */
-interface BatchSupport {
-  refused: boolean;
-  answered: boolean;
-}
-
 async function readByIds(
   api: ExchangeApi,
   reads: ReadSlots,
-  batching: BatchSupport,
   ref: PlatformRef,
   ids: string[],
   batchSize: number,
@@ -311,28 +286,16 @@ async function readByIds(
 
   const [firstBatch] = batches;
   if (firstBatch === undefined) return { accounts: await readSingles(alone), mode: "single" };
-  // Another platform's probe was answered: no probe here, every batch at once. Otherwise the probe
-  // is decided when its turn to be sent comes, and its outcome is known to the others before the
-  // next read is handed its turn: once one is refused, no other platform sends one.
-  const probe = batching.answered
-    ? null
-    : await reads.run(async (): Promise<AccountBatch> => {
-        if (batching.refused)
-          return { kind: "unsupported", reason: "another platform's batch read was refused" };
-        const answer = await api.getAccountsBatch(org, svc, firstBatch);
-        if (answer.kind === "unsupported") batching.refused = true;
-        else batching.answered = true;
-        return answer;
-      });
-  if (probe?.kind === "unsupported") {
+
+  const probe = await reads.run(() => api.getAccountsBatch(org, svc, firstBatch));
+  if (probe.kind === "unsupported") {
     // The API does not answer batches here: one GET per account, the probe's ids included.
     return { accounts: await readSingles(unique), mode: "single" };
   }
   const fromBatch = async (batch: string[], index: number) => {
-    const result =
-      index === 0 && probe !== null ? probe : await reads.run(() => api.getAccountsBatch(org, svc, batch));
+    const result = index === 0 ? probe : await reads.run(() => api.getAccountsBatch(org, svc, batch));
     if (result.kind === "unsupported") {
-      throw new Error(`a batch read was refused after another one succeeded: ${result.reason}`);
+      throw new Error(`a batch read was refused after the first one succeeded: ${result.reason}`);
     }
     done += result.accounts.length;
     progress(done, unique.length);

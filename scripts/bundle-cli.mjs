@@ -71,11 +71,15 @@ export async function bundleCli(root) {
       js: 'import { createRequire as exrecCreateRequire } from "node:module"; const require = exrecCreateRequire(import.meta.url);',
     },
     chunkNames: "chunk-[hash]",
+    // Through the compiled files' own maps to the TypeScript sources: `node --enable-source-maps`
+    // names the source line in a stack trace of the bin.
+    sourcemap: "linked",
     metafile: true,
     logLevel: "warning",
   });
   const modules = {};
   for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    if (file.endsWith(".map")) continue;
     const own = [];
     const packages = new Set();
     for (const input of Object.keys(output.inputs)) {

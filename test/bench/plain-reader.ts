@@ -5,10 +5,10 @@
  * model. It knows the read mode in advance and only counts what it read, so that exrec's reader
  * CPU can be put beside the least any reader of these answers needs. Knowing the mode spares it
  * the probes that cost a request (the batch exrec tries per platform where the API answers none);
- * what no reader can spare is kept: in batch mode one platform's first batch is answered before the
- * other batches are sent, since whether the API answers batches (unverified on Exchange: see
- * docs/OVH-API.md) is known only from an answer. exrec does exactly that once per run, with the
- * first batch it needs anyway.
+ * what no reader can spare is kept: in batch mode each platform's first batch is answered before
+ * its other batches are sent, since whether the API answers a platform's batches (unverified on
+ * Exchange, and refused for some platforms while answered for others: see docs/OVH-API.md) is
+ * known only from an answer. exrec does exactly that, with the first batch it needs anyway.
  *
  * Also a whole process of its own (`node plain-reader.js SPEC_JSON`), for the comparison of whole
  * `exrec plan` processes with the plainest program that reads the same fleet.
@@ -51,8 +51,6 @@ export async function runPlainReader(spec: PlainReaderSpec): Promise<PlainReader
   const waiting: (() => void)[] = [];
   let requests = 0;
   let offset = 0;
-  /** Batch mode: settled once the run's first batch is answered (see the header). */
-  let batchesAnswered: Promise<void> | null = null;
 
   async function get(path: string, headers: Record<string, string> = {}, signed = true) {
     while (inFlight >= spec.concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
@@ -118,13 +116,8 @@ export async function runPlainReader(spec: PlainReaderSpec): Promise<PlainReader
         for (let i = 0; i < ids.length; i += BATCH_SIZE) batches.push(ids.slice(i, i + BATCH_SIZE));
         const batchGet = (batch: string[]) =>
           get(`${list}/${batch.map(encodeURIComponent).join(",")}`, { "x-ovh-batch": "," });
-        // The first platform to have its ids finds out for the run: its first batch, alone.
-        let first: Awaited<ReturnType<typeof get>>[] = [];
-        if (batchesAnswered === null && batches[0] !== undefined) {
-          const probe = batchGet(batches[0]);
-          batchesAnswered = probe.then(() => undefined);
-          first = [await probe];
-        } else await batchesAnswered;
+        // This platform's first batch, alone: it says whether the API answers its batches.
+        const first = batches[0] === undefined ? [] : [await batchGet(batches[0])];
         const answers = [...first, ...(await Promise.all(batches.slice(first.length).map(batchGet)))];
         return answers.reduce((n, answer) => n + (answer.body as unknown[]).length, 0);
       }

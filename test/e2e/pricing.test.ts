@@ -2,8 +2,9 @@
  * What a plan prices follows what its output shows. The JSON plan and the plan file carry the
  * monthly run rate of every covered platform, so they read the recurring-price quotes of every
  * Hosted platform; the text and Markdown plans show only the changes' costs, so they read the
- * quotes of the platforms they change, and an empty plan reads none. The text shown is the same
- * either way: it is compared with the text of the plan file made from the same state.
+ * quotes of the platforms they change, and an empty plan reads none. The changes and costs shown are
+ * the same either way: in a state where no price is missing (no warning either way) the text is
+ * compared, byte for byte, with the text of the plan file made from the same state.
  * Over real HTTP, the requests seen on the wire in front of the sandbox.
  */
 import { readFile, writeFile } from "node:fs/promises";
