@@ -5,13 +5,13 @@
  * beside the provider service. Nothing else is ever written to stdout: logs go to stderr.
  */
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { NotAPluginError } from "./errors.js";
 import { GrpcServer, type ServerTls } from "./grpc.js";
 import { loadProtocol } from "./protocol.js";
 import { ExrecProvider, rpcHandlers } from "./provider.js";
+import { makeSocketDir } from "./socket-dir.js";
 import { makeServerCertificate } from "./tls.js";
 
 /** go-plugin's handshake cookie for Terraform providers (the same for OpenTofu). */
@@ -97,7 +97,8 @@ export async function servePlugin(options: ServeOptions = {}): Promise<RunningPl
     if (method.name === "StreamStdio") server.addStream(method, (_request, _send, end) => end());
   }
 
-  const dir = mkdtempSync(join(tmpdir(), "exrec-plugin-"));
+  // Also removes the socket folders that providers killed earlier could not (socket-dir.ts).
+  const dir = makeSocketDir();
   const socket = join(dir, "plugin.sock");
   await server.listen(socket);
   const handshake = `${CORE_PROTOCOL_VERSION}|${APP_PROTOCOL_VERSION}|unix|${socket}|grpc|${certificate}`;
