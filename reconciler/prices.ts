@@ -59,12 +59,13 @@ export function recurringQuoteRequests(
   pricing: Pricing = "estate",
 ): QuoteRequest[] {
   const live = new Map(actual.platforms.map((p) => [platformKey(p), p]));
-  const changed = new Set(plan.changes.map((change) => platformKey(change.platform)));
+  const changed =
+    pricing === "changes" ? new Set(plan.changes.map((change) => platformKey(change.platform))) : null;
   const requests = new Map<string, QuoteRequest>();
   for (const ref of plan.platforms) {
     if (ref.offer !== "hosted") continue;
     const key = platformKey(ref);
-    if (pricing === "changes" && !changed.has(key)) continue;
+    if (changed !== null && !changed.has(key)) continue;
     const licenses = new Set<License>();
     const renewals = new Set<Renewal>();
     for (const account of live.get(key)?.accounts ?? []) {

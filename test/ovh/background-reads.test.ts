@@ -30,13 +30,15 @@ function sentOrder(): string[] {
     .map((path) => (path.includes("/order/") ? `quote ${path.slice(path.lastIndexOf("/") + 1)}` : "read"));
 }
 
+/** A client with one request in flight, through the wire recorder (cleared). */
+function oneAtATimeClient(): ReturnType<typeof createExchangeApi> {
+  wire.clear();
+  return createExchangeApi({ ...appKeyConnection(sandbox, {}, { concurrency: 1 }), baseUrl: wire.url });
+}
+
 describe("price reads in flight", () => {
   it("go after every other waiting request, and in the order they were asked", async () => {
-    wire.clear();
-    const { api, http } = createExchangeApi({
-      ...appKeyConnection(sandbox, {}, { concurrency: 1 }),
-      baseUrl: wire.url,
-    });
+    const { api, http } = oneAtATimeClient();
     try {
       // The server clock is known after a first read; a second one holds the one place.
       await api.getService(ORG, HOSTED);
@@ -55,11 +57,7 @@ describe("price reads in flight", () => {
   });
 
   it("take a free place at once when nothing else waits", async () => {
-    wire.clear();
-    const { api, http } = createExchangeApi({
-      ...appKeyConnection(sandbox, {}, { concurrency: 1 }),
-      baseUrl: wire.url,
-    });
+    const { api, http } = oneAtATimeClient();
     try {
       await api.getService(ORG, HOSTED);
       const quote = api.quoteOrder(ORG, HOSTED, "12", "basic", 1);
